@@ -1,0 +1,97 @@
+//! A string that never shows itself by accident: masked in `Debug`, no `Display`.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A secret value (token or API secret).
+///
+/// `Debug` prints only the mask; there is no `Display`. The one way to the
+/// value is [`Secret::expose`], so every place that reveals it is greppable.
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(SecretString::from(value.into()))
+    }
+
+    /// The raw value. Call only where the secret must leave the process:
+    /// the Authorization header, the config file, `env` output, or a screen the
+    /// user chose to reveal.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// First 4 and last 4 characters, the rest as `…`.
+    pub fn masked(&self) -> String {
+        mask(self.expose())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+}
+
+/// Shows the first 4 and last 4 characters of a value; short values are fully hidden.
+pub fn mask(value: &str) -> String {
+    let count = value.chars().count();
+    if count < 12 {
+        // Showing 8 of fewer than 12 characters would reveal most of it.
+        return "•".repeat(count.min(8));
+    }
+    let head: String = value.chars().take(4).collect();
+    let tail: String = value.chars().skip(count - 4).collect();
+    format!("{head}…{tail}")
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({})", self.masked())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_the_value() {
+        let token = format!("ATTA{}1B2C3D4E", "a".repeat(64));
+        let secret = Secret::new(token.clone());
+        let debug = format!("{secret:?}");
+        assert!(!debug.contains(&token));
+        assert_eq!(debug, "Secret(ATTA…3D4E)");
+    }
+
+    #[test]
+    fn mask_hides_short_values_entirely() {
+        assert_eq!(mask("abc"), "•••");
+        assert_eq!(mask(""), "");
+        assert_eq!(mask("0123456789ab"), "0123…89ab");
+    }
+
+    #[test]
+    fn mask_is_char_safe() {
+        assert_eq!(mask("ééééééééééééé"), "éééé…éééé");
+    }
+}

@@ -1,0 +1,4 @@
+//! trello-auth: get, verify, store and rotate Trello API credentials.
+
+pub mod credentials;
+pub mod trello;

@@ -1,0 +1,516 @@
+//! The Trello HTTP client: key and token in the Authorization header, typed errors,
+//! bounded timeouts, body size cap and rate-limit retries.
+
+use std::time::{Duration, SystemTime};
+
+use percent_encoding::utf8_percent_encode;
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::Method;
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::authorize::{QUERY_VALUE, Scopes};
+use super::errors::{TrelloError, classify, parse_retry_after, snippet};
+use crate::credentials::Secret;
+
+pub const DEFAULT_API_BASE: &str = "https://api.trello.com/1";
+pub const DEFAULT_WEB_BASE: &str = "https://trello.com";
+
+/// Where the API and the web pages live. Tests and proxies point these elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub api_base: String,
+    pub web_base: String,
+}
+
+impl Endpoints {
+    /// `TRELLO_API_BASE` and `TRELLO_WEB_BASE`, or Trello's own addresses.
+    pub fn from_env() -> Self {
+        let read = |name: &str, default: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().trim_end_matches('/').to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_string())
+        };
+        Endpoints {
+            api_base: read("TRELLO_API_BASE", DEFAULT_API_BASE),
+            web_base: read("TRELLO_WEB_BASE", DEFAULT_WEB_BASE),
+        }
+    }
+
+    /// The Power-Ups admin portal, where keys are made.
+    pub fn portal_url(&self) -> String {
+        format!("{}/power-ups/admin", self.web_base)
+    }
+
+    /// The page where a member sees and revokes their tokens.
+    pub fn account_url(&self, username: &str) -> String {
+        format!("{}/u/{}/account", self.web_base, utf8_percent_encode(username, QUERY_VALUE))
+    }
+}
+
+/// An API key and a user token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub key: String,
+    pub token: Secret,
+}
+
+/// How 429 answers are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    /// Never sleep more than this in total for one call.
+    pub max_total_wait: Duration,
+    /// First wait when the 429 has no `Retry-After`; doubles each time.
+    pub first_backoff: Duration,
+    /// Cap on one wait without `Retry-After`: Trello's window is 10 s, so waiting
+    /// that long always lets the window roll over.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            max_total_wait: Duration::from_secs(30),
+            first_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// How long to wait before retry number `attempt` (0-based).
+    pub fn wait_for(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        match retry_after {
+            Some(wait) => wait,
+            None => self.first_backoff.saturating_mul(1 << attempt.min(16)).min(self.max_backoff),
+        }
+    }
+}
+
+/// Sent to whoever listens each time the client sleeps before a retry, so a UI
+/// can show a countdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryNotice {
+    /// 1 for the first retry.
+    pub attempt: u32,
+    pub wait: Duration,
+    pub code: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub body_limit: usize,
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(15),
+            body_limit: 1024 * 1024,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// `GET /1/members/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub id: String,
+    pub username: String,
+    #[serde(default)]
+    pub full_name: String,
+    /// Only filled when the token has the `account` scope.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// One entry of a token's `permissions`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permission {
+    #[serde(default)]
+    pub id_model: String,
+    #[serde(default)]
+    pub model_type: String,
+    #[serde(default)]
+    pub read: bool,
+    #[serde(default)]
+    pub write: bool,
+}
+
+/// `GET /1/tokens/{token}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    pub id: String,
+    /// The app name the token was authorized for.
+    #[serde(default)]
+    pub identifier: Option<String>,
+    #[serde(default)]
+    pub id_member: Option<String>,
+    #[serde(default)]
+    pub date_created: Option<String>,
+    /// `null` for tokens made with `expiration=never`.
+    #[serde(default)]
+    pub date_expires: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+impl TokenInfo {
+    /// The scopes Trello actually granted. ⚠ Trello documents no mapping: board
+    /// and workspace permissions give read/write, a `Member` permission means `account`.
+    pub fn scopes(&self) -> Scopes {
+        let mut scopes = Scopes::default();
+        for p in &self.permissions {
+            if p.model_type.eq_ignore_ascii_case("member") {
+                scopes.account |= p.read || p.write;
+            } else {
+                scopes.read |= p.read;
+                scopes.write |= p.write;
+            }
+        }
+        scopes
+    }
+
+    /// When the token stops working; `None` means never (or unparsable).
+    pub fn expires_at(&self) -> Option<OffsetDateTime> {
+        self.date_expires.as_deref().and_then(|d| OffsetDateTime::parse(d, &Rfc3339).ok())
+    }
+}
+
+/// The result of [`Client::verify`]: who the token belongs to and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub member: Member,
+    pub token: TokenInfo,
+}
+
+/// What Trello said about a key on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// Trello answered with something other than `invalid key`.
+    Known,
+    /// Trello answered `invalid key`.
+    Rejected,
+    /// No answer: the network or Trello failed, so nothing is known.
+    Unchecked(TrelloError),
+}
+
+enum Auth<'a> {
+    KeyOnly(&'a str),
+    Full(&'a Credentials),
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    api_base: String,
+    host: String,
+    config: ClientConfig,
+    notices: Option<UnboundedSender<RetryNotice>>,
+}
+
+impl Client {
+    pub fn new(api_base: &str, config: ClientConfig) -> Result<Self, TrelloError> {
+        // reqwest is built without a bundled crypto provider (see Cargo.toml);
+        // installing fails only when one is already installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("trello-auth/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TrelloError::Network { detail: format!("could not set up HTTP: {}", e.without_url()) })?;
+        let api_base = api_base.trim_end_matches('/').to_string();
+        let host = reqwest::Url::parse(&api_base)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| match u.port() {
+                Some(port) => format!("{h}:{port}"),
+                None => h.to_string(),
+            }))
+            .unwrap_or_else(|| api_base.clone());
+        Ok(Client { http, api_base, host, config, notices: None })
+    }
+
+    /// Reports every rate-limit wait on `tx` before sleeping.
+    pub fn with_retry_notices(mut self, tx: UnboundedSender<RetryNotice>) -> Self {
+        self.notices = Some(tx);
+        self
+    }
+
+    /// `GET /1/members/me`: who the token belongs to.
+    pub async fn member_me(&self, creds: &Credentials) -> Result<Member, TrelloError> {
+        let body = self.call(Method::GET, "/members/me", Auth::Full(creds)).await?;
+        parse_json(&body)
+    }
+
+    /// `GET /1/tokens/{token}`: the token's scopes and expiry. Trello's API
+    /// names the token in the path; it is never put in the query string.
+    pub async fn token_info(&self, creds: &Credentials) -> Result<TokenInfo, TrelloError> {
+        let path = format!("/tokens/{}", path_segment(creds.token.expose()));
+        let body = self.call(Method::GET, &path, Auth::Full(creds)).await?;
+        parse_json(&body)
+    }
+
+    /// `DELETE /1/tokens/{token}` for `creds.token`. The body is undocumented, so
+    /// only the status counts.
+    pub async fn revoke_token(&self, creds: &Credentials) -> Result<(), TrelloError> {
+        let path = format!("/tokens/{}", path_segment(creds.token.expose()));
+        self.call(Method::DELETE, &path, Auth::Full(creds)).await.map(drop)
+    }
+
+    /// Best effort: does Trello know this key? Sends the key alone, no retries.
+    pub async fn check_key(&self, key: &str) -> KeyCheck {
+        match self.call_once(Method::GET, "/members/me", &Auth::KeyOnly(key)).await {
+            Ok(_) => KeyCheck::Known,
+            Err(TrelloError::InvalidKey) => KeyCheck::Rejected,
+            Err(e) if answered_about_something_else(&e) => KeyCheck::Known,
+            Err(e) => KeyCheck::Unchecked(e),
+        }
+    }
+
+    /// `member_me` and `token_info` at once: one round trip, not two.
+    pub async fn verify(&self, creds: &Credentials) -> Result<Verified, TrelloError> {
+        let (member, token) = tokio::try_join!(self.member_me(creds), self.token_info(creds))?;
+        Ok(Verified { member, token })
+    }
+
+    /// One call with 429 retries under the policy's bounds.
+    async fn call(&self, method: Method, path: &str, auth: Auth<'_>) -> Result<Vec<u8>, TrelloError> {
+        let policy = self.config.retry;
+        let mut waited = Duration::ZERO;
+        let mut attempt = 0;
+        loop {
+            match self.call_once(method.clone(), path, &auth).await {
+                Err(TrelloError::RateLimited { code, retry_after }) if attempt < policy.max_retries => {
+                    let wait = policy.wait_for(attempt, retry_after);
+                    if waited + wait > policy.max_total_wait {
+                        return Err(TrelloError::RateLimited { code, retry_after });
+                    }
+                    attempt += 1;
+                    if let Some(tx) = &self.notices {
+                        // A listener that has gone away only loses the countdown.
+                        let _ = tx.send(RetryNotice { attempt, wait, code });
+                    }
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn call_once(&self, method: Method, path: &str, auth: &Auth<'_>) -> Result<Vec<u8>, TrelloError> {
+        let url = format!("{}{}", self.api_base, path);
+        let response = self
+            .http
+            .request(method, &url)
+            .header(AUTHORIZATION, auth_header(auth)?)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = self.read_body(response).await?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        let text = String::from_utf8_lossy(&body);
+        Err(redact(classify(status.as_u16(), &text, retry_after), auth))
+    }
+
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, TrelloError> {
+        let limit = self.config.body_limit;
+        if response.content_length().is_some_and(|len| len > limit as u64) {
+            return Err(TrelloError::BodyTooLarge { limit });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(&e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(TrelloError::BodyTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// Names the transport failure. reqwest's own message includes the URL,
+    /// which can hold the token, so it is never shown.
+    fn transport_error(&self, err: &reqwest::Error) -> TrelloError {
+        let host = self.host.clone();
+        if err.is_timeout() {
+            let limit = if err.is_connect() { self.config.connect_timeout } else { self.config.request_timeout };
+            return TrelloError::Timeout { seconds: limit.as_secs().max(1) };
+        }
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(e) = source {
+            if e.downcast_ref::<rustls::Error>().is_some() {
+                return TrelloError::Tls { host };
+            }
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                match io.kind() {
+                    std::io::ErrorKind::ConnectionRefused => return TrelloError::ConnectionRefused { host },
+                    std::io::ErrorKind::TimedOut => {
+                        return TrelloError::Timeout { seconds: self.config.connect_timeout.as_secs().max(1) };
+                    }
+                    _ => {}
+                }
+            }
+            let text = e.to_string();
+            if text.contains("dns error") || text.contains("failed to lookup address") {
+                return TrelloError::Dns { host };
+            }
+            // io::Error::source skips the error it wraps, so step into it by hand.
+            source = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+                None => e.source(),
+            };
+        }
+        if err.is_body() || err.is_decode() || err.is_request() {
+            return TrelloError::Network { detail: "the connection closed before the answer was complete".into() };
+        }
+        if err.is_connect() {
+            return TrelloError::Network { detail: format!("could not connect to {host}") };
+        }
+        // Only the kind of failure is kept: reqwest's own words carry the URL.
+        let detail = if err.is_builder() { "could not build the request" } else { "the request failed" };
+        TrelloError::Network { detail: detail.into() }
+    }
+}
+
+/// An error that came from an HTTP answer about something other than the key.
+fn answered_about_something_else(e: &TrelloError) -> bool {
+    use TrelloError::*;
+    matches!(
+        e,
+        InvalidToken
+            | ExpiredToken
+            | MissingScope { .. }
+            | Unauthorized { .. }
+            | InvalidId
+            | NotFound
+            | RateLimited { .. }
+            | UnexpectedStatus { .. }
+    )
+}
+
+/// Removes the key and token from any text an error carries from a response body.
+fn redact(err: TrelloError, auth: &Auth<'_>) -> TrelloError {
+    let scrub = |text: String| -> String {
+        let mut text = text;
+        if let Auth::Full(creds) = auth {
+            let token = creds.token.expose();
+            if !token.is_empty() {
+                text = text.replace(token, "[token]");
+            }
+        }
+        text
+    };
+    match err {
+        TrelloError::MissingScope { body } => TrelloError::MissingScope { body: scrub(body) },
+        TrelloError::Unauthorized { body } => TrelloError::Unauthorized { body: scrub(body) },
+        TrelloError::UnexpectedStatus { status, body } => TrelloError::UnexpectedStatus { status, body: scrub(body) },
+        other => other,
+    }
+}
+
+fn path_segment(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// `OAuth oauth_consumer_key="…", oauth_token="…"`, values percent-encoded as
+/// OAuth requires (a no-op for well-formed keys and tokens), marked sensitive.
+fn auth_header(auth: &Auth<'_>) -> Result<HeaderValue, TrelloError> {
+    let enc = |v: &str| utf8_percent_encode(v, QUERY_VALUE).to_string();
+    let text = match auth {
+        Auth::KeyOnly(key) => format!("OAuth oauth_consumer_key=\"{}\"", enc(key)),
+        Auth::Full(creds) => format!(
+            "OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"",
+            enc(&creds.key),
+            enc(creds.token.expose())
+        ),
+    };
+    // Percent-encoding leaves only visible ASCII, so this cannot fail; mapped anyway.
+    let mut value =
+        HeaderValue::from_str(&text).map_err(|_| TrelloError::Network { detail: "could not build the Authorization header".into() })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, TrelloError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let shown = snippet(&String::from_utf8_lossy(body));
+        let detail = if shown.is_empty() {
+            "the body was empty".to_string()
+        } else {
+            format!("{} (the body began: {shown})", e)
+        };
+        TrelloError::MalformedResponse { detail }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_without_retry_after_stays_in_the_window() {
+        let p = RetryPolicy::default();
+        let waits: Vec<_> = (0..5).map(|a| p.wait_for(a, None).as_secs()).collect();
+        assert_eq!(waits, vec![2, 4, 8, 10, 10]);
+        assert_eq!(p.wait_for(0, Some(Duration::from_secs(7))), Duration::from_secs(7));
+    }
+
+    #[test]
+    fn auth_header_shape_and_sensitivity() {
+        let creds = Credentials { key: "k".repeat(32), token: Secret::new("ATTAtok") };
+        let h = auth_header(&Auth::Full(&creds)).unwrap();
+        assert!(h.is_sensitive());
+        assert_eq!(
+            h.to_str().unwrap(),
+            format!("OAuth oauth_consumer_key=\"{}\", oauth_token=\"ATTAtok\"", "k".repeat(32))
+        );
+        let odd = Credentials { key: "k".into(), token: Secret::new("a\"b c") };
+        assert_eq!(
+            auth_header(&Auth::Full(&odd)).unwrap().to_str().unwrap(),
+            "OAuth oauth_consumer_key=\"k\", oauth_token=\"a%22b%20c\""
+        );
+    }
+
+    #[test]
+    fn scopes_from_permissions() {
+        let info: TokenInfo = serde_json::from_str(
+            r#"{"id":"t","identifier":"app","idMember":"m","dateCreated":"2026-01-01T00:00:00.000Z","dateExpires":null,
+               "permissions":[{"idModel":"*","modelType":"Board","read":true,"write":false},
+                              {"idModel":"m","modelType":"Member","read":true,"write":true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(info.scopes(), Scopes { read: true, write: false, account: true });
+        assert_eq!(info.expires_at(), None);
+    }
+
+    #[test]
+    fn endpoint_urls() {
+        let e = Endpoints { api_base: DEFAULT_API_BASE.into(), web_base: DEFAULT_WEB_BASE.into() };
+        assert_eq!(e.portal_url(), "https://trello.com/power-ups/admin");
+        assert_eq!(e.account_url("ann_b"), "https://trello.com/u/ann_b/account");
+    }
+}

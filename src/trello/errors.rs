@@ -1,0 +1,252 @@
+//! The error table: every way a Trello call fails, what it means, and the fix.
+//!
+//! Trello answers authentication failures in plain text (`invalid key`), not
+//! JSON, so bodies are matched as text first. The rows and their fixes follow
+//! the guide's error table, made exact in `TRELLO_FACTS.md`.
+
+use std::time::{Duration, SystemTime};
+
+/// What the user (or the wizard) should do about an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// Recopy the API key (wizard step 3).
+    FixKey,
+    /// Authorize a new token (wizard step 4).
+    NewToken,
+    /// Check the id in the request.
+    CheckId,
+    /// Wait, then try again.
+    Wait,
+    /// A network or server problem: try again later.
+    Retry,
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum TrelloError {
+    #[error("Trello does not recognise this API key (401 invalid key)")]
+    InvalidKey,
+    #[error("Trello rejected the token (401 invalid token)")]
+    InvalidToken,
+    #[error("the token has expired (401 expired token)")]
+    ExpiredToken,
+    #[error("the token does not have the permission this needs (401 {body})")]
+    MissingScope { body: String },
+    #[error("Trello refused the credentials (401 {body})")]
+    Unauthorized { body: String },
+    #[error("a board, list or card id is malformed (400 invalid id)")]
+    InvalidId,
+    #[error("Trello could not find that resource, or the token cannot see it (404)")]
+    NotFound,
+    #[error("Trello's rate limit was hit (429 {code}){}", wait_words(*.retry_after))]
+    RateLimited { code: String, retry_after: Option<Duration> },
+    #[error("could not look up the address of {host} (DNS failure)")]
+    Dns { host: String },
+    #[error("nothing is listening at {host}: the connection was refused")]
+    ConnectionRefused { host: String },
+    #[error("a secure (TLS) connection to {host} could not be set up")]
+    Tls { host: String },
+    #[error("Trello did not answer within {} seconds", .seconds)]
+    Timeout { seconds: u64 },
+    #[error("Trello had a server error (HTTP {status})")]
+    Server { status: u16 },
+    #[error("Trello answered HTTP {status} unexpectedly: {body}")]
+    UnexpectedStatus { status: u16, body: String },
+    #[error("Trello's answer was not the JSON expected: {detail}")]
+    MalformedResponse { detail: String },
+    #[error("Trello's answer was larger than {limit} bytes and was not read")]
+    BodyTooLarge { limit: usize },
+    #[error("the network failed: {detail}")]
+    Network { detail: String },
+}
+
+fn wait_words(retry_after: Option<Duration>) -> String {
+    match retry_after {
+        Some(wait) => format!("; Trello asks to wait {} s", wait.as_secs().max(1)),
+        None => String::new(),
+    }
+}
+
+impl TrelloError {
+    /// What to do next, in the guide's words.
+    pub fn fix(&self) -> &'static str {
+        use TrelloError::*;
+        match self {
+            InvalidKey => {
+                "Recopy the key from the API Key tab of your Power-Up (https://trello.com/power-ups/admin): \
+                 it is 32 characters, 0-9 and a-f."
+            }
+            InvalidToken => {
+                "Authorize a new token (step 4): the token was mistyped, revoked, or made for a different API key."
+            }
+            ExpiredToken => "Authorize a new token (step 4), with a longer expiration if you need one.",
+            MissingScope { .. } => "Authorize again with the scope this needs (read, write or account).",
+            Unauthorized { .. } => "Authorize a new token (step 4) and check it was made with this API key.",
+            InvalidId => "Check the board, list or card id in the request.",
+            NotFound => "Check the id, and that the token's account can see it.",
+            RateLimited { .. } => "Wait a few seconds and try again; Trello allows 100 requests per 10 s per token.",
+            Dns { .. } => "Check your internet connection and DNS, or TRELLO_API_BASE if you set it.",
+            ConnectionRefused { .. } => "Check your connection, proxy, or TRELLO_API_BASE if you set it.",
+            Tls { .. } => {
+                "Check the system clock and any proxy that intercepts HTTPS; TRELLO_API_BASE must be an https:// URL \
+                 for a TLS server."
+            }
+            Timeout { .. } => "Check your connection and try again.",
+            Server { .. } => "Trello is having trouble: try again in a minute (https://trello.status.atlassian.com).",
+            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => {
+                "Something between you and Trello changed the answer (a proxy or captive portal?); check TRELLO_API_BASE \
+                 and try again."
+            }
+            Network { .. } => "Check your connection and try again.",
+        }
+    }
+
+    pub fn remedy(&self) -> Remedy {
+        use TrelloError::*;
+        match self {
+            InvalidKey => Remedy::FixKey,
+            InvalidToken | ExpiredToken | MissingScope { .. } | Unauthorized { .. } => Remedy::NewToken,
+            InvalidId | NotFound => Remedy::CheckId,
+            RateLimited { .. } => Remedy::Wait,
+            Dns { .. }
+            | ConnectionRefused { .. }
+            | Tls { .. }
+            | Timeout { .. }
+            | Server { .. }
+            | UnexpectedStatus { .. }
+            | MalformedResponse { .. }
+            | BodyTooLarge { .. }
+            | Network { .. } => Remedy::Retry,
+        }
+    }
+
+    /// True when the credentials themselves were refused (as opposed to the
+    /// network or Trello failing): `status` exits 1 for these, 3 for the rest.
+    pub fn is_rejection(&self) -> bool {
+        matches!(self.remedy(), Remedy::FixKey | Remedy::NewToken)
+    }
+}
+
+/// Longest body text kept in an error message.
+const SNIPPET_CHARS: usize = 120;
+
+/// A short, printable excerpt of a response body for an error message.
+pub fn snippet(body: &str) -> String {
+    let cleaned: String = body
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(SNIPPET_CHARS)
+        .collect();
+    let cleaned = cleaned.trim().to_string();
+    if body.chars().count() > SNIPPET_CHARS { format!("{cleaned}…") } else { cleaned }
+}
+
+/// Maps a non-success answer to its row of the error table. Pure, so it can be
+/// tested and fuzzed without a server.
+pub fn classify(status: u16, body: &str, retry_after: Option<Duration>) -> TrelloError {
+    let text = body.trim().trim_end_matches('.').to_ascii_lowercase();
+    match status {
+        401 => match text.as_str() {
+            "invalid key" | "invalid app key" => TrelloError::InvalidKey,
+            "invalid token" => TrelloError::InvalidToken,
+            "expired token" => TrelloError::ExpiredToken,
+            "unauthorized permission requested" | "missing scopes" => {
+                TrelloError::MissingScope { body: snippet(body) }
+            }
+            t if t.starts_with("unauthorized") && t.contains("permission") => {
+                TrelloError::MissingScope { body: snippet(body) }
+            }
+            _ => TrelloError::Unauthorized { body: snippet(body) },
+        },
+        400 if text == "invalid id" => TrelloError::InvalidId,
+        404 => TrelloError::NotFound,
+        429 => TrelloError::RateLimited { code: rate_limit_code(body), retry_after },
+        500..=599 => TrelloError::Server { status },
+        _ => TrelloError::UnexpectedStatus { status, body: snippet(body) },
+    }
+}
+
+/// The `error` field of a 429's JSON body, or a generic name when it has none.
+fn rate_limit_code(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(snippet))
+        .filter(|code| !code.is_empty())
+        .unwrap_or_else(|| "RATE_LIMIT_EXCEEDED".to_string())
+}
+
+/// Parses `Retry-After`: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_401_bodies() {
+        assert_eq!(classify(401, "invalid key", None), TrelloError::InvalidKey);
+        assert_eq!(classify(401, "invalid app key", None), TrelloError::InvalidKey);
+        assert_eq!(classify(401, "invalid token", None), TrelloError::InvalidToken);
+        assert_eq!(classify(401, "expired token\n", None), TrelloError::ExpiredToken);
+        assert!(matches!(classify(401, "unauthorized permission requested", None), TrelloError::MissingScope { .. }));
+        assert!(matches!(classify(401, "missing scopes", None), TrelloError::MissingScope { .. }));
+        assert!(matches!(classify(401, "unauthorized card permission requested", None), TrelloError::MissingScope { .. }));
+        assert!(matches!(classify(401, "something new", None), TrelloError::Unauthorized { .. }));
+    }
+
+    #[test]
+    fn other_rows() {
+        assert_eq!(classify(400, "invalid id", None), TrelloError::InvalidId);
+        assert_eq!(classify(404, "The requested resource was not found.", None), TrelloError::NotFound);
+        assert_eq!(classify(503, "<html>", None), TrelloError::Server { status: 503 });
+        let limited = classify(
+            429,
+            r#"{"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}"#,
+            Some(Duration::from_secs(3)),
+        );
+        assert_eq!(
+            limited,
+            TrelloError::RateLimited { code: "API_TOKEN_LIMIT_EXCEEDED".into(), retry_after: Some(Duration::from_secs(3)) }
+        );
+        assert_eq!(limited.remedy(), Remedy::Wait);
+        assert!(matches!(classify(429, "not json", None), TrelloError::RateLimited { ref code, .. } if code == "RATE_LIMIT_EXCEEDED"));
+    }
+
+    #[test]
+    fn every_error_has_a_fix_and_a_message() {
+        for e in [
+            classify(401, "invalid key", None),
+            classify(418, "teapot", None),
+            TrelloError::Timeout { seconds: 15 },
+            TrelloError::Dns { host: "api.trello.com".into() },
+        ] {
+            assert!(!e.to_string().is_empty());
+            assert!(!e.fix().is_empty());
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(5));
+        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(5)));
+        assert_eq!(parse_retry_after("soon", now), None);
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(5));
+        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn snippets_are_short_and_printable() {
+        let long = "x\u{1b}[2J".repeat(100);
+        let s = snippet(&long);
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1);
+        assert!(!s.contains('\u{1b}'));
+    }
+}

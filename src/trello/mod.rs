@@ -1,0 +1,9 @@
+//! Talking to Trello: the HTTP client, its error table, and the authorize-URL builder.
+
+pub mod authorize;
+pub mod client;
+pub mod errors;
+
+pub use authorize::{AuthorizeUrl, Expiration, Scopes};
+pub use client::{Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo, Verified};
+pub use errors::{Remedy, TrelloError};

@@ -1,0 +1,5 @@
+//! Test support shared by the integration tests: the fake Trello server and friends.
+#![allow(dead_code)]
+
+pub mod fake_trello;
+pub mod raw_server;
