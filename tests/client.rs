@@ -118,7 +118,10 @@ async fn each_401_row_of_the_error_table() {
 
     let write_only = fake.issue_token(KEY, ANN, "write", None);
     let e = c.member_me(&creds(&write_only)).await.unwrap_err();
-    assert!(matches!(e, TrelloError::MissingScope { ref body } if body == "unauthorized permission requested"), "{e:?}");
+    assert!(
+        matches!(e, TrelloError::MissingScope { ref body } if body == "unauthorized permission requested"),
+        "{e:?}"
+    );
 
     for (body, expected) in [
         ("invalid app key", TrelloError::InvalidKey),
@@ -139,12 +142,7 @@ async fn the_other_rows_and_server_errors() {
         (404, CONTENT_TEXT, "The requested resource was not found.", TrelloError::NotFound),
         (502, "text/html", "<html>Bad gateway</html>", TrelloError::Server { status: 502 }),
         (503, CONTENT_TEXT, "", TrelloError::Server { status: 503 }),
-        (
-            418,
-            CONTENT_TEXT,
-            "I'm a teapot",
-            TrelloError::UnexpectedStatus { status: 418, body: "I'm a teapot".into() },
-        ),
+        (418, CONTENT_TEXT, "I'm a teapot", TrelloError::UnexpectedStatus { status: 418, body: "I'm a teapot".into() }),
     ];
     for (status, content_type, body, expected) in cases {
         fake.push_fault(Fault::Status { status, content_type, body: body.into() });
@@ -197,7 +195,10 @@ async fn a_retry_after_longer_than_the_budget_is_returned_not_slept() {
     let e = client(&fake.api_base()).member_me(&creds(&good)).await.unwrap_err();
     assert_eq!(
         e,
-        TrelloError::RateLimited { code: "API_TOKEN_DB_LIMIT_EXCEEDED".into(), retry_after: Some(Duration::from_secs(120)) }
+        TrelloError::RateLimited {
+            code: "API_TOKEN_DB_LIMIT_EXCEEDED".into(),
+            retry_after: Some(Duration::from_secs(120))
+        }
     );
     assert!(start.elapsed() < Duration::from_secs(1));
 }

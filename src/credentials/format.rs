@@ -40,14 +40,25 @@ pub enum Shape {
     /// A 64-hex token: the older format, still accepted.
     ValidLegacy,
     /// So far so good, but short: `have` of `need` characters.
-    Incomplete { have: usize, need: usize },
+    Incomplete {
+        have: usize,
+        need: usize,
+    },
     /// `position` counts characters from 1.
-    InvalidChar { ch: char, position: usize },
-    TooLong { have: usize, max: usize },
+    InvalidChar {
+        ch: char,
+        position: usize,
+    },
+    TooLong {
+        have: usize,
+        max: usize,
+    },
     /// The right shape for another credential, e.g. the secret pasted as a token.
     LooksLike(Kind),
     /// A token of no known shape: allowed, since Trello may change its format.
-    Unrecognised { length: usize },
+    Unrecognised {
+        length: usize,
+    },
 }
 
 /// How the UI should treat a verdict.
@@ -124,9 +135,9 @@ impl Verdict {
                     "this is your API secret, not a token: authorize a token with the URL above".into()
                 }
                 (Field::Token, Kind::ApiKey) => "this is your API key, not a token".into(),
-                (_, Kind::AtlassianToken) => format!(
-                    "this is an Atlassian account API token (ATATT…), not a Trello {what}"
-                ),
+                (_, Kind::AtlassianToken) => {
+                    format!("this is an Atlassian account API token (ATATT…), not a Trello {what}")
+                }
                 (Field::ApiKey, Kind::ApiSecret) => {
                     "64 characters: this looks like the API secret (or a token), not the 32-character key".into()
                 }
@@ -286,7 +297,8 @@ fn param_value<'a>(text: &'a str, name: &str) -> Option<&'a str> {
     let mut from = 0;
     while let Some(found) = lower[from..].find(name) {
         let start = from + found + name.len();
-        let rest = &text[start..];
+        // `TOKEN="…"`: the value starts after any opening quotes.
+        let rest = text[start..].trim_start_matches(['"', '\'', '`']);
         let end = rest.find(ends_value).unwrap_or(rest.len());
         if end > 0 {
             return Some(&rest[..end]);
@@ -304,9 +316,8 @@ fn extract_step<'a>(text: &'a str, param: &str, candidate: fn(&str) -> bool) -> 
     }
     if trimmed.contains(is_edge_junk) {
         // Prose around the value ("my token: ATTA…"): take the one word that fits.
-        let mut words = trimmed
-            .split(|c: char| is_edge_junk(c) || matches!(c, ',' | ';' | ':'))
-            .filter(|w| candidate(w));
+        let mut words =
+            trimmed.split(|c: char| is_edge_junk(c) || matches!(c, ',' | ';' | ':')).filter(|w| candidate(w));
         if let (Some(only), None) = (words.next(), words.next()) {
             return only;
         }

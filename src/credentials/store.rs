@@ -140,14 +140,25 @@ impl Store {
     /// `explicit` (from `--config`), else `TRELLO_AUTH_CONFIG`, else the
     /// platform config dir (`$XDG_CONFIG_HOME/trello-auth/config.toml` on Linux).
     pub fn locate(explicit: Option<&Path>) -> Result<Store, StoreError> {
+        let from_env = std::env::var_os("TRELLO_AUTH_CONFIG").map(PathBuf::from);
+        let platform = || directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf());
+        Store::choose(explicit, from_env, platform)
+    }
+
+    /// The precedence behind [`Store::locate`], with its inputs passed in.
+    pub fn choose(
+        explicit: Option<&Path>,
+        from_env: Option<PathBuf>,
+        platform_dir: impl FnOnce() -> Option<PathBuf>,
+    ) -> Result<Store, StoreError> {
         if let Some(path) = explicit {
             return Ok(Store::at(path));
         }
-        if let Some(path) = std::env::var_os("TRELLO_AUTH_CONFIG").filter(|p| !p.is_empty()) {
-            return Ok(Store::at(PathBuf::from(path)));
+        if let Some(path) = from_env.filter(|p| !p.as_os_str().is_empty()) {
+            return Ok(Store::at(path));
         }
-        let dirs = directories::ProjectDirs::from("", "", "trello-auth").ok_or(StoreError::NoConfigDir)?;
-        Ok(Store::at(dirs.config_dir().join("config.toml")))
+        let dir = platform_dir().ok_or(StoreError::NoConfigDir)?;
+        Ok(Store::at(dir.join("config.toml")))
     }
 
     pub fn at(path: impl Into<PathBuf>) -> Store {
@@ -213,12 +224,14 @@ impl Store {
         let backup = match &old_text {
             Some(old) => {
                 let backup = sibling(&target, ".bak");
-                write_atomically(dir, &backup, old.as_bytes()).map_err(|(action, source)| write_error(&backup, action, source))?;
+                write_atomically(dir, &backup, old.as_bytes())
+                    .map_err(|(action, source)| write_error(&backup, action, source))?;
                 Some(backup)
             }
             None => None,
         };
-        write_atomically(dir, &target, new_text.as_bytes()).map_err(|(action, source)| write_error(&target, action, source))?;
+        write_atomically(dir, &target, new_text.as_bytes())
+            .map_err(|(action, source)| write_error(&target, action, source))?;
         drop(lock);
         Ok(Saved { path: target, backup })
     }
@@ -294,6 +307,9 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
         fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         return fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
     }
+    if !dir.is_dir() {
+        return Err(io::Error::new(io::ErrorKind::NotADirectory, format!("{} is not a directory", dir.display())));
+    }
     if dir.file_name().is_some_and(|n| n == "trello-auth") {
         let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
         if mode != 0o700 {
@@ -305,7 +321,8 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
 
 /// An exclusive lock on `<config>.lock`, held until dropped.
 fn lock_file(target: &Path) -> io::Result<File> {
-    let file = OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(sibling(target, ".lock"))?;
+    let file =
+        OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(sibling(target, ".lock"))?;
     file.lock()?;
     Ok(file)
 }

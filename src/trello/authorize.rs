@@ -25,7 +25,8 @@ pub enum Expiration {
 }
 
 impl Expiration {
-    pub const ALL: [Expiration; 4] = [Expiration::OneHour, Expiration::OneDay, Expiration::ThirtyDays, Expiration::Never];
+    pub const ALL: [Expiration; 4] =
+        [Expiration::OneHour, Expiration::OneDay, Expiration::ThirtyDays, Expiration::Never];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,8 +4,8 @@
 use std::time::{Duration, SystemTime};
 
 use percent_encoding::utf8_percent_encode;
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -237,10 +237,12 @@ impl Client {
         let api_base = api_base.trim_end_matches('/').to_string();
         let host = reqwest::Url::parse(&api_base)
             .ok()
-            .and_then(|u| u.host_str().map(|h| match u.port() {
-                Some(port) => format!("{h}:{port}"),
-                None => h.to_string(),
-            }))
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(port) => format!("{h}:{port}"),
+                    None => h.to_string(),
+                })
+            })
             .unwrap_or_else(|| api_base.clone());
         Ok(Client { http, api_base, host, config, notices: None })
     }
@@ -442,15 +444,13 @@ fn auth_header(auth: &Auth<'_>) -> Result<HeaderValue, TrelloError> {
     let enc = |v: &str| utf8_percent_encode(v, QUERY_VALUE).to_string();
     let text = match auth {
         Auth::KeyOnly(key) => format!("OAuth oauth_consumer_key=\"{}\"", enc(key)),
-        Auth::Full(creds) => format!(
-            "OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"",
-            enc(&creds.key),
-            enc(creds.token.expose())
-        ),
+        Auth::Full(creds) => {
+            format!("OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"", enc(&creds.key), enc(creds.token.expose()))
+        }
     };
     // Percent-encoding leaves only visible ASCII, so this cannot fail; mapped anyway.
-    let mut value =
-        HeaderValue::from_str(&text).map_err(|_| TrelloError::Network { detail: "could not build the Authorization header".into() })?;
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| TrelloError::Network { detail: "could not build the Authorization header".into() })?;
     value.set_sensitive(true);
     Ok(value)
 }

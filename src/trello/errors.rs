@@ -131,11 +131,7 @@ const SNIPPET_CHARS: usize = 120;
 
 /// A short, printable excerpt of a response body for an error message.
 pub fn snippet(body: &str) -> String {
-    let cleaned: String = body
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(SNIPPET_CHARS)
-        .collect();
+    let cleaned: String = body.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SNIPPET_CHARS).collect();
     let cleaned = cleaned.trim().to_string();
     if body.chars().count() > SNIPPET_CHARS { format!("{cleaned}…") } else { cleaned }
 }
@@ -149,9 +145,7 @@ pub fn classify(status: u16, body: &str, retry_after: Option<Duration>) -> Trell
             "invalid key" | "invalid app key" => TrelloError::InvalidKey,
             "invalid token" => TrelloError::InvalidToken,
             "expired token" => TrelloError::ExpiredToken,
-            "unauthorized permission requested" | "missing scopes" => {
-                TrelloError::MissingScope { body: snippet(body) }
-            }
+            "unauthorized permission requested" | "missing scopes" => TrelloError::MissingScope { body: snippet(body) },
             t if t.starts_with("unauthorized") && t.contains("permission") => {
                 TrelloError::MissingScope { body: snippet(body) }
             }
@@ -196,7 +190,10 @@ mod tests {
         assert_eq!(classify(401, "expired token\n", None), TrelloError::ExpiredToken);
         assert!(matches!(classify(401, "unauthorized permission requested", None), TrelloError::MissingScope { .. }));
         assert!(matches!(classify(401, "missing scopes", None), TrelloError::MissingScope { .. }));
-        assert!(matches!(classify(401, "unauthorized card permission requested", None), TrelloError::MissingScope { .. }));
+        assert!(matches!(
+            classify(401, "unauthorized card permission requested", None),
+            TrelloError::MissingScope { .. }
+        ));
         assert!(matches!(classify(401, "something new", None), TrelloError::Unauthorized { .. }));
     }
 
@@ -212,10 +209,15 @@ mod tests {
         );
         assert_eq!(
             limited,
-            TrelloError::RateLimited { code: "API_TOKEN_LIMIT_EXCEEDED".into(), retry_after: Some(Duration::from_secs(3)) }
+            TrelloError::RateLimited {
+                code: "API_TOKEN_LIMIT_EXCEEDED".into(),
+                retry_after: Some(Duration::from_secs(3))
+            }
         );
         assert_eq!(limited.remedy(), Remedy::Wait);
-        assert!(matches!(classify(429, "not json", None), TrelloError::RateLimited { ref code, .. } if code == "RATE_LIMIT_EXCEEDED"));
+        assert!(
+            matches!(classify(429, "not json", None), TrelloError::RateLimited { ref code, .. } if code == "RATE_LIMIT_EXCEEDED")
+        );
     }
 
     #[test]

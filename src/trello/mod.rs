@@ -5,5 +5,7 @@ pub mod client;
 pub mod errors;
 
 pub use authorize::{AuthorizeUrl, Expiration, Scopes};
-pub use client::{Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo, Verified};
+pub use client::{
+    Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo, Verified,
+};
 pub use errors::{Remedy, TrelloError};

@@ -344,7 +344,8 @@ fn token_json(t: &FakeToken) -> serde_json::Value {
         }
     }
     if t.account {
-        permissions.push(serde_json::json!({"idModel": t.member_id, "modelType": "Member", "read": true, "write": true}));
+        permissions
+            .push(serde_json::json!({"idModel": t.member_id, "modelType": "Member", "read": true, "write": true}));
     }
     serde_json::json!({
         "id": t.id, "identifier": t.app_name, "idMember": t.member_id,
