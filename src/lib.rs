@@ -1,4 +1,6 @@
 //! trello-auth: get, verify, store and rotate Trello API credentials.
 
 pub mod credentials;
+pub mod desktop;
 pub mod trello;
+pub mod wizard;

@@ -111,6 +111,18 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
 }
 
+impl ClientConfig {
+    /// The defaults, with `TRELLO_AUTH_TIMEOUT_MS` shortening the per-request
+    /// timeout (tests of the real binary use it to stay fast).
+    pub fn from_env() -> Self {
+        let mut config = ClientConfig::default();
+        if let Some(ms) = std::env::var("TRELLO_AUTH_TIMEOUT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+            config.request_timeout = Duration::from_millis(ms.clamp(1, 15_000));
+        }
+        config
+    }
+}
+
 impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
@@ -251,6 +263,17 @@ impl Client {
     pub fn with_retry_notices(mut self, tx: UnboundedSender<RetryNotice>) -> Self {
         self.notices = Some(tx);
         self
+    }
+
+    /// A client sharing this one's connections that reports its waits on `tx`.
+    pub fn with_notices(&self, tx: UnboundedSender<RetryNotice>) -> Client {
+        Client {
+            http: self.http.clone(),
+            api_base: self.api_base.clone(),
+            host: self.host.clone(),
+            config: self.config.clone(),
+            notices: Some(tx),
+        }
     }
 
     /// `GET /1/members/me`: who the token belongs to.

@@ -1,0 +1,19 @@
+//! Runs the test suite's fake Trello on 127.0.0.1 for trying the wizard by hand
+//! and for whole-process benchmarks: `cargo run --example fake_trello`.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::fake_trello::{FakeTrello, KEY};
+
+fn main() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", Some("2026-12-28T12:00:00.000Z"));
+    println!("export TRELLO_API_BASE={}", fake.api_base());
+    println!("export TRELLO_WEB_BASE={}", fake.web_base());
+    println!("# key:   {KEY}");
+    println!("# token: {token}");
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,92 @@
+//! Copying text: the system clipboard when there is one, else OSC 52 through the terminal.
+//!
+//! One arboard handle lives for the whole run because an X11 clipboard is
+//! served by its owner and empties when the owner goes away.
+
+use std::io::Write;
+
+use crossterm::clipboard::CopyToClipboard;
+
+use super::Desktop;
+
+/// What happened to a copy, in words the user sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyOutcome {
+    /// The system clipboard has it.
+    Clipboard,
+    /// Sent to the terminal as OSC 52; terminals that allow it put it on the clipboard.
+    Terminal,
+    /// Nothing worked: the text is on screen to select by hand.
+    Manual(String),
+}
+
+impl CopyOutcome {
+    pub fn message(&self, what: &str) -> String {
+        match self {
+            CopyOutcome::Clipboard => format!("Copied the {what} to the clipboard."),
+            CopyOutcome::Terminal => {
+                format!("Copied the {what} via the terminal (OSC 52); if not, select it on screen.")
+            }
+            CopyOutcome::Manual(reason) => {
+                format!("Could not copy ({reason}): copy the {what} by hand from the screen.")
+            }
+        }
+    }
+}
+
+pub struct Clipboard {
+    desktop: Desktop,
+    handle: Option<arboard::Clipboard>,
+    /// Set once connecting failed, so every copy does not retry a dead display.
+    system_failed: bool,
+}
+
+impl Clipboard {
+    /// Does not connect yet: the first copy does, and keeps the handle.
+    pub fn new(desktop: Desktop) -> Self {
+        Clipboard { desktop, handle: None, system_failed: false }
+    }
+
+    /// Copies `text`, falling back to OSC 52 written to `terminal`.
+    pub fn copy(&mut self, text: &str, terminal: &mut impl Write) -> CopyOutcome {
+        if self.desktop.display && !self.system_failed {
+            if self.handle.is_none() {
+                match arboard::Clipboard::new() {
+                    Ok(handle) => self.handle = Some(handle),
+                    Err(_) => self.system_failed = true,
+                }
+            }
+            if let Some(handle) = self.handle.as_mut() {
+                if handle.set_text(text.to_string()).is_ok() {
+                    return CopyOutcome::Clipboard;
+                }
+                self.system_failed = true;
+            }
+        }
+        match crossterm::execute!(terminal, CopyToClipboard::to_clipboard_from(text)) {
+            Ok(()) => CopyOutcome::Terminal,
+            Err(e) => CopyOutcome::Manual(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_display_it_writes_osc52() {
+        let mut clipboard = Clipboard::new(Desktop { display: false, ssh: true });
+        let mut out = Vec::new();
+        assert_eq!(clipboard.copy("hello", &mut out), CopyOutcome::Terminal);
+        let written = String::from_utf8(out).unwrap();
+        assert_eq!(written, "\u{1b}]52;c;aGVsbG8=\u{1b}\\");
+    }
+
+    #[test]
+    fn messages_name_what_happened() {
+        assert!(CopyOutcome::Clipboard.message("URL").starts_with("Copied the URL to the clipboard"));
+        assert!(CopyOutcome::Terminal.message("URL").contains("via the terminal"));
+        assert!(CopyOutcome::Manual("x".into()).message("URL").contains("by hand"));
+    }
+}

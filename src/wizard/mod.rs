@@ -1,0 +1,11 @@
+//! The interactive setup wizard: model, update, view and the runtime that drives them.
+
+pub mod model;
+pub mod runtime;
+pub mod text;
+pub mod update;
+pub mod view;
+
+pub use model::{Exit, Model, Setup, Step};
+pub use update::{Effect, Msg, update};
+pub use view::view;

@@ -1,0 +1,207 @@
+//! The thin runtime: terminal setup and restore, the event loop, and effect execution.
+//!
+//! It waits on terminal events, effect results and signals; a timer exists only
+//! while something animates, so an idle wizard sleeps in `epoll` and uses no CPU.
+//! It redraws only after something happened.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use super::model::{Model, Setup};
+use super::update::{Effect, Msg, update};
+use super::view::view;
+use crate::credentials::store::Store;
+use crate::desktop::clipboard::Clipboard;
+use crate::desktop::{Desktop, browser};
+use crate::trello::{Client, ClientConfig, KeyCheck, TrelloError};
+
+/// Spinner speed while verifying.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the wizard to its end and returns the final model.
+pub fn run(setup: Setup, store: Store, desktop: Desktop) -> io::Result<Model> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(run_async(setup, store, desktop))
+}
+
+async fn run_async(setup: Setup, store: Store, desktop: Desktop) -> io::Result<Model> {
+    let api_base = setup.endpoints.api_base.clone();
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let mut model = Model::new(setup, Instant::now());
+    let mut events = EventStream::new();
+    let (tx, mut rx) = unbounded_channel();
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut executor = Executor { tx, store, api_base, client: None, clipboard: Clipboard::new(desktop) };
+    let mut ticker: Option<tokio::time::Interval> = None;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| view(&model, frame))?;
+            dirty = false;
+        }
+        if model.exit.is_some() {
+            return Ok(model);
+        }
+        match (model.is_animating(), ticker.is_some()) {
+            (true, false) => ticker = Some(tokio::time::interval(TICK)),
+            (false, true) => ticker = None,
+            _ => {}
+        }
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Some(Msg::Key(key)),
+                Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
+                Some(Ok(Event::Resize(..))) => Some(Msg::Resize),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e),
+                // The terminal went away.
+                None => Some(Msg::Terminate),
+            },
+            Some(msg) = rx.recv() => Some(msg),
+            _ = tick(&mut ticker) => Some(Msg::Tick(Instant::now())),
+            _ = terminate.recv() => Some(Msg::Terminate),
+            _ = hangup.recv() => Some(Msg::Terminate),
+        };
+        let Some(msg) = msg else { continue };
+        for effect in update(&mut model, msg) {
+            executor.run(effect, terminal.backend_mut());
+        }
+        dirty = true;
+    }
+}
+
+async fn tick(ticker: &mut Option<tokio::time::Interval>) {
+    match ticker {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Raw mode, the alternate screen and bracketed paste, undone on drop and on panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let guard = TerminalGuard;
+        crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Puts the terminal back as it was: every mode the wizard turned on, off.
+pub fn restore_terminal() {
+    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = disable_raw_mode();
+    let _ = io::stdout().flush();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Carries out effects and sends their outcomes back as messages.
+struct Executor {
+    tx: UnboundedSender<Msg>,
+    store: Store,
+    api_base: String,
+    client: Option<Arc<Client>>,
+    clipboard: Clipboard,
+}
+
+impl Executor {
+    /// The HTTP client, made on first use so start-up pays nothing for TLS.
+    fn client(&mut self) -> Result<Arc<Client>, TrelloError> {
+        if let Some(client) = &self.client {
+            return Ok(client.clone());
+        }
+        let client = Arc::new(Client::new(&self.api_base, ClientConfig::from_env())?);
+        self.client = Some(client.clone());
+        Ok(client)
+    }
+
+    fn run(&mut self, effect: Effect, terminal: &mut impl Write) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::OpenUrl(url) => {
+                std::thread::spawn(move || {
+                    let _ = tx.send(Msg::Opened(browser::open(&url)));
+                });
+            }
+            Effect::Copy { what, text } => {
+                let outcome = self.clipboard.copy(&text, terminal);
+                let _ = tx.send(Msg::Copied { what, outcome });
+            }
+            Effect::CheckKey(key) => match self.client() {
+                Ok(client) => {
+                    tokio::spawn(async move {
+                        let result = client.check_key(&key).await;
+                        let _ = tx.send(Msg::KeyChecked { key, result });
+                    });
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::KeyChecked { key, result: KeyCheck::Unchecked(e) });
+                }
+            },
+            Effect::Verify { generation, credentials } => {
+                let client = match self.client() {
+                    Ok(client) => client,
+                    Err(e) => {
+                        let _ = tx.send(Msg::Verified { generation, result: Err(e), at: now_rfc3339() });
+                        return;
+                    }
+                };
+                let (notice_tx, mut notices) = unbounded_channel();
+                let forward = tx.clone();
+                tokio::spawn(async move {
+                    while let Some(notice) = notices.recv().await {
+                        let _ = forward.send(Msg::RateLimited { generation, notice, at: Instant::now() });
+                    }
+                });
+                tokio::spawn(async move {
+                    let client = client.with_notices(notice_tx);
+                    let result = client.verify(&credentials).await.map(Box::new);
+                    let _ = tx.send(Msg::Verified { generation, result, at: now_rfc3339() });
+                });
+            }
+            Effect::Save { profile_name, profile } => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = store.save_profile(&profile_name, *profile).map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Saved(result));
+                });
+            }
+        }
+    }
+}
+
+fn now_rfc3339() -> String {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default()
+}

@@ -1,0 +1,111 @@
+//! Drawing: a pure function of the model. One file per step, shared widgets here.
+
+mod apikey;
+mod done;
+mod portal;
+mod powerup;
+mod token;
+mod verify;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::model::{Model, Overlay, Step};
+use super::text::{fill, texts};
+pub use widgets::Theme;
+
+/// Below this the wizard asks for a bigger terminal instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+pub fn view(m: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(m.setup.color);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, &theme);
+        return;
+    }
+    let [title, steps, body, notice, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(widgets::title_bar(m, &theme, title.width), title);
+    frame.render_widget(widgets::step_bar(m, &theme), steps);
+
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.dim())
+        .title(Span::styled(format!(" {} ", step_title(m.step)), theme.heading()));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let inner = inner.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    match m.step {
+        Step::Portal => portal::draw(m, frame, inner, &theme),
+        Step::PowerUp => powerup::draw(m, frame, inner, &theme),
+        Step::ApiKey => apikey::draw(m, frame, inner, &theme),
+        Step::Token => token::draw(m, frame, inner, &theme),
+        Step::Verify => verify::draw(m, frame, inner, &theme),
+        Step::Done => done::draw(m, frame, inner, &theme),
+    }
+    frame.render_widget(widgets::notice_line(m, &theme), notice);
+    frame.render_widget(widgets::footer(m, &theme, footer.width), footer);
+
+    match m.overlay {
+        Overlay::None => {}
+        Overlay::Help => help(frame, area, &theme),
+        Overlay::ConfirmQuit => confirm_quit(frame, area, &theme),
+    }
+}
+
+fn step_title(step: Step) -> &'static str {
+    let t = texts();
+    match step {
+        Step::Portal => &t.portal.title,
+        Step::PowerUp => &t.powerup.title,
+        Step::ApiKey => &t.key.title,
+        Step::Token => &t.token.title,
+        Step::Verify => &t.verify.title,
+        Step::Done => &t.done.title,
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = fill(
+        &texts().small.message,
+        &[("min", &format!("{MIN_WIDTH}×{MIN_HEIGHT}")), ("now", &format!("{}×{}", area.width, area.height))],
+    );
+    let paragraph = Paragraph::new(Line::styled(text, theme.warn())).wrap(Wrap { trim: true });
+    frame.render_widget(paragraph, area);
+}
+
+/// A box in the middle of `area`, at most `width`×`height`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    area.centered(Constraint::Length(width.min(area.width)), Constraint::Length(height.min(area.height)))
+}
+
+fn help(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let t = &texts().help;
+    let mut lines: Vec<Line> = t.general.lines().map(|l| Line::raw(l.to_string())).collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t.close.clone(), theme.dim()));
+    let height = lines.len() as u16 + 2;
+    let rect = centered(area, 72, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {} ", t.title), theme.heading()));
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+fn confirm_quit(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let rect = centered(area, 64, 4);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).border_style(theme.warn());
+    let text = Paragraph::new(texts().quit.question.clone()).block(block).wrap(Wrap { trim: true });
+    frame.render_widget(text, rect);
+}

@@ -1,0 +1,76 @@
+//! Step 4: choose expiration and scopes, open the authorize URL, paste the token.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::widgets::{
+    LABEL_WIDTH, Row, Theme, blank, indented_rows, label, render_rows, text_rows, verdict_rows, wrap,
+};
+use crate::trello::Expiration;
+use crate::wizard::model::{Model, Target};
+use crate::wizard::text::texts;
+
+pub fn expiration_help(e: Expiration) -> &'static str {
+    let t = &texts().token;
+    match e {
+        Expiration::OneHour => &t.expiration_one_hour,
+        Expiration::OneDay => &t.expiration_one_day,
+        Expiration::ThirtyDays => &t.expiration_thirty_days,
+        Expiration::Never => &t.expiration_never,
+    }
+}
+
+pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let t = &texts().token;
+    let focused = m.focused();
+    let pad = " ".repeat(LABEL_WIDTH);
+    let mut rows = text_rows(&t.body, area.width, Default::default());
+    rows.push(blank());
+
+    let mut spans = vec![label(&t.expiration_label, focused == Some(Target::Expiration), LABEL_WIDTH, theme)];
+    for e in Expiration::ALL {
+        let (mark, style) = if e == m.expiration { ("●", theme.focus()) } else { ("○", theme.dim()) };
+        spans.push(Span::styled(format!("{mark} {}   ", e.as_str()), style));
+    }
+    rows.push(Row::Text(Line::from(spans)));
+    rows.extend(indented_rows(LABEL_WIDTH, expiration_help(m.expiration), area.width, theme.dim()));
+
+    let scope_rows = [
+        (Target::Read, "read", m.scopes.read, &t.scope_read),
+        (Target::Write, "write", m.scopes.write, &t.scope_write),
+        (Target::Account, "account", m.scopes.account, &t.scope_account),
+    ];
+    for (index, (target, name, on, help)) in scope_rows.into_iter().enumerate() {
+        let title = if index == 0 { t.scopes_label.as_str() } else { "" };
+        let mark = if on { "[x]" } else { "[ ]" };
+        let style = if on { theme.bold() } else { theme.dim() };
+        let help_width = (area.width as usize).saturating_sub(LABEL_WIDTH + 12).max(1);
+        let mut help_lines = wrap(help, help_width).into_iter();
+        rows.push(Row::Text(Line::from(vec![
+            label(title, focused == Some(target), LABEL_WIDTH, theme),
+            Span::styled(format!("{mark} {name:<8}"), style),
+            Span::styled(help_lines.next().unwrap_or_default(), theme.dim()),
+        ])));
+        for more in help_lines {
+            rows.push(Row::Text(Line::styled(format!("{}{more}", " ".repeat(LABEL_WIDTH + 12)), theme.dim())));
+        }
+    }
+    if m.scopes.is_empty() {
+        rows.push(Row::Text(Line::styled(format!("{pad}✗ {}", t.scope_none), theme.error())));
+    }
+    rows.push(blank());
+    rows.push(Row::Text(Line::styled(t.url_label.clone(), theme.bold())));
+    for line in wrap(&m.authorize_url(), area.width as usize) {
+        rows.push(Row::Text(Line::styled(line, theme.accent())));
+    }
+    rows.push(blank());
+    rows.push(Row::Field {
+        label: t.token_label.clone(),
+        target: Target::Token,
+        masked: true,
+        placeholder: "paste the token here (ATTA…)".into(),
+    });
+    rows.extend(verdict_rows(&m.token_verdict(), area.width, theme));
+    render_rows(frame, area, m, rows, theme);
+}
