@@ -67,36 +67,54 @@ fn wait_words(retry_after: Option<Duration>) -> String {
 }
 
 impl TrelloError {
+    /// Why it happens: the "likely cause" column of the guide's table.
+    pub fn cause(&self) -> &'static str {
+        use TrelloError::*;
+        match self {
+            InvalidKey => "The API key is mistyped, incomplete, or not an API key.",
+            InvalidToken => "The token is mistyped, was revoked, or was made for a different API key.",
+            ExpiredToken => "The token is past its expiration.",
+            MissingScope { .. } => "The token lacks a scope this needs (or no token was sent).",
+            Unauthorized { .. } => "Trello refused this key and token.",
+            InvalidId => "A board, list or card id is wrong.",
+            NotFound => "It does not exist, or the token's account cannot see it.",
+            RateLimited { .. } => "Too many requests: Trello allows 100 per 10 s per token and 300 per key.",
+            Dns { .. } => "The name of Trello's server could not be looked up.",
+            ConnectionRefused { .. } => "Nothing answered at that address.",
+            Tls { .. } => {
+                "The secure connection failed: an HTTPS-intercepting proxy, a wrong clock, or a server without TLS."
+            }
+            Timeout { .. } => "No answer came in time.",
+            Server { .. } => "Trello had an internal problem.",
+            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => {
+                "The answer is not what Trello sends: something in between (a proxy or captive portal) may have changed it."
+            }
+            Network { .. } => "The network failed during the request.",
+        }
+    }
+
     /// What to do next, in the guide's words.
     pub fn fix(&self) -> &'static str {
         use TrelloError::*;
         match self {
             InvalidKey => {
                 "Recopy the key from the API Key tab of your Power-Up (https://trello.com/power-ups/admin): \
-                 it is 32 characters, 0-9 and a-f."
+                 32 characters, 0-9 and a-f."
             }
-            InvalidToken => {
-                "Authorize a new token (step 4): the token was mistyped, revoked, or made for a different API key."
-            }
+            InvalidToken | Unauthorized { .. } => "Authorize a new token (step 4) with this API key.",
             ExpiredToken => "Authorize a new token (step 4), with a longer expiration if you need one.",
-            MissingScope { .. } => "Authorize again with the scope this needs (read, write or account).",
-            Unauthorized { .. } => "Authorize a new token (step 4) and check it was made with this API key.",
+            MissingScope { .. } => "Authorize again (step 4) with the scopes you need: read, write or account.",
             InvalidId => "Check the board, list or card id in the request.",
-            NotFound => "Check the id, and that the token's account can see it.",
-            RateLimited { .. } => "Wait a few seconds and try again; Trello allows 100 requests per 10 s per token.",
+            NotFound => "Check the id, and the token's permissions.",
+            RateLimited { .. } => "Wait a few seconds and try again.",
             Dns { .. } => "Check your internet connection and DNS, or TRELLO_API_BASE if you set it.",
-            ConnectionRefused { .. } => "Check your connection, proxy, or TRELLO_API_BASE if you set it.",
-            Tls { .. } => {
-                "Check the system clock and any proxy that intercepts HTTPS; TRELLO_API_BASE must be an https:// URL \
-                 for a TLS server."
-            }
-            Timeout { .. } => "Check your connection and try again.",
-            Server { .. } => "Trello is having trouble: try again in a minute (https://trello.status.atlassian.com).",
+            ConnectionRefused { .. } => "Check your connection and proxy, or TRELLO_API_BASE if you set it.",
+            Tls { .. } => "Check the system clock and any proxy; TRELLO_API_BASE must point at an HTTPS server.",
+            Timeout { .. } | Network { .. } => "Check your connection and try again.",
+            Server { .. } => "Try again in a minute (status: https://trello.status.atlassian.com).",
             UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => {
-                "Something between you and Trello changed the answer (a proxy or captive portal?); check TRELLO_API_BASE \
-                 and try again."
+                "Check TRELLO_API_BASE and your network (proxy, captive portal), then try again."
             }
-            Network { .. } => "Check your connection and try again.",
         }
     }
 
@@ -230,6 +248,7 @@ mod tests {
         ] {
             assert!(!e.to_string().is_empty());
             assert!(!e.fix().is_empty());
+            assert!(!e.cause().is_empty());
         }
     }
 

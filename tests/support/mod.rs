@@ -3,3 +3,4 @@
 
 pub mod fake_trello;
 pub mod raw_server;
+pub mod wizard;

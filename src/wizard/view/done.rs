@@ -55,11 +55,10 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     rows.push(fact("API key", vec![Span::raw(key)], theme));
     rows.push(fact("Token", vec![Span::raw(token)], theme));
-    let mut saved_to = vec![Span::raw(saved.path.display().to_string())];
-    if saved.backup.is_some() {
-        saved_to.push(Span::styled("  (previous file kept as .bak)", theme.dim()));
+    rows.push(fact("Saved to", vec![Span::raw(saved.path.display().to_string())], theme));
+    if let Some(backup) = &saved.backup {
+        rows.push(fact("Previous file", vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
     }
-    rows.push(fact("Saved to", saved_to, theme));
     if !granted.covers(m.scopes) {
         rows.extend(text_rows(&t.verify.fewer_scopes, width, theme.warn()));
     }

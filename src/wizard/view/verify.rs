@@ -47,6 +47,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             rows.push(blank());
             rows.extend(text_rows(&capitalize(&e.to_string()), width, theme.bold()));
             rows.push(blank());
+            rows.extend(text_rows(&format!("Why: {}", e.cause()), width, Default::default()));
             rows.extend(text_rows(&format!("Fix: {}", e.fix()), width, Default::default()));
             rows.push(blank());
             let next = match e.remedy() {

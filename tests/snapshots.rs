@@ -1,0 +1,296 @@
+//! Every screen and error state, drawn into a TestBackend and pinned with insta.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text};
+use trello_auth::credentials::store::Saved;
+use trello_auth::trello::{KeyCheck, Member, RetryNotice, TokenInfo, TrelloError, Verified};
+use trello_auth::wizard::{Model, Msg, view};
+
+fn render(m: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view(m, frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, m: &Model) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("{name}@{w}x{h}"), render(m, w, h));
+    }
+}
+
+fn verified(scopes: &str, expires: Option<&str>) -> Box<Verified> {
+    let permissions = format!(
+        r#"[{{"idModel":"*","modelType":"Board","read":{},"write":{}}}]"#,
+        scopes.contains("read"),
+        scopes.contains("write")
+    );
+    Box::new(Verified {
+        member: Member {
+            id: "5f00a11".into(),
+            username: "ann".into(),
+            full_name: "Ann Example".into(),
+            email: None,
+            url: None,
+        },
+        token: TokenInfo {
+            id: "tok1".into(),
+            identifier: Some("trello-auth".into()),
+            id_member: Some("5f00a11".into()),
+            date_created: None,
+            date_expires: expires.map(str::to_string),
+            permissions: serde_json::from_str(&permissions).unwrap(),
+        },
+    })
+}
+
+fn at_step(n: usize) -> Model {
+    let mut m = model();
+    if n >= 2 {
+        press(&mut m, KeyCode::Enter);
+    }
+    if n >= 3 {
+        type_text(&mut m, "ann@example.com");
+        press(&mut m, KeyCode::Enter);
+    }
+    if n >= 4 {
+        paste(&mut m, KEY);
+        send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
+        press(&mut m, KeyCode::Enter);
+    }
+    if n >= 5 {
+        paste(&mut m, TOKEN);
+        press(&mut m, KeyCode::Enter);
+    }
+    m
+}
+
+fn failed(error: TrelloError) -> Model {
+    let mut m = at_step(5);
+    let generation = m.verify_generation;
+    send(&mut m, Msg::Verified { generation, result: Err(error), at: String::new() });
+    m
+}
+
+fn done(scopes: &str) -> Model {
+    let mut m = at_step(5);
+    let generation = m.verify_generation;
+    let v = verified(scopes, Some("2026-12-28T12:00:00.000Z"));
+    send(&mut m, Msg::Verified { generation, result: Ok(v), at: "2026-11-28T21:00:00Z".into() });
+    let saved = Saved {
+        path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"),
+        backup: Some(PathBuf::from("/home/ann/.config/trello-auth/config.toml.bak")),
+    };
+    send(&mut m, Msg::Saved(Ok(saved)));
+    m
+}
+
+#[test]
+fn step_1_portal() {
+    snap("portal", &at_step(1));
+    let mut m = at_step(1);
+    m.setup.no_browser_reason = Some("this is an SSH session without a display".into());
+    snap("portal_no_browser", &m);
+    let mut m = at_step(1);
+    press(&mut m, KeyCode::Char('c'));
+    send(&mut m, Msg::Copied { what: "portal URL", outcome: trello_auth::desktop::clipboard::CopyOutcome::Terminal });
+    snap("portal_copied", &m);
+}
+
+#[test]
+fn step_2_powerup() {
+    snap("powerup_empty", &at_step(2));
+    let mut m = at_step(2);
+    type_text(&mut m, "ann@example");
+    snap("powerup_bad_email", &m);
+    let mut m = at_step(2);
+    type_text(&mut m, "ann@example.com");
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "Ann Example");
+    snap("powerup_filled", &m);
+}
+
+#[test]
+fn step_3_api_key() {
+    snap("apikey_empty", &at_step(3));
+    let mut m = at_step(3);
+    paste(&mut m, &KEY[..21]);
+    snap("apikey_incomplete", &m);
+    let mut m = at_step(3);
+    paste(&mut m, "0123456789abcdefg");
+    snap("apikey_bad_char", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    snap("apikey_checking", &m);
+    send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
+    snap("apikey_known", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Rejected });
+    snap("apikey_rejected", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    let e = TrelloError::Dns { host: "api.trello.com".into() };
+    send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Unchecked(e) });
+    snap("apikey_unchecked", &m);
+    let mut m = at_step(3);
+    paste(&mut m, SECRET);
+    press(&mut m, KeyCode::Tab);
+    paste(&mut m, TOKEN);
+    snap("apikey_secret_fields_wrong", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Tab);
+    paste(&mut m, SECRET);
+    snap("apikey_secret_masked", &m);
+    send(&mut m, ctrl('r'));
+    snap("apikey_secret_revealed", &m);
+}
+
+#[test]
+fn step_4_token() {
+    snap("token_empty", &at_step(4));
+    let mut m = at_step(4);
+    paste(&mut m, KEY);
+    snap("token_is_the_key", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Tab);
+    paste(&mut m, SECRET);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, SECRET);
+    snap("token_is_the_secret", &m);
+    let mut m = at_step(4);
+    paste(&mut m, "ATATT3xFfGF0T4B6XcG9_aBcD=1234567890");
+    snap("token_is_atlassian", &m);
+    let mut m = at_step(4);
+    paste(&mut m, &TOKEN[..40]);
+    snap("token_incomplete", &m);
+    let mut m = at_step(4);
+    paste(&mut m, TOKEN);
+    snap("token_valid", &m);
+    send(&mut m, ctrl('r'));
+    snap("token_valid_revealed", &m);
+    let mut m = at_step(4);
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Left);
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Char(' '));
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Char(' '));
+    snap("token_no_scope_1day", &m);
+}
+
+#[test]
+fn step_5_verify() {
+    snap("verify_running", &at_step(5));
+    let mut m = at_step(5);
+    let t0 = Instant::now();
+    let notice = RetryNotice { attempt: 2, wait: Duration::from_secs(7), code: "API_TOKEN_LIMIT_EXCEEDED".into() };
+    let generation = m.verify_generation;
+    send(&mut m, Msg::RateLimited { generation, notice, at: t0 });
+    send(&mut m, Msg::Tick(t0 + Duration::from_millis(1500)));
+    snap("verify_rate_limited", &m);
+}
+
+#[test]
+fn step_5_failures() {
+    snap("failed_invalid_key", &failed(TrelloError::InvalidKey));
+    snap("failed_invalid_token", &failed(TrelloError::InvalidToken));
+    snap("failed_expired_token", &failed(TrelloError::ExpiredToken));
+    snap(
+        "failed_missing_scope",
+        &failed(TrelloError::MissingScope { body: "unauthorized permission requested".into() }),
+    );
+    snap("failed_refused", &failed(TrelloError::ConnectionRefused { host: "api.trello.com".into() }));
+    snap("failed_dns", &failed(TrelloError::Dns { host: "api.trello.com".into() }));
+    snap("failed_timeout", &failed(TrelloError::Timeout { seconds: 15 }));
+    snap("failed_server", &failed(TrelloError::Server { status: 503 }));
+    snap(
+        "failed_rate_limited",
+        &failed(TrelloError::RateLimited {
+            code: "API_KEY_LIMIT_EXCEEDED".into(),
+            retry_after: Some(Duration::from_secs(40)),
+        }),
+    );
+    snap(
+        "failed_malformed",
+        &failed(TrelloError::MalformedResponse { detail: "expected value at line 1 column 1".into() }),
+    );
+}
+
+#[test]
+fn saving_and_done() {
+    let mut m = at_step(5);
+    let generation = m.verify_generation;
+    send(
+        &mut m,
+        Msg::Verified { generation, result: Ok(verified("read,write", None)), at: "2026-11-28T21:00:00Z".into() },
+    );
+    snap("saving", &m);
+    send(&mut m, Msg::Saved(Err("could not save /home/ann/.config/trello-auth/config.toml: writing failed: No space left on device (os error 28); the previous file is untouched".into())));
+    snap("save_failed", &m);
+    snap("done", &done("read,write"));
+    snap("done_fewer_scopes", &done("read"));
+    let mut m = done("read,write");
+    send(&mut m, ctrl('r'));
+    snap("done_revealed", &m);
+}
+
+#[test]
+fn overlays_and_small_terminals() {
+    let mut m = at_step(2);
+    send(&mut m, support::wizard::key(KeyCode::F(1)));
+    snap("help", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Up);
+    press(&mut m, KeyCode::Char('q'));
+    snap("confirm_quit", &m);
+    insta::assert_snapshot!("too_small@50x15", render(&at_step(4), 50, 15));
+}
+
+#[test]
+fn no_size_panics() {
+    let screens =
+        [at_step(1), at_step(2), at_step(3), at_step(4), at_step(5), failed(TrelloError::InvalidToken), done("read")];
+    for m in &screens {
+        for w in (1..=130).step_by(7).chain([59, 60, 61, 79, 80, 81, 200]) {
+            for h in (1..=45).step_by(4).chain([19, 20, 21, 23, 24, 60]) {
+                render(m, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn secrets_are_not_on_screen_unless_revealed() {
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Tab);
+    paste(&mut m, SECRET);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, TOKEN);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let screen = render(&m, w, h);
+        assert!(!screen.contains(TOKEN) && !screen.contains(&TOKEN[8..40]), "{screen}");
+        assert!(!screen.contains(SECRET) && !screen.contains(&SECRET[8..40]), "{screen}");
+    }
+    let screen = render(&done("read,write"), 120, 40);
+    assert!(!screen.contains(&TOKEN[8..40]), "{screen}");
+}

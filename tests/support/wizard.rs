@@ -1,0 +1,50 @@
+//! Helpers to drive the wizard's state machine without a terminal.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use trello_auth::trello::Endpoints;
+use trello_auth::wizard::{Effect, Model, Msg, Setup, update};
+
+pub const KEY: &str = "0123456789abcdef0123456789abcdef";
+pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+pub const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
+
+pub fn setup() -> Setup {
+    Setup {
+        endpoints: Endpoints { api_base: "https://api.trello.com/1".into(), web_base: "https://trello.com".into() },
+        profile: "default".into(),
+        config_path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"),
+        no_browser_reason: None,
+        color: true,
+    }
+}
+
+pub fn model() -> Model {
+    Model::new(setup(), Instant::now())
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+pub fn send(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    update(m, msg)
+}
+
+pub fn press(m: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(m, key(code))
+}
+
+pub fn type_text(m: &mut Model, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| update(m, key(KeyCode::Char(c)))).collect()
+}
+
+pub fn paste(m: &mut Model, text: &str) -> Vec<Effect> {
+    update(m, Msg::Paste(text.to_string()))
+}

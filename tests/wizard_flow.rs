@@ -1,0 +1,322 @@
+//! The wizard's state machine, step by step, with no terminal.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text};
+use trello_auth::credentials::store::Saved;
+use trello_auth::trello::{KeyCheck, Member, RetryNotice, Scopes, TokenInfo, TrelloError, Verified};
+use trello_auth::wizard::model::{KeyStatus, Overlay, Target, VerifyState};
+use trello_auth::wizard::{Effect, Exit, Model, Msg, Step};
+
+fn verified() -> Box<Verified> {
+    Box::new(Verified {
+        member: Member {
+            id: "5f00a11".into(),
+            username: "ann".into(),
+            full_name: "Ann Example".into(),
+            email: None,
+            url: None,
+        },
+        token: TokenInfo {
+            id: "tok1".into(),
+            identifier: Some("trello-auth".into()),
+            id_member: Some("5f00a11".into()),
+            date_created: None,
+            date_expires: Some("2026-12-28T12:00:00.000Z".into()),
+            permissions: serde_json::from_str(r#"[{"idModel":"*","modelType":"Board","read":true,"write":true}]"#)
+                .unwrap(),
+        },
+    })
+}
+
+fn saved() -> Saved {
+    Saved { path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"), backup: None }
+}
+
+/// Walks steps 1–4 with valid input and presses Enter on step 4.
+fn to_verify(m: &mut Model) -> u64 {
+    press(m, KeyCode::Enter);
+    press(m, KeyCode::Enter);
+    paste(m, KEY);
+    press(m, KeyCode::Enter);
+    paste(m, TOKEN);
+    let effects = press(m, KeyCode::Enter);
+    match effects.as_slice() {
+        [Effect::Verify { generation, .. }] => *generation,
+        other => panic!("expected one Verify effect, got {other:?}"),
+    }
+}
+
+#[test]
+fn all_five_steps_to_a_saved_profile() {
+    let mut m = model();
+    assert_eq!(m.step, Step::Portal);
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::PowerUp);
+    assert_eq!(m.focused(), Some(Target::Email), "the email is what needs typing");
+    type_text(&mut m, "ann@example.com");
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::ApiKey);
+
+    let effects = paste(&mut m, &format!("  \"{KEY}\"\n"));
+    assert_eq!(m.key_value(), KEY, "pasted quotes and newline are cleaned");
+    assert_eq!(effects, vec![Effect::CheckKey(KEY.into())]);
+    assert_eq!(m.key_status, KeyStatus::Checking(KEY.into()));
+    send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
+    assert_eq!(m.key_status, KeyStatus::Known(KEY.into()));
+
+    press(&mut m, KeyCode::Tab);
+    paste(&mut m, SECRET);
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::Token);
+    assert_eq!(m.focused(), Some(Target::Token));
+
+    paste(&mut m, &format!("https://example.com/cb#token={TOKEN}"));
+    assert_eq!(m.token_value(), TOKEN);
+    let effects = press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::Verify);
+    let [Effect::Verify { generation, credentials }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(credentials.key, KEY);
+    assert_eq!(credentials.token.expose(), TOKEN);
+    assert!(m.is_animating(), "the spinner runs while verifying");
+
+    let effects = send(
+        &mut m,
+        Msg::Verified { generation: *generation, result: Ok(verified()), at: "2026-11-28T21:00:00Z".into() },
+    );
+    let [Effect::Save { profile_name, profile }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(profile_name, "default");
+    assert_eq!(profile.api_key, KEY);
+    assert_eq!(profile.api_secret.as_ref().unwrap().expose(), SECRET);
+    assert_eq!(profile.token.as_ref().unwrap().expose(), TOKEN);
+    assert_eq!(profile.app_name, "trello-auth");
+    assert_eq!(profile.scope, Scopes::READ_WRITE);
+    assert_eq!(profile.member_username.as_deref(), Some("ann"));
+    assert_eq!(profile.token_expires.as_deref(), Some("2026-12-28T12:00:00.000Z"));
+    assert_eq!(profile.verified_at.as_deref(), Some("2026-11-28T21:00:00Z"));
+
+    send(&mut m, Msg::Saved(Ok(saved())));
+    assert_eq!(m.step, Step::Done);
+    assert!(!m.is_animating());
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.exit, Some(Exit::Saved));
+}
+
+#[test]
+fn escape_goes_back_one_step_at_a_time() {
+    let mut m = model();
+    to_verify(&mut m);
+    for expected in [Step::Token, Step::ApiKey, Step::PowerUp, Step::Portal, Step::Portal] {
+        press(&mut m, KeyCode::Esc);
+        assert_eq!(m.step, expected);
+    }
+    assert_eq!(m.key_value(), KEY, "going back keeps what was entered");
+    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.exit, None);
+}
+
+#[test]
+fn enter_waits_for_a_complete_step() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, &KEY[..20]);
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.step, Step::ApiKey);
+    assert!(m.notice.as_ref().unwrap().text.contains("20 of 32 characters"));
+
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Tab);
+    paste(&mut m, "abc");
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::ApiKey, "a half-typed secret blocks until fixed or cleared");
+    assert_eq!(m.focused(), Some(Target::Secret));
+    paste(&mut m, SECRET);
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::Token);
+
+    paste(&mut m, SECRET);
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.step, Step::Token);
+    assert!(m.notice.as_ref().unwrap().text.contains("this is your API secret, not a token"));
+}
+
+#[test]
+fn a_key_trello_rejects_blocks_step_three() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Rejected });
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::ApiKey);
+    // A late answer about an older key changes nothing.
+    paste(&mut m, "fedcba9876543210fedcba9876543210");
+    send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
+    assert_eq!(m.key_status, KeyStatus::Checking("fedcba9876543210fedcba9876543210".into()));
+}
+
+#[test]
+fn each_failure_leads_to_the_step_that_fixes_it() {
+    let cases = [
+        (TrelloError::InvalidKey, Step::ApiKey, Target::Key),
+        (TrelloError::InvalidToken, Step::Token, Target::Token),
+        (TrelloError::ExpiredToken, Step::Token, Target::Token),
+        (TrelloError::MissingScope { body: "missing scopes".into() }, Step::Token, Target::Token),
+    ];
+    for (error, step, target) in cases {
+        let mut m = model();
+        let generation = to_verify(&mut m);
+        let effects = send(&mut m, Msg::Verified { generation, result: Err(error.clone()), at: String::new() });
+        assert!(effects.is_empty(), "nothing is saved after {error:?}");
+        assert_eq!(m.verify, VerifyState::Failed(error.clone()));
+        assert!(press(&mut m, KeyCode::Enter).is_empty());
+        assert_eq!((m.step, m.focused()), (step, Some(target)), "after {error:?}");
+    }
+}
+
+#[test]
+fn network_failures_offer_a_retry() {
+    for error in [
+        TrelloError::ConnectionRefused { host: "api.trello.com".into() },
+        TrelloError::Timeout { seconds: 15 },
+        TrelloError::RateLimited { code: "API_TOKEN_LIMIT_EXCEEDED".into(), retry_after: None },
+    ] {
+        let mut m = model();
+        let generation = to_verify(&mut m);
+        send(&mut m, Msg::Verified { generation, result: Err(error), at: String::new() });
+        let effects = press(&mut m, KeyCode::Char('r'));
+        let [Effect::Verify { generation: again, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!(*again, generation + 1);
+        assert_eq!(m.verify, VerifyState::Running { rate_wait: None });
+    }
+}
+
+#[test]
+fn rate_limit_countdown() {
+    let mut m = model();
+    let generation = to_verify(&mut m);
+    let t0 = Instant::now();
+    let notice = RetryNotice { attempt: 1, wait: Duration::from_secs(5), code: "API_TOKEN_LIMIT_EXCEEDED".into() };
+    send(&mut m, Msg::RateLimited { generation, notice, at: t0 });
+    assert_eq!(m.rate_wait_seconds(), Some(5));
+    send(&mut m, Msg::Tick(t0 + Duration::from_millis(2200)));
+    assert_eq!(m.rate_wait_seconds(), Some(3));
+    send(&mut m, Msg::Tick(t0 + Duration::from_secs(6)));
+    assert_eq!(m.rate_wait_seconds(), Some(0));
+    assert!(m.is_animating());
+}
+
+#[test]
+fn answers_to_abandoned_verifications_are_ignored() {
+    let mut m = model();
+    let generation = to_verify(&mut m);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.step, Step::Token);
+    let effects = send(&mut m, Msg::Verified { generation, result: Ok(verified()), at: String::new() });
+    assert!(effects.is_empty());
+    assert_eq!(m.step, Step::Token);
+    assert_eq!(m.verify, VerifyState::Idle);
+}
+
+#[test]
+fn a_failed_save_keeps_everything_and_retries() {
+    let mut m = model();
+    let generation = to_verify(&mut m);
+    send(&mut m, Msg::Verified { generation, result: Ok(verified()), at: "2026-11-28T21:00:00Z".into() });
+    send(&mut m, Msg::Saved(Err("could not save: No space left on device".into())));
+    assert!(matches!(m.verify, VerifyState::SaveFailed(..)));
+    assert_eq!(m.step, Step::Verify);
+    let effects = press(&mut m, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::Save { .. }]));
+    assert_eq!(m.token_value(), TOKEN);
+}
+
+#[test]
+fn ctrl_c_quits_at_once_and_writes_nothing() {
+    let mut m = model();
+    to_verify(&mut m);
+    assert!(send(&mut m, ctrl('c')).is_empty());
+    assert_eq!(m.exit, Some(Exit::Aborted));
+}
+
+#[test]
+fn q_asks_first_when_something_was_entered() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('q'));
+    assert_eq!(m.exit, Some(Exit::Aborted), "nothing entered: quit at once");
+
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    type_text(&mut m, "ann@example.com");
+    assert_eq!(m.email.value(), "ann@example.com", "q inside a text field is a letter");
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Char('q'));
+    assert_eq!(m.overlay, Overlay::ConfirmQuit);
+    press(&mut m, KeyCode::Char('n'));
+    assert_eq!((m.overlay, m.exit), (Overlay::None, None));
+    press(&mut m, KeyCode::Char('q'));
+    press(&mut m, KeyCode::Char('y'));
+    assert_eq!(m.exit, Some(Exit::Aborted));
+}
+
+#[test]
+fn pasting_on_the_token_step_always_fills_the_token() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(m.focused(), Some(Target::Expiration));
+    paste(&mut m, TOKEN);
+    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.focused(), Some(Target::Token));
+}
+
+#[test]
+fn expiration_and_scopes_change_the_url_live() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Enter);
+    assert!(m.authorize_url().contains("expiration=30days&scope=read,write&"));
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Right);
+    assert!(m.authorize_url().contains("expiration=never&"));
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Char(' '));
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Tab);
+    press(&mut m, KeyCode::Char(' '));
+    assert!(m.authorize_url().contains("&scope=write,account&"), "{}", m.authorize_url());
+    assert!(m.authorize_url().ends_with(&format!("&name=trello-auth&key={KEY}")));
+    let effects = send(&mut m, ctrl('t'));
+    assert_eq!(effects, vec![Effect::Copy { what: "authorize URL", text: m.authorize_url() }]);
+}
+
+#[test]
+fn no_browser_means_a_notice_not_an_effect() {
+    let mut m = model();
+    m.setup.no_browser_reason = Some("this is an SSH session without a display".into());
+    assert!(press(&mut m, KeyCode::Char('o')).is_empty());
+    assert!(m.notice.as_ref().unwrap().text.contains("SSH session without a display"));
+    let mut m = model();
+    assert_eq!(press(&mut m, KeyCode::Char('o')), vec![Effect::OpenUrl("https://trello.com/power-ups/admin".into())]);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('?'));
+    assert_eq!(m.overlay, Overlay::Help);
+    press(&mut m, KeyCode::Enter);
+    assert_eq!((m.overlay, m.step), (Overlay::None, Step::Portal));
+    press(&mut m, KeyCode::F(1));
+    assert_eq!(m.overlay, Overlay::Help);
+}
