@@ -1,10 +1,11 @@
 //! Runs the test suite's fake Trello on 127.0.0.1 for trying the wizard by hand
 //! and for whole-process benchmarks: `cargo run --example fake_trello`.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[allow(dead_code)]
+#[path = "../tests/support/fake_trello.rs"]
+mod fake_trello;
 
-use support::fake_trello::{FakeTrello, KEY};
+use fake_trello::{FakeTrello, KEY};
 
 fn main() {
     let fake = FakeTrello::with_ann();

@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod fake_trello;
+pub mod pty;
 pub mod raw_server;
 pub mod wizard;
