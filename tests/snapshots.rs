@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text};
+use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text, verified};
 use trello_auth::credentials::store::Saved;
-use trello_auth::trello::{KeyCheck, Member, RetryNotice, TokenInfo, TrelloError, Verified};
+use trello_auth::trello::{KeyCheck, RetryNotice, TrelloError};
 use trello_auth::wizard::{Model, Msg, view};
 
 fn render(m: &Model, width: u16, height: u16) -> String {
@@ -30,31 +30,6 @@ fn snap(name: &str, m: &Model) {
     for (w, h) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("{name}@{w}x{h}"), render(m, w, h));
     }
-}
-
-fn verified(scopes: &str, expires: Option<&str>) -> Box<Verified> {
-    let permissions = format!(
-        r#"[{{"idModel":"*","modelType":"Board","read":{},"write":{}}}]"#,
-        scopes.contains("read"),
-        scopes.contains("write")
-    );
-    Box::new(Verified {
-        member: Member {
-            id: "5f00a11".into(),
-            username: "ann".into(),
-            full_name: "Ann Example".into(),
-            email: None,
-            url: None,
-        },
-        token: TokenInfo {
-            id: "tok1".into(),
-            identifier: Some("trello-auth".into()),
-            id_member: Some("5f00a11".into()),
-            date_created: None,
-            date_expires: expires.map(str::to_string),
-            permissions: serde_json::from_str(&permissions).unwrap(),
-        },
-    })
 }
 
 fn at_step(n: usize) -> Model {
@@ -293,4 +268,20 @@ fn secrets_are_not_on_screen_unless_revealed() {
     }
     let screen = render(&done("read,write"), 120, 40);
     assert!(!screen.contains(&TOKEN[8..40]), "{screen}");
+}
+
+#[test]
+fn no_color_means_no_colours() {
+    let mut m = failed(TrelloError::InvalidToken);
+    m.setup.color = false;
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| view(&m, frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "a coloured cell under NO_COLOR: {cell:?}");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    m.setup.color = true;
+    terminal.draw(|frame| view(&m, frame)).unwrap();
+    assert!(terminal.backend().buffer().content().iter().any(|c| c.fg != ratatui::style::Color::Reset));
 }

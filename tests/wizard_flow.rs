@@ -6,32 +6,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
-use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text};
+use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text, verified};
 use trello_auth::credentials::store::Saved;
-use trello_auth::trello::{KeyCheck, Member, RetryNotice, Scopes, TokenInfo, TrelloError, Verified};
+use trello_auth::trello::{KeyCheck, RetryNotice, Scopes, TrelloError};
 use trello_auth::wizard::model::{KeyStatus, Overlay, Target, VerifyState};
 use trello_auth::wizard::{Effect, Exit, Model, Msg, Step};
-
-fn verified() -> Box<Verified> {
-    Box::new(Verified {
-        member: Member {
-            id: "5f00a11".into(),
-            username: "ann".into(),
-            full_name: "Ann Example".into(),
-            email: None,
-            url: None,
-        },
-        token: TokenInfo {
-            id: "tok1".into(),
-            identifier: Some("trello-auth".into()),
-            id_member: Some("5f00a11".into()),
-            date_created: None,
-            date_expires: Some("2026-12-28T12:00:00.000Z".into()),
-            permissions: serde_json::from_str(r#"[{"idModel":"*","modelType":"Board","read":true,"write":true}]"#)
-                .unwrap(),
-        },
-    })
-}
 
 fn saved() -> Saved {
     Saved { path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"), backup: None }
@@ -86,7 +65,11 @@ fn all_five_steps_to_a_saved_profile() {
 
     let effects = send(
         &mut m,
-        Msg::Verified { generation: *generation, result: Ok(verified()), at: "2026-11-28T21:00:00Z".into() },
+        Msg::Verified {
+            generation: *generation,
+            result: Ok(verified("read,write", Some("2026-12-28T12:00:00.000Z"))),
+            at: "2026-11-28T21:00:00Z".into(),
+        },
     );
     let [Effect::Save { profile_name, profile }] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(profile_name, "default");
@@ -217,7 +200,14 @@ fn answers_to_abandoned_verifications_are_ignored() {
     let generation = to_verify(&mut m);
     press(&mut m, KeyCode::Esc);
     assert_eq!(m.step, Step::Token);
-    let effects = send(&mut m, Msg::Verified { generation, result: Ok(verified()), at: String::new() });
+    let effects = send(
+        &mut m,
+        Msg::Verified {
+            generation,
+            result: Ok(verified("read,write", Some("2026-12-28T12:00:00.000Z"))),
+            at: String::new(),
+        },
+    );
     assert!(effects.is_empty());
     assert_eq!(m.step, Step::Token);
     assert_eq!(m.verify, VerifyState::Idle);
@@ -227,7 +217,14 @@ fn answers_to_abandoned_verifications_are_ignored() {
 fn a_failed_save_keeps_everything_and_retries() {
     let mut m = model();
     let generation = to_verify(&mut m);
-    send(&mut m, Msg::Verified { generation, result: Ok(verified()), at: "2026-11-28T21:00:00Z".into() });
+    send(
+        &mut m,
+        Msg::Verified {
+            generation,
+            result: Ok(verified("read,write", Some("2026-12-28T12:00:00.000Z"))),
+            at: "2026-11-28T21:00:00Z".into(),
+        },
+    );
     send(&mut m, Msg::Saved(Err("could not save: No space left on device".into())));
     assert!(matches!(m.verify, VerifyState::SaveFailed(..)));
     assert_eq!(m.step, Step::Verify);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use trello_auth::trello::Endpoints;
+use trello_auth::trello::{Endpoints, Member, TokenInfo, Verified};
 use trello_auth::wizard::{Effect, Model, Msg, Setup, update};
 
 pub const KEY: &str = "0123456789abcdef0123456789abcdef";
@@ -47,4 +47,30 @@ pub fn type_text(m: &mut Model, text: &str) -> Vec<Effect> {
 
 pub fn paste(m: &mut Model, text: &str) -> Vec<Effect> {
     update(m, Msg::Paste(text.to_string()))
+}
+
+/// What a successful verification of Ann's token returns.
+pub fn verified(scopes: &str, expires: Option<&str>) -> Box<Verified> {
+    let permissions = format!(
+        r#"[{{"idModel":"*","modelType":"Board","read":{},"write":{}}}]"#,
+        scopes.contains("read"),
+        scopes.contains("write")
+    );
+    Box::new(Verified {
+        member: Member {
+            id: "5f00a11".into(),
+            username: "ann".into(),
+            full_name: "Ann Example".into(),
+            email: None,
+            url: None,
+        },
+        token: TokenInfo {
+            id: "tok1".into(),
+            identifier: Some("trello-auth".into()),
+            id_member: Some("5f00a11".into()),
+            date_created: None,
+            date_expires: expires.map(str::to_string),
+            permissions: serde_json::from_str(&permissions).unwrap(),
+        },
+    })
 }
