@@ -2,14 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 
 const ABOUT: &str = "Get, verify, store and rotate Trello API credentials (API key + user token).";
 
 const AFTER_HELP: &str = "\
-Run without arguments in a terminal to open the setup wizard: it walks the five
-steps (portal, Power-Up, API key, token, verify), checks every value as you paste
-it, verifies the pair with Trello and saves it.
+Run without a command in a terminal: with nothing saved it opens the setup wizard
+(portal, Power-Up, API key, token, verify); with credentials saved it shows who you
+are logged in as and offers to verify, rotate or set up again.
 
 Where credentials are kept:
   $XDG_CONFIG_HOME/trello-auth/config.toml (mode 0600), or --config / TRELLO_AUTH_CONFIG.
@@ -21,14 +21,20 @@ Environment:
   TRELLO_AUTH_PROFILE  profile name (default \"default\")
   NO_COLOR             draw without colour
 
-Exit status: 0 saved, 1 quit before saving, 2 usage error or not a terminal.
+Exit status: 0 done, 1 rejected, failed or quit before saving, 2 usage error or not a
+terminal, 3 could not reach Trello, 4 nothing saved.
 
-Example:
-  trello-auth --profile work";
+Examples:
+  trello-auth                      set up, or manage what is saved
+  eval \"$(trello-auth env)\"        export TRELLO_API_KEY and TRELLO_TOKEN
+  trello-auth status               check the saved token with Trello";
 
 #[derive(Debug, Parser)]
 #[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Which saved profile to use.
     #[arg(long, global = true, env = "TRELLO_AUTH_PROFILE", default_value = "default", value_name = "NAME")]
     pub profile: String,
@@ -40,4 +46,123 @@ pub struct Cli {
     /// Never try to open a browser; show and copy URLs instead.
     #[arg(long, global = true)]
     pub no_browser: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Authorize a new token in the wizard, then revoke the old one.
+    #[command(after_help = "\
+Opens the wizard at the token step with the saved key, app name, scopes and
+expiration chosen. The new token must verify (and belong to the same Trello
+member, or you are asked) before it is saved; the previous file is kept as
+config.toml.bak. Only then are you offered to revoke the old token.
+
+Example:
+  trello-auth rotate --profile work")]
+    Rotate,
+
+    /// Show what is saved and check it with Trello.
+    #[command(after_help = "\
+Exit status: 0 valid, 1 rejected or expired, 3 could not reach Trello, 4 nothing saved.
+When TRELLO_API_KEY or TRELLO_TOKEN are set and differ from the saved values, it
+says so: other tools will use the environment's values.
+
+Examples:
+  trello-auth status
+  trello-auth status --offline --json
+  trello-auth status --all")]
+    Status(StatusArgs),
+
+    /// Print the saved credentials as environment variables.
+    #[command(after_help = "\
+Prints TRELLO_API_KEY and TRELLO_TOKEN (and TRELLO_API_SECRET with --with-secret),
+quoted for the chosen format. With nothing saved: a message on stderr, exit 4,
+nothing on stdout.
+
+Examples:
+  eval \"$(trello-auth env)\"
+  trello-auth env --format fish | source
+  trello-auth env --format dotenv >> .env        (keep .env out of git)
+  trello-auth env --format json                  (an MCP server's \"env\" block)")]
+    Env(EnvArgs),
+
+    /// Save credentials without the wizard (for CI and scripts); the token comes from stdin.
+    #[command(after_help = "\
+The token is read from standard input, never from the command line. The key comes
+from --key, else TRELLO_API_KEY, else the saved profile. Both are shape-checked and
+verified with Trello before anything is saved.
+
+Exit status: 0 saved, 1 rejected, 2 bad input, 3 could not reach Trello.
+
+Example:
+  printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token --key 0123456789abcdef0123456789abcdef")]
+    Login(LoginArgs),
+
+    /// Revoke the token at Trello and remove it from the config file.
+    #[command(after_help = "\
+Revokes the token (DELETE /1/tokens/{token}) unless --keep-remote, then removes it
+from the profile; the previous file is kept as config.toml.bak. If revoking fails,
+the local token is kept unless --force.
+
+Examples:
+  trello-auth logout
+  trello-auth logout --keep-remote --profile old")]
+    Logout(LogoutArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  trello-auth completions bash > ~/.local/share/bash-completion/completions/trello-auth
+  trello-auth completions zsh > \"${fpath[1]}/_trello-auth\"
+  trello-auth completions fish > ~/.config/fish/completions/trello-auth.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not contact Trello; report only what is saved.
+    #[arg(long)]
+    pub offline: bool,
+    /// Every profile in the file, not just the chosen one.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// How to print the variables.
+    #[arg(long, value_enum, default_value = "sh")]
+    pub format: trello_auth::commands::env::Format,
+    /// Also print TRELLO_API_SECRET (only needed for OAuth 1.0 signing).
+    #[arg(long)]
+    pub with_secret: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Read the token from standard input (required: tokens never go on the command line).
+    #[arg(long, required = true)]
+    pub with_token: bool,
+    /// The API key (32 hex characters); defaults to TRELLO_API_KEY, then the saved profile.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// App name to record with the profile (defaults to the saved one).
+    #[arg(long, value_name = "NAME")]
+    pub app_name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Remove the token locally but leave it valid at Trello.
+    #[arg(long)]
+    pub keep_remote: bool,
+    /// Remove the local token even if revoking it at Trello fails.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -1,36 +1,156 @@
-//! The `trello-auth` binary: parses arguments and runs the chosen command.
+//! The `trello-auth` binary: parses arguments, runs the chosen command, sets the exit status.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::time::Instant;
 
-use clap::Parser;
-use trello_auth::credentials::store::Store;
+use clap::{CommandFactory, Parser};
+use trello_auth::commands::{self, CommandError, exit};
+use trello_auth::credentials::store::{Profile, Store};
 use trello_auth::desktop::{Desktop, browser};
 use trello_auth::trello::Endpoints;
-use trello_auth::wizard::{self, Exit, Setup};
+use trello_auth::wizard::{self, Exit, Model, Setup};
 
 mod cli;
 
+use cli::{Cli, Command};
+
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = Cli::parse();
     let store = match Store::locate(args.config.as_deref()) {
         Ok(store) => store,
-        Err(e) => {
-            eprintln!("trello-auth: {e}");
-            return ExitCode::from(1);
+        Err(e) => return fail(&CommandError::from(e)),
+    };
+    let code = match &args.command {
+        None => interactive(&args, &store, false),
+        Some(Command::Rotate) => interactive(&args, &store, true),
+        Some(Command::Status(s)) => status(&args, &store, s),
+        Some(Command::Env(e)) => env(&args, &store, e),
+        Some(Command::Login(l)) => login(&args, &store, l),
+        Some(Command::Logout(l)) => logout(&args, &store, l),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
+            exit::OK
         }
     };
-    run_wizard(&args, store)
+    ExitCode::from(code)
 }
 
-fn run_wizard(args: &cli::Cli, store: Store) -> ExitCode {
+fn fail(error: &CommandError) -> ExitCode {
+    ExitCode::from(report(error))
+}
+
+fn report(error: &CommandError) -> u8 {
+    eprintln!("trello-auth: {error}");
+    error.exit_code()
+}
+
+fn warn(lines: &[String]) {
+    for line in lines {
+        eprintln!("trello-auth: warning: {line}");
+    }
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn status(args: &Cli, store: &Store, s: &cli::StatusArgs) -> u8 {
+    match commands::status::run(store, &args.profile, s.all, s.offline) {
+        Ok(report) => {
+            let now = time::OffsetDateTime::now_utc();
+            warn(&commands::status::notes(&report));
+            if s.json {
+                print(&commands::status::render_json(&report, s.all, now));
+            } else {
+                print(&commands::status::render_text(&report, now));
+            }
+            report.exit_code()
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn env(args: &Cli, store: &Store, e: &cli::EnvArgs) -> u8 {
+    match commands::env::run(store, &args.profile, e.format, e.with_secret) {
+        Ok(output) => {
+            warn(&output.warnings);
+            print(&output.stdout);
+            exit::OK
+        }
+        Err(e) => report(&e),
+    }
+}
+
+/// The token, from a pipe, or typed without echo at a terminal.
+fn read_token() -> Result<String, CommandError> {
+    if std::io::stdin().is_terminal() {
+        eprint!("Paste the token (it will not be shown), then press Enter: ");
+        return rpassword::read_password().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")));
+    }
+    // A token is under 100 bytes; a cap keeps a wrong pipe from filling memory.
+    let mut text = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| CommandError::Usage(format!("could not read the token from standard input: {e}")))?;
+    Ok(text)
+}
+
+fn login(args: &Cli, store: &Store, l: &cli::LoginArgs) -> u8 {
+    let result = read_token()
+        .and_then(|token| commands::login::run(store, &args.profile, l.key.clone(), l.app_name.clone(), &token));
+    match result {
+        Ok(outcome) => {
+            warn(&outcome.warnings);
+            let m = &outcome.verified.member;
+            print(&format!(
+                "Logged in as {} (@{}); saved profile \"{}\" to {}.\n",
+                m.full_name,
+                m.username,
+                args.profile,
+                outcome.saved.path.display()
+            ));
+            exit::OK
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn logout(args: &Cli, store: &Store, l: &cli::LogoutArgs) -> u8 {
+    match commands::logout::run(store, &args.profile, l.keep_remote, l.force) {
+        Ok(outcome) => {
+            warn(&outcome.warnings);
+            print(&format!(
+                "Logged out of profile \"{}\": the token was {} and removed from {} (previous file kept as .bak).\n",
+                args.profile,
+                outcome.remote,
+                outcome.saved.path.display()
+            ));
+            exit::OK
+        }
+        Err(e) => report(&e),
+    }
+}
+
+/// The wizard: the start screen when something is saved, the setup otherwise,
+/// or straight to the token step for `rotate`.
+fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!(
-            "trello-auth: the setup wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
-             Run it directly in a terminal, e.g. `trello-auth`, not through a pipe or redirect."
+            "trello-auth: the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
+             For scripts and CI: printf '%s' \"$TOKEN\" | trello-auth login --with-token --key KEY\n\
+             To read what is saved: trello-auth status, trello-auth env"
         );
-        return ExitCode::from(2);
+        return exit::USAGE;
     }
+    let saved: Option<Profile> = match store.profile(&args.profile) {
+        Ok(p) => p,
+        Err(e) => return report(&e.into()),
+    };
     let desktop = Desktop::detect();
     let setup = Setup {
         endpoints: Endpoints::from_env(),
@@ -38,23 +158,34 @@ fn run_wizard(args: &cli::Cli, store: Store) -> ExitCode {
         config_path: store.path().to_path_buf(),
         no_browser_reason: browser::unavailable_reason(desktop, args.no_browser),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        started_at: time::OffsetDateTime::now_utc(),
     };
-    match wizard::runtime::run(setup, store, desktop) {
+    let now = Instant::now();
+    let model = match (rotate, saved) {
+        (true, Some(profile)) => Model::rotate(setup, now, profile),
+        (true, None) => {
+            return report(&CommandError::NothingSaved { profile: args.profile.clone(), path: store.path().into() });
+        }
+        (false, Some(profile)) => Model::start_screen(setup, now, profile),
+        (false, None) => Model::new(setup, now),
+    };
+    match wizard::runtime::run(model, store.clone(), desktop) {
         Ok(model) => match model.exit {
             Some(Exit::Saved) => {
                 if let Some(line) = wizard::model::summary(&model) {
                     println!("{line}");
                 }
-                ExitCode::SUCCESS
+                exit::OK
             }
+            Some(Exit::Left) => exit::OK,
             _ => {
                 eprintln!("trello-auth: quit before saving; nothing was written.");
-                ExitCode::from(1)
+                exit::REJECTED
             }
         },
         Err(e) => {
             eprintln!("trello-auth: the terminal failed: {e}");
-            ExitCode::from(1)
+            exit::REJECTED
         }
     }
 }

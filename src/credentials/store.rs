@@ -195,9 +195,15 @@ impl Store {
         Ok(self.load()?.and_then(|mut l| l.config.profiles.remove(name)))
     }
 
-    /// Saves one profile, keeping every other profile and unknown key.
-    pub fn save_profile(&self, name: &str, profile: Profile) -> Result<Saved, StoreError> {
+    /// Saves one profile, keeping every other profile and unknown key (also
+    /// the unknown keys of the profile it replaces).
+    pub fn save_profile(&self, name: &str, mut profile: Profile) -> Result<Saved, StoreError> {
         self.update(|config| {
+            if let Some(old) = config.profiles.remove(name) {
+                for (key, value) in old.extra {
+                    profile.extra.entry(key).or_insert(value);
+                }
+            }
             config.profiles.insert(name.to_string(), profile);
         })
     }

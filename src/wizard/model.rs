@@ -6,12 +6,13 @@ use std::time::Instant;
 use tui_input::Input;
 
 use crate::credentials::format::{self, Verdict};
-use crate::credentials::store::{DEFAULT_APP_NAME, Saved};
+use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Saved};
 use crate::trello::{AuthorizeUrl, Endpoints, Expiration, Scopes, TrelloError, Verified};
 
-/// The five steps, then the done screen.
+/// The start screen (credentials already saved), the five steps, then the done screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
+    Start,
     Portal,
     PowerUp,
     ApiKey,
@@ -25,6 +26,7 @@ impl Step {
 
     pub fn number(self) -> usize {
         match self {
+            Step::Start => 0,
             Step::Portal => 1,
             Step::PowerUp => 2,
             Step::ApiKey => 3,
@@ -40,7 +42,7 @@ impl Step {
             Step::PowerUp => &[AppName, Workspace, Email, Support, Author, Iframe],
             Step::ApiKey => &[Key, Secret],
             Step::Token => &[Expiration, Read, Write, Account, Token],
-            Step::Portal | Step::Verify | Step::Done => &[],
+            Step::Start | Step::Portal | Step::Verify | Step::Done => &[],
         }
     }
 }
@@ -91,8 +93,12 @@ pub struct RateWait {
 #[derive(Debug, Clone, PartialEq)]
 pub enum VerifyState {
     Idle,
-    Running { rate_wait: Option<RateWait> },
+    Running {
+        rate_wait: Option<RateWait>,
+    },
     Failed(TrelloError),
+    /// Rotating, and the new token belongs to someone else: ask before saving.
+    OtherMember(Box<Verified>),
     Saving(Box<Verified>),
     SaveFailed(Box<Verified>, String),
     Saved(Box<Verified>, Saved),
@@ -123,8 +129,48 @@ pub struct Notice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Saved,
+    /// Quit before saving what was being set up.
     Aborted,
+    /// Left the start screen: there was nothing to save.
+    Left,
 }
+
+/// Setting up from nothing, or replacing the token of a saved profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Setup,
+    Rotate,
+}
+
+/// The start screen's "verify now".
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartCheck {
+    Idle,
+    Checking,
+    Valid(Box<Verified>),
+    Failed(TrelloError),
+}
+
+/// After a rotation: revoking the old token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevokeState {
+    /// Not a rotation, or nothing to revoke.
+    NotOffered,
+    Offered,
+    Revoking,
+    /// Revoked; asking Trello whether the old token is now refused.
+    Confirming,
+    /// Trello now answers `401 invalid token` for the old token.
+    Confirmed,
+    /// Revoked, but the check did not show it refused.
+    Unconfirmed(String),
+    Failed(TrelloError),
+    Declined,
+}
+
+/// The choices on the start screen, in order.
+pub const START_CHOICES: [(char, &str); 4] =
+    [('v', "verify now"), ('r', "rotate the token"), ('s', "set up from scratch"), ('q', "quit")];
 
 /// Fixed facts about this run, decided before the wizard starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,11 +181,20 @@ pub struct Setup {
     /// Why a browser cannot be opened here, if it cannot.
     pub no_browser_reason: Option<String>,
     pub color: bool,
+    /// Wall-clock time at start, for expiry warnings.
+    pub started_at: time::OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
 pub struct Model {
     pub setup: Setup,
+    pub mode: Mode,
+    /// The profile on disk when the wizard started (start screen and rotation).
+    pub saved: Option<Profile>,
+    pub start_check: StartCheck,
+    /// Selected row of the start screen.
+    pub choice: usize,
+    pub revoke: RevokeState,
     pub step: Step,
     /// Index into `step.targets()`.
     pub focus: usize,
@@ -171,6 +226,11 @@ impl Model {
     pub fn new(setup: Setup, now: Instant) -> Self {
         Model {
             setup,
+            mode: Mode::Setup,
+            saved: None,
+            start_check: StartCheck::Idle,
+            choice: 0,
+            revoke: RevokeState::NotOffered,
             step: Step::Portal,
             focus: 0,
             app_name: Input::new(DEFAULT_APP_NAME.to_string()),
@@ -192,6 +252,40 @@ impl Model {
             now,
             frame: 0,
         }
+    }
+
+    /// The start screen for a saved profile.
+    pub fn start_screen(setup: Setup, now: Instant, profile: Profile) -> Self {
+        let mut m = Model::new(setup, now);
+        m.step = Step::Start;
+        m.saved = Some(profile);
+        m
+    }
+
+    /// Step 4 with the saved key, secret, app name, scopes and expiration chosen.
+    pub fn rotate(setup: Setup, now: Instant, profile: Profile) -> Self {
+        let mut m = Model::new(setup, now);
+        m.prefill_from(&profile);
+        m.saved = Some(profile);
+        m.mode = Mode::Rotate;
+        m.step = Step::Token;
+        m.focus = Step::Token.targets().iter().position(|t| *t == Target::Token).unwrap_or(0);
+        m
+    }
+
+    fn prefill_from(&mut self, profile: &Profile) {
+        self.key = Input::new(profile.api_key.clone());
+        if let Some(secret) = &profile.api_secret {
+            self.secret = Input::new(secret.expose().to_string());
+        }
+        self.app_name = Input::new(profile.app_name.clone());
+        self.scopes = if profile.scope.is_empty() { Scopes::READ_WRITE } else { profile.scope };
+        self.expiration = profile.expiration;
+    }
+
+    /// The saved token, when rotating away from it.
+    pub fn old_token(&self) -> Option<&crate::credentials::Secret> {
+        self.saved.as_ref().and_then(|p| p.token.as_ref())
     }
 
     pub fn focused(&self) -> Option<Target> {
@@ -283,7 +377,10 @@ impl Model {
 
     /// Something moves on screen, so the runtime should send ticks.
     pub fn is_animating(&self) -> bool {
-        self.exit.is_none() && matches!(self.verify, VerifyState::Running { .. } | VerifyState::Saving(_))
+        self.exit.is_none()
+            && (matches!(self.verify, VerifyState::Running { .. } | VerifyState::Saving(_))
+                || matches!(self.revoke, RevokeState::Revoking | RevokeState::Confirming)
+                || self.start_check == StartCheck::Checking)
     }
 
     /// Seconds left in a rate-limit wait, for the countdown.
@@ -336,8 +433,14 @@ pub fn summary(m: &Model) -> Option<String> {
     } else {
         format!("{} (@{})", v.member.full_name, v.member.username)
     };
+    let revoke = match (&m.mode, &m.revoke) {
+        (Mode::Setup, _) => String::new(),
+        (_, RevokeState::Confirmed) => "\nThe old token was revoked: Trello now refuses it.".into(),
+        (_, RevokeState::Unconfirmed(why)) => format!("\nThe old token was revoked, but {why}."),
+        (_, _) => "\nThe old token is still valid: revoke it with your account's Applications page.".into(),
+    };
     Some(format!(
-        "Saved Trello credentials for {who} to {}.\nNext: {}",
+        "Saved Trello credentials for {who} to {}.{revoke}\nNext: {}",
         saved.path.display(),
         crate::wizard::update::env_command(&m.setup.profile)
     ))

@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use super::model::{Model, Setup};
+use super::model::Model;
 use super::update::{Effect, Msg, update};
 use super::view::view;
 use crate::credentials::store::Store;
@@ -29,17 +29,16 @@ use crate::trello::{Client, ClientConfig, KeyCheck, TrelloError};
 /// Spinner speed while verifying.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs the wizard to its end and returns the final model.
-pub fn run(setup: Setup, store: Store, desktop: Desktop) -> io::Result<Model> {
+/// Runs the wizard from `model` to its end and returns the final model.
+pub fn run(model: Model, store: Store, desktop: Desktop) -> io::Result<Model> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(run_async(setup, store, desktop))
+    runtime.block_on(run_async(model, store, desktop))
 }
 
-async fn run_async(setup: Setup, store: Store, desktop: Desktop) -> io::Result<Model> {
-    let api_base = setup.endpoints.api_base.clone();
+async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Result<Model> {
+    let api_base = model.setup.endpoints.api_base.clone();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    let mut model = Model::new(setup, Instant::now());
     let mut events = EventStream::new();
     let (tx, mut rx) = unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
@@ -190,6 +189,31 @@ impl Executor {
                     let _ = tx.send(Msg::Verified { generation, result, at: now_rfc3339() });
                 });
             }
+            Effect::Revoke(credentials) => match self.client() {
+                Ok(client) => {
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::Revoked(client.revoke_token(&credentials).await));
+                    });
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::Revoked(Err(e)));
+                }
+            },
+            Effect::ConfirmRevoked(credentials) => match self.client() {
+                Ok(client) => {
+                    tokio::spawn(async move {
+                        let result = match client.member_me(&credentials).await {
+                            Err(TrelloError::InvalidToken) => Ok(()),
+                            Ok(_) => Err("Trello still accepts it".to_string()),
+                            Err(e) => Err(format!("checking it failed ({e})")),
+                        };
+                        let _ = tx.send(Msg::RevokeChecked(result));
+                    });
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::RevokeChecked(Err(format!("checking it failed ({e})"))));
+                }
+            },
             Effect::Save { profile_name, profile } => {
                 let store = self.store.clone();
                 tokio::task::spawn_blocking(move || {

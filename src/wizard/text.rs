@@ -18,6 +18,34 @@ pub struct Texts {
     pub help: Help,
     pub small: Small,
     pub quit: Quit,
+    pub start: Start,
+    pub rotate: Rotate,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Start {
+    pub title: String,
+    pub who: String,
+    pub unknown_who: String,
+    pub no_token: String,
+    pub expires_soon: String,
+    pub expired: String,
+    pub check_running: String,
+    pub check_valid: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Rotate {
+    pub title_bar: String,
+    pub other_member: String,
+    pub other_member_question: String,
+    pub revoke_offer: String,
+    pub revoking: String,
+    pub confirming: String,
+    pub confirmed: String,
+    pub unconfirmed: String,
+    pub failed: String,
+    pub declined: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use super::model::{Exit, KeyStatus, Model, Notice, NoticeKind, Overlay, RateWait, Step, Target, VerifyState};
+use super::model::{
+    Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState, START_CHOICES, StartCheck, Step,
+    Target, VerifyState,
+};
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
 use crate::credentials::store::{Profile, Saved};
@@ -40,6 +43,10 @@ pub enum Msg {
         outcome: CopyOutcome,
     },
     Opened(Result<(), String>),
+    /// The old token's revocation (after a rotation) finished.
+    Revoked(Result<(), TrelloError>),
+    /// Whether Trello now refuses the old token: `Err` says why that is not known.
+    RevokeChecked(Result<(), String>),
     /// SIGTERM or SIGHUP: leave now, writing nothing.
     Terminate,
 }
@@ -48,10 +55,23 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     OpenUrl(String),
-    Copy { what: &'static str, text: String },
+    Copy {
+        what: &'static str,
+        text: String,
+    },
     CheckKey(String),
-    Verify { generation: u64, credentials: Credentials },
-    Save { profile_name: String, profile: Box<Profile> },
+    Verify {
+        generation: u64,
+        credentials: Credentials,
+    },
+    Save {
+        profile_name: String,
+        profile: Box<Profile>,
+    },
+    /// Revoke the old token after a rotation.
+    Revoke(Credentials),
+    /// Ask Trello whether the revoked token is now refused.
+    ConfirmRevoked(Credentials),
 }
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -90,6 +110,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 (VerifyState::Saving(v), Ok(saved)) => {
                     m.step = Step::Done;
                     m.focus = 0;
+                    let replaced = m.old_token().is_some_and(|old| old.expose() != m.token_value());
+                    if m.mode == Mode::Rotate && replaced {
+                        m.revoke = RevokeState::Offered;
+                    }
                     VerifyState::Saved(v, saved)
                 }
                 (VerifyState::Saving(v), Err(e)) => VerifyState::SaveFailed(v, e),
@@ -116,6 +140,28 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Revoked(result) => match result {
+            Ok(()) => {
+                m.revoke = RevokeState::Confirming;
+                old_credentials(m).map(Effect::ConfirmRevoked).into_iter().collect()
+            }
+            // Trello already refuses it: nothing was left to revoke.
+            Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => {
+                m.revoke = RevokeState::Confirmed;
+                Vec::new()
+            }
+            Err(e) => {
+                m.revoke = RevokeState::Failed(e);
+                Vec::new()
+            }
+        },
+        Msg::RevokeChecked(result) => {
+            m.revoke = match result {
+                Ok(()) => RevokeState::Confirmed,
+                Err(why) => RevokeState::Unconfirmed(why),
+            };
+            Vec::new()
+        }
         Msg::Terminate => {
             m.exit = Some(exit_kind(m));
             Vec::new()
@@ -124,7 +170,19 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
 }
 
 fn exit_kind(m: &Model) -> Exit {
-    if matches!(m.verify, VerifyState::Saved(..)) { Exit::Saved } else { Exit::Aborted }
+    if matches!(m.verify, VerifyState::Saved(..)) {
+        Exit::Saved
+    } else if m.step == Step::Start {
+        Exit::Left
+    } else {
+        Exit::Aborted
+    }
+}
+
+/// The saved key and token a rotation replaces.
+fn old_credentials(m: &Model) -> Option<Credentials> {
+    let saved = m.saved.as_ref()?;
+    Some(Credentials { key: saved.api_key.clone(), token: saved.token.clone()? })
 }
 
 fn notice(m: &mut Model, kind: NoticeKind, text: String) {
@@ -156,6 +214,9 @@ fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Overlay::None => {}
     }
     m.notice = None;
+    if let Some(effects) = on_screen_key(m, key.code) {
+        return effects;
+    }
     match key.code {
         KeyCode::F(1) => {
             m.overlay = Overlay::Help;
@@ -193,6 +254,86 @@ fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Keys of screens that are a question rather than a form: the start screen,
+/// "save a token of another member?", and "revoke the old token?".
+fn on_screen_key(m: &mut Model, code: KeyCode) -> Option<Vec<Effect>> {
+    if m.step == Step::Start {
+        let count = START_CHOICES.len();
+        match code {
+            KeyCode::Up | KeyCode::BackTab => m.choice = (m.choice + count - 1) % count,
+            KeyCode::Down | KeyCode::Tab => m.choice = (m.choice + 1) % count,
+            KeyCode::Enter => return Some(choose_start(m, START_CHOICES[m.choice].0)),
+            KeyCode::Char('?') | KeyCode::F(1) => m.overlay = Overlay::Help,
+            KeyCode::Char(c) if START_CHOICES.iter().any(|(k, _)| *k == c) => return Some(choose_start(m, c)),
+            _ => {}
+        }
+        return Some(Vec::new());
+    }
+    if m.step == Step::Verify
+        && let VerifyState::OtherMember(v) = &m.verify
+    {
+        match code {
+            KeyCode::Char('y' | 'Y') => {
+                let verified = v.clone();
+                return Some(save(m, verified));
+            }
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                m.verify = VerifyState::Idle;
+                goto(m, Step::Token, Some(Target::Token));
+                let text = "Not saved. Authorize the token while logged in to Trello as the saved member.";
+                notice(m, NoticeKind::Info, text.into());
+            }
+            _ => {}
+        }
+        return Some(Vec::new());
+    }
+    if m.step == Step::Done && m.revoke == RevokeState::Offered {
+        match code {
+            KeyCode::Char('y' | 'Y') => {
+                m.revoke = RevokeState::Revoking;
+                return Some(old_credentials(m).map(Effect::Revoke).into_iter().collect());
+            }
+            KeyCode::Char('n' | 'N') => {
+                m.revoke = RevokeState::Declined;
+                return Some(Vec::new());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Acts on a start-screen choice.
+fn choose_start(m: &mut Model, choice: char) -> Vec<Effect> {
+    match choice {
+        'v' => {
+            let Some(credentials) = old_credentials(m) else {
+                notice(m, NoticeKind::Warning, "No token is saved: set up again or rotate.".into());
+                return Vec::new();
+            };
+            m.verify_generation += 1;
+            m.start_check = StartCheck::Checking;
+            vec![Effect::Verify { generation: m.verify_generation, credentials }]
+        }
+        'r' => {
+            if let Some(profile) = m.saved.clone() {
+                *m = Model::rotate(m.setup.clone(), m.now, profile);
+            }
+            Vec::new()
+        }
+        's' => {
+            let saved = m.saved.take();
+            *m = Model::new(m.setup.clone(), m.now);
+            m.saved = saved;
+            Vec::new()
+        }
+        _ => {
+            m.exit = Some(Exit::Left);
+            Vec::new()
+        }
+    }
 }
 
 fn request_quit(m: &mut Model) {
@@ -299,6 +440,7 @@ fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
 
 fn advance(m: &mut Model) -> Vec<Effect> {
     match m.step {
+        Step::Start => return choose_start(m, START_CHOICES[m.choice].0),
         Step::Portal => goto(m, Step::PowerUp, Some(Target::Email)),
         Step::PowerUp => {
             if m.app_name().is_empty() {
@@ -372,12 +514,28 @@ fn start_verify(m: &mut Model) -> Vec<Effect> {
 }
 
 fn on_verified(m: &mut Model, generation: u64, result: Result<Box<Verified>, TrelloError>, at: String) -> Vec<Effect> {
-    if generation != m.verify_generation || !matches!(m.verify, VerifyState::Running { .. }) {
+    if generation != m.verify_generation {
+        return Vec::new();
+    }
+    if m.step == Step::Start {
+        m.start_check = match result {
+            Ok(v) => StartCheck::Valid(v),
+            Err(e) => StartCheck::Failed(e),
+        };
+        return Vec::new();
+    }
+    if !matches!(m.verify, VerifyState::Running { .. }) {
         return Vec::new();
     }
     match result {
         Ok(verified) => {
             m.verified_at = Some(at);
+            let saved_member = m.saved.as_ref().and_then(|p| p.member_id.as_deref());
+            if m.mode == Mode::Rotate && saved_member.is_some_and(|id| id != verified.member.id) {
+                // A token of another account is usually a mistake: ask first.
+                m.verify = VerifyState::OtherMember(verified);
+                return Vec::new();
+            }
             save(m, verified)
         }
         Err(e) => {
@@ -414,7 +572,7 @@ pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
 
 fn back(m: &mut Model) -> Vec<Effect> {
     match m.step {
-        Step::Portal => {}
+        Step::Start | Step::Portal => {}
         Step::PowerUp => goto(m, Step::Portal, None),
         Step::ApiKey => goto(m, Step::PowerUp, None),
         Step::Token => goto(m, Step::ApiKey, Some(Target::Key)),
@@ -440,7 +598,7 @@ pub fn url_here(m: &Model) -> Option<String> {
             VerifyState::Saved(v, _) => Some(m.setup.endpoints.account_url(&v.member.username)),
             _ => None,
         },
-        Step::Verify => None,
+        Step::Start | Step::Verify => None,
     }
 }
 

@@ -18,6 +18,8 @@ pub fn setup() -> Setup {
         config_path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"),
         no_browser_reason: None,
         color: true,
+        started_at: time::OffsetDateTime::parse("2026-11-28T12:00:00Z", &time::format_description::well_known::Rfc3339)
+            .unwrap(),
     }
 }
 

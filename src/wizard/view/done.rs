@@ -3,35 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::verify::who;
 use super::widgets::{Row, Theme, blank, fact, render_rows, text_rows};
+use crate::credentials::expiry::format_expiry;
 use crate::credentials::secret::mask;
-use crate::wizard::model::{Model, VerifyState};
+use crate::wizard::model::{Mode, Model, RevokeState, VerifyState};
 use crate::wizard::text::{fill, texts};
-
-/// `2026-12-28 12:00 UTC`, or the text as given when it is not RFC 3339.
-pub fn format_expiry(date: Option<&str>) -> String {
-    match date {
-        None => "never".to_string(),
-        Some(text) => match OffsetDateTime::parse(text, &Rfc3339) {
-            Ok(at) => {
-                let at = at.to_offset(time::UtcOffset::UTC);
-                format!(
-                    "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                    at.year(),
-                    u8::from(at.month()),
-                    at.day(),
-                    at.hour(),
-                    at.minute()
-                )
-            }
-            Err(_) => text.to_string(),
-        },
-    }
-}
 
 pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let VerifyState::Saved(v, saved) = &m.verify else { return };
@@ -39,6 +17,15 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = area.width;
     let mut rows =
         vec![Row::Text(Line::styled(format!("✓ {}", fill(&t.verify.success, &[("who", &who(v))])), theme.ok()))];
+    if let Some(line) = revoke_line(m, &v.member.username) {
+        let style = match m.revoke {
+            RevokeState::Offered => theme.bold(),
+            RevokeState::Confirmed => theme.ok(),
+            RevokeState::Failed(_) | RevokeState::Unconfirmed(_) => theme.warn(),
+            _ => theme.dim(),
+        };
+        rows.extend(text_rows(&line, width, style));
+    }
     rows.push(blank());
     let granted = v.token.scopes();
     let names = |s: crate::trello::Scopes| s.names().join(", ");
@@ -62,9 +49,11 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     if !granted.covers(m.scopes) {
         rows.extend(text_rows(&t.verify.fewer_scopes, width, theme.warn()));
     }
-    rows.push(blank());
-    let next = t.done.next.replace("trello-auth env", &env_words(&m.setup.profile));
-    rows.extend(text_rows(&next, width, Default::default()));
+    if m.mode == Mode::Setup {
+        rows.push(blank());
+        let next = t.done.next.replace("trello-auth env", &env_words(&m.setup.profile));
+        rows.extend(text_rows(&next, width, Default::default()));
+    }
     rows.push(blank());
     let account = m.setup.endpoints.account_url(&v.member.username);
     rows.extend(text_rows(&fill(&t.done.revoke, &[("account_url", &account)]), width, theme.dim()));
@@ -72,22 +61,27 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     render_rows(frame, area, m, rows, theme);
 }
 
+/// The rotation's last act: offering, doing and checking the old token's revocation.
+fn revoke_line(m: &Model, username: &str) -> Option<String> {
+    let r = &texts().rotate;
+    let account = m.setup.endpoints.account_url(username);
+    let old = m.old_token().map(|t| t.masked()).unwrap_or_default();
+    Some(match &m.revoke {
+        RevokeState::NotOffered => return None,
+        RevokeState::Offered => fill(&r.revoke_offer, &[("old", &old)]),
+        RevokeState::Revoking => r.revoking.clone(),
+        RevokeState::Confirming => r.confirming.clone(),
+        RevokeState::Confirmed => r.confirmed.clone(),
+        RevokeState::Unconfirmed(why) => fill(&r.unconfirmed, &[("why", why)]),
+        RevokeState::Failed(e) => fill(&r.failed, &[("error", &e.to_string()), ("account", &account)]),
+        RevokeState::Declined => fill(&r.declined, &[("account", &account)]),
+    })
+}
+
 fn env_words(profile: &str) -> String {
     if profile == crate::credentials::store::DEFAULT_PROFILE {
         "trello-auth env".to_string()
     } else {
         format!("trello-auth --profile {profile} env")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn expiry_formats() {
-        assert_eq!(format_expiry(None), "never");
-        assert_eq!(format_expiry(Some("2026-12-28T12:00:00.000Z")), "2026-12-28 12:00 UTC");
-        assert_eq!(format_expiry(Some("soon")), "soon");
     }
 }

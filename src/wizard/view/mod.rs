@@ -4,6 +4,7 @@ mod apikey;
 mod done;
 mod portal;
 mod powerup;
+mod start;
 mod token;
 mod verify;
 mod widgets;
@@ -15,6 +16,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::model::{Model, Overlay, Step};
 use super::text::{fill, texts};
+pub use crate::credentials::expiry::format_expiry;
 pub use widgets::Theme;
 
 /// Below this the wizard asks for a bigger terminal instead of drawing.
@@ -47,6 +49,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     frame.render_widget(block, body);
     let inner = inner.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
     match m.step {
+        Step::Start => start::draw(m, frame, inner, &theme),
         Step::Portal => portal::draw(m, frame, inner, &theme),
         Step::PowerUp => powerup::draw(m, frame, inner, &theme),
         Step::ApiKey => apikey::draw(m, frame, inner, &theme),
@@ -67,6 +70,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
 fn step_title(step: Step) -> &'static str {
     let t = texts();
     match step {
+        Step::Start => &t.start.title,
         Step::Portal => &t.portal.title,
         Step::PowerUp => &t.powerup.title,
         Step::ApiKey => &t.key.title,

@@ -71,6 +71,28 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             rows.push(blank());
             rows.extend(text_rows("Press Enter to try saving again; what you entered is kept.", width, theme.accent()));
         }
+        VerifyState::OtherMember(v) => {
+            let r = &texts().rotate;
+            let old = m
+                .saved
+                .as_ref()
+                .map(|p| match (&p.member_full_name, &p.member_username) {
+                    (Some(name), Some(user)) if !name.is_empty() => format!("{name} (@{user})"),
+                    (_, Some(user)) => format!("@{user}"),
+                    _ => "another member".to_string(),
+                })
+                .unwrap_or_default();
+            rows.push(Row::Text(Line::styled(format!("! {}", fill(&t.success, &[("who", &who(v))])), theme.warn())));
+            rows.push(blank());
+            rows.extend(text_rows(
+                &fill(&r.other_member, &[("new", &who(v)), ("old", &old)]),
+                width,
+                Default::default(),
+            ));
+            rows.push(blank());
+            rows.extend(text_rows(&r.other_member_question, width, theme.bold()));
+            rows.extend(text_rows(&t.nothing_saved, width, theme.dim()));
+        }
         VerifyState::Saved(..) => {}
     }
     render_rows(frame, area, m, rows, theme);

@@ -59,13 +59,20 @@ impl Theme {
 }
 
 pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
-    let left = " trello-auth · set up Trello API credentials";
+    let left = match (m.step, m.mode) {
+        (Step::Start, _) => " trello-auth · saved Trello API credentials".to_string(),
+        (_, crate::wizard::model::Mode::Rotate) => format!(" trello-auth · {}", texts().rotate.title_bar),
+        _ => " trello-auth · set up Trello API credentials".to_string(),
+    };
     let right = format!("profile {} ", m.setup.profile);
     let gap = (width as usize).saturating_sub(left.chars().count() + right.chars().count());
     Paragraph::new(Line::from(format!("{left}{}{right}", " ".repeat(gap)))).style(theme.bar())
 }
 
 pub fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
+    if m.step == Step::Start {
+        return Paragraph::new(Line::styled(format!(" {}", m.setup.config_path.display()), theme.dim()));
+    }
     let t = &texts().steps;
     let names = [&t.portal, &t.powerup, &t.key, &t.token, &t.verify];
     let mut spans = vec![Span::raw(" ")];
@@ -171,6 +178,21 @@ pub fn hints(m: &Model) -> Vec<(&'static str, &'static str)> {
     let open = if in_text { "^O" } else { "o" };
     let mut keys = Vec::new();
     match m.step {
+        Step::Start => {
+            return vec![
+                ("v", "verify"),
+                ("r", "rotate"),
+                ("s", "set up again"),
+                ("↑/↓ Enter", "choose"),
+                ("q", "quit"),
+            ];
+        }
+        Step::Verify if matches!(m.verify, VerifyState::OtherMember(_)) => {
+            return vec![("y", "save anyway"), ("n", "back to the token"), ("^C", "quit")];
+        }
+        Step::Done if m.revoke == crate::wizard::model::RevokeState::Offered => {
+            return vec![("y", "revoke the old token"), ("n", "keep it"), ("Enter", "finish")];
+        }
         Step::Portal => {
             keys.extend([("Enter", "next"), (open, "open portal"), (copy, "copy URL")]);
         }

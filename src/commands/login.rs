@@ -1,0 +1,77 @@
+//! `trello-auth login --with-token`: check, verify and save without the wizard.
+
+use super::{CommandError, online};
+use crate::credentials::Secret;
+use crate::credentials::format::{check_key, check_token, extract_key, extract_token};
+use crate::credentials::store::{Profile, Saved, Store};
+use crate::trello::{Credentials, Expiration, Scopes, Verified};
+
+pub struct LoginOutcome {
+    pub verified: Verified,
+    pub saved: Saved,
+    pub warnings: Vec<String>,
+}
+
+/// `token_text` is what came on stdin; `key_arg` is `--key`, else `TRELLO_API_KEY`.
+pub fn run(
+    store: &Store,
+    profile_name: &str,
+    key_arg: Option<String>,
+    app_name: Option<String>,
+    token_text: &str,
+) -> Result<LoginOutcome, CommandError> {
+    let existing = store.profile(profile_name)?;
+    let key_source = key_arg
+        .or_else(|| std::env::var("TRELLO_API_KEY").ok().filter(|k| !k.trim().is_empty()))
+        .or_else(|| existing.as_ref().map(|p| p.api_key.clone()).filter(|k| !k.is_empty()))
+        .ok_or_else(|| {
+            CommandError::Usage("no API key: pass --key, set TRELLO_API_KEY, or save a profile with the wizard".into())
+        })?;
+    let key = extract_key(&key_source);
+    let key_verdict = check_key(&key);
+    if !key_verdict.is_savable() {
+        return Err(CommandError::Usage(format!("API key: {}", key_verdict.message())));
+    }
+    let token = extract_token(token_text);
+    let secret = existing.as_ref().and_then(|p| p.api_secret.as_ref()).map(|s| s.expose().to_string());
+    let token_verdict = check_token(&token, secret.as_deref(), Some(&key));
+    if !token_verdict.is_savable() {
+        let hint = if token.is_empty() {
+            " (pipe it in: printf '%s' \"$TOKEN\" | trello-auth login --with-token)"
+        } else {
+            ""
+        };
+        return Err(CommandError::Usage(format!("token: {}{hint}", token_verdict.message())));
+    }
+    let mut warnings = Vec::new();
+    if !token_verdict.is_valid() {
+        warnings.push(format!("token: {}", token_verdict.message()));
+    }
+
+    let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
+    let (runtime, client) = online()?;
+    let verified = runtime.block_on(client.verify(&credentials))?;
+
+    let base = existing.unwrap_or_default();
+    let granted = verified.token.scopes();
+    let profile = Profile {
+        api_key: key,
+        token: Some(credentials.token),
+        app_name: app_name.unwrap_or(base.app_name.clone()),
+        scope: if granted.is_empty() { Scopes::READ_WRITE } else { granted },
+        expiration: if verified.token.date_expires.is_none() { Expiration::Never } else { base.expiration },
+        member_id: Some(verified.member.id.clone()),
+        member_username: Some(verified.member.username.clone()),
+        member_full_name: Some(verified.member.full_name.clone()),
+        token_expires: Some(verified.token.date_expires.clone().unwrap_or_else(|| "never".into())),
+        verified_at: Some(now_rfc3339()),
+        ..base
+    };
+    let saved = store.save_profile(profile_name, profile)?;
+    Ok(LoginOutcome { verified, saved, warnings })
+}
+
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}

@@ -1,0 +1,59 @@
+//! `trello-auth logout`: revoke the token at Trello, then forget it locally.
+
+use super::{CommandError, online, saved_credentials, saved_profile};
+use crate::credentials::store::{Saved, Store};
+use crate::trello::{Endpoints, TrelloError};
+
+pub struct LogoutOutcome {
+    pub saved: Saved,
+    /// What happened at Trello, in words.
+    pub remote: String,
+    pub warnings: Vec<String>,
+}
+
+pub fn run(store: &Store, profile_name: &str, keep_remote: bool, force: bool) -> Result<LogoutOutcome, CommandError> {
+    let profile = saved_profile(store, profile_name)?;
+    let credentials = saved_credentials(&profile, profile_name)?;
+    let mut warnings = Vec::new();
+    let remote = if keep_remote {
+        "left valid at Trello (--keep-remote)".to_string()
+    } else {
+        let (runtime, client) = online()?;
+        match runtime.block_on(client.revoke_token(&credentials)) {
+            Ok(()) => "revoked at Trello".to_string(),
+            // Already dead at Trello: nothing left to revoke.
+            Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => "already invalid at Trello".to_string(),
+            Err(error) if force => {
+                let account = revoke_page(&profile.member_username);
+                warnings
+                    .push(format!("could not revoke the token at Trello ({error}); revoke it by hand at {account}"));
+                "NOT revoked at Trello (--force)".to_string()
+            }
+            Err(error) => {
+                let account = revoke_page(&profile.member_username);
+                return Err(CommandError::Failed(format!(
+                    "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. Revoke it by \
+                     hand at {account} (Applications), then run `trello-auth logout --keep-remote`, or pass --force.",
+                    error.fix()
+                )));
+            }
+        }
+    };
+    let saved = store.update(|config| {
+        if let Some(p) = config.profiles.get_mut(profile_name) {
+            p.token = None;
+            p.token_expires = None;
+            p.verified_at = None;
+        }
+    })?;
+    Ok(LogoutOutcome { saved, remote, warnings })
+}
+
+/// Where the member sees and revokes tokens.
+pub fn revoke_page(username: &Option<String>) -> String {
+    let endpoints = Endpoints::from_env();
+    match username {
+        Some(u) => format!("{} → Applications", endpoints.account_url(u)),
+        None => format!("{}/my/account → Applications", endpoints.web_base),
+    }
+}

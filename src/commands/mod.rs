@@ -1,0 +1,82 @@
+//! The plain subcommands for scripts and return visits: status, env, login, logout.
+//!
+//! `env` and `status --offline` touch only the config file: no async runtime,
+//! no TLS, no clipboard, so they start and finish in a few milliseconds.
+
+pub mod env;
+pub mod login;
+pub mod logout;
+pub mod status;
+
+use std::path::PathBuf;
+
+use crate::credentials::Secret;
+use crate::credentials::store::{Profile, Store, StoreError};
+use crate::trello::{Client, ClientConfig, Credentials, Endpoints, TrelloError};
+
+/// Exit statuses shared by every command (documented in `--help` and the README).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const REJECTED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const UNREACHABLE: u8 = 3;
+    pub const NOTHING_SAVED: u8 = 4;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("nothing is saved for profile \"{profile}\" in {}; run `trello-auth` to set it up", path.display())]
+    NothingSaved { profile: String, path: PathBuf },
+    #[error(
+        "profile \"{profile}\" has no token (it was logged out); run `trello-auth` or `trello-auth login --with-token`"
+    )]
+    NoToken { profile: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.fix())]
+    Trello { error: TrelloError },
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CommandError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
+            CommandError::Usage(_) => exit::USAGE,
+            CommandError::Trello { error } if !error.is_rejection() => exit::UNREACHABLE,
+            CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
+        }
+    }
+}
+
+impl From<TrelloError> for CommandError {
+    fn from(error: TrelloError) -> Self {
+        CommandError::Trello { error }
+    }
+}
+
+/// The saved profile, or the reason there is none.
+pub fn saved_profile(store: &Store, name: &str) -> Result<Profile, CommandError> {
+    store
+        .profile(name)?
+        .ok_or_else(|| CommandError::NothingSaved { profile: name.to_string(), path: store.path().to_path_buf() })
+}
+
+/// The saved key and token of a profile.
+pub fn saved_credentials(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
+    let token: Secret = profile.token.clone().ok_or_else(|| CommandError::NoToken { profile: name.to_string() })?;
+    Ok(Credentials { key: profile.api_key.clone(), token })
+}
+
+/// A one-thread runtime and a client, made only by the commands that talk to Trello.
+pub fn online() -> Result<(tokio::runtime::Runtime, Client), CommandError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CommandError::Failed(format!("could not start: {e}")))?;
+    let client = Client::new(&Endpoints::from_env().api_base, ClientConfig::from_env())?;
+    Ok((runtime, client))
+}

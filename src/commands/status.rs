@@ -1,0 +1,269 @@
+//! `trello-auth status`: what is saved, whether Trello still accepts it, when it expires.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{CommandError, exit, online, saved_credentials};
+use crate::credentials::expiry::{expired_words, expiry_words};
+use crate::credentials::secret::mask;
+use crate::credentials::store::{Profile, Store};
+use crate::trello::{Client, TrelloError, Verified};
+
+/// What the live check found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `--offline`: not asked.
+    Skipped,
+    Valid(Box<Verified>),
+    /// Trello refused the key or token.
+    Rejected(TrelloError),
+    /// The saved expiry date is past (known without asking Trello).
+    Expired,
+    /// Trello could not be reached, so nothing is known.
+    Unreachable(TrelloError),
+    /// The profile holds no token.
+    NoToken,
+}
+
+impl Check {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Check::Skipped | Check::Valid(_) => exit::OK,
+            Check::Rejected(_) | Check::Expired => exit::REJECTED,
+            Check::Unreachable(_) => exit::UNREACHABLE,
+            Check::NoToken => exit::NOTHING_SAVED,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Check::Skipped => "unchecked",
+            Check::Valid(_) => "valid",
+            Check::Rejected(_) => "rejected",
+            Check::Expired => "expired",
+            Check::Unreachable(_) => "unreachable",
+            Check::NoToken => "no_token",
+        }
+    }
+}
+
+/// One profile's report.
+pub struct ProfileStatus {
+    pub name: String,
+    pub profile: Profile,
+    pub check: Check,
+    /// Environment variables set to values other than the saved ones.
+    pub environment_differs: Vec<&'static str>,
+}
+
+pub struct Report {
+    pub file: String,
+    pub profiles: Vec<ProfileStatus>,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// The worst of the profiles' exit codes.
+    pub fn exit_code(&self) -> u8 {
+        let rank = |code: u8| match code {
+            exit::OK => 0,
+            exit::NOTHING_SAVED => 1,
+            exit::UNREACHABLE => 2,
+            _ => 3,
+        };
+        self.profiles.iter().map(|p| p.check.exit_code()).max_by_key(|c| rank(*c)).unwrap_or(exit::NOTHING_SAVED)
+    }
+}
+
+/// Reads the profiles and, unless `offline`, checks them with Trello at once.
+pub fn run(store: &Store, profile_name: &str, all: bool, offline: bool) -> Result<Report, CommandError> {
+    let loaded = store.load()?;
+    let file = store.path().display().to_string();
+    let Some(loaded) = loaded else {
+        return Err(CommandError::NothingSaved { profile: profile_name.to_string(), path: store.path().to_path_buf() });
+    };
+    let chosen: Vec<(String, Profile)> = if all {
+        loaded.config.profiles.into_iter().collect()
+    } else {
+        match loaded.config.profiles.get(profile_name) {
+            Some(p) => vec![(profile_name.to_string(), p.clone())],
+            None => Vec::new(),
+        }
+    };
+    if chosen.is_empty() {
+        return Err(CommandError::NothingSaved { profile: profile_name.to_string(), path: store.path().to_path_buf() });
+    }
+    let now = OffsetDateTime::now_utc();
+    let env_key = std::env::var("TRELLO_API_KEY").ok();
+    let env_token = std::env::var("TRELLO_TOKEN").ok();
+    let mut profiles: Vec<ProfileStatus> = chosen
+        .into_iter()
+        .map(|(name, profile)| {
+            let mut environment_differs = Vec::new();
+            if env_key.as_deref().is_some_and(|k| !k.is_empty() && k != profile.api_key) {
+                environment_differs.push("TRELLO_API_KEY");
+            }
+            let saved_token = profile.token.as_ref().map(|t| t.expose());
+            if env_token.as_deref().is_some_and(|t| !t.is_empty() && Some(t) != saved_token) {
+                environment_differs.push("TRELLO_TOKEN");
+            }
+            let check = if profile.token.is_none() {
+                Check::NoToken
+            } else if expired_words(&profile, now).is_some() {
+                Check::Expired
+            } else {
+                Check::Skipped
+            };
+            ProfileStatus { name, profile, check, environment_differs }
+        })
+        .collect();
+    if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
+        check_online(&mut profiles)?;
+    }
+    Ok(Report { file, profiles, warnings: loaded.warnings })
+}
+
+fn check_online(profiles: &mut [ProfileStatus]) -> Result<(), CommandError> {
+    let (runtime, client) = online()?;
+    let client: &Client = &client;
+    runtime.block_on(async {
+        let checks = profiles.iter().map(|p| async move {
+            if p.check != Check::Skipped {
+                return None;
+            }
+            let creds = saved_credentials(&p.profile, &p.name).ok()?;
+            Some(match client.verify(&creds).await {
+                Ok(v) => Check::Valid(Box::new(v)),
+                Err(e) if e.is_rejection() => Check::Rejected(e),
+                Err(e) => Check::Unreachable(e),
+            })
+        });
+        let results = futures_util::future::join_all(checks).await;
+        for (p, result) in profiles.iter_mut().zip(results) {
+            if let Some(check) = result {
+                p.check = check;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The human-readable report.
+pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
+    let mut out = String::new();
+    for (index, p) in report.profiles.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let row = |out: &mut String, label: &str, value: &str| {
+            let _ = writeln!(out, "{label:<10} {value}");
+        };
+        let profile = &p.profile;
+        row(&mut out, "Profile", &format!("{} ({})", p.name, report.file));
+        let who = match (&p.check, &profile.member_username) {
+            (Check::Valid(v), _) => format!("{} (@{})", v.member.full_name, v.member.username),
+            (_, Some(username)) => {
+                format!("{} (@{username})", profile.member_full_name.clone().unwrap_or_default()).trim().to_string()
+            }
+            _ => "unknown".into(),
+        };
+        row(&mut out, "Member", &who);
+        row(&mut out, "API key", &mask(&profile.api_key));
+        row(&mut out, "Token", &profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| "none".into()));
+        row(&mut out, "App name", &profile.app_name);
+        let scopes = match &p.check {
+            Check::Valid(v) => v.token.scopes(),
+            _ => profile.scope,
+        };
+        row(&mut out, "Scopes", &scopes.names().join(", "));
+        let expires = match &p.check {
+            Check::Valid(v) => v.token.date_expires.clone().or(Some("never".into())),
+            _ => profile.token_expires.clone(),
+        };
+        row(&mut out, "Expires", &expiry_words(expires.as_deref(), now));
+        let status = match &p.check {
+            Check::Skipped => "not checked (--offline)".to_string(),
+            Check::Valid(_) => "valid: Trello accepts the key and token".to_string(),
+            Check::Rejected(e) => format!("rejected: {e}\n{:<10} fix: {}", "", e.fix()),
+            Check::Expired => "expired: run `trello-auth rotate` to authorize a new token".to_string(),
+            Check::Unreachable(e) => format!("unknown, Trello could not be reached: {e}\n{:<10} fix: {}", "", e.fix()),
+            Check::NoToken => "no token saved (logged out): run `trello-auth` to authorize one".to_string(),
+        };
+        row(&mut out, "Status", &status);
+    }
+    out
+}
+
+/// The JSON report: one object, or an array with `--all`.
+pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
+    let objects: Vec<serde_json::Value> = report
+        .profiles
+        .iter()
+        .map(|p| {
+            let profile = &p.profile;
+            let (member, scopes, expires) = match &p.check {
+                Check::Valid(v) => (
+                    json!({"id": v.member.id, "username": v.member.username, "full_name": v.member.full_name}),
+                    v.token.scopes(),
+                    Some(v.token.date_expires.clone().unwrap_or_else(|| "never".into())),
+                ),
+                _ => (
+                    match &profile.member_username {
+                        Some(username) => json!({
+                            "id": profile.member_id, "username": username, "full_name": profile.member_full_name,
+                        }),
+                        None => serde_json::Value::Null,
+                    },
+                    profile.scope,
+                    profile.token_expires.clone(),
+                ),
+            };
+            let (error, fix) = match &p.check {
+                Check::Rejected(e) | Check::Unreachable(e) => (Some(e.to_string()), Some(e.fix())),
+                _ => (None, None),
+            };
+            let expired =
+                expires.as_deref().and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()).is_some_and(|at| at <= now);
+            json!({
+                "profile": p.name,
+                "file": report.file,
+                "member": member,
+                "api_key": mask(&profile.api_key),
+                "token": profile.token.as_ref().map(|t| t.masked()),
+                "app_name": profile.app_name,
+                "scopes": scopes.names(),
+                "expiration": profile.expiration.as_str(),
+                "expires": expires,
+                "expired": expired,
+                "verified_at": profile.verified_at,
+                "status": p.check.name(),
+                "error": error,
+                "fix": fix,
+                "environment_differs": p.environment_differs,
+            })
+        })
+        .collect();
+    let value = if all { serde_json::Value::Array(objects) } else { objects.into_iter().next().unwrap_or_default() };
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Notes for stderr: loose file modes, and environment variables that win over the file.
+pub fn notes(report: &Report) -> Vec<String> {
+    let mut notes = report.warnings.clone();
+    for p in &report.profiles {
+        if !p.environment_differs.is_empty() {
+            notes.push(format!(
+                "{} set in the environment and different from profile \"{}\": tools that read the environment \
+                 will use those values, not the saved ones",
+                p.environment_differs.join(" and ") + if p.environment_differs.len() == 1 { " is" } else { " are" },
+                p.name
+            ));
+        }
+    }
+    notes
+}
