@@ -10,10 +10,15 @@ use fake_trello::{FakeTrello, KEY};
 fn main() {
     let fake = FakeTrello::with_ann();
     let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", Some("2026-12-28T12:00:00.000Z"));
+    let second = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
+    let bobs = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
     println!("export TRELLO_API_BASE={}", fake.api_base());
     println!("export TRELLO_WEB_BASE={}", fake.web_base());
     println!("# key:   {KEY}");
     println!("# token: {token}");
+    println!("# second token of ann: {second}");
+    println!("# token of bob: {bobs}");
     loop {
         std::thread::park();
     }

@@ -285,3 +285,89 @@ fn no_color_means_no_colours() {
     terminal.draw(|frame| view(&m, frame)).unwrap();
     assert!(terminal.backend().buffer().content().iter().any(|c| c.fg != ratatui::style::Color::Reset));
 }
+
+fn saved_profile(expires: &str, token: Option<&str>) -> trello_auth::credentials::store::Profile {
+    trello_auth::credentials::store::Profile {
+        api_key: KEY.into(),
+        token: token.map(trello_auth::credentials::Secret::new),
+        app_name: "Team scripts".into(),
+        member_id: Some("5f00a11".into()),
+        member_username: Some("ann".into()),
+        member_full_name: Some("Ann Example".into()),
+        token_expires: Some(expires.into()),
+        verified_at: Some("2026-11-20T09:30:00Z".into()),
+        ..Default::default()
+    }
+}
+
+fn start(expires: &str, token: Option<&str>) -> Model {
+    Model::start_screen(support::wizard::setup(), Instant::now(), saved_profile(expires, token))
+}
+
+#[test]
+fn start_screen() {
+    snap("start", &start("2026-12-28T12:00:00.000Z", Some(TOKEN)));
+    snap("start_expires_soon", &start("2026-12-01T12:00:00.000Z", Some(TOKEN)));
+    snap("start_expired", &start("2026-11-01T12:00:00.000Z", Some(TOKEN)));
+    snap("start_never_expires", &start("never", Some(TOKEN)));
+    snap("start_logged_out", &start("never", None));
+    let mut m = start("never", Some(TOKEN));
+    press(&mut m, KeyCode::Char('v'));
+    snap("start_checking", &m);
+    let generation = m.verify_generation;
+    send(&mut m, Msg::Verified { generation, result: Ok(verified("read,write", None)), at: String::new() });
+    snap("start_valid", &m);
+    let mut m = start("never", Some(TOKEN));
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Char('v'));
+    let generation = m.verify_generation;
+    send(&mut m, Msg::Verified { generation, result: Err(TrelloError::InvalidToken), at: String::new() });
+    snap("start_rejected", &m);
+}
+
+fn rotating() -> Model {
+    Model::rotate(support::wizard::setup(), Instant::now(), saved_profile("never", Some(TOKEN)))
+}
+
+#[test]
+fn rotation_screens() {
+    snap("rotate_token_step", &rotating());
+    let new_token = format!("ATTA{}0000AAAA", "1".repeat(64));
+    let mut m = rotating();
+    paste(&mut m, &new_token);
+    press(&mut m, KeyCode::Enter);
+    let generation = m.verify_generation;
+    let mut bob = verified("read,write", None);
+    bob.member.id = "5f00b0b".into();
+    bob.member.username = "bob".into();
+    bob.member.full_name = "Bob Other".into();
+    send(&mut m, Msg::Verified { generation, result: Ok(bob), at: String::new() });
+    snap("rotate_other_member", &m);
+
+    let mut m = rotating();
+    paste(&mut m, &new_token);
+    press(&mut m, KeyCode::Enter);
+    let generation = m.verify_generation;
+    send(&mut m, Msg::Verified { generation, result: Ok(verified("read,write", None)), at: String::new() });
+    let saved = Saved {
+        path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"),
+        backup: Some(PathBuf::from("/home/ann/.config/trello-auth/config.toml.bak")),
+    };
+    send(&mut m, Msg::Saved(Ok(saved)));
+    snap("rotate_revoke_offered", &m);
+    let mut declined = m.clone();
+    press(&mut declined, KeyCode::Char('n'));
+    snap("rotate_revoke_declined", &declined);
+    let mut failed = m.clone();
+    press(&mut failed, KeyCode::Char('y'));
+    send(
+        &mut failed,
+        Msg::Revoked(Err(TrelloError::MissingScope { body: "unauthorized permission requested".into() })),
+    );
+    snap("rotate_revoke_failed", &failed);
+    press(&mut m, KeyCode::Char('y'));
+    snap("rotate_revoking", &m);
+    send(&mut m, Msg::Revoked(Ok(())));
+    send(&mut m, Msg::RevokeChecked(Ok(())));
+    snap("rotate_revoke_confirmed", &m);
+}

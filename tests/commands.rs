@@ -1,0 +1,424 @@
+//! The real binary's plain commands against the fake Trello: status, env, login, logout, completions.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use support::fake_trello::{FakeTrello, KEY};
+use support::raw_server::closed_port;
+use trello_auth::credentials::Secret;
+use trello_auth::credentials::store::{Profile, Store};
+use trello_auth::trello::{Expiration, Scopes};
+
+const ANN: &str = "5f0000000000000000000a11";
+const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+
+struct Env {
+    dir: tempfile::TempDir,
+    api_base: String,
+    web_base: String,
+}
+
+impl Env {
+    fn new(fake: &FakeTrello) -> Env {
+        Env { dir: tempfile::tempdir().unwrap(), api_base: fake.api_base(), web_base: fake.web_base() }
+    }
+
+    fn offline() -> Env {
+        let base = format!("http://127.0.0.1:{}", closed_port());
+        Env { dir: tempfile::tempdir().unwrap(), api_base: format!("{base}/1"), web_base: base }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("trello-auth").join("config.toml")
+    }
+
+    fn store(&self) -> Store {
+        Store::at(self.config())
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trello-auth"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path())
+            .env("TRELLO_API_BASE", &self.api_base)
+            .env("TRELLO_WEB_BASE", &self.web_base)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut child =
+            self.cmd(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn save(&self, name: &str, token: &str, expires: &str) {
+        let profile = Profile {
+            api_key: KEY.into(),
+            api_secret: Some(Secret::new(SECRET)),
+            token: Some(Secret::new(token)),
+            app_name: "My-Trello-App".into(),
+            scope: Scopes::READ_WRITE,
+            expiration: Expiration::ThirtyDays,
+            member_id: Some(ANN.into()),
+            member_username: Some("ann".into()),
+            member_full_name: Some("Ann Example".into()),
+            token_expires: Some(expires.into()),
+            verified_at: Some("2026-11-28T12:00:00Z".into()),
+            ..Profile::default()
+        };
+        self.store().save_profile(name, profile).unwrap();
+    }
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Fails when a failing command printed anything on stdout.
+fn assert_failed_quietly(out: &Output, expected: i32) {
+    assert_eq!(code(out), expected, "stderr: {}", stderr(out));
+    assert!(out.stdout.is_empty(), "stdout on error: {}", stdout(out));
+    assert!(!stderr(out).is_empty(), "an error needs a message");
+}
+
+fn assert_no_token_in_urls(fake: &FakeTrello, token: &str) {
+    for r in fake.requests() {
+        let query = r.uri.split_once('?').map(|(_, q)| q).unwrap_or("");
+        assert!(!query.contains(token) && !query.contains(KEY), "credentials in a query: {}", r.uri);
+        if r.uri.contains(token) {
+            assert!(r.uri.starts_with("/1/tokens/"), "token in {}", r.uri);
+        }
+    }
+}
+
+// ---- status ----
+
+#[test]
+fn status_valid_text_and_json() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", Some("2099-01-01T00:00:00.000Z"));
+    let env = Env::new(&fake);
+    env.save("default", &token, "2099-01-01T00:00:00.000Z");
+
+    let out = env.run(&["status"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in ["Ann Example (@ann)", "0123…cdef", "ATTA…", "My-Trello-App", "read, write", "2099-01-01", "valid"]
+    {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(!text.contains(&token));
+
+    let out = env.run(&["status", "--json"]);
+    assert_eq!(code(&out), 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["profile"], "default");
+    assert_eq!(json["status"], "valid");
+    assert_eq!(json["member"]["username"], "ann");
+    assert_eq!(json["member"]["full_name"], "Ann Example");
+    assert_eq!(json["scopes"], serde_json::json!(["read", "write"]));
+    assert_eq!(json["expires"], "2099-01-01T00:00:00.000Z");
+    assert_eq!(json["expired"], false);
+    assert_eq!(json["api_key"], "0123…cdef");
+    assert_eq!(json["file"], env.config().display().to_string());
+    assert!(json["token"].as_str().unwrap().starts_with("ATTA…"));
+    assert_eq!(json["environment_differs"], serde_json::json!([]));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    assert_no_token_in_urls(&fake, &token);
+}
+
+#[test]
+fn status_rejected_expired_unreachable_and_nothing() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let out = env.run(&["status"]);
+    assert_failed_quietly(&out, 4);
+    assert!(stderr(&out).contains("nothing is saved"), "{}", stderr(&out));
+
+    env.save("default", &format!("ATTA{}0000AAAA", "1".repeat(64)), "never");
+    let out = env.run(&["status", "--json"]);
+    assert_eq!(code(&out), 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["status"], "rejected");
+    assert!(json["error"].as_str().unwrap().contains("invalid token"));
+    assert!(json["fix"].as_str().unwrap().contains("Authorize a new token"));
+
+    env.save("default", "ATTAwhatever", "2020-01-01T00:00:00Z");
+    let before = fake.requests().len();
+    let out = env.run(&["status"]);
+    assert_eq!(code(&out), 1, "an expired date is known without asking Trello");
+    assert!(stdout(&out).contains("EXPIRED"), "{}", stdout(&out));
+    assert_eq!(fake.requests().len(), before);
+
+    let dead = Env::offline();
+    dead.save("default", "ATTAwhatever", "never");
+    let out = dead.run(&["status"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stdout(&out).contains("could not be reached"), "{}", stdout(&out));
+    let out = dead.run(&["status", "--offline"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("not checked"));
+}
+
+#[test]
+fn status_all_profiles_and_environment_differences() {
+    let fake = FakeTrello::with_ann();
+    let good = fake.issue_token(KEY, ANN, "read", None);
+    let env = Env::new(&fake);
+    env.save("default", &good, "never");
+    env.save("work", &format!("ATTA{}0000BBBB", "2".repeat(64)), "never");
+    let out = env.run(&["status", "--all", "--json"]);
+    assert_eq!(code(&out), 1, "the worst profile decides");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let statuses: Vec<_> =
+        json.as_array().unwrap().iter().map(|p| (p["profile"].clone(), p["status"].clone())).collect();
+    assert_eq!(statuses, vec![("default".into(), "valid".into()), ("work".into(), "rejected".into())]);
+
+    let out = env.cmd(&["status", "--offline"]).env("TRELLO_TOKEN", "something-else").output().unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(stderr(&out).contains("TRELLO_TOKEN is set in the environment and different"), "{}", stderr(&out));
+    let out = env.cmd(&["status", "--offline", "--json"]).env("TRELLO_API_KEY", "x").output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["environment_differs"], serde_json::json!(["TRELLO_API_KEY"]));
+    let same =
+        env.cmd(&["status", "--offline"]).env("TRELLO_TOKEN", &good).env("TRELLO_API_KEY", KEY).output().unwrap();
+    assert!(!stderr(&same).contains("different"), "{}", stderr(&same));
+}
+
+#[test]
+fn status_offline_makes_no_request() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", "ATTAwhatever", "never");
+    assert_eq!(code(&env.run(&["status", "--offline"])), 0);
+    assert_eq!(code(&env.run(&["env"])), 0);
+    assert!(fake.requests().is_empty());
+}
+
+// ---- env ----
+
+#[test]
+fn env_sh_output_evaluates_to_the_saved_values() {
+    let env = Env::offline();
+    // A token of an unexpected shape is savable, so quoting must survive anything.
+    let awkward = "ATTA'quote\"dq$HOME`tick`\\back slash";
+    env.save("default", awkward, "never");
+    let out = env.run(&["env", "--with-secret"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let script =
+        format!("{}\nprintf '%s\\n%s\\n%s' \"$TRELLO_API_KEY\" \"$TRELLO_TOKEN\" \"$TRELLO_API_SECRET\"", stdout(&out));
+    let shell = Command::new("sh").arg("-c").arg(&script).env_clear().output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&shell.stdout), format!("{KEY}\n{awkward}\n{SECRET}"));
+}
+
+#[test]
+fn env_formats() {
+    let env = Env::offline();
+    env.save("default", "ATTAtok'en", "never");
+    let run = |format: &str| {
+        let out = env.run(&["env", "--format", format]);
+        assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(run("sh"), format!("export TRELLO_API_KEY='{KEY}'\nexport TRELLO_TOKEN='ATTAtok'\\''en'\n"));
+    assert_eq!(run("fish"), format!("set -gx TRELLO_API_KEY '{KEY}'\nset -gx TRELLO_TOKEN 'ATTAtok\\'en'\n"));
+    assert_eq!(run("powershell"), format!("$env:TRELLO_API_KEY = '{KEY}'\n$env:TRELLO_TOKEN = 'ATTAtok''en'\n"));
+    assert_eq!(run("dotenv"), format!("TRELLO_API_KEY=\"{KEY}\"\nTRELLO_TOKEN=\"ATTAtok'en\"\n"));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json, serde_json::json!({"TRELLO_API_KEY": KEY, "TRELLO_TOKEN": "ATTAtok'en"}));
+    assert!(!run("sh").contains("TRELLO_API_SECRET"), "the secret needs --with-secret");
+}
+
+#[test]
+fn env_with_nothing_saved_prints_nothing() {
+    let env = Env::offline();
+    assert_failed_quietly(&env.run(&["env"]), 4);
+    env.save("default", "ATTAx", "never");
+    assert_failed_quietly(&env.run(&["--profile", "other", "env"]), 4);
+    let out = env.cmd(&["env"]).env("TRELLO_AUTH_PROFILE", "other").output().unwrap();
+    assert_failed_quietly(&out, 4);
+}
+
+#[test]
+fn env_warns_about_an_expired_token() {
+    let env = Env::offline();
+    env.save("default", "ATTAx", "2020-01-01T00:00:00Z");
+    let out = env.run(&["env"]);
+    assert_eq!(code(&out), 0);
+    assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+}
+
+// ---- login ----
+
+#[test]
+fn login_with_token_from_stdin() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write,account", None);
+    let env = Env::new(&fake);
+    let out = env.run_with_stdin(&["login", "--with-token", "--key", KEY], &format!("{token}\n"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Logged in as Ann Example (@ann)"));
+    assert!(!stdout(&out).contains(&token) && !stderr(&out).contains(&token));
+    let profile = env.store().profile("default").unwrap().unwrap();
+    assert_eq!(profile.token.unwrap().expose(), token);
+    assert_eq!(profile.api_key, KEY);
+    assert_eq!(profile.scope, Scopes { read: true, write: true, account: true });
+    assert_eq!(profile.expiration, Expiration::Never);
+    assert_eq!(profile.token_expires.as_deref(), Some("never"));
+    assert_no_token_in_urls(&fake, &token);
+
+    // The key from the environment, then from the saved profile.
+    let second = fake.issue_token(KEY, ANN, "read", None);
+    let out =
+        env.cmd(&["login", "--with-token", "--profile", "ci"]).env("TRELLO_API_KEY", KEY).stdin(Stdio::piped()).spawn();
+    let mut child = out.unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(second.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(env.store().profile("ci").unwrap().unwrap().token.unwrap().expose(), second);
+    let out = env.run_with_stdin(&["login", "--with-token"], &second);
+    assert_eq!(code(&out), 0, "key from the saved profile: {}", stderr(&out));
+}
+
+#[test]
+fn login_failures_save_nothing() {
+    let fake = FakeTrello::with_ann();
+    let good = fake.issue_token(KEY, ANN, "read,write", None);
+    let env = Env::new(&fake);
+    let cases: Vec<(Vec<&str>, String, i32, &str)> = vec![
+        (vec!["login", "--with-token", "--key", "0123"], good.clone(), 2, "4 of 32 characters"),
+        (vec!["login", "--with-token"], good.clone(), 2, "no API key"),
+        (vec!["login", "--with-token", "--key", KEY], String::new(), 2, "pipe it in"),
+        (vec!["login", "--with-token", "--key", KEY], "ATATT3xFfGF0abc".into(), 2, "Atlassian account API token"),
+        (vec!["login", "--with-token", "--key", KEY], format!("ATTA{}0000AAAA", "1".repeat(64)), 1, "invalid token"),
+        (vec!["login", "--with-token", "--key", "fedcba9876543210fedcba9876543210"], good.clone(), 1, "invalid key"),
+    ];
+    for (args, stdin, expected, words) in cases {
+        let out = env.run_with_stdin(&args, &stdin);
+        assert_failed_quietly(&out, expected);
+        assert!(stderr(&out).contains(words), "{args:?}: {}", stderr(&out));
+        assert!(!env.config().exists(), "{args:?} saved something");
+    }
+    let dead = Env::offline();
+    let out = dead.run_with_stdin(&["login", "--with-token", "--key", KEY], &good);
+    assert_failed_quietly(&out, 3);
+    assert!(stderr(&out).contains("fix:"), "{}", stderr(&out));
+    assert!(!dead.config().exists());
+}
+
+#[test]
+fn login_refuses_the_token_on_the_command_line() {
+    let env = Env::offline();
+    let out = env.run(&["login", "ATTAsomething"]);
+    assert_failed_quietly(&out, 2);
+    let out = env.run(&["login", "--key", KEY]);
+    assert_failed_quietly(&out, 2);
+    assert!(stderr(&out).contains("--with-token"), "{}", stderr(&out));
+}
+
+// ---- logout ----
+
+#[test]
+fn logout_revokes_then_forgets() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let env = Env::new(&fake);
+    env.save("default", &token, "never");
+    let before = std::fs::read_to_string(env.config()).unwrap();
+    let out = env.run(&["logout"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("revoked at Trello"), "{}", stdout(&out));
+    assert!(fake.is_revoked(&token));
+    let profile = env.store().profile("default").unwrap().unwrap();
+    assert_eq!(profile.token, None);
+    assert_eq!(profile.api_key, KEY, "the key stays for the next login");
+    assert_eq!(std::fs::read_to_string(env.store().backup_path()).unwrap(), before);
+    assert_failed_quietly(&env.run(&["logout"]), 4);
+    assert_no_token_in_urls(&fake, &token);
+}
+
+#[test]
+fn logout_keep_remote_and_revoke_failures() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("default", &token, "never");
+    assert_eq!(code(&env.run(&["logout", "--keep-remote"])), 0);
+    assert!(!fake.is_revoked(&token));
+    assert!(fake.requests().is_empty(), "--keep-remote never calls Trello");
+
+    // A read-only token cannot revoke itself: the local token is kept.
+    let read_only = fake.issue_token(KEY, ANN, "read", None);
+    env.save("default", &read_only, "never");
+    let out = env.run(&["logout"]);
+    assert_failed_quietly(&out, 1);
+    assert!(stderr(&out).contains("local token was kept"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/u/ann/account"), "{}", stderr(&out));
+    assert_eq!(env.store().profile("default").unwrap().unwrap().token.unwrap().expose(), read_only);
+
+    let out = env.run(&["logout", "--force"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("revoke it by hand"), "{}", stderr(&out));
+    assert_eq!(env.store().profile("default").unwrap().unwrap().token, None);
+}
+
+// ---- help and completions ----
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let env = Env::offline();
+    for command in [
+        vec!["--help"],
+        vec!["rotate", "--help"],
+        vec!["status", "--help"],
+        vec!["env", "--help"],
+        vec!["login", "--help"],
+        vec!["logout", "--help"],
+        vec!["completions", "--help"],
+    ] {
+        let out = env.run(&command);
+        assert_eq!(code(&out), 0);
+        assert!(stdout(&out).contains("Example"), "{command:?} has no example:\n{}", stdout(&out));
+    }
+    let status_help = stdout(&env.run(&["status", "--help"]));
+    assert!(status_help.contains("0 valid, 1 rejected or expired, 3 could not reach Trello, 4 nothing saved"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let env = Env::offline();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = env.run(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}");
+        assert!(stdout(&out).contains("trello-auth"), "{shell}");
+        assert!(stdout(&out).contains("status"), "{shell}");
+    }
+}
+
+#[test]
+fn rotate_with_nothing_saved_says_so() {
+    let env = Env::offline();
+    let out = env.run(&["rotate"]);
+    assert_eq!(code(&out), 2, "not a terminal comes first: {}", stderr(&out));
+    assert!(stderr(&out).contains("login --with-token"), "points at the non-interactive way: {}", stderr(&out));
+}

@@ -1,0 +1,154 @@
+//! `trello-auth rotate` and the start screen, in a real pseudo-terminal against the fake Trello.
+
+mod support;
+
+use support::fake_trello::{FakeTrello, KEY};
+use support::pty::{CTRL_C, ENTER, Pty, base_command};
+use trello_auth::credentials::Secret;
+use trello_auth::credentials::store::{Profile, Store};
+use trello_auth::trello::{Client, ClientConfig, Credentials, Expiration, Scopes, TrelloError};
+
+const ANN: &str = "5f0000000000000000000a11";
+const BOB: &str = "5f0000000000000000000b0b";
+
+fn saved_profile(store: &Store, token: &str) {
+    let profile = Profile {
+        api_key: KEY.into(),
+        token: Some(Secret::new(token)),
+        app_name: "Team scripts".into(),
+        scope: Scopes { read: true, write: true, account: true },
+        expiration: Expiration::Never,
+        member_id: Some(ANN.into()),
+        member_username: Some("ann".into()),
+        member_full_name: Some("Ann Example".into()),
+        token_expires: Some("never".into()),
+        ..Profile::default()
+    };
+    store.save_profile("default", profile).unwrap();
+}
+
+fn spawn(fake: &FakeTrello, home: &std::path::Path, args: &[&str]) -> Pty {
+    let mut cmd = base_command(home);
+    cmd.args(args);
+    cmd.env("TRELLO_API_BASE", fake.api_base());
+    cmd.env("TRELLO_WEB_BASE", fake.web_base());
+    Pty::spawn(cmd, 100, 30)
+}
+
+fn old_token_is_refused(fake: &FakeTrello, token: &str) -> bool {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = Client::new(&fake.api_base(), ClientConfig::default()).unwrap();
+    let creds = Credentials { key: KEY.into(), token: Secret::new(token) };
+    rt.block_on(client.member_me(&creds)) == Err(TrelloError::InvalidToken)
+}
+
+#[test]
+fn rotate_saves_the_new_token_then_revokes_the_old_one() {
+    let fake = FakeTrello::with_ann();
+    let old = fake.issue_token(KEY, ANN, "read,write,account", None);
+    let new = fake.issue_token(KEY, ANN, "read,write,account", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    saved_profile(&store, &old);
+    let before = std::fs::read_to_string(store.path()).unwrap();
+
+    let mut pty = spawn(&fake, home.path(), &["rotate"]);
+    let screen = pty.expect("Authorize a token");
+    assert!(screen.contains("rotate the token"), "{screen}");
+    let url_text = screen.replace(['│', '\n', ' '], "");
+    assert!(
+        url_text.contains("expiration=never&scope=read,write,account&response_type=token&name=Team%20scripts"),
+        "{screen}"
+    );
+    pty.paste(&new);
+    pty.send(ENTER);
+    pty.expect("Revoke the old one");
+    assert!(!fake.is_revoked(&old), "nothing is revoked before the user says so");
+    let saved = store.profile("default").unwrap().unwrap();
+    assert_eq!(saved.token.unwrap().expose(), new, "the new token is saved before any revocation");
+    assert_eq!(std::fs::read_to_string(store.backup_path()).unwrap(), before, "the old file is the backup");
+    pty.send("y");
+    pty.expect("The old token is revoked");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    pty.assert_terminal_restored();
+    assert!(fake.is_revoked(&old));
+    assert!(old_token_is_refused(&fake, &old), "the old token now gets 401 invalid token");
+    let saved = store.profile("default").unwrap().unwrap();
+    assert_eq!(saved.app_name, "Team scripts");
+    assert_eq!(saved.expiration, Expiration::Never);
+    assert_eq!(saved.member_username.as_deref(), Some("ann"));
+}
+
+#[test]
+fn rotating_to_another_members_token_asks_and_declining_changes_nothing() {
+    let fake = FakeTrello::with_ann();
+    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    let old = fake.issue_token(KEY, ANN, "read,write", None);
+    let bobs = fake.issue_token(KEY, BOB, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    saved_profile(&store, &old);
+    let before = std::fs::read(store.path()).unwrap();
+
+    let mut pty = spawn(&fake, home.path(), &["rotate"]);
+    pty.expect("Authorize a token");
+    pty.paste(&bobs);
+    pty.send(ENTER);
+    let screen = pty.expect("Save it anyway?");
+    assert!(screen.contains("Bob Other (@bob)") && screen.contains("Ann Example (@ann)"), "{screen}");
+    pty.send("n");
+    pty.expect("Not saved");
+    pty.send(CTRL_C);
+    assert_eq!(pty.wait(), 1);
+    pty.assert_terminal_restored();
+    assert_eq!(std::fs::read(store.path()).unwrap(), before, "the file is unchanged");
+    assert!(!store.backup_path().exists(), "no save happened, so no backup either");
+    assert!(!fake.is_revoked(&old));
+}
+
+#[test]
+fn a_failed_revoke_says_so_and_names_the_applications_page() {
+    let fake = FakeTrello::with_ann();
+    // A read-only old token cannot revoke itself.
+    let old = fake.issue_token(KEY, ANN, "read", None);
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    saved_profile(&store, &old);
+    let mut pty = spawn(&fake, home.path(), &["rotate"]);
+    pty.expect("Authorize a token");
+    pty.paste(&new);
+    pty.send(ENTER);
+    pty.expect("Revoke the old one");
+    pty.send("y");
+    let screen = pty.expect("Could not revoke the old token");
+    assert!(screen.replace(['│', '\n'], "").contains("/u/ann/account"), "{screen}");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0, "the new token was saved");
+    assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), new);
+}
+
+#[test]
+fn the_start_screen_shows_the_profile_and_verifies_on_demand() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    saved_profile(&store, &token);
+    let mut pty = spawn(&fake, home.path(), &[]);
+    let screen = pty.expect("Logged in as Ann Example (@ann)");
+    assert!(screen.contains("verify now") && screen.contains("rotate the token"), "{screen}");
+    assert!(!screen.contains(&token));
+    pty.send("v");
+    pty.expect("Trello accepts the key and token");
+    pty.send("r");
+    pty.expect("Authorize a token");
+    pty.send(CTRL_C);
+    assert_eq!(pty.wait(), 1);
+    let mut pty = spawn(&fake, home.path(), &[]);
+    pty.expect("Logged in as");
+    pty.send("q");
+    assert_eq!(pty.wait(), 0, "leaving the start screen is not a failure");
+    pty.assert_terminal_restored();
+}
