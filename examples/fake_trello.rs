@@ -9,6 +9,8 @@ use fake_trello::{FakeTrello, KEY};
 
 fn main() {
     let fake = FakeTrello::with_ann();
+    // The default capture origin, as if listed under the key's Allowed origins.
+    fake.allow_origin("http://127.0.0.1:47130");
     let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", Some("2026-12-28T12:00:00.000Z"));
     let second = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
     fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");

@@ -46,6 +46,16 @@ pub struct Cli {
     /// Never try to open a browser; show and copy URLs instead.
     #[arg(long, global = true)]
     pub no_browser: bool,
+
+    /// Do not catch the token from the browser; paste it instead.
+    #[arg(long, global = true)]
+    pub no_capture: bool,
+
+    /// Port of the 127.0.0.1 listener that catches the token (list http://127.0.0.1:PORT
+    /// under the key's Allowed origins).
+    #[arg(long, global = true, env = "TRELLO_AUTH_CALLBACK_PORT", value_name = "PORT",
+          default_value_t = trello_auth::capture::DEFAULT_PORT)]
+    pub callback_port: u16,
 }
 
 #[derive(Debug, Subcommand)]

@@ -136,6 +136,20 @@ fn logout(args: &Cli, store: &Store, l: &cli::LogoutArgs) -> u8 {
     }
 }
 
+/// Why the token will be pasted rather than caught from the browser, if so.
+fn capture_off_reason(desktop: Desktop, disabled_by_flag: bool) -> Option<String> {
+    if disabled_by_flag {
+        Some("--no-capture was given".into())
+    } else if desktop.ssh && !desktop.display {
+        Some(
+            "this is an SSH session without a display: a browser elsewhere cannot reach this machine's 127.0.0.1"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
 /// The wizard: the start screen when something is saved, the setup otherwise,
 /// or straight to the token step for `rotate`.
 fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
@@ -159,6 +173,8 @@ fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
         no_browser_reason: browser::unavailable_reason(desktop, args.no_browser),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         started_at: time::OffsetDateTime::now_utc(),
+        capture_port: args.callback_port,
+        capture_off: capture_off_reason(desktop, args.no_capture),
     };
     let now = Instant::now();
     let model = match (rotate, saved) {

@@ -13,6 +13,8 @@ use trello_auth::credentials::store::Saved;
 use trello_auth::trello::{KeyCheck, RetryNotice, TrelloError};
 use trello_auth::wizard::{Model, Msg, view};
 
+const RETURN_URL: &str = "http://127.0.0.1:47130/callback/0123456789abcdef0123456789abcdef";
+
 fn render(m: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| view(m, frame)).unwrap();
@@ -45,6 +47,7 @@ fn at_step(n: usize) -> Model {
         paste(&mut m, KEY);
         send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
         press(&mut m, KeyCode::Enter);
+        send(&mut m, Msg::CaptureStarted(Ok(RETURN_URL.into())));
     }
     if n >= 5 {
         paste(&mut m, TOKEN);
@@ -370,4 +373,19 @@ fn rotation_screens() {
     send(&mut m, Msg::Revoked(Ok(())));
     send(&mut m, Msg::RevokeChecked(Ok(())));
     snap("rotate_revoke_confirmed", &m);
+}
+
+#[test]
+fn capture_states() {
+    let mut m = at_step(4);
+    m.setup.capture_off = Some("--no-capture was given".into());
+    snap("token_capture_off", &m);
+    let mut m = at_step(3);
+    m.setup.capture_off = Some("this is an SSH session without a display".into());
+    snap("apikey_capture_off", &m);
+    let mut m = at_step(3);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Enter);
+    send(&mut m, Msg::CaptureStarted(Err("port 47130 on 127.0.0.1 is already in use".into())));
+    snap("token_capture_port_taken", &m);
 }

@@ -317,3 +317,52 @@ fn help_opens_and_any_key_closes_it() {
     press(&mut m, KeyCode::F(1));
     assert_eq!(m.overlay, Overlay::Help);
 }
+
+#[test]
+fn a_captured_token_fills_the_field_and_verifies() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Enter);
+    assert!(m.wants_capture(), "step 4 wants a listener");
+    assert!(!m.authorize_url().contains("return_url"));
+    send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    assert!(
+        m.authorize_url()
+            .ends_with("&return_url=http%3A%2F%2F127.0.0.1%3A47130%2Fcallback%2Fabc&callback_method=fragment")
+    );
+    let effects = send(&mut m, Msg::TokenCaptured(TOKEN.into()));
+    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.step, Step::Verify);
+    assert!(matches!(effects.as_slice(), [Effect::Verify { .. }]));
+    assert!(!m.wants_capture(), "the listener stops once the step is left");
+}
+
+#[test]
+fn the_listener_lives_only_on_step_four() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    assert!(!m.wants_capture());
+    press(&mut m, KeyCode::Enter);
+    send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    press(&mut m, KeyCode::Esc);
+    assert!(!m.wants_capture());
+    assert_eq!(m.capture, trello_auth::wizard::model::CaptureState::Idle, "a new nonce next time");
+    press(&mut m, KeyCode::Enter);
+    assert!(m.wants_capture());
+    // A token arriving for an abandoned step is ignored.
+    press(&mut m, KeyCode::Esc);
+    assert!(send(&mut m, Msg::TokenCaptured(TOKEN.into())).is_empty());
+    assert_eq!(m.token_value(), "");
+    // Turned off: never wanted.
+    let mut m = model();
+    m.setup.capture_off = Some("--no-capture was given".into());
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Enter);
+    assert!(!m.wants_capture());
+}

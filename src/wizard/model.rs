@@ -168,6 +168,19 @@ pub enum RevokeState {
     Declined,
 }
 
+/// The loopback listener that catches the token after Allow (step 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureState {
+    /// Not running; starts whenever step 4 is shown.
+    Idle,
+    Waiting {
+        return_url: String,
+    },
+    /// Could not start (the port is taken, …): paste instead.
+    Failed(String),
+    Received,
+}
+
 /// The choices on the start screen, in order.
 pub const START_CHOICES: [(char, &str); 4] =
     [('v', "verify now"), ('r', "rotate the token"), ('s', "set up from scratch"), ('q', "quit")];
@@ -183,6 +196,10 @@ pub struct Setup {
     pub color: bool,
     /// Wall-clock time at start, for expiry warnings.
     pub started_at: time::OffsetDateTime,
+    /// Port of the token-capture listener (0: any free port).
+    pub capture_port: u16,
+    /// Why the token will not be captured, when it will not be.
+    pub capture_off: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +212,7 @@ pub struct Model {
     /// Selected row of the start screen.
     pub choice: usize,
     pub revoke: RevokeState,
+    pub capture: CaptureState,
     pub step: Step,
     /// Index into `step.targets()`.
     pub focus: usize,
@@ -231,6 +249,7 @@ impl Model {
             start_check: StartCheck::Idle,
             choice: 0,
             revoke: RevokeState::NotOffered,
+            capture: CaptureState::Idle,
             step: Step::Portal,
             focus: 0,
             app_name: Input::new(DEFAULT_APP_NAME.to_string()),
@@ -360,9 +379,33 @@ impl Model {
             app_name: self.app_name().to_string(),
             expiration: self.expiration,
             scopes: self.scopes,
-            return_url: None,
+            return_url: match &self.capture {
+                CaptureState::Waiting { return_url } => Some(return_url.clone()),
+                _ => None,
+            },
         };
         request.build(&self.setup.endpoints.web_base).unwrap_or_default()
+    }
+
+    /// The runtime keeps a listener running exactly while this is true.
+    pub fn wants_capture(&self) -> bool {
+        self.exit.is_none()
+            && self.step == Step::Token
+            && self.setup.capture_off.is_none()
+            && matches!(self.capture, CaptureState::Idle | CaptureState::Waiting { .. })
+    }
+
+    /// `http://127.0.0.1:PORT` for the key's Allowed origins.
+    pub fn capture_origin(&self) -> String {
+        let port = match &self.capture {
+            CaptureState::Waiting { return_url } => return_url
+                .strip_prefix("http://127.0.0.1:")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(self.setup.capture_port),
+            _ => self.setup.capture_port,
+        };
+        crate::capture::origin(port)
     }
 
     /// Whether the user has typed anything worth asking about before quitting.

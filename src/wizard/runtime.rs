@@ -17,10 +17,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::oneshot;
 
 use super::model::Model;
 use super::update::{Effect, Msg, update};
 use super::view::view;
+use crate::capture::Capture;
 use crate::credentials::store::Store;
 use crate::desktop::clipboard::Clipboard;
 use crate::desktop::{Desktop, browser};
@@ -45,8 +47,24 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
     let mut hangup = signal(SignalKind::hangup())?;
     let mut executor = Executor { tx, store, api_base, client: None, clipboard: Clipboard::new(desktop) };
     let mut ticker: Option<tokio::time::Interval> = None;
+    let mut capture: Option<(Capture, oneshot::Receiver<String>)> = None;
     let mut dirty = true;
     loop {
+        // The listener runs exactly while the model wants it (step 4).
+        if model.wants_capture() && capture.is_none() {
+            let msg = match Capture::start(model.setup.capture_port).await {
+                Ok((listener, tokens)) => {
+                    let url = listener.return_url();
+                    capture = Some((listener, tokens));
+                    Msg::CaptureStarted(Ok(url))
+                }
+                Err(e) => Msg::CaptureStarted(Err(e.to_string())),
+            };
+            update(&mut model, msg);
+            dirty = true;
+        } else if !model.wants_capture() && capture.is_some() {
+            capture = None;
+        }
         if dirty {
             terminal.draw(|frame| view(&model, frame))?;
             dirty = false;
@@ -71,6 +89,13 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
             },
             Some(msg) = rx.recv() => Some(msg),
             _ = tick(&mut ticker) => Some(Msg::Tick(Instant::now())),
+            token = captured(&mut capture) => match token {
+                Some(token) => Some(Msg::TokenCaptured(token)),
+                None => {
+                    capture = None;
+                    Some(Msg::CaptureStarted(Err("the token listener stopped".into())))
+                }
+            },
             _ = terminate.recv() => Some(Msg::Terminate),
             _ = hangup.recv() => Some(Msg::Terminate),
         };
@@ -87,6 +112,14 @@ async fn tick(ticker: &mut Option<tokio::time::Interval>) {
         Some(interval) => {
             interval.tick().await;
         }
+        None => std::future::pending().await,
+    }
+}
+
+/// The token from the listener, when one is running; otherwise never.
+async fn captured(capture: &mut Option<(Capture, oneshot::Receiver<String>)>) -> Option<String> {
+    match capture {
+        Some((_, tokens)) => tokens.await.ok(),
         None => std::future::pending().await,
     }
 }

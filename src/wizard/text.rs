@@ -20,6 +20,18 @@ pub struct Texts {
     pub quit: Quit,
     pub start: Start,
     pub rotate: Rotate,
+    pub capture: Capture,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Capture {
+    pub origin_label: String,
+    pub origin_help: String,
+    pub off: String,
+    pub starting: String,
+    pub waiting: String,
+    pub failed: String,
+    pub received: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,8 +7,8 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::model::{
-    Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState, START_CHOICES, StartCheck, Step,
-    Target, VerifyState,
+    CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState, START_CHOICES,
+    StartCheck, Step, Target, VerifyState,
 };
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
@@ -47,6 +47,10 @@ pub enum Msg {
     Revoked(Result<(), TrelloError>),
     /// Whether Trello now refuses the old token: `Err` says why that is not known.
     RevokeChecked(Result<(), String>),
+    /// The token listener started (its return URL) or could not (why).
+    CaptureStarted(Result<String, String>),
+    /// The browser handed the token to the listener.
+    TokenCaptured(String),
     /// SIGTERM or SIGHUP: leave now, writing nothing.
     Terminate,
 }
@@ -162,11 +166,38 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Msg::CaptureStarted(result) => {
+            if m.wants_capture() {
+                m.capture = match result {
+                    Ok(return_url) => CaptureState::Waiting { return_url },
+                    Err(why) => CaptureState::Failed(why),
+                };
+            }
+            Vec::new()
+        }
+        Msg::TokenCaptured(token) => on_captured(m, token),
         Msg::Terminate => {
             m.exit = Some(exit_kind(m));
             Vec::new()
         }
     }
+}
+
+/// A token from the browser: fill the field and verify at once.
+fn on_captured(m: &mut Model, token: String) -> Vec<Effect> {
+    if m.step != Step::Token || m.overlay != Overlay::None {
+        return Vec::new();
+    }
+    m.capture = CaptureState::Received;
+    m.token = Input::new(token);
+    if let Some(index) = m.step.targets().iter().position(|t| *t == Target::Token) {
+        m.focus = index;
+    }
+    if m.scopes.is_empty() || !m.token_verdict().is_savable() {
+        notice(m, NoticeKind::Warning, format!("Token: {}", m.token_verdict().message()));
+        return Vec::new();
+    }
+    start_verify(m)
 }
 
 fn exit_kind(m: &Model) -> Exit {
@@ -434,6 +465,10 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
 }
 
 fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
+    // Step 4 starts a fresh listener each time it is shown (see `wants_capture`).
+    if step != m.step && matches!(m.capture, CaptureState::Waiting { .. } | CaptureState::Received) {
+        m.capture = CaptureState::Idle;
+    }
     m.step = step;
     m.focus = focus.and_then(|f| step.targets().iter().position(|t| *t == f)).unwrap_or(0);
 }
@@ -616,6 +651,7 @@ pub fn copy_here(m: &Model) -> Option<(&'static str, String)> {
         (Step::PowerUp, Some(Target::Iframe)) => {
             Some(("iframe connector URL", super::text::texts().powerup.iframe_value.clone()))
         }
+        (Step::ApiKey, _) => Some(("allowed origin", m.capture_origin())),
         (Step::Token, _) => Some(("authorize URL", m.authorize_url())),
         (Step::Done, _) => Some(("command", env_command(&m.setup.profile))),
         _ => None,

@@ -68,6 +68,12 @@ pub struct State {
     pub requests: Vec<Recorded>,
     /// Added before every answer, to measure overlap and timeouts.
     pub latency: Duration,
+    /// Origins listed under the key's Allowed origins (for `return_url`).
+    pub allowed_origins: Vec<String>,
+    /// Who is "logged in" to the fake web pages, authorizing tokens.
+    pub web_member: Option<String>,
+    /// Tokens handed out by `/1/authorize`, newest last.
+    pub authorized: Vec<String>,
     next_id: u64,
 }
 
@@ -111,7 +117,13 @@ impl FakeTrello {
         let fake = FakeTrello::start();
         fake.add_key(KEY);
         fake.add_member("5f0000000000000000000a11", "ann", "Ann Example", "ann@example.com");
+        fake.state().web_member = Some("5f0000000000000000000a11".into());
         fake
+    }
+
+    /// Lists an origin under the key's Allowed origins.
+    pub fn allow_origin(&self, origin: &str) {
+        self.state().allowed_origins.push(origin.to_string());
     }
 
     pub fn api_base(&self) -> String {
@@ -139,27 +151,7 @@ impl FakeTrello {
 
     /// Makes a current-format token (`ATTA` + 64 lowercase hex + 8 uppercase hex).
     pub fn issue_token(&self, key: &str, member_id: &str, scope: &str, expires: Option<&str>) -> String {
-        let mut state = self.state();
-        state.next_id += 1;
-        let n = state.next_id;
-        let token = format!("ATTA{:064x}{:08X}", 0xfeed_0000_u64 + n, 0x1B2C_3D00_u32 + n as u32);
-        let id = format!("6a{:022x}", n);
-        state.tokens.insert(
-            token.clone(),
-            FakeToken {
-                id,
-                key: key.to_string(),
-                member_id: member_id.to_string(),
-                app_name: "trello-auth".into(),
-                read: scope.contains("read"),
-                write: scope.contains("write"),
-                account: scope.contains("account"),
-                expires: expires.map(str::to_string),
-                expired: false,
-                revoked: false,
-            },
-        );
-        token
+        issue(&mut self.state(), key, member_id, scope, expires)
     }
 
     pub fn push_fault(&self, fault: Fault) {
@@ -188,6 +180,29 @@ impl Drop for FakeTrello {
             let _ = thread.join();
         }
     }
+}
+
+fn issue(state: &mut State, key: &str, member_id: &str, scope: &str, expires: Option<&str>) -> String {
+    state.next_id += 1;
+    let n = state.next_id;
+    let token = format!("ATTA{:064x}{:08X}", 0xfeed_0000_u64 + n, 0x1B2C_3D00_u32 + n as u32);
+    let id = format!("6a{:022x}", n);
+    state.tokens.insert(
+        token.clone(),
+        FakeToken {
+            id,
+            key: key.to_string(),
+            member_id: member_id.to_string(),
+            app_name: "trello-auth".into(),
+            read: scope.contains("read"),
+            write: scope.contains("write"),
+            account: scope.contains("account"),
+            expires: expires.map(str::to_string),
+            expired: false,
+            revoked: false,
+        },
+    );
+    token
 }
 
 fn text(status: u16, body: &str) -> Response<Body> {
@@ -281,6 +296,9 @@ fn answer(state: &mut State, method: &Method, path: &str, query: &str, headers: 
             }
         };
     }
+    if *method == Method::GET && path == "/1/authorize" {
+        return authorize(state, query);
+    }
     let Some(rest) = path.strip_prefix("/1/") else { return not_found() };
     let (key, token) = credentials(headers, query);
     let Some(key) = key.filter(|k| state.keys.contains(k)) else { return text(401, "invalid key") };
@@ -351,4 +369,67 @@ fn token_json(t: &FakeToken) -> serde_json::Value {
         "id": t.id, "identifier": t.app_name, "idMember": t.member_id,
         "dateCreated": "2026-11-28T12:00:00.000Z", "dateExpires": t.expires, "permissions": permissions,
     })
+}
+
+fn query_params(query: &str) -> HashMap<String, String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| {
+            let v = v.replace('+', " ");
+            (k.to_string(), percent_encoding::percent_decode_str(&v).decode_utf8_lossy().into_owned())
+        })
+        .collect()
+}
+
+fn html(status: u16, body: &str) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(format!("<!doctype html><html><body><p>{body}</p></body></html>")))
+        .unwrap()
+}
+
+/// `GET /1/authorize`: the logged-in member clicks Allow at once. With a
+/// listed `return_url` it redirects to `return_url#token=…` as Trello does with
+/// `callback_method=fragment`; an unlisted origin gets Trello's refusal page.
+fn authorize(state: &mut State, query: &str) -> Response<Body> {
+    let params = query_params(query);
+    let key = params.get("key").cloned().unwrap_or_default();
+    if !state.keys.contains(&key) {
+        return html(400, "Invalid key");
+    }
+    let Some(member) = state.web_member.clone() else { return html(401, "Log in to Trello first.") };
+    let scope = params.get("scope").cloned().unwrap_or_else(|| "read".into());
+    let expires = match params.get("expiration").map(String::as_str) {
+        Some("never") => None,
+        Some("1hour") => Some("2026-11-28T13:00:00.000Z"),
+        Some("1day") => Some("2026-11-29T12:00:00.000Z"),
+        _ => Some("2026-12-28T12:00:00.000Z"),
+    };
+    let return_url = params.get("return_url").cloned();
+    if let Some(url) = &return_url {
+        let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+        if !state.allowed_origins.contains(&origin) {
+            return html(
+                400,
+                "Invalid return_url. The return URL should match the application's allowed origins. Contact the developer.",
+            );
+        }
+    }
+    let token = issue(state, &key, &member, &scope, expires);
+    if let Some(name) = params.get("name")
+        && let Some(t) = state.tokens.get_mut(&token)
+    {
+        t.app_name = name.clone();
+    }
+    state.authorized.push(token.clone());
+    match return_url {
+        Some(url) if params.get("callback_method").map(String::as_str) == Some("fragment") => Response::builder()
+            .status(302)
+            .header(header::LOCATION, format!("{url}#token={token}"))
+            .body(Body::empty())
+            .unwrap(),
+        _ => html(200, &format!("You have granted access. Your token is: <pre>{token}</pre>")),
+    }
 }

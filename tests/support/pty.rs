@@ -34,6 +34,8 @@ pub fn base_command(config_home: &Path) -> CommandBuilder {
     cmd.env("HOME", config_home);
     cmd.env("XDG_CONFIG_HOME", config_home);
     cmd.env("LANG", "C.UTF-8");
+    // Any free port, so parallel tests never fight over the default one.
+    cmd.env("TRELLO_AUTH_CALLBACK_PORT", "0");
     cmd
 }
 
@@ -102,6 +104,30 @@ impl Pty {
             }
             if start.elapsed() > PATIENCE {
                 panic!("screen never showed {needle:?}; it shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The text of the last OSC 52 copy the program sent to the terminal.
+    pub fn last_copied(&self) -> Option<String> {
+        use base64::Engine;
+        let raw = String::from_utf8_lossy(&self.raw_output()).into_owned();
+        let start = raw.rfind("\x1b]52;c;")? + "\x1b]52;c;".len();
+        let end = raw[start..].find(['\x1b', '\x07'])? + start;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(&raw[start..end]).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Waits for an OSC 52 copy different from `previous`.
+    pub fn expect_copy(&self, previous: Option<&str>) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(text) = self.last_copied().filter(|t| Some(t.as_str()) != previous) {
+                return text;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("nothing was copied; screen:\n{}", self.screen());
             }
             std::thread::sleep(Duration::from_millis(20));
         }

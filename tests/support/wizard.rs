@@ -20,6 +20,8 @@ pub fn setup() -> Setup {
         color: true,
         started_at: time::OffsetDateTime::parse("2026-11-28T12:00:00Z", &time::format_description::well_known::Rfc3339)
             .unwrap(),
+        capture_port: 47130,
+        capture_off: None,
     }
 }
 

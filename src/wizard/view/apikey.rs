@@ -3,7 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::widgets::{LABEL_WIDTH, Row, Theme, blank, indented_rows, render_rows, text_rows, verdict_rows};
+use ratatui::text::Span;
+
+use super::widgets::{LABEL_WIDTH, Row, Theme, blank, fact, indented_rows, render_rows, text_rows, verdict_rows};
 use crate::wizard::model::{KeyStatus, Model, Target};
 use crate::wizard::text::{fill, texts};
 
@@ -45,5 +47,14 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     rows.push(blank());
     rows.extend(text_rows(&t.secret_help, area.width, theme.dim()));
+    rows.push(blank());
+    let c = &texts().capture;
+    match &m.setup.capture_off {
+        None => {
+            rows.push(fact(&c.origin_label, vec![Span::styled(m.capture_origin(), theme.accent())], theme));
+            rows.extend(indented_rows(LABEL_WIDTH, &c.origin_help, area.width, theme.dim()));
+        }
+        Some(reason) => rows.extend(text_rows(&fill(&c.off, &[("reason", reason)]), area.width, theme.dim())),
+    }
     render_rows(frame, area, m, rows, theme);
 }

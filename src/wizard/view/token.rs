@@ -4,11 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{
-    LABEL_WIDTH, Row, Theme, blank, indented_rows, label, render_rows, text_rows, verdict_rows, wrap,
-};
+use super::widgets::{LABEL_WIDTH, Row, Theme, indented_rows, label, render_rows, text_rows, verdict_rows, wrap};
 use crate::trello::Expiration;
-use crate::wizard::model::{Model, Target};
+use crate::wizard::model::{CaptureState, Model, Target};
+use crate::wizard::text::fill;
 use crate::wizard::text::texts;
 
 pub fn expiration_help(e: Expiration) -> &'static str {
@@ -26,7 +25,6 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let focused = m.focused();
     let pad = " ".repeat(LABEL_WIDTH);
     let mut rows = text_rows(&t.body, area.width, Default::default());
-    rows.push(blank());
 
     let mut spans = vec![label(&t.expiration_label, focused == Some(Target::Expiration), LABEL_WIDTH, theme)];
     for e in Expiration::ALL {
@@ -59,12 +57,20 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     if m.scopes.is_empty() {
         rows.push(Row::Text(Line::styled(format!("{pad}✗ {}", t.scope_none), theme.error())));
     }
-    rows.push(blank());
     rows.push(Row::Text(Line::styled(t.url_label.clone(), theme.bold())));
     for line in wrap(&m.authorize_url(), area.width as usize) {
         rows.push(Row::Text(Line::styled(line, theme.accent())));
     }
-    rows.push(blank());
+    let c = &texts().capture;
+    let origin = m.capture_origin();
+    let (capture, style) = match (&m.setup.capture_off, &m.capture) {
+        (Some(reason), _) => (fill(&c.failed, &[("reason", reason)]), theme.dim()),
+        (None, CaptureState::Idle) => (c.starting.clone(), theme.dim()),
+        (None, CaptureState::Waiting { .. }) => (fill(&c.waiting, &[("origin", &origin)]), theme.dim()),
+        (None, CaptureState::Failed(reason)) => (fill(&c.failed, &[("reason", reason)]), theme.warn()),
+        (None, CaptureState::Received) => (c.received.clone(), theme.ok()),
+    };
+    rows.extend(text_rows(&capture, area.width, style));
     rows.push(Row::Field {
         label: t.token_label.clone(),
         target: Target::Token,

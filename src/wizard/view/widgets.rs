@@ -200,7 +200,13 @@ pub fn hints(m: &Model) -> Vec<(&'static str, &'static str)> {
             keys.extend([("Enter", "created, next"), ("Esc", "back"), ("Tab", "next row"), (copy, "copy row")]);
         }
         Step::ApiKey => {
-            keys.extend([("Enter", "next"), ("Esc", "back"), ("Tab", "next field"), ("^R", "reveal")]);
+            keys.extend([
+                ("Enter", "next"),
+                ("^T", "copy origin"),
+                ("Esc", "back"),
+                ("Tab", "next field"),
+                ("^R", "reveal"),
+            ]);
         }
         Step::Token => {
             keys.extend([("Enter", "verify"), (copy, "copy URL"), (open, "open URL")]);
