@@ -109,11 +109,19 @@ pub enum StoreError {
     Parse { path: PathBuf, line: usize, column: usize, message: String },
     #[error("{} was written by a newer trello-auth (format {version}); it was left untouched: upgrade trello-auth", path.display())]
     NewerFormat { path: PathBuf, version: u32 },
-    #[error("could not save {}: {action} failed: {source}; the previous file is untouched", path.display())]
+    #[error("could not save {}: {action} failed: {source}; any existing file is untouched", path.display())]
     Write { path: PathBuf, action: &'static str, source: io::Error },
     #[error("could not serialize the config: {0}")]
     Serialize(String),
+    #[error("{} is {size} bytes, too large to be a trello-auth config; it was left untouched", path.display())]
+    TooLarge { path: PathBuf, size: u64 },
 }
+
+/// No real config comes near this; a larger file is refused rather than parsed.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Prefix of the temporary files a save writes next to the config.
+const TEMP_PREFIX: &str = ".trello-auth-";
 
 /// A file that was read, and anything the user should hear about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,6 +224,7 @@ impl Store {
         let dir = parent_dir(&target);
         ensure_private_dir(dir).map_err(|source| write_error(&target, "creating the directory", source))?;
         let lock = lock_file(&target).map_err(|source| write_error(&target, "locking", source))?;
+        remove_stale_temp_files(dir);
 
         let old_text = Store::at(&target).read_text()?;
         let mut config = match &old_text {
@@ -245,6 +254,9 @@ impl Store {
     fn read_text(&self) -> Result<Option<String>, StoreError> {
         match fs::metadata(&self.path) {
             Ok(meta) if meta.is_dir() => return Err(StoreError::IsDirectory { path: self.path.clone() }),
+            Ok(meta) if meta.len() > MAX_CONFIG_BYTES => {
+                return Err(StoreError::TooLarge { path: self.path.clone(), size: meta.len() });
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             _ => {}
         }
@@ -333,9 +345,20 @@ fn lock_file(target: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Deletes temp files a killed save left behind: they hold credentials. Called
+/// under the lock, when no other save can be writing one.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Temp file in `dir`, 0600, fsync, rename over `path`, fsync `dir`.
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), (&'static str, io::Error)> {
-    let mut tmp = NamedTempFile::with_prefix_in(".trello-auth-", dir).map_err(|e| ("creating a temporary file", e))?;
+    let mut tmp = NamedTempFile::with_prefix_in(TEMP_PREFIX, dir).map_err(|e| ("creating a temporary file", e))?;
     tmp.as_file().set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| ("setting permissions", e))?;
     tmp.write_all(bytes).map_err(|e| ("writing", e))?;
     tmp.as_file().sync_all().map_err(|e| ("flushing to disk", e))?;

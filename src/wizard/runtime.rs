@@ -79,7 +79,10 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
         }
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => Some(Msg::Key(key)),
+                Some(Ok(Event::Key(key))) => {
+                    test_panic_trigger(&key);
+                    Some(Msg::Key(key))
+                }
                 Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
                 Some(Ok(Event::Resize(..))) => Some(Msg::Resize),
                 Some(Ok(_)) => None,
@@ -106,6 +109,19 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
         dirty = true;
     }
 }
+
+/// Debug builds only (what `cargo test` runs): F12 panics when
+/// `TRELLO_AUTH_TEST_PANIC` is set, so tests can prove a panic restores the
+/// terminal. Release builds contain no trigger.
+#[cfg(debug_assertions)]
+fn test_panic_trigger(key: &crossterm::event::KeyEvent) {
+    if key.code == crossterm::event::KeyCode::F(12) && std::env::var_os("TRELLO_AUTH_TEST_PANIC").is_some() {
+        panic!("test-only panic (TRELLO_AUTH_TEST_PANIC)");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_panic_trigger(_key: &crossterm::event::KeyEvent) {}
 
 async fn tick(ticker: &mut Option<tokio::time::Interval>) {
     match ticker {

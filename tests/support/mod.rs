@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake_trello;
+pub mod mount;
 pub mod pty;
 pub mod raw_server;
 pub mod wizard;
