@@ -422,3 +422,16 @@ fn rotate_with_nothing_saved_says_so() {
     assert_eq!(code(&out), 2, "not a terminal comes first: {}", stderr(&out));
     assert!(stderr(&out).contains("login --with-token"), "points at the non-interactive way: {}", stderr(&out));
 }
+
+#[test]
+fn login_names_a_saved_secret_pasted_as_the_token() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", "ATTAold", "never");
+    let before = std::fs::read(env.config()).unwrap();
+    let out = env.run_with_stdin(&["login", "--with-token", "--key", KEY, "--profile", "other"], SECRET);
+    assert_failed_quietly(&out, 2);
+    assert!(stderr(&out).contains("this is your API secret, not a token"), "{}", stderr(&out));
+    assert!(fake.requests().is_empty(), "refused before any network call");
+    assert_eq!(std::fs::read(env.config()).unwrap(), before);
+}

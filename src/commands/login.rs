@@ -20,7 +20,11 @@ pub fn run(
     app_name: Option<String>,
     token_text: &str,
 ) -> Result<LoginOutcome, CommandError> {
-    let existing = store.profile(profile_name)?;
+    let config = store.load()?.map(|l| l.config).unwrap_or_default();
+    let existing = config.profiles.get(profile_name).cloned();
+    // Any secret saved under any profile: pasting one as a token is a classic slip.
+    let saved_secrets: Vec<&str> =
+        config.profiles.values().filter_map(|p| p.api_secret.as_ref()).map(|s| s.expose()).collect();
     let key_source = key_arg
         .or_else(|| std::env::var("TRELLO_API_KEY").ok().filter(|k| !k.trim().is_empty()))
         .or_else(|| existing.as_ref().map(|p| p.api_key.clone()).filter(|k| !k.is_empty()))
@@ -33,8 +37,8 @@ pub fn run(
         return Err(CommandError::Usage(format!("API key: {}", key_verdict.message())));
     }
     let token = extract_token(token_text);
-    let secret = existing.as_ref().and_then(|p| p.api_secret.as_ref()).map(|s| s.expose().to_string());
-    let token_verdict = check_token(&token, secret.as_deref(), Some(&key));
+    let secret = saved_secrets.iter().copied().find(|s| *s == token);
+    let token_verdict = check_token(&token, secret, Some(&key));
     if !token_verdict.is_savable() {
         let hint = if token.is_empty() {
             " (pipe it in: printf '%s' \"$TOKEN\" | trello-auth login --with-token)"

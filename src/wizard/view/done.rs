@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::verify::who;
-use super::widgets::{Row, Theme, blank, fact, render_rows, text_rows};
+use super::widgets::{Row, Theme, blank, fact, fact_wrapped, render_rows, text_rows};
 use crate::credentials::expiry::format_expiry;
 use crate::credentials::secret::mask;
 use crate::wizard::model::{Mode, Model, RevokeState, VerifyState};
@@ -40,9 +40,9 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         (mask(m.key_value()), mask(m.token_value()))
     };
-    rows.push(fact("API key", vec![Span::raw(key)], theme));
-    rows.push(fact("Token", vec![Span::raw(token)], theme));
-    rows.push(fact("Saved to", vec![Span::raw(saved.path.display().to_string())], theme));
+    rows.extend(fact_wrapped("API key", &key, width, theme));
+    rows.extend(fact_wrapped("Token", &token, width, theme));
+    rows.extend(fact_wrapped("Saved to", &saved.path.display().to_string(), width, theme));
     if let Some(backup) = &saved.backup {
         rows.push(fact("Previous file", vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
     }

@@ -372,6 +372,25 @@ pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, the
     }
 }
 
+/// `label   value`, the value wrapped under itself when it is too long (tokens
+/// and paths must be readable whole).
+pub fn fact_wrapped(label_text: &str, value: &str, width: u16, theme: &Theme) -> Vec<Row> {
+    let column = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
+    let mut lines = wrap_hard(value, column).into_iter();
+    let mut rows = vec![fact(label_text, vec![Span::raw(lines.next().unwrap_or_default())], theme)];
+    rows.extend(lines.map(|l| Row::Text(Line::raw(format!("{}{l}", " ".repeat(LABEL_WIDTH))))));
+    rows
+}
+
+/// Cuts `text` into pieces of `width` characters (no word boundaries: for tokens and paths).
+fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars.chunks(width.max(1)).map(|c| c.iter().collect()).collect()
+}
+
 /// `label   value` on one line, for read-only facts.
 pub fn fact(label_text: &str, value: Vec<Span<'static>>, theme: &Theme) -> Row {
     let mut spans = vec![label(label_text, false, LABEL_WIDTH, theme)];
