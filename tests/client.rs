@@ -158,7 +158,7 @@ async fn rate_limit_with_retry_after_is_honoured_and_reported() {
     let good = fake.issue_token(KEY, ANN, "read,write", None);
     fake.push_fault(Fault::RateLimit { retry_after: Some("1".into()), code: "API_TOKEN_LIMIT_EXCEEDED" });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let c = client(&fake.api_base()).with_retry_notices(tx);
+    let c = client(&fake.api_base()).with_notices(tx);
     let start = Instant::now();
     let member = c.member_me(&creds(&good)).await.unwrap();
     assert_eq!(member.username, "ann");
@@ -178,7 +178,7 @@ async fn rate_limit_without_retry_after_backs_off_and_gives_up_bounded() {
         fake.push_fault(Fault::RateLimit { retry_after: None, code: "API_KEY_LIMIT_EXCEEDED" });
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let c = client(&fake.api_base()).with_retry_notices(tx);
+    let c = client(&fake.api_base()).with_notices(tx);
     let e = c.member_me(&creds(&good)).await.unwrap_err();
     assert_eq!(e, TrelloError::RateLimited { code: "API_KEY_LIMIT_EXCEEDED".into(), retry_after: None });
     assert_eq!(fake.requests().len(), 4, "one call and three retries");

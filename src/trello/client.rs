@@ -259,12 +259,6 @@ impl Client {
         Ok(Client { http, api_base, host, config, notices: None })
     }
 
-    /// Reports every rate-limit wait on `tx` before sleeping.
-    pub fn with_retry_notices(mut self, tx: UnboundedSender<RetryNotice>) -> Self {
-        self.notices = Some(tx);
-        self
-    }
-
     /// A client sharing this one's connections that reports its waits on `tx`.
     pub fn with_notices(&self, tx: UnboundedSender<RetryNotice>) -> Client {
         Client {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Whole-process figures for the README's Performance section: start-to-exit of
+# `status --offline` and `env` beside `gh auth status`, time to the wizard's first
+# frame, peak memory, binary size, and verify with 200 ms of injected latency.
+#
+#   bash benches/process.sh
+#
+# Installs hyperfine, gh and GNU time with apt-get when missing (needs root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v gh >/dev/null || missing+=(gh)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cargo build --release --quiet --bin trello-auth --example fake_trello --example pty_bench
+bin=$PWD/target/release/trello-auth
+work=$(mktemp -d)
+trap 'kill $fake_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# A saved profile, made the way a script would: login against the fake Trello.
+target/release/examples/fake_trello > "$work/fake.env" &
+fake_pid=$!
+for _ in $(seq 50); do grep -q '# token:' "$work/fake.env" 2>/dev/null && break; sleep 0.1; done
+# shellcheck disable=SC1091
+source "$work/fake.env"
+export XDG_CONFIG_HOME=$work/config
+token=$(awk '/# token:/ {print $3}' "$work/fake.env")
+printf '%s' "$token" | "$bin" login --with-token --key 0123456789abcdef0123456789abcdef >/dev/null
+
+echo "== start to exit (hyperfine, 200 runs, medians)"
+hyperfine -N --warmup 20 --runs 200 -i --export-json "$work/h.json" \
+  "$bin status --offline" "$bin env" "gh auth status" >/dev/null 2>&1
+python3 - "$work/h.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+ms = {r["command"].split("/")[-1]: r["median"] * 1000 for r in results}
+gh = ms["gh auth status"]
+for name, value in ms.items():
+    ratio = "" if name == "gh auth status" else f"  ({value / gh:.3f} of gh auth status)"
+    print(f"{name:<28} {value:7.2f} ms{ratio}")
+PY
+
+echo "== time to first frame (pseudo-terminal, 50 runs)"
+target/release/examples/pty_bench first-frame "$bin"
+
+echo "== peak memory"
+for args in "status --offline" "env"; do
+  # shellcheck disable=SC2086
+  /usr/bin/time -f "%M" -o "$work/rss" "$bin" $args >/dev/null
+  echo "$args: $(cat "$work/rss") KiB"
+done
+target/release/examples/pty_bench wizard-memory "$bin"
+
+echo "== idle wizard (step 4, listener running, 10 s)"
+target/release/examples/pty_bench idle-cpu "$bin"
+
+echo "== release binary"
+echo "size_bytes=$(stat -c %s "$bin") ($(( $(stat -c %s "$bin") / 1024 )) KiB)"
+
+echo "== verify with 200 ms injected latency (10 runs)"
+target/release/examples/pty_bench verify-latency

@@ -1,0 +1,211 @@
+//! Moving through the steps: continue, back, verify, save, and where open and copy point.
+
+use super::*;
+
+pub(super) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
+    // Step 4 starts a fresh listener each time it is shown (see `wants_capture`).
+    if step != m.step && matches!(m.capture, CaptureState::Waiting { .. } | CaptureState::Received) {
+        m.capture = CaptureState::Idle;
+    }
+    m.step = step;
+    m.focus = focus.and_then(|f| step.targets().iter().position(|t| *t == f)).unwrap_or(0);
+}
+
+pub(super) fn advance(m: &mut Model) -> Vec<Effect> {
+    match m.step {
+        Step::Start => return choose_start(m, START_CHOICES[m.choice].0),
+        Step::Portal => goto(m, Step::PowerUp, Some(Target::Email)),
+        Step::PowerUp => {
+            if m.app_name().is_empty() {
+                notice(
+                    m,
+                    NoticeKind::Warning,
+                    "Give the Power-Up a name first: it becomes the token's app name.".into(),
+                );
+            } else {
+                goto(m, Step::ApiKey, Some(Target::Key));
+            }
+        }
+        Step::ApiKey => {
+            let key = m.key_verdict();
+            let secret = m.secret_verdict();
+            if !key.is_savable() {
+                notice(m, NoticeKind::Warning, format!("API key: {}", key.message()));
+                goto(m, Step::ApiKey, Some(Target::Key));
+            } else if !m.secret_value().is_empty() && !secret.is_savable() {
+                notice(m, NoticeKind::Warning, format!("Secret: {} (or clear it: it is optional)", secret.message()));
+                goto(m, Step::ApiKey, Some(Target::Secret));
+            } else if matches!(&m.key_status, KeyStatus::Rejected(k) if k == m.key_value()) {
+                notice(
+                    m,
+                    NoticeKind::Warning,
+                    "Trello does not know this key: copy it again from the API Key tab.".into(),
+                );
+            } else {
+                goto(m, Step::Token, Some(Target::Token));
+            }
+        }
+        Step::Token => {
+            let token = m.token_verdict();
+            if m.scopes.is_empty() {
+                notice(m, NoticeKind::Warning, "Choose at least one scope.".into());
+            } else if !token.is_savable() {
+                notice(m, NoticeKind::Warning, format!("Token: {}", token.message()));
+            } else {
+                return start_verify(m);
+            }
+        }
+        Step::Verify => return retry(m),
+        Step::Done => m.exit = Some(Exit::Saved),
+    }
+    Vec::new()
+}
+
+/// On the verify step: go where the failure is fixed, or try again.
+pub(super) fn retry(m: &mut Model) -> Vec<Effect> {
+    match &m.verify {
+        VerifyState::Failed(e) => match e.remedy() {
+            Remedy::FixKey => goto(m, Step::ApiKey, Some(Target::Key)),
+            Remedy::NewToken | Remedy::CheckId => goto(m, Step::Token, Some(Target::Token)),
+            Remedy::Wait | Remedy::Retry => return start_verify(m),
+        },
+        VerifyState::SaveFailed(v, _) => {
+            let verified = v.clone();
+            return save(m, verified);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn start_verify(m: &mut Model) -> Vec<Effect> {
+    m.verify_generation += 1;
+    m.verify = VerifyState::Running { rate_wait: None };
+    goto(m, Step::Verify, None);
+    let credentials = Credentials { key: m.key_value().to_string(), token: Secret::new(m.token_value()) };
+    vec![Effect::Verify { generation: m.verify_generation, credentials }]
+}
+
+pub(super) fn on_verified(
+    m: &mut Model,
+    generation: u64,
+    result: Result<Box<Verified>, TrelloError>,
+    at: String,
+) -> Vec<Effect> {
+    if generation != m.verify_generation {
+        return Vec::new();
+    }
+    if m.step == Step::Start {
+        m.start_check = match result {
+            Ok(v) => StartCheck::Valid(v),
+            Err(e) => StartCheck::Failed(e),
+        };
+        return Vec::new();
+    }
+    if !matches!(m.verify, VerifyState::Running { .. }) {
+        return Vec::new();
+    }
+    match result {
+        Ok(verified) => {
+            m.verified_at = Some(at);
+            let saved_member = m.saved.as_ref().and_then(|p| p.member_id.as_deref());
+            if m.mode == Mode::Rotate && saved_member.is_some_and(|id| id != verified.member.id) {
+                // A token of another account is usually a mistake: ask first.
+                m.verify = VerifyState::OtherMember(verified);
+                return Vec::new();
+            }
+            save(m, verified)
+        }
+        Err(e) => {
+            m.verify = VerifyState::Failed(e);
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn save(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
+    let profile = Box::new(profile_from(m, &verified));
+    m.verify = VerifyState::Saving(verified);
+    vec![Effect::Save { profile_name: m.setup.profile.clone(), profile }]
+}
+
+/// The profile to save from what was entered and what Trello said.
+pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
+    let secret = m.secret_value();
+    Profile {
+        api_key: m.key_value().to_string(),
+        api_secret: (!secret.is_empty()).then(|| Secret::new(secret)),
+        token: Some(Secret::new(m.token_value())),
+        app_name: m.app_name().to_string(),
+        scope: m.scopes,
+        expiration: m.expiration,
+        member_id: Some(verified.member.id.clone()),
+        member_username: Some(verified.member.username.clone()),
+        member_full_name: Some(verified.member.full_name.clone()),
+        token_expires: Some(verified.token.date_expires.clone().unwrap_or_else(|| "never".into())),
+        verified_at: m.verified_at.clone(),
+        ..Profile::default()
+    }
+}
+
+pub(super) fn back(m: &mut Model) -> Vec<Effect> {
+    match m.step {
+        Step::Start | Step::Portal => {}
+        Step::PowerUp => goto(m, Step::Portal, None),
+        Step::ApiKey => goto(m, Step::PowerUp, None),
+        Step::Token => goto(m, Step::ApiKey, Some(Target::Key)),
+        Step::Verify => {
+            if !matches!(m.verify, VerifyState::Saving(_)) {
+                // An answer still on its way belongs to an abandoned attempt.
+                m.verify_generation += 1;
+                m.verify = VerifyState::Idle;
+                goto(m, Step::Token, Some(Target::Token));
+            }
+        }
+        Step::Done => m.exit = Some(Exit::Saved),
+    }
+    Vec::new()
+}
+
+/// The URL the open key opens on this step.
+pub fn url_here(m: &Model) -> Option<String> {
+    match m.step {
+        Step::Portal | Step::PowerUp | Step::ApiKey => Some(m.setup.endpoints.portal_url()),
+        Step::Token => Some(m.authorize_url()),
+        Step::Done => match &m.verify {
+            VerifyState::Saved(v, _) => Some(m.setup.endpoints.account_url(&v.member.username)),
+            _ => None,
+        },
+        Step::Start | Step::Verify => None,
+    }
+}
+
+/// What the copy key copies on this step, and its name for the notice.
+pub fn copy_here(m: &Model) -> Option<(&'static str, String)> {
+    match (m.step, m.focused()) {
+        (Step::Portal, _) => Some(("portal URL", m.setup.endpoints.portal_url())),
+        (Step::PowerUp, Some(Target::AppName)) => Some(("Power-Up name", m.app_name().to_string())),
+        (Step::PowerUp, Some(Target::Email | Target::Support)) if !m.email.value().trim().is_empty() => {
+            Some(("email", m.email.value().trim().to_string()))
+        }
+        (Step::PowerUp, Some(Target::Author)) if !m.author.value().trim().is_empty() => {
+            Some(("author", m.author.value().trim().to_string()))
+        }
+        (Step::PowerUp, Some(Target::Iframe)) => {
+            Some(("iframe connector URL", crate::wizard::text::texts().powerup.iframe_value.clone()))
+        }
+        (Step::ApiKey, _) => Some(("allowed origin", m.capture_origin())),
+        (Step::Token, _) => Some(("authorize URL", m.authorize_url())),
+        (Step::Done, _) => Some(("command", env_command(&m.setup.profile))),
+        _ => None,
+    }
+}
+
+/// The line that exports the saved credentials for this profile.
+pub fn env_command(profile: &str) -> String {
+    if profile == crate::credentials::store::DEFAULT_PROFILE {
+        "eval \"$(trello-auth env)\"".to_string()
+    } else {
+        format!("eval \"$(trello-auth --profile {profile} env)\"")
+    }
+}

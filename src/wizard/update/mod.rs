@@ -1,0 +1,228 @@
+//! `update(model, msg) -> effects`: the only place the wizard's state changes. No I/O.
+
+mod flow;
+mod input;
+
+use flow::{advance, back, goto, on_verified, retry, save, start_verify};
+pub use flow::{copy_here, env_command, profile_from, url_here};
+use input::{choose_start, on_key, on_paste};
+
+use std::time::Instant;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+use super::model::{
+    CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState, START_CHOICES,
+    StartCheck, Step, Target, VerifyState,
+};
+use crate::credentials::Secret;
+use crate::credentials::format::{extract_key, extract_secret, extract_token};
+use crate::credentials::store::{Profile, Saved};
+use crate::desktop::clipboard::CopyOutcome;
+use crate::trello::{Credentials, Expiration, KeyCheck, Remedy, RetryNotice, TrelloError, Verified};
+
+/// Everything that can happen to the wizard.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    Tick(Instant),
+    KeyChecked {
+        key: String,
+        result: KeyCheck,
+    },
+    RateLimited {
+        generation: u64,
+        notice: RetryNotice,
+        at: Instant,
+    },
+    Verified {
+        generation: u64,
+        result: Result<Box<Verified>, TrelloError>,
+        at: String,
+    },
+    Saved(Result<Saved, String>),
+    Copied {
+        what: &'static str,
+        outcome: CopyOutcome,
+    },
+    Opened(Result<(), String>),
+    /// The old token's revocation (after a rotation) finished.
+    Revoked(Result<(), TrelloError>),
+    /// Whether Trello now refuses the old token: `Err` says why that is not known.
+    RevokeChecked(Result<(), String>),
+    /// The token listener started (its return URL) or could not (why).
+    CaptureStarted(Result<String, String>),
+    /// The browser handed the token to the listener.
+    TokenCaptured(String),
+    /// SIGTERM or SIGHUP: leave now, writing nothing.
+    Terminate,
+}
+
+/// What the runtime should do; each outcome comes back as a [`Msg`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    OpenUrl(String),
+    Copy {
+        what: &'static str,
+        text: String,
+    },
+    CheckKey(String),
+    Verify {
+        generation: u64,
+        credentials: Credentials,
+    },
+    Save {
+        profile_name: String,
+        profile: Box<Profile>,
+    },
+    /// Revoke the old token after a rotation.
+    Revoke(Credentials),
+    /// Ask Trello whether the revoked token is now refused.
+    ConfirmRevoked(Credentials),
+}
+
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(m, key),
+        Msg::Paste(text) => on_paste(m, &text),
+        Msg::Resize => Vec::new(),
+        Msg::Tick(now) => {
+            m.now = now;
+            m.frame = m.frame.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::KeyChecked { key, result } => {
+            if m.key_status == KeyStatus::Checking(key.clone()) {
+                m.key_status = match result {
+                    KeyCheck::Known => KeyStatus::Known(key),
+                    KeyCheck::Rejected => KeyStatus::Rejected(key),
+                    KeyCheck::Unchecked(e) => KeyStatus::Unchecked(key, e.to_string()),
+                };
+            }
+            Vec::new()
+        }
+        Msg::RateLimited { generation, notice, at } => {
+            if generation == m.verify_generation
+                && let VerifyState::Running { rate_wait } = &mut m.verify
+            {
+                *rate_wait = Some(RateWait { until: at + notice.wait, attempt: notice.attempt, code: notice.code });
+                m.now = at;
+            }
+            Vec::new()
+        }
+        Msg::Verified { generation, result, at } => on_verified(m, generation, result, at),
+        Msg::Saved(result) => {
+            let verify = std::mem::replace(&mut m.verify, VerifyState::Idle);
+            m.verify = match (verify, result) {
+                (VerifyState::Saving(v), Ok(saved)) => {
+                    m.step = Step::Done;
+                    m.focus = 0;
+                    let replaced = m.old_token().is_some_and(|old| old.expose() != m.token_value());
+                    if m.mode == Mode::Rotate && replaced {
+                        m.revoke = RevokeState::Offered;
+                    }
+                    VerifyState::Saved(v, saved)
+                }
+                (VerifyState::Saving(v), Err(e)) => VerifyState::SaveFailed(v, e),
+                (other, _) => other,
+            };
+            Vec::new()
+        }
+        Msg::Copied { what, outcome } => {
+            let kind = match outcome {
+                CopyOutcome::Clipboard | CopyOutcome::Terminal => NoticeKind::Success,
+                CopyOutcome::Manual(_) => NoticeKind::Warning,
+            };
+            notice(m, kind, outcome.message(what));
+            Vec::new()
+        }
+        Msg::Opened(result) => {
+            match result {
+                Ok(()) => notice(m, NoticeKind::Success, "Opened in your browser.".into()),
+                Err(e) => notice(
+                    m,
+                    NoticeKind::Warning,
+                    format!("Could not open a browser ({e}): copy the URL from the screen."),
+                ),
+            }
+            Vec::new()
+        }
+        Msg::Revoked(result) => match result {
+            Ok(()) => {
+                m.revoke = RevokeState::Confirming;
+                old_credentials(m).map(Effect::ConfirmRevoked).into_iter().collect()
+            }
+            // Trello already refuses it: nothing was left to revoke.
+            Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => {
+                m.revoke = RevokeState::Confirmed;
+                Vec::new()
+            }
+            Err(e) => {
+                m.revoke = RevokeState::Failed(e);
+                Vec::new()
+            }
+        },
+        Msg::RevokeChecked(result) => {
+            m.revoke = match result {
+                Ok(()) => RevokeState::Confirmed,
+                Err(why) => RevokeState::Unconfirmed(why),
+            };
+            Vec::new()
+        }
+        Msg::CaptureStarted(result) => {
+            if m.wants_capture() {
+                m.capture = match result {
+                    Ok(return_url) => CaptureState::Waiting { return_url },
+                    Err(why) => CaptureState::Failed(why),
+                };
+            }
+            Vec::new()
+        }
+        Msg::TokenCaptured(token) => on_captured(m, token),
+        Msg::Terminate => {
+            m.exit = Some(exit_kind(m));
+            Vec::new()
+        }
+    }
+}
+
+/// A token from the browser: fill the field and verify at once.
+fn on_captured(m: &mut Model, token: String) -> Vec<Effect> {
+    if m.step != Step::Token || m.overlay != Overlay::None {
+        return Vec::new();
+    }
+    m.capture = CaptureState::Received;
+    m.token = Input::new(token);
+    if let Some(index) = m.step.targets().iter().position(|t| *t == Target::Token) {
+        m.focus = index;
+    }
+    if m.scopes.is_empty() || !m.token_verdict().is_savable() {
+        notice(m, NoticeKind::Warning, format!("Token: {}", m.token_verdict().message()));
+        return Vec::new();
+    }
+    start_verify(m)
+}
+
+fn exit_kind(m: &Model) -> Exit {
+    if matches!(m.verify, VerifyState::Saved(..)) {
+        Exit::Saved
+    } else if m.step == Step::Start {
+        Exit::Left
+    } else {
+        Exit::Aborted
+    }
+}
+
+/// The saved key and token a rotation replaces.
+fn old_credentials(m: &Model) -> Option<Credentials> {
+    let saved = m.saved.as_ref()?;
+    Some(Credentials { key: saved.api_key.clone(), token: saved.token.clone()? })
+}
+
+fn notice(m: &mut Model, kind: NoticeKind, text: String) {
+    m.notice = Some(Notice { kind, text });
+}
