@@ -16,6 +16,16 @@ fn saved() -> Saved {
     Saved { path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"), backup: None }
 }
 
+/// Steps 1–3 done with a valid key: the wizard is on step 4.
+fn at_token_step() -> Model {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    paste(&mut m, KEY);
+    press(&mut m, KeyCode::Enter);
+    m
+}
+
 /// Walks steps 1–4 with valid input and presses Enter on step 4.
 fn to_verify(m: &mut Model) -> u64 {
     press(m, KeyCode::Enter);
@@ -263,11 +273,7 @@ fn q_asks_first_when_something_was_entered() {
 
 #[test]
 fn pasting_on_the_token_step_always_fills_the_token() {
-    let mut m = model();
-    press(&mut m, KeyCode::Enter);
-    press(&mut m, KeyCode::Enter);
-    paste(&mut m, KEY);
-    press(&mut m, KeyCode::Enter);
+    let mut m = at_token_step();
     press(&mut m, KeyCode::Tab);
     assert_eq!(m.focused(), Some(Target::Expiration));
     paste(&mut m, TOKEN);
@@ -277,11 +283,7 @@ fn pasting_on_the_token_step_always_fills_the_token() {
 
 #[test]
 fn expiration_and_scopes_change_the_url_live() {
-    let mut m = model();
-    press(&mut m, KeyCode::Enter);
-    press(&mut m, KeyCode::Enter);
-    paste(&mut m, KEY);
-    press(&mut m, KeyCode::Enter);
+    let mut m = at_token_step();
     assert!(m.authorize_url().contains("expiration=30days&scope=read,write&"));
     press(&mut m, KeyCode::Tab);
     press(&mut m, KeyCode::Right);
@@ -320,11 +322,7 @@ fn help_opens_and_any_key_closes_it() {
 
 #[test]
 fn a_captured_token_fills_the_field_and_verifies() {
-    let mut m = model();
-    press(&mut m, KeyCode::Enter);
-    press(&mut m, KeyCode::Enter);
-    paste(&mut m, KEY);
-    press(&mut m, KeyCode::Enter);
+    let mut m = at_token_step();
     assert!(m.wants_capture(), "step 4 wants a listener");
     assert!(!m.authorize_url().contains("return_url"));
     send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
