@@ -106,11 +106,9 @@ fn login(args: &Cli, store: &Store, l: &cli::LoginArgs) -> u8 {
     match result {
         Ok(outcome) => {
             warn(&outcome.warnings);
-            let m = &outcome.verified.member;
             print(&format!(
-                "Logged in as {} (@{}); saved profile \"{}\" to {}.\n",
-                m.full_name,
-                m.username,
+                "Logged in as {}; saved profile \"{}\" to {}.\n",
+                outcome.verified.member.who(),
                 args.profile,
                 outcome.saved.path.display()
             ));

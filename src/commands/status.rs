@@ -163,12 +163,9 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         };
         let profile = &p.profile;
         row(&mut out, "Profile", &format!("{} ({})", p.name, report.file));
-        let who = match (&p.check, &profile.member_username) {
-            (Check::Valid(v), _) => format!("{} (@{})", v.member.full_name, v.member.username),
-            (_, Some(username)) => {
-                format!("{} (@{username})", profile.member_full_name.clone().unwrap_or_default()).trim().to_string()
-            }
-            _ => "unknown".into(),
+        let who = match &p.check {
+            Check::Valid(v) => v.member.who(),
+            _ => profile.who().unwrap_or_else(|| "unknown".into()),
         };
         row(&mut out, "Member", &who);
         row(&mut out, "API key", &mask(&profile.api_key));

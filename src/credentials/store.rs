@@ -72,6 +72,14 @@ impl Default for Profile {
     }
 }
 
+impl Profile {
+    /// Who the saved token belongs to, as "Ann Example (@ann)", when known.
+    pub fn who(&self) -> Option<String> {
+        let username = self.member_username.as_deref()?;
+        Some(crate::trello::client::who(self.member_full_name.as_deref().unwrap_or(""), username))
+    }
+}
+
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigFile {

@@ -149,6 +149,18 @@ pub struct Member {
     pub url: Option<String>,
 }
 
+/// "Ann Example (@ann)", or "@ann" when there is no full name.
+pub fn who(full_name: &str, username: &str) -> String {
+    if full_name.trim().is_empty() { format!("@{username}") } else { format!("{} (@{username})", full_name.trim()) }
+}
+
+impl Member {
+    /// "Ann Example (@ann)".
+    pub fn who(&self) -> String {
+        who(&self.full_name, &self.username)
+    }
+}
+
 /// One entry of a token's `permissions`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -471,11 +471,7 @@ pub fn check_email(email: &str) -> EmailVerdict {
 /// One line for the normal screen after the wizard closes.
 pub fn summary(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, saved) = &m.verify else { return None };
-    let who = if v.member.full_name.is_empty() {
-        format!("@{}", v.member.username)
-    } else {
-        format!("{} (@{})", v.member.full_name, v.member.username)
-    };
+    let who = v.member.who();
     let revoke = match (&m.mode, &m.revoke) {
         (Mode::Setup, _) => String::new(),
         (_, RevokeState::Confirmed) => "\nThe old token was revoked: Trello now refuses it.".into(),

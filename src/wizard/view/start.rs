@@ -16,10 +16,9 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = area.width;
     let now = m.setup.started_at;
     let mut rows = Vec::new();
-    let who = match (&profile.member_full_name, &profile.member_username) {
-        (Some(name), Some(user)) if !name.is_empty() => fill(&t.who, &[("who", &format!("{name} (@{user})"))]),
-        (_, Some(user)) => fill(&t.who, &[("who", &format!("@{user}"))]),
-        _ => t.unknown_who.clone(),
+    let who = match profile.who() {
+        Some(who) => fill(&t.who, &[("who", &who)]),
+        None => t.unknown_who.clone(),
     };
     rows.push(Row::Text(Line::styled(who, theme.heading())));
     rows.push(blank());
@@ -51,8 +50,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             rows.extend(text_rows(&t.check_valid, width, theme.ok()));
             let granted = v.token.scopes().names().join(", ");
             let expires = crate::credentials::expiry::format_expiry(v.token.date_expires.as_deref());
-            let line =
-                format!("  as {} (@{}); scopes {granted}; expires {expires}", v.member.full_name, v.member.username);
+            let line = format!("  as {}; scopes {granted}; expires {expires}", v.member.who());
             rows.extend(text_rows(&line, width, theme.dim()));
         }
         StartCheck::Failed(e) => {

@@ -11,13 +11,9 @@ use crate::wizard::text::{fill, texts};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// "Authenticated as Ann Example (@ann)".
+/// "Ann Example (@ann)".
 pub fn who(v: &Verified) -> String {
-    if v.member.full_name.is_empty() {
-        format!("@{}", v.member.username)
-    } else {
-        format!("{} (@{})", v.member.full_name, v.member.username)
-    }
+    v.member.who()
 }
 
 pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -73,15 +69,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         VerifyState::OtherMember(v) => {
             let r = &texts().rotate;
-            let old = m
-                .saved
-                .as_ref()
-                .map(|p| match (&p.member_full_name, &p.member_username) {
-                    (Some(name), Some(user)) if !name.is_empty() => format!("{name} (@{user})"),
-                    (_, Some(user)) => format!("@{user}"),
-                    _ => "another member".to_string(),
-                })
-                .unwrap_or_default();
+            let old = m.saved.as_ref().and_then(|p| p.who()).unwrap_or_else(|| "another member".to_string());
             rows.push(Row::Text(Line::styled(format!("! {}", fill(&t.success, &[("who", &who(v))])), theme.warn())));
             rows.push(blank());
             rows.extend(text_rows(
