@@ -68,14 +68,9 @@ pub fn run(
         member_username: Some(verified.member.username.clone()),
         member_full_name: Some(verified.member.full_name.clone()),
         token_expires: Some(verified.token.date_expires.clone().unwrap_or_else(|| "never".into())),
-        verified_at: Some(now_rfc3339()),
+        verified_at: Some(crate::credentials::expiry::now_rfc3339()),
         ..base
     };
     let saved = store.save_profile(profile_name, profile)?;
     Ok(LoginOutcome { verified, saved, warnings })
-}
-
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0).unwrap_or(now).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

@@ -5,6 +5,12 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 
 use super::store::Profile;
 
+/// Now, to the second, as RFC 3339 (what `verified_at` holds).
+pub fn now_rfc3339() -> String {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default()
+}
+
 /// Tokens expiring sooner than this get a warning.
 pub const WARNING_WINDOW: Duration = Duration::days(7);
 

@@ -13,8 +13,6 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::sync::oneshot;
@@ -23,6 +21,7 @@ use super::model::Model;
 use super::update::{Effect, Msg, update};
 use super::view::view;
 use crate::capture::Capture;
+use crate::credentials::expiry::now_rfc3339;
 use crate::credentials::store::Store;
 use crate::desktop::clipboard::Clipboard;
 use crate::desktop::{Desktop, browser};
@@ -272,9 +271,4 @@ impl Executor {
             }
         }
     }
-}
-
-fn now_rfc3339() -> String {
-    let now = OffsetDateTime::now_utc();
-    now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default()
 }

@@ -201,11 +201,16 @@ pub fn copy_here(m: &Model) -> Option<(&'static str, String)> {
     }
 }
 
+/// `trello-auth env`, with `--profile` when it is not the default one.
+pub fn env_invocation(profile: &str) -> String {
+    if profile == crate::credentials::store::DEFAULT_PROFILE {
+        "trello-auth env".to_string()
+    } else {
+        format!("trello-auth --profile {profile} env")
+    }
+}
+
 /// The line that exports the saved credentials for this profile.
 pub fn env_command(profile: &str) -> String {
-    if profile == crate::credentials::store::DEFAULT_PROFILE {
-        "eval \"$(trello-auth env)\"".to_string()
-    } else {
-        format!("eval \"$(trello-auth --profile {profile} env)\"")
-    }
+    format!("eval \"$({})\"", env_invocation(profile))
 }

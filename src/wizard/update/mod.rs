@@ -4,7 +4,7 @@ mod flow;
 mod input;
 
 use flow::{advance, back, goto, on_verified, retry, save, start_verify};
-pub use flow::{copy_here, env_command, profile_from, url_here};
+pub use flow::{copy_here, env_command, env_invocation, profile_from, url_here};
 use input::{choose_start, on_key, on_paste};
 
 use std::time::Instant;

@@ -51,7 +51,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     if m.mode == Mode::Setup {
         rows.push(blank());
-        let next = t.done.next.replace("trello-auth env", &env_words(&m.setup.profile));
+        let next = t.done.next.replace("trello-auth env", &crate::wizard::update::env_invocation(&m.setup.profile));
         rows.extend(text_rows(&next, width, Default::default()));
     }
     rows.push(blank());
@@ -76,12 +76,4 @@ fn revoke_line(m: &Model, username: &str) -> Option<String> {
         RevokeState::Failed(e) => fill(&r.failed, &[("error", &e.to_string()), ("account", &account)]),
         RevokeState::Declined => fill(&r.declined, &[("account", &account)]),
     })
-}
-
-fn env_words(profile: &str) -> String {
-    if profile == crate::credentials::store::DEFAULT_PROFILE {
-        "trello-auth env".to_string()
-    } else {
-        format!("trello-auth --profile {profile} env")
-    }
 }
