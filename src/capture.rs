@@ -4,14 +4,24 @@
 //! the listener serves a page (`assets/callback.html`) whose script reads
 //! `location.hash` and posts the token back with the one-time nonce in the path.
 //! The listener takes exactly one well-shaped token, then shuts down.
+//!
+//! Any web page in the user's browser and any local process can reach it, so
+//! it answers only its own page (`Host`, `Origin` and `Content-Type` checked),
+//! and bounds what a slow or idle client may hold: a header-read timeout, a
+//! whole-request timeout, and a cap on open connections.
 
+use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
-use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
-use tokio::sync::oneshot;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::credentials::format::check_token;
 
@@ -21,6 +31,14 @@ pub const DEFAULT_PORT: u16 = 47130;
 const PAGE: &str = include_str!("../assets/callback.html");
 /// A token is under 100 bytes; anything much larger is not one.
 pub const BODY_LIMIT: usize = 4096;
+/// A browser sends its request line and headers at once; a client that
+/// trickles them is holding a slot, not asking for a page.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(3);
+/// The most one connection may last, body included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Open connections at once; a browser needs two (page, then the POST).
+/// More are closed as soon as they are accepted.
+pub const MAX_CONNECTIONS: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
@@ -66,17 +84,7 @@ impl Capture {
             token_tx: Mutex::new(Some(token_tx)),
             done_tx: Mutex::new(Some(done_tx)),
         });
-        let app = Router::new().fallback(move |req: Request<Body>| handle(shared.clone(), req));
-        tokio::spawn(async move {
-            let stop = async {
-                // Stop when the owner drops the Capture, or once a token was taken.
-                tokio::select! {
-                    _ = shutdown_rx => {}
-                    _ = done_rx => {}
-                }
-            };
-            let _ = axum::serve(listener, app).with_graceful_shutdown(stop).await;
-        });
+        tokio::spawn(serve(listener, shared, shutdown_rx, done_rx));
         Ok((Capture { port, nonce, shutdown: Some(shutdown_tx) }, token_rx))
     }
 
@@ -91,6 +99,52 @@ impl Drop for Capture {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// Accepts until the owner drops the [`Capture`] or a token was taken. Each
+/// connection runs under the header and request timeouts; past
+/// [`MAX_CONNECTIONS`] a new one is closed at once.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: oneshot::Receiver<()>,
+    mut done: oneshot::Receiver<()>,
+) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = tokio::select! {
+            _ = &mut shutdown => return,
+            _ = &mut done => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A transient accept failure (out of descriptors): keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .keep_alive(false)
+                .max_buf_size(16 * 1024)
+                .serve_connection(TokioIo::new(stream), service);
+            // Past the deadline the connection is dropped, socket and all.
+            let _ = tokio::time::timeout(REQUEST_TIMEOUT, connection).await;
+            drop(slot);
+        });
     }
 }
 
@@ -113,8 +167,10 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn text(status: StatusCode, body: &'static str) -> Response<Body> {
-    let mut response = Response::new(Body::from(body));
+type Answer = Response<Full<Bytes>>;
+
+fn text(status: StatusCode, body: &'static str) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
@@ -122,35 +178,60 @@ fn text(status: StatusCode, body: &'static str) -> Response<Body> {
     response
 }
 
-fn page() -> Response<Body> {
-    let mut response = Response::new(Body::from(PAGE));
+/// The page's Content-Security-Policy: its one script and one style block are
+/// allowed by their SHA-256 hashes, so nothing injected could run.
+pub fn content_security_policy() -> &'static str {
+    static CSP: OnceLock<String> = OnceLock::new();
+    CSP.get_or_init(|| {
+        format!(
+            "default-src 'none'; script-src '{}'; style-src '{}'; connect-src 'self'; base-uri 'none'; \
+             form-action 'none'; frame-ancestors 'none'",
+            inline_hash(PAGE, "<script>", "</script>"),
+            inline_hash(PAGE, "<style>", "</style>"),
+        )
+    })
+}
+
+/// `sha256-…` of the text between `open` and `close` (CSP Level 2 §4.2.5).
+/// The page is part of the binary and has both blocks; a unit test holds that.
+fn inline_hash(page: &str, open: &str, close: &str) -> String {
+    use base64::Engine;
+    let body = page.split_once(open).and_then(|(_, rest)| rest.split_once(close)).map_or("", |(body, _)| body);
+    let digest = ring::digest::digest(&ring::digest::SHA256, body.as_bytes());
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
+}
+
+fn page() -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from_static(PAGE.as_bytes())));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; \
-             base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(content_security_policy()));
     response
 }
 
-/// Only requests addressed to this listener by name (no DNS-rebinding tricks).
+/// Only requests addressed to this listener as `127.0.0.1:PORT`, the one name
+/// the return URL uses: any other name (DNS rebinding, `localhost`) is refused.
 fn host_is_ours(headers: &HeaderMap, port: u16) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
-    host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
+    headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|host| host == format!("127.0.0.1:{port}"))
 }
 
-/// A POST must come from our own page (or from a client that sends no Origin).
+/// A POST must come from our own page: browsers always send `Origin` with a
+/// `fetch` POST, so a request without one is not from that page.
 fn origin_is_ours(headers: &HeaderMap, port: u16) -> bool {
-    match headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()) {
-        None => true,
-        Some(o) => o == origin(port) || o == format!("http://localhost:{port}"),
-    }
+    headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).is_some_and(|o| o == origin(port))
+}
+
+/// `application/json` (parameters such as `charset` allowed). A cross-site
+/// form cannot send it without a CORS preflight, which this listener never grants.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
 #[derive(serde::Deserialize)]
@@ -158,7 +239,7 @@ struct Posted {
     token: String,
 }
 
-async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
+async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
     if !host_is_ours(req.headers(), shared.port) {
         return text(StatusCode::MISDIRECTED_REQUEST, "This listener only answers http://127.0.0.1.");
     }
@@ -173,10 +254,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
             if !origin_is_ours(req.headers(), shared.port) {
                 return text(StatusCode::FORBIDDEN, "Only the trello-auth page may send the token.");
             }
-            let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
+            if !is_json(req.headers()) {
+                return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Expected application/json.");
+            }
+            let Ok(body) = Limited::new(req.into_body(), BODY_LIMIT).collect().await else {
                 return text(StatusCode::PAYLOAD_TOO_LARGE, "That is far too large to be a token.");
             };
-            let Ok(posted) = serde_json::from_slice::<Posted>(&body) else {
+            let Ok(posted) = serde_json::from_slice::<Posted>(&body.to_bytes()) else {
                 return text(StatusCode::BAD_REQUEST, "Expected {\"token\": \"…\"}.");
             };
             if !check_token(&posted.token, None, None).is_valid() {
@@ -216,5 +300,18 @@ mod tests {
         assert!(same("abc", "abc"));
         assert!(!same("abc", "abd"));
         assert!(!same("abc", "ab"));
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_page_s_own_script_and_style() {
+        let csp = content_security_policy();
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        let script = inline_hash(PAGE, "<script>", "</script>");
+        let style = inline_hash(PAGE, "<style>", "</style>");
+        // A hash of an empty block would mean the page lost its script.
+        assert_ne!(script, inline_hash("", "<script>", "</script>"));
+        assert_ne!(style, inline_hash("", "<style>", "</style>"));
+        assert!(csp.contains(&format!("script-src '{script}'")), "{csp}");
+        assert!(csp.contains(&format!("style-src '{style}'")), "{csp}");
     }
 }
