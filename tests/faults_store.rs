@@ -102,7 +102,7 @@ fn sigkill_at_any_point_of_a_save_leaves_the_old_or_the_new_file_whole() {
         }
         let leftovers = std::fs::read_dir(config.parent().unwrap())
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".trello-auth-"))
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".config.toml.tmp-"))
             .count();
         if leftovers > 0 {
             mid_write += 1;
@@ -116,7 +116,7 @@ fn sigkill_at_any_point_of_a_save_leaves_the_old_or_the_new_file_whole() {
     let leftovers: Vec<_> = std::fs::read_dir(config.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".trello-auth-"))
+        .filter(|n| n.starts_with(".config.toml.tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -155,7 +155,7 @@ fn a_full_disk_is_a_clear_error_and_the_old_file_stays() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(!names.iter().any(|n| n.starts_with(".trello-auth-")), "temp files left: {names:?}");
+    assert!(!names.iter().any(|n| n.starts_with(".config.toml.tmp-")), "temp files left: {names:?}");
 }
 
 #[test]

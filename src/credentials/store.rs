@@ -123,13 +123,16 @@ pub enum StoreError {
     Serialize(String),
     #[error("{} is {size} bytes, too large to be a trello-auth config; it was left untouched", path.display())]
     TooLarge { path: PathBuf, size: u64 },
+    #[error(
+        "{} is {kind}, not a regular file; trello-auth neither reads nor replaces it: pass --config with the path of a \
+         file",
+        path.display()
+    )]
+    NotAFile { path: PathBuf, kind: &'static str },
 }
 
 /// No real config comes near this; a larger file is refused rather than parsed.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
-
-/// Prefix of the temporary files a save writes next to the config.
-const TEMP_PREFIX: &str = ".trello-auth-";
 
 /// A file that was read, and anything the user should hear about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,17 +194,14 @@ impl Store {
 
     /// Reads the file; `Ok(None)` when there is none yet.
     pub fn load(&self) -> Result<Option<Loaded>, StoreError> {
-        let Some(text) = self.read_text()? else { return Ok(None) };
+        let Some((text, mode)) = read_regular(&self.path)? else { return Ok(None) };
         let config = parse(&self.path, &text)?;
         let mut warnings = Vec::new();
-        if let Ok(meta) = fs::metadata(&self.path) {
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                warnings.push(format!(
-                    "{} can be read by other users (mode {mode:o}); it will be tightened to 600 on the next save",
-                    self.path.display()
-                ));
-            }
+        if mode & 0o077 != 0 {
+            warnings.push(format!(
+                "{} can be read by other users (mode {mode:o}); it will be tightened to 600 on the next save",
+                self.path.display()
+            ));
         }
         Ok(Some(Loaded { config, warnings }))
     }
@@ -214,7 +214,7 @@ impl Store {
     /// Saves one profile, keeping every other profile and unknown key (also
     /// the unknown keys of the profile it replaces).
     pub fn save_profile(&self, name: &str, mut profile: Profile) -> Result<Saved, StoreError> {
-        self.update(|config| {
+        self.update(&[], |config| {
             if let Some(old) = config.profiles.remove(name) {
                 for (key, value) in old.extra {
                     profile.extra.entry(key).or_insert(value);
@@ -227,64 +227,146 @@ impl Store {
     /// Changes the file under a lock: re-read, apply `change`, write atomically.
     /// Another process saving at the same time waits for the lock, so neither
     /// change is lost.
-    pub fn update(&self, change: impl FnOnce(&mut ConfigFile)) -> Result<Saved, StoreError> {
+    ///
+    /// `forget` are secrets the change removes for good (a logout): they are
+    /// also left out of the `.bak` copy, so no file keeps a token the user
+    /// was told is gone.
+    pub fn update(&self, forget: &[&Secret], change: impl FnOnce(&mut ConfigFile)) -> Result<Saved, StoreError> {
         let target = self.write_target()?;
         let dir = parent_dir(&target);
         ensure_private_dir(dir).map_err(|source| write_error(&target, "creating the directory", source))?;
         let lock = lock_file(&target).map_err(|source| write_error(&target, "locking", source))?;
-        remove_stale_temp_files(dir);
+        remove_stale_temp_files(&target);
 
-        let old_text = Store::at(&target).read_text()?;
+        let old_text = read_regular(&target)?.map(|(text, _)| text);
         let mut config = match &old_text {
             Some(text) => parse(&target, text)?,
             None => ConfigFile::default(),
         };
+        let old_config = config.clone();
         change(&mut config);
         config.version = FORMAT_VERSION;
-        let body = toml::to_string(&config).map_err(|e| StoreError::Serialize(e.to_string()))?;
-        let new_text = format!("{HEADER}{body}");
+        let new_text = serialize(&config)?;
 
         let backup = match &old_text {
             Some(old) => {
                 let backup = sibling(&target, ".bak");
-                write_atomically(dir, &backup, old.as_bytes())
+                let text = if forget.iter().any(|s| old.contains(s.expose())) {
+                    serialize(&without_secrets(old_config, forget))?
+                } else {
+                    old.clone()
+                };
+                write_atomically(&target, &backup, text.as_bytes())
                     .map_err(|(action, source)| write_error(&backup, action, source))?;
                 Some(backup)
             }
             None => None,
         };
-        write_atomically(dir, &target, new_text.as_bytes())
+        write_atomically(&target, &target, new_text.as_bytes())
             .map_err(|(action, source)| write_error(&target, action, source))?;
         drop(lock);
         Ok(Saved { path: target, backup })
     }
 
-    fn read_text(&self) -> Result<Option<String>, StoreError> {
-        match fs::metadata(&self.path) {
-            Ok(meta) if meta.is_dir() => return Err(StoreError::IsDirectory { path: self.path.clone() }),
-            Ok(meta) if meta.len() > MAX_CONFIG_BYTES => {
-                return Err(StoreError::TooLarge { path: self.path.clone(), size: meta.len() });
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            _ => {}
-        }
-        match fs::read_to_string(&self.path) {
-            Ok(text) => Ok(Some(text)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(StoreError::Read { path: self.path.clone(), source }),
-        }
-    }
-
     /// The real file behind a symlink (dotfile managers link configs), so a
-    /// save replaces the file, not the link.
+    /// save replaces the file, not the link; refused when that is not a
+    /// regular file (a device, a FIFO, a socket, a directory).
     fn write_target(&self) -> Result<PathBuf, StoreError> {
-        match fs::symlink_metadata(&self.path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                fs::canonicalize(&self.path).map_err(|source| StoreError::Read { path: self.path.clone(), source })
-            }
-            _ => Ok(self.path.clone()),
+        let target = match fs::symlink_metadata(&self.path) {
+            Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(&self.path) {
+                Ok(real) => real,
+                // A dangling link: saving would create a file wherever it points.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    return Err(StoreError::NotAFile { path: self.path.clone(), kind: "a symbolic link to nothing" });
+                }
+                Err(source) => return Err(StoreError::Read { path: self.path.clone(), source }),
+            },
+            _ => self.path.clone(),
+        };
+        // Missing, or unreachable (a parent that is a file): creating the
+        // directory says why, with the right words.
+        if let Ok(meta) = fs::symlink_metadata(&target) {
+            check_regular(&self.path, &meta.file_type())?;
+        }
+        Ok(target)
+    }
+}
+
+/// What a file type is, in words, when it is not a regular file.
+fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_file() {
+        None
+    } else if file_type.is_dir() {
+        Some("a directory")
+    } else if file_type.is_char_device() {
+        Some("a character device")
+    } else if file_type.is_block_device() {
+        Some("a block device")
+    } else if file_type.is_fifo() {
+        Some("a FIFO (named pipe)")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else if file_type.is_symlink() {
+        Some("a symbolic link")
+    } else {
+        Some("not a regular file")
+    }
+}
+
+fn check_regular(path: &Path, file_type: &fs::FileType) -> Result<(), StoreError> {
+    match kind_of(file_type) {
+        None => Ok(()),
+        Some("a directory") => Err(StoreError::IsDirectory { path: path.to_path_buf() }),
+        Some(kind) => Err(StoreError::NotAFile { path: path.to_path_buf(), kind }),
+    }
+}
+
+/// Reads `path` if it is a regular file: opened once without blocking (a FIFO
+/// would wait forever for a writer), checked through the open handle (no
+/// swap between a check and the read), and read through a size cap (a
+/// device such as `/dev/zero` never ends). Returns the text and its mode.
+fn read_regular(path: &Path) -> Result<Option<(String, u32)>, StoreError> {
+    use std::io::Read;
+    let read_error = |source| StoreError::Read { path: path.to_path_buf(), source };
+    let file = match OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32).open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(read_error(e)),
+    };
+    let meta = file.metadata().map_err(read_error)?;
+    check_regular(path, &meta.file_type())?;
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(StoreError::TooLarge { path: path.to_path_buf(), size: meta.len() });
+    }
+    let mut bytes = Vec::new();
+    // One byte past the cap tells a file that grew since the check.
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(StoreError::TooLarge { path: path.to_path_buf(), size: bytes.len() as u64 });
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| read_error(io::Error::new(io::ErrorKind::InvalidData, "the file is not UTF-8 text")))?;
+    Ok(Some((text, meta.permissions().mode() & 0o777)))
+}
+
+fn serialize(config: &ConfigFile) -> Result<String, StoreError> {
+    let body = toml::to_string(config).map_err(|e| StoreError::Serialize(e.to_string()))?;
+    Ok(format!("{HEADER}{body}"))
+}
+
+/// `config` with every token and secret equal to one of `forget` removed.
+fn without_secrets(mut config: ConfigFile, forget: &[&Secret]) -> ConfigFile {
+    let gone = |value: &Option<Secret>| value.as_ref().is_some_and(|v| forget.contains(&v));
+    for profile in config.profiles.values_mut() {
+        if gone(&profile.token) {
+            profile.token = None;
+        }
+        if gone(&profile.api_secret) {
+            profile.api_secret = None;
         }
     }
+    config
 }
 
 fn write_error(path: &Path, action: &'static str, source: io::Error) -> StoreError {
@@ -294,14 +376,40 @@ fn write_error(path: &Path, action: &'static str, source: io::Error) -> StoreErr
 fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
     let config: ConfigFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map(|span| line_column(text, span.start)).unwrap_or((1, 1));
-        // Only the message: toml's full Display quotes the offending line,
-        // which may hold a token.
-        StoreError::Parse { path: path.to_path_buf(), line, column, message: e.message().trim().to_string() }
+        // Only the message, and without the values it quotes: toml's full
+        // Display shows the offending line and its messages quote values
+        // (`invalid type: string "ATTA…"`), either of which may be a token.
+        StoreError::Parse { path: path.to_path_buf(), line, column, message: without_quoted(e.message().trim()) }
     })?;
     if config.version > FORMAT_VERSION {
         return Err(StoreError::NewerFormat { path: path.to_path_buf(), version: config.version });
     }
     Ok(config)
+}
+
+/// A parser message without the values it quotes where they could be a
+/// secret: a short quoted value that is not shaped like a credential (a
+/// misspelt scope) stays, as it tells the user what to fix; anything else
+/// becomes `"…"`.
+fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('"') else {
+            out.push_str("\"…");
+            return out;
+        };
+        let value = &after[..close];
+        let harmless = value.chars().count() <= 24 && crate::trello::errors::scrub(value, &[]) == value;
+        out.push('"');
+        out.push_str(if harmless { value } else { "…" });
+        out.push('"');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -345,28 +453,56 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// An exclusive lock on `<config>.lock`, held until dropped.
+/// An exclusive lock on `<config>.lock`, held until dropped. Not through a
+/// symlink: a planted link must not make the lock create a file elsewhere.
 fn lock_file(target: &Path) -> io::Result<File> {
-    let file =
-        OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(sibling(target, ".lock"))?;
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
+        .open(sibling(target, ".lock"))?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the lock file is not a regular file"));
+    }
     file.lock()?;
     Ok(file)
 }
 
-/// Deletes temp files a killed save left behind: they hold credentials. Called
-/// under the lock, when no other save can be writing one.
-fn remove_stale_temp_files(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+/// The prefix of the temp files a save of `target` writes: `.config.toml.tmp-`.
+/// Each config has its own, so a sweep never touches another config's.
+fn temp_prefix(target: &Path) -> String {
+    format!(".{}.tmp-", target.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+}
+
+/// Deletes temp files a killed save of this config left behind: they hold
+/// credentials. Called under this config's lock, when no save of it can be
+/// writing one; temp files of other configs in the directory are theirs.
+fn remove_stale_temp_files(target: &Path) {
+    let prefix = temp_prefix(target);
+    let Ok(entries) = fs::read_dir(parent_dir(target)) else { return };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+        let is_ours = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
+        if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = fs::remove_file(entry.path());
         }
     }
 }
 
-/// Temp file in `dir`, 0600, fsync, rename over `path`, fsync `dir`.
-fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), (&'static str, io::Error)> {
-    let mut tmp = NamedTempFile::with_prefix_in(TEMP_PREFIX, dir).map_err(|e| ("creating a temporary file", e))?;
+/// Temp file next to `config`, 0600, fsync, rename over `path`, fsync the directory.
+/// `path` is the config or its backup; the temp file is named after the config,
+/// so the config's own sweep finds it. Refuses to replace anything but a regular file.
+fn write_atomically(config: &Path, path: &Path, bytes: &[u8]) -> Result<(), (&'static str, io::Error)> {
+    let dir = parent_dir(config);
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && let Some(kind) = kind_of(&meta.file_type()).filter(|_| !meta.file_type().is_symlink())
+    {
+        // Checked again here, under the lock, right before the rename.
+        return Err(("checking what is there", io::Error::new(io::ErrorKind::InvalidInput, format!("it is {kind}"))));
+    }
+    let mut tmp =
+        NamedTempFile::with_prefix_in(temp_prefix(config), dir).map_err(|e| ("creating a temporary file", e))?;
     tmp.as_file().set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| ("setting permissions", e))?;
     tmp.write_all(bytes).map_err(|e| ("writing", e))?;
     tmp.as_file().sync_all().map_err(|e| ("flushing to disk", e))?;
@@ -385,6 +521,16 @@ mod tests {
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 6), (2, 1));
         assert_eq!(line_column(text, 12), (2, 6));
+    }
+
+    #[test]
+    fn parser_messages_keep_no_secret() {
+        let token = format!("ATTA{}1B2C3D4E", "ab".repeat(32));
+        let message = format!("invalid type: string \"{token}\", expected a boolean");
+        assert_eq!(without_quoted(&message), "invalid type: string \"…\", expected a boolean");
+        assert_eq!(without_quoted("unknown scope \"admin\": use read"), "unknown scope \"admin\": use read");
+        assert_eq!(without_quoted("a \"long password of many words\" b"), "a \"…\" b");
+        assert_eq!(without_quoted("cut \"ATTAabcdef0123"), "cut \"…");
     }
 
     #[test]
