@@ -12,6 +12,10 @@ pub const KEY_LEN: usize = 32;
 pub const SECRET_LEN: usize = 64;
 /// Length of a current token: `ATTA` + 64 lowercase hex + 8 uppercase hex.
 pub const TOKEN_LEN: usize = 76;
+/// Fewer characters than the shortest Trello credential: not a token of any shape.
+pub const MIN_TOKEN_CHARS: usize = 32;
+/// More than this is not a token, whatever the format becomes.
+pub const MAX_TOKEN_CHARS: usize = 256;
 const TOKEN_PREFIX: &str = "ATTA";
 const ATLASSIAN_PREFIX: &str = "ATATT";
 
@@ -59,6 +63,10 @@ pub enum Shape {
     Unrecognised {
         length: usize,
     },
+    /// Not a token of any format: too short or too long to be one. Never sent.
+    Implausible {
+        length: usize,
+    },
 }
 
 /// How the UI should treat a verdict.
@@ -84,11 +92,13 @@ impl Verdict {
         let level = match (&shape, field) {
             (Shape::Valid | Shape::ValidLegacy, _) => Level::Ok,
             (Shape::Empty | Shape::Incomplete { .. }, _) => Level::Pending,
-            (Shape::LooksLike(_), _) => Level::Error,
-            // Trello calls tokens opaque: warn, but let the API have the last word.
-            (Shape::InvalidChar { .. } | Shape::TooLong { .. } | Shape::Unrecognised { .. }, Field::Token) => {
-                Level::Warning
-            }
+            (Shape::LooksLike(_) | Shape::Implausible { .. }, _) => Level::Error,
+            // Trello calls tokens opaque: warn, but let the API have the last word,
+            // as long as the value could be a token at all (its alphabet, a sane
+            // length). Anything else (a space, a control character, a pasted
+            // SSH key or password) is never sent.
+            (Shape::InvalidChar { ch, .. }, Field::Token) if is_token_char(*ch) => Level::Warning,
+            (Shape::TooLong { .. } | Shape::Unrecognised { .. }, Field::Token) => Level::Warning,
             (Shape::InvalidChar { .. } | Shape::TooLong { .. } | Shape::Unrecognised { .. }, _) => Level::Error,
         };
         Verdict { field, shape, level }
@@ -114,6 +124,11 @@ impl Verdict {
             Shape::InvalidChar { ch, position } => {
                 let shown = ch.escape_default();
                 match self.field {
+                    Field::Token if self.level == Level::Error => format!(
+                        "{} at position {position} cannot be in a token (only letters and digits: ATTA + 64 \
+                         lowercase + 8 uppercase hex); copy just the token",
+                        describe_char(*ch)
+                    ),
                     Field::Token => format!(
                         "unexpected '{shown}' at position {position} (tokens are ATTA + 64 lowercase + 8 uppercase hex); \
                          it can still be saved and checked against Trello"
@@ -147,7 +162,31 @@ impl Verdict {
                 "unusual token ({length} characters; tokens usually start with ATTA and have 76); \
                  it can still be saved and checked against Trello"
             ),
+            Shape::Implausible { length } if *length < MIN_TOKEN_CHARS => format!(
+                "{length} characters is too short for a token (they have 76, older ones 64); copy the whole token"
+            ),
+            Shape::Implausible { length } => {
+                format!("{length} characters is far too long for a token (they have 76); copy just the token")
+            }
         }
+    }
+}
+
+/// A token's alphabet: letters, digits and URL-safe punctuation, so a token
+/// of any future format can go in a header and a URL path unencoded.
+pub fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')
+}
+
+/// A character named so the user can see it even when it is invisible.
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\t' => "a tab".into(),
+        '\n' | '\r' => "a line break".into(),
+        c if c.is_control() || crate::untrusted::is_unsafe(c) => format!("a control character (U+{:04X})", c as u32),
+        c if c.is_whitespace() => format!("a blank (U+{:04X})", c as u32),
+        c => format!("'{}'", c.escape_default()),
     }
 }
 
@@ -245,6 +284,13 @@ pub fn check_token(token: &str, secret: Option<&str>, key: Option<&str>) -> Verd
     if TOKEN_PREFIX.starts_with(token) && token.len() < TOKEN_PREFIX.len() {
         return verdict(Shape::Incomplete { have: token.len(), need: TOKEN_LEN });
     }
+    if let Some((index, ch)) = token.chars().enumerate().find(|(_, c)| !is_token_char(*c)) {
+        return verdict(Shape::InvalidChar { ch, position: index + 1 });
+    }
+    // Only ASCII from here on, so byte length is character length.
+    if token.len() > MAX_TOKEN_CHARS {
+        return verdict(Shape::Implausible { length: token.len() });
+    }
     if let Some(body) = token.strip_prefix(TOKEN_PREFIX) {
         return check_current_token(body);
     }
@@ -256,7 +302,10 @@ pub fn check_token(token: &str, secret: Option<&str>, key: Option<&str>) -> Verd
             have => Shape::TooLong { have, max: SECRET_LEN },
         });
     }
-    verdict(Shape::Unrecognised { length: token.chars().count() })
+    if token.len() < MIN_TOKEN_CHARS {
+        return verdict(Shape::Implausible { length: token.len() });
+    }
+    verdict(Shape::Unrecognised { length: token.len() })
 }
 
 /// Checks what follows `ATTA`: 64 lowercase hex, then 8 uppercase hex.
@@ -432,13 +481,39 @@ mod tests {
         assert_eq!(v.level, Level::Warning);
         assert!(v.is_savable());
 
-        let v = check_token("some-future-token-format_123", None, None);
-        assert_eq!(v.shape, Shape::Unrecognised { length: 28 });
+        let v = check_token("some-future-token-format_0123456789abcdef", None, None);
+        assert_eq!(v.shape, Shape::Unrecognised { length: 41 });
         assert!(v.is_savable());
 
         let v = check_token(&format!("{}00", token()), None, None);
         assert_eq!(v.shape, Shape::TooLong { have: 78, max: 76 });
         assert!(v.is_savable());
+    }
+
+    #[test]
+    fn what_cannot_be_a_token_is_refused() {
+        let t = token();
+        for (input, words) in [
+            (format!("{} {}", &t[..40], &t[40..]), "a space at position 41"),
+            (format!("{t}\u{1b}[2J"), "a control character (U+001B) at position 77"),
+            (
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI ann@host".into(),
+                "a space",
+            ),
+            ("hunter2".into(), "too short"),
+            ("correct horse battery staple".into(), "a space"),
+            ("P@ssw0rd!P@ssw0rd!P@ssw0rd!P@ssw0rd!".into(), "'@' at position 2"),
+            ("a".repeat(MAX_TOKEN_CHARS + 1), "far too long"),
+            (format!("{t}é"), "'\\u{e9}' at position 77"),
+        ] {
+            let v = check_token(&input, None, None);
+            assert_eq!(v.level, Level::Error, "{input:?}: {v:?}");
+            assert!(!v.is_savable());
+            assert!(v.message().contains(words), "{input:?}: {}", v.message());
+        }
+        // In the alphabet and of a sane length: a warning, still savable.
+        let v = check_token(&"x".repeat(MAX_TOKEN_CHARS), None, None);
+        assert_eq!(v.level, Level::Warning);
     }
 
     #[test]
