@@ -4,5 +4,7 @@ pub mod capture;
 pub mod commands;
 pub mod credentials;
 pub mod desktop;
+pub mod hardening;
 pub mod trello;
+pub mod untrusted;
 pub mod wizard;

@@ -9,6 +9,7 @@ use trello_auth::commands::{self, CommandError, exit};
 use trello_auth::credentials::store::{Profile, Store};
 use trello_auth::desktop::{Desktop, browser};
 use trello_auth::trello::Endpoints;
+use trello_auth::untrusted;
 use trello_auth::wizard::{self, Exit, Model, Setup};
 
 mod cli;
@@ -16,6 +17,8 @@ mod cli;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    // Before anything can read a secret into memory.
+    trello_auth::hardening::disable_core_dumps();
     let args = Cli::parse();
     let store = match Store::locate(args.config.as_deref()) {
         Ok(store) => store,
@@ -41,30 +44,60 @@ fn fail(error: &CommandError) -> ExitCode {
 }
 
 fn report(error: &CommandError) -> u8 {
-    eprintln!("trello-auth: {error}");
+    eprint_clean(&format!("trello-auth: {error}\n"));
     error.exit_code()
 }
 
 fn warn(lines: &[String]) {
     for line in lines {
-        eprintln!("trello-auth: warning: {line}");
+        eprint_clean(&format!("trello-auth: warning: {line}\n"));
     }
 }
 
-/// Prints to stdout; a closed pipe (`| head`) is not an error worth a panic.
+/// Every line for stderr passes here: messages quote names and text from
+/// Trello and the config file, which must not drive the terminal.
+fn eprint_clean(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(untrusted::for_terminal(text).as_bytes());
+    let _ = err.flush();
+}
+
+/// Prints to stdout, control characters stripped; a closed pipe (`| head`)
+/// is not an error worth a panic.
 fn print(text: &str) {
+    write_stdout(&untrusted::for_terminal(text));
+}
+
+/// JSON for stdout: unsafe characters escaped, so the value stays exact.
+fn print_json(text: &str) {
+    write_stdout(&untrusted::json_safe(text));
+}
+
+fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
 }
 
+/// The API and web bases for a command that uses them, with a notice on
+/// stderr for each one that is not Trello's own, every run.
+fn endpoints() -> Result<Endpoints, CommandError> {
+    let endpoints = Endpoints::from_env()?;
+    for line in endpoints.notices() {
+        eprint_clean(&format!("trello-auth: note: {line}\n"));
+    }
+    Ok(endpoints)
+}
+
 fn status(args: &Cli, store: &Store, s: &cli::StatusArgs) -> u8 {
-    match commands::status::run(store, &args.profile, s.all, s.offline) {
+    // Offline, nothing is sent anywhere: no base to check or announce.
+    let endpoints = if s.offline { Ok(Endpoints::default()) } else { endpoints() };
+    match endpoints.and_then(|e| commands::status::run(store, &e, &args.profile, s.all, s.offline)) {
         Ok(report) => {
             let now = time::OffsetDateTime::now_utc();
             warn(&commands::status::notes(&report));
             if s.json {
-                print(&commands::status::render_json(&report, s.all, now));
+                print_json(&commands::status::render_json(&report, s.all, now));
             } else {
                 print(&commands::status::render_text(&report, now));
             }
@@ -101,8 +134,10 @@ fn read_token() -> Result<String, CommandError> {
 }
 
 fn login(args: &Cli, store: &Store, l: &cli::LoginArgs) -> u8 {
-    let result = read_token()
-        .and_then(|token| commands::login::run(store, &args.profile, l.key.clone(), l.app_name.clone(), &token));
+    let result = endpoints().and_then(|endpoints| {
+        let token = read_token()?;
+        commands::login::run(store, &endpoints, &args.profile, l.key.clone(), l.app_name.clone(), &token)
+    });
     match result {
         Ok(outcome) => {
             warn(&outcome.warnings);
@@ -119,7 +154,7 @@ fn login(args: &Cli, store: &Store, l: &cli::LoginArgs) -> u8 {
 }
 
 fn logout(args: &Cli, store: &Store, l: &cli::LogoutArgs) -> u8 {
-    match commands::logout::run(store, &args.profile, l.keep_remote, l.force) {
+    match endpoints().and_then(|e| commands::logout::run(store, &e, &args.profile, l.keep_remote, l.force)) {
         Ok(outcome) => {
             warn(&outcome.warnings);
             print(&format!(
@@ -163,9 +198,13 @@ fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
         Ok(p) => p,
         Err(e) => return report(&e.into()),
     };
+    let endpoints = match endpoints() {
+        Ok(endpoints) => endpoints,
+        Err(e) => return report(&e),
+    };
     let desktop = Desktop::detect();
     let setup = Setup {
-        endpoints: Endpoints::from_env(),
+        endpoints,
         profile: args.profile.clone(),
         config_path: store.path().to_path_buf(),
         no_browser_reason: browser::unavailable_reason(desktop, args.no_browser),
@@ -187,18 +226,18 @@ fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
         Ok(model) => match model.exit {
             Some(Exit::Saved) => {
                 if let Some(line) = wizard::model::summary(&model) {
-                    println!("{line}");
+                    print(&format!("{line}\n"));
                 }
                 exit::OK
             }
             Some(Exit::Left) => exit::OK,
             _ => {
-                eprintln!("trello-auth: quit before saving; nothing was written.");
+                eprint_clean("trello-auth: quit before saving; nothing was written.\n");
                 exit::REJECTED
             }
         },
         Err(e) => {
-            eprintln!("trello-auth: the terminal failed: {e}");
+            eprint_clean(&format!("trello-auth: the terminal failed: {e}\n"));
             exit::REJECTED
         }
     }

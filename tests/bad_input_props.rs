@@ -64,11 +64,11 @@ proptest! {
     #[test]
     fn any_error_body_is_classified_with_words_and_a_fix(status in 100u16..600, body in "\\PC{0,300}", raw in any::<String>()) {
         for b in [&body, &raw] {
-            let e = classify(status, b, None);
+            let e = classify(status, b, None, &[]);
             prop_assert!(!e.to_string().is_empty());
             prop_assert!(!e.fix().is_empty());
             prop_assert!(!e.cause().is_empty());
-            prop_assert!(snippet(b).chars().count() <= 121);
+            prop_assert!(snippet(b, &[]).chars().count() <= 121);
         }
         let _ = parse_retry_after(&raw, std::time::SystemTime::now());
     }

@@ -243,7 +243,7 @@ async fn connection_refused() {
 
 #[tokio::test]
 async fn dns_failure() {
-    let c = client("http://no-such-host.invalid/1");
+    let c = client("https://no-such-host.invalid/1");
     let e = c.member_me(&creds("ATTAx")).await.unwrap_err();
     assert!(matches!(e, TrelloError::Dns { ref host } if host == "no-such-host.invalid"), "{e:?}");
 }

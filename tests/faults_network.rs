@@ -58,7 +58,7 @@ const FAST: [(&str, &str); 1] = [("TRELLO_AUTH_TIMEOUT_MS", "1500")];
 
 #[test]
 fn dns_failure() {
-    let run = login("http://no-such-host.invalid/1", &FAST, TOKEN);
+    let run = login("https://no-such-host.invalid/1", &FAST, TOKEN);
     assert_failed(&run, 3, &["could not look up the address of no-such-host.invalid"], Duration::from_secs(10));
 }
 
@@ -127,7 +127,7 @@ fn malformed_truncated_huge_and_plain_text_answers() {
         (http_response("200 OK", "application/json", &vec![b' '; 2 * 1024 * 1024], None), "larger than 1048576 bytes"),
         (
             http_response("302 Found", "text/html", b"<html>captive portal</html>", None),
-            "answered HTTP 302 unexpectedly",
+            "answered HTTP 302, a redirect to nowhere",
         ),
     ];
     for (bytes, words) in cases {

@@ -4,7 +4,7 @@ use super::{CommandError, online};
 use crate::credentials::Secret;
 use crate::credentials::format::{check_key, check_token, extract_key, extract_token};
 use crate::credentials::store::{Profile, Saved, Store};
-use crate::trello::{Credentials, Expiration, Scopes, Verified};
+use crate::trello::{Credentials, Endpoints, Expiration, Scopes, Verified};
 
 pub struct LoginOutcome {
     pub verified: Verified,
@@ -15,6 +15,7 @@ pub struct LoginOutcome {
 /// `token_text` is what came on stdin; `key_arg` is `--key`, else `TRELLO_API_KEY`.
 pub fn run(
     store: &Store,
+    endpoints: &Endpoints,
     profile_name: &str,
     key_arg: Option<String>,
     app_name: Option<String>,
@@ -53,7 +54,7 @@ pub fn run(
     }
 
     let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
-    let (runtime, client) = online()?;
+    let (runtime, client) = online(endpoints)?;
     let verified = runtime.block_on(client.verify(&credentials))?;
 
     let base = existing.unwrap_or_default();

@@ -11,8 +11,9 @@ pub mod status;
 use std::path::PathBuf;
 
 use crate::credentials::Secret;
+use crate::credentials::format::check_token;
 use crate::credentials::store::{Profile, Store, StoreError};
-use crate::trello::{Client, ClientConfig, Credentials, Endpoints, TrelloError};
+use crate::trello::{Client, ClientConfig, Credentials, EndpointError, Endpoints, TrelloError};
 
 /// Exit statuses shared by every command (documented in `--help` and the README).
 pub mod exit {
@@ -35,6 +36,8 @@ pub enum CommandError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Usage(String),
+    #[error("{0}; unset it, or point it at an https address")]
+    Endpoint(#[from] EndpointError),
     #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.fix())]
     Trello { error: TrelloError },
     #[error("{0}")]
@@ -45,7 +48,7 @@ impl CommandError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
-            CommandError::Usage(_) => exit::USAGE,
+            CommandError::Usage(_) | CommandError::Endpoint(_) => exit::USAGE,
             CommandError::Trello { error } if !error.is_rejection() => exit::UNREACHABLE,
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
         }
@@ -65,18 +68,32 @@ pub fn saved_profile(store: &Store, name: &str) -> Result<Profile, CommandError>
         .ok_or_else(|| CommandError::NothingSaved { profile: name.to_string(), path: store.path().to_path_buf() })
 }
 
-/// The saved key and token of a profile.
+/// The saved key and token of a profile, as they are.
 pub fn saved_credentials(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
     let token: Secret = profile.token.clone().ok_or_else(|| CommandError::NoToken { profile: name.to_string() })?;
     Ok(Credentials { key: profile.api_key.clone(), token })
 }
 
+/// The saved key and token, for sending to Trello: a token edited by hand
+/// into something that cannot be a token is refused here, before any request.
+pub fn credentials_to_send(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
+    let credentials = saved_credentials(profile, name)?;
+    let verdict = check_token(credentials.token.expose(), None, None);
+    if !verdict.is_savable() {
+        return Err(CommandError::Failed(format!(
+            "the token saved in profile \"{name}\" is not usable ({}); nothing was sent. Run `trello-auth rotate`",
+            verdict.message()
+        )));
+    }
+    Ok(credentials)
+}
+
 /// A one-thread runtime and a client, made only by the commands that talk to Trello.
-pub fn online() -> Result<(tokio::runtime::Runtime, Client), CommandError> {
+pub fn online(endpoints: &Endpoints) -> Result<(tokio::runtime::Runtime, Client), CommandError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CommandError::Failed(format!("could not start: {e}")))?;
-    let client = Client::new(&Endpoints::from_env().api_base, ClientConfig::from_env())?;
+    let client = Client::new(&endpoints.api_base, ClientConfig::from_env())?;
     Ok((runtime, client))
 }

@@ -6,11 +6,11 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{CommandError, exit, online, saved_credentials};
+use super::{CommandError, credentials_to_send, exit, online};
 use crate::credentials::expiry::{expired_words, expiry_words};
 use crate::credentials::secret::mask;
 use crate::credentials::store::{Profile, Store};
-use crate::trello::{Client, TrelloError, Verified};
+use crate::trello::{Client, Endpoints, TrelloError, Verified};
 
 /// What the live check found.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,13 +26,15 @@ pub enum Check {
     Unreachable(TrelloError),
     /// The profile holds no token.
     NoToken,
+    /// The saved token is not shaped like a token (edited by hand?): never sent.
+    Unusable(String),
 }
 
 impl Check {
     pub fn exit_code(&self) -> u8 {
         match self {
             Check::Skipped | Check::Valid(_) => exit::OK,
-            Check::Rejected(_) | Check::Expired => exit::REJECTED,
+            Check::Rejected(_) | Check::Expired | Check::Unusable(_) => exit::REJECTED,
             Check::Unreachable(_) => exit::UNREACHABLE,
             Check::NoToken => exit::NOTHING_SAVED,
         }
@@ -46,6 +48,7 @@ impl Check {
             Check::Expired => "expired",
             Check::Unreachable(_) => "unreachable",
             Check::NoToken => "no_token",
+            Check::Unusable(_) => "unusable",
         }
     }
 }
@@ -79,7 +82,13 @@ impl Report {
 }
 
 /// Reads the profiles and, unless `offline`, checks them with Trello at once.
-pub fn run(store: &Store, profile_name: &str, all: bool, offline: bool) -> Result<Report, CommandError> {
+pub fn run(
+    store: &Store,
+    endpoints: &Endpoints,
+    profile_name: &str,
+    all: bool,
+    offline: bool,
+) -> Result<Report, CommandError> {
     let loaded = store.load()?;
     let file = store.path().display().to_string();
     let Some(loaded) = loaded else {
@@ -112,6 +121,8 @@ pub fn run(store: &Store, profile_name: &str, all: bool, offline: bool) -> Resul
             }
             let check = if profile.token.is_none() {
                 Check::NoToken
+            } else if let Err(e) = credentials_to_send(&profile, &name) {
+                Check::Unusable(e.to_string())
             } else if expired_words(&profile, now).is_some() {
                 Check::Expired
             } else {
@@ -121,20 +132,20 @@ pub fn run(store: &Store, profile_name: &str, all: bool, offline: bool) -> Resul
         })
         .collect();
     if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
-        check_online(&mut profiles)?;
+        check_online(endpoints, &mut profiles)?;
     }
     Ok(Report { file, profiles, warnings: loaded.warnings })
 }
 
-fn check_online(profiles: &mut [ProfileStatus]) -> Result<(), CommandError> {
-    let (runtime, client) = online()?;
+fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result<(), CommandError> {
+    let (runtime, client) = online(endpoints)?;
     let client: &Client = &client;
     runtime.block_on(async {
         let checks = profiles.iter().map(|p| async move {
             if p.check != Check::Skipped {
                 return None;
             }
-            let creds = saved_credentials(&p.profile, &p.name).ok()?;
+            let creds = credentials_to_send(&p.profile, &p.name).ok()?;
             Some(match client.verify(&creds).await {
                 Ok(v) => Check::Valid(Box::new(v)),
                 Err(e) if e.is_rejection() => Check::Rejected(e),
@@ -188,6 +199,7 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             Check::Expired => "expired: run `trello-auth rotate` to authorize a new token".to_string(),
             Check::Unreachable(e) => format!("unknown, Trello could not be reached: {e}\n{:<10} fix: {}", "", e.fix()),
             Check::NoToken => "no token saved (logged out): run `trello-auth` to authorize one".to_string(),
+            Check::Unusable(why) => format!("unusable: {why}"),
         };
         row(&mut out, "Status", &status);
     }

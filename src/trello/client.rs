@@ -12,45 +12,9 @@ use time::format_description::well_known::Rfc3339;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::authorize::{QUERY_VALUE, Scopes};
+pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
 use super::errors::{TrelloError, classify, parse_retry_after, snippet};
 use crate::credentials::Secret;
-
-pub const DEFAULT_API_BASE: &str = "https://api.trello.com/1";
-pub const DEFAULT_WEB_BASE: &str = "https://trello.com";
-
-/// Where the API and the web pages live. Tests and proxies point these elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoints {
-    pub api_base: String,
-    pub web_base: String,
-}
-
-impl Endpoints {
-    /// `TRELLO_API_BASE` and `TRELLO_WEB_BASE`, or Trello's own addresses.
-    pub fn from_env() -> Self {
-        let read = |name: &str, default: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().trim_end_matches('/').to_string())
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default.to_string())
-        };
-        Endpoints {
-            api_base: read("TRELLO_API_BASE", DEFAULT_API_BASE),
-            web_base: read("TRELLO_WEB_BASE", DEFAULT_WEB_BASE),
-        }
-    }
-
-    /// The Power-Ups admin portal, where keys are made.
-    pub fn portal_url(&self) -> String {
-        format!("{}/power-ups/admin", self.web_base)
-    }
-
-    /// The page where a member sees and revokes their tokens.
-    pub fn account_url(&self, username: &str) -> String {
-        format!("{}/u/{}/account", self.web_base, utf8_percent_encode(username, QUERY_VALUE))
-    }
-}
 
 /// An API key and a user token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +114,9 @@ pub struct Member {
 }
 
 /// "Ann Example (@ann)", or "@ann" when there is no full name.
+/// Both come from Trello (or the config file): control characters are stripped.
 pub fn who(full_name: &str, username: &str) -> String {
+    let (full_name, username) = (crate::untrusted::line(full_name), crate::untrusted::line(username));
     if full_name.trim().is_empty() { format!("@{username}") } else { format!("{} (@{username})", full_name.trim()) }
 }
 
@@ -239,6 +205,16 @@ enum Auth<'a> {
     Full(&'a Credentials),
 }
 
+impl Auth<'_> {
+    /// The values an error built from this request's answer must not contain.
+    fn known(&self) -> Vec<&str> {
+        match self {
+            Auth::KeyOnly(key) => vec![key],
+            Auth::Full(creds) => vec![&creds.key, creds.token.expose()],
+        }
+    }
+}
+
 pub struct Client {
     http: reqwest::Client,
     api_base: String,
@@ -252,7 +228,12 @@ impl Client {
         // reqwest is built without a bundled crypto provider (see Cargo.toml);
         // installing fails only when one is already installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let loopback = super::endpoints::is_loopback_url(api_base);
         let http = reqwest::Client::builder()
+            // A redirect would carry the Authorization header to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
+            // Only a server on this machine may be spoken to in plain HTTP.
+            .https_only(!loopback)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("trello-auth/", env!("CARGO_PKG_VERSION")))
@@ -284,23 +265,25 @@ impl Client {
 
     /// `GET /1/members/me`: who the token belongs to.
     pub async fn member_me(&self, creds: &Credentials) -> Result<Member, TrelloError> {
-        let body = self.call(Method::GET, "/members/me", Auth::Full(creds)).await?;
-        parse_json(&body)
+        let auth = Auth::Full(creds);
+        let body = self.call(Method::GET, "/members/me", &auth).await?;
+        parse_json(&body, &auth)
     }
 
     /// `GET /1/tokens/{token}`: the token's scopes and expiry. Trello's API
     /// names the token in the path; it is never put in the query string.
     pub async fn token_info(&self, creds: &Credentials) -> Result<TokenInfo, TrelloError> {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
-        let body = self.call(Method::GET, &path, Auth::Full(creds)).await?;
-        parse_json(&body)
+        let auth = Auth::Full(creds);
+        let body = self.call(Method::GET, &path, &auth).await?;
+        parse_json(&body, &auth)
     }
 
     /// `DELETE /1/tokens/{token}` for `creds.token`. The body is undocumented, so
     /// only the status counts.
     pub async fn revoke_token(&self, creds: &Credentials) -> Result<(), TrelloError> {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
-        self.call(Method::DELETE, &path, Auth::Full(creds)).await.map(drop)
+        self.call(Method::DELETE, &path, &Auth::Full(creds)).await.map(drop)
     }
 
     /// Best effort: does Trello know this key? Sends the key alone, no retries.
@@ -320,16 +303,21 @@ impl Client {
     }
 
     /// One call with 429 retries under the policy's bounds.
-    async fn call(&self, method: Method, path: &str, auth: Auth<'_>) -> Result<Vec<u8>, TrelloError> {
+    async fn call(&self, method: Method, path: &str, auth: &Auth<'_>) -> Result<Vec<u8>, TrelloError> {
         let policy = self.config.retry;
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         loop {
-            match self.call_once(method.clone(), path, &auth).await {
+            match self.call_once(method.clone(), path, auth).await {
                 Err(TrelloError::RateLimited { code, retry_after }) if attempt < policy.max_retries => {
                     let wait = policy.wait_for(attempt, retry_after);
-                    if waited + wait > policy.max_total_wait {
-                        return Err(TrelloError::RateLimited { code, retry_after });
+                    // Saturating: a `Retry-After` of 2^64 seconds must not overflow,
+                    // and a wait past the policy's total means "give up now".
+                    if waited.saturating_add(wait) > policy.max_total_wait {
+                        return Err(TrelloError::RateLimited {
+                            code,
+                            retry_after: retry_after.filter(|w| *w <= MAX_SHOWN_WAIT),
+                        });
                     }
                     attempt += 1;
                     if let Some(tx) = &self.notices {
@@ -337,7 +325,7 @@ impl Client {
                         let _ = tx.send(RetryNotice { attempt, wait, code });
                     }
                     tokio::time::sleep(wait).await;
-                    waited += wait;
+                    waited = waited.saturating_add(wait);
                 }
                 other => return other,
             }
@@ -360,12 +348,21 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(location_host)
+                .unwrap_or_else(|| "nowhere (no Location header)".into());
+            return Err(TrelloError::Redirected { status: status.as_u16(), location });
+        }
         let body = self.read_body(response).await?;
         if status.is_success() {
             return Ok(body);
         }
         let text = String::from_utf8_lossy(&body);
-        Err(redact(classify(status.as_u16(), &text, retry_after), auth))
+        Err(classify(status.as_u16(), &text, retry_after, &auth.known()))
     }
 
     async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, TrelloError> {
@@ -443,26 +440,6 @@ fn answered_about_something_else(e: &TrelloError) -> bool {
     )
 }
 
-/// Removes the key and token from any text an error carries from a response body.
-fn redact(err: TrelloError, auth: &Auth<'_>) -> TrelloError {
-    let scrub = |text: String| -> String {
-        let mut text = text;
-        if let Auth::Full(creds) = auth {
-            let token = creds.token.expose();
-            if !token.is_empty() {
-                text = text.replace(token, "[token]");
-            }
-        }
-        text
-    };
-    match err {
-        TrelloError::MissingScope { body } => TrelloError::MissingScope { body: scrub(body) },
-        TrelloError::Unauthorized { body } => TrelloError::Unauthorized { body: scrub(body) },
-        TrelloError::UnexpectedStatus { status, body } => TrelloError::UnexpectedStatus { status, body: scrub(body) },
-        other => other,
-    }
-}
-
 fn path_segment(value: &str) -> String {
     utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
@@ -484,9 +461,24 @@ fn auth_header(auth: &Auth<'_>) -> Result<HeaderValue, TrelloError> {
     Ok(value)
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, TrelloError> {
+/// Where a redirect pointed, as a host only: the rest of the URL may carry anything.
+fn location_host(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{}:{port}", crate::untrusted::line(host)),
+            (Some(host), None) => crate::untrusted::line(host).into_owned(),
+            (None, _) => "an address with no host".into(),
+        },
+        Err(_) => "a relative or malformed address".into(),
+    }
+}
+
+/// Longest `Retry-After` repeated in a message; a longer one is nonsense.
+const MAX_SHOWN_WAIT: Duration = Duration::from_secs(24 * 3600);
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], auth: &Auth<'_>) -> Result<T, TrelloError> {
     serde_json::from_slice(body).map_err(|e| {
-        let shown = snippet(&String::from_utf8_lossy(body));
+        let shown = snippet(&String::from_utf8_lossy(body), &auth.known());
         let detail = if shown.is_empty() {
             "the body was empty".to_string()
         } else {
@@ -534,12 +526,5 @@ mod tests {
         .unwrap();
         assert_eq!(info.scopes(), Scopes { read: true, write: false, account: true });
         assert_eq!(info.expires_at(), None);
-    }
-
-    #[test]
-    fn endpoint_urls() {
-        let e = Endpoints { api_base: DEFAULT_API_BASE.into(), web_base: DEFAULT_WEB_BASE.into() };
-        assert_eq!(e.portal_url(), "https://trello.com/power-ups/admin");
-        assert_eq!(e.account_url("ann_b"), "https://trello.com/u/ann_b/account");
     }
 }

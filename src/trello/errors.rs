@@ -51,6 +51,9 @@ pub enum TrelloError {
     Server { status: u16 },
     #[error("Trello answered HTTP {status} unexpectedly: {body}")]
     UnexpectedStatus { status: u16, body: String },
+    /// A 3xx: redirects are never followed, since the credentials would travel with them.
+    #[error("the API answered HTTP {status}, a redirect to {location}, which was not followed")]
+    Redirected { status: u16, location: String },
     #[error("Trello's answer was not the JSON expected: {detail}")]
     MalformedResponse { detail: String },
     #[error("Trello's answer was larger than {limit} bytes and was not read")]
@@ -89,6 +92,9 @@ impl TrelloError {
             UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => {
                 "The answer is not what Trello sends: something in between (a proxy or captive portal) may have changed it."
             }
+            Redirected { .. } => {
+                "Trello's API does not redirect: a proxy, captive portal or wrong TRELLO_API_BASE sent the request elsewhere."
+            }
             Network { .. } => "The network failed during the request.",
         }
     }
@@ -112,7 +118,7 @@ impl TrelloError {
             Tls { .. } => "Check the system clock and any proxy; TRELLO_API_BASE must point at an HTTPS server.",
             Timeout { .. } | Network { .. } => "Check your connection and try again.",
             Server { .. } => "Try again in a minute (status: https://trello.status.atlassian.com).",
-            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => {
+            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } | Redirected { .. } => {
                 "Check TRELLO_API_BASE and your network (proxy, captive portal), then try again."
             }
         }
@@ -133,6 +139,7 @@ impl TrelloError {
             | UnexpectedStatus { .. }
             | MalformedResponse { .. }
             | BodyTooLarge { .. }
+            | Redirected { .. }
             | Network { .. } => Remedy::Retry,
         }
     }
@@ -147,16 +154,77 @@ impl TrelloError {
 /// Longest body text kept in an error message.
 const SNIPPET_CHARS: usize = 120;
 
-/// A short, printable excerpt of a response body for an error message.
-pub fn snippet(body: &str) -> String {
-    let cleaned: String = body.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SNIPPET_CHARS).collect();
+/// What stands in an error message where a credential was.
+pub const REDACTED: &str = "[redacted]";
+
+/// A short, printable excerpt of a response body for an error message: the one
+/// place body text becomes error text. `known` are the key, token and secret
+/// the request carried; they, and anything shaped like a credential, are
+/// removed *before* the excerpt is cut, so no prefix of one survives a cut.
+pub fn snippet(body: &str, known: &[&str]) -> String {
+    let scrubbed = scrub(body, known);
+    let cleaned: String = scrubbed
+        .chars()
+        .map(|c| if c.is_control() || crate::untrusted::is_unsafe(c) { ' ' } else { c })
+        .take(SNIPPET_CHARS)
+        .collect();
     let cleaned = cleaned.trim().to_string();
-    if body.chars().count() > SNIPPET_CHARS { format!("{cleaned}…") } else { cleaned }
+    if scrubbed.chars().count() > SNIPPET_CHARS { format!("{cleaned}…") } else { cleaned }
+}
+
+/// Replaces each `known` value, and every word shaped like a key, secret or
+/// token (32+ hex digits, `ATTA…`, `ATATT…`), with [`REDACTED`].
+pub fn scrub(text: &str, known: &[&str]) -> String {
+    let mut text = text.to_string();
+    // Very short values would match by accident; real ones are 32+ characters.
+    for value in known.iter().filter(|v| v.len() >= 8) {
+        if text.contains(*value) {
+            text = text.replace(*value, REDACTED);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            redact_word(&word, &mut out);
+            word.clear();
+            out.push(c);
+        }
+    }
+    redact_word(&word, &mut out);
+    out
+}
+
+/// Copies one run of ASCII letters and digits to `out`, redacting from any
+/// `ATTA…`/`ATATT…` of 16+ characters to the end of the run, and every run of
+/// 32+ hex digits (keys, secrets, legacy tokens), wherever they start.
+fn redact_word(word: &str, out: &mut String) {
+    let (head, tail) = match word.find("ATTA").or_else(|| word.find("ATATT")) {
+        Some(at) if word.len() - at >= 16 => (&word[..at], true),
+        _ => (word, false),
+    };
+    let mut hex = String::new();
+    for c in head.chars() {
+        if c.is_ascii_hexdigit() {
+            hex.push(c);
+            continue;
+        }
+        out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
+        hex.clear();
+        out.push(c);
+    }
+    out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
+    if tail {
+        out.push_str(REDACTED);
+    }
 }
 
 /// Maps a non-success answer to its row of the error table. Pure, so it can be
-/// tested and fuzzed without a server.
-pub fn classify(status: u16, body: &str, retry_after: Option<Duration>) -> TrelloError {
+/// tested and fuzzed without a server. `known` is passed to [`snippet`].
+pub fn classify(status: u16, body: &str, retry_after: Option<Duration>, known: &[&str]) -> TrelloError {
+    let snippet = |body: &str| snippet(body, known);
     let text = body.trim().trim_end_matches('.').to_ascii_lowercase();
     match status {
         401 => match text.as_str() {
@@ -171,17 +239,17 @@ pub fn classify(status: u16, body: &str, retry_after: Option<Duration>) -> Trell
         },
         400 if text == "invalid id" => TrelloError::InvalidId,
         404 => TrelloError::NotFound,
-        429 => TrelloError::RateLimited { code: rate_limit_code(body), retry_after },
+        429 => TrelloError::RateLimited { code: rate_limit_code(body, known), retry_after },
         500..=599 => TrelloError::Server { status },
         _ => TrelloError::UnexpectedStatus { status, body: snippet(body) },
     }
 }
 
 /// The `error` field of a 429's JSON body, or a generic name when it has none.
-fn rate_limit_code(body: &str) -> String {
+fn rate_limit_code(body: &str, known: &[&str]) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(snippet))
+        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(|code| snippet(code, known)))
         .filter(|code| !code.is_empty())
         .unwrap_or_else(|| "RATE_LIMIT_EXCEEDED".to_string())
 }
@@ -202,28 +270,32 @@ mod tests {
 
     #[test]
     fn plain_text_401_bodies() {
-        assert_eq!(classify(401, "invalid key", None), TrelloError::InvalidKey);
-        assert_eq!(classify(401, "invalid app key", None), TrelloError::InvalidKey);
-        assert_eq!(classify(401, "invalid token", None), TrelloError::InvalidToken);
-        assert_eq!(classify(401, "expired token\n", None), TrelloError::ExpiredToken);
-        assert!(matches!(classify(401, "unauthorized permission requested", None), TrelloError::MissingScope { .. }));
-        assert!(matches!(classify(401, "missing scopes", None), TrelloError::MissingScope { .. }));
+        assert_eq!(classify(401, "invalid key", None, &[]), TrelloError::InvalidKey);
+        assert_eq!(classify(401, "invalid app key", None, &[]), TrelloError::InvalidKey);
+        assert_eq!(classify(401, "invalid token", None, &[]), TrelloError::InvalidToken);
+        assert_eq!(classify(401, "expired token\n", None, &[]), TrelloError::ExpiredToken);
         assert!(matches!(
-            classify(401, "unauthorized card permission requested", None),
+            classify(401, "unauthorized permission requested", None, &[]),
             TrelloError::MissingScope { .. }
         ));
-        assert!(matches!(classify(401, "something new", None), TrelloError::Unauthorized { .. }));
+        assert!(matches!(classify(401, "missing scopes", None, &[]), TrelloError::MissingScope { .. }));
+        assert!(matches!(
+            classify(401, "unauthorized card permission requested", None, &[]),
+            TrelloError::MissingScope { .. }
+        ));
+        assert!(matches!(classify(401, "something new", None, &[]), TrelloError::Unauthorized { .. }));
     }
 
     #[test]
     fn other_rows() {
-        assert_eq!(classify(400, "invalid id", None), TrelloError::InvalidId);
-        assert_eq!(classify(404, "The requested resource was not found.", None), TrelloError::NotFound);
-        assert_eq!(classify(503, "<html>", None), TrelloError::Server { status: 503 });
+        assert_eq!(classify(400, "invalid id", None, &[]), TrelloError::InvalidId);
+        assert_eq!(classify(404, "The requested resource was not found.", None, &[]), TrelloError::NotFound);
+        assert_eq!(classify(503, "<html>", None, &[]), TrelloError::Server { status: 503 });
         let limited = classify(
             429,
             r#"{"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}"#,
             Some(Duration::from_secs(3)),
+            &[],
         );
         assert_eq!(
             limited,
@@ -234,15 +306,15 @@ mod tests {
         );
         assert_eq!(limited.remedy(), Remedy::Wait);
         assert!(
-            matches!(classify(429, "not json", None), TrelloError::RateLimited { ref code, .. } if code == "RATE_LIMIT_EXCEEDED")
+            matches!(classify(429, "not json", None, &[]), TrelloError::RateLimited { ref code, .. } if code == "RATE_LIMIT_EXCEEDED")
         );
     }
 
     #[test]
     fn every_error_has_a_fix_and_a_message() {
         for e in [
-            classify(401, "invalid key", None),
-            classify(418, "teapot", None),
+            classify(401, "invalid key", None, &[]),
+            classify(418, "teapot", None, &[]),
             TrelloError::Timeout { seconds: 15 },
             TrelloError::Dns { host: "api.trello.com".into() },
         ] {
@@ -266,8 +338,23 @@ mod tests {
     #[test]
     fn snippets_are_short_and_printable() {
         let long = "x\u{1b}[2J".repeat(100);
-        let s = snippet(&long);
+        let s = snippet(&long, &[]);
         assert!(s.chars().count() <= SNIPPET_CHARS + 1);
         assert!(!s.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn snippets_never_hold_a_credential() {
+        let token = format!("ATTA{}1B2C3D4E", "ab".repeat(32));
+        let key = "0123456789abcdef0123456789abcdef";
+        let echo = format!("<html>blocked: GET /1/tokens/{token} key={key} odd=s3cr3t-v4lue-xyz</html>");
+        let s = snippet(&echo, &[key, &token, "s3cr3t-v4lue-xyz"]);
+        assert!(!s.contains(&token[..20]) && !s.contains(&key[..20]) && !s.contains("s3cr3t"), "{s}");
+        assert!(s.contains(REDACTED));
+        // A cut never leaves a prefix: the token sits right at the limit.
+        let at_edge = format!("{}{token}", "x".repeat(SNIPPET_CHARS - 10));
+        assert!(!snippet(&at_edge, &[]).contains("ATTAabab"));
+        let e = classify(418, &echo, None, &[&token]);
+        assert!(!e.to_string().contains(&token[..20]), "{e}");
     }
 }

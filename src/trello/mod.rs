@@ -2,10 +2,12 @@
 
 pub mod authorize;
 pub mod client;
+pub mod endpoints;
 pub mod errors;
 
 pub use authorize::{AuthorizeUrl, Expiration, Scopes};
 pub use client::{
     Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo, Verified,
 };
+pub use endpoints::EndpointError;
 pub use errors::{Remedy, TrelloError};

@@ -472,11 +472,19 @@ pub fn check_email(email: &str) -> EmailVerdict {
 pub fn summary(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, saved) = &m.verify else { return None };
     let who = v.member.who();
+    // Where the old token stays valid, say so, and where a copy of it is.
+    let copy = match &saved.backup {
+        Some(backup) => format!(" A copy of it is in {} until the next save.", backup.display()),
+        None => String::new(),
+    };
     let revoke = match (&m.mode, &m.revoke) {
         (Mode::Setup, _) => String::new(),
         (_, RevokeState::Confirmed) => "\nThe old token was revoked: Trello now refuses it.".into(),
-        (_, RevokeState::Unconfirmed(why)) => format!("\nThe old token was revoked, but {why}."),
-        (_, _) => "\nThe old token is still valid: revoke it with your account's Applications page.".into(),
+        (_, RevokeState::Unconfirmed(why)) => format!("\nThe old token was revoked, but {why}.{copy}"),
+        (_, _) => format!(
+            "\nThe old token is still valid: revoke it at {} → Applications.{copy}",
+            m.setup.endpoints.account_url(&v.member.username)
+        ),
     };
     Some(format!(
         "Saved Trello credentials for {who} to {}.{revoke}\nNext: {}",

@@ -46,7 +46,9 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
     let mut hangup = signal(SignalKind::hangup())?;
     let mut executor = Executor { tx, store, api_base, client: None, clipboard: Clipboard::new(desktop) };
     let mut ticker: Option<tokio::time::Interval> = None;
-    let mut capture: Option<(Capture, oneshot::Receiver<String>)> = None;
+    // The listener, and its receiver until the one token arrives: a oneshot
+    // receiver must never be polled again once it has answered.
+    let mut capture: Option<(Capture, Option<oneshot::Receiver<String>>)> = None;
     let mut dirty = true;
     loop {
         // The listener runs exactly while the model wants it (step 4).
@@ -54,7 +56,7 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
             let msg = match Capture::start(model.setup.capture_port).await {
                 Ok((listener, tokens)) => {
                     let url = listener.return_url();
-                    capture = Some((listener, tokens));
+                    capture = Some((listener, Some(tokens)));
                     Msg::CaptureStarted(Ok(url))
                 }
                 Err(e) => Msg::CaptureStarted(Err(e.to_string())),
@@ -131,12 +133,15 @@ async fn tick(ticker: &mut Option<tokio::time::Interval>) {
     }
 }
 
-/// The token from the listener, when one is running; otherwise never.
-async fn captured(capture: &mut Option<(Capture, oneshot::Receiver<String>)>) -> Option<String> {
-    match capture {
-        Some((_, tokens)) => tokens.await.ok(),
-        None => std::future::pending().await,
-    }
+/// The token from the listener, when one is running and has not answered yet;
+/// otherwise never. The receiver is taken out once it completes, so a model
+/// that stays on step 4 (an overlay open, a token refused) never polls it again.
+async fn captured(capture: &mut Option<(Capture, Option<oneshot::Receiver<String>>)>) -> Option<String> {
+    let Some((_, slot)) = capture else { return std::future::pending().await };
+    let Some(tokens) = slot.as_mut() else { return std::future::pending().await };
+    let token = tokens.await.ok();
+    *slot = None;
+    token
 }
 
 /// Raw mode, the alternate screen and bracketed paste, undone on drop and on panic.

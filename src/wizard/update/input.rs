@@ -123,7 +123,7 @@ pub(super) fn choose_start(m: &mut Model, choice: char) -> Vec<Effect> {
     match choice {
         'v' => {
             let Some(credentials) = old_credentials(m) else {
-                notice(m, NoticeKind::Warning, "No token is saved: set up again or rotate.".into());
+                notice(m, NoticeKind::Warning, "No usable token is saved: set up again or rotate.".into());
                 return Vec::new();
             };
             m.verify_generation += 1;

@@ -109,7 +109,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             if generation == m.verify_generation
                 && let VerifyState::Running { rate_wait } = &mut m.verify
             {
-                *rate_wait = Some(RateWait { until: at + notice.wait, attempt: notice.attempt, code: notice.code });
+                // The client caps waits, but an `Instant` sum must never be able to panic.
+                let until = at.checked_add(notice.wait).unwrap_or(at);
+                *rate_wait = Some(RateWait { until, attempt: notice.attempt, code: notice.code });
                 m.now = at;
             }
             Vec::new()
@@ -190,11 +192,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// A token from the browser: fill the field and verify at once.
+/// A token from the browser: fill the field and verify at once. An open help
+/// or quit question is closed first: the token is what the user was waiting
+/// for, and dropping it would lose it (the listener takes only one).
 fn on_captured(m: &mut Model, token: String) -> Vec<Effect> {
-    if m.step != Step::Token || m.overlay != Overlay::None {
+    if m.step != Step::Token {
         return Vec::new();
     }
+    m.overlay = Overlay::None;
     m.capture = CaptureState::Received;
     m.token = Input::new(token);
     if let Some(index) = m.step.targets().iter().position(|t| *t == Target::Token) {
@@ -217,10 +222,14 @@ fn exit_kind(m: &Model) -> Exit {
     }
 }
 
-/// The saved key and token a rotation replaces.
+/// The saved key and token a rotation replaces, when the token can be sent:
+/// a config edited by hand into something that is not a token never is.
 fn old_credentials(m: &Model) -> Option<Credentials> {
     let saved = m.saved.as_ref()?;
-    Some(Credentials { key: saved.api_key.clone(), token: saved.token.clone()? })
+    let token = saved.token.clone()?;
+    crate::credentials::format::check_token(token.expose(), None, None)
+        .is_savable()
+        .then(|| Credentials { key: saved.api_key.clone(), token })
 }
 
 fn notice(m: &mut Model, kind: NoticeKind, text: String) {

@@ -17,7 +17,8 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = area.width;
     let mut rows =
         vec![Row::Text(Line::styled(format!("✓ {}", fill(&t.verify.success, &[("who", &who(v))])), theme.ok()))];
-    if let Some(line) = revoke_line(m, &v.member.username) {
+    let backup = saved.backup.as_ref().map(|b| b.display().to_string()).unwrap_or_default();
+    if let Some(line) = revoke_line(m, &v.member.username, &backup) {
         let style = match m.revoke {
             RevokeState::Offered => theme.bold(),
             RevokeState::Confirmed => theme.ok(),
@@ -62,7 +63,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The rotation's last act: offering, doing and checking the old token's revocation.
-fn revoke_line(m: &Model, username: &str) -> Option<String> {
+fn revoke_line(m: &Model, username: &str, backup: &str) -> Option<String> {
     let r = &texts().rotate;
     let account = m.setup.endpoints.account_url(username);
     let old = m.old_token().map(|t| t.masked()).unwrap_or_default();
@@ -73,7 +74,9 @@ fn revoke_line(m: &Model, username: &str) -> Option<String> {
         RevokeState::Confirming => r.confirming.clone(),
         RevokeState::Confirmed => r.confirmed.clone(),
         RevokeState::Unconfirmed(why) => fill(&r.unconfirmed, &[("why", why)]),
-        RevokeState::Failed(e) => fill(&r.failed, &[("error", &e.to_string()), ("account", &account)]),
-        RevokeState::Declined => fill(&r.declined, &[("account", &account)]),
+        RevokeState::Failed(e) => {
+            fill(&r.failed, &[("error", &e.to_string()), ("account", &account), ("backup", backup)])
+        }
+        RevokeState::Declined => fill(&r.declined, &[("account", &account), ("backup", backup)]),
     })
 }

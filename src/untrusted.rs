@@ -1,0 +1,86 @@
+//! Text from outside (Trello, a proxy, the config file, the command line) made safe to print to a terminal.
+//!
+//! A terminal obeys control sequences wherever they appear, so a member name
+//! holding `ESC ] 52 ; …` would write the user's clipboard and `ESC [ 2J` would
+//! clear their screen. Every untrusted string passes through [`for_terminal`]
+//! (or [`line`]) before it is printed; JSON output goes through [`json_safe`],
+//! which escapes instead of stripping so the value stays exact.
+
+use std::borrow::Cow;
+
+/// True for characters a terminal may act on or that reorder what is shown:
+/// C0 and C1 controls, DEL, and the Unicode bidirectional overrides and isolates.
+pub fn is_unsafe(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        // Arabic letter mark, LRM/RLM, embeddings and overrides, isolates.
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Strips every unsafe character but line feeds and tabs, so multi-line
+/// messages keep their shape. Borrows when there is nothing to strip.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    strip(text, |c| c == '\n' || c == '\t')
+}
+
+/// Strips every unsafe character, line feeds included: for one-line fields
+/// such as a name, where a newline could forge a line of output.
+pub fn line(text: &str) -> Cow<'_, str> {
+    strip(text, |_| false)
+}
+
+fn strip(text: &str, keep: fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|c| !is_unsafe(*c) || keep(*c)).collect())
+}
+
+/// JSON text with every unsafe character that serde_json leaves raw (C1, DEL,
+/// bidi controls) written as a `\uXXXX` escape. Such characters can only stand
+/// inside JSON strings, where the escape means the same character: the parsed
+/// value is unchanged.
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe_raw_in_json) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe_raw_in_json(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// serde_json already escapes C0 inside strings; line feeds between tokens are layout.
+fn is_unsafe_raw_in_json(c: char) -> bool {
+    is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r' | ' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_escapes_and_bidi() {
+        let hostile = "Ann\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J \u{202e}gnp.exe\u{9b}31m";
+        assert_eq!(for_terminal(hostile), "Ann]52;c;ZXZpbA==[2J gnp.exe31m");
+        assert_eq!(line("two\nlines\r"), "twolines");
+        assert_eq!(for_terminal("two\nlines\ttab"), "two\nlines\ttab");
+        assert!(matches!(for_terminal("plain café 山田"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_stays_exact() {
+        let value = serde_json::json!({"name": "A\u{9b}2J\u{202e}B\u{1b}[0m\u{7f}"});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_safe(&text);
+        assert!(!safe.chars().any(is_unsafe_raw_in_json), "{safe:?}");
+        assert!(!safe.contains('\u{1b}'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+    }
+}
