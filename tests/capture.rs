@@ -124,3 +124,116 @@ async fn a_taken_port_is_reported_and_dropping_stops_the_listener() {
     let (again, _) = Capture::start(port).await.expect("the port is free after drop");
     drop(again);
 }
+
+/// A raw request to the listener; returns the status line, or "" when it was closed unanswered.
+fn raw(port: u16, request: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return String::new() };
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    if stream.write_all(request.as_bytes()).is_err() {
+        return String::new();
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.lines().next().unwrap_or_default().to_string()
+}
+
+fn post_request(port: u16, path: &str, host: &str, origin: Option<&str>, content_type: &str) -> String {
+    let body = json_token(TOKEN);
+    let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\n{origin}Content-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .replace("{port}", &port.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_page_itself_may_post_no_origin_no_json_or_another_name_is_refused() {
+    let (capture, mut tokens) = Capture::start(0).await.unwrap();
+    let port = capture.port;
+    let url = capture.return_url();
+    let path = url.strip_prefix(&format!("http://127.0.0.1:{port}")).unwrap().to_string();
+    let own = format!("http://127.0.0.1:{port}");
+    let host = format!("127.0.0.1:{port}");
+    let cases = [
+        // Login CSRF: a client that sends no Origin is not the page's fetch.
+        (post_request(port, &path, &host, None, "application/json"), "403"),
+        (post_request(port, &path, &host, Some("null"), "application/json"), "403"),
+        (post_request(port, &path, &host, Some(&format!("http://localhost:{port}")), "application/json"), "403"),
+        // A cross-site form can send text/plain without a preflight.
+        (post_request(port, &path, &host, Some(&own), "text/plain"), "415"),
+        (post_request(port, &path, &host, Some(&own), "application/x-www-form-urlencoded"), "415"),
+        // Only the name the return URL uses.
+        (post_request(port, &path, &format!("localhost:{port}"), Some(&own), "application/json"), "421"),
+    ];
+    for (request, status) in cases {
+        let answer = tokio::task::spawn_blocking(move || raw(port, &request)).await.unwrap();
+        assert!(answer.contains(status), "expected {status}, got {answer:?}");
+    }
+    assert!(tokens.try_recv().is_err(), "nothing was handed over");
+    let good = post_request(port, &path, &host, Some(&own), "application/json; charset=utf-8");
+    let answer = tokio::task::spawn_blocking(move || raw(port, &good)).await.unwrap();
+    assert_eq!(answer, "HTTP/1.1 200 OK");
+    assert_eq!(tokens.try_recv().unwrap(), TOKEN);
+    drop(capture);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_half_sent_requests_cannot_keep_it_busy() {
+    use std::io::{Read, Write};
+    use trello_auth::capture::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
+    // Both ends of a thousand sockets live in this process.
+    let (_, hard) = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE).unwrap();
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE, hard.min(8192), hard);
+
+    let (capture, mut tokens) = Capture::start(0).await.unwrap();
+    let port = capture.port;
+    let url = capture.return_url();
+    let path = url.strip_prefix(&format!("http://127.0.0.1:{port}")).unwrap().to_string();
+    let started = std::time::Instant::now();
+    let (half, idle) = tokio::task::spawn_blocking(move || {
+        let mut half = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        half.write_all(format!("POST /callback/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-").as_bytes()).unwrap();
+        let idle: Vec<_> = (0..1000).filter_map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).ok()).collect();
+        (half, idle)
+    })
+    .await
+    .unwrap();
+    assert!(idle.len() > MAX_CONNECTIONS * 10, "only {} sockets opened", idle.len());
+
+    // The half-sent request is cut off after the header timeout, not kept.
+    let closed_after = tokio::task::spawn_blocking(move || {
+        let mut half = half;
+        half.set_read_timeout(Some(HEADER_READ_TIMEOUT * 4)).unwrap();
+        let mut buf = [0u8; 512];
+        let _ = half.read(&mut buf);
+        started.elapsed()
+    })
+    .await
+    .unwrap();
+    assert!(closed_after < HEADER_READ_TIMEOUT * 3, "the half request was held {closed_after:?}");
+
+    // The real page still gets through, within a few header timeouts, while the
+    // thousand idle sockets are still open.
+    let host = format!("127.0.0.1:{port}");
+    let own = format!("http://127.0.0.1:{port}");
+    let good = post_request(port, &path, &host, Some(&own), "application/json");
+    let answer = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + HEADER_READ_TIMEOUT * 4;
+        loop {
+            let answer = raw(port, &good);
+            if !answer.is_empty() || std::time::Instant::now() > deadline {
+                return answer;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(answer, "HTTP/1.1 200 OK");
+    assert_eq!(tokens.try_recv().unwrap(), TOKEN);
+    drop(idle);
+    drop(capture);
+}

@@ -245,3 +245,50 @@ fn debug_output_of_credentials_is_masked() {
     };
     assert!(!format!("{profile:?}").contains(SECRET));
 }
+
+/// `{:?}` of everything that holds raw input or credentials: a debug print, a
+/// log line or a panic message must never show one.
+#[test]
+fn debug_prints_mask_every_credential() {
+    use std::time::Instant;
+    use trello_auth::credentials::Secret;
+    use trello_auth::credentials::store::Profile;
+    use trello_auth::trello::Credentials;
+    use trello_auth::wizard::{Effect, Model, Msg, update};
+
+    let token = format!("ATTA{}1B2C3D4E", "7e".repeat(32));
+    let mut m = Model::new(support::wizard::setup(), Instant::now());
+    let mut messages = Vec::new();
+    for pasted in [KEY, SECRET, token.as_str()] {
+        messages.push(format!("{:?}", Msg::Paste(pasted.to_string())));
+    }
+    // Walk to step 4 and fill every field.
+    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
+    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
+    update(&mut m, Msg::Paste(KEY.into()));
+    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Tab));
+    update(&mut m, Msg::Paste(SECRET.into()));
+    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
+    let effects = update(&mut m, Msg::TokenCaptured(token.clone()));
+    assert_eq!(m.token.value(), token, "the walk reached step 4 and took the token");
+    messages.push(format!("{:?}", Msg::TokenCaptured(token.clone())));
+    messages.push(format!("{:?}", Msg::KeyChecked { key: KEY.into(), result: trello_auth::trello::KeyCheck::Known }));
+    messages.push(format!("{m:?}"));
+    messages.push(format!("{effects:?}"));
+    let profile = Profile {
+        api_key: KEY.into(),
+        api_secret: Some(Secret::new(SECRET)),
+        token: Some(Secret::new(token.clone())),
+        ..Profile::default()
+    };
+    messages.push(format!("{profile:?}"));
+    messages.push(format!("{:?}", Effect::Save { profile_name: "default".into(), profile: Box::new(profile) }));
+    messages.push(format!("{:?}", Credentials { key: KEY.into(), token: Secret::new(token.clone()) }));
+    for text in &messages {
+        for secret in [KEY, SECRET, token.as_str()] {
+            assert!(!text.contains(secret), "{text}");
+            assert!(!text.contains(&secret[4..24]), "a long piece of a credential: {text}");
+        }
+    }
+    assert!(messages.iter().any(|t| t.contains("Verify")), "the walk asked to verify: {messages:?}");
+}

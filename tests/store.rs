@@ -227,3 +227,18 @@ fn concurrent_saves_of_different_profiles_both_survive() {
         assert_eq!(config.profiles[&format!("p{i}")].token.as_ref().unwrap().expose(), format!("ATTA{i}-4"));
     }
 }
+
+#[test]
+fn a_save_sweeps_only_its_own_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join(".a.toml.tmp-killed");
+    let theirs = dir.path().join(".b.toml.tmp-in-progress");
+    let older_style = dir.path().join(".trello-auth-abc123");
+    for stale in [&ours, &theirs, &older_style] {
+        fs::write(stale, "token = \"ATTA…\"\n").unwrap();
+    }
+    Store::at(dir.path().join("a.toml")).save_profile("default", profile("ATTAone")).unwrap();
+    assert!(!ours.exists(), "this config's own leftover holds credentials and goes");
+    assert!(theirs.exists(), "another config's temp file is not this save's to remove");
+    assert!(older_style.exists(), "a name that does not say which config it belongs to is left alone");
+}

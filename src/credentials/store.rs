@@ -25,7 +25,8 @@ pub const DEFAULT_APP_NAME: &str = "trello-auth";
 const HEADER: &str = "# trello-auth credentials. Keep this file private (mode 0600) and never commit it.\n\n";
 
 /// One set of credentials and what was learned when they were verified.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `Debug` masks the key; the token and secret mask themselves.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Profile {
     pub api_key: String,
@@ -69,6 +70,25 @@ impl Default for Profile {
             verified_at: None,
             extra: toml::Table::new(),
         }
+    }
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("api_key", &crate::credentials::secret::mask(&self.api_key))
+            .field("api_secret", &self.api_secret)
+            .field("token", &self.token)
+            .field("app_name", &self.app_name)
+            .field("scope", &self.scope)
+            .field("expiration", &self.expiration)
+            .field("member_id", &self.member_id)
+            .field("member_username", &self.member_username)
+            .field("member_full_name", &self.member_full_name)
+            .field("token_expires", &self.token_expires)
+            .field("verified_at", &self.verified_at)
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 

@@ -16,11 +16,20 @@ pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
 use super::errors::{TrelloError, classify, parse_retry_after, snippet};
 use crate::credentials::Secret;
 
-/// An API key and a user token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An API key and a user token. `Debug` masks both.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub key: String,
     pub token: Secret,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("key", &crate::credentials::secret::mask(&self.key))
+            .field("token", &self.token)
+            .finish()
+    }
 }
 
 /// How 429 answers are retried.

@@ -82,6 +82,20 @@ pub enum KeyStatus {
     Unchecked(String, String),
 }
 
+impl KeyStatus {
+    /// The same status with the key masked, for `Debug`.
+    fn masked(&self) -> KeyStatus {
+        use crate::credentials::secret::mask;
+        match self {
+            KeyStatus::NotChecked => KeyStatus::NotChecked,
+            KeyStatus::Checking(k) => KeyStatus::Checking(mask(k)),
+            KeyStatus::Known(k) => KeyStatus::Known(mask(k)),
+            KeyStatus::Rejected(k) => KeyStatus::Rejected(mask(k)),
+            KeyStatus::Unchecked(k, why) => KeyStatus::Unchecked(mask(k), why.clone()),
+        }
+    }
+}
+
 /// A rate-limit wait the client reported, for the countdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateWait {
@@ -202,7 +216,7 @@ pub struct Setup {
     pub capture_off: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Model {
     pub setup: Setup,
     pub mode: Mode,
@@ -238,6 +252,37 @@ pub struct Model {
     pub now: Instant,
     /// Spinner frame, advanced by ticks.
     pub frame: usize,
+}
+
+/// Masks the key, secret and token fields: a `{:?}` in a log or a panic
+/// message must never print a credential.
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::credentials::secret::mask;
+        f.debug_struct("Model")
+            .field("mode", &self.mode)
+            .field("step", &self.step)
+            .field("focus", &self.focus)
+            .field("app_name", &self.app_name.value())
+            .field("email", &self.email.value())
+            .field("author", &self.author.value())
+            .field("key", &mask(self.key.value()))
+            .field("secret", &mask(self.secret.value()))
+            .field("token", &mask(self.token.value()))
+            .field("expiration", &self.expiration)
+            .field("scopes", &self.scopes)
+            .field("reveal", &self.reveal)
+            .field("key_status", &self.key_status.masked())
+            .field("verify", &self.verify)
+            .field("capture", &self.capture)
+            .field("saved", &self.saved)
+            .field("start_check", &self.start_check)
+            .field("revoke", &self.revoke)
+            .field("notice", &self.notice)
+            .field("overlay", &self.overlay)
+            .field("exit", &self.exit)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Model {

@@ -23,8 +23,8 @@ use crate::credentials::store::{Profile, Saved};
 use crate::desktop::clipboard::CopyOutcome;
 use crate::trello::{Credentials, Expiration, KeyCheck, Remedy, RetryNotice, TrelloError, Verified};
 
-/// Everything that can happen to the wizard.
-#[derive(Debug)]
+/// Everything that can happen to the wizard. `Debug` masks what may be a
+/// credential: pasted text, a captured token, the key being checked.
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
@@ -188,6 +188,43 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Terminate => {
             m.exit = Some(exit_kind(m));
             Vec::new()
+        }
+    }
+}
+
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::credentials::secret::mask;
+        match self {
+            Msg::Key(key) => f.debug_tuple("Key").field(key).finish(),
+            Msg::Paste(text) => f.debug_tuple("Paste").field(&mask(text)).finish(),
+            Msg::Resize => f.write_str("Resize"),
+            Msg::Tick(at) => f.debug_tuple("Tick").field(at).finish(),
+            Msg::KeyChecked { key, result } => {
+                f.debug_struct("KeyChecked").field("key", &mask(key)).field("result", result).finish()
+            }
+            Msg::RateLimited { generation, notice, at } => f
+                .debug_struct("RateLimited")
+                .field("generation", generation)
+                .field("notice", notice)
+                .field("at", at)
+                .finish(),
+            Msg::Verified { generation, result, at } => f
+                .debug_struct("Verified")
+                .field("generation", generation)
+                .field("result", result)
+                .field("at", at)
+                .finish(),
+            Msg::Saved(result) => f.debug_tuple("Saved").field(result).finish(),
+            Msg::Copied { what, outcome } => {
+                f.debug_struct("Copied").field("what", what).field("outcome", outcome).finish()
+            }
+            Msg::Opened(result) => f.debug_tuple("Opened").field(result).finish(),
+            Msg::Revoked(result) => f.debug_tuple("Revoked").field(result).finish(),
+            Msg::RevokeChecked(result) => f.debug_tuple("RevokeChecked").field(result).finish(),
+            Msg::CaptureStarted(result) => f.debug_tuple("CaptureStarted").field(result).finish(),
+            Msg::TokenCaptured(token) => f.debug_tuple("TokenCaptured").field(&mask(token)).finish(),
+            Msg::Terminate => f.write_str("Terminate"),
         }
     }
 }
