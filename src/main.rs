@@ -158,7 +158,7 @@ fn logout(args: &Cli, store: &Store, l: &cli::LogoutArgs) -> u8 {
         Ok(outcome) => {
             warn(&outcome.warnings);
             print(&format!(
-                "Logged out of profile \"{}\": the token was {} and removed from {} (previous file kept as .bak).\n",
+                "Logged out of profile \"{}\": the token was {} and removed from {} and its backup.\n",
                 args.profile,
                 outcome.remote,
                 outcome.saved.path.display()

@@ -389,8 +389,8 @@ fn overrides_must_be_https_or_this_machine_and_are_announced() {
     let mut cmd = base_command(env.dir.path());
     cmd.env("TRELLO_API_BASE", &env.api_base);
     cmd.env("TRELLO_WEB_BASE", &env.web_base);
-    let mut pty = Pty::spawn(cmd, 160, 30);
-    pty.expect(&format!("⚠ not Trello: API {}", fake.api_base()));
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect(&format!("⚠ not Trello: {} · profile default", fake.addr));
     pty.send("q");
     pty.wait();
 }

@@ -59,6 +59,25 @@ impl Endpoints {
         lines
     }
 
+    /// `host:port` of each base that is not Trello's own, each once: short
+    /// enough for a title bar.
+    pub fn overridden_hosts(&self) -> Vec<String> {
+        let mut hosts = Vec::new();
+        for (base, default) in [(&self.api_base, DEFAULT_API_BASE), (&self.web_base, DEFAULT_WEB_BASE)] {
+            if base == default {
+                continue;
+            }
+            let host = reqwest::Url::parse(base)
+                .ok()
+                .and_then(|u| u.host_str().map(|h| u.port().map_or(h.to_string(), |p| format!("{h}:{p}"))))
+                .unwrap_or_else(|| base.clone());
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
+        hosts
+    }
+
     /// The Power-Ups admin portal, where keys are made.
     pub fn portal_url(&self) -> String {
         format!("{}/power-ups/admin", self.web_base)
@@ -115,6 +134,9 @@ mod tests {
         assert_eq!(e.portal_url(), "https://trello.com/power-ups/admin");
         assert_eq!(e.account_url("ann_b"), "https://trello.com/u/ann_b/account");
         assert!(e.notices().is_empty());
+        assert!(e.overridden_hosts().is_empty());
+        let local = Endpoints { api_base: "http://127.0.0.1:9/1".into(), web_base: "http://127.0.0.1:9".into() };
+        assert_eq!(local.overridden_hosts(), vec!["127.0.0.1:9"]);
     }
 
     #[test]

@@ -65,20 +65,13 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
         _ => " trello-auth · set up Trello API credentials".to_string(),
     };
     // An overridden endpoint decides where the token goes: never out of sight.
-    let endpoints = &m.setup.endpoints;
-    let mut bases = Vec::new();
-    if endpoints.api_base != crate::trello::client::DEFAULT_API_BASE {
-        bases.push(format!("API {}", endpoints.api_base));
-    }
-    if endpoints.web_base != crate::trello::client::DEFAULT_WEB_BASE {
-        bases.push(format!("web {}", endpoints.web_base));
-    }
-    let right = if bases.is_empty() {
+    let hosts = m.setup.endpoints.overridden_hosts();
+    let right = if hosts.is_empty() {
         format!("profile {} ", m.setup.profile)
     } else {
-        format!("⚠ not Trello: {} · profile {} ", bases.join(", "), m.setup.profile)
+        format!("⚠ not Trello: {} · profile {} ", hosts.join(", "), m.setup.profile)
     };
-    let gap = (width as usize).saturating_sub(left.chars().count() + right.chars().count());
+    let gap = (width as usize).saturating_sub(left.chars().count() + right.chars().count()).max(1);
     Paragraph::new(Line::from(format!("{left}{}{right}", " ".repeat(gap)))).style(theme.bar())
 }
 
