@@ -2,97 +2,11 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use support::cli::{ANN, Env, SECRET, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
-use support::raw_server::closed_port;
-use trello_auth::credentials::Secret;
-use trello_auth::credentials::store::{Profile, Store};
 use trello_auth::trello::{Expiration, Scopes};
-
-const ANN: &str = "5f0000000000000000000a11";
-const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
-
-struct Env {
-    dir: tempfile::TempDir,
-    api_base: String,
-    web_base: String,
-}
-
-impl Env {
-    fn new(fake: &FakeTrello) -> Env {
-        Env { dir: tempfile::tempdir().unwrap(), api_base: fake.api_base(), web_base: fake.web_base() }
-    }
-
-    fn offline() -> Env {
-        let base = format!("http://127.0.0.1:{}", closed_port());
-        Env { dir: tempfile::tempdir().unwrap(), api_base: format!("{base}/1"), web_base: base }
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("trello-auth").join("config.toml")
-    }
-
-    fn store(&self) -> Store {
-        Store::at(self.config())
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trello-auth"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path())
-            .env("TRELLO_API_BASE", &self.api_base)
-            .env("TRELLO_WEB_BASE", &self.web_base)
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        use std::io::Write;
-        let mut child =
-            self.cmd(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        child.wait_with_output().unwrap()
-    }
-
-    fn save(&self, name: &str, token: &str, expires: &str) {
-        let profile = Profile {
-            api_key: KEY.into(),
-            api_secret: Some(Secret::new(SECRET)),
-            token: Some(Secret::new(token)),
-            app_name: "My-Trello-App".into(),
-            scope: Scopes::READ_WRITE,
-            expiration: Expiration::ThirtyDays,
-            member_id: Some(ANN.into()),
-            member_username: Some("ann".into()),
-            member_full_name: Some("Ann Example".into()),
-            token_expires: Some(expires.into()),
-            verified_at: Some("2026-11-28T12:00:00Z".into()),
-            ..Profile::default()
-        };
-        self.store().save_profile(name, profile).unwrap();
-    }
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// Fails when a failing command printed anything on stdout.
 fn assert_failed_quietly(out: &Output, expected: i32) {

@@ -7,115 +7,18 @@ mod support;
 
 use std::io::{Read, Write};
 use std::os::unix::fs::FileTypeExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::cli::{ANN, Env, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, Fault, KEY};
 use support::pty::{ENTER, Pty, base_command};
-use support::raw_server::{Behaviour, closed_port, http_response, serve};
-use trello_auth::credentials::Secret;
-use trello_auth::credentials::store::{Profile, Store};
-use trello_auth::trello::{Expiration, Scopes};
+use support::raw_server::{Behaviour, http_response, serve};
+use trello_auth::credentials::store::Store;
 
-const ANN: &str = "5f0000000000000000000a11";
 const CTRL_T: &str = "\x14";
 const F1: &str = "\x1bOP";
-
-/// One home directory and the bases the binary talks to.
-struct Env {
-    dir: tempfile::TempDir,
-    api_base: String,
-    web_base: String,
-}
-
-impl Env {
-    fn new(fake: &FakeTrello) -> Env {
-        Env { dir: tempfile::tempdir().unwrap(), api_base: fake.api_base(), web_base: fake.web_base() }
-    }
-
-    fn at(api_base: String) -> Env {
-        Env { dir: tempfile::tempdir().unwrap(), web_base: api_base.trim_end_matches("/1").to_string(), api_base }
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("trello-auth").join("config.toml")
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trello-auth"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path())
-            .env("TRELLO_API_BASE", &self.api_base)
-            .env("TRELLO_WEB_BASE", &self.web_base)
-            .env("TRELLO_AUTH_TIMEOUT_MS", "3000")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    /// Runs with `stdin`, failing the test if the binary takes longer than `limit`
-    /// (a hang is the bug for some of these cases).
-    fn run(&self, args: &[&str], stdin: &str, limit: Duration) -> Output {
-        self.run_cmd(self.cmd(args), stdin, limit)
-    }
-
-    fn run_cmd(&self, mut cmd: Command, stdin: &str, limit: Duration) -> Output {
-        let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-        let started = Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if started.elapsed() > limit {
-                let _ = child.kill();
-                panic!("trello-auth {:?} did not finish within {limit:?}", cmd.get_args().collect::<Vec<_>>());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        child.wait_with_output().unwrap()
-    }
-
-    fn save(&self, token: &str) {
-        let profile = Profile {
-            api_key: KEY.into(),
-            token: Some(Secret::new(token)),
-            app_name: "scripts".into(),
-            scope: Scopes::READ_WRITE,
-            expiration: Expiration::Never,
-            member_id: Some(ANN.into()),
-            member_username: Some("ann".into()),
-            member_full_name: Some("Ann Example".into()),
-            token_expires: Some("never".into()),
-            ..Profile::default()
-        };
-        Store::at(self.config()).save_profile("default", profile).unwrap();
-    }
-
-    /// Every file under the config directory that holds `needle`.
-    fn files_holding(&self, needle: &str) -> Vec<PathBuf> {
-        let dir = self.config().parent().unwrap().to_path_buf();
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| std::fs::read(p).is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(needle)))
-            .collect()
-    }
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const FAST: Duration = Duration::from_secs(10);
 
@@ -149,7 +52,7 @@ fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
     let fake = FakeTrello::with_ann();
     let token = fake.issue_token(KEY, ANN, "read,write", None);
     let env = Env::new(&fake);
-    env.save(&fake.issue_token(KEY, ANN, "read,write", None));
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
     let mut cmd = base_command(env.dir.path());
     cmd.arg("rotate");
     cmd.env("TRELLO_API_BASE", &env.api_base);
@@ -180,7 +83,7 @@ fn an_absurd_retry_after_gives_up_at_once_with_the_usual_message() {
         fake.push_fault(Fault::RateLimit { retry_after: Some(wait.into()), code: "API_TOKEN_LIMIT_EXCEEDED" });
         let env = Env::new(&fake);
         let started = Instant::now();
-        let out = env.run(&["login", "--with-token", "--key", KEY], &token, FAST);
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
         assert_eq!(code(&out), 3, "{wait}: {}", stderr(&out));
         let err = stderr(&out);
         assert!(err.contains("rate limit was hit (429 API_TOKEN_LIMIT_EXCEEDED)"), "{err}");
@@ -206,8 +109,8 @@ fn char_device(path: &Path) {
 
 #[test]
 fn endless_devices_and_fifos_are_refused_at_once_and_named() {
-    let env = Env::at(format!("http://127.0.0.1:{}/1", closed_port()));
-    let out = env.run(&["--config", "/dev/zero", "status", "--offline"], "", FAST);
+    let env = Env::offline();
+    let out = env.run_within(&["--config", "/dev/zero", "status", "--offline"], "", FAST);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("/dev/zero is a character device, not a regular file"), "{}", stderr(&out));
 
@@ -215,7 +118,7 @@ fn endless_devices_and_fifos_are_refused_at_once_and_named() {
     mkfifo(&fifo);
     let fifo_arg = fifo.to_str().unwrap();
     for args in [vec!["--config", fifo_arg, "status", "--offline"], vec!["--config", fifo_arg, "env"]] {
-        let out = env.run(&args, "", FAST);
+        let out = env.run_within(&args, "", FAST);
         assert_eq!(code(&out), 1, "{args:?}");
         assert!(stderr(&out).contains("is a FIFO (named pipe), not a regular file"), "{}", stderr(&out));
     }
@@ -233,7 +136,7 @@ fn a_save_never_replaces_a_device_directly_or_through_a_symlink() {
     std::os::unix::fs::symlink(&device, &link).unwrap();
     for config in [&device, &link] {
         let args = ["--config", config.to_str().unwrap(), "login", "--with-token", "--key", KEY];
-        let out = env.run(&args, &token, FAST);
+        let out = env.run_within(&args, &token, FAST);
         assert_eq!(code(&out), 1, "{}", stderr(&out));
         assert!(stderr(&out).contains("is a character device, not a regular file"), "{}", stderr(&out));
     }
@@ -247,7 +150,7 @@ fn a_save_never_replaces_a_device_directly_or_through_a_symlink() {
     let managed = env.dir.path().join("managed.toml");
     std::os::unix::fs::symlink(&real, &managed).unwrap();
     let args = ["--config", managed.to_str().unwrap(), "login", "--with-token", "--key", KEY];
-    let out = env.run(&args, &token, FAST);
+    let out = env.run_within(&args, &token, FAST);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(std::fs::symlink_metadata(&managed).unwrap().file_type().is_symlink());
     assert!(std::fs::read_to_string(&real).unwrap().contains(&token));
@@ -269,30 +172,30 @@ fn names_from_trello_and_the_config_file_cannot_drive_the_terminal() {
     fake.add_member(ANN, "eve\u{1b}[8m", HOSTILE_NAME, "eve@example.com");
     let token = fake.issue_token(KEY, ANN, "read,write", None);
     let env = Env::new(&fake);
-    let out = env.run(&["login", "--with-token", "--key", KEY, "--app-name", "app\u{1b}[5m"], &token, FAST);
+    let out = env.run_within(&["login", "--with-token", "--key", KEY, "--app-name", "app\u{1b}[5m"], &token, FAST);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_no_controls("login stdout", &stdout(&out));
     assert!(stdout(&out).contains("Eve]52;c;cHduZWQ=[2J31m Mallory (@eve[8m)"), "{}", stdout(&out));
 
     for args in [&["status"][..], &["status", "--offline"], &["status", "--all"]] {
-        let out = env.run(args, "", FAST);
+        let out = env.run_within(args, "", FAST);
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
         assert_no_controls("status stdout", &stdout(&out));
         assert_no_controls("status stderr", &stderr(&out));
     }
     // JSON keeps the exact value, escaped: no raw control character reaches the terminal.
-    let out = env.run(&["status", "--json"], "", FAST);
+    let out = env.run_within(&["status", "--json"], "", FAST);
     assert_no_controls("status --json", &stdout(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["member"]["full_name"], HOSTILE_NAME);
     assert_eq!(json["app_name"], "app\u{1b}[5m");
 
     // A profile name on the command line, and text in a broken config file.
-    let out = env.run(&["--profile", "x\u{1b}[2J\u{1b}]0;owned\u{7}", "status"], "", FAST);
+    let out = env.run_within(&["--profile", "x\u{1b}[2J\u{1b}]0;owned\u{7}", "status"], "", FAST);
     assert_eq!(code(&out), 4);
     assert_no_controls("unknown profile", &stderr(&out));
     std::fs::write(env.config(), "version = 1\n[profiles.\"p\u{1b}[2J\"]\napi_key = 7\n").unwrap();
-    let out = env.run(&["status"], "", FAST);
+    let out = env.run_within(&["status"], "", FAST);
     assert_eq!(code(&out), 1);
     assert_no_controls("parse error", &stderr(&out));
 }
@@ -310,7 +213,7 @@ fn an_answer_that_echoes_the_request_never_puts_the_token_in_the_message() {
     for status in ["200 OK", "403 Forbidden", "401 Unauthorized"] {
         let addr = serve(Behaviour::Reply(http_response(status, "text/html", echo.as_bytes(), None)));
         let env = Env::at(format!("http://{addr}/1"));
-        let out = env.run(&["login", "--with-token", "--key", KEY], &token, FAST);
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
         assert_ne!(code(&out), 0);
         let err = stderr(&out);
         assert!(!err.contains(&token[..16]) && !err.contains(&token[60..]), "{status}: the token leaked: {err}");
@@ -319,14 +222,14 @@ fn an_answer_that_echoes_the_request_never_puts_the_token_in_the_message() {
     }
 
     // A config whose value has the wrong type: the parser quotes it.
-    let env = Env::at(format!("http://127.0.0.1:{}/1", closed_port()));
+    let env = Env::offline();
     std::fs::create_dir_all(env.config().parent().unwrap()).unwrap();
     std::fs::write(
         env.config(),
         format!("version = 1\n[profiles.default]\napi_key = \"{KEY}\"\nscope = \"{token}\"\n"),
     )
     .unwrap();
-    let out = env.run(&["status", "--offline"], "", FAST);
+    let out = env.run_within(&["status", "--offline"], "", FAST);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("line 4"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(&token[..16]), "{}", stderr(&out));
@@ -344,7 +247,7 @@ fn a_redirect_is_reported_and_never_followed() {
     );
     let addr = serve(Behaviour::Reply(redirect.into_bytes()));
     let env = Env::at(format!("http://{addr}/1"));
-    let out = env.run(&["login", "--with-token", "--key", KEY], &token, FAST);
+    let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     let host = fake.addr.to_string();
     assert!(
@@ -365,24 +268,24 @@ fn overrides_must_be_https_or_this_machine_and_are_announced() {
     for base in ["http://example.com/1", "http://10.1.2.3/1", "file:///etc/passwd", "https://u:p@example.com/1"] {
         let env = Env::at(base.to_string());
         for args in [&["login", "--with-token", "--key", KEY][..], &["status"], &["logout"]] {
-            let out = env.run(args, &token, FAST);
+            let out = env.run_within(args, &token, FAST);
             assert_eq!(code(&out), 2, "{base} {args:?}: {}", stderr(&out));
             assert!(stderr(&out).contains("TRELLO_API_BASE is"), "{}", stderr(&out));
         }
     }
     let mut env = Env::new(&fake);
     env.web_base = "http://trello.example".into();
-    let out = env.run(&["login", "--with-token", "--key", KEY], &token, FAST);
+    let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("TRELLO_WEB_BASE is"), "{}", stderr(&out));
 
     // Loopback is allowed, and said every run.
     let env = Env::new(&fake);
-    let out = env.run(&["login", "--with-token", "--key", KEY], &token, FAST);
+    let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let note = format!("note: using the API at {} (TRELLO_API_BASE), not Trello's", fake.api_base());
     assert!(stderr(&out).contains(&note), "{}", stderr(&out));
-    let out = env.run(&["status"], "", FAST);
+    let out = env.run_within(&["status"], "", FAST);
     assert!(stderr(&out).contains(&note), "{}", stderr(&out));
 
     // The wizard says it in its title bar.
@@ -402,11 +305,11 @@ fn logout_leaves_no_file_holding_the_token_it_forgot() {
     let fake = FakeTrello::with_ann();
     let token = fake.issue_token(KEY, ANN, "read,write", None);
     let env = Env::new(&fake);
-    env.save(&token);
+    env.save("default", &token, "never");
     // A second save, so the backup holds the token too before the logout.
-    env.save(&token);
+    env.save("default", &token, "never");
     assert_eq!(env.files_holding(&token).len(), 2);
-    let out = env.run(&["logout", "--keep-remote"], "", FAST);
+    let out = env.run_within(&["logout", "--keep-remote"], "", FAST);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!fake.is_revoked(&token), "--keep-remote leaves it valid at Trello");
     assert!(stdout(&out).contains("left valid at Trello"), "{}", stdout(&out));
@@ -414,9 +317,9 @@ fn logout_leaves_no_file_holding_the_token_it_forgot() {
 
     // Revoking fails, --force removes it locally all the same: from every file.
     let token = fake.issue_token(KEY, ANN, "read", None);
-    env.save(&token);
-    env.save(&token);
-    let out = env.run(&["logout", "--force"], "", FAST);
+    env.save("default", &token, "never");
+    env.save("default", &token, "never");
+    let out = env.run_within(&["logout", "--force"], "", FAST);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains("could not revoke the token"), "{}", stderr(&out));
     assert!(env.files_holding(&token).is_empty(), "{:?}", env.files_holding(&token));
@@ -428,7 +331,7 @@ fn a_rotation_that_keeps_the_old_token_says_where_it_is() {
     let old = fake.issue_token(KEY, ANN, "read,write", None);
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let env = Env::new(&fake);
-    env.save(&old);
+    env.save("default", &old, "never");
     let mut cmd = base_command(env.dir.path());
     cmd.arg("rotate");
     cmd.env("TRELLO_API_BASE", &env.api_base);
@@ -463,18 +366,18 @@ fn what_cannot_be_a_token_is_refused_before_any_request() {
         ("correct horse battery staple", "a space"),
         ("P@ssw0rd!-and-some-more-characters-to-be-long", "'@' at position 2"),
     ] {
-        let out = env.run(&["login", "--with-token", "--key", KEY], input, FAST);
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], input, FAST);
         assert_eq!(code(&out), 2, "{input}: {}", stderr(&out));
         assert!(stderr(&out).contains(words), "{input}: {}", stderr(&out));
     }
     assert!(fake.requests().is_empty(), "nothing was sent: {:?}", fake.requests().len());
 
     // A saved token edited by hand into something else is never sent either.
-    env.save("not a token, edited by hand");
-    let out = env.run(&["status"], "", FAST);
+    env.save("default", "not a token, edited by hand", "never");
+    let out = env.run_within(&["status"], "", FAST);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stdout(&out).contains("unusable"), "{}", stdout(&out));
-    let out = env.run(&["logout"], "", FAST);
+    let out = env.run_within(&["logout"], "", FAST);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(fake.requests().is_empty());
 }

@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests: the fake Trello server and friends.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod fake_trello;
 pub mod mount;
 pub mod pty;

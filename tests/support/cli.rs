@@ -1,0 +1,124 @@
+//! The real binary as a plain command: one home directory, the bases it talks
+//! to, and runs with stdin, output and a time limit.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use super::fake_trello::{FakeTrello, KEY};
+use super::raw_server::closed_port;
+use trello_auth::credentials::Secret;
+use trello_auth::credentials::store::{Profile, Store};
+use trello_auth::trello::{Expiration, Scopes};
+
+pub const ANN: &str = "5f0000000000000000000a11";
+pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub api_base: String,
+    pub web_base: String,
+}
+
+impl Env {
+    pub fn new(fake: &FakeTrello) -> Env {
+        Env { dir: tempfile::tempdir().unwrap(), api_base: fake.api_base(), web_base: fake.web_base() }
+    }
+
+    /// Bases where nothing listens.
+    pub fn offline() -> Env {
+        Env::at(format!("http://127.0.0.1:{}/1", closed_port()))
+    }
+
+    /// Any API base; the web base is the same server without `/1`.
+    pub fn at(api_base: String) -> Env {
+        Env { dir: tempfile::tempdir().unwrap(), web_base: api_base.trim_end_matches("/1").to_string(), api_base }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("trello-auth").join("config.toml")
+    }
+
+    pub fn store(&self) -> Store {
+        Store::at(self.config())
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trello-auth"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path())
+            .env("TRELLO_API_BASE", &self.api_base)
+            .env("TRELLO_WEB_BASE", &self.web_base)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_within(args, stdin, Duration::from_secs(60))
+    }
+
+    /// Runs with `stdin`, failing the test if the binary takes longer than
+    /// `limit` (a hang is the bug some cases are about).
+    pub fn run_within(&self, args: &[&str], stdin: &str, limit: Duration) -> Output {
+        let mut cmd = self.cmd(args);
+        let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                panic!("trello-auth {args:?} did not finish within {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    pub fn save(&self, name: &str, token: &str, expires: &str) {
+        let profile = Profile {
+            api_key: KEY.into(),
+            api_secret: Some(Secret::new(SECRET)),
+            token: Some(Secret::new(token)),
+            app_name: "My-Trello-App".into(),
+            scope: Scopes::READ_WRITE,
+            expiration: Expiration::ThirtyDays,
+            member_id: Some(ANN.into()),
+            member_username: Some("ann".into()),
+            member_full_name: Some("Ann Example".into()),
+            token_expires: Some(expires.into()),
+            verified_at: Some("2026-11-28T12:00:00Z".into()),
+            ..Profile::default()
+        };
+        self.store().save_profile(name, profile).unwrap();
+    }
+
+    /// Every file under the config directory that holds `needle`.
+    pub fn files_holding(&self, needle: &str) -> Vec<PathBuf> {
+        let dir = self.config().parent().unwrap().to_path_buf();
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| std::fs::read(p).is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(needle)))
+            .collect()
+    }
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
