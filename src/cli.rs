@@ -36,7 +36,7 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Which saved profile to use.
-    #[arg(long, global = true, env = "TRELLO_AUTH_PROFILE", default_value = "default", value_name = "NAME")]
+    #[arg(long, global = true, env = "TRELLO_AUTH_PROFILE", default_value = trello_auth::credentials::store::DEFAULT_PROFILE, value_name = "NAME")]
     pub profile: String,
 
     /// Config file to read and write instead of the default location.

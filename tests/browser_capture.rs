@@ -12,6 +12,8 @@ use support::raw_server::closed_port;
 use trello_auth::credentials::store::Store;
 
 const CTRL_T: &str = "\x14";
+const CTRL_O: &str = "\x0f";
+const CTRL_P: &str = "\x10";
 
 fn wizard(fake: &FakeTrello, home: &std::path::Path, extra: &[(&str, &str)], args: &[&str]) -> Pty {
     let mut cmd = base_command(home);
@@ -210,4 +212,58 @@ fn the_fake_trello_authorize_page_behaves_like_trello() {
         let plain = client.get(&base).send().await.unwrap().text().await.unwrap();
         assert!(plain.contains("Your token is"), "{plain}");
     });
+}
+
+/// Step 4's way out of "Invalid return_url": Ctrl+P drops `return_url` (Trello
+/// then shows the token to paste) from the URL on screen, the one copied and
+/// the one opened, and Ctrl+P again brings it back.
+#[test]
+fn ctrl_p_switches_the_authorize_url_between_catching_and_pasting() {
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    // A "browser" that records what it was asked to open.
+    let opened = home.path().join("opened.txt");
+    let script = home.path().join("browser.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display())).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let browser = script.to_str().unwrap();
+    let mut pty = wizard(&fake, home.path(), &[("DISPLAY", ":99"), ("BROWSER", browser)], &[]);
+    to_token_step(&mut pty);
+    pty.expect("Waiting on http://127.0.0.1:");
+    let on_screen = |pty: &Pty| pty.screen().replace(['│', '\n', ' '], "");
+    let opened_urls = || std::fs::read_to_string(&opened).unwrap_or_default();
+    let wait_opened = |count: usize| {
+        let start = std::time::Instant::now();
+        while opened_urls().lines().count() < count {
+            assert!(start.elapsed() < support::pty::PATIENCE, "the browser was not opened");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        opened_urls().lines().last().unwrap().to_string()
+    };
+    assert!(on_screen(&pty).contains("&return_url="), "{}", pty.screen());
+    pty.send(CTRL_O);
+    assert!(wait_opened(1).contains("&return_url="));
+
+    pty.send(CTRL_P);
+    pty.expect("Paste mode");
+    assert!(!on_screen(&pty).contains("return_url="), "{}", pty.screen());
+    pty.send(CTRL_T);
+    let copied = pty.expect_copy(None);
+    assert!(!copied.contains("return_url") && copied.contains("/1/authorize?"), "{copied}");
+    pty.send(CTRL_O);
+    let url = wait_opened(2);
+    assert!(!url.contains("return_url") && url.contains("/1/authorize?"), "{url}");
+    // Trello (here the fake) then shows the token on its own page.
+    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    pty.paste(&token);
+    pty.send(CTRL_P);
+    pty.expect("Catch mode");
+    pty.expect("Waiting on http://127.0.0.1:");
+    assert!(on_screen(&pty).contains("&return_url="), "{}", pty.screen());
+    pty.send(CTRL_O);
+    assert!(wait_opened(3).contains("&return_url="));
+    pty.send(ENTER);
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
 }

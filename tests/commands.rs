@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use support::cli::{ANN, Env, SECRET, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
+use trello_auth::credentials::expiry::Expiry;
 use trello_auth::trello::{Expiration, Scopes};
 
 /// Fails when a failing command printed anything on stdout.
@@ -194,11 +195,11 @@ fn login_with_token_from_stdin() {
     assert!(stdout(&out).contains("Logged in as Ann Example (@ann)"));
     assert!(!stdout(&out).contains(&token) && !stderr(&out).contains(&token));
     let profile = env.store().profile("default").unwrap().unwrap();
-    assert_eq!(profile.token.unwrap().expose(), token);
+    assert_eq!(profile.token.as_ref().unwrap().expose(), token);
     assert_eq!(profile.api_key, KEY);
-    assert_eq!(profile.scope, Scopes { read: true, write: true, account: true });
+    assert_eq!(profile.scopes(), Scopes { read: true, write: true, account: true });
     assert_eq!(profile.expiration, Expiration::Never);
-    assert_eq!(profile.token_expires.as_deref(), Some("never"));
+    assert_eq!(profile.token_expires, Some(Expiry::Never));
     assert_no_token_in_urls(&fake, &token);
 
     // The key from the environment, then from the saved profile.

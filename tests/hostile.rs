@@ -62,7 +62,7 @@ fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
     pty.send(CTRL_T);
     let url = return_url_of(&pty.expect_copy(None));
     pty.send(F1);
-    pty.expect("Enter      continue");
+    pty.expect("On this screen:");
     assert_eq!(post_to_listener(&url, &token), "HTTP/1.1 200 OK");
     pty.expect("Revoke the old one");
     pty.send("n");

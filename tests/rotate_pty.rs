@@ -16,7 +16,7 @@ fn saved_profile(store: &Store, token: &str) {
         api_key: KEY.into(),
         token: Some(Secret::new(token)),
         app_name: "Team scripts".into(),
-        scope: Scopes { read: true, write: true, account: true },
+        requested_scope: Scopes { read: true, write: true, account: true },
         expiration: Expiration::Never,
         member_id: Some(ANN.into()),
         member_username: Some("ann".into()),

@@ -263,12 +263,12 @@ fn debug_prints_mask_every_credential() {
         messages.push(format!("{:?}", Msg::Paste(pasted.to_string())));
     }
     // Walk to step 4 and fill every field.
-    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
-    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
-    update(&mut m, Msg::Paste(KEY.into()));
-    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Tab));
-    update(&mut m, Msg::Paste(SECRET.into()));
-    update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
+    let _ = update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
+    let _ = update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
+    let _ = update(&mut m, Msg::Paste(KEY.into()));
+    let _ = update(&mut m, support::wizard::key(crossterm::event::KeyCode::Tab));
+    let _ = update(&mut m, Msg::Paste(SECRET.into()));
+    let _ = update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
     let effects = update(&mut m, Msg::TokenCaptured(token.clone()));
     assert_eq!(m.token.value(), token, "the walk reached step 4 and took the token");
     messages.push(format!("{:?}", Msg::TokenCaptured(token.clone())));

@@ -2,6 +2,9 @@
 
 mod support;
 
+use trello_auth::capture::CaptureError;
+use trello_auth::credentials::store::StoreError;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -21,7 +24,14 @@ fn render(m: &Model, width: u16, height: u16) -> String {
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            // A wide character covers the next cell too: skip it, as a terminal does.
+            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol)).unwrap_or(1).max(1);
+        }
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -220,7 +230,9 @@ fn saving_and_done() {
         Msg::Verified { generation, result: Ok(verified("read,write", None)), at: "2026-11-28T21:00:00Z".into() },
     );
     snap("saving", &m);
-    send(&mut m, Msg::Saved(Err("could not save /home/ann/.config/trello-auth/config.toml: writing failed: No space left on device (os error 28); the previous file is untouched".into())));
+    let full = std::io::Error::from_raw_os_error(28);
+    let path = "/home/ann/.config/trello-auth/config.toml".into();
+    send(&mut m, Msg::Saved(Err(StoreError::Write { path, action: "writing", source: full })));
     snap("save_failed", &m);
     snap("done", &done("read,write"));
     snap("done_fewer_scopes", &done("read"));
@@ -371,7 +383,7 @@ fn rotation_screens() {
     press(&mut m, KeyCode::Char('y'));
     snap("rotate_revoking", &m);
     send(&mut m, Msg::Revoked(Ok(())));
-    send(&mut m, Msg::RevokeChecked(Ok(())));
+    send(&mut m, Msg::RevokeChecked(Err(TrelloError::InvalidToken)));
     snap("rotate_revoke_confirmed", &m);
 }
 
@@ -386,6 +398,59 @@ fn capture_states() {
     let mut m = at_step(3);
     paste(&mut m, KEY);
     press(&mut m, KeyCode::Enter);
-    send(&mut m, Msg::CaptureStarted(Err("port 47130 on 127.0.0.1 is already in use".into())));
+    send(&mut m, Msg::CaptureStarted(Err(CaptureError::PortTaken { port: 47130 })));
     snap("token_capture_port_taken", &m);
+}
+
+/// The cells of a rendered screen, one string per row (a wide character's
+/// second cell is empty, so each row's text is what a person reads).
+fn rows(m: &Model, width: u16, height: u16) -> Vec<Vec<String>> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view(m, frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect()).collect()
+}
+
+/// Names with wide (CJK) characters wrap by display width: the box keeps its
+/// right edge on every row and no character of the name is cut off.
+#[test]
+fn wide_names_stay_inside_the_box() {
+    let short = "山田 太郎".to_string();
+    let long = format!("山田 太郎 {}", "山田太郎".repeat(10));
+    for (label, full_name) in [("short", short), ("long", long)] {
+        let mut v = verified("read,write", Some("2026-12-28T12:00:00.000Z"));
+        v.member.full_name = full_name.clone();
+        let mut done = at_step(5);
+        let generation = done.verify_generation;
+        send(&mut done, Msg::Verified { generation, result: Ok(v.clone()), at: "2026-11-28T21:00:00Z".into() });
+        let saved = Saved { path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"), backup: None };
+        send(&mut done, Msg::Saved(Ok(saved)));
+        let mut profile = saved_profile("never", Some(TOKEN));
+        profile.member_full_name = Some(full_name.clone());
+        let start = Model::start_screen(support::wizard::setup(), Instant::now(), profile);
+        let mut checked = start.clone();
+        press(&mut checked, KeyCode::Char('v'));
+        let generation = checked.verify_generation;
+        send(&mut checked, Msg::Verified { generation, result: Ok(v), at: String::new() });
+        for (screen, m) in [("done", &done), ("start", &start), ("start_valid", &checked)] {
+            let cells = rows(m, 80, 24);
+            // Rows 3 to 20 are inside the body box: its edges stay in place.
+            for (y, row) in cells.iter().enumerate().take(21).skip(3) {
+                assert_eq!(row[0], "│", "{label} {screen}: row {y} lost its left edge: {}", row.concat());
+                assert_eq!(row[79], "│", "{label} {screen}: row {y} lost its right edge: {}", row.concat());
+            }
+            let text: String = cells.iter().map(|r| r.concat()).collect::<Vec<_>>().join("");
+            let name_chars: String = full_name.chars().filter(|c| !c.is_whitespace()).collect();
+            let shown: String = text.chars().filter(|c| "山田太郎".contains(*c)).collect();
+            assert!(
+                shown.contains(&name_chars),
+                "{label} {screen}: the name was cut:\n{}",
+                cells.iter().map(|r| r.concat()).collect::<Vec<_>>().join("\n")
+            );
+        }
+        if label == "short" {
+            insta::assert_snapshot!("done_wide_name@80x24", render(&done, 80, 24));
+            insta::assert_snapshot!("start_wide_name@80x24", render(&start, 80, 24));
+        }
+    }
 }

@@ -15,7 +15,7 @@ fn profile(token: &str) -> Profile {
         api_secret: Some(Secret::new("f".repeat(64))),
         token: Some(Secret::new(token)),
         app_name: "My-Trello-App".into(),
-        scope: Scopes { read: true, write: false, account: true },
+        requested_scope: Scopes { read: true, write: false, account: true },
         expiration: Expiration::Never,
         member_id: Some("5f00a11".into()),
         member_username: Some("ann".into()),

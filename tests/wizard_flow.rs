@@ -2,6 +2,8 @@
 
 mod support;
 
+use trello_auth::credentials::store::StoreError;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -87,9 +89,9 @@ fn all_five_steps_to_a_saved_profile() {
     assert_eq!(profile.api_secret.as_ref().unwrap().expose(), SECRET);
     assert_eq!(profile.token.as_ref().unwrap().expose(), TOKEN);
     assert_eq!(profile.app_name, "trello-auth");
-    assert_eq!(profile.scope, Scopes::READ_WRITE);
+    assert_eq!(profile.requested_scope, Scopes::READ_WRITE);
     assert_eq!(profile.member_username.as_deref(), Some("ann"));
-    assert_eq!(profile.token_expires.as_deref(), Some("2026-12-28T12:00:00.000Z"));
+    assert_eq!(profile.token_expires, Some("2026-12-28T12:00:00.000Z".into()));
     assert_eq!(profile.verified_at.as_deref(), Some("2026-11-28T21:00:00Z"));
 
     send(&mut m, Msg::Saved(Ok(saved())));
@@ -235,7 +237,9 @@ fn a_failed_save_keeps_everything_and_retries() {
             at: "2026-11-28T21:00:00Z".into(),
         },
     );
-    send(&mut m, Msg::Saved(Err("could not save: No space left on device".into())));
+    let full = std::io::Error::from_raw_os_error(28);
+    let failed = StoreError::Write { path: "/x/config.toml".into(), action: "writing", source: full };
+    send(&mut m, Msg::Saved(Err(failed)));
     assert!(matches!(m.verify, VerifyState::SaveFailed(..)));
     assert_eq!(m.step, Step::Verify);
     let effects = press(&mut m, KeyCode::Enter);

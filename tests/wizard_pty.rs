@@ -74,8 +74,8 @@ fn a_new_user_walks_all_five_steps() {
     assert_eq!(profile.token.unwrap().expose(), token);
     assert_eq!(profile.member_username.as_deref(), Some("ann"));
     assert_eq!(profile.member_full_name.as_deref(), Some("Ann Example"));
-    assert_eq!(profile.scope.to_string(), "read,write");
-    assert_eq!(profile.token_expires.as_deref(), Some("2026-12-28T12:00:00.000Z"));
+    assert_eq!(profile.requested_scope.to_string(), "read,write");
+    assert_eq!(profile.token_expires, Some("2026-12-28T12:00:00.000Z".into()));
     assert!(profile.verified_at.is_some());
 }
 
@@ -104,7 +104,7 @@ fn a_rejected_token_leads_back_and_a_good_one_finishes() {
     pty.assert_terminal_restored();
     let profile = Store::at(home.path().join("trello-auth/config.toml")).profile("default").unwrap().unwrap();
     assert_eq!(profile.token.unwrap().expose(), good);
-    assert_eq!(profile.token_expires.as_deref(), Some("never"));
+    assert_eq!(profile.token_expires, Some("never".into()));
 }
 
 #[test]

@@ -3,8 +3,8 @@
 use super::{CommandError, online};
 use crate::credentials::Secret;
 use crate::credentials::format::{check_key, check_token, extract_key, extract_token};
-use crate::credentials::store::{Profile, Saved, Store};
-use crate::trello::{Credentials, Endpoints, Expiration, Scopes, Verified};
+use crate::credentials::store::{Saved, Store};
+use crate::trello::{Chosen, Credentials, Endpoints, Expiration, Verified};
 
 pub struct LoginOutcome {
     pub verified: Verified,
@@ -57,21 +57,18 @@ pub fn run(
     let (runtime, client) = online(endpoints)?;
     let verified = runtime.block_on(client.verify(&credentials))?;
 
+    // A token made elsewhere: what was asked for is unknown, so the saved
+    // profile's choices stand, or what Trello granted.
     let base = existing.unwrap_or_default();
     let granted = verified.token.scopes();
-    let profile = Profile {
-        api_key: key,
-        token: Some(credentials.token),
+    let chosen = Chosen {
+        key,
+        token: credentials.token,
         app_name: app_name.unwrap_or(base.app_name.clone()),
-        scope: if granted.is_empty() { Scopes::READ_WRITE } else { granted },
+        requested_scope: if base.api_key.is_empty() && !granted.is_empty() { granted } else { base.requested_scope },
         expiration: if verified.token.date_expires.is_none() { Expiration::Never } else { base.expiration },
-        member_id: Some(verified.member.id.clone()),
-        member_username: Some(verified.member.username.clone()),
-        member_full_name: Some(verified.member.full_name.clone()),
-        token_expires: Some(verified.token.date_expires.clone().unwrap_or_else(|| "never".into())),
-        verified_at: Some(crate::credentials::expiry::now_rfc3339()),
-        ..base
     };
+    let profile = verified.profile(base, chosen, crate::credentials::expiry::now_rfc3339());
     let saved = store.save_profile(profile_name, profile)?;
     Ok(LoginOutcome { verified, saved, warnings })
 }

@@ -184,14 +184,14 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         row(&mut out, "App name", &profile.app_name);
         let scopes = match &p.check {
             Check::Valid(v) => v.token.scopes(),
-            _ => profile.scope,
+            _ => profile.scopes(),
         };
         row(&mut out, "Scopes", &scopes.names().join(", "));
         let expires = match &p.check {
-            Check::Valid(v) => v.token.date_expires.clone().or(Some("never".into())),
+            Check::Valid(v) => Some(v.token.expiry()),
             _ => profile.token_expires.clone(),
         };
-        row(&mut out, "Expires", &expiry_words(expires.as_deref(), now));
+        row(&mut out, "Expires", &expiry_words(expires.as_ref(), now));
         let status = match &p.check {
             Check::Skipped => "not checked (--offline)".to_string(),
             Check::Valid(_) => "valid: Trello accepts the key and token".to_string(),
@@ -226,8 +226,8 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                         }),
                         None => serde_json::Value::Null,
                     },
-                    profile.scope,
-                    profile.token_expires.clone(),
+                    profile.scopes(),
+                    profile.token_expires.as_ref().map(|e| e.to_string()),
                 ),
             };
             let (error, fix) = match &p.check {
@@ -244,6 +244,7 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 "token": profile.token.as_ref().map(|t| t.masked()),
                 "app_name": profile.app_name,
                 "scopes": scopes.names(),
+                "requested_scopes": profile.requested_scope.names(),
                 "expiration": profile.expiration.as_str(),
                 "expires": expires,
                 "expired": expired,

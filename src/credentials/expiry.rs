@@ -1,9 +1,91 @@
-//! Token expiry in words: dates, "in 3 days", "expired 2 days ago", and the warning window.
+//! When a token stops working, and that in words: dates, "in 3 days", "expired 2 days ago".
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 use super::store::Profile;
+
+/// Tokens expiring sooner than this get a warning.
+pub const WARNING_WINDOW: Duration = Duration::days(7);
+
+/// When a token expires. Saved as `never` or an RFC 3339 time; Trello's
+/// `dateExpires` is `null` for a token made with `expiration=never`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expiry {
+    Never,
+    At(OffsetDateTime),
+    /// Text that is neither (a hand-edited file): shown as it is, never guessed at.
+    Unreadable(String),
+}
+
+impl Expiry {
+    /// Trello's `dateExpires`: `None` (JSON `null`) means never.
+    pub fn from_trello(date_expires: Option<&str>) -> Expiry {
+        date_expires.map_or(Expiry::Never, Expiry::from)
+    }
+
+    /// The moment it expires, when there is one.
+    pub fn at(&self) -> Option<OffsetDateTime> {
+        match self {
+            Expiry::At(at) => Some(*at),
+            Expiry::Never | Expiry::Unreadable(_) => None,
+        }
+    }
+
+    /// `2026-12-28 12:00 UTC`, `never`, or the unreadable text.
+    pub fn shown(&self) -> String {
+        match self {
+            Expiry::Never => "never".into(),
+            Expiry::At(at) => format_time(*at),
+            Expiry::Unreadable(text) => text.clone(),
+        }
+    }
+}
+
+impl From<&str> for Expiry {
+    fn from(text: &str) -> Expiry {
+        match text.trim() {
+            "never" => Expiry::Never,
+            text => OffsetDateTime::parse(text, &Rfc3339).map_or_else(|_| Expiry::Unreadable(text.into()), Expiry::At),
+        }
+    }
+}
+
+impl std::fmt::Display for Expiry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expiry::Never => f.write_str("never"),
+            Expiry::At(at) => f.write_str(&at.format(&Rfc3339).map_err(|_| std::fmt::Error)?),
+            Expiry::Unreadable(text) => f.write_str(text),
+        }
+    }
+}
+
+impl Serialize for Expiry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Expiry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Expiry::from(text.as_str()))
+    }
+}
+
+/// `2026-12-28 12:00 UTC`.
+pub fn format_time(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    // Formatting a UTC time with a fixed description has nothing that can fail.
+    at.to_offset(UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
+/// An RFC 3339 time (such as `verified_at`) as `2026-12-28 12:00 UTC`, or the text itself.
+pub fn format_rfc3339(text: &str) -> String {
+    OffsetDateTime::parse(text, &Rfc3339).map_or_else(|_| text.to_string(), format_time)
+}
 
 /// Now, to the second, as RFC 3339 (what `verified_at` holds).
 pub fn now_rfc3339() -> String {
@@ -11,33 +93,9 @@ pub fn now_rfc3339() -> String {
     now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default()
 }
 
-/// Tokens expiring sooner than this get a warning.
-pub const WARNING_WINDOW: Duration = Duration::days(7);
-
-/// `2026-12-28 12:00 UTC`; `never` for `None`; the text itself when it is not RFC 3339.
-pub fn format_expiry(date: Option<&str>) -> String {
-    match date {
-        None | Some("never") => "never".to_string(),
-        Some(text) => match OffsetDateTime::parse(text, &Rfc3339) {
-            Ok(at) => {
-                let at = at.to_offset(UtcOffset::UTC);
-                format!(
-                    "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                    at.year(),
-                    u8::from(at.month()),
-                    at.day(),
-                    at.hour(),
-                    at.minute()
-                )
-            }
-            Err(_) => text.to_string(),
-        },
-    }
-}
-
-/// The saved expiry, parsed: `None` for never or unknown.
+/// The saved expiry moment: `None` for never or unknown.
 pub fn expires_at(profile: &Profile) -> Option<OffsetDateTime> {
-    profile.token_expires.as_deref().filter(|e| *e != "never").and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok())
+    profile.token_expires.as_ref().and_then(Expiry::at)
 }
 
 /// "expired 2 days ago" when the saved expiry is past.
@@ -67,24 +125,22 @@ fn within(d: Duration) -> String {
     }
 }
 
-/// `2026-12-28 12:00 UTC (in 29 days)`, with a warning when close or past.
-pub fn expiry_words(expires: Option<&str>, now: OffsetDateTime) -> String {
+/// `2026-12-28 12:00 UTC (in 29 days)`, with a warning when close or past;
+/// `unknown` when nothing is known.
+pub fn expiry_words(expires: Option<&Expiry>, now: OffsetDateTime) -> String {
     match expires {
         None => "unknown".into(),
-        Some("never") => "never".into(),
-        Some(text) => match OffsetDateTime::parse(text, &Rfc3339) {
-            Ok(at) => {
-                let shown = format_expiry(Some(text));
-                if at <= now {
-                    format!("{shown} (EXPIRED {})", ago(now - at))
-                } else if at - now <= WARNING_WINDOW {
-                    format!("{shown} ({}: rotate soon)", within(at - now))
-                } else {
-                    format!("{shown} ({})", within(at - now))
-                }
+        Some(Expiry::At(at)) => {
+            let shown = format_time(*at);
+            if *at <= now {
+                format!("{shown} (EXPIRED {})", ago(now - *at))
+            } else if *at - now <= WARNING_WINDOW {
+                format!("{shown} ({}: rotate soon)", within(*at - now))
+            } else {
+                format!("{shown} ({})", within(*at - now))
             }
-            Err(_) => text.to_string(),
-        },
+        }
+        Some(other) => other.shown(),
     }
 }
 
@@ -98,21 +154,28 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(format_expiry(None), "never");
-        assert_eq!(format_expiry(Some("2026-12-28T12:00:00.000Z")), "2026-12-28 12:00 UTC");
-        assert_eq!(format_expiry(Some("soon")), "soon");
+        assert_eq!(Expiry::from_trello(None).shown(), "never");
+        assert_eq!(Expiry::from("2026-12-28T12:00:00.000Z").shown(), "2026-12-28 12:00 UTC");
+        assert_eq!(Expiry::from("soon").shown(), "soon");
+        assert_eq!(format_rfc3339("2026-01-02T03:04:05Z"), "2026-01-02 03:04 UTC");
+    }
+
+    #[test]
+    fn saved_form_round_trips() {
+        for text in ["never", "2026-12-28T12:00:00Z", "someday"] {
+            assert_eq!(Expiry::from(text).to_string(), text);
+        }
+        assert_eq!(Expiry::from("2026-12-28T12:00:00.000Z"), Expiry::from("2026-12-28T12:00:00Z"));
     }
 
     #[test]
     fn wording() {
-        assert_eq!(expiry_words(Some("never"), now()), "never");
+        let words = |text: &str| expiry_words(Some(&Expiry::from(text)), now());
+        assert_eq!(words("never"), "never");
         assert_eq!(expiry_words(None, now()), "unknown");
-        assert_eq!(expiry_words(Some("2026-12-28T12:00:00.000Z"), now()), "2026-12-28 12:00 UTC (in 30 days)");
-        assert_eq!(
-            expiry_words(Some("2026-12-01T12:00:00.000Z"), now()),
-            "2026-12-01 12:00 UTC (in 3 days: rotate soon)"
-        );
-        assert_eq!(expiry_words(Some("2026-11-26T12:00:00.000Z"), now()), "2026-11-26 12:00 UTC (EXPIRED 2 days ago)");
+        assert_eq!(words("2026-12-28T12:00:00.000Z"), "2026-12-28 12:00 UTC (in 30 days)");
+        assert_eq!(words("2026-12-01T12:00:00.000Z"), "2026-12-01 12:00 UTC (in 3 days: rotate soon)");
+        assert_eq!(words("2026-11-26T12:00:00.000Z"), "2026-11-26 12:00 UTC (EXPIRED 2 days ago)");
     }
 
     #[test]

@@ -26,9 +26,57 @@ impl Secret {
     pub fn masked(&self) -> String {
         mask(self.expose())
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.expose().is_empty()
+/// What stands in an error message where a credential was.
+pub const REDACTED: &str = "[redacted]";
+
+/// Replaces each `known` value, and every word shaped like a key, secret or
+/// token (32+ hex digits, `ATTA…`, `ATATT…`), with [`REDACTED`].
+pub fn scrub(text: &str, known: &[&str]) -> String {
+    let mut text = text.to_string();
+    // Very short values would match by accident; real ones are 32+ characters.
+    for value in known.iter().filter(|v| v.len() >= 8) {
+        if text.contains(*value) {
+            text = text.replace(*value, REDACTED);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            redact_word(&word, &mut out);
+            word.clear();
+            out.push(c);
+        }
+    }
+    redact_word(&word, &mut out);
+    out
+}
+
+/// Copies one run of ASCII letters and digits to `out`, redacting from any
+/// `ATTA…`/`ATATT…` of 16+ characters to the end of the run, and every run of
+/// 32+ hex digits (keys, secrets, legacy tokens), wherever they start.
+fn redact_word(word: &str, out: &mut String) {
+    let (head, tail) = match word.find("ATTA").or_else(|| word.find("ATATT")) {
+        Some(at) if word.len() - at >= 16 => (&word[..at], true),
+        _ => (word, false),
+    };
+    let mut hex = String::new();
+    for c in head.chars() {
+        if c.is_ascii_hexdigit() {
+            hex.push(c);
+            continue;
+        }
+        out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
+        hex.clear();
+        out.push(c);
+    }
+    out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
+    if tail {
+        out.push_str(REDACTED);
     }
 }
 

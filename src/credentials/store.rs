@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tempfile::NamedTempFile;
 
-use crate::credentials::Secret;
-use crate::trello::{Expiration, Scopes};
+use super::Secret;
+use super::expiry::Expiry;
+use super::scopes::{Expiration, Scopes};
 
 /// The file format written by this build. A newer file is never overwritten.
 pub const FORMAT_VERSION: u32 = 1;
@@ -35,7 +36,13 @@ pub struct Profile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
     pub app_name: String,
-    pub scope: Scopes,
+    /// The scopes asked for when the token was authorized (files before
+    /// `requested_scope` existed called it `scope`).
+    #[serde(rename = "requested_scope", alias = "scope")]
+    pub requested_scope: Scopes,
+    /// The scopes Trello reported for the token when it was last verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granted_scope: Option<Scopes>,
     pub expiration: Expiration,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
@@ -43,9 +50,9 @@ pub struct Profile {
     pub member_username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_full_name: Option<String>,
-    /// RFC 3339, or `never`; absent when unknown.
+    /// When the token stops working (`never`, or RFC 3339); absent when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_expires: Option<String>,
+    pub token_expires: Option<Expiry>,
     /// RFC 3339 time of the last successful verification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
@@ -61,7 +68,8 @@ impl Default for Profile {
             api_secret: None,
             token: None,
             app_name: DEFAULT_APP_NAME.to_string(),
-            scope: Scopes::READ_WRITE,
+            requested_scope: Scopes::READ_WRITE,
+            granted_scope: None,
             expiration: Expiration::default(),
             member_id: None,
             member_username: None,
@@ -80,7 +88,8 @@ impl std::fmt::Debug for Profile {
             .field("api_secret", &self.api_secret)
             .field("token", &self.token)
             .field("app_name", &self.app_name)
-            .field("scope", &self.scope)
+            .field("requested_scope", &self.requested_scope)
+            .field("granted_scope", &self.granted_scope)
             .field("expiration", &self.expiration)
             .field("member_id", &self.member_id)
             .field("member_username", &self.member_username)
@@ -93,10 +102,15 @@ impl std::fmt::Debug for Profile {
 }
 
 impl Profile {
+    /// What the token may do: what Trello granted when known, else what was asked for.
+    pub fn scopes(&self) -> Scopes {
+        self.granted_scope.unwrap_or(self.requested_scope)
+    }
+
     /// Who the saved token belongs to, as "Ann Example (@ann)", when known.
     pub fn who(&self) -> Option<String> {
         let username = self.member_username.as_deref()?;
-        Some(crate::trello::client::who(self.member_full_name.as_deref().unwrap_or(""), username))
+        Some(super::who(self.member_full_name.as_deref().unwrap_or(""), username))
     }
 }
 
@@ -422,7 +436,7 @@ fn without_quoted(message: &str) -> String {
             return out;
         };
         let value = &after[..close];
-        let harmless = value.chars().count() <= 24 && crate::trello::errors::scrub(value, &[]) == value;
+        let harmless = value.chars().count() <= 24 && super::secret::scrub(value, &[]) == value;
         out.push('"');
         out.push_str(if harmless { value } else { "…" });
         out.push('"');

@@ -9,7 +9,7 @@ use crossterm::clipboard::CopyToClipboard;
 
 use super::Desktop;
 
-/// What happened to a copy, in words the user sees.
+/// What happened to a copy; the wizard words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CopyOutcome {
     /// The system clipboard has it.
@@ -18,20 +18,6 @@ pub enum CopyOutcome {
     Terminal,
     /// Nothing worked: the text is on screen to select by hand.
     Manual(String),
-}
-
-impl CopyOutcome {
-    pub fn message(&self, what: &str) -> String {
-        match self {
-            CopyOutcome::Clipboard => format!("Copied the {what} to the clipboard."),
-            CopyOutcome::Terminal => {
-                format!("Copied the {what} via the terminal (OSC 52); if not, select it on screen.")
-            }
-            CopyOutcome::Manual(reason) => {
-                format!("Could not copy ({reason}): copy the {what} by hand from the screen.")
-            }
-        }
-    }
 }
 
 pub struct Clipboard {
@@ -81,12 +67,5 @@ mod tests {
         assert_eq!(clipboard.copy("hello", &mut out), CopyOutcome::Terminal);
         let written = String::from_utf8(out).unwrap();
         assert_eq!(written, "\u{1b}]52;c;aGVsbG8=\u{1b}\\");
-    }
-
-    #[test]
-    fn messages_name_what_happened() {
-        assert!(CopyOutcome::Clipboard.message("URL").starts_with("Copied the URL to the clipboard"));
-        assert!(CopyOutcome::Terminal.message("URL").contains("via the terminal"));
-        assert!(CopyOutcome::Manual("x".into()).message("URL").contains("by hand"));
     }
 }

@@ -8,13 +8,14 @@ use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::authorize::{QUERY_VALUE, Scopes};
+use super::authorize::{Expiration, QUERY_VALUE, Scopes};
 pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
 use super::errors::{TrelloError, classify, parse_retry_after, snippet};
 use crate::credentials::Secret;
+use crate::credentials::expiry::Expiry;
+use crate::credentials::store::Profile;
 
 /// An API key and a user token. `Debug` masks both.
 #[derive(Clone, PartialEq, Eq)]
@@ -122,17 +123,10 @@ pub struct Member {
     pub url: Option<String>,
 }
 
-/// "Ann Example (@ann)", or "@ann" when there is no full name.
-/// Both come from Trello (or the config file): control characters are stripped.
-pub fn who(full_name: &str, username: &str) -> String {
-    let (full_name, username) = (crate::untrusted::line(full_name), crate::untrusted::line(username));
-    if full_name.trim().is_empty() { format!("@{username}") } else { format!("{} (@{username})", full_name.trim()) }
-}
-
 impl Member {
     /// "Ann Example (@ann)".
     pub fn who(&self) -> String {
-        who(&self.full_name, &self.username)
+        crate::credentials::who(&self.full_name, &self.username)
     }
 }
 
@@ -185,9 +179,14 @@ impl TokenInfo {
         scopes
     }
 
-    /// When the token stops working; `None` means never (or unparsable).
+    /// When the token stops working.
+    pub fn expiry(&self) -> Expiry {
+        Expiry::from_trello(self.date_expires.as_deref())
+    }
+
+    /// The moment the token stops working; `None` means never (or unparsable).
     pub fn expires_at(&self) -> Option<OffsetDateTime> {
-        self.date_expires.as_deref().and_then(|d| OffsetDateTime::parse(d, &Rfc3339).ok())
+        self.expiry().at()
     }
 }
 
@@ -196,6 +195,38 @@ impl TokenInfo {
 pub struct Verified {
     pub member: Member,
     pub token: TokenInfo,
+}
+
+/// What the user chose for a profile, which Trello does not report back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    pub key: String,
+    pub token: Secret,
+    pub app_name: String,
+    pub requested_scope: Scopes,
+    pub expiration: Expiration,
+}
+
+impl Verified {
+    /// The one way a profile is made: `base` (an API secret, unknown keys)
+    /// with what was chosen and what Trello said, verified at `verified_at`.
+    /// The wizard and `login` both save what this returns.
+    pub fn profile(&self, base: Profile, chosen: Chosen, verified_at: String) -> Profile {
+        Profile {
+            api_key: chosen.key,
+            token: Some(chosen.token),
+            app_name: chosen.app_name,
+            requested_scope: chosen.requested_scope,
+            granted_scope: Some(self.token.scopes()),
+            expiration: chosen.expiration,
+            member_id: Some(self.member.id.clone()),
+            member_username: Some(self.member.username.clone()),
+            member_full_name: Some(self.member.full_name.clone()),
+            token_expires: Some(self.token.expiry()),
+            verified_at: Some(verified_at),
+            ..base
+        }
+    }
 }
 
 /// What Trello said about a key on its own.

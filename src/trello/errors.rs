@@ -2,16 +2,19 @@
 //!
 //! Trello answers authentication failures in plain text (`invalid key`), not
 //! JSON, so bodies are matched as text first. The rows and their fixes follow
-//! the guide's error table, made exact in `TRELLO_FACTS.md`.
+//! the guide's error table, made exact from Trello's REST API docs
+//! (<https://developer.atlassian.com/cloud/trello/rest/>).
 
 use std::time::{Duration, SystemTime};
+
+use crate::credentials::secret::scrub;
 
 /// What the user (or the wizard) should do about an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Remedy {
-    /// Recopy the API key (wizard step 3).
+    /// Recopy the API key.
     FixKey,
-    /// Authorize a new token (wizard step 4).
+    /// Authorize a new token.
     NewToken,
     /// Check the id in the request.
     CheckId,
@@ -107,9 +110,11 @@ impl TrelloError {
                 "Recopy the key from the API Key tab of your Power-Up (https://trello.com/power-ups/admin): \
                  32 characters, 0-9 and a-f."
             }
-            InvalidToken | Unauthorized { .. } => "Authorize a new token (step 4) with this API key.",
-            ExpiredToken => "Authorize a new token (step 4), with a longer expiration if you need one.",
-            MissingScope { .. } => "Authorize again (step 4) with the scopes you need: read, write or account.",
+            InvalidToken | Unauthorized { .. } => "Authorize a new token with this API key (`trello-auth rotate`).",
+            ExpiredToken => "Authorize a new token (`trello-auth rotate`), with a longer expiration if you need one.",
+            MissingScope { .. } => {
+                "Authorize again with the scopes you need, read, write or account (`trello-auth rotate`)."
+            }
             InvalidId => "Check the board, list or card id in the request.",
             NotFound => "Check the id, and the token's permissions.",
             RateLimited { .. } => "Wait a few seconds and try again.",
@@ -154,9 +159,6 @@ impl TrelloError {
 /// Longest body text kept in an error message.
 const SNIPPET_CHARS: usize = 120;
 
-/// What stands in an error message where a credential was.
-pub const REDACTED: &str = "[redacted]";
-
 /// A short, printable excerpt of a response body for an error message: the one
 /// place body text becomes error text. `known` are the key, token and secret
 /// the request carried; they, and anything shaped like a credential, are
@@ -170,55 +172,6 @@ pub fn snippet(body: &str, known: &[&str]) -> String {
         .collect();
     let cleaned = cleaned.trim().to_string();
     if scrubbed.chars().count() > SNIPPET_CHARS { format!("{cleaned}…") } else { cleaned }
-}
-
-/// Replaces each `known` value, and every word shaped like a key, secret or
-/// token (32+ hex digits, `ATTA…`, `ATATT…`), with [`REDACTED`].
-pub fn scrub(text: &str, known: &[&str]) -> String {
-    let mut text = text.to_string();
-    // Very short values would match by accident; real ones are 32+ characters.
-    for value in known.iter().filter(|v| v.len() >= 8) {
-        if text.contains(*value) {
-            text = text.replace(*value, REDACTED);
-        }
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else {
-            redact_word(&word, &mut out);
-            word.clear();
-            out.push(c);
-        }
-    }
-    redact_word(&word, &mut out);
-    out
-}
-
-/// Copies one run of ASCII letters and digits to `out`, redacting from any
-/// `ATTA…`/`ATATT…` of 16+ characters to the end of the run, and every run of
-/// 32+ hex digits (keys, secrets, legacy tokens), wherever they start.
-fn redact_word(word: &str, out: &mut String) {
-    let (head, tail) = match word.find("ATTA").or_else(|| word.find("ATATT")) {
-        Some(at) if word.len() - at >= 16 => (&word[..at], true),
-        _ => (word, false),
-    };
-    let mut hex = String::new();
-    for c in head.chars() {
-        if c.is_ascii_hexdigit() {
-            hex.push(c);
-            continue;
-        }
-        out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
-        hex.clear();
-        out.push(c);
-    }
-    out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
-    if tail {
-        out.push_str(REDACTED);
-    }
 }
 
 /// Maps a non-success answer to its row of the error table. Pure, so it can be
@@ -353,7 +306,7 @@ mod tests {
         let echo = format!("<html>blocked: GET /1/tokens/{token} key={key} odd=s3cr3t-v4lue-xyz</html>");
         let s = snippet(&echo, &[key, &token, "s3cr3t-v4lue-xyz"]);
         assert!(!s.contains(&token[..20]) && !s.contains(&key[..20]) && !s.contains("s3cr3t"), "{s}");
-        assert!(s.contains(REDACTED));
+        assert!(s.contains(crate::credentials::secret::REDACTED));
         // A cut never leaves a prefix: the token sits right at the limit.
         let at_edge = format!("{}{token}", "x".repeat(SNIPPET_CHARS - 10));
         assert!(!snippet(&at_edge, &[]).contains("ATTAabab"));

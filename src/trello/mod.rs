@@ -7,7 +7,8 @@ pub mod errors;
 
 pub use authorize::{AuthorizeUrl, Expiration, Scopes};
 pub use client::{
-    Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo, Verified,
+    Chosen, Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo,
+    Verified,
 };
 pub use endpoints::EndpointError;
 pub use errors::{Remedy, TrelloError};

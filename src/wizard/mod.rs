@@ -1,5 +1,6 @@
-//! The interactive setup wizard: model, update, view and the runtime that drives them.
+//! The interactive setup wizard: model, keymap, words, update, view and the runtime that drives them.
 
+pub mod keymap;
 pub mod model;
 pub mod runtime;
 pub mod text;

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use tui_input::Input;
 
+use super::text::{env_command, fill, texts};
 use crate::credentials::format::{self, Verdict};
 use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Saved};
 use crate::trello::{AuthorizeUrl, Endpoints, Expiration, Scopes, TrelloError, Verified};
@@ -195,9 +196,18 @@ pub enum CaptureState {
     Received,
 }
 
-/// The choices on the start screen, in order.
-pub const START_CHOICES: [(char, &str); 4] =
-    [('v', "verify now"), ('r', "rotate the token"), ('s', "set up from scratch"), ('q', "quit")];
+/// The choices on the start screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartChoice {
+    Verify,
+    Rotate,
+    Setup,
+    Leave,
+}
+
+/// The start screen's choices, in order.
+pub const START_CHOICES: [StartChoice; 4] =
+    [StartChoice::Verify, StartChoice::Rotate, StartChoice::Setup, StartChoice::Leave];
 
 /// Fixed facts about this run, decided before the wizard starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,6 +237,9 @@ pub struct Model {
     pub choice: usize,
     pub revoke: RevokeState,
     pub capture: CaptureState,
+    /// Step 4 without a listener: the authorize URL has no `return_url`, so
+    /// Trello shows the token for pasting. Kept when moving between steps.
+    pub pasting: bool,
     pub step: Step,
     /// Index into `step.targets()`.
     pub focus: usize,
@@ -275,6 +288,7 @@ impl std::fmt::Debug for Model {
             .field("key_status", &self.key_status.masked())
             .field("verify", &self.verify)
             .field("capture", &self.capture)
+            .field("pasting", &self.pasting)
             .field("saved", &self.saved)
             .field("start_check", &self.start_check)
             .field("revoke", &self.revoke)
@@ -295,6 +309,7 @@ impl Model {
             choice: 0,
             revoke: RevokeState::NotOffered,
             capture: CaptureState::Idle,
+            pasting: false,
             step: Step::Portal,
             focus: 0,
             app_name: Input::new(DEFAULT_APP_NAME.to_string()),
@@ -343,7 +358,7 @@ impl Model {
             self.secret = Input::new(secret.expose().to_string());
         }
         self.app_name = Input::new(profile.app_name.clone());
-        self.scopes = if profile.scope.is_empty() { Scopes::READ_WRITE } else { profile.scope };
+        self.scopes = if profile.requested_scope.is_empty() { Scopes::READ_WRITE } else { profile.requested_scope };
         self.expiration = profile.expiration;
     }
 
@@ -425,7 +440,7 @@ impl Model {
             expiration: self.expiration,
             scopes: self.scopes,
             return_url: match &self.capture {
-                CaptureState::Waiting { return_url } => Some(return_url.clone()),
+                CaptureState::Waiting { return_url } if !self.pasting => Some(return_url.clone()),
                 _ => None,
             },
         };
@@ -437,6 +452,7 @@ impl Model {
         self.exit.is_none()
             && self.step == Step::Token
             && self.setup.capture_off.is_none()
+            && !self.pasting
             && matches!(self.capture, CaptureState::Idle | CaptureState::Waiting { .. })
     }
 
@@ -498,44 +514,45 @@ pub fn check_email(email: &str) -> EmailVerdict {
         return EmailVerdict::Empty;
     }
     if email.chars().any(char::is_whitespace) {
-        return EmailVerdict::Invalid("an email has no spaces");
+        return EmailVerdict::Invalid(&texts().email.no_spaces);
     }
-    let Some((local, domain)) = email.split_once('@') else { return EmailVerdict::Invalid("missing @") };
+    let Some((local, domain)) = email.split_once('@') else { return EmailVerdict::Invalid(&texts().email.missing_at) };
     if local.is_empty() {
-        return EmailVerdict::Invalid("nothing before the @");
+        return EmailVerdict::Invalid(&texts().email.nothing_before);
     }
     if domain.contains('@') {
-        return EmailVerdict::Invalid("more than one @");
+        return EmailVerdict::Invalid(&texts().email.more_than_one);
     }
     if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
-        return EmailVerdict::Invalid("the part after @ needs a domain such as example.com");
+        return EmailVerdict::Invalid(&texts().email.domain);
     }
     EmailVerdict::Valid
 }
 
-/// One line for the normal screen after the wizard closes.
+/// The lines for the normal screen after the wizard closes.
 pub fn summary(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, saved) = &m.verify else { return None };
-    let who = v.member.who();
+    let r = &texts().rotate;
+    let path = saved.path.display().to_string();
+    let mut lines = vec![fill(&r.summary_saved, &[("who", &v.member.who()), ("path", &path)])];
     // Where the old token stays valid, say so, and where a copy of it is.
     let copy = match &saved.backup {
-        Some(backup) => format!(" A copy of it is in {} until the next save.", backup.display()),
+        Some(backup) => fill(&r.summary_copy, &[("backup", &backup.display().to_string())]),
         None => String::new(),
     };
-    let revoke = match (&m.mode, &m.revoke) {
-        (Mode::Setup, _) => String::new(),
-        (_, RevokeState::Confirmed) => "\nThe old token was revoked: Trello now refuses it.".into(),
-        (_, RevokeState::Unconfirmed(why)) => format!("\nThe old token was revoked, but {why}.{copy}"),
-        (_, _) => format!(
-            "\nThe old token is still valid: revoke it at {} → Applications.{copy}",
-            m.setup.endpoints.account_url(&v.member.username)
-        ),
-    };
-    Some(format!(
-        "Saved Trello credentials for {who} to {}.{revoke}\nNext: {}",
-        saved.path.display(),
-        crate::wizard::update::env_command(&m.setup.profile)
-    ))
+    match (&m.mode, &m.revoke) {
+        (Mode::Setup, _) => {}
+        (_, RevokeState::Confirmed) => lines.push(r.summary_revoked.clone()),
+        (_, RevokeState::Unconfirmed(why)) => {
+            lines.push(fill(&r.summary_unconfirmed, &[("why", why), ("copy", &copy)]))
+        }
+        (_, _) => {
+            let account = m.setup.endpoints.account_url(&v.member.username);
+            lines.push(fill(&r.summary_still_valid, &[("account", &account), ("copy", &copy)]));
+        }
+    }
+    lines.push(fill(&r.summary_next, &[("command", &env_command(&m.setup.profile))]));
+    Some(lines.join("\n"))
 }
 
 #[cfg(test)]

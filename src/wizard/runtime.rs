@@ -59,9 +59,11 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
                     capture = Some((listener, Some(tokens)));
                     Msg::CaptureStarted(Ok(url))
                 }
-                Err(e) => Msg::CaptureStarted(Err(e.to_string())),
+                Err(e) => Msg::CaptureStarted(Err(e)),
             };
-            update(&mut model, msg);
+            for effect in update(&mut model, msg) {
+                executor.run(effect, terminal.backend_mut());
+            }
             dirty = true;
         } else if !model.wants_capture() && capture.is_some() {
             capture = None;
@@ -97,7 +99,7 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
                 Some(token) => Some(Msg::TokenCaptured(token)),
                 None => {
                     capture = None;
-                    Some(Msg::CaptureStarted(Err("the token listener stopped".into())))
+                    Some(Msg::CaptureStopped)
                 }
             },
             _ = terminate.recv() => Some(Msg::Terminate),
@@ -178,7 +180,8 @@ fn install_panic_hook() {
     }));
 }
 
-/// Carries out effects and sends their outcomes back as messages.
+/// Carries out effects and sends their outcomes back as messages. It decides
+/// nothing and words nothing: typed results go back to `update`.
 struct Executor {
     tx: UnboundedSender<Msg>,
     store: Store,
@@ -198,6 +201,27 @@ impl Executor {
         Ok(client)
     }
 
+    /// Runs `call` with the client on the runtime and sends its message; when
+    /// no client can be made, sends `failed(error)` instead.
+    fn with_client<F, Fut>(&mut self, call: F, failed: impl FnOnce(TrelloError) -> Msg)
+    where
+        F: FnOnce(Arc<Client>) -> Fut,
+        Fut: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        match self.client() {
+            Ok(client) => {
+                let tx = self.tx.clone();
+                let call = call(client);
+                tokio::spawn(async move {
+                    let _ = tx.send(call.await);
+                });
+            }
+            Err(e) => {
+                let _ = self.tx.send(failed(e));
+            }
+        }
+    }
+
     fn run(&mut self, effect: Effect, terminal: &mut impl Write) {
         let tx = self.tx.clone();
         match effect {
@@ -210,25 +234,17 @@ impl Executor {
                 let outcome = self.clipboard.copy(&text, terminal);
                 let _ = tx.send(Msg::Copied { what, outcome });
             }
-            Effect::CheckKey(key) => match self.client() {
-                Ok(client) => {
-                    tokio::spawn(async move {
+            Effect::CheckKey(key) => {
+                let failed_key = key.clone();
+                self.with_client(
+                    |client| async move {
                         let result = client.check_key(&key).await;
-                        let _ = tx.send(Msg::KeyChecked { key, result });
-                    });
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::KeyChecked { key, result: KeyCheck::Unchecked(e) });
-                }
-            },
+                        Msg::KeyChecked { key, result }
+                    },
+                    |e| Msg::KeyChecked { key: failed_key, result: KeyCheck::Unchecked(e) },
+                );
+            }
             Effect::Verify { generation, credentials } => {
-                let client = match self.client() {
-                    Ok(client) => client,
-                    Err(e) => {
-                        let _ = tx.send(Msg::Verified { generation, result: Err(e), at: now_rfc3339() });
-                        return;
-                    }
-                };
                 let (notice_tx, mut notices) = unbounded_channel();
                 let forward = tx.clone();
                 tokio::spawn(async move {
@@ -236,42 +252,27 @@ impl Executor {
                         let _ = forward.send(Msg::RateLimited { generation, notice, at: Instant::now() });
                     }
                 });
-                tokio::spawn(async move {
-                    let client = client.with_notices(notice_tx);
-                    let result = client.verify(&credentials).await.map(Box::new);
-                    let _ = tx.send(Msg::Verified { generation, result, at: now_rfc3339() });
-                });
+                self.with_client(
+                    move |client| async move {
+                        let client = client.with_notices(notice_tx);
+                        let result = client.verify(&credentials).await.map(Box::new);
+                        Msg::Verified { generation, result, at: now_rfc3339() }
+                    },
+                    move |e| Msg::Verified { generation, result: Err(e), at: now_rfc3339() },
+                );
             }
-            Effect::Revoke(credentials) => match self.client() {
-                Ok(client) => {
-                    tokio::spawn(async move {
-                        let _ = tx.send(Msg::Revoked(client.revoke_token(&credentials).await));
-                    });
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::Revoked(Err(e)));
-                }
-            },
-            Effect::ConfirmRevoked(credentials) => match self.client() {
-                Ok(client) => {
-                    tokio::spawn(async move {
-                        let result = match client.member_me(&credentials).await {
-                            Err(TrelloError::InvalidToken) => Ok(()),
-                            Ok(_) => Err("Trello still accepts it".to_string()),
-                            Err(e) => Err(format!("checking it failed ({e})")),
-                        };
-                        let _ = tx.send(Msg::RevokeChecked(result));
-                    });
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::RevokeChecked(Err(format!("checking it failed ({e})"))));
-                }
-            },
+            Effect::Revoke(credentials) => self.with_client(
+                |client| async move { Msg::Revoked(client.revoke_token(&credentials).await) },
+                |e| Msg::Revoked(Err(e)),
+            ),
+            Effect::ConfirmRevoked(credentials) => self.with_client(
+                |client| async move { Msg::RevokeChecked(client.member_me(&credentials).await) },
+                |e| Msg::RevokeChecked(Err(e)),
+            ),
             Effect::Save { profile_name, profile } => {
                 let store = self.store.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = store.save_profile(&profile_name, *profile).map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::Saved(result));
+                    let _ = tx.send(Msg::Saved(store.save_profile(&profile_name, *profile)));
                 });
             }
         }

@@ -1,13 +1,19 @@
-//! The wizard's words, loaded from `assets/wizard.toml` (embedded at compile time).
+//! The wizard's words, loaded from `assets/wizard.toml` (embedded at compile time): the one home for them.
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 const SOURCE: &str = include_str!("../../assets/wizard.toml");
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Texts {
+    pub title: Title,
+    pub keys: Keys,
+    pub labels: Labels,
+    pub notices: Notices,
+    pub what: What,
+    pub email: Email,
     pub steps: StepNames,
     pub portal: Portal,
     pub powerup: PowerUp,
@@ -23,7 +29,129 @@ pub struct Texts {
     pub capture: Capture,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Title {
+    pub setup: String,
+    pub start: String,
+    pub not_trello: String,
+    pub profile: String,
+}
+
+/// What each key does: labels for the hint bar and the help (see `keymap`).
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Keys {
+    pub any_key: String,
+    pub up_down_enter: String,
+    pub left_right: String,
+    pub quit_now: String,
+    pub quit: String,
+    pub help: String,
+    pub close_help: String,
+    pub confirm_quit: String,
+    pub stay: String,
+    pub next: String,
+    pub created_next: String,
+    pub back: String,
+    pub next_row: String,
+    pub next_field: String,
+    pub previous: String,
+    pub previous_field: String,
+    pub open_portal: String,
+    pub open_url: String,
+    pub open_account: String,
+    pub copy_url: String,
+    pub copy_row: String,
+    pub copy_origin: String,
+    pub copy_command: String,
+    pub reveal: String,
+    pub verify: String,
+    pub options: String,
+    pub option: String,
+    pub expiration: String,
+    pub toggle: String,
+    pub paste_instead: String,
+    pub catch_instead: String,
+    pub fix_key: String,
+    pub new_token: String,
+    pub retry: String,
+    pub retry_save: String,
+    pub finish: String,
+    pub start_verify: String,
+    pub start_rotate: String,
+    pub start_setup: String,
+    pub start_choose: String,
+    pub save_anyway: String,
+    pub back_to_token: String,
+    pub revoke_old: String,
+    pub keep_old: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Labels {
+    pub profile: String,
+    pub api_key: String,
+    pub token: String,
+    pub app_name: String,
+    pub scopes: String,
+    pub expires: String,
+    pub last_verified: String,
+    pub saved_to: String,
+    pub previous_file: String,
+    pub none: String,
+    pub requested: String,
+    pub fewer: String,
+    pub email_same: String,
+    pub email_empty: String,
+    pub start_check_valid: String,
+    pub start_check_fix: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Notices {
+    pub name_first: String,
+    pub api_key: String,
+    pub secret: String,
+    pub key_unknown: String,
+    pub no_scope: String,
+    pub token: String,
+    pub other_member_refused: String,
+    pub no_usable_token: String,
+    pub nothing_to_paste: String,
+    pub no_browser: String,
+    pub opening: String,
+    pub opened: String,
+    pub open_failed: String,
+    pub nothing_to_copy: String,
+    pub pasting: String,
+    pub catching: String,
+    pub capture_off: String,
+    pub copied: String,
+    pub copied_terminal: String,
+    pub copy_by_hand: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Email {
+    pub no_spaces: String,
+    pub missing_at: String,
+    pub nothing_before: String,
+    pub more_than_one: String,
+    pub domain: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct What {
+    pub portal_url: String,
+    pub app_name: String,
+    pub email: String,
+    pub author: String,
+    pub iframe: String,
+    pub origin: String,
+    pub authorize_url: String,
+    pub command: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Capture {
     pub origin_label: String,
     pub origin_help: String,
@@ -32,9 +160,11 @@ pub struct Capture {
     pub waiting: String,
     pub failed: String,
     pub received: String,
+    pub pasting: String,
+    pub stopped: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Start {
     pub title: String,
     pub who: String,
@@ -44,9 +174,13 @@ pub struct Start {
     pub expired: String,
     pub check_running: String,
     pub check_valid: String,
+    pub choice_verify: String,
+    pub choice_rotate: String,
+    pub choice_setup: String,
+    pub choice_quit: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Rotate {
     pub title_bar: String,
     pub other_member: String,
@@ -58,9 +192,17 @@ pub struct Rotate {
     pub unconfirmed: String,
     pub failed: String,
     pub declined: String,
+    pub still_accepted: String,
+    pub check_failed: String,
+    pub summary_saved: String,
+    pub summary_revoked: String,
+    pub summary_unconfirmed: String,
+    pub summary_still_valid: String,
+    pub summary_copy: String,
+    pub summary_next: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct StepNames {
     pub portal: String,
     pub powerup: String,
@@ -69,16 +211,17 @@ pub struct StepNames {
     pub verify: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Portal {
     pub title: String,
     pub body: String,
     pub note: String,
     #[serde(rename = "continue")]
     pub next: String,
+    pub no_browser: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct PowerUp {
     pub title: String,
     pub body: String,
@@ -97,7 +240,7 @@ pub struct PowerUp {
     pub next: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Key {
     pub title: String,
     pub body: String,
@@ -108,9 +251,11 @@ pub struct Key {
     pub check_known: String,
     pub check_rejected: String,
     pub check_unchecked: String,
+    pub key_placeholder: String,
+    pub secret_placeholder: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Token {
     pub title: String,
     pub body: String,
@@ -129,9 +274,10 @@ pub struct Token {
     pub scope_none: String,
     pub url_label: String,
     pub token_label: String,
+    pub token_placeholder: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Verify {
     pub title: String,
     pub running: String,
@@ -142,9 +288,15 @@ pub struct Verify {
     pub failed: String,
     pub save_failed: String,
     pub nothing_saved: String,
+    pub why: String,
+    pub fix: String,
+    pub next_fix_key: String,
+    pub next_new_token: String,
+    pub next_retry: String,
+    pub retry_save: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Done {
     pub title: String,
     pub next: String,
@@ -152,19 +304,20 @@ pub struct Done {
     pub secrets: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Help {
     pub title: String,
-    pub general: String,
+    pub here: String,
+    pub paste: String,
     pub close: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Small {
     pub message: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct Quit {
     pub question: String,
 }
@@ -177,9 +330,64 @@ pub fn texts() -> &'static Texts {
     TEXTS.get_or_init(|| toml::from_str(SOURCE).expect("assets/wizard.toml is checked by a unit test"))
 }
 
+/// Every placeholder the program fills. A template may use only these; a
+/// test fills every template with all of them and finds no `{…}` left.
+pub const PLACEHOLDERS: &[&str] = &[
+    "account",
+    "account_url",
+    "attempt",
+    "backup",
+    "cause",
+    "code",
+    "command",
+    "copy",
+    "copy_key",
+    "env",
+    "error",
+    "expired",
+    "expires",
+    "fix",
+    "granted",
+    "hosts",
+    "key",
+    "min",
+    "new",
+    "now",
+    "old",
+    "origin",
+    "path",
+    "profile",
+    "reason",
+    "requested",
+    "rotate_key",
+    "scopes",
+    "seconds",
+    "setup_key",
+    "switch_key",
+    "verdict",
+    "what",
+    "who",
+    "why",
+];
+
 /// Replaces `{name}` placeholders.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    debug_assert!(values.iter().all(|(name, _)| PLACEHOLDERS.contains(name)), "unknown placeholder in {values:?}");
     values.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+/// `trello-auth env`, with `--profile` when it is not the default one.
+pub fn env_invocation(profile: &str) -> String {
+    if profile == crate::credentials::store::DEFAULT_PROFILE {
+        "trello-auth env".to_string()
+    } else {
+        format!("trello-auth --profile {profile} env")
+    }
+}
+
+/// The line that exports the saved credentials for this profile.
+pub fn env_command(profile: &str) -> String {
+    format!("eval \"$({})\"", env_invocation(profile))
 }
 
 #[cfg(test)]
@@ -192,8 +400,43 @@ mod tests {
         assert!(t.portal.title.contains("Step 1"));
     }
 
+    /// Every string of every section, with its path.
+    fn all_templates() -> Vec<(String, String)> {
+        fn walk(prefix: &str, value: &toml::Value, out: &mut Vec<(String, String)>) {
+            match value {
+                toml::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+                toml::Value::Table(t) => t.iter().for_each(|(k, v)| walk(&format!("{prefix}.{k}"), v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk("", &toml::Value::try_from(texts()).unwrap(), &mut out);
+        out
+    }
+
+    #[test]
+    fn every_placeholder_is_one_the_program_fills() {
+        let values: Vec<(&str, &str)> = PLACEHOLDERS.iter().map(|p| (*p, "x")).collect();
+        let templates = all_templates();
+        assert!(templates.len() > 150, "only {} templates", templates.len());
+        for (path, template) in templates {
+            let filled = fill(&template, &values);
+            let left = filled.find('{').map(|at| &filled[at..]);
+            assert!(left.is_none(), "{path}: {left:?} is not a placeholder the program fills");
+        }
+    }
+
+    #[test]
+    fn no_key_is_written_by_hand() {
+        for (path, template) in all_templates() {
+            for named in ["Ctrl+", "(r)", "(s)", "(q)", "^T", "^O"] {
+                assert!(!template.contains(named), "{path} names a key by hand ({named}): use a {{…_key}} placeholder");
+            }
+        }
+    }
+
     #[test]
     fn fill_replaces_placeholders() {
-        assert_eq!(fill("a {x} b {y} {x}", &[("x", "1"), ("y", "2")]), "a 1 b 2 1");
+        assert_eq!(fill("a {who} b {why} {who}", &[("who", "1"), ("why", "2")]), "a 1 b 2 1");
     }
 }

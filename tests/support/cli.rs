@@ -88,7 +88,7 @@ impl Env {
             api_secret: Some(Secret::new(SECRET)),
             token: Some(Secret::new(token)),
             app_name: "My-Trello-App".into(),
-            scope: Scopes::READ_WRITE,
+            requested_scope: Scopes::READ_WRITE,
             expiration: Expiration::ThirtyDays,
             member_id: Some(ANN.into()),
             member_username: Some("ann".into()),

@@ -1,6 +1,8 @@
 //! Moving through the steps: continue, back, verify, save, and where open and copy point.
 
 use super::*;
+use crate::wizard::keymap::remedy_step;
+use crate::wizard::text::env_command;
 
 pub(super) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
     // Step 4 starts a fresh listener each time it is shown (see `wants_capture`).
@@ -13,44 +15,38 @@ pub(super) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
 
 pub(super) fn advance(m: &mut Model) -> Vec<Effect> {
     match m.step {
-        Step::Start => return choose_start(m, START_CHOICES[m.choice].0),
+        Step::Start => return choose_start(m, START_CHOICES[m.choice % START_CHOICES.len()]),
         Step::Portal => goto(m, Step::PowerUp, Some(Target::Email)),
         Step::PowerUp => {
             if m.app_name().is_empty() {
-                notice(
-                    m,
-                    NoticeKind::Warning,
-                    "Give the Power-Up a name first: it becomes the token's app name.".into(),
-                );
+                notice(m, NoticeKind::Warning, texts().notices.name_first.clone());
             } else {
                 goto(m, Step::ApiKey, Some(Target::Key));
             }
         }
         Step::ApiKey => {
+            let n = &texts().notices;
             let key = m.key_verdict();
             let secret = m.secret_verdict();
             if !key.is_savable() {
-                notice(m, NoticeKind::Warning, format!("API key: {}", key.message()));
+                notice(m, NoticeKind::Warning, fill(&n.api_key, &[("verdict", &key.message())]));
                 goto(m, Step::ApiKey, Some(Target::Key));
             } else if !m.secret_value().is_empty() && !secret.is_savable() {
-                notice(m, NoticeKind::Warning, format!("Secret: {} (or clear it: it is optional)", secret.message()));
+                notice(m, NoticeKind::Warning, fill(&n.secret, &[("verdict", &secret.message())]));
                 goto(m, Step::ApiKey, Some(Target::Secret));
             } else if matches!(&m.key_status, KeyStatus::Rejected(k) if k == m.key_value()) {
-                notice(
-                    m,
-                    NoticeKind::Warning,
-                    "Trello does not know this key: copy it again from the API Key tab.".into(),
-                );
+                notice(m, NoticeKind::Warning, n.key_unknown.clone());
             } else {
                 goto(m, Step::Token, Some(Target::Token));
             }
         }
         Step::Token => {
+            let n = &texts().notices;
             let token = m.token_verdict();
             if m.scopes.is_empty() {
-                notice(m, NoticeKind::Warning, "Choose at least one scope.".into());
+                notice(m, NoticeKind::Warning, n.no_scope.clone());
             } else if !token.is_savable() {
-                notice(m, NoticeKind::Warning, format!("Token: {}", token.message()));
+                notice(m, NoticeKind::Warning, fill(&n.token, &[("verdict", &token.message())]));
             } else {
                 return start_verify(m);
             }
@@ -64,10 +60,10 @@ pub(super) fn advance(m: &mut Model) -> Vec<Effect> {
 /// On the verify step: go where the failure is fixed, or try again.
 pub(super) fn retry(m: &mut Model) -> Vec<Effect> {
     match &m.verify {
-        VerifyState::Failed(e) => match e.remedy() {
-            Remedy::FixKey => goto(m, Step::ApiKey, Some(Target::Key)),
-            Remedy::NewToken | Remedy::CheckId => goto(m, Step::Token, Some(Target::Token)),
-            Remedy::Wait | Remedy::Retry => return start_verify(m),
+        VerifyState::Failed(e) => match remedy_step(e.remedy()) {
+            Some(Step::ApiKey) => goto(m, Step::ApiKey, Some(Target::Key)),
+            Some(step) => goto(m, step, Some(Target::Token)),
+            None => return start_verify(m),
         },
         VerifyState::SaveFailed(v, _) => {
             let verified = v.clone();
@@ -132,20 +128,15 @@ pub(super) fn save(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
 /// The profile to save from what was entered and what Trello said.
 pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
     let secret = m.secret_value();
-    Profile {
-        api_key: m.key_value().to_string(),
-        api_secret: (!secret.is_empty()).then(|| Secret::new(secret)),
-        token: Some(Secret::new(m.token_value())),
+    let base = Profile { api_secret: (!secret.is_empty()).then(|| Secret::new(secret)), ..Profile::default() };
+    let chosen = Chosen {
+        key: m.key_value().to_string(),
+        token: Secret::new(m.token_value()),
         app_name: m.app_name().to_string(),
-        scope: m.scopes,
+        requested_scope: m.scopes,
         expiration: m.expiration,
-        member_id: Some(verified.member.id.clone()),
-        member_username: Some(verified.member.username.clone()),
-        member_full_name: Some(verified.member.full_name.clone()),
-        token_expires: Some(verified.token.date_expires.clone().unwrap_or_else(|| "never".into())),
-        verified_at: m.verified_at.clone(),
-        ..Profile::default()
-    }
+    };
+    verified.profile(base, chosen, m.verified_at.clone().unwrap_or_default())
 }
 
 pub(super) fn back(m: &mut Model) -> Vec<Effect> {
@@ -182,35 +173,20 @@ pub fn url_here(m: &Model) -> Option<String> {
 
 /// What the copy key copies on this step, and its name for the notice.
 pub fn copy_here(m: &Model) -> Option<(&'static str, String)> {
+    let w = &texts().what;
     match (m.step, m.focused()) {
-        (Step::Portal, _) => Some(("portal URL", m.setup.endpoints.portal_url())),
-        (Step::PowerUp, Some(Target::AppName)) => Some(("Power-Up name", m.app_name().to_string())),
+        (Step::Portal, _) => Some((&w.portal_url, m.setup.endpoints.portal_url())),
+        (Step::PowerUp, Some(Target::AppName)) => Some((&w.app_name, m.app_name().to_string())),
         (Step::PowerUp, Some(Target::Email | Target::Support)) if !m.email.value().trim().is_empty() => {
-            Some(("email", m.email.value().trim().to_string()))
+            Some((&w.email, m.email.value().trim().to_string()))
         }
         (Step::PowerUp, Some(Target::Author)) if !m.author.value().trim().is_empty() => {
-            Some(("author", m.author.value().trim().to_string()))
+            Some((&w.author, m.author.value().trim().to_string()))
         }
-        (Step::PowerUp, Some(Target::Iframe)) => {
-            Some(("iframe connector URL", crate::wizard::text::texts().powerup.iframe_value.clone()))
-        }
-        (Step::ApiKey, _) => Some(("allowed origin", m.capture_origin())),
-        (Step::Token, _) => Some(("authorize URL", m.authorize_url())),
-        (Step::Done, _) => Some(("command", env_command(&m.setup.profile))),
+        (Step::PowerUp, Some(Target::Iframe)) => Some((&w.iframe, texts().powerup.iframe_value.clone())),
+        (Step::ApiKey, _) => Some((&w.origin, m.capture_origin())),
+        (Step::Token, _) => Some((&w.authorize_url, m.authorize_url())),
+        (Step::Done, _) => Some((&w.command, env_command(&m.setup.profile))),
         _ => None,
     }
-}
-
-/// `trello-auth env`, with `--profile` when it is not the default one.
-pub fn env_invocation(profile: &str) -> String {
-    if profile == crate::credentials::store::DEFAULT_PROFILE {
-        "trello-auth env".to_string()
-    } else {
-        format!("trello-auth --profile {profile} env")
-    }
-}
-
-/// The line that exports the saved credentials for this profile.
-pub fn env_command(profile: &str) -> String {
-    format!("eval \"$({})\"", env_invocation(profile))
 }

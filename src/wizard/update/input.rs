@@ -1,148 +1,97 @@
-//! Keys and pastes: focus, text editing, selectors, and the question screens.
+//! Keys and pastes: each key event becomes an [`Action`] through the keymap, then acts here.
 
 use super::*;
+use crate::wizard::keymap::{Action, action_for, key_name};
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
     if !matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
         return Vec::new();
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        m.exit = Some(exit_kind(m));
-        return Vec::new();
+    if m.overlay == Overlay::None {
+        m.notice = None;
     }
-    match m.overlay {
-        Overlay::Help => {
-            m.overlay = Overlay::None;
-            return Vec::new();
-        }
-        Overlay::ConfirmQuit => {
-            match key.code {
-                KeyCode::Char('y' | 'Y') => m.exit = Some(Exit::Aborted),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => m.overlay = Overlay::None,
-                _ => {}
+    match action_for(m, &key) {
+        Some(action) => perform(m, action),
+        // Unbound keys type into the focused field; elsewhere they do nothing.
+        None => match m.focused_text().filter(|_| m.overlay == Overlay::None) {
+            Some(target) => edit(m, target, key),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// Does what an action means on the current screen. The keymap decides which
+/// actions a screen offers; this decides what they do.
+pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::QuitNow => m.exit = Some(exit_kind(m)),
+        Action::Quit => request_quit(m),
+        Action::Help => m.overlay = Overlay::Help,
+        Action::CloseHelp | Action::StayHere => m.overlay = Overlay::None,
+        Action::ConfirmQuit => m.exit = Some(Exit::Aborted),
+        Action::Next => return advance(m),
+        Action::Back => return back(m),
+        Action::FocusNext => move_focus(m, 1),
+        Action::FocusPrev => move_focus(m, -1),
+        Action::Open => return open(m),
+        Action::Copy => return copy(m),
+        Action::Reveal => m.reveal = !m.reveal,
+        Action::Retry => return retry(m),
+        Action::OptionPrev => choose(m, false),
+        Action::OptionNext => choose(m, true),
+        Action::SwitchCapture => switch_capture(m),
+        Action::StartUp => m.choice = (m.choice + START_CHOICES.len() - 1) % START_CHOICES.len(),
+        Action::StartDown => m.choice = (m.choice + 1) % START_CHOICES.len(),
+        Action::StartChoose => return choose_start(m, START_CHOICES[m.choice % START_CHOICES.len()]),
+        Action::StartVerify => return choose_start(m, StartChoice::Verify),
+        Action::StartRotate => return choose_start(m, StartChoice::Rotate),
+        Action::StartSetup => return choose_start(m, StartChoice::Setup),
+        Action::StartLeave => return choose_start(m, StartChoice::Leave),
+        Action::SaveOtherMember => {
+            if let VerifyState::OtherMember(v) = &m.verify {
+                let verified = v.clone();
+                return save(m, verified);
             }
-            return Vec::new();
         }
-        Overlay::None => {}
-    }
-    m.notice = None;
-    if let Some(effects) = on_screen_key(m, key.code) {
-        return effects;
-    }
-    match key.code {
-        KeyCode::F(1) => {
-            m.overlay = Overlay::Help;
-            return Vec::new();
+        Action::RefuseOtherMember => {
+            m.verify = VerifyState::Idle;
+            goto(m, Step::Token, Some(Target::Token));
+            notice(m, NoticeKind::Info, texts().notices.other_member_refused.clone());
         }
-        KeyCode::Enter => return advance(m),
-        KeyCode::Esc => return back(m),
-        KeyCode::Tab | KeyCode::Down => {
-            move_focus(m, 1);
-            return Vec::new();
+        Action::RevokeOld => {
+            m.revoke = RevokeState::Revoking;
+            return old_credentials(m).map(Effect::Revoke).into_iter().collect();
         }
-        KeyCode::BackTab | KeyCode::Up => {
-            move_focus(m, -1);
-            return Vec::new();
-        }
-        KeyCode::Char('o') if ctrl => return open(m),
-        KeyCode::Char('t') if ctrl => return copy(m),
-        KeyCode::Char('r') if ctrl => {
-            m.reveal = !m.reveal;
-            return Vec::new();
-        }
-        _ => {}
-    }
-    if let Some(target) = m.focused_text() {
-        return edit(m, target, key);
-    }
-    match key.code {
-        KeyCode::Char('q') => request_quit(m),
-        KeyCode::Char('?') => m.overlay = Overlay::Help,
-        KeyCode::Char('o') => return open(m),
-        KeyCode::Char('c') => return copy(m),
-        KeyCode::Char('r') if m.step == Step::Verify => return retry(m),
-        KeyCode::Char('r') => m.reveal = !m.reveal,
-        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => choose(m, key.code),
-        _ => {}
+        Action::KeepOld => m.revoke = RevokeState::Declined,
     }
     Vec::new()
 }
 
-/// Keys of screens that are a question rather than a form: the start screen,
-/// "save a token of another member?", and "revoke the old token?".
-pub(super) fn on_screen_key(m: &mut Model, code: KeyCode) -> Option<Vec<Effect>> {
-    if m.step == Step::Start {
-        let count = START_CHOICES.len();
-        match code {
-            KeyCode::Up | KeyCode::BackTab => m.choice = (m.choice + count - 1) % count,
-            KeyCode::Down | KeyCode::Tab => m.choice = (m.choice + 1) % count,
-            KeyCode::Enter => return Some(choose_start(m, START_CHOICES[m.choice].0)),
-            KeyCode::Char('?') | KeyCode::F(1) => m.overlay = Overlay::Help,
-            KeyCode::Char(c) if START_CHOICES.iter().any(|(k, _)| *k == c) => return Some(choose_start(m, c)),
-            _ => {}
-        }
-        return Some(Vec::new());
-    }
-    if m.step == Step::Verify
-        && let VerifyState::OtherMember(v) = &m.verify
-    {
-        match code {
-            KeyCode::Char('y' | 'Y') => {
-                let verified = v.clone();
-                return Some(save(m, verified));
-            }
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
-                m.verify = VerifyState::Idle;
-                goto(m, Step::Token, Some(Target::Token));
-                let text = "Not saved. Authorize the token while logged in to Trello as the saved member.";
-                notice(m, NoticeKind::Info, text.into());
-            }
-            _ => {}
-        }
-        return Some(Vec::new());
-    }
-    if m.step == Step::Done && m.revoke == RevokeState::Offered {
-        match code {
-            KeyCode::Char('y' | 'Y') => {
-                m.revoke = RevokeState::Revoking;
-                return Some(old_credentials(m).map(Effect::Revoke).into_iter().collect());
-            }
-            KeyCode::Char('n' | 'N') => {
-                m.revoke = RevokeState::Declined;
-                return Some(Vec::new());
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Acts on a start-screen choice.
-pub(super) fn choose_start(m: &mut Model, choice: char) -> Vec<Effect> {
+pub(super) fn choose_start(m: &mut Model, choice: StartChoice) -> Vec<Effect> {
     match choice {
-        'v' => {
+        StartChoice::Verify => {
             let Some(credentials) = old_credentials(m) else {
-                notice(m, NoticeKind::Warning, "No usable token is saved: set up again or rotate.".into());
+                notice(m, NoticeKind::Warning, texts().notices.no_usable_token.clone());
                 return Vec::new();
             };
             m.verify_generation += 1;
             m.start_check = StartCheck::Checking;
             vec![Effect::Verify { generation: m.verify_generation, credentials }]
         }
-        'r' => {
+        StartChoice::Rotate => {
             if let Some(profile) = m.saved.clone() {
                 *m = Model::rotate(m.setup.clone(), m.now, profile);
             }
             Vec::new()
         }
-        's' => {
+        StartChoice::Setup => {
             let saved = m.saved.take();
             *m = Model::new(m.setup.clone(), m.now);
             m.saved = saved;
             Vec::new()
         }
-        _ => {
+        StartChoice::Leave => {
             m.exit = Some(Exit::Left);
             Vec::new()
         }
@@ -164,13 +113,13 @@ pub(super) fn move_focus(m: &mut Model, by: isize) {
     }
 }
 
-/// ←/→/Space on a selector: change the expiration or toggle a scope.
-pub(super) fn choose(m: &mut Model, code: KeyCode) {
+/// A selector moves: the expiration steps back or forward, a scope toggles.
+pub(super) fn choose(m: &mut Model, forward: bool) {
     match m.focused() {
         Some(Target::Expiration) => {
             let all = Expiration::ALL;
             let at = all.iter().position(|e| *e == m.expiration).unwrap_or(0) as isize;
-            let by = if code == KeyCode::Left { -1 } else { 1 };
+            let by = if forward { 1 } else { -1 };
             m.expiration = all[(at + by).rem_euclid(all.len() as isize) as usize];
         }
         Some(Target::Read) => m.scopes.read = !m.scopes.read,
@@ -178,6 +127,23 @@ pub(super) fn choose(m: &mut Model, code: KeyCode) {
         Some(Target::Account) => m.scopes.account = !m.scopes.account,
         _ => {}
     }
+}
+
+/// Step 4: between catching the token (the URL carries `return_url` and a
+/// listener waits) and pasting it (no `return_url`: Trello shows the token).
+/// The way out when Trello answers "Invalid return_url".
+pub(super) fn switch_capture(m: &mut Model) {
+    let n = &texts().notices;
+    if let Some(reason) = &m.setup.capture_off {
+        let text = fill(&n.capture_off, &[("reason", reason)]);
+        notice(m, NoticeKind::Info, text);
+        return;
+    }
+    m.pasting = !m.pasting;
+    // A fresh listener (and nonce) when catching again; none while pasting.
+    m.capture = CaptureState::Idle;
+    let text = if m.pasting { n.pasting.clone() } else { n.catching.clone() };
+    notice(m, NoticeKind::Info, text);
 }
 
 pub(super) fn edit(m: &mut Model, target: Target, key: KeyEvent) -> Vec<Effect> {
@@ -220,7 +186,7 @@ pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
         (_, target) => target,
     };
     let Some(target) = target else {
-        notice(m, NoticeKind::Info, "Nothing to paste into on this screen.".into());
+        notice(m, NoticeKind::Info, texts().notices.nothing_to_paste.clone());
         return Vec::new();
     };
     let cleaned = match target {
@@ -248,12 +214,14 @@ pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
 
 pub(super) fn open(m: &mut Model) -> Vec<Effect> {
     let Some(url) = url_here(m) else { return Vec::new() };
+    let n = &texts().notices;
     if let Some(reason) = &m.setup.no_browser_reason {
-        let text = format!("No browser is opened because {reason}: copy the URL from the screen (Ctrl+T).");
+        let key = key_name(m, Action::Copy).unwrap_or_default();
+        let text = fill(&n.no_browser, &[("reason", reason), ("key", &key)]);
         notice(m, NoticeKind::Info, text);
         return Vec::new();
     }
-    notice(m, NoticeKind::Info, "Opening your browser…".into());
+    notice(m, NoticeKind::Info, n.opening.clone());
     vec![Effect::OpenUrl(url)]
 }
 
@@ -261,7 +229,7 @@ pub(super) fn copy(m: &mut Model) -> Vec<Effect> {
     match copy_here(m) {
         Some((what, text)) => vec![Effect::Copy { what, text }],
         None => {
-            notice(m, NoticeKind::Info, "Nothing to copy here.".into());
+            notice(m, NoticeKind::Info, texts().notices.nothing_to_copy.clone());
             Vec::new()
         }
     }

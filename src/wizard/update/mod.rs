@@ -4,24 +4,27 @@ mod flow;
 mod input;
 
 use flow::{advance, back, goto, on_verified, retry, save, start_verify};
-pub use flow::{copy_here, env_command, env_invocation, profile_from, url_here};
+pub use flow::{copy_here, profile_from, url_here};
 use input::{choose_start, on_key, on_paste};
 
 use std::time::Instant;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::model::{
     CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState, START_CHOICES,
-    StartCheck, Step, Target, VerifyState,
+    StartCheck, StartChoice, Step, Target, VerifyState,
 };
+use super::text::{fill, texts};
+use crate::capture::CaptureError;
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
+use crate::credentials::store::StoreError;
 use crate::credentials::store::{Profile, Saved};
 use crate::desktop::clipboard::CopyOutcome;
-use crate::trello::{Credentials, Expiration, KeyCheck, Remedy, RetryNotice, TrelloError, Verified};
+use crate::trello::{Chosen, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified};
 
 /// Everything that can happen to the wizard. `Debug` masks what may be a
 /// credential: pasted text, a captured token, the key being checked.
@@ -44,7 +47,7 @@ pub enum Msg {
         result: Result<Box<Verified>, TrelloError>,
         at: String,
     },
-    Saved(Result<Saved, String>),
+    Saved(Result<Saved, StoreError>),
     Copied {
         what: &'static str,
         outcome: CopyOutcome,
@@ -52,10 +55,12 @@ pub enum Msg {
     Opened(Result<(), String>),
     /// The old token's revocation (after a rotation) finished.
     Revoked(Result<(), TrelloError>),
-    /// Whether Trello now refuses the old token: `Err` says why that is not known.
-    RevokeChecked(Result<(), String>),
-    /// The token listener started (its return URL) or could not (why).
-    CaptureStarted(Result<String, String>),
+    /// What Trello answered for the revoked token (`401 invalid token` is the hoped-for answer).
+    RevokeChecked(Result<Member, TrelloError>),
+    /// The token listener started (its return URL) or could not.
+    CaptureStarted(Result<String, CaptureError>),
+    /// The token listener stopped before a token came.
+    CaptureStopped,
     /// The browser handed the token to the listener.
     TokenCaptured(String),
     /// SIGTERM or SIGHUP: leave now, writing nothing.
@@ -85,6 +90,8 @@ pub enum Effect {
     ConfirmRevoked(Credentials),
 }
 
+/// The effects must be carried out: dropping them would silently lose a save or a verify.
+#[must_use]
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(m, key),
@@ -129,7 +136,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     }
                     VerifyState::Saved(v, saved)
                 }
-                (VerifyState::Saving(v), Err(e)) => VerifyState::SaveFailed(v, e),
+                (VerifyState::Saving(v), Err(e)) => VerifyState::SaveFailed(v, e.to_string()),
                 (other, _) => other,
             };
             Vec::new()
@@ -139,17 +146,20 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 CopyOutcome::Clipboard | CopyOutcome::Terminal => NoticeKind::Success,
                 CopyOutcome::Manual(_) => NoticeKind::Warning,
             };
-            notice(m, kind, outcome.message(what));
+            let n = &texts().notices;
+            let text = match &outcome {
+                CopyOutcome::Clipboard => fill(&n.copied, &[("what", what)]),
+                CopyOutcome::Terminal => fill(&n.copied_terminal, &[("what", what)]),
+                CopyOutcome::Manual(reason) => fill(&n.copy_by_hand, &[("what", what), ("reason", reason)]),
+            };
+            notice(m, kind, text);
             Vec::new()
         }
         Msg::Opened(result) => {
+            let n = &texts().notices;
             match result {
-                Ok(()) => notice(m, NoticeKind::Success, "Opened in your browser.".into()),
-                Err(e) => notice(
-                    m,
-                    NoticeKind::Warning,
-                    format!("Could not open a browser ({e}): copy the URL from the screen."),
-                ),
+                Ok(()) => notice(m, NoticeKind::Success, n.opened.clone()),
+                Err(e) => notice(m, NoticeKind::Warning, fill(&n.open_failed, &[("reason", &e)])),
             }
             Vec::new()
         }
@@ -169,9 +179,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::RevokeChecked(result) => {
+            let r = &texts().rotate;
             m.revoke = match result {
-                Ok(()) => RevokeState::Confirmed,
-                Err(why) => RevokeState::Unconfirmed(why),
+                // Refused as unknown: the revocation took.
+                Err(TrelloError::InvalidToken) => RevokeState::Confirmed,
+                Ok(_) => RevokeState::Unconfirmed(r.still_accepted.clone()),
+                Err(e) => RevokeState::Unconfirmed(fill(&r.check_failed, &[("error", &e.to_string())])),
             };
             Vec::new()
         }
@@ -179,8 +192,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             if m.wants_capture() {
                 m.capture = match result {
                     Ok(return_url) => CaptureState::Waiting { return_url },
-                    Err(why) => CaptureState::Failed(why),
+                    Err(e) => CaptureState::Failed(e.to_string()),
                 };
+            }
+            Vec::new()
+        }
+        Msg::CaptureStopped => {
+            if m.wants_capture() {
+                m.capture = CaptureState::Failed(texts().capture.stopped.clone());
             }
             Vec::new()
         }
@@ -223,6 +242,7 @@ impl std::fmt::Debug for Msg {
             Msg::Revoked(result) => f.debug_tuple("Revoked").field(result).finish(),
             Msg::RevokeChecked(result) => f.debug_tuple("RevokeChecked").field(result).finish(),
             Msg::CaptureStarted(result) => f.debug_tuple("CaptureStarted").field(result).finish(),
+            Msg::CaptureStopped => f.write_str("CaptureStopped"),
             Msg::TokenCaptured(token) => f.debug_tuple("TokenCaptured").field(&mask(token)).finish(),
             Msg::Terminate => f.write_str("Terminate"),
         }

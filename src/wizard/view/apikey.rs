@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 
 use ratatui::text::Span;
 
-use super::widgets::{LABEL_WIDTH, Row, Theme, blank, fact, indented_rows, render_rows, text_rows, verdict_rows};
+use super::form::{LABEL_WIDTH, Row, blank, fact, indented_rows, render_rows, text_rows, verdict_rows};
+use super::theme::Theme;
+use crate::wizard::keymap::{Action, key_name};
 use crate::wizard::model::{KeyStatus, Model, Target};
 use crate::wizard::text::{fill, texts};
 
@@ -17,7 +19,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         label: t.key_label.clone(),
         target: Target::Key,
         masked: false,
-        placeholder: "32 characters, 0-9 a-f".into(),
+        placeholder: t.key_placeholder.clone(),
     });
     rows.extend(verdict_rows(&m.key_verdict(), area.width, theme));
     let status = match &m.key_status {
@@ -38,7 +40,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         label: t.secret_label.clone(),
         target: Target::Secret,
         masked: true,
-        placeholder: "leave empty unless you use OAuth".into(),
+        placeholder: t.secret_placeholder.clone(),
     });
     if !m.secret_value().is_empty() {
         rows.extend(verdict_rows(&m.secret_verdict(), area.width, theme));
@@ -52,7 +54,9 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &m.setup.capture_off {
         None => {
             rows.push(fact(&c.origin_label, vec![Span::styled(m.capture_origin(), theme.accent())], theme));
-            rows.extend(indented_rows(LABEL_WIDTH, &c.origin_help, area.width, theme.dim()));
+            let copy_key = key_name(m, Action::Copy).unwrap_or_default();
+            let help = fill(&c.origin_help, &[("copy_key", &copy_key)]);
+            rows.extend(indented_rows(LABEL_WIDTH, &help, area.width, theme.dim()));
         }
         Some(reason) => rows.extend(text_rows(&fill(&c.off, &[("reason", reason)]), area.width, theme.dim())),
     }

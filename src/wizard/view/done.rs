@@ -2,21 +2,19 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 
-use super::verify::who;
-use super::widgets::{Row, Theme, blank, fact, fact_wrapped, render_rows, text_rows};
-use crate::credentials::expiry::format_expiry;
+use super::form::{blank, fact, fact_wrapped, render_rows, text_rows};
+use super::theme::Theme;
 use crate::credentials::secret::mask;
 use crate::wizard::model::{Mode, Model, RevokeState, VerifyState};
-use crate::wizard::text::{fill, texts};
+use crate::wizard::text::{env_invocation, fill, texts};
 
 pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let VerifyState::Saved(v, saved) = &m.verify else { return };
     let t = &texts();
     let width = area.width;
-    let mut rows =
-        vec![Row::Text(Line::styled(format!("✓ {}", fill(&t.verify.success, &[("who", &who(v))])), theme.ok()))];
+    let mut rows = text_rows(&format!("✓ {}", fill(&t.verify.success, &[("who", &v.member.who())])), width, theme.ok());
     let backup = saved.backup.as_ref().map(|b| b.display().to_string()).unwrap_or_default();
     if let Some(line) = revoke_line(m, &v.member.username, &backup) {
         let style = match m.revoke {
@@ -28,31 +26,33 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         rows.extend(text_rows(&line, width, style));
     }
     rows.push(blank());
+    let l = &t.labels;
     let granted = v.token.scopes();
     let names = |s: crate::trello::Scopes| s.names().join(", ");
-    let mut scope_spans = vec![Span::raw(format!("{} (requested {})", names(granted), names(m.scopes)))];
+    let scopes = fill(&l.requested, &[("granted", &names(granted)), ("requested", &names(m.scopes))]);
+    let mut scope_spans = vec![Span::raw(scopes)];
     if !granted.covers(m.scopes) {
-        scope_spans.push(Span::styled("  ! fewer than requested", theme.warn()));
+        scope_spans.push(Span::styled(l.fewer.clone(), theme.warn()));
     }
-    rows.push(fact("Scopes", scope_spans, theme));
-    rows.push(fact("Expires", vec![Span::raw(format_expiry(v.token.date_expires.as_deref()))], theme));
+    rows.push(fact(&l.scopes, scope_spans, theme));
+    rows.push(fact(&l.expires, vec![Span::raw(v.token.expiry().shown())], theme));
     let (key, token) = if m.reveal {
         (m.key_value().to_string(), m.token_value().to_string())
     } else {
         (mask(m.key_value()), mask(m.token_value()))
     };
-    rows.extend(fact_wrapped("API key", &key, width, theme));
-    rows.extend(fact_wrapped("Token", &token, width, theme));
-    rows.extend(fact_wrapped("Saved to", &saved.path.display().to_string(), width, theme));
+    rows.extend(fact_wrapped(&l.api_key, &key, width, theme));
+    rows.extend(fact_wrapped(&l.token, &token, width, theme));
+    rows.extend(fact_wrapped(&l.saved_to, &saved.path.display().to_string(), width, theme));
     if let Some(backup) = &saved.backup {
-        rows.push(fact("Previous file", vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
+        rows.push(fact(&l.previous_file, vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
     }
     if !granted.covers(m.scopes) {
         rows.extend(text_rows(&t.verify.fewer_scopes, width, theme.warn()));
     }
     if m.mode == Mode::Setup {
         rows.push(blank());
-        let next = t.done.next.replace("trello-auth env", &crate::wizard::update::env_invocation(&m.setup.profile));
+        let next = fill(&t.done.next, &[("env", &env_invocation(&m.setup.profile))]);
         rows.extend(text_rows(&next, width, Default::default()));
     }
     rows.push(blank());

@@ -1,23 +1,25 @@
-//! Drawing: a pure function of the model. One file per step, shared widgets here.
+//! Drawing: a pure function of the model. One file per step; the frame (chrome), body layout (form) and styles (theme) are shared.
 
 mod apikey;
+mod chrome;
 mod done;
+mod form;
 mod portal;
 mod powerup;
 mod start;
+mod theme;
 mod token;
 mod verify;
-mod widgets;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::keymap;
 use super::model::{Model, Overlay, Step};
 use super::text::{fill, texts};
-pub use crate::credentials::expiry::format_expiry;
-pub use widgets::Theme;
+pub use theme::Theme;
 
 /// Below this the wizard asks for a bigger terminal instead of drawing.
 pub const MIN_WIDTH: u16 = 60;
@@ -38,8 +40,8 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(widgets::title_bar(m, &theme, title.width), title);
-    frame.render_widget(widgets::step_bar(m, &theme), steps);
+    frame.render_widget(chrome::title_bar(m, &theme, title.width), title);
+    frame.render_widget(chrome::step_bar(m, &theme), steps);
 
     let block = Block::default()
         .borders(Borders::ALL)
@@ -57,12 +59,12 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Step::Verify => verify::draw(m, frame, inner, &theme),
         Step::Done => done::draw(m, frame, inner, &theme),
     }
-    frame.render_widget(widgets::notice_line(m, &theme), notice);
-    frame.render_widget(widgets::footer(m, &theme, footer.width), footer);
+    frame.render_widget(chrome::notice_line(m, &theme), notice);
+    frame.render_widget(chrome::footer(m, &theme, footer.width), footer);
 
     match m.overlay {
         Overlay::None => {}
-        Overlay::Help => help(frame, area, &theme),
+        Overlay::Help => help(m, frame, area, &theme),
         Overlay::ConfirmQuit => confirm_quit(frame, area, &theme),
     }
 }
@@ -94,10 +96,29 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     area.centered(Constraint::Length(width.min(area.width)), Constraint::Length(height.min(area.height)))
 }
 
-fn help(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The keys of the screen under the overlay, from the keymap: what the hint
+/// bar shows and more, each with what it does.
+fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts().help;
-    let mut lines: Vec<Line> = t.general.lines().map(|l| Line::raw(l.to_string())).collect();
+    let mut under = m.clone();
+    under.overlay = Overlay::None;
+    let mut lines = vec![Line::styled(t.here.clone(), theme.bold())];
+    let mut listed = Vec::new();
+    for binding in keymap::bindings(&under) {
+        let mut keys: Vec<String> = binding.keys.iter().map(keymap::Key::long).collect();
+        keys.dedup();
+        // Each action once: the first binding is the one that wins.
+        if keys.is_empty() || listed.contains(&binding.action) {
+            continue;
+        }
+        listed.push(binding.action);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<16}", keys.join(" / ")), theme.accent()),
+            Span::raw(binding.label.to_string()),
+        ]));
+    }
     lines.push(Line::raw(""));
+    lines.push(Line::raw(t.paste.clone()));
     lines.push(Line::styled(t.close.clone(), theme.dim()));
     let height = lines.len() as u16 + 2;
     let rect = centered(area, 72, height);

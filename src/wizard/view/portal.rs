@@ -4,9 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::widgets::{Row, Theme, blank, render_rows, text_rows};
+use super::form::{Row, blank, render_rows, text_rows};
+use super::theme::Theme;
 use crate::wizard::model::Model;
-use crate::wizard::text::texts;
+use crate::wizard::text::{fill, texts};
 
 pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts().portal;
@@ -16,11 +17,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     rows.push(blank());
     rows.extend(text_rows(&t.note, area.width, theme.dim()));
     if let Some(reason) = &m.setup.no_browser_reason {
-        rows.extend(text_rows(
-            &format!("No browser will be opened ({reason}): copy the URL above."),
-            area.width,
-            theme.dim(),
-        ));
+        rows.extend(text_rows(&fill(&t.no_browser, &[("reason", reason)]), area.width, theme.dim()));
     }
     rows.push(blank());
     rows.extend(text_rows(&t.next, area.width, theme.bold()));

@@ -4,7 +4,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{LABEL_WIDTH, Row, Theme, blank, label, render_rows, text_rows};
+use super::form::{LABEL_WIDTH, Row, blank, label, render_rows, text_rows};
+use super::theme::Theme;
 use crate::wizard::model::{EmailVerdict, Model, Target};
 use crate::wizard::text::texts;
 
@@ -34,7 +35,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     });
     let email = m.email.value().trim();
     let (support, support_style) = if email.is_empty() {
-        ("same as the email".to_string(), theme.dim())
+        (texts().labels.email_same.clone(), theme.dim())
     } else {
         (email.to_string(), Default::default())
     };
@@ -54,7 +55,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Target::Email | Target::Support) => match m.email_verdict() {
             EmailVerdict::Invalid(why) => Some((format!("✗ {why}"), theme.error())),
             EmailVerdict::Valid => Some(("✓ looks like an email".to_string(), theme.ok())),
-            EmailVerdict::Empty => Some(("type it once: it fills Email and Support contact".to_string(), theme.dim())),
+            EmailVerdict::Empty => Some((texts().labels.email_empty.clone(), theme.dim())),
         },
         _ => None,
     };

@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{LABEL_WIDTH, Row, Theme, indented_rows, label, render_rows, text_rows, verdict_rows, wrap};
+use super::form::{LABEL_WIDTH, Row, indented_rows, label, render_rows, text_rows, verdict_rows, wrap};
+use super::theme::Theme;
 use crate::trello::Expiration;
+use crate::wizard::keymap::{Action, key_name};
 use crate::wizard::model::{CaptureState, Model, Target};
-use crate::wizard::text::fill;
-use crate::wizard::text::texts;
+use crate::wizard::text::{fill, texts};
 
 pub fn expiration_help(e: Expiration) -> &'static str {
     let t = &texts().token;
@@ -63,10 +64,14 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     let c = &texts().capture;
     let origin = m.capture_origin();
+    let switch_key = key_name(m, Action::SwitchCapture).unwrap_or_default();
     let (capture, style) = match (&m.setup.capture_off, &m.capture) {
         (Some(reason), _) => (fill(&c.failed, &[("reason", reason)]), theme.dim()),
+        (None, _) if m.pasting => (fill(&c.pasting, &[("switch_key", &switch_key)]), theme.dim()),
         (None, CaptureState::Idle) => (c.starting.clone(), theme.dim()),
-        (None, CaptureState::Waiting { .. }) => (fill(&c.waiting, &[("origin", &origin)]), theme.dim()),
+        (None, CaptureState::Waiting { .. }) => {
+            (fill(&c.waiting, &[("origin", &origin), ("switch_key", &switch_key)]), theme.dim())
+        }
         (None, CaptureState::Failed(reason)) => (fill(&c.failed, &[("reason", reason)]), theme.warn()),
         (None, CaptureState::Received) => (c.received.clone(), theme.ok()),
     };
@@ -75,7 +80,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         label: t.token_label.clone(),
         target: Target::Token,
         masked: true,
-        placeholder: "paste the token here (ATTA…)".into(),
+        placeholder: t.token_placeholder.clone(),
     });
     rows.extend(verdict_rows(&m.token_verdict(), area.width, theme));
     render_rows(frame, area, m, rows, theme);

@@ -4,17 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{Row, Theme, blank, render_rows, text_rows};
-use crate::trello::{Remedy, Verified};
-use crate::wizard::model::{Model, VerifyState};
+use super::form::{Row, blank, render_rows, text_rows};
+use super::theme::Theme;
+use crate::wizard::keymap::{Action, key_name, remedy_step};
+use crate::wizard::model::{Model, Step, VerifyState};
 use crate::wizard::text::{fill, texts};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// "Ann Example (@ann)".
-pub fn who(v: &Verified) -> String {
-    v.member.who()
-}
 
 pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts().verify;
@@ -43,37 +39,48 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             rows.push(blank());
             rows.extend(text_rows(&capitalize(&e.to_string()), width, theme.bold()));
             rows.push(blank());
-            rows.extend(text_rows(&format!("Why: {}", e.cause()), width, Default::default()));
-            rows.extend(text_rows(&format!("Fix: {}", e.fix()), width, Default::default()));
+            rows.extend(text_rows(&fill(&t.why, &[("cause", e.cause())]), width, Default::default()));
+            rows.extend(text_rows(&fill(&t.fix, &[("fix", e.fix())]), width, Default::default()));
             rows.push(blank());
-            let next = match e.remedy() {
-                Remedy::FixKey => "Press Enter to go back to step 3 and fix the key.",
-                Remedy::NewToken | Remedy::CheckId => "Press Enter to go back to step 4 and authorize a new token.",
-                Remedy::Wait | Remedy::Retry => "Press Enter to try again.",
+            let next = match remedy_step(e.remedy()) {
+                Some(Step::ApiKey) => &t.next_fix_key,
+                Some(_) => &t.next_new_token,
+                None => &t.next_retry,
             };
-            rows.extend(text_rows(next, width, theme.accent()));
+            let key = key_name(m, Action::Retry).unwrap_or_default();
+            rows.extend(text_rows(&fill(next, &[("key", &key)]), width, theme.accent()));
             rows.extend(text_rows(&t.nothing_saved, width, theme.dim()));
         }
         VerifyState::Saving(v) => {
-            rows.push(Row::Text(Line::styled(format!("✓ {}", fill(&t.success, &[("who", &who(v))])), theme.ok())));
+            rows.push(Row::Text(Line::styled(
+                format!("✓ {}", fill(&t.success, &[("who", &v.member.who())])),
+                theme.ok(),
+            )));
             rows.push(blank());
             rows.push(Row::Text(Line::raw(t.saving.clone())));
         }
         VerifyState::SaveFailed(v, error) => {
-            rows.push(Row::Text(Line::styled(format!("✓ {}", fill(&t.success, &[("who", &who(v))])), theme.ok())));
+            rows.push(Row::Text(Line::styled(
+                format!("✓ {}", fill(&t.success, &[("who", &v.member.who())])),
+                theme.ok(),
+            )));
             rows.push(blank());
             rows.push(Row::Text(Line::styled(format!("✗ {}", t.save_failed), theme.error())));
             rows.extend(text_rows(error, width, theme.bold()));
             rows.push(blank());
-            rows.extend(text_rows("Press Enter to try saving again; what you entered is kept.", width, theme.accent()));
+            let key = key_name(m, Action::Retry).unwrap_or_default();
+            rows.extend(text_rows(&fill(&t.retry_save, &[("key", &key)]), width, theme.accent()));
         }
         VerifyState::OtherMember(v) => {
             let r = &texts().rotate;
             let old = m.saved.as_ref().and_then(|p| p.who()).unwrap_or_else(|| "another member".to_string());
-            rows.push(Row::Text(Line::styled(format!("! {}", fill(&t.success, &[("who", &who(v))])), theme.warn())));
+            rows.push(Row::Text(Line::styled(
+                format!("! {}", fill(&t.success, &[("who", &v.member.who())])),
+                theme.warn(),
+            )));
             rows.push(blank());
             rows.extend(text_rows(
-                &fill(&r.other_member, &[("new", &who(v)), ("old", &old)]),
+                &fill(&r.other_member, &[("new", &v.member.who()), ("old", &old)]),
                 width,
                 Default::default(),
             ));

@@ -1,0 +1,384 @@
+//! The one keymap: which keys do what on each screen, with the words for the hint bar and the help.
+//!
+//! `update` matches key events against [`bindings`]; the hint bar, the help
+//! overlay and every notice that names a key are built from the same table, so
+//! a key is never shown that does something else (television's `Action`, gitui's
+//! command list feeding both help and the command bar, are the models).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::model::{Model, Overlay, RevokeState, Step, Target, VerifyState};
+use super::text::texts;
+use crate::trello::Remedy;
+
+/// Everything a key can ask the wizard to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Ctrl+C: leave at once, writing nothing.
+    QuitNow,
+    /// `q`: leave, asking first when something was typed.
+    Quit,
+    Help,
+    CloseHelp,
+    /// Yes in the quit question.
+    ConfirmQuit,
+    /// No in the quit question.
+    StayHere,
+    Next,
+    Back,
+    FocusNext,
+    FocusPrev,
+    Open,
+    Copy,
+    Reveal,
+    /// Step 5: go where the failure is fixed, or try again.
+    Retry,
+    /// Left on a selector: the previous expiration, or toggle a scope.
+    OptionPrev,
+    /// Right or Space on a selector: the next expiration, or toggle a scope.
+    OptionNext,
+    /// Step 4: catch the token from the browser, or paste the one Trello shows.
+    SwitchCapture,
+    StartUp,
+    StartDown,
+    StartChoose,
+    StartVerify,
+    StartRotate,
+    StartSetup,
+    StartLeave,
+    /// Rotating to another member's token: save it anyway.
+    SaveOtherMember,
+    RefuseOtherMember,
+    RevokeOld,
+    KeepOld,
+}
+
+/// One key: a code and whether Ctrl is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+const ENTER: Key = key(KeyCode::Enter);
+const ESC: Key = key(KeyCode::Esc);
+const TAB: Key = key(KeyCode::Tab);
+const BACKTAB: Key = key(KeyCode::BackTab);
+const UP: Key = key(KeyCode::Up);
+const DOWN: Key = key(KeyCode::Down);
+const LEFT: Key = key(KeyCode::Left);
+const RIGHT: Key = key(KeyCode::Right);
+const SPACE: Key = ch(' ');
+const F1: Key = key(KeyCode::F(1));
+
+impl Key {
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match (self.code, event.code) {
+            // Letters: either case, so Caps Lock does not break `y`/`n`; Ctrl
+            // letters arrive lower-case from crossterm.
+            (KeyCode::Char(a), KeyCode::Char(b)) => ctrl == self.ctrl && a.eq_ignore_ascii_case(&b),
+            (a, b) => a == b && ctrl == self.ctrl,
+        }
+    }
+
+    /// The event this key sends, for tests and for replaying a hint.
+    pub fn event(&self) -> KeyEvent {
+        let modifiers = if self.ctrl { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+        KeyEvent::new(self.code, modifiers)
+    }
+
+    /// `^T`, `Enter`, `q`: short, for the hint bar.
+    pub fn short(&self) -> String {
+        let base = match self.code {
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::BackTab => "Shift+Tab".to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("^{base}") } else { base }
+    }
+
+    /// `Ctrl+T`, `Enter`, `q`: for sentences.
+    pub fn long(&self) -> String {
+        match self.short().strip_prefix('^') {
+            Some(rest) => format!("Ctrl+{rest}"),
+            None => self.short(),
+        }
+    }
+}
+
+/// The keys of the actions every step has, which differ in a text field.
+struct StepKeys {
+    copy: &'static [Key],
+    open: &'static [Key],
+    reveal: &'static [Key],
+    help: &'static [Key],
+    quit: &'static [Key],
+}
+
+const TEXT_KEYS: StepKeys =
+    StepKeys { copy: &[ctrl('t')], open: &[ctrl('o')], reveal: &[ctrl('r')], help: &[F1], quit: &[ctrl('c')] };
+
+// Reveal shows Ctrl+R first everywhere, so the hint does not change with the focus.
+const COMMAND_KEYS: StepKeys = StepKeys {
+    copy: &[ch('c'), ctrl('t')],
+    open: &[ch('o'), ctrl('o')],
+    reveal: &[ctrl('r'), ch('r')],
+    help: &[ch('?'), F1],
+    quit: &[ch('q')],
+};
+
+/// A key (or several) bound to an action on the current screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: Vec<Key>,
+    pub action: Action,
+    /// What it does here, in the help and (when `hint`) the hint bar.
+    pub label: &'static str,
+    /// How the keys are shown when not simply the first key (`←/→`, `↑/↓ Enter`).
+    pub shown: Option<&'static str>,
+    /// Shown in the hint bar, in this order.
+    pub hint: bool,
+}
+
+impl Binding {
+    fn new(keys: &[Key], action: Action, label: &'static str) -> Binding {
+        Binding { keys: keys.to_vec(), action, label, shown: None, hint: true }
+    }
+
+    /// Works, and is in the help, but not in the hint bar.
+    fn quiet(mut self) -> Binding {
+        self.hint = false;
+        self
+    }
+
+    fn shown(mut self, shown: &'static str) -> Binding {
+        self.shown = Some(shown);
+        self
+    }
+
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        self.keys.iter().any(|k| k.matches(event))
+    }
+
+    /// The keys as the hint bar shows them.
+    pub fn key_label(&self) -> String {
+        match self.shown {
+            Some(shown) => shown.to_string(),
+            None => self.keys.first().map(Key::short).unwrap_or_default(),
+        }
+    }
+}
+
+/// The bindings in force now, hint-bar order first. The first one whose key
+/// matches an event wins.
+pub fn bindings(m: &Model) -> Vec<Binding> {
+    let k = &texts().keys;
+    let quit_now = Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit_now);
+    match m.overlay {
+        Overlay::Help => {
+            // Any key closes help: the binding lists none, `update` treats every key so.
+            return vec![quit_now.quiet(), Binding::new(&[], Action::CloseHelp, &k.close_help).shown(&k.any_key)];
+        }
+        Overlay::ConfirmQuit => {
+            return vec![
+                quit_now.quiet(),
+                Binding::new(&[ch('y')], Action::ConfirmQuit, &k.confirm_quit),
+                Binding::new(&[ch('n'), ESC], Action::StayHere, &k.stay),
+            ];
+        }
+        Overlay::None => {}
+    }
+    if m.step == Step::Start {
+        return vec![
+            quit_now.quiet(),
+            Binding::new(&[ch('v')], Action::StartVerify, &k.start_verify),
+            Binding::new(&[ch('r')], Action::StartRotate, &k.start_rotate),
+            Binding::new(&[ch('s')], Action::StartSetup, &k.start_setup),
+            Binding::new(&[ENTER], Action::StartChoose, &k.start_choose).shown(&k.up_down_enter),
+            Binding::new(&[UP, BACKTAB], Action::StartUp, &k.previous).quiet(),
+            Binding::new(&[DOWN, TAB], Action::StartDown, &k.next).quiet(),
+            Binding::new(&[ch('q')], Action::StartLeave, &k.quit),
+            Binding::new(&[ch('?'), F1], Action::Help, &k.help).quiet(),
+        ];
+    }
+    if m.step == Step::Verify && matches!(m.verify, VerifyState::OtherMember(_)) {
+        return vec![
+            Binding::new(&[ch('y')], Action::SaveOtherMember, &k.save_anyway),
+            Binding::new(&[ch('n'), ESC], Action::RefuseOtherMember, &k.back_to_token),
+            Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit),
+        ];
+    }
+    let mut list = Vec::new();
+    let offering_revoke = m.step == Step::Done && m.revoke == RevokeState::Offered;
+    if offering_revoke {
+        list.push(Binding::new(&[ch('y')], Action::RevokeOld, &k.revoke_old));
+        list.push(Binding::new(&[ch('n')], Action::KeepOld, &k.keep_old));
+        list.push(Binding::new(&[ENTER], Action::Next, &k.finish));
+    }
+    let in_text = m.focused_text().is_some();
+    // In a text field letters are typed; elsewhere they are commands too.
+    let keys = if in_text { &TEXT_KEYS } else { &COMMAND_KEYS };
+    let (copy, open, reveal, help, quit) = (keys.copy, keys.open, keys.reveal, keys.help, keys.quit);
+    let step_keys: Vec<Binding> = match m.step {
+        Step::Start => Vec::new(),
+        Step::Portal => vec![
+            Binding::new(&[ENTER], Action::Next, &k.next),
+            Binding::new(open, Action::Open, &k.open_portal),
+            Binding::new(copy, Action::Copy, &k.copy_url),
+        ],
+        Step::PowerUp => vec![
+            Binding::new(&[ENTER], Action::Next, &k.created_next),
+            Binding::new(&[ESC], Action::Back, &k.back),
+            Binding::new(&[TAB, DOWN], Action::FocusNext, &k.next_row),
+            Binding::new(copy, Action::Copy, &k.copy_row),
+        ],
+        Step::ApiKey => vec![
+            Binding::new(&[ENTER], Action::Next, &k.next),
+            Binding::new(copy, Action::Copy, &k.copy_origin),
+            Binding::new(&[ESC], Action::Back, &k.back),
+            Binding::new(&[TAB, DOWN], Action::FocusNext, &k.next_field),
+            Binding::new(reveal, Action::Reveal, &k.reveal),
+        ],
+        Step::Token => {
+            let mut keys = vec![
+                Binding::new(&[ENTER], Action::Next, &k.verify),
+                Binding::new(copy, Action::Copy, &k.copy_url),
+                Binding::new(open, Action::Open, &k.open_url),
+            ];
+            if m.setup.capture_off.is_none() {
+                let label = if m.pasting { &k.catch_instead } else { &k.paste_instead };
+                keys.push(Binding::new(&[ctrl('p')], Action::SwitchCapture, label));
+            }
+            match m.focused() {
+                Some(Target::Expiration) => {
+                    keys.push(Binding::new(&[LEFT], Action::OptionPrev, &k.expiration).shown(&k.left_right));
+                    keys.push(Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.expiration).quiet());
+                }
+                Some(Target::Read | Target::Write | Target::Account) => {
+                    keys.push(Binding::new(&[SPACE, RIGHT], Action::OptionNext, &k.toggle));
+                    keys.push(Binding::new(&[LEFT], Action::OptionPrev, &k.toggle).quiet());
+                }
+                _ => keys.push(Binding::new(&[TAB, DOWN], Action::FocusNext, &k.options)),
+            }
+            keys.push(Binding::new(&[ESC], Action::Back, &k.back));
+            keys.push(Binding::new(reveal, Action::Reveal, &k.reveal));
+            keys
+        }
+        Step::Verify => {
+            let mut keys = match &m.verify {
+                VerifyState::Failed(e) => {
+                    let label = match remedy_step(e.remedy()) {
+                        Some(Step::ApiKey) => &k.fix_key,
+                        Some(_) => &k.new_token,
+                        None => &k.retry,
+                    };
+                    vec![Binding::new(&[ENTER, ch('r')], Action::Retry, label)]
+                }
+                VerifyState::SaveFailed(..) => vec![Binding::new(&[ENTER, ch('r')], Action::Retry, &k.retry_save)],
+                _ => Vec::new(),
+            };
+            keys.push(Binding::new(&[ESC], Action::Back, &k.back));
+            keys
+        }
+        Step::Done => vec![
+            Binding::new(&[ENTER], Action::Next, &k.finish),
+            Binding::new(copy, Action::Copy, &k.copy_command),
+            Binding::new(open, Action::Open, &k.open_account),
+            Binding::new(reveal, Action::Reveal, &k.reveal),
+        ],
+    };
+    for binding in step_keys {
+        // While the revoke question is open only its own keys are hinted.
+        list.push(if offering_revoke { binding.quiet() } else { binding });
+    }
+    // Keys that work on every step, hinted only where the step did not already.
+    let general = [
+        Binding::new(&[ENTER], Action::Next, &k.next),
+        Binding::new(&[ESC], Action::Back, &k.back),
+        Binding::new(&[TAB, DOWN], Action::FocusNext, &k.next_field),
+        Binding::new(&[BACKTAB, UP], Action::FocusPrev, &k.previous_field),
+        Binding::new(&[ctrl('o')], Action::Open, &k.open_url),
+        Binding::new(&[ctrl('t')], Action::Copy, &k.copy_url),
+        Binding::new(&[ctrl('r')], Action::Reveal, &k.reveal),
+    ];
+    for binding in general {
+        if !list.iter().any(|b| b.action == binding.action) {
+            list.push(binding.quiet());
+        }
+    }
+    // Left, Right and Space move a selector; in a text field they edit the text.
+    if !in_text {
+        for binding in [
+            Binding::new(&[LEFT], Action::OptionPrev, &k.option),
+            Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.option),
+        ] {
+            if !list.iter().any(|b| b.action == binding.action) {
+                list.push(binding.quiet());
+            }
+        }
+    }
+    let hinted = !offering_revoke;
+    let mut help_binding = Binding::new(help, Action::Help, &k.help);
+    let mut quit_binding = Binding::new(quit, if in_text { Action::QuitNow } else { Action::Quit }, &k.quit);
+    help_binding.hint = hinted;
+    quit_binding.hint = hinted;
+    // Ctrl+C always works; first, so no step can take it.
+    let mut all = vec![Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit_now).quiet()];
+    all.extend(list);
+    all.push(help_binding);
+    all.push(quit_binding);
+    all
+}
+
+/// The binding a key event triggers now, if any.
+pub fn action_for(m: &Model, event: &KeyEvent) -> Option<Action> {
+    if m.overlay == Overlay::Help {
+        return Some(if Key::matches(&ctrl('c'), event) { Action::QuitNow } else { Action::CloseHelp });
+    }
+    bindings(m).into_iter().find(|b| b.matches(event)).map(|b| b.action)
+}
+
+/// `(keys, what they do)` for the hint bar, in order.
+pub fn hints(m: &Model) -> Vec<(String, &'static str)> {
+    bindings(m).into_iter().filter(|b| b.hint).map(|b| (b.key_label(), b.label)).collect()
+}
+
+/// How a notice names the key for `action` on this screen (`Ctrl+T`), when one is bound.
+pub fn key_name(m: &Model, action: Action) -> Option<String> {
+    let binding = bindings(m).into_iter().find(|b| b.action == action)?;
+    // Prefer the key the hint bar shows.
+    binding.keys.first().map(Key::long)
+}
+
+/// Where a failure is fixed: the key's step, the token's step, or here (try again).
+/// The one place a remedy maps to a step.
+pub fn remedy_step(remedy: Remedy) -> Option<Step> {
+    match remedy {
+        Remedy::FixKey => Some(Step::ApiKey),
+        Remedy::NewToken | Remedy::CheckId => Some(Step::Token),
+        Remedy::Wait | Remedy::Retry => None,
+    }
+}

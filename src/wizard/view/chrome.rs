@@ -1,0 +1,96 @@
+//! The frame around every step: title bar, step bar, notice line and key hints.
+
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::Theme;
+use crate::wizard::keymap::hints;
+use crate::wizard::model::{Mode, Model, NoticeKind, Step};
+use crate::wizard::text::{fill, texts};
+
+pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
+    let t = &texts().title;
+    let left = match (m.step, m.mode) {
+        (Step::Start, _) => format!(" trello-auth · {}", t.start),
+        (_, Mode::Rotate) => format!(" trello-auth · {}", texts().rotate.title_bar),
+        _ => format!(" trello-auth · {}", t.setup),
+    };
+    let profile = fill(&t.profile, &[("profile", &m.setup.profile)]);
+    // An overridden endpoint decides where the token goes: never out of sight.
+    let hosts = m.setup.endpoints.overridden_hosts();
+    let right = if hosts.is_empty() {
+        format!("{profile} ")
+    } else {
+        format!("{} · {profile} ", fill(&t.not_trello, &[("hosts", &hosts.join(", "))]))
+    };
+    let gap = (width as usize).saturating_sub(left.width() + right.width()).max(1);
+    Paragraph::new(Line::from(format!("{left}{}{right}", " ".repeat(gap)))).style(theme.bar())
+}
+
+pub fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
+    if m.step == Step::Start {
+        return Paragraph::new(Line::styled(format!(" {}", m.setup.config_path.display()), theme.dim()));
+    }
+    let t = &texts().steps;
+    let names = [&t.portal, &t.powerup, &t.key, &t.token, &t.verify];
+    let mut spans = vec![Span::raw(" ")];
+    for (index, (step, name)) in Step::FIVE.iter().zip(names).enumerate() {
+        if index > 0 {
+            spans.push(Span::styled(" ─ ", theme.dim()));
+        }
+        let done = m.step > *step || m.step == Step::Done;
+        let (mark, style) = if m.step == *step {
+            ("●", theme.focus())
+        } else if done {
+            ("✓", theme.ok())
+        } else {
+            ("○", theme.dim())
+        };
+        spans.push(Span::styled(format!("{mark} {} {name}", step.number()), style));
+    }
+    Paragraph::new(Line::from(spans))
+}
+
+pub fn notice_line(m: &Model, theme: &Theme) -> Paragraph<'static> {
+    let Some(notice) = &m.notice else { return Paragraph::new("") };
+    let style = match notice.kind {
+        NoticeKind::Info => theme.accent(),
+        NoticeKind::Success => theme.ok(),
+        NoticeKind::Warning => theme.warn(),
+    };
+    Paragraph::new(Line::styled(format!(" {}", notice.text), style))
+}
+
+/// The hints that fit in `width`: help and quit always, then as many of the
+/// rest as fit, in order of importance.
+pub fn fitting_hints(m: &Model, width: usize) -> Vec<(String, &'static str)> {
+    let all = hints(m);
+    let cost = |(key, action): &(String, &str)| key.width() + action.width() + 3;
+    let (main, tail) = all.split_at(all.len().saturating_sub(2));
+    let mut budget = width.saturating_sub(1 + tail.iter().map(cost).sum::<usize>());
+    let mut kept: Vec<_> = main
+        .iter()
+        .take_while(|hint| {
+            let fits = cost(hint) <= budget;
+            budget = budget.saturating_sub(cost(hint));
+            fits
+        })
+        .cloned()
+        .collect();
+    kept.extend_from_slice(tail);
+    kept
+}
+
+pub fn footer(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (index, (key, action)) in fitting_hints(m, width as usize).into_iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::styled("  ", theme.dim()));
+        }
+        spans.push(Span::styled(key, theme.accent().add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(format!(" {action}"), theme.dim()));
+    }
+    Paragraph::new(Line::from(spans))
+}

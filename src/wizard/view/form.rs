@@ -1,0 +1,258 @@
+//! Laying out a step's body: rows of text and labelled fields, wrapped by display width.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::Input;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::theme::Theme;
+use crate::credentials::format::{Level, Verdict};
+use crate::credentials::secret::mask;
+use crate::wizard::model::{Model, Target};
+
+/// Draws a one-line text field; secrets are masked unless revealed. Puts the
+/// terminal cursor in it when focused.
+pub fn input_field(
+    frame: &mut Frame,
+    area: Rect,
+    input: &Input,
+    focused: bool,
+    masked: bool,
+    placeholder: &str,
+    theme: &Theme,
+) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let width = area.width as usize;
+    let value = input.value();
+    if value.is_empty() {
+        let text = Span::styled(format!("{placeholder:<width$}"), theme.dim().patch(theme.field()));
+        frame.render_widget(Paragraph::new(Line::from(text)), area);
+        if focused {
+            frame.set_cursor_position((area.x, area.y));
+        }
+        return;
+    }
+    if masked {
+        let shown = mask(value);
+        let cursor = shown.chars().count().min(width.saturating_sub(1));
+        frame.render_widget(Paragraph::new(Line::from(Span::styled(format!("{shown:<width$}"), theme.field()))), area);
+        if focused {
+            frame.set_cursor_position((area.x + cursor as u16, area.y));
+        }
+        return;
+    }
+    let scroll = input.visual_scroll(width.saturating_sub(1));
+    let paragraph = Paragraph::new(Line::from(Span::styled(format!("{value:<width$}"), theme.field())))
+        .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX)));
+    frame.render_widget(paragraph, area);
+    if focused {
+        let x = input.visual_cursor().saturating_sub(scroll).min(width.saturating_sub(1));
+        frame.set_cursor_position((area.x + x as u16, area.y));
+    }
+}
+
+/// `label` padded to `width`, marked when focused.
+pub fn label(text: &str, focused: bool, width: usize, theme: &Theme) -> Span<'static> {
+    let marker = if focused { "› " } else { "  " };
+    let style = if focused { theme.focus() } else { theme.bold() };
+    Span::styled(format!("{marker}{text:<width$}", width = width.saturating_sub(2)), style)
+}
+
+/// ✓ / … / ! / ✗ and the verdict's words, wrapped under the field.
+pub fn verdict_rows(verdict: &Verdict, width: u16, theme: &Theme) -> Vec<Row> {
+    let (mark, style) = match verdict.level {
+        Level::Ok => ("✓", theme.ok()),
+        Level::Pending => ("…", theme.dim()),
+        Level::Warning => ("!", theme.warn()),
+        Level::Error => ("✗", theme.error()),
+    };
+    indented_rows(LABEL_WIDTH, &format!("{mark} {}", verdict.message()), width, style)
+}
+
+/// One row of a step's body: text, or a labelled input field.
+pub enum Row {
+    Text(Line<'static>),
+    Field { label: String, target: Target, masked: bool, placeholder: String },
+}
+
+/// Width of the label column in front of fields.
+pub const LABEL_WIDTH: usize = 24;
+
+/// Greedy word wrap by display width (a CJK character takes two columns, a
+/// combining mark none); words wider than the line are broken.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for paragraph in text.split('\n') {
+        // A line that fits keeps its own spacing (aligned command lists).
+        if paragraph.width() <= width {
+            out.push(paragraph.to_string());
+            continue;
+        }
+        let indent: String = paragraph.chars().take_while(|c| *c == ' ').collect();
+        let before = out.len();
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let mut word = word.to_string();
+            loop {
+                let used = line.width();
+                let needed = word.width() + usize::from(used > 0);
+                if used + needed <= width {
+                    if used > 0 {
+                        line.push(' ');
+                    } else {
+                        line.push_str(&indent[..indent.len().min(width.saturating_sub(word.width()))]);
+                    }
+                    line.push_str(&word);
+                    break;
+                }
+                if used > 0 {
+                    out.push(std::mem::take(&mut line));
+                    continue;
+                }
+                // A word wider than the line: break it.
+                let (head, rest) = split_at_width(&word, width);
+                out.push(head);
+                word = rest;
+                if word.is_empty() {
+                    break;
+                }
+            }
+        }
+        if !line.is_empty() || out.len() == before {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The longest start of `text` at most `width` columns wide (never empty,
+/// so a character wider than the line still moves on), and the rest.
+fn split_at_width(text: &str, width: usize) -> (String, String) {
+    let mut used = 0;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && end > 0 {
+            break;
+        }
+        used += w;
+        end = at + c.len_utf8();
+    }
+    (text[..end].to_string(), text[end..].to_string())
+}
+
+/// Text wrapped into the column right of `indent` characters, as rows.
+pub fn indented_rows(indent: usize, text: &str, width: u16, style: Style) -> Vec<Row> {
+    let pad = " ".repeat(indent);
+    wrap(text, (width as usize).saturating_sub(indent))
+        .into_iter()
+        .map(|l| Row::Text(Line::from(vec![Span::raw(pad.clone()), Span::styled(l, style)])))
+        .collect()
+}
+
+/// Wrapped text as rows, all in one style.
+pub fn text_rows(text: &str, width: u16, style: Style) -> Vec<Row> {
+    wrap(text, width as usize).into_iter().map(|l| Row::Text(Line::styled(l, style))).collect()
+}
+
+pub fn blank() -> Row {
+    Row::Text(Line::raw(""))
+}
+
+/// Lays rows out top to bottom, scrolling so the focused field stays visible.
+pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) {
+    let height = area.height as usize;
+    let focused = m.focused();
+    let focus_row = rows.iter().position(|r| matches!(r, Row::Field { target, .. } if Some(*target) == focused));
+    let skip = match focus_row {
+        Some(row) if row >= height => row + 1 - height,
+        _ => 0,
+    };
+    for (offset, row) in rows.into_iter().skip(skip).take(height).enumerate() {
+        let line_area = Rect { y: area.y + offset as u16, height: 1, ..area };
+        match row {
+            Row::Text(line) => frame.render_widget(Paragraph::new(line), line_area),
+            Row::Field { label: text, target, masked, placeholder } => {
+                let is_focused = focused == Some(target);
+                let label_width = LABEL_WIDTH.min(area.width as usize / 2) as u16;
+                let label_area = Rect { width: label_width, ..line_area };
+                let field_area = Rect {
+                    x: line_area.x + label_width,
+                    width: line_area.width.saturating_sub(label_width),
+                    ..line_area
+                };
+                frame.render_widget(Paragraph::new(label(&text, is_focused, label_width as usize, theme)), label_area);
+                if let Some(input) = m.input(target) {
+                    input_field(frame, field_area, input, is_focused, masked && !m.reveal, &placeholder, theme);
+                }
+            }
+        }
+    }
+}
+
+/// `label   value`, the value wrapped under itself when it is too long (tokens
+/// and paths must be readable whole).
+pub fn fact_wrapped(label_text: &str, value: &str, width: u16, theme: &Theme) -> Vec<Row> {
+    let column = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
+    let mut lines = wrap_hard(value, column).into_iter();
+    let mut rows = vec![fact(label_text, vec![Span::raw(lines.next().unwrap_or_default())], theme)];
+    rows.extend(lines.map(|l| Row::Text(Line::raw(format!("{}{l}", " ".repeat(LABEL_WIDTH))))));
+    rows
+}
+
+/// Cuts `text` into pieces at most `width` columns wide (no word boundaries:
+/// for tokens and paths).
+fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = text.to_string();
+    while !rest.is_empty() {
+        let (head, tail) = split_at_width(&rest, width.max(1));
+        pieces.push(head);
+        rest = tail;
+    }
+    if pieces.is_empty() {
+        pieces.push(String::new());
+    }
+    pieces
+}
+
+/// `label   value` on one line, for read-only facts.
+pub fn fact(label_text: &str, value: Vec<Span<'static>>, theme: &Theme) -> Row {
+    let mut spans = vec![label(label_text, false, LABEL_WIDTH, theme)];
+    spans.extend(value);
+    Row::Text(Line::from(spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_on_words_and_long_words() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("a\n\nb", 10), vec!["a", "", "b"]);
+        assert_eq!(wrap("  indented text", 20), vec!["  indented text"]);
+    }
+
+    #[test]
+    fn wrap_counts_display_columns() {
+        // Each of these is two columns wide: four fit in eight.
+        assert_eq!(wrap("山田太郎山田太郎", 8), vec!["山田太郎", "山田太郎"]);
+        assert_eq!(wrap("as 山田 太郎 (@yamada)", 10), vec!["as 山田", "太郎", "(@yamada)"]);
+        // A combining accent takes no column.
+        assert_eq!(wrap("Zoe\u{301} Zoe\u{301}", 7), vec!["Zoe\u{301} Zoe\u{301}"]);
+        // Wider than the line: still one character per line, never stuck.
+        assert_eq!(wrap("山田", 1), vec!["山", "田"]);
+        assert_eq!(wrap_hard("山田太郎x", 4), vec!["山田", "太郎", "x"]);
+        for line in wrap(&"山田 太郎 ".repeat(30), 21) {
+            assert!(line.width() <= 21, "{line:?}");
+        }
+    }
+}

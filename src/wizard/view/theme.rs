@@ -1,0 +1,49 @@
+//! The wizard's styles, with colour only when `NO_COLOR` is unset.
+
+use ratatui::style::{Color, Modifier, Style};
+
+/// Styles, with colour only when `NO_COLOR` is unset.
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Self {
+        Theme { color }
+    }
+
+    fn fg(&self, color: Color) -> Style {
+        if self.color { Style::default().fg(color) } else { Style::default() }
+    }
+
+    pub fn heading(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn accent(&self) -> Style {
+        self.fg(Color::Cyan)
+    }
+    pub fn ok(&self) -> Style {
+        self.fg(Color::Green)
+    }
+    pub fn warn(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+    pub fn error(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    pub fn dim(&self) -> Style {
+        if self.color { Style::default().fg(Color::DarkGray) } else { Style::default().add_modifier(Modifier::DIM) }
+    }
+    pub fn bold(&self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+    pub fn focus(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn field(&self) -> Style {
+        Style::default().add_modifier(Modifier::UNDERLINED)
+    }
+    pub fn bar(&self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+}

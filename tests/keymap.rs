@@ -1,0 +1,222 @@
+//! The one keymap: on every screen, each key the hint bar shows really does
+//! what the hint says, and the step-4 switch between catching and pasting.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use support::wizard::{KEY, TOKEN, model, setup, verified};
+use trello_auth::credentials::Secret;
+use trello_auth::credentials::store::{Profile, Saved};
+use trello_auth::trello::TrelloError;
+use trello_auth::wizard::keymap::{Action, bindings, hints};
+use trello_auth::wizard::model::{CaptureState, Exit, Overlay, RevokeState, Step, VerifyState};
+use trello_auth::wizard::{Effect, Model, Msg, update};
+
+fn saved_profile() -> Profile {
+    Profile {
+        api_key: KEY.into(),
+        token: Some(Secret::new(TOKEN)),
+        member_id: Some("5f00a11".into()),
+        member_username: Some("ann".into()),
+        ..Profile::default()
+    }
+}
+
+fn saved() -> Saved {
+    Saved { path: PathBuf::from("/x/config.toml"), backup: Some(PathBuf::from("/x/config.toml.bak")) }
+}
+
+fn at(step: Step, focus: usize) -> Model {
+    let mut m = model();
+    if let Some(input) = m.input_mut(trello_auth::wizard::model::Target::Key) {
+        *input = tui_input::Input::new(KEY.into());
+    }
+    m.step = step;
+    m.focus = focus;
+    m
+}
+
+/// Every screen the wizard can show, with each focus.
+fn screens() -> Vec<(String, Model)> {
+    let mut all = Vec::new();
+    for step in [Step::Portal, Step::PowerUp, Step::ApiKey, Step::Token] {
+        for focus in 0..step.targets().len().max(1) {
+            all.push((format!("{step:?} focus {focus}"), at(step, focus)));
+        }
+    }
+    let mut pasting = at(Step::Token, 4);
+    pasting.pasting = true;
+    all.push(("token, pasting".into(), pasting));
+    for error in [
+        TrelloError::InvalidKey,
+        TrelloError::InvalidToken,
+        TrelloError::Timeout { seconds: 15 },
+        TrelloError::RateLimited { code: "API_TOKEN_LIMIT_EXCEEDED".into(), retry_after: None },
+    ] {
+        let mut m = at(Step::Verify, 0);
+        m.verify = VerifyState::Failed(error.clone());
+        all.push((format!("verify failed {error:?}"), m));
+    }
+    let mut m = at(Step::Verify, 0);
+    m.verify = VerifyState::SaveFailed(verified("read,write", None), "disk full".into());
+    all.push(("save failed".into(), m));
+    let mut m = at(Step::Verify, 0);
+    m.verify = VerifyState::OtherMember(verified("read,write", None));
+    all.push(("other member".into(), m));
+    let mut m = at(Step::Done, 0);
+    m.verify = VerifyState::Saved(verified("read,write", None), saved());
+    all.push(("done".into(), m.clone()));
+    m.saved = Some(saved_profile());
+    m.revoke = RevokeState::Offered;
+    all.push(("done, revoke offered".into(), m));
+    for choice in 0..4 {
+        let mut m = Model::start_screen(setup(), Instant::now(), saved_profile());
+        m.choice = choice;
+        all.push((format!("start, choice {choice}"), m));
+    }
+    let mut m = at(Step::PowerUp, 2);
+    m.overlay = Overlay::Help;
+    all.push(("help".into(), m));
+    let mut m = at(Step::ApiKey, 0);
+    m.overlay = Overlay::ConfirmQuit;
+    all.push(("quit question".into(), m));
+    all
+}
+
+/// Whether what happened is what `action` promises.
+fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> bool {
+    let any_effect = |f: fn(&Effect) -> bool| effects.iter().any(f);
+    match action {
+        Action::QuitNow => after.exit.is_some(),
+        Action::Quit => after.exit.is_some() || after.overlay == Overlay::ConfirmQuit,
+        Action::Help => after.overlay == Overlay::Help,
+        Action::CloseHelp | Action::StayHere => after.overlay == Overlay::None && before.overlay != Overlay::None,
+        Action::ConfirmQuit => after.exit == Some(Exit::Aborted),
+        Action::Next => {
+            after.step != before.step || !effects.is_empty() || after.notice.is_some() || after.exit.is_some()
+        }
+        Action::Back => after.step < before.step || after.exit.is_some(),
+        Action::FocusNext | Action::FocusPrev => after.focus != before.focus,
+        Action::Open => any_effect(|e| matches!(e, Effect::OpenUrl(_))) || after.notice.is_some(),
+        Action::Copy => any_effect(|e| matches!(e, Effect::Copy { .. })) || after.notice.is_some(),
+        Action::Reveal => after.reveal != before.reveal,
+        Action::Retry => after.step != before.step || !effects.is_empty(),
+        Action::OptionPrev | Action::OptionNext => {
+            after.expiration != before.expiration || after.scopes != before.scopes
+        }
+        Action::SwitchCapture => after.pasting != before.pasting,
+        Action::StartVerify => any_effect(|e| matches!(e, Effect::Verify { .. })),
+        Action::StartRotate => after.step == Step::Token,
+        Action::StartSetup => after.step == Step::Portal,
+        Action::StartLeave => after.exit == Some(Exit::Left),
+        Action::StartChoose => after.step != before.step || !effects.is_empty() || after.exit.is_some(),
+        Action::StartUp | Action::StartDown => after.choice != before.choice,
+        Action::SaveOtherMember => any_effect(|e| matches!(e, Effect::Save { .. })),
+        Action::RefuseOtherMember => after.step == Step::Token,
+        Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke(_))),
+        Action::KeepOld => after.revoke == RevokeState::Declined,
+    }
+}
+
+#[test]
+fn every_hinted_key_does_what_its_hint_says() {
+    let mut checked = 0;
+    for (name, m) in screens() {
+        let hinted: Vec<_> = bindings(&m).into_iter().filter(|b| b.hint).collect();
+        assert!(!hinted.is_empty(), "{name}: no hints");
+        assert_eq!(hints(&m).len(), hinted.len(), "{name}");
+        for binding in hinted {
+            // The hint shows a key that is bound.
+            let shown = binding.key_label();
+            if let Some(first) = binding.keys.first() {
+                assert!(shown.contains(&first.short()), "{name}: hint {shown:?} does not show {first:?}");
+            }
+            let keys = if binding.keys.is_empty() {
+                vec![trello_auth::wizard::keymap::Key { code: crossterm::event::KeyCode::Char('x'), ctrl: false }]
+            } else {
+                binding.keys.clone()
+            };
+            for key in keys {
+                let mut after = m.clone();
+                let effects = update(&mut after, Msg::Key(key.event()));
+                assert!(
+                    did(binding.action, &m, &after, &effects),
+                    "{name}: {} ({shown}) should {:?}, but: step {:?}→{:?}, effects {effects:?}, notice {:?}",
+                    key.long(),
+                    binding.action,
+                    m.step,
+                    after.step,
+                    after.notice
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} keys checked");
+}
+
+#[test]
+fn typing_in_a_field_never_triggers_a_command() {
+    for (name, m) in screens().into_iter().filter(|(_, m)| m.focused_text().is_some() && m.overlay == Overlay::None) {
+        for c in ['q', 'c', 'o', 'r', '?', ' ', 'y', 'n', 'v', 's'] {
+            let mut after = m.clone();
+            let target = after.focused_text().unwrap();
+            let before = after.input(target).unwrap().value().to_string();
+            let _ = update(&mut after, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))));
+            assert_eq!(after.exit, None, "{name}: {c:?} quit");
+            assert_eq!(after.overlay, Overlay::None, "{name}: {c:?} opened an overlay");
+            let now = after.input(target).unwrap().value().to_string();
+            assert_eq!(now.chars().count(), before.chars().count() + 1, "{name}: {c:?} was not typed");
+        }
+    }
+}
+
+/// The step-4 dead end: "Invalid return_url" shows no token, so there must be
+/// a way to a URL without `return_url` (Trello then shows the token), and back.
+#[test]
+fn step_4_switches_between_catching_and_pasting_and_keeps_the_choice() {
+    let mut m = at(Step::Token, 4);
+    assert!(m.wants_capture());
+    let _ = update(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    assert!(m.authorize_url().contains("&return_url="), "{}", m.authorize_url());
+
+    let ctrl_p = Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('p'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let _ = update(&mut m, ctrl_p);
+    assert!(m.pasting);
+    assert!(!m.wants_capture(), "no listener while pasting");
+    assert!(!m.authorize_url().contains("return_url"), "{}", m.authorize_url());
+    assert!(m.notice.as_ref().unwrap().text.contains("Paste mode"), "{:?}", m.notice);
+    assert!(hints(&m).iter().any(|(k, what)| k == "^P" && *what == "catch it instead"));
+
+    // The choice survives going back to step 3 and forward again.
+    let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc)));
+    assert_eq!(m.step, Step::ApiKey);
+    let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
+    assert_eq!(m.step, Step::Token);
+    assert!(m.pasting && !m.wants_capture());
+    assert!(!m.authorize_url().contains("return_url"));
+
+    // And back: a fresh listener, and the URL regains return_url once it runs.
+    let ctrl_p = Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('p'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let _ = update(&mut m, ctrl_p);
+    assert!(!m.pasting && m.wants_capture());
+    assert_eq!(m.capture, CaptureState::Idle);
+    let _ = update(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/def".into())));
+    assert!(m.authorize_url().contains("return_url=http%3A%2F%2F127.0.0.1%3A47130%2Fcallback%2Fdef"));
+}
+
+#[test]
+fn with_capture_off_the_switch_says_why_and_changes_nothing() {
+    let mut m = at(Step::Token, 4);
+    m.setup.capture_off = Some("--no-capture was given".into());
+    assert!(!bindings(&m).iter().any(|b| b.action == Action::SwitchCapture), "no hint for a switch that cannot work");
+    assert!(!m.authorize_url().contains("return_url"));
+}
