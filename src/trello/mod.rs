@@ -1,4 +1,4 @@
-//! Talking to Trello: the HTTP client, its error table, and the authorize-URL builder.
+//! Talking to Trello: the HTTP client, its error table, the endpoints, and the authorize-URL builder.
 
 pub mod authorize;
 pub mod client;

@@ -1,4 +1,5 @@
-//! A stand-in for Trello on 127.0.0.1 that answers as `TRELLO_FACTS.md` says.
+//! A stand-in for Trello on 127.0.0.1 that answers as Trello's REST API does
+//! (<https://developer.atlassian.com/cloud/trello/rest/>).
 //!
 //! Plain-text 401 bodies byte for byte, JSON 429s with or without
 //! `Retry-After`, `/1/members/me` (email only with the `account` scope),
