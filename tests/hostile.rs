@@ -27,13 +27,19 @@ const FAST: Duration = Duration::from_secs(10);
 /// POSTs to the listener as the callback page's `fetch` does; returns the status line.
 fn post_to_listener(return_url: &str, token: &str) -> String {
     let rest = return_url.strip_prefix("http://").unwrap();
+    let host = &rest[..rest.find('/').unwrap()];
+    post_raw(return_url, &format!("Origin: http://{host}\r\nContent-Type: application/json\r\n"), token)
+}
+
+/// POSTs `{"token": …}` to `url` with exactly the given extra header lines.
+fn post_raw(url: &str, headers: &str, token: &str) -> String {
+    let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_at(rest.find('/').unwrap());
     let body = format!("{{\"token\":\"{token}\"}}");
     let mut stream = std::net::TcpStream::connect(host).unwrap();
     write!(
         stream,
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -71,6 +77,44 @@ fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
     pty.assert_terminal_restored();
     let saved = Store::at(env.config()).profile("default").unwrap().unwrap();
     assert_eq!(saved.token.unwrap().expose(), token, "the captured token was kept");
+}
+
+// ---- 8. Login CSRF on the real listener ----
+
+#[test]
+fn the_running_wizard_takes_a_token_only_from_its_own_page() {
+    let fake = FakeTrello::with_ann();
+    let planted = fake.issue_token(KEY, ANN, "read,write", None);
+    let real = fake.issue_token(KEY, ANN, "read,write", None);
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let mut cmd = base_command(env.dir.path());
+    cmd.arg("rotate");
+    cmd.env("TRELLO_API_BASE", &env.api_base);
+    cmd.env("TRELLO_WEB_BASE", &env.web_base);
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect("Waiting on http://127.0.0.1:");
+    pty.send(CTRL_T);
+    let url = return_url_of(&pty.expect_copy(None));
+    let origin = url.split("/callback").next().unwrap().to_string();
+    // A local process or a cross-site form, with the right nonce: no Origin,
+    // another Origin, a form's content type.
+    for (headers, status) in [
+        ("Content-Type: application/json\r\n".to_string(), "403"),
+        ("Origin: https://evil.example\r\nContent-Type: application/json\r\n".to_string(), "403"),
+        (format!("Origin: {origin}\r\nContent-Type: text/plain\r\n"), "415"),
+    ] {
+        let answer = post_raw(&url, &headers, &planted);
+        assert!(answer.contains(status), "{headers:?}: {answer}");
+    }
+    pty.expect("Waiting on http://127.0.0.1:");
+    assert_eq!(post_to_listener(&url, &real), "HTTP/1.1 200 OK");
+    pty.expect("Revoke the old one");
+    pty.send("n");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let saved = Store::at(env.config()).profile("default").unwrap().unwrap();
+    assert_eq!(saved.token.unwrap().expose(), real, "the planted token was never taken");
 }
 
 // ---- 2. An absurd Retry-After ----

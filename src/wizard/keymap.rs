@@ -373,6 +373,13 @@ pub fn key_name(m: &Model, action: Action) -> Option<String> {
     binding.keys.first().map(Key::long)
 }
 
+/// `y/n`: the keys of a question's two answers on this screen.
+pub fn yes_no(m: &Model, yes: Action, no: Action) -> String {
+    let short =
+        |action| bindings(m).into_iter().find(|b| b.action == action).and_then(|b| b.keys.first().map(Key::short));
+    format!("{}/{}", short(yes).unwrap_or_default(), short(no).unwrap_or_default())
+}
+
 /// Where a failure is fixed: the key's step, the token's step, or here (try again).
 /// The one place a remedy maps to a step.
 pub fn remedy_step(remedy: Remedy) -> Option<Step> {

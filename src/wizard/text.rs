@@ -200,6 +200,7 @@ pub struct Rotate {
     pub summary_still_valid: String,
     pub summary_copy: String,
     pub summary_next: String,
+    pub another_member: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -368,6 +369,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "what",
     "who",
     "why",
+    "yes_no",
 ];
 
 /// Replaces `{name}` placeholders.
@@ -429,7 +431,7 @@ mod tests {
     #[test]
     fn no_key_is_written_by_hand() {
         for (path, template) in all_templates() {
-            for named in ["Ctrl+", "(r)", "(s)", "(q)", "^T", "^O"] {
+            for named in ["Ctrl+", "(r)", "(s)", "(q)", "^T", "^O", "y/n"] {
                 assert!(!template.contains(named), "{path} names a key by hand ({named}): use a {{…_key}} placeholder");
             }
         }

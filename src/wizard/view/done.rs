@@ -7,6 +7,7 @@ use ratatui::text::Span;
 use super::form::{blank, fact, fact_wrapped, render_rows, text_rows};
 use super::theme::Theme;
 use crate::credentials::secret::mask;
+use crate::wizard::keymap::{Action, yes_no};
 use crate::wizard::model::{Mode, Model, RevokeState, VerifyState};
 use crate::wizard::text::{env_invocation, fill, texts};
 
@@ -69,7 +70,9 @@ fn revoke_line(m: &Model, username: &str, backup: &str) -> Option<String> {
     let old = m.old_token().map(|t| t.masked()).unwrap_or_default();
     Some(match &m.revoke {
         RevokeState::NotOffered => return None,
-        RevokeState::Offered => fill(&r.revoke_offer, &[("old", &old)]),
+        RevokeState::Offered => {
+            fill(&r.revoke_offer, &[("old", &old), ("yes_no", &yes_no(m, Action::RevokeOld, Action::KeepOld))])
+        }
         RevokeState::Revoking => r.revoking.clone(),
         RevokeState::Confirming => r.confirming.clone(),
         RevokeState::Confirmed => r.confirmed.clone(),

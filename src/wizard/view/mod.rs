@@ -65,7 +65,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     match m.overlay {
         Overlay::None => {}
         Overlay::Help => help(m, frame, area, &theme),
-        Overlay::ConfirmQuit => confirm_quit(frame, area, &theme),
+        Overlay::ConfirmQuit => confirm_quit(m, frame, area, &theme),
     }
 }
 
@@ -127,10 +127,12 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
 }
 
-fn confirm_quit(frame: &mut Frame, area: Rect, theme: &Theme) {
+fn confirm_quit(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let rect = centered(area, 64, 4);
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).border_style(theme.warn());
-    let text = Paragraph::new(texts().quit.question.clone()).block(block).wrap(Wrap { trim: true });
+    let answers = keymap::yes_no(m, keymap::Action::ConfirmQuit, keymap::Action::StayHere);
+    let question = fill(&texts().quit.question, &[("yes_no", &answers)]);
+    let text = Paragraph::new(question).block(block).wrap(Wrap { trim: true });
     frame.render_widget(text, rect);
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::form::{Row, blank, render_rows, text_rows};
 use super::theme::Theme;
-use crate::wizard::keymap::{Action, key_name, remedy_step};
+use crate::wizard::keymap::{Action, key_name, remedy_step, yes_no};
 use crate::wizard::model::{Model, Step, VerifyState};
 use crate::wizard::text::{fill, texts};
 
@@ -73,7 +73,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         VerifyState::OtherMember(v) => {
             let r = &texts().rotate;
-            let old = m.saved.as_ref().and_then(|p| p.who()).unwrap_or_else(|| "another member".to_string());
+            let old = m.saved.as_ref().and_then(|p| p.who()).unwrap_or_else(|| texts().rotate.another_member.clone());
             rows.push(Row::Text(Line::styled(
                 format!("! {}", fill(&t.success, &[("who", &v.member.who())])),
                 theme.warn(),
@@ -85,7 +85,8 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 Default::default(),
             ));
             rows.push(blank());
-            rows.extend(text_rows(&r.other_member_question, width, theme.bold()));
+            let answers = yes_no(m, Action::SaveOtherMember, Action::RefuseOtherMember);
+            rows.extend(text_rows(&fill(&r.other_member_question, &[("yes_no", &answers)]), width, theme.bold()));
             rows.extend(text_rows(&t.nothing_saved, width, theme.dim()));
         }
         VerifyState::Saved(..) => {}
