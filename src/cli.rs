@@ -22,7 +22,7 @@ Environment:
   NO_COLOR             draw without colour
 
 Exit status: 0 done, 1 rejected, failed or quit before saving, 2 usage error or not a
-terminal, 3 could not reach Trello, 4 nothing saved.
+terminal, 3 could not reach Trello (or the keyring), 4 nothing saved.
 
 Examples:
   trello-auth                      set up, or manage what is saved
@@ -119,6 +119,45 @@ Examples:
   trello-auth logout --keep-remote --profile old")]
     Logout(LogoutArgs),
 
+    /// Print the saved token alone, for $(…) and credential helpers.
+    #[command(after_help = "\
+Prints the token and a newline, from the config file or the keyring. Refuses to
+print to a terminal unless --force: a token on screen stays in the scrollback.
+
+Exit status: 0 printed, 1 keyring entry missing, 2 usage, 3 keyring unreachable,
+4 nothing saved.
+
+Example:
+  curl -H \"Authorization: OAuth oauth_consumer_key=\\\"$KEY\\\", oauth_token=\\\"$(trello-auth token)\\\"\" …")]
+    Token(TokenArgs),
+
+    /// Run a command with the credentials in its environment only.
+    #[command(after_help = "\
+Runs COMMAND with TRELLO_API_KEY and TRELLO_TOKEN (names per --names; and
+TRELLO_API_SECRET with --with-secret) added to its environment. Nothing is
+written anywhere. trello-auth replaces itself with COMMAND, so signals, standard
+streams and the exit status are COMMAND's. A missing command exits 127.
+
+Examples:
+  trello-auth exec -- node sync-board.js
+  trello-auth exec --names trello-js -- npx some-trello-tool
+  trello-auth exec --profile work -- npx -y @delorenj/mcp-server-trello")]
+    Exec(ExecArgs),
+
+    /// Move a profile's token and secret between the config file and the keyring.
+    #[command(after_help = "\
+The new place is written and read back before the old one is emptied; moving
+into the keyring also strips the secrets from config.toml.bak.
+
+Examples:
+  trello-auth storage keyring
+  trello-auth storage file --profile work")]
+    Storage {
+        /// Where the token and secret should live.
+        #[arg(value_enum)]
+        to: trello_auth::credentials::store::Storage,
+    },
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -152,6 +191,31 @@ pub struct EnvArgs {
     /// Also print TRELLO_API_SECRET (only needed for OAuth 1.0 signing).
     #[arg(long)]
     pub with_secret: bool,
+    /// Variable names for the consumer: default (TRELLO_API_KEY, TRELLO_TOKEN), trello-js
+    /// (TRELLO_KEY), api-token (TRELLO_API_TOKEN), ruby-trello (TRELLO_DEVELOPER_PUBLIC_KEY,
+    /// TRELLO_MEMBER_TOKEN).
+    #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
+    pub names: trello_auth::commands::env::Names,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Print even to a terminal.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Variable names for the command (see `env --help`).
+    #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
+    pub names: trello_auth::commands::env::Names,
+    /// Also pass TRELLO_API_SECRET.
+    #[arg(long)]
+    pub with_secret: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +229,10 @@ pub struct LoginArgs {
     /// App name to record with the profile (defaults to the saved one).
     #[arg(long, value_name = "NAME")]
     pub app_name: Option<String>,
+    /// Where to keep the token: the config file (default) or the system keyring
+    /// (defaults to the profile's current choice).
+    #[arg(long, value_enum, value_name = "WHERE")]
+    pub storage: Option<trello_auth::credentials::store::Storage>,
 }
 
 #[derive(Debug, Args)]

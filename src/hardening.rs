@@ -7,13 +7,33 @@
 pub fn disable_core_dumps() {
     #[cfg(unix)]
     {
-        use rustix::process::{Resource, Rlimit, setrlimit};
-        let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let before = getrlimit(Resource::Core);
+        // Only the soft limit: the hard one stays, so `exec` can hand the
+        // command the limit it would have had (see `restore_for_child`).
+        if setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: before.maximum }).is_ok() {
+            let _ = CORE_BEFORE.set(before.current);
+        }
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::process::{DumpableBehavior, set_dumpable_behavior};
         let _ = set_dumpable_behavior(DumpableBehavior::NotDumpable);
+    }
+}
+
+#[cfg(unix)]
+static CORE_BEFORE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+
+/// Puts back the core-dump limit this process started with, right before it
+/// replaces itself with another program (`exec`): the hardening is ours, not
+/// the command's. (The dumpable flag resets by itself on exec.)
+pub fn restore_for_child() {
+    #[cfg(unix)]
+    if let Some(current) = CORE_BEFORE.get() {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let maximum = getrlimit(Resource::Core).maximum;
+        let _ = setrlimit(Resource::Core, Rlimit { current: *current, maximum });
     }
 }
 
@@ -23,7 +43,7 @@ mod tests {
     fn no_core_and_not_dumpable() {
         super::disable_core_dumps();
         let core = rustix::process::getrlimit(rustix::process::Resource::Core);
-        assert_eq!((core.current, core.maximum), (Some(0), Some(0)));
+        assert_eq!(core.current, Some(0));
         #[cfg(target_os = "linux")]
         assert_eq!(rustix::process::dumpable_behavior().unwrap(), rustix::process::DumpableBehavior::NotDumpable);
     }

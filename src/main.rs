@@ -31,6 +31,9 @@ fn main() -> ExitCode {
         Some(Command::Env(e)) => env(&args, &store, e),
         Some(Command::Login(l)) => login(&args, &store, l),
         Some(Command::Logout(l)) => logout(&args, &store, l),
+        Some(Command::Token(t)) => token(&args, &store, t),
+        Some(Command::Exec(e)) => exec(&args, &store, e),
+        Some(Command::Storage { to }) => storage(&args, &store, *to),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
             exit::OK
@@ -108,7 +111,7 @@ fn status(args: &Cli, store: &Store, s: &cli::StatusArgs) -> u8 {
 }
 
 fn env(args: &Cli, store: &Store, e: &cli::EnvArgs) -> u8 {
-    match commands::env::run(store, &args.profile, e.format, e.with_secret) {
+    match commands::env::run(store, &args.profile, e.format, e.names, e.with_secret) {
         Ok(output) => {
             warn(&output.warnings);
             print(&output.stdout);
@@ -136,7 +139,7 @@ fn read_token() -> Result<String, CommandError> {
 fn login(args: &Cli, store: &Store, l: &cli::LoginArgs) -> u8 {
     let result = endpoints().and_then(|endpoints| {
         let token = read_token()?;
-        commands::login::run(store, &endpoints, &args.profile, l.key.clone(), l.app_name.clone(), &token)
+        commands::login::run(store, &endpoints, &args.profile, l.key.clone(), l.app_name.clone(), l.storage, &token)
     });
     match result {
         Ok(outcome) => {
@@ -163,6 +166,48 @@ fn logout(args: &Cli, store: &Store, l: &cli::LogoutArgs) -> u8 {
                 outcome.remote,
                 outcome.saved.path.display()
             ));
+            exit::OK
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn token(args: &Cli, store: &Store, t: &cli::TokenArgs) -> u8 {
+    match commands::token::run(store, &args.profile, std::io::stdout().is_terminal(), t.force) {
+        // The token itself: printed as it is (it passed the shape check when saved).
+        Ok(text) => {
+            write_stdout(&text);
+            exit::OK
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn exec(args: &Cli, store: &Store, e: &cli::ExecArgs) -> u8 {
+    match commands::exec::prepare(store, &args.profile, e.names, e.with_secret, &e.command) {
+        Ok((command, warnings)) => {
+            warn(&warnings);
+            let (code, message) = commands::exec::replace_with(command);
+            if !message.is_empty() {
+                eprint_clean(&format!("trello-auth: {message}\n"));
+            }
+            code
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn storage(args: &Cli, store: &Store, to: trello_auth::credentials::store::Storage) -> u8 {
+    match commands::storage::run(store, &args.profile, to) {
+        Ok(saved) => {
+            let place = match to {
+                trello_auth::credentials::store::Storage::Keyring => {
+                    "the system keyring (service trello-auth); the config file and its backup no longer hold it"
+                        .to_string()
+                }
+                trello_auth::credentials::store::Storage::File => format!("{}", saved.path.display()),
+            };
+            print(&format!("Moved the token of profile \"{}\" to {place}.\n", args.profile));
             exit::OK
         }
         Err(e) => report(&e),

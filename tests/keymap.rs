@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use support::wizard::{KEY, TOKEN, model, setup, verified};
 use trello_auth::credentials::Secret;
-use trello_auth::credentials::store::{Profile, Saved};
+use trello_auth::credentials::store::{Profile, Saved, Storage};
 use trello_auth::trello::TrelloError;
 use trello_auth::wizard::keymap::{Action, bindings, hints};
 use trello_auth::wizard::model::{CaptureState, Exit, Overlay, RevokeState, Step, VerifyState};
@@ -65,6 +65,13 @@ fn screens() -> Vec<(String, Model)> {
     let mut m = at(Step::Verify, 0);
     m.verify = VerifyState::OtherMember(verified("read,write", None));
     all.push(("other member".into(), m));
+    let mut m = at(Step::Verify, 0);
+    m.verify = VerifyState::ChooseStorage(verified("read,write", None));
+    all.push(("where to keep it".into(), m));
+    let mut m = at(Step::Verify, 0);
+    m.storage = Storage::Keyring;
+    m.verify = VerifyState::SaveFailed(verified("read,write", None), "the keyring refused".into());
+    all.push(("keyring save failed".into(), m));
     let mut m = at(Step::Done, 0);
     m.verify = VerifyState::Saved(verified("read,write", None), saved());
     all.push(("done".into(), m.clone()));
@@ -117,6 +124,12 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
         Action::RefuseOtherMember => after.step == Step::Token,
         Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke(_))),
         Action::KeepOld => after.revoke == RevokeState::Declined,
+        Action::SaveToFile => any_effect(
+            |e| matches!(e, Effect::Save { profile, .. } if profile.storage == Storage::File && profile.token.is_some()),
+        ),
+        Action::SaveToKeyring => {
+            any_effect(|e| matches!(e, Effect::Save { profile, .. } if profile.storage == Storage::Keyring))
+        }
     }
 }
 

@@ -232,7 +232,7 @@ fn saving_and_done() {
     snap("saving", &m);
     let full = std::io::Error::from_raw_os_error(28);
     let path = "/home/ann/.config/trello-auth/config.toml".into();
-    send(&mut m, Msg::Saved(Err(StoreError::Write { path, action: "writing", source: full })));
+    send(&mut m, Msg::Saved(Err(StoreError::Write { path, action: "writing", source: full }.into())));
     snap("save_failed", &m);
     snap("done", &done("read,write"));
     snap("done_fewer_scopes", &done("read"));

@@ -239,7 +239,7 @@ fn a_failed_save_keeps_everything_and_retries() {
     );
     let full = std::io::Error::from_raw_os_error(28);
     let failed = StoreError::Write { path: "/x/config.toml".into(), action: "writing", source: full };
-    send(&mut m, Msg::Saved(Err(failed)));
+    send(&mut m, Msg::Saved(Err(failed.into())));
     assert!(matches!(m.verify, VerifyState::SaveFailed(..)));
     assert_eq!(m.step, Step::Verify);
     let effects = press(&mut m, KeyCode::Enter);

@@ -19,26 +19,77 @@ pub enum Format {
     Json,
 }
 
+/// Which environment variable names the consumer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Names {
+    /// `TRELLO_API_KEY`, `TRELLO_TOKEN`: trello-cli, most MCP servers, py-trello, Steampipe.
+    #[default]
+    Default,
+    /// `TRELLO_KEY`, `TRELLO_TOKEN`: trello.js.
+    TrelloJs,
+    /// `TRELLO_API_KEY`, `TRELLO_API_TOKEN`: some MCP servers (Klavis).
+    ApiToken,
+    /// `TRELLO_DEVELOPER_PUBLIC_KEY`, `TRELLO_MEMBER_TOKEN`: ruby-trello's convention.
+    RubyTrello,
+}
+
+impl Names {
+    /// The key's and the token's variable names.
+    pub fn key_and_token(self) -> (&'static str, &'static str) {
+        match self {
+            Names::Default => ("TRELLO_API_KEY", "TRELLO_TOKEN"),
+            Names::TrelloJs => ("TRELLO_KEY", "TRELLO_TOKEN"),
+            Names::ApiToken => ("TRELLO_API_KEY", "TRELLO_API_TOKEN"),
+            Names::RubyTrello => ("TRELLO_DEVELOPER_PUBLIC_KEY", "TRELLO_MEMBER_TOKEN"),
+        }
+    }
+}
+
+/// The secret's variable name, the same for every preset.
+pub const SECRET_VAR: &str = "TRELLO_API_SECRET";
+
+/// The variables a profile hands to other programs, and anything to warn about.
+pub struct Vars {
+    pub vars: Vec<(&'static str, String)>,
+    pub warnings: Vec<String>,
+}
+
+/// The saved key and token (and secret with `with_secret`) under `names`,
+/// wherever they are stored. Shared by `env` and `exec`.
+pub fn vars(store: &Store, profile_name: &str, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
+    let profile = saved_profile(store, profile_name)?;
+    let creds = saved_credentials(&profile, profile_name)?;
+    let (key_var, token_var) = names.key_and_token();
+    let mut vars = vec![(key_var, creds.key.clone()), (token_var, creds.token.expose().to_string())];
+    let mut warnings = Vec::new();
+    if with_secret {
+        let secret = crate::credentials::profiles::api_secret(&profile, profile_name, &super::keyring_waiting())
+            .map_err(|error| CommandError::Keyring { profile: profile_name.to_string(), error })?;
+        match secret {
+            Some(secret) => vars.push((SECRET_VAR, secret.expose().to_string())),
+            None => warnings.push(format!("no API secret is saved for this profile; {SECRET_VAR} was left out")),
+        }
+    }
+    if let Some(expired) = crate::credentials::expiry::expired_words(&profile, time::OffsetDateTime::now_utc()) {
+        warnings.push(format!("the token {expired}; run `trello-auth rotate`"));
+    }
+    Ok(Vars { vars, warnings })
+}
+
 /// What `env` prints, and anything to warn about on stderr.
 pub struct EnvOutput {
     pub stdout: String,
     pub warnings: Vec<String>,
 }
 
-pub fn run(store: &Store, profile_name: &str, format: Format, with_secret: bool) -> Result<EnvOutput, CommandError> {
-    let profile = saved_profile(store, profile_name)?;
-    let creds = saved_credentials(&profile, profile_name)?;
-    let mut vars = vec![("TRELLO_API_KEY", creds.key.clone()), ("TRELLO_TOKEN", creds.token.expose().to_string())];
-    let mut warnings = Vec::new();
-    if with_secret {
-        match &profile.api_secret {
-            Some(secret) => vars.push(("TRELLO_API_SECRET", secret.expose().to_string())),
-            None => warnings.push("no API secret is saved for this profile; TRELLO_API_SECRET was left out".into()),
-        }
-    }
-    if let Some(expired) = crate::credentials::expiry::expired_words(&profile, time::OffsetDateTime::now_utc()) {
-        warnings.push(format!("the token {expired}; run `trello-auth rotate`"));
-    }
+pub fn run(
+    store: &Store,
+    profile_name: &str,
+    format: Format,
+    names: Names,
+    with_secret: bool,
+) -> Result<EnvOutput, CommandError> {
+    let Vars { vars, warnings } = vars(store, profile_name, names, with_secret)?;
     Ok(EnvOutput { stdout: render(format, &vars), warnings })
 }
 

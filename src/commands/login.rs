@@ -3,7 +3,8 @@
 use super::{CommandError, online};
 use crate::credentials::Secret;
 use crate::credentials::format::{check_key, check_token, extract_key, extract_token};
-use crate::credentials::store::{Saved, Store};
+use crate::credentials::profiles::{self, SaveError};
+use crate::credentials::store::{Saved, Storage, Store};
 use crate::trello::{Chosen, Credentials, Endpoints, Expiration, Verified};
 
 pub struct LoginOutcome {
@@ -19,6 +20,7 @@ pub fn run(
     profile_name: &str,
     key_arg: Option<String>,
     app_name: Option<String>,
+    storage: Option<Storage>,
     token_text: &str,
 ) -> Result<LoginOutcome, CommandError> {
     let config = store.load()?.map(|l| l.config).unwrap_or_default();
@@ -68,7 +70,12 @@ pub fn run(
         requested_scope: if base.api_key.is_empty() && !granted.is_empty() { granted } else { base.requested_scope },
         expiration: if verified.token.date_expires.is_none() { Expiration::Never } else { base.expiration },
     };
-    let profile = verified.profile(base, chosen, crate::credentials::expiry::now_rfc3339());
-    let saved = store.save_profile(profile_name, profile)?;
+    let storage = storage.unwrap_or(base.storage);
+    let mut profile = verified.profile(base, chosen, crate::credentials::expiry::now_rfc3339());
+    profile.storage = storage;
+    let saved = profiles::save(store, profile_name, profile, &super::keyring_waiting()).map_err(|e| match e {
+        SaveError::Store(e) => CommandError::Store(e),
+        SaveError::Keyring { error } => CommandError::Keyring { profile: profile_name.to_string(), error },
+    })?;
     Ok(LoginOutcome { verified, saved, warnings })
 }

@@ -50,10 +50,15 @@ pub fn run(
             }
         }
     };
-    // The token leaves the backup too: a logout means no file keeps it.
+    // The keyring entries go first: the file then says there is no token.
+    crate::credentials::profiles::forget(&profile, profile_name, &super::keyring_waiting())
+        .map_err(|error| CommandError::Keyring { profile: profile_name.to_string(), error })?;
+    // The token leaves the backup too: a logout means no file keeps it. The
+    // profile goes back to file storage: the next login chooses again.
     let saved = store.update(&[&credentials.token], |config| {
         if let Some(p) = config.profiles.get_mut(profile_name) {
             p.token = None;
+            p.storage = crate::credentials::store::Storage::File;
             p.token_expires = None;
             p.verified_at = None;
         }

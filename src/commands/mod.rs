@@ -4,14 +4,18 @@
 //! no TLS, no clipboard, so they start and finish in a few milliseconds.
 
 pub mod env;
+pub mod exec;
 pub mod login;
 pub mod logout;
 pub mod status;
+pub mod storage;
+pub mod token;
 
 use std::path::PathBuf;
 
-use crate::credentials::Secret;
 use crate::credentials::format::check_token;
+use crate::credentials::keyring::KeyringError;
+use crate::credentials::profiles;
 use crate::credentials::store::{Profile, Store, StoreError};
 use crate::trello::{Client, ClientConfig, Credentials, EndpointError, Endpoints, TrelloError};
 
@@ -40,6 +44,8 @@ pub enum CommandError {
     Endpoint(#[from] EndpointError),
     #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.fix())]
     Trello { error: TrelloError },
+    #[error("profile \"{profile}\": {error}\n  fix: {}", error.fix())]
+    Keyring { profile: String, error: KeyringError },
     #[error("{0}")]
     Failed(String),
 }
@@ -50,7 +56,30 @@ impl CommandError {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
             CommandError::Usage(_) | CommandError::Endpoint(_) => exit::USAGE,
             CommandError::Trello { error } if !error.is_rejection() => exit::UNREACHABLE,
+            CommandError::Keyring { error, .. } => keyring_exit(error),
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
+        }
+    }
+}
+
+/// A keyring that cannot be reached is like Trello not answering (3); a
+/// missing or refused entry is a problem with what is saved (1).
+pub fn keyring_exit(error: &KeyringError) -> u8 {
+    match error {
+        KeyringError::Unavailable { .. } | KeyringError::Locked { .. } | KeyringError::Timeout { .. } => {
+            exit::UNREACHABLE
+        }
+        KeyringError::Missing { .. } | KeyringError::Refused { .. } | KeyringError::Mismatch { .. } => exit::REJECTED,
+    }
+}
+
+/// Said once on stderr when a keyring call is slow: it is probably waiting
+/// for the user to unlock it.
+pub fn keyring_waiting() -> impl Fn() {
+    let said = std::cell::Cell::new(false);
+    move || {
+        if !said.replace(true) {
+            eprintln!("trello-auth: waiting for the keyring (unlock it if it asks)…");
         }
     }
 }
@@ -68,9 +97,12 @@ pub fn saved_profile(store: &Store, name: &str) -> Result<Profile, CommandError>
         .ok_or_else(|| CommandError::NothingSaved { profile: name.to_string(), path: store.path().to_path_buf() })
 }
 
-/// The saved key and token of a profile, as they are.
+/// The saved key and token of a profile, from the file or the keyring.
 pub fn saved_credentials(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
-    let token: Secret = profile.token.clone().ok_or_else(|| CommandError::NoToken { profile: name.to_string() })?;
+    let waiting = keyring_waiting();
+    let token = profiles::token(profile, name, &waiting)
+        .map_err(|error| CommandError::Keyring { profile: name.to_string(), error })?
+        .ok_or_else(|| CommandError::NoToken { profile: name.to_string() })?;
     Ok(Credentials { key: profile.api_key.clone(), token })
 }
 

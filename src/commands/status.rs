@@ -6,11 +6,14 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{CommandError, credentials_to_send, exit, online};
+use super::{CommandError, exit, online};
 use crate::credentials::expiry::{expired_words, expiry_words};
+use crate::credentials::format::check_token;
+use crate::credentials::keyring::KeyringError;
+use crate::credentials::profiles;
 use crate::credentials::secret::mask;
 use crate::credentials::store::{Profile, Store};
-use crate::trello::{Client, Endpoints, TrelloError, Verified};
+use crate::trello::{Client, Credentials, Endpoints, TrelloError, Verified};
 
 /// What the live check found.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,8 @@ pub enum Check {
     NoToken,
     /// The saved token is not shaped like a token (edited by hand?): never sent.
     Unusable(String),
+    /// The keyring holding the token failed or has no entry.
+    Keyring(KeyringError),
 }
 
 impl Check {
@@ -37,6 +42,7 @@ impl Check {
             Check::Rejected(_) | Check::Expired | Check::Unusable(_) => exit::REJECTED,
             Check::Unreachable(_) => exit::UNREACHABLE,
             Check::NoToken => exit::NOTHING_SAVED,
+            Check::Keyring(e) => super::keyring_exit(e),
         }
     }
 
@@ -49,6 +55,8 @@ impl Check {
             Check::Unreachable(_) => "unreachable",
             Check::NoToken => "no_token",
             Check::Unusable(_) => "unusable",
+            Check::Keyring(KeyringError::Missing { .. }) => "missing_from_keyring",
+            Check::Keyring(_) => "keyring_unavailable",
         }
     }
 }
@@ -60,6 +68,11 @@ pub struct ProfileStatus {
     pub check: Check,
     /// Environment variables set to values other than the saved ones.
     pub environment_differs: Vec<&'static str>,
+    /// Where the token other tools get comes from: `file`, `keyring`, or
+    /// `environment` when `TRELLO_TOKEN` overrides the saved one.
+    pub source: &'static str,
+    /// The saved key and token, when they could be read and may be sent.
+    credentials: Option<Credentials>,
 }
 
 pub struct Report {
@@ -108,27 +121,44 @@ pub fn run(
     let now = OffsetDateTime::now_utc();
     let env_key = std::env::var("TRELLO_API_KEY").ok();
     let env_token = std::env::var("TRELLO_TOKEN").ok();
+    let waiting = super::keyring_waiting();
     let mut profiles: Vec<ProfileStatus> = chosen
         .into_iter()
         .map(|(name, profile)| {
+            let token = profiles::token(&profile, &name, &waiting);
             let mut environment_differs = Vec::new();
             if env_key.as_deref().is_some_and(|k| !k.is_empty() && k != profile.api_key) {
                 environment_differs.push("TRELLO_API_KEY");
             }
-            let saved_token = profile.token.as_ref().map(|t| t.expose());
+            let saved_token = token.as_ref().ok().and_then(|t| t.as_ref()).map(|t| t.expose());
             if env_token.as_deref().is_some_and(|t| !t.is_empty() && Some(t) != saved_token) {
                 environment_differs.push("TRELLO_TOKEN");
             }
-            let check = if profile.token.is_none() {
-                Check::NoToken
-            } else if let Err(e) = credentials_to_send(&profile, &name) {
-                Check::Unusable(e.to_string())
-            } else if expired_words(&profile, now).is_some() {
-                Check::Expired
+            let source = if env_token.as_deref().is_some_and(|t| !t.is_empty()) {
+                "environment"
             } else {
-                Check::Skipped
+                profile.storage.as_str()
             };
-            ProfileStatus { name, profile, check, environment_differs }
+            let mut credentials = None;
+            let check = match token {
+                Err(e) => Check::Keyring(e),
+                Ok(None) => Check::NoToken,
+                Ok(Some(token)) => {
+                    let verdict = check_token(token.expose(), None, None);
+                    if !verdict.is_savable() {
+                        Check::Unusable(format!(
+                            "the saved token is not usable ({}); nothing was sent. Run `trello-auth rotate`",
+                            verdict.message()
+                        ))
+                    } else if expired_words(&profile, now).is_some() {
+                        Check::Expired
+                    } else {
+                        credentials = Some(Credentials { key: profile.api_key.clone(), token });
+                        Check::Skipped
+                    }
+                }
+            };
+            ProfileStatus { name, profile, check, environment_differs, source, credentials }
         })
         .collect();
     if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
@@ -145,8 +175,8 @@ fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result
             if p.check != Check::Skipped {
                 return None;
             }
-            let creds = credentials_to_send(&p.profile, &p.name).ok()?;
-            Some(match client.verify(&creds).await {
+            let creds = p.credentials.as_ref()?;
+            Some(match client.verify(creds).await {
                 Ok(v) => Check::Valid(Box::new(v)),
                 Err(e) if e.is_rejection() => Check::Rejected(e),
                 Err(e) => Check::Unreachable(e),
@@ -180,7 +210,12 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         };
         row(&mut out, "Member", &who);
         row(&mut out, "API key", &mask(&profile.api_key));
-        row(&mut out, "Token", &profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| "none".into()));
+        let token = match (&p.credentials, profile.storage) {
+            (Some(creds), _) => creds.token.masked(),
+            (None, _) => profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| "none".into()),
+        };
+        row(&mut out, "Token", &token);
+        row(&mut out, "Stored in", &stored_in(p.source, profile.storage, report));
         row(&mut out, "App name", &profile.app_name);
         let scopes = match &p.check {
             Check::Valid(v) => v.token.scopes(),
@@ -200,6 +235,7 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             Check::Unreachable(e) => format!("unknown, Trello could not be reached: {e}\n{:<10} fix: {}", "", e.fix()),
             Check::NoToken => "no token saved (logged out): run `trello-auth` to authorize one".to_string(),
             Check::Unusable(why) => format!("unusable: {why}"),
+            Check::Keyring(e) => format!("{e}\n{:<10} fix: {}", "", e.fix()),
         };
         row(&mut out, "Status", &status);
     }
@@ -232,6 +268,7 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
             };
             let (error, fix) = match &p.check {
                 Check::Rejected(e) | Check::Unreachable(e) => (Some(e.to_string()), Some(e.fix())),
+                Check::Keyring(e) => (Some(e.to_string()), Some(e.fix())),
                 _ => (None, None),
             };
             let expired =
@@ -241,7 +278,9 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 "file": report.file,
                 "member": member,
                 "api_key": mask(&profile.api_key),
-                "token": profile.token.as_ref().map(|t| t.masked()),
+                "token": p.credentials.as_ref().map(|c| c.token.masked()).or_else(|| profile.token.as_ref().map(|t| t.masked())),
+                "token_source": p.source,
+                "storage": profile.storage.as_str(),
                 "app_name": profile.app_name,
                 "scopes": scopes.names(),
                 "requested_scopes": profile.requested_scope.names(),
@@ -260,6 +299,15 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// "the config file (…)", "the system keyring", or "the environment (TRELLO_TOKEN)".
+fn stored_in(source: &str, storage: crate::credentials::store::Storage, report: &Report) -> String {
+    match source {
+        "environment" => format!("the environment (TRELLO_TOKEN), over the {} copy", storage.as_str()),
+        "keyring" => "the system keyring (service trello-auth)".to_string(),
+        _ => format!("the config file ({})", report.file),
+    }
 }
 
 /// Notes for stderr: loose file modes, and environment variables that win over the file.

@@ -3,6 +3,8 @@
 
 pub mod expiry;
 pub mod format;
+pub mod keyring;
+pub mod profiles;
 pub mod scopes;
 pub mod secret;
 pub mod store;

@@ -25,6 +25,26 @@ pub const DEFAULT_APP_NAME: &str = "trello-auth";
 
 const HEADER: &str = "# trello-auth credentials. Keep this file private (mode 0600) and never commit it.\n\n";
 
+/// Where a profile's token and API secret live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Storage {
+    /// In this config file (mode 0600): what the product has always done.
+    #[default]
+    File,
+    /// In the system keyring; the file keeps everything else.
+    Keyring,
+}
+
+impl Storage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Storage::File => "file",
+            Storage::Keyring => "keyring",
+        }
+    }
+}
+
 /// One set of credentials and what was learned when they were verified.
 /// `Debug` masks the key; the token and secret mask themselves.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +55,9 @@ pub struct Profile {
     pub api_secret: Option<Secret>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
+    /// `keyring`: the token and secret are in the system keyring, not above.
+    #[serde(skip_serializing_if = "is_file")]
+    pub storage: Storage,
     pub app_name: String,
     /// The scopes asked for when the token was authorized (files before
     /// `requested_scope` existed called it `scope`).
@@ -67,6 +90,7 @@ impl Default for Profile {
             api_key: String::new(),
             api_secret: None,
             token: None,
+            storage: Storage::File,
             app_name: DEFAULT_APP_NAME.to_string(),
             requested_scope: Scopes::READ_WRITE,
             granted_scope: None,
@@ -87,6 +111,7 @@ impl std::fmt::Debug for Profile {
             .field("api_key", &crate::credentials::secret::mask(&self.api_key))
             .field("api_secret", &self.api_secret)
             .field("token", &self.token)
+            .field("storage", &self.storage)
             .field("app_name", &self.app_name)
             .field("requested_scope", &self.requested_scope)
             .field("granted_scope", &self.granted_scope)
@@ -112,6 +137,10 @@ impl Profile {
         let username = self.member_username.as_deref()?;
         Some(super::who(self.member_full_name.as_deref().unwrap_or(""), username))
     }
+}
+
+fn is_file(storage: &Storage) -> bool {
+    *storage == Storage::File
 }
 
 /// The whole file.

@@ -51,6 +51,10 @@ pub enum Action {
     RefuseOtherMember,
     RevokeOld,
     KeepOld,
+    /// Step 5: save the token and secret in the config file.
+    SaveToFile,
+    /// Step 5: save them in the system keyring.
+    SaveToKeyring,
 }
 
 /// One key: a code and whether Ctrl is held.
@@ -231,6 +235,13 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
             Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit),
         ];
     }
+    if m.step == Step::Verify && matches!(m.verify, VerifyState::ChooseStorage(_)) {
+        return vec![
+            Binding::new(&[ch('f'), ENTER], Action::SaveToFile, &k.save_file),
+            Binding::new(&[ch('k')], Action::SaveToKeyring, &k.save_keyring),
+            Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit),
+        ];
+    }
     let mut list = Vec::new();
     let offering_revoke = m.step == Step::Done && m.revoke == RevokeState::Offered;
     if offering_revoke {
@@ -297,6 +308,11 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
                     };
                     vec![Binding::new(&[ENTER, ch('r')], Action::Retry, label)]
                 }
+                // The keyring refused: retry, or choose the file. Never a silent switch.
+                VerifyState::SaveFailed(..) if m.storage == crate::credentials::store::Storage::Keyring => vec![
+                    Binding::new(&[ENTER, ch('r')], Action::Retry, &k.retry_save),
+                    Binding::new(&[ch('f')], Action::SaveToFile, &k.save_file_instead),
+                ],
                 VerifyState::SaveFailed(..) => vec![Binding::new(&[ENTER, ch('r')], Action::Retry, &k.retry_save)],
                 _ => Vec::new(),
             };

@@ -7,7 +7,7 @@ use tui_input::Input;
 
 use super::text::{env_command, fill, texts};
 use crate::credentials::format::{self, Verdict};
-use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Saved};
+use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Saved, Storage};
 use crate::trello::{AuthorizeUrl, Endpoints, Expiration, Scopes, TrelloError, Verified};
 
 /// The start screen (credentials already saved), the five steps, then the done screen.
@@ -114,6 +114,8 @@ pub enum VerifyState {
     Failed(TrelloError),
     /// Rotating, and the new token belongs to someone else: ask before saving.
     OtherMember(Box<Verified>),
+    /// Verified, and a keyring is reachable: ask where the token goes.
+    ChooseStorage(Box<Verified>),
     Saving(Box<Verified>),
     SaveFailed(Box<Verified>, String),
     Saved(Box<Verified>, Saved),
@@ -240,6 +242,11 @@ pub struct Model {
     /// Step 4 without a listener: the authorize URL has no `return_url`, so
     /// Trello shows the token for pasting. Kept when moving between steps.
     pub pasting: bool,
+    /// Where the token and secret will be saved: the profile's own choice
+    /// when rotating, else asked on step 5 when a keyring is reachable.
+    pub storage: Storage,
+    /// A system keyring answered (probed in the background at start).
+    pub keyring_reachable: bool,
     pub step: Step,
     /// Index into `step.targets()`.
     pub focus: usize,
@@ -289,6 +296,7 @@ impl std::fmt::Debug for Model {
             .field("verify", &self.verify)
             .field("capture", &self.capture)
             .field("pasting", &self.pasting)
+            .field("storage", &self.storage)
             .field("saved", &self.saved)
             .field("start_check", &self.start_check)
             .field("revoke", &self.revoke)
@@ -310,6 +318,8 @@ impl Model {
             revoke: RevokeState::NotOffered,
             capture: CaptureState::Idle,
             pasting: false,
+            storage: Storage::File,
+            keyring_reachable: false,
             step: Step::Portal,
             focus: 0,
             app_name: Input::new(DEFAULT_APP_NAME.to_string()),
@@ -360,6 +370,7 @@ impl Model {
         self.app_name = Input::new(profile.app_name.clone());
         self.scopes = if profile.requested_scope.is_empty() { Scopes::READ_WRITE } else { profile.requested_scope };
         self.expiration = profile.expiration;
+        self.storage = profile.storage;
     }
 
     /// The saved token, when rotating away from it.
@@ -537,8 +548,11 @@ pub fn summary(m: &Model) -> Option<String> {
     let mut lines = vec![fill(&r.summary_saved, &[("who", &v.member.who()), ("path", &path)])];
     // Where the old token stays valid, say so, and where a copy of it is.
     let copy = match &saved.backup {
-        Some(backup) => fill(&r.summary_copy, &[("backup", &backup.display().to_string())]),
-        None => String::new(),
+        // A keyring profile's file never held the token: no copy is left anywhere.
+        Some(backup) if m.storage == Storage::File => {
+            fill(&r.summary_copy, &[("backup", &backup.display().to_string())])
+        }
+        _ => String::new(),
     };
     match (&m.mode, &m.revoke) {
         (Mode::Setup, _) => {}

@@ -46,6 +46,11 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
     let mut hangup = signal(SignalKind::hangup())?;
     let mut executor = Executor { tx, store, api_base, client: None, clipboard: Clipboard::new(desktop) };
     let mut ticker: Option<tokio::time::Interval> = None;
+    // Whether to offer the keyring on step 5: asked once, off the UI thread.
+    let probe = executor.tx.clone();
+    std::thread::spawn(move || {
+        let _ = probe.send(Msg::KeyringReachable(crate::credentials::keyring::reachable(Duration::from_secs(3))));
+    });
     // The listener, and its receiver until the one token arrives: a oneshot
     // receiver must never be polled again once it has answered.
     let mut capture: Option<(Capture, Option<oneshot::Receiver<String>>)> = None;
@@ -272,7 +277,9 @@ impl Executor {
             Effect::Save { profile_name, profile } => {
                 let store = self.store.clone();
                 tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(Msg::Saved(store.save_profile(&profile_name, *profile)));
+                    // A keyring unlock prompt waits for the user; the screen says "Saving…".
+                    let saved = crate::credentials::profiles::save(&store, &profile_name, *profile, &|| {});
+                    let _ = tx.send(Msg::Saved(saved));
                 });
             }
         }

@@ -84,6 +84,9 @@ pub struct Keys {
     pub back_to_token: String,
     pub revoke_old: String,
     pub keep_old: String,
+    pub save_file: String,
+    pub save_keyring: String,
+    pub save_file_instead: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -104,6 +107,9 @@ pub struct Labels {
     pub email_empty: String,
     pub start_check_valid: String,
     pub start_check_fix: String,
+    pub stored_in: String,
+    pub in_file: String,
+    pub in_keyring: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -295,6 +301,7 @@ pub struct Verify {
     pub next_new_token: String,
     pub next_retry: String,
     pub retry_save: String,
+    pub choose_storage: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -347,10 +354,12 @@ pub const PLACEHOLDERS: &[&str] = &[
     "error",
     "expired",
     "expires",
+    "file_key",
     "fix",
     "granted",
     "hosts",
     "key",
+    "keyring_key",
     "min",
     "new",
     "now",

@@ -110,6 +110,10 @@ pub(super) fn on_verified(
                 m.verify = VerifyState::OtherMember(verified);
                 return Vec::new();
             }
+            if m.mode == Mode::Setup && m.keyring_reachable {
+                m.verify = VerifyState::ChooseStorage(verified);
+                return Vec::new();
+            }
             save(m, verified)
         }
         Err(e) => {
@@ -128,7 +132,11 @@ pub(super) fn save(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
 /// The profile to save from what was entered and what Trello said.
 pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
     let secret = m.secret_value();
-    let base = Profile { api_secret: (!secret.is_empty()).then(|| Secret::new(secret)), ..Profile::default() };
+    let base = Profile {
+        api_secret: (!secret.is_empty()).then(|| Secret::new(secret)),
+        storage: m.storage,
+        ..Profile::default()
+    };
     let chosen = Chosen {
         key: m.key_value().to_string(),
         token: Secret::new(m.token_value()),

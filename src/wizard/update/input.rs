@@ -1,6 +1,7 @@
 //! Keys and pastes: each key event becomes an [`Action`] through the keymap, then acts here.
 
 use super::*;
+use crate::credentials::store::Storage;
 use crate::wizard::keymap::{Action, action_for, key_name};
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
@@ -57,6 +58,14 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
             m.verify = VerifyState::Idle;
             goto(m, Step::Token, Some(Target::Token));
             notice(m, NoticeKind::Info, texts().notices.other_member_refused.clone());
+        }
+        Action::SaveToFile | Action::SaveToKeyring => {
+            let verified = match &m.verify {
+                VerifyState::ChooseStorage(v) | VerifyState::SaveFailed(v, _) => v.clone(),
+                _ => return Vec::new(),
+            };
+            m.storage = if action == Action::SaveToKeyring { Storage::Keyring } else { Storage::File };
+            return save(m, verified);
         }
         Action::RevokeOld => {
             m.revoke = RevokeState::Revoking;

@@ -21,7 +21,7 @@ use super::text::{fill, texts};
 use crate::capture::CaptureError;
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
-use crate::credentials::store::StoreError;
+use crate::credentials::profiles::SaveError;
 use crate::credentials::store::{Profile, Saved};
 use crate::desktop::clipboard::CopyOutcome;
 use crate::trello::{Chosen, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified};
@@ -47,7 +47,9 @@ pub enum Msg {
         result: Result<Box<Verified>, TrelloError>,
         at: String,
     },
-    Saved(Result<Saved, StoreError>),
+    Saved(Result<Saved, SaveError>),
+    /// Whether a system keyring answered (probed once at start).
+    KeyringReachable(bool),
     Copied {
         what: &'static str,
         outcome: CopyOutcome,
@@ -139,6 +141,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 (VerifyState::Saving(v), Err(e)) => VerifyState::SaveFailed(v, e.to_string()),
                 (other, _) => other,
             };
+            Vec::new()
+        }
+        Msg::KeyringReachable(yes) => {
+            m.keyring_reachable = yes;
             Vec::new()
         }
         Msg::Copied { what, outcome } => {
@@ -235,6 +241,7 @@ impl std::fmt::Debug for Msg {
                 .field("at", at)
                 .finish(),
             Msg::Saved(result) => f.debug_tuple("Saved").field(result).finish(),
+            Msg::KeyringReachable(yes) => f.debug_tuple("KeyringReachable").field(yes).finish(),
             Msg::Copied { what, outcome } => {
                 f.debug_struct("Copied").field("what", what).field("outcome", outcome).finish()
             }

@@ -7,6 +7,7 @@ use ratatui::text::Span;
 use super::form::{blank, fact, fact_wrapped, render_rows, text_rows};
 use super::theme::Theme;
 use crate::credentials::secret::mask;
+use crate::credentials::store::Storage;
 use crate::wizard::keymap::{Action, yes_no};
 use crate::wizard::model::{Mode, Model, RevokeState, VerifyState};
 use crate::wizard::text::{env_invocation, fill, texts};
@@ -45,6 +46,8 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     rows.extend(fact_wrapped(&l.api_key, &key, width, theme));
     rows.extend(fact_wrapped(&l.token, &token, width, theme));
     rows.extend(fact_wrapped(&l.saved_to, &saved.path.display().to_string(), width, theme));
+    let place = if m.storage == Storage::Keyring { &l.in_keyring } else { &l.in_file };
+    rows.push(fact(&l.stored_in, vec![Span::raw(place.clone())], theme));
     if let Some(backup) = &saved.backup {
         rows.push(fact(&l.previous_file, vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
     }

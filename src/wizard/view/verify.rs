@@ -89,6 +89,17 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             rows.extend(text_rows(&fill(&r.other_member_question, &[("yes_no", &answers)]), width, theme.bold()));
             rows.extend(text_rows(&t.nothing_saved, width, theme.dim()));
         }
+        VerifyState::ChooseStorage(v) => {
+            rows.push(Row::Text(Line::styled(
+                format!("✓ {}", fill(&t.success, &[("who", &v.member.who())])),
+                theme.ok(),
+            )));
+            rows.push(blank());
+            let key = |action| key_name(m, action).unwrap_or_default();
+            let (file_key, keyring_key) = (key(Action::SaveToFile), key(Action::SaveToKeyring));
+            let text = fill(&t.choose_storage, &[("file_key", &file_key), ("keyring_key", &keyring_key)]);
+            rows.extend(text_rows(&text, width, theme.bold()));
+        }
         VerifyState::Saved(..) => {}
     }
     render_rows(frame, area, m, rows, theme);
