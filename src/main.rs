@@ -214,6 +214,23 @@ fn storage(args: &Cli, store: &Store, to: trello_auth::credentials::store::Stora
     }
 }
 
+/// A keyring profile with its token and secret read into memory, so the
+/// start screen can verify and rotate can revoke. A missing entry leaves the
+/// token empty (rotate is the fix); a keyring that cannot be read stops here.
+fn with_keyring_secrets(mut profile: Profile, name: &str) -> Result<Profile, CommandError> {
+    use trello_auth::credentials::keyring::KeyringError;
+    use trello_auth::credentials::profiles;
+    let waiting = commands::keyring_waiting();
+    let failed = |error| CommandError::Keyring { profile: name.to_string(), error };
+    profile.token = match profiles::token(&profile, name, &waiting) {
+        Ok(token) => token,
+        Err(KeyringError::Missing { .. }) => None,
+        Err(e) => return Err(failed(e)),
+    };
+    profile.api_secret = profiles::api_secret(&profile, name, &waiting).map_err(failed)?;
+    Ok(profile)
+}
+
 /// Why the token will be pasted rather than caught from the browser, if so.
 fn capture_off_reason(desktop: Desktop, disabled_by_flag: bool) -> Option<String> {
     if disabled_by_flag {
@@ -242,6 +259,10 @@ fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
     let saved: Option<Profile> = match store.profile(&args.profile) {
         Ok(p) => p,
         Err(e) => return report(&e.into()),
+    };
+    let saved = match saved.map(|p| with_keyring_secrets(p, &args.profile)).transpose() {
+        Ok(saved) => saved,
+        Err(e) => return report(&e),
     };
     let endpoints = match endpoints() {
         Ok(endpoints) => endpoints,

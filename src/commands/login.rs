@@ -75,7 +75,7 @@ pub fn run(
     profile.storage = storage;
     let saved = profiles::save(store, profile_name, profile, &super::keyring_waiting()).map_err(|e| match e {
         SaveError::Store(e) => CommandError::Store(e),
-        SaveError::Keyring { error } => CommandError::Keyring { profile: profile_name.to_string(), error },
+        SaveError::Keyring { error } => CommandError::KeyringSave { profile: profile_name.to_string(), error },
     })?;
     Ok(LoginOutcome { verified, saved, warnings })
 }

@@ -46,6 +46,11 @@ pub enum CommandError {
     Trello { error: TrelloError },
     #[error("profile \"{profile}\": {error}\n  fix: {}", error.fix())]
     Keyring { profile: String, error: KeyringError },
+    #[error(
+        "profile \"{profile}\": {error}; nothing was saved\n  fix: start or unlock the keyring and try again, or keep \
+         the token in the config file with --storage file"
+    )]
+    KeyringSave { profile: String, error: KeyringError },
     #[error("{0}")]
     Failed(String),
 }
@@ -56,7 +61,7 @@ impl CommandError {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
             CommandError::Usage(_) | CommandError::Endpoint(_) => exit::USAGE,
             CommandError::Trello { error } if !error.is_rejection() => exit::UNREACHABLE,
-            CommandError::Keyring { error, .. } => keyring_exit(error),
+            CommandError::Keyring { error, .. } | CommandError::KeyringSave { error, .. } => keyring_exit(error),
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
         }
     }

@@ -207,6 +207,7 @@ pub struct Rotate {
     pub summary_copy: String,
     pub summary_next: String,
     pub another_member: String,
+    pub copy_in: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

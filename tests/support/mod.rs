@@ -6,4 +6,5 @@ pub mod fake_trello;
 pub mod mount;
 pub mod pty;
 pub mod raw_server;
+pub mod secret_service;
 pub mod wizard;

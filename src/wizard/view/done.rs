@@ -17,8 +17,14 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts();
     let width = area.width;
     let mut rows = text_rows(&format!("✓ {}", fill(&t.verify.success, &[("who", &v.member.who())])), width, theme.ok());
-    let backup = saved.backup.as_ref().map(|b| b.display().to_string()).unwrap_or_default();
-    if let Some(line) = revoke_line(m, &v.member.username, &backup) {
+    // Only a file profile's backup holds the old token; a keyring entry was replaced.
+    let copy = match &saved.backup {
+        Some(backup) if m.storage == Storage::File => {
+            fill(&t.rotate.copy_in, &[("backup", &backup.display().to_string())])
+        }
+        _ => String::new(),
+    };
+    if let Some(line) = revoke_line(m, &v.member.username, &copy) {
         let style = match m.revoke {
             RevokeState::Offered => theme.bold(),
             RevokeState::Confirmed => theme.ok(),
@@ -67,7 +73,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The rotation's last act: offering, doing and checking the old token's revocation.
-fn revoke_line(m: &Model, username: &str, backup: &str) -> Option<String> {
+fn revoke_line(m: &Model, username: &str, copy: &str) -> Option<String> {
     let r = &texts().rotate;
     let account = m.setup.endpoints.account_url(username);
     let old = m.old_token().map(|t| t.masked()).unwrap_or_default();
@@ -80,9 +86,7 @@ fn revoke_line(m: &Model, username: &str, backup: &str) -> Option<String> {
         RevokeState::Confirming => r.confirming.clone(),
         RevokeState::Confirmed => r.confirmed.clone(),
         RevokeState::Unconfirmed(why) => fill(&r.unconfirmed, &[("why", why)]),
-        RevokeState::Failed(e) => {
-            fill(&r.failed, &[("error", &e.to_string()), ("account", &account), ("backup", backup)])
-        }
-        RevokeState::Declined => fill(&r.declined, &[("account", &account), ("backup", backup)]),
+        RevokeState::Failed(e) => fill(&r.failed, &[("error", &e.to_string()), ("account", &account), ("copy", copy)]),
+        RevokeState::Declined => fill(&r.declined, &[("account", &account), ("copy", copy)]),
     })
 }

@@ -1,0 +1,271 @@
+//! The token in a real system keyring (gnome-keyring's Secret Service on a
+//! private D-Bus), through the real binary: login, token, env, exec, status,
+//! storage moves (with SIGKILLs in the middle), logout, the wizard and rotate,
+//! and a keyring that is locked, absent, or missing the entry.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use support::cli::{ANN, Env, code, stderr, stdout};
+use support::fake_trello::{FakeTrello, KEY};
+use support::pty::{ENTER, Pty, base_command};
+use support::secret_service::SecretService;
+use trello_auth::credentials::store::Storage;
+
+const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+
+/// Runs the binary against the fake Trello and the private keyring.
+fn run(env: &Env, ss: &SecretService, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = env.cmd(args);
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).env("TRELLO_AUTH_KEYRING_TIMEOUT_MS", "10000");
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn config_text(env: &Env) -> String {
+    std::fs::read_to_string(env.config()).unwrap_or_default()
+}
+
+/// A profile logged in with `--storage keyring`.
+fn logged_in(fake: &FakeTrello, ss: &SecretService, profile: &str) -> (Env, String) {
+    let env = Env::new(fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let out =
+        run(&env, ss, &["--profile", profile, "login", "--with-token", "--key", KEY, "--storage", "keyring"], &token);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    (env, token)
+}
+
+#[test]
+fn login_to_the_keyring_keeps_no_secret_in_the_file_and_every_command_finds_it() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, token) = logged_in(&fake, &ss, "work");
+    // Where a person looks: secret-tool, and the file.
+    assert_eq!(ss.lookup("trello-auth", "work").as_deref(), Some(token.as_str()));
+    let text = config_text(&env);
+    assert!(!text.contains(&token), "the token is in the file:\n{text}");
+    assert!(text.contains("storage = \"keyring\""), "{text}");
+
+    let out = run(&env, &ss, &["--profile", "work", "token"], "");
+    assert_eq!((code(&out), stdout(&out)), (0, format!("{token}\n")), "{}", stderr(&out));
+    let out = run(&env, &ss, &["--profile", "work", "env"], "");
+    assert!(stdout(&out).contains(&format!("export TRELLO_TOKEN='{token}'")), "{}", stderr(&out));
+    let out = run(&env, &ss, &["--profile", "work", "exec", "--", "sh", "-c", "printf %s \"$TRELLO_TOKEN\""], "");
+    assert_eq!(stdout(&out), token);
+
+    let out = run(&env, &ss, &["--profile", "work", "status"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Stored in  the system keyring"), "{}", stdout(&out));
+    let out = run(&env, &ss, &["--profile", "work", "status", "--json", "--offline"], "");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["token_source"], "keyring");
+    assert_eq!(json["storage"], "keyring");
+    // TRELLO_TOKEN in the environment wins, and status says so.
+    let mut cmd = env.cmd(&["--profile", "work", "status", "--json", "--offline"]);
+    let out = cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).env("TRELLO_TOKEN", "ATTAother").output().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["token_source"], "environment");
+
+    // logout revokes and removes the keyring entry.
+    let out = run(&env, &ss, &["--profile", "work", "logout"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(fake.is_revoked(&token));
+    assert_eq!(ss.lookup("trello-auth", "work"), None, "the keyring entry was not removed");
+    assert!(!config_text(&env).contains("storage = \"keyring\""));
+}
+
+#[test]
+fn what_secret_tool_stores_trello_auth_reads() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, _) = logged_in(&fake, &ss, "default");
+    let by_hand = fake.issue_token(KEY, ANN, "read", None);
+    ss.store("trello-auth", "default", &by_hand);
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(stdout(&out), format!("{by_hand}\n"), "{}", stderr(&out));
+    let out = run(&env, &ss, &["status"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("default", &token, "never");
+    env.save("default", &token, "never");
+    let out = run(&env, &ss, &["storage", "keyring"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(token.as_str()));
+    assert_eq!(ss.lookup("trello-auth-api-secret", "default").as_deref(), Some(SECRET));
+    assert!(env.files_holding(&token).is_empty(), "{:?}", env.files_holding(&token));
+    assert!(env.files_holding(SECRET).is_empty(), "{:?}", env.files_holding(SECRET));
+    let out = run(&env, &ss, &["storage", "keyring"], "");
+    assert_eq!(code(&out), 2, "already there: {}", stderr(&out));
+
+    let out = run(&env, &ss, &["storage", "file"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.store().profile("default").unwrap().unwrap().token.unwrap().expose(), token);
+    assert_eq!(env.store().profile("default").unwrap().unwrap().storage, Storage::File);
+    assert_eq!(ss.lookup("trello-auth", "default"), None);
+    assert_eq!(ss.lookup("trello-auth-api-secret", "default"), None);
+}
+
+#[test]
+fn a_move_killed_at_any_point_leaves_the_token_somewhere() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("default", &token, "never");
+    let mut landed_mid_move = 0;
+    for run_index in 0..24 {
+        let to = if run_index % 2 == 0 { "keyring" } else { "file" };
+        let mut cmd = env.cmd(&["storage", to]);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).stdout(Stdio::null()).stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(2 + (run_index as u64 * 7) % 60));
+        let _ = child.kill();
+        let _ = child.wait();
+        let in_file = env.store().profile("default").unwrap().unwrap().token.is_some_and(|t| t.expose() == token);
+        let in_keyring = ss.lookup("trello-auth", "default").as_deref() == Some(token.as_str());
+        assert!(in_file || in_keyring, "run {run_index}: the token is in neither place");
+        if in_file && in_keyring {
+            landed_mid_move += 1;
+        }
+        // Whatever the kill left, the profile still reads the token or says where it went.
+        let out = run(&env, &ss, &["token"], "");
+        if code(&out) == 0 {
+            assert_eq!(stdout(&out), format!("{token}\n"));
+        }
+    }
+    eprintln!("24 kills, {landed_mid_move} left the token in both places");
+}
+
+#[test]
+fn a_locked_an_absent_and_an_emptied_keyring_each_say_so_and_lose_nothing() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, token) = logged_in(&fake, &ss, "default");
+
+    // The entry deleted by hand: status exit 1 with the fix.
+    let out = ss.secret_tool(&["clear", "service", "trello-auth", "username", "default"], None);
+    assert!(out.status.success());
+    let out = run(&env, &ss, &["status"], "");
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("the keyring has no token for profile \"default\""), "{}", stdout(&out));
+    assert!(stdout(&out).contains("trello-auth rotate"), "{}", stdout(&out));
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("deleted by hand"), "{}", stderr(&out));
+    ss.store("trello-auth", "default", &token);
+
+    // No Secret Service at all: said, exit 3, no fallback to the file.
+    let mut cmd = env.cmd(&["token"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no system keyring could be reached"), "{}", stderr(&out));
+    let next = fake.issue_token(KEY, ANN, "read,write", None);
+    let mut cmd = env.cmd(&["login", "--with-token", "--key", KEY, "--storage", "keyring"]);
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(next.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was saved") && stderr(&out).contains("--storage file"), "{}", stderr(&out));
+    assert!(!config_text(&env).contains(&next), "no silent fallback to plain text");
+
+    // Locked: reading fails with words (or gives up after the deadline), writing saves nothing.
+    ss.lock();
+    let mut cmd = env.cmd(&["token"]);
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).env("TRELLO_AUTH_KEYRING_TIMEOUT_MS", "4000");
+    let out = cmd.output().unwrap();
+    assert_ne!(code(&out), 0, "a locked keyring gave the token: {}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("keyring"), "{}", stderr(&out));
+    assert!(!config_text(&env).contains(&token));
+}
+
+#[test]
+fn the_wizard_offers_the_keyring_and_rotate_replaces_the_entry() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let wizard = |args: &[&str]| {
+        let mut cmd = base_command(home.path());
+        cmd.args(args);
+        cmd.env("TRELLO_API_BASE", fake.api_base());
+        cmd.env("TRELLO_WEB_BASE", fake.web_base());
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address);
+        Pty::spawn(cmd, 100, 30)
+    };
+    let mut pty = wizard(&["--no-capture"]);
+    pty.expect("Open the Power-Ups admin portal");
+    pty.send(ENTER);
+    pty.send(ENTER);
+    pty.paste(KEY);
+    pty.expect("Trello knows this key");
+    pty.send(ENTER);
+    pty.expect("Authorize a token");
+    pty.paste(&token);
+    pty.send(ENTER);
+    let screen = pty.expect("Where should the token (and secret) be kept?");
+    let flat = screen.replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("k: the system keyring"), "{screen}");
+    pty.send("k");
+    pty.expect("the system keyring (service trello-auth)");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let config = home.path().join("trello-auth/config.toml");
+    assert!(!std::fs::read_to_string(&config).unwrap().contains(&token));
+    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(token.as_str()));
+
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let mut pty = wizard(&["rotate", "--no-capture"]);
+    pty.expect("Authorize a token");
+    pty.paste(&new);
+    pty.send(ENTER);
+    pty.expect("Revoke the old one");
+    pty.send("y");
+    pty.expect("Trello now answers 401 invalid token");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(new.as_str()));
+    for file in ["config.toml", "config.toml.bak"] {
+        let text = std::fs::read_to_string(home.path().join("trello-auth").join(file)).unwrap();
+        assert!(!text.contains(&new) && !text.contains(&token), "{file} holds a token");
+    }
+}
+
+/// Without a keyring the wizard does not ask: the file, as always.
+#[test]
+fn without_a_keyring_the_wizard_saves_to_the_file_without_asking() {
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let mut cmd = base_command(home.path());
+    cmd.args(["--no-capture"]);
+    cmd.env("TRELLO_API_BASE", fake.api_base());
+    cmd.env("TRELLO_WEB_BASE", fake.web_base());
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect("Open the Power-Ups admin portal");
+    pty.send(ENTER);
+    pty.send(ENTER);
+    pty.paste(KEY);
+    pty.expect("Trello knows this key");
+    pty.send(ENTER);
+    pty.paste(&token);
+    pty.send(ENTER);
+    pty.expect("the config file");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let _ = Command::new("true").status();
+    let text = std::fs::read_to_string(home.path().join("trello-auth/config.toml")).unwrap();
+    assert!(text.contains(&token));
+}
