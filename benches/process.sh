@@ -5,7 +5,8 @@
 #
 #   bash benches/process.sh
 #
-# Installs hyperfine, gh and GNU time with apt-get when missing (needs root).
+# Installs hyperfine, gh and GNU time with apt-get when missing (needs root);
+# the keyring figures need dbus and gnome-keyring (as .ci/run installs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ printf '%s' "$token" | "$bin" login --with-token --key 0123456789abcdef012345678
 
 echo "== start to exit (hyperfine, 200 runs, medians)"
 hyperfine -N --warmup 20 --runs 200 -i --export-json "$work/h.json" \
-  "$bin status --offline" "$bin env" "gh auth status" >/dev/null 2>&1
+  "$bin status --offline" "$bin env" "$bin token" "$bin exec -- true" "gh auth status" >/dev/null 2>&1
 python3 - "$work/h.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -44,6 +45,33 @@ for name, value in ms.items():
     ratio = "" if name == "gh auth status" else f"  ({value / gh:.3f} of gh auth status)"
     print(f"{name:<28} {value:7.2f} ms{ratio}")
 PY
+
+echo "== token from the system keyring (private D-Bus + gnome-keyring, 100 runs)"
+if command -v dbus-daemon >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  keyring_home=$work/keyring
+  mkdir -p "$keyring_home/run" && chmod 700 "$keyring_home/run"
+  dbus-daemon --session --nofork --print-address=1 > "$work/bus" 2>/dev/null &
+  bus_pid=$!
+  for _ in $(seq 50); do [ -s "$work/bus" ] && break; sleep 0.1; done
+  bus=$(head -1 "$work/bus")
+  printf 'throwaway' | HOME=$keyring_home XDG_DATA_HOME=$keyring_home/data XDG_RUNTIME_DIR=$keyring_home/run \
+    DBUS_SESSION_BUS_ADDRESS=$bus gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+  keyring_pid=$!
+  sleep 1
+  printf '%s' "$token" | DBUS_SESSION_BUS_ADDRESS=$bus "$bin" --profile kr login --with-token \
+    --key 0123456789abcdef0123456789abcdef --storage keyring >/dev/null 2>&1
+  DBUS_SESSION_BUS_ADDRESS=$bus hyperfine -N --warmup 10 --runs 100 -i --export-json "$work/k.json" \
+    "$bin --profile kr token" "$bin --profile kr exec -- true" >/dev/null 2>&1
+  python3 - "$work/k.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    name = r["command"].split("/")[-1]
+    print(f"{name:<28} {r['median'] * 1000:7.2f} ms")
+PY
+  kill "$keyring_pid" "$bus_pid" 2>/dev/null || true
+else
+  echo "(needs dbus and gnome-keyring: apt-get install dbus gnome-keyring)"
+fi
 
 echo "== time to first frame (pseudo-terminal, 50 runs)"
 target/release/examples/pty_bench first-frame "$bin"
