@@ -43,6 +43,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "TRELLO_AUTH_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// The plain, line-by-line wizard (screen readers, dumb terminals, logs); also
+    /// TRELLO_AUTH_PLAIN=1, and on its own when TERM is dumb or unset.
+    #[arg(long, global = true)]
+    pub plain: bool,
+
     /// Never try to open a browser; show and copy URLs instead.
     #[arg(long, global = true)]
     pub no_browser: bool,

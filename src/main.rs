@@ -231,6 +231,22 @@ fn with_keyring_secrets(mut profile: Profile, name: &str) -> Result<Profile, Com
     Ok(profile)
 }
 
+/// Why the plain, line-by-line wizard runs, if it does: asked for, or a
+/// terminal that cannot draw (`TERM` dumb or unset: Emacs shell buffers, logs).
+fn plain_reason(flag: bool) -> Option<String> {
+    if flag {
+        return Some("--plain was given".into());
+    }
+    if std::env::var("TRELLO_AUTH_PLAIN").is_ok_and(|v| !v.is_empty() && v != "0") {
+        return Some("TRELLO_AUTH_PLAIN is set".into());
+    }
+    match std::env::var("TERM") {
+        Ok(term) if term == "dumb" => Some("TERM is dumb".into()),
+        Ok(term) if !term.is_empty() => None,
+        _ => Some("TERM is not set".into()),
+    }
+}
+
 /// Why the token will be pasted rather than caught from the browser, if so.
 fn capture_off_reason(desktop: Desktop, disabled_by_flag: bool) -> Option<String> {
     if disabled_by_flag {
@@ -248,7 +264,10 @@ fn capture_off_reason(desktop: Desktop, disabled_by_flag: bool) -> Option<String
 /// The wizard: the start screen when something is saved, the setup otherwise,
 /// or straight to the token step for `rotate`.
 fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    let plain = plain_reason(args.plain);
+    // Plain mode prints lines, so its output may go to a log; it still asks questions.
+    let stdout_ok = plain.is_some() || std::io::stdout().is_terminal();
+    if !std::io::stdin().is_terminal() || !stdout_ok {
         eprintln!(
             "trello-auth: the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
              For scripts and CI: printf '%s' \"$TOKEN\" | trello-auth login --with-token --key KEY\n\
@@ -288,7 +307,11 @@ fn interactive(args: &Cli, store: &Store, rotate: bool) -> u8 {
         (false, Some(profile)) => Model::start_screen(setup, now, profile),
         (false, None) => Model::new(setup, now),
     };
-    match wizard::runtime::run(model, store.clone(), desktop) {
+    let ran = match &plain {
+        Some(why) => wizard::plain::run(model, store.clone(), desktop, why),
+        None => wizard::runtime::run(model, store.clone(), desktop),
+    };
+    match ran {
         Ok(model) => match model.exit {
             Some(Exit::Saved) => {
                 if let Some(line) = wizard::model::summary(&model) {

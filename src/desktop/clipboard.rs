@@ -22,6 +22,9 @@ pub enum CopyOutcome {
 
 pub struct Clipboard {
     desktop: Desktop,
+    /// Whether OSC 52 through the terminal may be tried (not in plain mode,
+    /// which writes no escape sequences at all).
+    osc52: bool,
     handle: Option<arboard::Clipboard>,
     /// Set once connecting failed, so every copy does not retry a dead display.
     system_failed: bool,
@@ -30,7 +33,12 @@ pub struct Clipboard {
 impl Clipboard {
     /// Does not connect yet: the first copy does, and keeps the handle.
     pub fn new(desktop: Desktop) -> Self {
-        Clipboard { desktop, handle: None, system_failed: false }
+        Clipboard { desktop, osc52: true, handle: None, system_failed: false }
+    }
+
+    /// The system clipboard only: never an escape sequence to the terminal.
+    pub fn without_terminal(desktop: Desktop) -> Self {
+        Clipboard { desktop, osc52: false, handle: None, system_failed: false }
     }
 
     /// Copies `text`, falling back to OSC 52 written to `terminal`.
@@ -48,6 +56,9 @@ impl Clipboard {
                 }
                 self.system_failed = true;
             }
+        }
+        if !self.osc52 {
+            return CopyOutcome::Manual("there is no system clipboard here".into());
         }
         match crossterm::execute!(terminal, CopyToClipboard::to_clipboard_from(text)) {
             Ok(()) => CopyOutcome::Terminal,

@@ -1,7 +1,9 @@
 //! The interactive setup wizard: model, keymap, words, update, view and the runtime that drives them.
 
+pub mod effects;
 pub mod keymap;
 pub mod model;
+pub mod plain;
 pub mod runtime;
 pub mod text;
 pub mod update;

@@ -221,6 +221,31 @@ pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
     after_edit(m, target)
 }
 
+/// A whole answer for `target` (the plain front end's line).
+pub(super) fn on_answer(m: &mut Model, target: Target, text: &str) -> Vec<Effect> {
+    let Some(index) = m.step.targets().iter().position(|t| *t == target) else { return Vec::new() };
+    m.focus = index;
+    m.notice = None;
+    match target {
+        Target::Expiration => match text.trim().parse::<Expiration>() {
+            Ok(expiration) => m.expiration = expiration,
+            Err(e) => notice(m, NoticeKind::Warning, e.to_string()),
+        },
+        Target::Read | Target::Write | Target::Account => match text.parse::<crate::trello::Scopes>() {
+            Ok(scopes) => m.scopes = scopes,
+            Err(e) => notice(m, NoticeKind::Warning, e.to_string()),
+        },
+        Target::Workspace | Target::Support | Target::Iframe => {}
+        Target::Key | Target::Secret | Target::Token => return on_paste(m, text),
+        Target::AppName | Target::Email | Target::Author => {
+            if let Some(input) = m.input_mut(target) {
+                *input = Input::new(text.trim().to_string());
+            }
+        }
+    }
+    Vec::new()
+}
+
 pub(super) fn open(m: &mut Model) -> Vec<Effect> {
     let Some(url) = url_here(m) else { return Vec::new() };
     let n = &texts().notices;

@@ -5,7 +5,7 @@ mod input;
 
 use flow::{advance, back, goto, on_verified, retry, save, start_verify};
 pub use flow::{copy_here, profile_from, url_here};
-use input::{choose_start, on_key, on_paste};
+use input::{choose_start, on_answer, on_key, on_paste};
 
 use std::time::Instant;
 
@@ -65,6 +65,13 @@ pub enum Msg {
     CaptureStopped,
     /// The browser handed the token to the listener.
     TokenCaptured(String),
+    /// A whole answer for one field, as the plain front end reads it: the
+    /// field takes the focus and the text, cleaned like a paste for
+    /// credentials, parsed for the expiration and the scopes.
+    Answer {
+        target: Target,
+        text: String,
+    },
     /// SIGTERM or SIGHUP: leave now, writing nothing.
     Terminate,
 }
@@ -210,6 +217,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::TokenCaptured(token) => on_captured(m, token),
+        Msg::Answer { target, text } => on_answer(m, target, &text),
         Msg::Terminate => {
             m.exit = Some(exit_kind(m));
             Vec::new()
@@ -251,6 +259,9 @@ impl std::fmt::Debug for Msg {
             Msg::CaptureStarted(result) => f.debug_tuple("CaptureStarted").field(result).finish(),
             Msg::CaptureStopped => f.write_str("CaptureStopped"),
             Msg::TokenCaptured(token) => f.debug_tuple("TokenCaptured").field(&mask(token)).finish(),
+            Msg::Answer { target, text } => {
+                f.debug_struct("Answer").field("target", target).field("text", &mask(text)).finish()
+            }
             Msg::Terminate => f.write_str("Terminate"),
         }
     }

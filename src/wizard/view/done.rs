@@ -17,14 +17,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts();
     let width = area.width;
     let mut rows = text_rows(&format!("✓ {}", fill(&t.verify.success, &[("who", &v.member.who())])), width, theme.ok());
-    // Only a file profile's backup holds the old token; a keyring entry was replaced.
-    let copy = match &saved.backup {
-        Some(backup) if m.storage == Storage::File => {
-            fill(&t.rotate.copy_in, &[("backup", &backup.display().to_string())])
-        }
-        _ => String::new(),
-    };
-    if let Some(line) = revoke_line(m, &v.member.username, &copy) {
+    if let Some(line) = revoke_words(m) {
         let style = match m.revoke {
             RevokeState::Offered => theme.bold(),
             RevokeState::Confirmed => theme.ok(),
@@ -72,7 +65,20 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     render_rows(frame, area, m, rows, theme);
 }
 
-/// The rotation's last act: offering, doing and checking the old token's revocation.
+/// The rotation's last act, in words: offering, doing and checking the old
+/// token's revocation. Both front ends show it.
+pub(crate) fn revoke_words(m: &Model) -> Option<String> {
+    let VerifyState::Saved(v, saved) = &m.verify else { return None };
+    // Only a file profile's backup holds the old token; a keyring entry was replaced.
+    let copy = match &saved.backup {
+        Some(backup) if m.storage == Storage::File => {
+            fill(&texts().rotate.copy_in, &[("backup", &backup.display().to_string())])
+        }
+        _ => String::new(),
+    };
+    revoke_line(m, &v.member.username, &copy)
+}
+
 fn revoke_line(m: &Model, username: &str, copy: &str) -> Option<String> {
     let r = &texts().rotate;
     let account = m.setup.endpoints.account_url(username);

@@ -19,6 +19,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::keymap;
 use super::model::{Model, Overlay, Step};
 use super::text::{fill, texts};
+pub(crate) use done::revoke_words;
 pub use theme::Theme;
 
 /// Below this the wizard asks for a bigger terminal instead of drawing.

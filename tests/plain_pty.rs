@@ -1,0 +1,220 @@
+//! The plain, line-by-line wizard through the real binary in a pty with
+//! TERM=dumb: all five steps, re-asked answers, a rejected token and the way
+//! back, rotate, quitting at each step, Ctrl+D; the transcript holds no escape
+//! sequence and no secret, and a golden copy of it is pinned.
+
+mod support;
+
+use std::path::Path;
+
+use support::fake_trello::{FakeTrello, KEY};
+use support::pty::{Pty, base_command};
+use trello_auth::credentials::store::Store;
+
+const ANN: &str = "5f0000000000000000000a11";
+const BOB: &str = "5f0000000000000000000b0b";
+const SECRET: &str = "5ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e7a";
+const CTRL_D: &str = "\x04";
+
+fn plain(fake: &FakeTrello, home: &Path, args: &[&str]) -> Pty {
+    let mut cmd = base_command(home);
+    cmd.args(args);
+    cmd.env("TERM", "dumb");
+    cmd.env("TRELLO_API_BASE", fake.api_base());
+    cmd.env("TRELLO_WEB_BASE", fake.web_base());
+    Pty::spawn(cmd, 200, 60)
+}
+
+fn line(pty: &mut Pty, text: &str) {
+    pty.send(&format!("{text}\r"));
+}
+
+/// The raw bytes as text: what a log or a screen reader gets.
+fn transcript(pty: &Pty) -> String {
+    String::from_utf8_lossy(&pty.raw_output()).replace("\r\n", "\n")
+}
+
+fn assert_plain(pty: &Pty, secrets: &[&str]) {
+    let raw = pty.raw_output();
+    assert!(!raw.contains(&0x1b), "an escape sequence in plain mode:\n{}", transcript(pty));
+    let text = transcript(pty);
+    for secret in secrets {
+        assert!(!text.contains(secret), "a secret is in the transcript:\n{text}");
+    }
+}
+
+/// Steps 1 to 3 with a wrong key first: re-asked.
+fn to_token_step(pty: &mut Pty) {
+    pty.expect("Step 1 of 5: Open the Power-Ups admin portal");
+    line(pty, "");
+    pty.expect("Step 2 of 5: Create a Power-Up");
+    pty.expect("Power-Up name (Enter keeps trello-auth):");
+    line(pty, "");
+    line(pty, "ann@example.com");
+    line(pty, "");
+    pty.expect("Create the Power-Up in the portal, then press Enter.");
+    line(pty, "");
+    pty.expect("Step 3 of 5: Generate the API key");
+    line(pty, "0123456789abcdefg");
+    pty.expect("Error: 'g' at position 17 is not allowed");
+    line(pty, KEY);
+    pty.expect("OK: Trello knows this key");
+    line(pty, SECRET);
+    line(pty, "");
+    pty.expect("Step 4 of 5: Authorize a token");
+}
+
+#[test]
+fn all_five_steps_as_lines_with_nothing_drawn_and_nothing_leaked() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    pty.expect("plain mode (TERM is dumb)");
+    to_token_step(&mut pty);
+    pty.expect("How long should the token live?");
+    line(&mut pty, "forever");
+    pty.expect("\"forever\" is not one of the choices");
+    line(&mut pty, "4");
+    pty.expect("Scopes, separated by commas");
+    line(&mut pty, "");
+    pty.expect("Paste the token (it is not shown):");
+    // The secret pasted as the token is named, before anything is sent.
+    line(&mut pty, SECRET);
+    pty.expect("this is your API secret, not a token");
+    line(&mut pty, &token);
+    pty.expect("Step 5 of 5: Verify");
+    pty.expect("Done: Credentials verified and saved");
+    pty.expect("Saved Trello credentials for Ann Example (@ann)");
+    assert_eq!(pty.wait(), 0);
+    assert_plain(&pty, &[&token, SECRET]);
+    let profile = Store::at(home.path().join("trello-auth/config.toml")).profile("default").unwrap().unwrap();
+    assert_eq!(profile.token.unwrap().expose(), token);
+    assert_eq!(profile.api_secret.unwrap().expose(), SECRET);
+    assert_eq!(profile.expiration.as_str(), "never");
+    pty.assert_terminal_restored();
+}
+
+#[test]
+fn a_rejected_token_leads_back_to_step_4_and_a_good_one_finishes() {
+    let fake = FakeTrello::with_ann();
+    let good = fake.issue_token(KEY, ANN, "read,write", None);
+    let unknown = format!("ATTA{}0000AAAA", "9".repeat(64));
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    to_token_step(&mut pty);
+    line(&mut pty, "");
+    line(&mut pty, "");
+    pty.expect("Paste the token");
+    line(&mut pty, &unknown);
+    pty.expect("Trello rejected the token (401 invalid token)");
+    pty.expect("Why: ");
+    pty.expect("Fix: ");
+    pty.expect("Press Enter to go back to step 4 and authorize a new token.");
+    line(&mut pty, "");
+    // Back on step 4 the expiration and scopes chosen stand: straight to the token.
+    let start = std::time::Instant::now();
+    while transcript(&pty).matches("Paste the token (it is not shown):").count() < 2 {
+        assert!(start.elapsed() < support::pty::PATIENCE, "{}", transcript(&pty));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    line(&mut pty, &good);
+    pty.expect("Saved Trello credentials");
+    assert_eq!(pty.wait(), 0);
+    assert_plain(&pty, &[&good, &unknown, SECRET]);
+}
+
+#[test]
+fn quitting_at_each_step_saves_nothing() {
+    let fake = FakeTrello::with_ann();
+    for (step, answers) in
+        [(1, vec![]), (2, vec![""]), (3, vec!["", "", "", "", ""]), (4, vec!["", "", "", "", "", KEY, "", ""])]
+    {
+        let home = tempfile::tempdir().unwrap();
+        let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+        pty.expect("Step 1 of 5");
+        for answer in answers {
+            line(&mut pty, answer);
+        }
+        pty.expect(&format!("Step {step} of 5"));
+        line(&mut pty, "quit");
+        assert_eq!(pty.wait(), 1, "step {step}");
+        assert!(pty.screen().contains("quit before saving; nothing was written"), "{}", pty.screen());
+        assert!(!home.path().join("trello-auth/config.toml").exists(), "step {step} saved something");
+        assert_plain(&pty, &[]);
+    }
+}
+
+#[test]
+fn ctrl_d_at_a_secret_prompt_quits_and_gives_the_echo_back() {
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    to_token_step(&mut pty);
+    line(&mut pty, "");
+    line(&mut pty, "");
+    pty.expect("Paste the token (it is not shown):");
+    pty.send(CTRL_D);
+    assert_eq!(pty.wait(), 1);
+    assert!(!home.path().join("trello-auth/config.toml").exists());
+    pty.assert_terminal_restored();
+}
+
+#[test]
+fn rotate_in_plain_mode_asks_about_another_member_then_revokes() {
+    let fake = FakeTrello::with_ann();
+    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    let old = fake.issue_token(KEY, ANN, "read,write", None);
+    let bobs = fake.issue_token(KEY, BOB, "read,write", None);
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    let profile = trello_auth::credentials::store::Profile {
+        api_key: KEY.into(),
+        token: Some(trello_auth::credentials::Secret::new(&old)),
+        member_id: Some(ANN.into()),
+        member_username: Some("ann".into()),
+        member_full_name: Some("Ann Example".into()),
+        ..Default::default()
+    };
+    store.save_profile("default", profile).unwrap();
+    let mut pty = plain(&fake, home.path(), &["rotate", "--no-capture"]);
+    pty.expect("Step 4 of 5: Authorize a token");
+    line(&mut pty, "");
+    line(&mut pty, "");
+    line(&mut pty, &bobs);
+    pty.expect("This new token belongs to Bob Other (@bob)");
+    pty.expect("Save it anyway? (y/n)");
+    line(&mut pty, "n");
+    pty.expect("Not saved. Authorize the token while logged in to Trello as the saved member.");
+    line(&mut pty, "");
+    line(&mut pty, "");
+    line(&mut pty, &new);
+    pty.expect("Revoke the old token now?");
+    line(&mut pty, "y");
+    pty.expect("The old token is revoked: Trello now answers 401 invalid token for it.");
+    assert_eq!(pty.wait(), 0);
+    assert!(fake.is_revoked(&old));
+    assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), new);
+    assert_plain(&pty, &[&old, &new, &bobs]);
+}
+
+/// A whole run's transcript, pinned: a change of words shows in review.
+#[test]
+fn golden_transcript_of_a_whole_run() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    to_token_step(&mut pty);
+    line(&mut pty, "");
+    line(&mut pty, "read");
+    pty.expect("Paste the token");
+    line(&mut pty, &token);
+    pty.expect("Saved Trello credentials");
+    assert_eq!(pty.wait(), 0);
+    let base = fake.web_base();
+    let home_text = home.path().display().to_string();
+    let text = transcript(&pty).replace(&base, "http://FAKE-TRELLO").replace(&home_text, "/HOME");
+    insta::assert_snapshot!("plain_transcript", text);
+}
