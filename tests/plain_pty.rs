@@ -118,7 +118,13 @@ fn a_rejected_token_leads_back_to_step_4_and_a_good_one_finishes() {
         assert!(start.elapsed() < support::pty::PATIENCE, "{}", transcript(&pty));
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    // Trello asks to wait: the countdown is a line, not a redraw.
+    fake.push_fault(support::fake_trello::Fault::RateLimit {
+        retry_after: Some("1".into()),
+        code: "API_TOKEN_LIMIT_EXCEEDED",
+    });
     line(&mut pty, &good);
+    pty.expect("Trello says slow down (API_TOKEN_LIMIT_EXCEEDED): retrying in 1 s (attempt 1)");
     pty.expect("Saved Trello credentials");
     assert_eq!(pty.wait(), 0);
     assert_plain(&pty, &[&good, &unknown, SECRET]);
@@ -217,4 +223,30 @@ fn golden_transcript_of_a_whole_run() {
     let home_text = home.path().display().to_string();
     let text = transcript(&pty).replace(&base, "http://FAKE-TRELLO").replace(&home_text, "/HOME");
     insta::assert_snapshot!("plain_transcript", text);
+}
+
+#[test]
+fn the_start_screen_verifies_as_lines() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    let profile = trello_auth::credentials::store::Profile {
+        api_key: KEY.into(),
+        token: Some(trello_auth::credentials::Secret::new(&token)),
+        member_id: Some(ANN.into()),
+        member_username: Some("ann".into()),
+        member_full_name: Some("Ann Example".into()),
+        token_expires: Some("never".into()),
+        ..Default::default()
+    };
+    store.save_profile("default", profile).unwrap();
+    let mut pty = plain(&fake, home.path(), &[]);
+    pty.expect("Logged in as Ann Example (@ann)");
+    pty.expect("What next? (1 verify now, 2 rotate the token, 3 set up from scratch, 4 quit; Enter for 1):");
+    line(&mut pty, "");
+    pty.expect("Trello accepts the key and token.");
+    line(&mut pty, "quit");
+    assert_eq!(pty.wait(), 0);
+    assert_plain(&pty, &[&token]);
 }

@@ -351,6 +351,7 @@ pub struct Help {
     pub title: String,
     pub here: String,
     pub paste: String,
+    pub plain: String,
     pub close: String,
 }
 

@@ -120,6 +120,7 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(t.paste.clone()));
+    lines.push(Line::raw(t.plain.clone()));
     lines.push(Line::styled(t.close.clone(), theme.dim()));
     let height = lines.len() as u16 + 2;
     let rect = centered(area, 72, height);
