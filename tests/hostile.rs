@@ -53,11 +53,9 @@ fn return_url_of(authorize_url: &str) -> String {
     percent_encoding::percent_decode_str(encoded).decode_utf8().unwrap().into_owned()
 }
 
-#[test]
-fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
-    let fake = FakeTrello::with_ann();
-    let token = fake.issue_token(KEY, ANN, "read,write", None);
-    let env = Env::new(&fake);
+/// `rotate` of a saved profile in a pty, waiting on step 4, and the listener's return URL.
+fn rotating(fake: &FakeTrello) -> (Env, Pty, String) {
+    let env = Env::new(fake);
     env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
     let mut cmd = base_command(env.dir.path());
     cmd.arg("rotate");
@@ -67,6 +65,14 @@ fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
     pty.expect("Waiting on http://127.0.0.1:");
     pty.send(CTRL_T);
     let url = return_url_of(&pty.expect_copy(None));
+    (env, pty, url)
+}
+
+#[test]
+fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let (env, mut pty, url) = rotating(&fake);
     pty.send(F1);
     pty.expect("On this screen:");
     assert_eq!(post_to_listener(&url, &token), "HTTP/1.1 200 OK");
@@ -86,16 +92,7 @@ fn the_running_wizard_takes_a_token_only_from_its_own_page() {
     let fake = FakeTrello::with_ann();
     let planted = fake.issue_token(KEY, ANN, "read,write", None);
     let real = fake.issue_token(KEY, ANN, "read,write", None);
-    let env = Env::new(&fake);
-    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
-    let mut cmd = base_command(env.dir.path());
-    cmd.arg("rotate");
-    cmd.env("TRELLO_API_BASE", &env.api_base);
-    cmd.env("TRELLO_WEB_BASE", &env.web_base);
-    let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.expect("Waiting on http://127.0.0.1:");
-    pty.send(CTRL_T);
-    let url = return_url_of(&pty.expect_copy(None));
+    let (env, mut pty, url) = rotating(&fake);
     let origin = url.split("/callback").next().unwrap().to_string();
     // A local process or a cross-site form, with the right nonce: no Origin,
     // another Origin, a form's content type.

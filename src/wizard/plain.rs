@@ -509,17 +509,7 @@ fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
 
 /// "Step 3 of 5: Generate the API key": the full-screen title, said plainly.
 fn heading(m: &Model) -> String {
-    let t = texts();
-    let title = match m.step {
-        Step::Start => &t.start.title,
-        Step::Portal => &t.portal.title,
-        Step::PowerUp => &t.powerup.title,
-        Step::ApiKey => &t.key.title,
-        Step::Token => &t.token.title,
-        Step::Verify => &t.verify.title,
-        Step::Done => &t.done.title,
-    };
-    title.replace(" · ", ": ")
+    crate::wizard::view::step_title(m.step).replace(" · ", ": ")
 }
 
 /// What a step asks of the user, in the full-screen wizard's words.

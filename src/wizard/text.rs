@@ -88,6 +88,7 @@ pub struct Keys {
     pub save_file: String,
     pub save_keyring: String,
     pub save_file_instead: String,
+    pub press: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -279,6 +280,9 @@ pub struct PowerUp {
     pub iframe_help: String,
     #[serde(rename = "continue")]
     pub next: String,
+    pub name_placeholder: String,
+    pub email_placeholder: String,
+    pub email_valid: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

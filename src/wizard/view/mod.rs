@@ -70,7 +70,8 @@ pub fn view(m: &Model, frame: &mut Frame) {
     }
 }
 
-fn step_title(step: Step) -> &'static str {
+/// The title of a step's screen; the plain wizard says it as its heading.
+pub(crate) fn step_title(step: Step) -> &'static str {
     let t = texts();
     match step {
         Step::Start => &t.start.title,

@@ -24,14 +24,14 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         label: t.name_label.clone(),
         target: Target::AppName,
         masked: false,
-        placeholder: "My-Trello-App".into(),
+        placeholder: t.name_placeholder.clone(),
     });
     rows.push(fixed(&t.workspace_label, Target::Workspace, &t.workspace_value, theme.dim()));
     rows.push(Row::Field {
         label: t.email_label.clone(),
         target: Target::Email,
         masked: false,
-        placeholder: "your-email@company.com".into(),
+        placeholder: t.email_placeholder.clone(),
     });
     let email = m.email.value().trim();
     let (support, support_style) = if email.is_empty() {
@@ -54,7 +54,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Target::Iframe) => Some((t.iframe_help.clone(), theme.dim())),
         Some(Target::Email | Target::Support) => match m.email_verdict() {
             EmailVerdict::Invalid(why) => Some((format!("✗ {why}"), theme.error())),
-            EmailVerdict::Valid => Some(("✓ looks like an email".to_string(), theme.ok())),
+            EmailVerdict::Valid => Some((format!("✓ {}", t.email_valid), theme.ok())),
             EmailVerdict::Empty => Some((texts().labels.email_empty.clone(), theme.dim())),
         },
         _ => None,

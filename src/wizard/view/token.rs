@@ -64,7 +64,8 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     let c = &texts().capture;
     let origin = m.capture_origin();
-    let switch_key = key_name(m, Action::SwitchCapture).map(|k| format!("press {k}")).unwrap_or_default();
+    let switch_key =
+        key_name(m, Action::SwitchCapture).map(|k| fill(&texts().keys.press, &[("key", &k)])).unwrap_or_default();
     let (capture, style) = match (&m.setup.capture_off, &m.capture) {
         (Some(reason), _) => (fill(&c.failed, &[("reason", reason)]), theme.dim()),
         (None, _) if m.pasting => (fill(&c.pasting, &[("switch_key", &switch_key)]), theme.dim()),
