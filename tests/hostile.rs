@@ -421,6 +421,11 @@ fn what_cannot_be_a_token_is_refused_before_any_request() {
     let out = env.run_within(&["logout"], "", FAST);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(fake.requests().is_empty());
+    // `token` prints the value raw: a hand-edited one with escapes is refused.
+    env.save("default", &format!("ATTA{}\u{1b}]52;c;ZXZpbA==\u{7}", "a".repeat(64)), "never");
+    let out = env.run_within(&["token"], "", FAST);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(out.stdout.is_empty() && !stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
 }
 
 // ---- 11. Core dumps ----

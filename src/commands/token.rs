@@ -1,6 +1,6 @@
 //! `trello-auth token`: the saved token alone on stdout, for `$(…)` and credential helpers.
 
-use super::{CommandError, saved_credentials, saved_profile};
+use super::{CommandError, credentials_to_send, saved_profile};
 use crate::credentials::store::Store;
 
 /// The token and a newline. Refused when stdout is a terminal unless `force`:
@@ -14,6 +14,8 @@ pub fn run(store: &Store, profile_name: &str, stdout_is_terminal: bool, force: b
         ));
     }
     let profile = saved_profile(store, profile_name)?;
-    let creds = saved_credentials(&profile, profile_name)?;
+    // Printed raw, so it must be a token: a hand-edited value with control
+    // characters would reach whatever reads it (or a terminal, with --force).
+    let creds = credentials_to_send(&profile, profile_name)?;
     Ok(format!("{}\n", creds.token.expose()))
 }
