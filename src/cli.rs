@@ -163,6 +163,22 @@ Examples:
         to: trello_auth::credentials::store::Storage,
     },
 
+    /// Show, set or clear the profile's default board (exported as TRELLO_BOARD_ID).
+    #[command(after_help = "\
+BOARD is the board's id (24 hex), its short link (8 characters), its URL
+(https://trello.com/b/<shortLink>/<slug>), or its exact name, looked up among
+your open boards. It is checked with Trello before it is saved.
+
+Examples:
+  trello-auth board
+  trello-auth board set https://trello.com/b/AbCd1234/roadmap
+  trello-auth board set \"Team Roadmap\"
+  trello-auth board clear")]
+    Board {
+        #[command(subcommand)]
+        action: Option<BoardAction>,
+    },
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -173,6 +189,17 @@ Examples:
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BoardAction {
+    /// Check BOARD with Trello and save it as the default board.
+    Set {
+        /// Id, short link, URL or name.
+        board: String,
+    },
+    /// Forget the default board.
+    Clear,
 }
 
 #[derive(Debug, Args)]

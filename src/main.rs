@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Some(Command::Token(t)) => token(&args, &store, t),
         Some(Command::Exec(e)) => exec(&args, &store, e),
         Some(Command::Storage { to }) => storage(&args, &store, *to),
+        Some(Command::Board { action }) => board(&args, &store, action.as_ref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
             exit::OK
@@ -192,6 +193,29 @@ fn exec(args: &Cli, store: &Store, e: &cli::ExecArgs) -> u8 {
                 eprint_clean(&format!("trello-auth: {message}\n"));
             }
             code
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn board(args: &Cli, store: &Store, action: Option<&cli::BoardAction>) -> u8 {
+    let result = match action {
+        None => commands::board::show(store, &args.profile),
+        Some(cli::BoardAction::Clear) => commands::board::clear(store, &args.profile)
+            .map(|_| format!("Profile \"{}\" has no default board now.\n", args.profile)),
+        Some(cli::BoardAction::Set { board }) => endpoints().and_then(|e| {
+            commands::board::set(store, &e, &args.profile, board).map(|(board, _)| {
+                format!(
+                    "Default board of profile \"{}\": {} ({}); exported as TRELLO_BOARD_ID.\n",
+                    args.profile, board.name, board.id
+                )
+            })
+        }),
+    };
+    match result {
+        Ok(text) => {
+            print(&text);
+            exit::OK
         }
         Err(e) => report(&e),
     }

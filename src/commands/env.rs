@@ -47,6 +47,8 @@ impl Names {
 
 /// The secret's variable name, the same for every preset.
 pub const SECRET_VAR: &str = "TRELLO_API_SECRET";
+/// The default board's id, when the profile has one (delorenj/mcp-server-trello reads it).
+pub const BOARD_VAR: &str = "TRELLO_BOARD_ID";
 
 /// The variables a profile hands to other programs, and anything to warn about.
 pub struct Vars {
@@ -69,6 +71,9 @@ pub fn vars(store: &Store, profile_name: &str, names: Names, with_secret: bool) 
             Some(secret) => vars.push((SECRET_VAR, secret.expose().to_string())),
             None => warnings.push(format!("no API secret is saved for this profile; {SECRET_VAR} was left out")),
         }
+    }
+    if let Some(board) = &profile.board_id {
+        vars.push((BOARD_VAR, board.clone()));
     }
     if let Some(expired) = crate::credentials::expiry::expired_words(&profile, time::OffsetDateTime::now_utc()) {
         warnings.push(format!("the token {expired}; run `trello-auth rotate`"));

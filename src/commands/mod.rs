@@ -3,6 +3,7 @@
 //! `env` and `status --offline` touch only the config file: no async runtime,
 //! no TLS, no clipboard, so they start and finish in a few milliseconds.
 
+pub mod board;
 pub mod env;
 pub mod exec;
 pub mod login;

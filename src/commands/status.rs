@@ -13,7 +13,7 @@ use crate::credentials::keyring::KeyringError;
 use crate::credentials::profiles;
 use crate::credentials::secret::mask;
 use crate::credentials::store::{Profile, Store};
-use crate::trello::{Client, Credentials, Endpoints, TrelloError, Verified};
+use crate::trello::{Board, Client, Credentials, Endpoints, TrelloError, Verified};
 
 /// What the live check found.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +73,19 @@ pub struct ProfileStatus {
     pub source: &'static str,
     /// The saved key and token, when they could be read and may be sent.
     credentials: Option<Credentials>,
+    /// The default board as Trello sees it now: `None` when there is none or
+    /// it was not checked; `Err` says why it is not usable.
+    pub board: Option<Result<Board, String>>,
+}
+
+impl ProfileStatus {
+    /// The check's exit code, or 1 when the token is fine but the default board is not.
+    pub fn exit_code(&self) -> u8 {
+        match (self.check.exit_code(), &self.board) {
+            (exit::OK, Some(Err(_))) => exit::REJECTED,
+            (code, _) => code,
+        }
+    }
 }
 
 pub struct Report {
@@ -90,7 +103,7 @@ impl Report {
             exit::UNREACHABLE => 2,
             _ => 3,
         };
-        self.profiles.iter().map(|p| p.check.exit_code()).max_by_key(|c| rank(*c)).unwrap_or(exit::NOTHING_SAVED)
+        self.profiles.iter().map(ProfileStatus::exit_code).max_by_key(|c| rank(*c)).unwrap_or(exit::NOTHING_SAVED)
     }
 }
 
@@ -158,7 +171,7 @@ pub fn run(
                     }
                 }
             };
-            ProfileStatus { name, profile, check, environment_differs, source, credentials }
+            ProfileStatus { name, profile, check, environment_differs, source, credentials, board: None }
         })
         .collect();
     if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
@@ -176,16 +189,30 @@ fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result
                 return None;
             }
             let creds = p.credentials.as_ref()?;
-            Some(match client.verify(creds).await {
+            // The token and the default board at once: one round trip.
+            let board = async {
+                let id = p.profile.board_id.as_deref()?;
+                Some(match client.board(creds, id).await {
+                    Ok(b) if b.closed => Err(format!("the board \"{}\" is closed", b.name)),
+                    Ok(b) => Ok(b),
+                    Err(e) => Err(e.to_string()),
+                })
+            };
+            let (verified, board) = futures_util::future::join(client.verify(creds), board).await;
+            let check = match verified {
                 Ok(v) => Check::Valid(Box::new(v)),
                 Err(e) if e.is_rejection() => Check::Rejected(e),
                 Err(e) => Check::Unreachable(e),
-            })
+            };
+            // What the board check says counts only when the token itself is fine.
+            let board = board.filter(|_| matches!(check, Check::Valid(_)));
+            Some((check, board))
         });
         let results = futures_util::future::join_all(checks).await;
         for (p, result) in profiles.iter_mut().zip(results) {
-            if let Some(check) = result {
+            if let Some((check, board)) = result {
                 p.check = check;
+                p.board = board;
             }
         }
     });
@@ -238,6 +265,19 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             Check::Keyring(e) => format!("{e}\n{:<10} fix: {}", "", e.fix()),
         };
         row(&mut out, "Status", &status);
+        if let Some(id) = &profile.board_id {
+            let name = profile.board_name.as_deref().unwrap_or("unnamed");
+            let board = match &p.board {
+                None => format!("{name} ({id}), exported as TRELLO_BOARD_ID"),
+                Some(Ok(b)) => format!("{} ({id}): open and visible; exported as TRELLO_BOARD_ID", b.name),
+                Some(Err(why)) => format!(
+                    "{name} ({id}): not usable: {why}\n{:<10} fix: choose another with `trello-auth board set BOARD`, or \
+                     `trello-auth board clear`",
+                    ""
+                ),
+            };
+            row(&mut out, "Board", &board);
+        }
     }
     out
 }
@@ -292,6 +332,13 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 "error": error,
                 "fix": fix,
                 "environment_differs": p.environment_differs,
+                "board": profile.board_id.as_ref().map(|id| json!({
+                    "id": id,
+                    "name": profile.board_name,
+                    "short_link": profile.board_short_link,
+                    "status": match &p.board { None => "unchecked", Some(Ok(_)) => "ok", Some(Err(_)) => "not_usable" },
+                    "error": p.board.as_ref().and_then(|b| b.as_ref().err()),
+                })),
             })
         })
         .collect();

@@ -79,6 +79,13 @@ pub struct Profile {
     /// RFC 3339 time of the last successful verification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
+    /// The default board scripts and agents get as `TRELLO_BOARD_ID`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub board_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub board_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub board_short_link: Option<String>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -100,6 +107,9 @@ impl Default for Profile {
             member_full_name: None,
             token_expires: None,
             verified_at: None,
+            board_id: None,
+            board_name: None,
+            board_short_link: None,
             extra: toml::Table::new(),
         }
     }
@@ -121,6 +131,7 @@ impl std::fmt::Debug for Profile {
             .field("member_full_name", &self.member_full_name)
             .field("token_expires", &self.token_expires)
             .field("verified_at", &self.verified_at)
+            .field("board_id", &self.board_id)
             .field("extra", &self.extra.keys().collect::<Vec<_>>())
             .finish()
     }

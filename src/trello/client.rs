@@ -197,6 +197,33 @@ pub struct Verified {
     pub token: TokenInfo,
 }
 
+/// A board, as `GET /1/boards/{id}` and `/1/members/me/boards` give it (only the fields asked for).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Board {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub short_link: String,
+    #[serde(default)]
+    pub closed: bool,
+    #[serde(default)]
+    pub id_organization: Option<String>,
+}
+
+/// A workspace, from `GET /1/members/me/organizations`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: String,
+}
+
+/// The fields a board is asked for: what is shown and saved, nothing more.
+const BOARD_FIELDS: &str = "fields=name,shortLink,closed,idOrganization";
+
 /// What the user chose for a profile, which Trello does not report back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chosen {
@@ -324,6 +351,30 @@ impl Client {
     pub async fn revoke_token(&self, creds: &Credentials) -> Result<(), TrelloError> {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
         self.call(Method::DELETE, &path, &Auth::Full(creds)).await.map(drop)
+    }
+
+    /// `GET /1/members/me/boards`: the member's open boards. Trello limits
+    /// `/1/members/` calls separately (100 per 900 s per token): call once, keep the list.
+    pub async fn boards(&self, creds: &Credentials) -> Result<Vec<Board>, TrelloError> {
+        let auth = Auth::Full(creds);
+        let path = format!("/members/me/boards?filter=open&{BOARD_FIELDS}");
+        let body = self.call(Method::GET, &path, &auth).await?;
+        parse_json(&body, &auth)
+    }
+
+    /// `GET /1/members/me/organizations`: the workspaces boards belong to.
+    pub async fn workspaces(&self, creds: &Credentials) -> Result<Vec<Workspace>, TrelloError> {
+        let auth = Auth::Full(creds);
+        let body = self.call(Method::GET, "/members/me/organizations?fields=displayName", &auth).await?;
+        parse_json(&body, &auth)
+    }
+
+    /// `GET /1/boards/{id}`: one board by its 24-hex id or 8-character short link.
+    pub async fn board(&self, creds: &Credentials, id: &str) -> Result<Board, TrelloError> {
+        let auth = Auth::Full(creds);
+        let path = format!("/boards/{}?{BOARD_FIELDS}", path_segment(id));
+        let body = self.call(Method::GET, &path, &auth).await?;
+        parse_json(&body, &auth)
     }
 
     /// Best effort: does Trello know this key? Sends the key alone, no retries.

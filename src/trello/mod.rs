@@ -7,8 +7,8 @@ pub mod errors;
 
 pub use authorize::{AuthorizeUrl, Expiration, Scopes};
 pub use client::{
-    Chosen, Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo,
-    Verified,
+    Board, Chosen, Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo,
+    Verified, Workspace,
 };
 pub use endpoints::EndpointError;
 pub use errors::{Remedy, TrelloError};

@@ -75,7 +75,32 @@ pub struct State {
     pub web_member: Option<String>,
     /// Tokens handed out by `/1/authorize`, newest last.
     pub authorized: Vec<String>,
+    /// Boards, with the members who belong to them.
+    pub boards: Vec<FakeBoard>,
+    /// Workspaces: id → display name.
+    pub workspaces: HashMap<String, String>,
     next_id: u64,
+}
+
+/// A board as `GET /1/boards/{id}` and `/1/members/me/boards` describe it.
+#[derive(Debug, Clone)]
+pub struct FakeBoard {
+    pub id: String,
+    pub short_link: String,
+    pub name: String,
+    pub workspace: Option<String>,
+    pub closed: bool,
+    pub members: Vec<String>,
+}
+
+impl FakeBoard {
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id, "name": self.name, "shortLink": self.short_link, "closed": self.closed,
+            "idOrganization": self.workspace,
+            "url": format!("https://trello.com/b/{}/{}", self.short_link, self.name.to_lowercase().replace(' ', "-")),
+        })
+    }
 }
 
 pub struct FakeTrello {
@@ -153,6 +178,31 @@ impl FakeTrello {
     /// Makes a current-format token (`ATTA` + 64 lowercase hex + 8 uppercase hex).
     pub fn issue_token(&self, key: &str, member_id: &str, scope: &str, expires: Option<&str>) -> String {
         issue(&mut self.state(), key, member_id, scope, expires)
+    }
+
+    /// Adds a board `member` belongs to; returns its 24-hex id.
+    pub fn add_board(&self, short_link: &str, name: &str, workspace: Option<(&str, &str)>, member: &str) -> String {
+        let mut state = self.state();
+        state.next_id += 1;
+        let id = format!("5b{:022x}", state.next_id);
+        if let Some((ws_id, ws_name)) = workspace {
+            state.workspaces.insert(ws_id.to_string(), ws_name.to_string());
+        }
+        state.boards.push(FakeBoard {
+            id: id.clone(),
+            short_link: short_link.into(),
+            name: name.into(),
+            workspace: workspace.map(|(id, _)| id.to_string()),
+            closed: false,
+            members: vec![member.to_string()],
+        });
+        id
+    }
+
+    pub fn close_board(&self, id: &str) {
+        if let Some(b) = self.state().boards.iter_mut().find(|b| b.id == id) {
+            b.closed = true;
+        }
     }
 
     pub fn push_fault(&self, fault: Fault) {
@@ -330,6 +380,45 @@ fn answer(state: &mut State, method: &Method, path: &str, query: &str, headers: 
                     "avatarUrl": null, "email": email,
                 }),
             )
+        }
+        (&Method::GET, "members/me/boards") => {
+            if !auth.read {
+                return text(401, "unauthorized permission requested");
+            }
+            let open_only = query.contains("filter=open");
+            let boards: Vec<_> = state
+                .boards
+                .iter()
+                .filter(|b| b.members.contains(&auth.member_id) && !(open_only && b.closed))
+                .map(FakeBoard::json)
+                .collect();
+            json(200, serde_json::Value::Array(boards))
+        }
+        (&Method::GET, "members/me/organizations") => {
+            if !auth.read {
+                return text(401, "unauthorized permission requested");
+            }
+            let orgs: Vec<_> = state
+                .workspaces
+                .iter()
+                .map(|(id, name)| serde_json::json!({"id": id, "name": name.to_lowercase(), "displayName": name}))
+                .collect();
+            json(200, serde_json::Value::Array(orgs))
+        }
+        (&Method::GET, r) if r.starts_with("boards/") => {
+            let wanted = &r["boards/".len()..];
+            let well_formed = (wanted.len() == 24 && wanted.chars().all(|c| c.is_ascii_hexdigit()))
+                || (wanted.len() == 8 && wanted.chars().all(|c| c.is_ascii_alphanumeric()));
+            if !well_formed {
+                return text(400, "invalid id");
+            }
+            if !auth.read {
+                return text(401, "unauthorized permission requested");
+            }
+            match state.boards.iter().find(|b| b.id == wanted || b.short_link == wanted) {
+                Some(b) if b.members.contains(&auth.member_id) => json(200, b.json()),
+                _ => not_found(),
+            }
         }
         (_, r) if r.starts_with("tokens/") => {
             let named = percent_encoding::percent_decode_str(&r["tokens/".len()..]).decode_utf8_lossy().to_string();

@@ -132,9 +132,14 @@ pub(super) fn save(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
 /// The profile to save from what was entered and what Trello said.
 pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
     let secret = m.secret_value();
+    // A rotation keeps the profile's default board; a new setup starts without one.
+    let board = m.saved.as_ref().filter(|_| m.mode == Mode::Rotate);
     let base = Profile {
         api_secret: (!secret.is_empty()).then(|| Secret::new(secret)),
         storage: m.storage,
+        board_id: board.and_then(|p| p.board_id.clone()),
+        board_name: board.and_then(|p| p.board_name.clone()),
+        board_short_link: board.and_then(|p| p.board_short_link.clone()),
         ..Profile::default()
     };
     let chosen = Chosen {

@@ -1,0 +1,117 @@
+//! The default board through the real binary against the fake Trello: `board set` by id,
+//! short link, URL and name, each error row, `board` / `board clear`, and the board in
+//! `status`, `env` and `exec`.
+
+mod support;
+
+use support::cli::{ANN, Env, code, stderr, stdout};
+use support::fake_trello::{FakeTrello, Fault, KEY};
+
+const BOB: &str = "5f0000000000000000000b0b";
+
+fn with_boards() -> (FakeTrello, Env, String, String) {
+    let fake = FakeTrello::with_ann();
+    let roadmap = fake.add_board("AbCd1234", "Team Roadmap", Some(("5e0000000000000000000001", "Acme")), ANN);
+    let chores = fake.add_board("ZzYy9876", "Chores", None, ANN);
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    (fake, env, roadmap, chores)
+}
+
+fn saved_board(env: &Env) -> Option<String> {
+    env.store().profile("default").unwrap().unwrap().board_id
+}
+
+#[test]
+fn board_set_takes_an_id_a_short_link_a_url_or_a_name() {
+    let (_fake, env, roadmap, chores) = with_boards();
+    for (given, expected) in [
+        (roadmap.as_str(), &roadmap),
+        ("ZzYy9876", &chores),
+        ("https://trello.com/b/AbCd1234/team-roadmap", &roadmap),
+        ("chores", &chores),
+    ] {
+        let out = env.run(&["board", "set", given]);
+        assert_eq!(code(&out), 0, "{given}: {}", stderr(&out));
+        assert_eq!(saved_board(&env).as_ref(), Some(expected), "{given}");
+    }
+    let out = env.run(&["board"]);
+    assert!(stdout(&out).contains(&format!("Chores ({chores}, https://trello.com/b/ZzYy9876)")), "{}", stdout(&out));
+    let out = env.run(&["board", "clear"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(saved_board(&env), None);
+    assert!(stdout(&env.run(&["board"])).contains("No default board"));
+}
+
+#[test]
+fn an_ambiguous_or_unknown_name_lists_or_says_so() {
+    let (fake, env, _, _) = with_boards();
+    let other = fake.add_board("QqQq1111", "Chores", None, ANN);
+    let out = env.run(&["board", "set", "Chores"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 boards are named \"Chores\"; choose one by its id"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&other), "{}", stderr(&out));
+    let out = env.run(&["board", "set", "Holidays"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("no open board named \"Holidays\""), "{}", stderr(&out));
+    assert_eq!(saved_board(&env), None, "nothing saved");
+}
+
+#[test]
+fn each_error_of_the_guide_s_table_has_its_cause_and_fix() {
+    let (fake, env, _, _) = with_boards();
+    // 404: no such board, or not visible to this token.
+    let bobs = fake.add_board("BoBo2222", "Bob's", None, BOB);
+    let out = env.run(&["board", "set", &bobs]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("could not find that resource"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("that you are a member of the board"), "{}", stderr(&out));
+    // 400 invalid id, as Trello answers a malformed one.
+    fake.push_fault(Fault::Status { status: 400, content_type: "text/plain", body: "invalid id".into() });
+    let out = env.run(&["board", "set", "AbCd1234"]);
+    assert!(
+        stderr(&out).contains("(400 invalid id)") && stderr(&out).contains("short link (8 characters)"),
+        "{}",
+        stderr(&out)
+    );
+    // 401: the token lacks the read scope.
+    let write_only = Env::new(&fake);
+    write_only.save("default", &fake.issue_token(KEY, ANN, "write", None), "never");
+    let out = write_only.run(&["board", "set", "AbCd1234"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("unauthorized permission requested"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("read scope"), "{}", stderr(&out));
+    assert_eq!(saved_board(&env), None);
+}
+
+#[test]
+fn status_env_and_exec_carry_the_board_and_status_checks_it() {
+    let (fake, env, roadmap, _) = with_boards();
+    assert_eq!(code(&env.run(&["board", "set", "AbCd1234"])), 0);
+    let out = env.run(&["status"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("Board      Team Roadmap ({roadmap}): open and visible")),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.run(&["env"]);
+    assert!(stdout(&out).contains(&format!("export TRELLO_BOARD_ID='{roadmap}'")), "{}", stdout(&out));
+    let out = env.run(&["exec", "--", "sh", "-c", "printf %s \"$TRELLO_BOARD_ID\""]);
+    assert_eq!(stdout(&out), roadmap);
+
+    // Closed, or no longer visible: exit 1 with the fix.
+    fake.close_board(&roadmap);
+    let out = env.run(&["status"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("is closed") && stdout(&out).contains("trello-auth board set"), "{}", stdout(&out));
+    let out = env.run(&["status", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["board"]["status"], "not_usable");
+    fake.state().boards.retain(|b| b.id != roadmap);
+    let out = env.run(&["status"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    // Offline, nothing is asked: the board is shown, not judged.
+    let out = env.run(&["status", "--offline"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+}
