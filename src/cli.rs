@@ -179,6 +179,24 @@ Examples:
         action: Option<BoardAction>,
     },
 
+    /// An AI agent's MCP server entry that runs the server through `trello-auth exec`.
+    #[command(after_help = "\
+Prints (or, with --write, merges into the client's config file) a server entry
+whose command is `trello-auth exec --profile P -- SERVER`, so no key or token is
+written into the client's config. SERVER defaults to the npx line of
+delorenj/mcp-server-trello (it reads TRELLO_API_KEY, TRELLO_TOKEN, TRELLO_BOARD_ID).
+
+Files: claude-code .mcp.json, vscode .vscode/mcp.json, cursor .cursor/mcp.json
+(in the current folder), claude-desktop claude_desktop_config.json in Claude's
+config folder. --write keeps other servers and settings, keeps the old file as
+.bak, writes atomically, and refuses a file it cannot parse.
+
+Examples:
+  trello-auth mcp claude-code --write
+  trello-auth mcp vscode --server 'node ./trello-server.js' --name trello-dev
+  trello-auth mcp claude-desktop --write")]
+    Mcp(McpArgs),
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -189,6 +207,25 @@ Examples:
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Which client's config.
+    #[arg(value_enum)]
+    pub client: trello_auth::commands::mcp::Client,
+    /// The server command, words separated by spaces (default: delorenj/mcp-server-trello via npx).
+    #[arg(long, value_name = "COMMAND ARGS")]
+    pub server: Option<String>,
+    /// The server's name in the config.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Merge into the client's file (its usual place, or PATH).
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
+    pub write: Option<PathBuf>,
+    /// Write the key and token into the entry's env block (for clients that cannot run a wrapper).
+    #[arg(long)]
+    pub inline_secrets: bool,
 }
 
 #[derive(Debug, Subcommand)]

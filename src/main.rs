@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Some(Command::Exec(e)) => exec(&args, &store, e),
         Some(Command::Storage { to }) => storage(&args, &store, *to),
         Some(Command::Board { action }) => board(&args, &store, action.as_ref()),
+        Some(Command::Mcp(m)) => mcp(&args, &store, m),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
             exit::OK
@@ -193,6 +194,40 @@ fn exec(args: &Cli, store: &Store, e: &cli::ExecArgs) -> u8 {
                 eprint_clean(&format!("trello-auth: {message}\n"));
             }
             code
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn mcp(args: &Cli, store: &Store, m: &cli::McpArgs) -> u8 {
+    use trello_auth::commands::mcp;
+    let entry =
+        match mcp::entry(store, &args.profile, m.client, m.server.as_deref(), m.name.as_deref(), m.inline_secrets) {
+            Ok(entry) => entry,
+            Err(e) => return report(&e),
+        };
+    warn(&entry.warnings);
+    let Some(path) = &m.write else {
+        // The snippet holds no secret unless --inline-secrets asked for it.
+        write_stdout(&untrusted::json_safe(&mcp::snippet(&entry)));
+        return exit::OK;
+    };
+    let path = if path.as_os_str().is_empty() { m.client.default_path() } else { Some(path.clone()) };
+    let Some(path) = path else {
+        return report(&CommandError::Usage("no config folder is known here: give the file, --write PATH".into()));
+    };
+    match mcp::write(&entry, &path) {
+        Ok(written) => {
+            let backup =
+                written.backup.map(|b| format!(" (previous file kept as {})", b.display())).unwrap_or_default();
+            let verb = if written.replaced { "Replaced" } else { "Added" };
+            print(&format!(
+                "{verb} the MCP server \"{}\" in {}{backup}; other servers and settings are unchanged, the file is \
+                 re-indented.\n",
+                entry.name,
+                written.path.display()
+            ));
+            exit::OK
         }
         Err(e) => report(&e),
     }

@@ -8,6 +8,7 @@ pub mod env;
 pub mod exec;
 pub mod login;
 pub mod logout;
+pub mod mcp;
 pub mod status;
 pub mod storage;
 pub mod token;
