@@ -115,3 +115,36 @@ fn status_env_and_exec_carry_the_board_and_status_checks_it() {
     let out = env.run(&["status", "--offline"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }
+
+/// The picker in a real pty: `b` on the start screen lists the boards grouped by
+/// workspace, typing filters, Enter saves; "No default board" clears it. One
+/// `/1/members/me/boards` call for the whole run.
+#[test]
+fn the_picker_filters_chooses_and_clears() {
+    use support::pty::{ENTER, Pty, base_command};
+    let (fake, env, roadmap, _) = with_boards();
+    let mut cmd = base_command(env.dir.path());
+    cmd.env("TRELLO_API_BASE", &env.api_base);
+    cmd.env("TRELLO_WEB_BASE", &env.web_base);
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect("b default board");
+    pty.send("b");
+    pty.expect("Team Roadmap — Acme — AbCd1234");
+    pty.expect("Chores — no workspace — ZzYy9876");
+    pty.send("road");
+    let screen = pty.expect("Filter: road");
+    assert!(!screen.contains("Chores —"), "{screen}");
+    pty.send("\x1b[B");
+    pty.send(ENTER);
+    pty.expect("Default board: Team Roadmap; scripts and agents get it as TRELLO_BOARD_ID.");
+    assert_eq!(saved_board(&env).as_ref(), Some(&roadmap));
+    pty.send("b");
+    pty.expect("No default board");
+    pty.send(ENTER);
+    pty.expect("No default board now.");
+    assert_eq!(saved_board(&env), None);
+    pty.send("q");
+    assert_eq!(pty.wait(), 0);
+    let lists = fake.requests().iter().filter(|r| r.uri.starts_with("/1/members/me/boards")).count();
+    assert_eq!(lists, 1, "the board list is asked for once per run");
+}

@@ -127,6 +127,10 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
         Action::SaveToFile => any_effect(
             |e| matches!(e, Effect::Save { profile, .. } if profile.storage == Storage::File && profile.token.is_some()),
         ),
+        Action::ChooseBoard => after.overlay == Overlay::Boards,
+        Action::BoardUp | Action::BoardDown => true,
+        Action::BoardPick => any_effect(|e| matches!(e, Effect::SaveBoard { .. })),
+        Action::CloseBoards => after.overlay == Overlay::None,
         Action::SaveToKeyring => {
             any_effect(|e| matches!(e, Effect::Save { profile, .. } if profile.storage == Storage::Keyring))
         }

@@ -169,6 +169,30 @@ impl Executor {
                 |client| async move { Msg::RevokeChecked(client.member_me(&credentials).await) },
                 |e| Msg::RevokeChecked(Err(e)),
             ),
+            Effect::LoadBoards(credentials) => self.with_client(
+                |client| async move {
+                    let (boards, workspaces) =
+                        tokio::join!(client.boards(&credentials), client.workspaces(&credentials));
+                    // Workspace names only label the groups: without them the boards still list.
+                    Msg::BoardsLoaded(boards.map(|b| (b, workspaces.unwrap_or_default())))
+                },
+                |e| Msg::BoardsLoaded(Err(e)),
+            ),
+            Effect::SaveBoard { profile_name, board } => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = store
+                        .update(&[], |config| {
+                            if let Some(p) = config.profiles.get_mut(&profile_name) {
+                                p.board_id = board.as_ref().map(|b| b.id.clone());
+                                p.board_name = board.as_ref().map(|b| b.name.clone());
+                                p.board_short_link = board.as_ref().map(|b| b.short_link.clone());
+                            }
+                        })
+                        .map(|_| board);
+                    let _ = tx.send(Msg::BoardSaved(result));
+                });
+            }
             Effect::Save { profile_name, profile } => {
                 let store = self.store.clone();
                 tokio::task::spawn_blocking(move || {

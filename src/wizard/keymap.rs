@@ -55,6 +55,13 @@ pub enum Action {
     SaveToFile,
     /// Step 5: save them in the system keyring.
     SaveToKeyring,
+    /// Done and start screens: open the default-board picker.
+    ChooseBoard,
+    BoardUp,
+    BoardDown,
+    /// Save the selected row (a board, or none) as the default board.
+    BoardPick,
+    CloseBoards,
 }
 
 /// One key: a code and whether Ctrl is held.
@@ -213,20 +220,37 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
                 Binding::new(&[ch('n'), ESC], Action::StayHere, &k.stay),
             ];
         }
+        Overlay::Boards => {
+            return vec![
+                quit_now.quiet(),
+                Binding::new(&[UP], Action::BoardUp, &k.previous).shown(&k.up_down_enter),
+                Binding::new(&[DOWN], Action::BoardDown, &k.next).quiet(),
+                Binding::new(&[ENTER], Action::BoardPick, &k.pick),
+                Binding::new(&[ESC], Action::CloseBoards, &k.back),
+            ];
+        }
         Overlay::None => {}
     }
+    // The default board, once there are credentials to ask Trello with.
+    let board = (matches!(m.step, Step::Start | Step::Done) && m.working_credentials().is_some())
+        .then(|| Binding::new(&[ch('b')], Action::ChooseBoard, &k.choose_board));
     if m.step == Step::Start {
         return vec![
             quit_now.quiet(),
             Binding::new(&[ch('v')], Action::StartVerify, &k.start_verify),
             Binding::new(&[ch('r')], Action::StartRotate, &k.start_rotate),
             Binding::new(&[ch('s')], Action::StartSetup, &k.start_setup),
+        ]
+        .into_iter()
+        .chain(board)
+        .chain([
             Binding::new(&[ENTER], Action::StartChoose, &k.start_choose).shown(&k.up_down_enter),
             Binding::new(&[UP, BACKTAB], Action::StartUp, &k.previous).quiet(),
             Binding::new(&[DOWN, TAB], Action::StartDown, &k.next).quiet(),
             Binding::new(&[ch('q')], Action::StartLeave, &k.quit),
             Binding::new(&[ch('?'), F1], Action::Help, &k.help).quiet(),
-        ];
+        ])
+        .collect();
     }
     if m.step == Step::Verify && matches!(m.verify, VerifyState::OtherMember(_)) {
         return vec![
@@ -319,12 +343,16 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
             keys.push(Binding::new(&[ESC], Action::Back, &k.back));
             keys
         }
-        Step::Done => vec![
-            Binding::new(&[ENTER], Action::Next, &k.finish),
-            Binding::new(copy, Action::Copy, &k.copy_command),
-            Binding::new(open, Action::Open, &k.open_account),
-            Binding::new(reveal, Action::Reveal, &k.reveal),
-        ],
+        Step::Done => {
+            [Binding::new(&[ENTER], Action::Next, &k.finish), Binding::new(copy, Action::Copy, &k.copy_command)]
+                .into_iter()
+                .chain(board)
+                .chain([
+                    Binding::new(open, Action::Open, &k.open_account),
+                    Binding::new(reveal, Action::Reveal, &k.reveal),
+                ])
+                .collect()
+        }
     };
     for binding in step_keys {
         // While the revoke question is open only its own keys are hinted.

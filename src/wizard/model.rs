@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::text::{env_command, fill, texts};
 use crate::credentials::format::{self, Verdict};
 use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Saved, Storage};
-use crate::trello::{AuthorizeUrl, Endpoints, Expiration, Scopes, TrelloError, Verified};
+use crate::trello::{AuthorizeUrl, Board, Endpoints, Expiration, Scopes, TrelloError, Verified, Workspace};
 
 /// The start screen (credentials already saved), the five steps, then the done screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,6 +126,28 @@ pub enum Overlay {
     None,
     Help,
     ConfirmQuit,
+    /// Choosing the default board (done and start screens).
+    Boards,
+}
+
+/// The member's boards, asked for once per run: Trello limits `/1/members/`
+/// calls to 100 per 900 s per token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BoardList {
+    NotAsked,
+    Loading,
+    Loaded { boards: Vec<Board>, workspaces: Vec<Workspace> },
+    Failed(TrelloError),
+}
+
+/// One row of the board picker: a board, or "no default board".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRow {
+    pub board: Option<Board>,
+    /// `name — workspace — short link`, or the words for no board.
+    pub text: String,
+    /// The workspace it is grouped under ("" for none).
+    pub workspace: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +269,13 @@ pub struct Model {
     pub storage: Storage,
     /// A system keyring answered (probed in the background at start).
     pub keyring_reachable: bool,
+    pub boards: BoardList,
+    /// The picker's filter, typed as the user goes.
+    pub board_filter: Input,
+    /// Selected row among the filtered rows.
+    pub board_choice: usize,
+    /// The default board saved in this run (`Some(None)`: cleared).
+    pub board_saved: Option<Option<Board>>,
     pub step: Step,
     /// Index into `step.targets()`.
     pub focus: usize,
@@ -320,6 +349,10 @@ impl Model {
             pasting: false,
             storage: Storage::File,
             keyring_reachable: false,
+            boards: BoardList::NotAsked,
+            board_filter: Input::default(),
+            board_choice: 0,
+            board_saved: None,
             step: Step::Portal,
             focus: 0,
             app_name: Input::new(DEFAULT_APP_NAME.to_string()),
@@ -506,6 +539,66 @@ impl Model {
                 Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
             }
             _ => None,
+        }
+    }
+}
+
+impl Model {
+    /// The picker's rows for the current filter: "no default board" first,
+    /// then boards grouped by workspace (no workspace last), each group by name.
+    pub fn board_rows(&self) -> Vec<BoardRow> {
+        let BoardList::Loaded { boards, workspaces } = &self.boards else { return Vec::new() };
+        let filter = self.board_filter.value().trim().to_lowercase();
+        let workspace_name = |b: &Board| {
+            b.id_organization
+                .as_ref()
+                .and_then(|id| workspaces.iter().find(|w| &w.id == id))
+                .map(|w| crate::untrusted::line(&w.display_name).into_owned())
+                .unwrap_or_default()
+        };
+        let mut rows: Vec<BoardRow> = boards
+            .iter()
+            .filter(|b| !b.closed)
+            .map(|b| {
+                let workspace = workspace_name(b);
+                let name = crate::untrusted::line(&b.name).into_owned();
+                let shown_ws =
+                    if workspace.is_empty() { texts().boards.no_workspace.clone() } else { workspace.clone() };
+                BoardRow {
+                    board: Some(b.clone()), text: format!("{name} — {shown_ws} — {}", b.short_link), workspace
+                }
+            })
+            .filter(|r| filter.is_empty() || r.text.to_lowercase().contains(&filter))
+            .collect();
+        rows.sort_by(|a, b| {
+            (a.workspace.is_empty(), &a.workspace, &a.text).cmp(&(b.workspace.is_empty(), &b.workspace, &b.text))
+        });
+        let mut all = vec![BoardRow { board: None, text: texts().boards.none.clone(), workspace: String::new() }];
+        all.extend(rows);
+        all
+    }
+
+    /// The key and token that are saved or were just verified, for the board calls.
+    pub fn working_credentials(&self) -> Option<crate::trello::Credentials> {
+        match (&self.verify, &self.saved) {
+            (VerifyState::Saved(..), _) => Some(crate::trello::Credentials {
+                key: self.key_value().to_string(),
+                token: crate::credentials::Secret::new(self.token_value()),
+            }),
+            (_, Some(p)) => Some(crate::trello::Credentials { key: p.api_key.clone(), token: p.token.clone()? }),
+            _ => None,
+        }
+    }
+
+    /// The default board as this run knows it: chosen now, else saved.
+    pub fn default_board(&self) -> Option<(String, String)> {
+        match &self.board_saved {
+            Some(Some(b)) => Some((b.name.clone(), b.id.clone())),
+            Some(None) => None,
+            None => {
+                let p = self.saved.as_ref()?;
+                Some((p.board_name.clone().unwrap_or_default(), p.board_id.clone()?))
+            }
         }
     }
 }

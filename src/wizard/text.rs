@@ -15,6 +15,7 @@ pub struct Texts {
     pub what: What,
     pub email: Email,
     pub plain: Plain,
+    pub boards: Boards,
     pub steps: StepNames,
     pub portal: Portal,
     pub powerup: PowerUp,
@@ -89,6 +90,8 @@ pub struct Keys {
     pub save_keyring: String,
     pub save_file_instead: String,
     pub press: String,
+    pub choose_board: String,
+    pub pick: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -136,6 +139,21 @@ pub struct Notices {
     pub copied: String,
     pub copied_terminal: String,
     pub copy_by_hand: String,
+}
+
+/// The board picker's words.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Boards {
+    pub title: String,
+    pub filter: String,
+    pub loading: String,
+    pub none: String,
+    pub no_workspace: String,
+    pub empty: String,
+    pub chosen: String,
+    pub cleared: String,
+    pub failed: String,
+    pub label: String,
 }
 
 /// The plain front end's prompts (`wizard/plain.rs`).
@@ -400,6 +418,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "granted",
     "hosts",
     "key",
+    "name",
     "keyring_key",
     "min",
     "new",

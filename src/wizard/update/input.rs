@@ -13,6 +13,12 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
     }
     match action_for(m, &key) {
         Some(action) => perform(m, action),
+        // Typing in the board picker filters it.
+        None if m.overlay == Overlay::Boards => {
+            m.board_filter.handle_event(&Event::Key(key));
+            m.board_choice = 0;
+            Vec::new()
+        }
         // Unbound keys type into the focused field; elsewhere they do nothing.
         None => match m.focused_text().filter(|_| m.overlay == Overlay::None) {
             Some(target) => edit(m, target, key),
@@ -67,6 +73,26 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
             m.storage = if action == Action::SaveToKeyring { Storage::Keyring } else { Storage::File };
             return save(m, verified);
         }
+        Action::ChooseBoard => {
+            m.overlay = Overlay::Boards;
+            m.board_filter = Input::default();
+            m.board_choice = 0;
+            // Asked once per run; a failure may be retried by opening again.
+            if matches!(m.boards, BoardList::NotAsked | BoardList::Failed(_))
+                && let Some(credentials) = m.working_credentials()
+            {
+                m.boards = BoardList::Loading;
+                return vec![Effect::LoadBoards(credentials)];
+            }
+        }
+        Action::BoardUp => m.board_choice = m.board_choice.saturating_sub(1),
+        Action::BoardDown => m.board_choice = (m.board_choice + 1).min(m.board_rows().len().saturating_sub(1)),
+        Action::BoardPick => {
+            let Some(row) = m.board_rows().into_iter().nth(m.board_choice) else { return Vec::new() };
+            m.overlay = Overlay::None;
+            return vec![Effect::SaveBoard { profile_name: m.setup.profile.clone(), board: row.board }];
+        }
+        Action::CloseBoards => m.overlay = Overlay::None,
         Action::RevokeOld => {
             m.revoke = RevokeState::Revoking;
             return old_credentials(m).map(Effect::Revoke).into_iter().collect();

@@ -14,17 +14,20 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::model::{
-    CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState, START_CHOICES,
-    StartCheck, StartChoice, Step, Target, VerifyState,
+    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState,
+    START_CHOICES, StartCheck, StartChoice, Step, Target, VerifyState,
 };
 use super::text::{fill, texts};
 use crate::capture::CaptureError;
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
 use crate::credentials::profiles::SaveError;
+use crate::credentials::store::StoreError;
 use crate::credentials::store::{Profile, Saved};
 use crate::desktop::clipboard::CopyOutcome;
-use crate::trello::{Chosen, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified};
+use crate::trello::{
+    Board, Chosen, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified, Workspace,
+};
 
 /// Everything that can happen to the wizard. `Debug` masks what may be a
 /// credential: pasted text, a captured token, the key being checked.
@@ -72,6 +75,10 @@ pub enum Msg {
         target: Target,
         text: String,
     },
+    /// The member's boards and workspaces (for the default-board picker).
+    BoardsLoaded(Result<(Vec<Board>, Vec<Workspace>), TrelloError>),
+    /// The default board was saved (`None`: cleared).
+    BoardSaved(Result<Option<Board>, StoreError>),
     /// SIGTERM or SIGHUP: leave now, writing nothing.
     Terminate,
 }
@@ -97,6 +104,13 @@ pub enum Effect {
     Revoke(Credentials),
     /// Ask Trello whether the revoked token is now refused.
     ConfirmRevoked(Credentials),
+    /// List the member's boards and workspaces, once.
+    LoadBoards(Credentials),
+    /// Save (or, with `None`, clear) the profile's default board.
+    SaveBoard {
+        profile_name: String,
+        board: Option<Board>,
+    },
 }
 
 /// The effects must be carried out: dropping them would silently lose a save or a verify.
@@ -218,6 +232,30 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::TokenCaptured(token) => on_captured(m, token),
         Msg::Answer { target, text } => on_answer(m, target, &text),
+        Msg::BoardsLoaded(result) => {
+            m.boards = match result {
+                Ok((boards, workspaces)) => BoardList::Loaded { boards, workspaces },
+                Err(e) => BoardList::Failed(e),
+            };
+            m.board_choice = 0;
+            Vec::new()
+        }
+        Msg::BoardSaved(result) => {
+            let b = &texts().boards;
+            match result {
+                Ok(Some(board)) => {
+                    let name = crate::untrusted::line(&board.name).into_owned();
+                    notice(m, NoticeKind::Success, fill(&b.chosen, &[("name", &name)]));
+                    m.board_saved = Some(Some(board));
+                }
+                Ok(None) => {
+                    notice(m, NoticeKind::Success, b.cleared.clone());
+                    m.board_saved = Some(None);
+                }
+                Err(e) => notice(m, NoticeKind::Warning, e.to_string()),
+            }
+            Vec::new()
+        }
         Msg::Terminate => {
             m.exit = Some(exit_kind(m));
             Vec::new()
@@ -262,6 +300,8 @@ impl std::fmt::Debug for Msg {
             Msg::Answer { target, text } => {
                 f.debug_struct("Answer").field("target", target).field("text", &mask(text)).finish()
             }
+            Msg::BoardsLoaded(result) => f.debug_tuple("BoardsLoaded").field(result).finish(),
+            Msg::BoardSaved(result) => f.debug_tuple("BoardSaved").field(result).finish(),
             Msg::Terminate => f.write_str("Terminate"),
         }
     }

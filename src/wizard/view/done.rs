@@ -47,6 +47,10 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     rows.extend(fact_wrapped(&l.saved_to, &saved.path.display().to_string(), width, theme));
     let place = if m.storage == Storage::Keyring { &l.in_keyring } else { &l.in_file };
     rows.push(fact(&l.stored_in, vec![Span::raw(place.clone())], theme));
+    if let Some((name, id)) = m.default_board() {
+        let shown = format!("{} ({id})", crate::untrusted::line(&name));
+        rows.push(fact(&t.boards.label, vec![Span::raw(shown)], theme));
+    }
     if let Some(backup) = &saved.backup {
         rows.push(fact(&l.previous_file, vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
     }

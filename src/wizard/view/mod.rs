@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keymap;
-use super::model::{Model, Overlay, Step};
+use super::model::{BoardList, Model, Overlay, Step};
 use super::text::{fill, texts};
 pub(crate) use done::revoke_words;
 pub use theme::Theme;
@@ -67,6 +67,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Overlay::None => {}
         Overlay::Help => help(m, frame, area, &theme),
         Overlay::ConfirmQuit => confirm_quit(m, frame, area, &theme),
+        Overlay::Boards => boards(m, frame, area, &theme),
     }
 }
 
@@ -128,6 +129,43 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {} ", t.title), theme.heading()));
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+/// The default-board picker: the filter, then "no default board" and the
+/// boards grouped by workspace, the selected one marked.
+fn boards(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let b = &texts().boards;
+    let rect = centered(area, 76, area.height.saturating_sub(4).max(6));
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {} ", b.title), theme.heading()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", b.filter), theme.bold()),
+        Span::styled(m.board_filter.value().to_string(), theme.field()),
+    ])];
+    match &m.boards {
+        BoardList::NotAsked | BoardList::Loading => lines.push(Line::styled(b.loading.clone(), theme.dim())),
+        BoardList::Failed(e) => {
+            lines.push(Line::styled(fill(&b.failed, &[("error", &e.to_string())]), theme.error()));
+            lines.push(Line::raw(e.fix()));
+        }
+        BoardList::Loaded { .. } => {
+            let rows = m.board_rows();
+            // Keep the selected row in view.
+            let room = (inner.height as usize).saturating_sub(2).max(1);
+            let skip = m.board_choice.saturating_sub(room.saturating_sub(1));
+            for (index, row) in rows.iter().enumerate().skip(skip).take(room) {
+                let selected = index == m.board_choice;
+                let style = if selected { theme.focus() } else { Default::default() };
+                lines.push(Line::styled(format!("{} {}", if selected { "›" } else { " " }, row.text), style));
+            }
+            if rows.len() == 1 && !m.board_filter.value().is_empty() {
+                lines.push(Line::styled(b.empty.clone(), theme.dim()));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn confirm_quit(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {

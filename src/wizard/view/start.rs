@@ -34,6 +34,10 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let expiry = expiry_words(profile.token_expires.as_ref(), now);
     let expiry_style = if expires_soon(profile, now) { theme.warn() } else { Default::default() };
     rows.push(fact(&l.expires, vec![Span::styled(expiry, expiry_style)], theme));
+    if let Some((name, id)) = m.default_board() {
+        let shown = format!("{} ({id})", crate::untrusted::line(&name));
+        rows.push(fact(&texts().boards.label, vec![Span::raw(shown)], theme));
+    }
     if let Some(at) = &profile.verified_at {
         let shown = crate::credentials::expiry::format_rfc3339(at);
         rows.push(fact(&l.last_verified, vec![Span::styled(shown, theme.dim())], theme));
