@@ -113,3 +113,27 @@ fn the_written_command_hands_the_server_its_variables() {
     assert!(seen.contains(&format!("TRELLO_TOKEN={TOKEN}")), "{seen}");
     assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN));
 }
+
+#[test]
+fn every_client_s_file_takes_the_entry_beside_what_was_there() {
+    let env = saved();
+    for (client, key) in [
+        ("claude-code", "mcpServers"),
+        ("claude-desktop", "mcpServers"),
+        ("vscode", "servers"),
+        ("cursor", "mcpServers"),
+    ] {
+        let file = env.dir.path().join(format!("{client}.json"));
+        let before = format!("{{\"{key}\": {{\"other\": {{\"command\": \"other-server\"}}}}, \"inputs\": []}}");
+        std::fs::write(&file, &before).unwrap();
+        let out = env.run(&["mcp", client, "--write", file.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
+        let after: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert_eq!(after[key]["other"], serde_json::json!({"command": "other-server"}), "{client}");
+        assert_eq!(after["inputs"], serde_json::json!([]), "{client}");
+        assert!(after[key]["trello"]["args"].is_array(), "{client}: {after}");
+        let backup = file.with_file_name(format!("{client}.json.bak"));
+        assert_eq!(std::fs::read_to_string(backup).unwrap(), before, "{client}");
+        assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN));
+    }
+}

@@ -243,9 +243,18 @@ fn the_start_screen_verifies_as_lines() {
     store.save_profile("default", profile).unwrap();
     let mut pty = plain(&fake, home.path(), &[]);
     pty.expect("Logged in as Ann Example (@ann)");
-    pty.expect("What next? (1 verify now, 2 rotate the token, 3 set up from scratch, 4 quit; Enter for 1):");
+    pty.expect(
+        "What next? (1 verify now, 2 rotate the token, 3 set up from scratch, 4 default board, 5 quit; Enter for 1):",
+    );
     line(&mut pty, "");
     pty.expect("Trello accepts the key and token.");
+    // The default board, as lines: the same picker, chosen by number.
+    let roadmap = fake.add_board("AbCd1234", "Team Roadmap", Some(("5e0000000000000000000001", "Acme")), ANN);
+    line(&mut pty, "4");
+    pty.expect("Default board (1 No default board, 2 Team Roadmap — Acme — AbCd1234; Enter for 1):");
+    line(&mut pty, "2");
+    pty.expect("Default board: Team Roadmap; scripts and agents get it as TRELLO_BOARD_ID.");
+    assert_eq!(store.profile("default").unwrap().unwrap().board_id, Some(roadmap));
     line(&mut pty, "quit");
     assert_eq!(pty.wait(), 0);
     assert_plain(&pty, &[&token]);

@@ -14,7 +14,10 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::effects::{CaptureSlot, Executor, probe_keyring};
 use super::keymap::{self, Action};
-use super::model::{CaptureState, KeyStatus, Model, START_CHOICES, StartCheck, StartChoice, Step, Target, VerifyState};
+use super::model::{
+    BoardList, CaptureState, KeyStatus, Model, Overlay, START_CHOICES, StartCheck, StartChoice, Step, Target,
+    VerifyState,
+};
 use super::text::{fill, texts};
 use super::update::{Msg, update};
 use crate::credentials::format::{Level, Verdict};
@@ -61,6 +64,7 @@ struct Said {
     key_status: String,
     revoke: String,
     start_check: String,
+    boards: String,
     /// The prompt on screen, waiting for its line.
     asked: Option<Ask>,
 }
@@ -137,6 +141,16 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop, why: &str) 
                 let (text, secret) = match ask {
                     Ask::Enter(text) => (text.clone(), false),
                     Ask::Field { prompt, secret, .. } => (prompt.clone(), *secret),
+                    Ask::Choice { prompt, options, default } if options.len() > 5 => {
+                        // A long list (boards): one option a line, then the prompt.
+                        for (i, (name, _)) in options.iter().enumerate() {
+                            out.line(&format!("{}. {name}", i + 1));
+                        }
+                        (
+                            fill(&texts().plain.pick_one, &[("what", prompt), ("default", &(default + 1).to_string())]),
+                            false,
+                        )
+                    }
                     Ask::Choice { prompt, options, default } => (choice_prompt(prompt, options, *default), false),
                     Ask::Finish => (String::new(), false),
                 };
@@ -232,6 +246,16 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
     let field = |target: Target, prompt: &str, secret: bool| {
         (!said.answered.contains(&target)).then(|| Ask::Field { target, prompt: prompt.to_string(), secret })
     };
+    if m.overlay == Overlay::Boards {
+        return match &m.boards {
+            BoardList::NotAsked | BoardList::Loading => None,
+            BoardList::Failed(_) => enter(&p.boards_failed),
+            BoardList::Loaded { .. } => {
+                let options = m.board_rows().into_iter().map(|r| (r.text, Action::BoardPick)).collect();
+                Some(Ask::Choice { prompt: p.board.clone(), options, default: 0 })
+            }
+        };
+    }
     match m.step {
         Step::Start => {
             if m.start_check == StartCheck::Checking {
@@ -246,7 +270,12 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
                     StartChoice::Setup => (s.choice_setup.clone(), Action::StartSetup),
                     StartChoice::Leave => (s.choice_quit.clone(), Action::StartLeave),
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            let mut options = options;
+            // The default board, where the keymap offers it (saved credentials).
+            if keymap::bindings(m).iter().any(|b| b.action == Action::ChooseBoard) {
+                options.insert(options.len() - 1, (texts().keys.choose_board.clone(), Action::ChooseBoard));
+            }
             Some(Ask::Choice { prompt: p.what_next.clone(), options, default: 0 })
         }
         Step::Portal => enter(&p.portal_ready),
@@ -335,6 +364,7 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
     }
     match asked {
         None | Some(Ask::Finish) => Vec::new(),
+        Some(Ask::Enter(_)) if m.overlay == Overlay::Boards => act(m, Action::CloseBoards).into_iter().collect(),
         Some(Ask::Enter(_)) => vec![key(KeyCode::Enter)],
         Some(Ask::Field { target, .. }) => {
             if target == Target::Read {
@@ -377,6 +407,13 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                 return Vec::new();
             };
             let (name, action) = &options[index];
+            if *action == Action::BoardPick {
+                // The same keys as the picker: down to the row, then Enter.
+                let mut msgs: Vec<Msg> =
+                    std::iter::repeat_n(Action::BoardDown, index).filter_map(|a| act(m, a)).collect();
+                msgs.extend(act(m, Action::BoardPick));
+                return msgs;
+            }
             if prompt == p.expiration {
                 said.answered.push(Target::Expiration);
                 return vec![Msg::Answer { target: Target::Expiration, text: name.clone() }];
@@ -489,6 +526,18 @@ fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
     if joined != said.verify {
         said.verify = joined;
         lines.extend(verify);
+    }
+    if m.overlay == Overlay::Boards {
+        let b = &t.boards;
+        let line = match &m.boards {
+            BoardList::Loading => b.loading.clone(),
+            BoardList::Failed(e) => format!("{} {}", fill(&b.failed, &[("error", &e.to_string())]), e.fix()),
+            _ => String::new(),
+        };
+        if !line.is_empty() && line != said.boards {
+            said.boards = line.clone();
+            lines.push(line);
+        }
     }
     if m.step == Step::Start {
         let check = start_check_lines(m);

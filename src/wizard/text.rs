@@ -186,6 +186,9 @@ pub struct Plain {
     pub error: String,
     pub switch: String,
     pub copy_command: String,
+    pub board: String,
+    pub boards_failed: String,
+    pub pick_one: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
