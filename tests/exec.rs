@@ -7,21 +7,13 @@ mod support;
 use std::io::Read;
 use std::process::Stdio;
 
-use support::cli::{Env, SECRET, code, stderr, stdout};
+use support::cli::{Env, SECRET, TOKEN, code, stderr, stdout};
 use support::fake_trello::KEY;
 use support::pty::{Pty, base_command};
 
-const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
-
-fn saved() -> Env {
-    let env = Env::offline();
-    env.save("default", TOKEN, "never");
-    env
-}
-
 #[test]
 fn the_child_sees_the_variables_and_nothing_is_written() {
-    let env = saved();
+    let env = Env::saved_offline();
     let before: Vec<_> =
         std::fs::read_dir(env.config().parent().unwrap()).unwrap().map(|e| e.unwrap().path()).collect();
     let out = env.run(&[
@@ -43,7 +35,7 @@ fn the_child_sees_the_variables_and_nothing_is_written() {
 
 #[test]
 fn presets_name_the_variables_other_tools_read() {
-    let env = saved();
+    let env = Env::saved_offline();
     for (preset, key_var, token_var) in [
         ("default", "TRELLO_API_KEY", "TRELLO_TOKEN"),
         ("trello-js", "TRELLO_KEY", "TRELLO_TOKEN"),
@@ -61,7 +53,7 @@ fn presets_name_the_variables_other_tools_read() {
 
 #[test]
 fn it_becomes_the_command_exit_status_stdin_pid_and_signals() {
-    let env = saved();
+    let env = Env::saved_offline();
     let out = env.run(&["exec", "--", "sh", "-c", "exit 7"]);
     assert_eq!(code(&out), 7);
     let out = env.run_with_stdin(&["exec", "--", "cat"], "piped through\n");
@@ -88,7 +80,7 @@ fn it_becomes_the_command_exit_status_stdin_pid_and_signals() {
 
 #[test]
 fn a_missing_command_is_127_with_the_shell_s_words() {
-    let env = saved();
+    let env = Env::saved_offline();
     let out = env.run(&["exec", "--", "no-such-command-here", "x"]);
     assert_eq!(code(&out), 127);
     assert!(stderr(&out).contains("no-such-command-here: command not found"), "{}", stderr(&out));
@@ -107,7 +99,7 @@ fn a_missing_command_is_127_with_the_shell_s_words() {
 
 #[test]
 fn token_prints_alone_to_a_pipe_and_refuses_a_terminal() {
-    let env = saved();
+    let env = Env::saved_offline();
     let out = env.run(&["token"]);
     assert_eq!((code(&out), stdout(&out)), (0, format!("{TOKEN}\n")));
     let nothing = Env::offline();

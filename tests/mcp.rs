@@ -7,20 +7,12 @@ mod support;
 
 use std::process::Command;
 
-use support::cli::{Env, code, stderr, stdout};
+use support::cli::{Env, TOKEN, code, stderr, stdout};
 use support::fake_trello::KEY;
-
-const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
-
-fn saved() -> Env {
-    let env = Env::offline();
-    env.save("default", TOKEN, "never");
-    env
-}
 
 #[test]
 fn each_client_gets_its_shape_and_no_secret() {
-    let env = saved();
+    let env = Env::saved_offline();
     for (client, key, typed) in [
         ("claude-code", "mcpServers", true),
         ("claude-desktop", "mcpServers", false),
@@ -43,7 +35,7 @@ fn each_client_gets_its_shape_and_no_secret() {
 
 #[test]
 fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file() {
-    let env = saved();
+    let env = Env::saved_offline();
     let dir = env.dir.path().join("project");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(".mcp.json");
@@ -74,7 +66,7 @@ fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file()
 
 #[test]
 fn inline_secrets_is_an_explicit_opt_out_with_a_warning() {
-    let env = saved();
+    let env = Env::saved_offline();
     let out = env.run(&["mcp", "cursor", "--inline-secrets"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains("--inline-secrets: the key and token are now written"), "{}", stderr(&out));
@@ -87,7 +79,7 @@ fn inline_secrets_is_an_explicit_opt_out_with_a_warning() {
 /// writes the environment it was given.
 #[test]
 fn the_written_command_hands_the_server_its_variables() {
-    let env = saved();
+    let env = Env::saved_offline();
     let seen = env.dir.path().join("seen-env.txt");
     let server = env.dir.path().join("stand-in-server.sh");
     std::fs::write(&server, format!("#!/bin/sh\nenv > '{}'\n", seen.display())).unwrap();
@@ -116,7 +108,7 @@ fn the_written_command_hands_the_server_its_variables() {
 
 #[test]
 fn every_client_s_file_takes_the_entry_beside_what_was_there() {
-    let env = saved();
+    let env = Env::saved_offline();
     for (client, key) in [
         ("claude-code", "mcpServers"),
         ("claude-desktop", "mcpServers"),

@@ -14,6 +14,8 @@ use trello_auth::trello::{Expiration, Scopes};
 
 pub const ANN: &str = "5f0000000000000000000a11";
 pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+/// A well-shaped token for tests that never reach Trello.
+pub const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
 
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -29,6 +31,13 @@ impl Env {
     /// Bases where nothing listens.
     pub fn offline() -> Env {
         Env::at(format!("http://127.0.0.1:{}/1", closed_port()))
+    }
+
+    /// A profile saved with [`TOKEN`], and bases where nothing listens.
+    pub fn saved_offline() -> Env {
+        let env = Env::offline();
+        env.save("default", TOKEN, "never");
+        env
     }
 
     /// Any API base; the web base is the same server without `/1`.
