@@ -15,6 +15,11 @@ fn main() {
     let second = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
     fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
     let bobs = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+    // Boards for the default-board picker and `board set`.
+    let ann = "5f0000000000000000000a11";
+    fake.add_board("AbCd1234", "Team Roadmap", Some(("5e0000000000000000000001", "Acme")), ann);
+    fake.add_board("EfGh5678", "Sprint Board", Some(("5e0000000000000000000001", "Acme")), ann);
+    fake.add_board("ZzYy9876", "Chores", None, ann);
     println!("export TRELLO_API_BASE={}", fake.api_base());
     println!("export TRELLO_WEB_BASE={}", fake.web_base());
     println!("# key:   {KEY}");

@@ -223,8 +223,8 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
         Overlay::Boards => {
             return vec![
                 quit_now.quiet(),
-                Binding::new(&[UP], Action::BoardUp, &k.previous).shown(&k.up_down_enter),
-                Binding::new(&[DOWN], Action::BoardDown, &k.next).quiet(),
+                Binding::new(&[UP], Action::BoardUp, &k.select).shown(&k.up_down),
+                Binding::new(&[DOWN], Action::BoardDown, &k.select).quiet(),
                 Binding::new(&[ENTER], Action::BoardPick, &k.pick),
                 Binding::new(&[ESC], Action::CloseBoards, &k.back),
             ];

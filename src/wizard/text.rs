@@ -92,6 +92,8 @@ pub struct Keys {
     pub press: String,
     pub choose_board: String,
     pub pick: String,
+    pub up_down: String,
+    pub select: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
