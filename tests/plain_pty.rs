@@ -76,8 +76,8 @@ fn all_five_steps_as_lines_with_nothing_drawn_and_nothing_leaked() {
     line(&mut pty, "forever");
     pty.expect("\"forever\" is not one of the choices");
     line(&mut pty, "4");
-    pty.expect("Scopes, separated by commas");
-    line(&mut pty, "");
+    pty.expect("Scopes (1 read, 2 write, 3 account;");
+    line(&mut pty, "1, 2");
     pty.expect("Paste the token (it is not shown):");
     // The secret pasted as the token is named, before anything is sent.
     line(&mut pty, SECRET);

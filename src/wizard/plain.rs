@@ -372,7 +372,17 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                 if word.is_empty() {
                     return Vec::new();
                 }
-                return vec![Msg::Answer { target, text: line.to_string() }];
+                // Numbers name the scopes in the order the prompt lists them.
+                let names: Vec<&str> = word
+                    .split(',')
+                    .map(|w| match w.trim() {
+                        "1" => "read",
+                        "2" => "write",
+                        "3" => "account",
+                        other => other,
+                    })
+                    .collect();
+                return vec![Msg::Answer { target, text: names.join(",") }];
             }
             if word.is_empty() && matches!(target, Target::Email | Target::Author | Target::Secret | Target::AppName) {
                 // Optional, or keep the shown default.
