@@ -30,6 +30,14 @@ fn config_text(env: &Env) -> String {
     std::fs::read_to_string(env.config()).unwrap_or_default()
 }
 
+/// A file-storage profile holding a fresh token of Ann's.
+fn saved_in_file(fake: &FakeTrello) -> (Env, String) {
+    let env = Env::new(fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("default", &token, "never");
+    (env, token)
+}
+
 /// A profile logged in with `--storage keyring`.
 fn logged_in(fake: &FakeTrello, ss: &SecretService, profile: &str) -> (Env, String) {
     let env = Env::new(fake);
@@ -96,9 +104,7 @@ fn what_secret_tool_stores_trello_auth_reads() {
 fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let env = Env::new(&fake);
-    let token = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &token, "never");
+    let (env, token) = saved_in_file(&fake);
     env.save("default", &token, "never");
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -121,9 +127,7 @@ fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
 fn a_move_killed_at_any_point_leaves_the_token_somewhere() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let env = Env::new(&fake);
-    let token = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &token, "never");
+    let (env, token) = saved_in_file(&fake);
     let mut landed_mid_move = 0;
     for run_index in 0..24 {
         let to = if run_index % 2 == 0 { "keyring" } else { "file" };

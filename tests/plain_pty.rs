@@ -25,6 +25,22 @@ fn plain(fake: &FakeTrello, home: &Path, args: &[&str]) -> Pty {
     Pty::spawn(cmd, 200, 60)
 }
 
+/// Ann's profile saved under `home`, holding `token`.
+fn save_ann(home: &Path, token: &str) -> Store {
+    let store = Store::at(home.join("trello-auth/config.toml"));
+    let profile = trello_auth::credentials::store::Profile {
+        api_key: KEY.into(),
+        token: Some(trello_auth::credentials::Secret::new(token)),
+        member_id: Some(ANN.into()),
+        member_username: Some("ann".into()),
+        member_full_name: Some("Ann Example".into()),
+        token_expires: Some("never".into()),
+        ..Default::default()
+    };
+    store.save_profile("default", profile).unwrap();
+    store
+}
+
 fn line(pty: &mut Pty, text: &str) {
     pty.send(&format!("{text}\r"));
 }
@@ -174,16 +190,7 @@ fn rotate_in_plain_mode_asks_about_another_member_then_revokes() {
     let bobs = fake.issue_token(KEY, BOB, "read,write", None);
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let home = tempfile::tempdir().unwrap();
-    let store = Store::at(home.path().join("trello-auth/config.toml"));
-    let profile = trello_auth::credentials::store::Profile {
-        api_key: KEY.into(),
-        token: Some(trello_auth::credentials::Secret::new(&old)),
-        member_id: Some(ANN.into()),
-        member_username: Some("ann".into()),
-        member_full_name: Some("Ann Example".into()),
-        ..Default::default()
-    };
-    store.save_profile("default", profile).unwrap();
+    let store = save_ann(home.path(), &old);
     let mut pty = plain(&fake, home.path(), &["rotate", "--no-capture"]);
     pty.expect("Step 4 of 5: Authorize a token");
     line(&mut pty, "");
@@ -230,17 +237,7 @@ fn the_start_screen_verifies_as_lines() {
     let fake = FakeTrello::with_ann();
     let token = fake.issue_token(KEY, ANN, "read,write", None);
     let home = tempfile::tempdir().unwrap();
-    let store = Store::at(home.path().join("trello-auth/config.toml"));
-    let profile = trello_auth::credentials::store::Profile {
-        api_key: KEY.into(),
-        token: Some(trello_auth::credentials::Secret::new(&token)),
-        member_id: Some(ANN.into()),
-        member_username: Some("ann".into()),
-        member_full_name: Some("Ann Example".into()),
-        token_expires: Some("never".into()),
-        ..Default::default()
-    };
-    store.save_profile("default", profile).unwrap();
+    let store = save_ann(home.path(), &token);
     let mut pty = plain(&fake, home.path(), &[]);
     pty.expect("Logged in as Ann Example (@ann)");
     pty.expect(

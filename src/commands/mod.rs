@@ -117,14 +117,22 @@ pub fn saved_credentials(profile: &Profile, name: &str) -> Result<Credentials, C
 /// into something that cannot be a token is refused here, before any request.
 pub fn credentials_to_send(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
     let credentials = saved_credentials(profile, name)?;
-    let verdict = check_token(credentials.token.expose(), None, None);
-    if !verdict.is_savable() {
-        return Err(CommandError::Failed(format!(
+    match unusable(&credentials.token, name) {
+        Some(why) => Err(CommandError::Failed(why)),
+        None => Ok(credentials),
+    }
+}
+
+/// Why a saved token cannot be sent (edited by hand into something that is not
+/// a token), or `None` when it can.
+pub fn unusable(token: &crate::credentials::Secret, name: &str) -> Option<String> {
+    let verdict = check_token(token.expose(), None, None);
+    (!verdict.is_savable()).then(|| {
+        format!(
             "the token saved in profile \"{name}\" is not usable ({}); nothing was sent. Run `trello-auth rotate`",
             verdict.message()
-        )));
-    }
-    Ok(credentials)
+        )
+    })
 }
 
 /// A one-thread runtime and a client, made only by the commands that talk to Trello.

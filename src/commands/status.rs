@@ -8,7 +8,6 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{CommandError, exit, online};
 use crate::credentials::expiry::{expired_words, expiry_words};
-use crate::credentials::format::check_token;
 use crate::credentials::keyring::KeyringError;
 use crate::credentials::profiles;
 use crate::credentials::secret::mask;
@@ -157,12 +156,8 @@ pub fn run(
                 Err(e) => Check::Keyring(e),
                 Ok(None) => Check::NoToken,
                 Ok(Some(token)) => {
-                    let verdict = check_token(token.expose(), None, None);
-                    if !verdict.is_savable() {
-                        Check::Unusable(format!(
-                            "the saved token is not usable ({}); nothing was sent. Run `trello-auth rotate`",
-                            verdict.message()
-                        ))
+                    if let Some(why) = super::unusable(&token, &name) {
+                        Check::Unusable(why)
                     } else if expired_words(&profile, now).is_some() {
                         Check::Expired
                     } else {
