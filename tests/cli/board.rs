@@ -2,7 +2,7 @@
 //! short link, URL and name, each error row, `board` / `board clear`, and the board in
 //! `status`, `env` and `exec`.
 
-mod support;
+use crate::support;
 
 use support::cli::{ANN, Env, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, Fault, KEY};

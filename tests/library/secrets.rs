@@ -6,7 +6,7 @@
 //! to reveal. The one request-line exception is Trello's own
 //! `/1/tokens/{token}` path, which names the token it is about.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;

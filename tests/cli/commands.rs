@@ -1,6 +1,6 @@
 //! The real binary's plain commands against the fake Trello: status, env, login, logout, completions.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Output, Stdio};
 

@@ -1,7 +1,7 @@
 //! The one keymap: on every screen, each key the hint bar shows really does
 //! what the hint says, and the step-4 switch between catching and pasting.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::time::Instant;

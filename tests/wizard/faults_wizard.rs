@@ -1,7 +1,7 @@
 //! The wizard under faults: a full disk at save time, a server that never
 //! answers, a panic, and stdout that is not a terminal.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

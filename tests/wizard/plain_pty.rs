@@ -3,7 +3,7 @@
 //! back, rotate, quitting at each step, Ctrl+D; the transcript holds no escape
 //! sequence and no secret, and a golden copy of it is pinned.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! The Trello client against the fake Trello and misbehaving servers on 127.0.0.1.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! authorize redirect to the real binary's listener, which hands the token to
 //! the wizard. Also the fallbacks to paste.
 
-mod support;
+use crate::support;
 
 use std::process::{Child, Command, Stdio};
 

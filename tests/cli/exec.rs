@@ -2,7 +2,7 @@
 //! child sees, that the process becomes the child (signals, stdin, exit
 //! status, pid), the name presets, and a missing command.
 
-mod support;
+use crate::support;
 
 use std::io::Read;
 use std::process::Stdio;

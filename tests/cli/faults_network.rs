@@ -2,7 +2,7 @@
 //! right message within the documented timeouts, retries are bounded, and
 //! nothing is saved.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

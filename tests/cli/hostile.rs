@@ -3,7 +3,7 @@
 //! file, echoing proxies, redirects, plain-http overrides, live tokens left in
 //! backups, and values that are not tokens. Each case failed before its fix.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::os::unix::fs::FileTypeExt;

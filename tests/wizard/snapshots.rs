@@ -1,6 +1,6 @@
 //! Every screen and error state, drawn into a TestBackend and pinned with insta.
 
-mod support;
+use crate::support;
 
 use trello_auth::capture::CaptureError;
 use trello_auth::credentials::store::StoreError;

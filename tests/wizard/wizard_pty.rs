@@ -1,6 +1,6 @@
 //! The real binary in a real pseudo-terminal against the fake Trello.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;

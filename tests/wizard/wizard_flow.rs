@@ -1,6 +1,6 @@
 //! The wizard's state machine, step by step, with no terminal.
 
-mod support;
+use crate::support;
 
 use trello_auth::credentials::store::StoreError;
 

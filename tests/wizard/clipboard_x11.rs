@@ -1,7 +1,7 @@
 //! The real X11 clipboard: the wizard under Xvfb copies with `c`, and `xclip -o`
 //! reads it back while the wizard runs (the owner must stay alive to serve it).
 
-mod support;
+use crate::support;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

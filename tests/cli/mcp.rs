@@ -3,7 +3,7 @@
 //! left alone, `--inline-secrets` warns, and the exact command written into a
 //! config, started as a client would, hands the server its variables.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

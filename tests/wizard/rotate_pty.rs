@@ -1,6 +1,6 @@
 //! `trello-auth rotate` and the start screen, in a real pseudo-terminal against the fake Trello.
 
-mod support;
+use crate::support;
 
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{CTRL_C, ENTER, Pty, base_command};

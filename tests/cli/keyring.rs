@@ -3,7 +3,7 @@
 //! storage moves (with SIGKILLs in the middle), logout, the wizard and rotate,
 //! and a keyring that is locked, absent, or missing the entry.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

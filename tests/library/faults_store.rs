@@ -1,7 +1,7 @@
 //! The config file under faults: SIGKILL mid-save, full disks, read-only
 //! directories, file-size limits, and two processes saving at once.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;

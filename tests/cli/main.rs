@@ -1,0 +1,13 @@
+//! The real binary as scripts and people run its plain commands: one test crate, so the suite links once.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod board;
+mod commands;
+mod exec;
+mod faults_network;
+mod help;
+mod hostile;
+mod keyring;
+mod mcp;
