@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use trello_auth::credentials::Secret;
-use trello_auth::credentials::store::{Profile, Saved};
+use trello_auth::credentials::store::Profile;
 use trello_auth::trello::{KeyCheck, TrelloError};
 use trello_auth::wizard::{Model, Msg, update, view};
 
@@ -46,8 +46,7 @@ fn screens() -> Vec<(&'static str, Model, KeyCode)> {
     press(&mut done, KeyCode::Enter);
     let generation = done.verify_generation;
     send(&mut done, Msg::Verified { generation, result: Ok(verified("read,write", None)), at: String::new() });
-    let saved = Saved { path: "/home/ann/.config/trello-auth/config.toml".into(), backup: None };
-    send(&mut done, Msg::Saved(Ok(saved)));
+    send(&mut done, Msg::Saved(Ok(wizard::saved(false, None))));
     let profile = Profile {
         api_key: KEY.into(),
         token: Some(Secret::new(TOKEN)),

@@ -1,9 +1,16 @@
 //! trello-auth: get, verify, store and rotate Trello API credentials.
+//!
+//! Layers point one way: the leaves (`untrusted`, `hardening`, `environment`,
+//! `files`) under `credentials`, then `trello`, then `commands`, `wizard` (with
+//! `capture` and `desktop`), then `cli` on top.
 
 pub mod capture;
+pub mod cli;
 pub mod commands;
 pub mod credentials;
 pub mod desktop;
+pub mod environment;
+pub mod files;
 pub mod hardening;
 pub mod trello;
 pub mod untrusted;

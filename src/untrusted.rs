@@ -23,10 +23,26 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     strip(text, |c| c == '\n' || c == '\t')
 }
 
-/// Strips every unsafe character, line feeds included: for one-line fields
-/// such as a name, where a newline could forge a line of output.
+/// One-line fields (a name, an id): every line break is shown as `\n` (or
+/// `\r`, `\u{2028}`…) so a name can never start a line of output of its own
+/// (a forged `trello-auth: warning: …`), and every other unsafe character is
+/// stripped.
 pub fn line(text: &str) -> Cow<'_, str> {
-    strip(text, |_| false)
+    let breaks = |c: char| matches!(c, '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if !text.chars().any(|c| is_unsafe(c) || breaks(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if breaks(c) => out.push_str(&c.escape_unicode().to_string()),
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn strip(text: &str, keep: fn(char) -> bool) -> Cow<'_, str> {
@@ -68,7 +84,8 @@ mod tests {
     fn strips_escapes_and_bidi() {
         let hostile = "Ann\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J \u{202e}gnp.exe\u{9b}31m";
         assert_eq!(for_terminal(hostile), "Ann]52;c;ZXZpbA==[2J gnp.exe31m");
-        assert_eq!(line("two\nlines\r"), "twolines");
+        assert_eq!(line("two\nlines\r"), "two\\nlines\\r");
+        assert_eq!(line("a\u{2028}b\u{1b}[2J"), "a\\u{2028}b[2J");
         assert_eq!(for_terminal("two\nlines\ttab"), "two\nlines\ttab");
         assert!(matches!(for_terminal("plain café 山田"), Cow::Borrowed(_)));
     }

@@ -1,8 +1,39 @@
 //! `trello-auth board [set BOARD | clear]`: the profile's default board, which scripts and agents get as `TRELLO_BOARD_ID`.
 
-use super::{CommandError, credentials_to_send, online, saved_profile};
-use crate::credentials::store::{Saved, Store};
-use crate::trello::{Board, Client, Credentials, Endpoints, TrelloError};
+use super::{CommandError, Context, Output, online};
+use crate::credentials::format::{is_short_link, is_trello_id};
+use crate::credentials::profile::BoardChoice;
+use crate::trello::{Board, Client, Credentials, TrelloError};
+use crate::untrusted::line;
+
+/// `board`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+}
+
+pub const AFTER_HELP: &str = "\
+BOARD is the board's id (24 hex), its short link (8 characters), its URL
+(https://trello.com/b/<shortLink>/<slug>), or its exact name, looked up among
+your open boards. It is checked with Trello before it is saved.
+
+Examples:
+  trello-auth board
+  trello-auth board set https://trello.com/b/AbCd1234/roadmap
+  trello-auth board set \"Team Roadmap\"
+  trello-auth board clear";
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Action {
+    /// Check BOARD with Trello and save it as the default board.
+    Set {
+        /// Id, short link, URL or name.
+        board: String,
+    },
+    /// Forget the default board.
+    Clear,
+}
 
 /// What `BOARD` names, read the way people write it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +49,7 @@ pub enum BoardRef {
 /// `5f…` (24 hex), `AbCd1234`, `https://trello.com/b/AbCd1234/my-board`, or a name.
 pub fn parse(text: &str) -> BoardRef {
     let text = text.trim();
-    if text.len() == 24 && text.chars().all(|c| c.is_ascii_hexdigit()) {
+    if is_trello_id(text) {
         return BoardRef::Id(text.to_ascii_lowercase());
     }
     if let Ok(url) = url::Url::parse(text)
@@ -34,8 +65,23 @@ pub fn parse(text: &str) -> BoardRef {
     BoardRef::Name(text.to_string())
 }
 
-fn is_short_link(text: &str) -> bool {
-    text.len() == 8 && text.chars().all(|c| c.is_ascii_alphanumeric())
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    match &args.action {
+        None => show(ctx),
+        Some(Action::Clear) => {
+            ctx.vault.set_board(ctx.name(), None).map_err(|e| ctx.vault_error(e))?;
+            Ok(Output::text(format!("Profile \"{}\" has no default board now.\n", line(ctx.name()))))
+        }
+        Some(Action::Set { board }) => {
+            let board = set(ctx, board)?;
+            Ok(Output::text(format!(
+                "Default board of profile \"{}\": {} ({}); exported as TRELLO_BOARD_ID.\n",
+                line(ctx.name()),
+                line(&board.name),
+                board.id
+            )))
+        }
+    }
 }
 
 /// Says what a Trello error means for a board, with the guide's fix.
@@ -54,34 +100,25 @@ fn board_error(what: &str, error: TrelloError) -> CommandError {
         }
         other => other.fix(),
     };
-    CommandError::Failed(format!("board {what}: {error}\n  why: {}\n  fix: {fix}", error.cause()))
+    CommandError::Failed(format!("board {}: {error}\n  why: {}\n  fix: {fix}", line(what), error.cause()))
 }
 
 /// Resolves `BOARD` with Trello and saves it as the default board.
-pub fn set(
-    store: &Store,
-    endpoints: &Endpoints,
-    profile_name: &str,
-    text: &str,
-) -> Result<(Board, Saved), CommandError> {
-    let profile = saved_profile(store, profile_name)?;
-    let creds = credentials_to_send(&profile, profile_name)?;
-    let (runtime, client) = online(endpoints)?;
+fn set(ctx: &Context, text: &str) -> Result<Board, CommandError> {
+    let stored = ctx.stored()?;
+    let creds = ctx.credentials_to_send(&stored)?;
+    let endpoints = ctx.endpoints()?;
+    let (runtime, client) = online(&endpoints)?;
     let board = runtime.block_on(resolve(&client, &creds, &parse(text), text))?;
     if board.closed {
         return Err(CommandError::Failed(format!(
             "board \"{}\" is closed; reopen it in Trello, or choose another board",
-            board.name
+            line(&board.name)
         )));
     }
-    let saved = store.update(&[], |config| {
-        if let Some(p) = config.profiles.get_mut(profile_name) {
-            p.board_id = Some(board.id.clone());
-            p.board_name = Some(board.name.clone());
-            p.board_short_link = Some(board.short_link.clone());
-        }
-    })?;
-    Ok((board, saved))
+    let choice = BoardChoice { id: board.id.clone(), name: board.name.clone(), short_link: board.short_link.clone() };
+    ctx.vault.set_board(ctx.name(), Some(choice)).map_err(|e| ctx.vault_error(e))?;
+    Ok(board)
 }
 
 async fn resolve(client: &Client, creds: &Credentials, wanted: &BoardRef, text: &str) -> Result<Board, CommandError> {
@@ -100,14 +137,16 @@ async fn resolve(client: &Client, creds: &Credentials, wanted: &BoardRef, text: 
             match matches.as_slice() {
                 [one] => Ok(one.clone()),
                 [] => Err(CommandError::Usage(format!(
-                    "no open board named \"{name}\" among this member's boards; give its id, short link or URL"
+                    "no open board named \"{}\" among this member's boards; give its id, short link or URL",
+                    line(name)
                 ))),
                 several => {
                     let listed: Vec<String> =
-                        several.iter().map(|b| format!("  {}  {} ({})", b.id, b.name, b.short_link)).collect();
+                        several.iter().map(|b| format!("  {}  {} ({})", b.id, line(&b.name), b.short_link)).collect();
                     Err(CommandError::Usage(format!(
-                        "{} boards are named \"{name}\"; choose one by its id:\n{}",
+                        "{} boards are named \"{}\"; choose one by its id:\n{}",
                         several.len(),
+                        line(name),
                         listed.join("\n")
                     )))
                 }
@@ -116,31 +155,20 @@ async fn resolve(client: &Client, creds: &Credentials, wanted: &BoardRef, text: 
     }
 }
 
-/// Forgets the default board.
-pub fn clear(store: &Store, profile_name: &str) -> Result<Saved, CommandError> {
-    saved_profile(store, profile_name)?;
-    Ok(store.update(&[], |config| {
-        if let Some(p) = config.profiles.get_mut(profile_name) {
-            p.board_id = None;
-            p.board_name = None;
-            p.board_short_link = None;
-        }
-    })?)
-}
-
 /// The default board in words (offline).
-pub fn show(store: &Store, profile_name: &str) -> Result<String, CommandError> {
-    let profile = saved_profile(store, profile_name)?;
-    Ok(match (&profile.board_id, &profile.board_name) {
-        (Some(id), name) => format!(
-            "{} ({id}, https://trello.com/b/{})\n",
-            name.as_deref().unwrap_or("unnamed board"),
-            profile.board_short_link.as_deref().unwrap_or(id)
-        ),
-        (None, _) => {
-            format!("No default board for profile \"{profile_name}\"; choose one with `trello-auth board set BOARD`\n")
+fn show(ctx: &Context) -> Result<Output, CommandError> {
+    let stored = ctx.stored()?;
+    Ok(Output::text(match stored.profile.board() {
+        Some(board) => {
+            let link = if board.short_link.is_empty() { board.id.clone() } else { board.short_link.clone() };
+            let name = if board.name.is_empty() { "unnamed board".to_string() } else { line(&board.name).into_owned() };
+            format!("{name} ({}, https://trello.com/b/{})\n", line(&board.id), line(&link))
         }
-    })
+        None => format!(
+            "No default board for profile \"{}\"; choose one with `trello-auth board set BOARD`\n",
+            line(ctx.name())
+        ),
+    }))
 }
 
 #[cfg(test)]

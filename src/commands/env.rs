@@ -1,9 +1,37 @@
-//! `trello-auth env`: the saved credentials as environment variables, quoted per format.
+//! `trello-auth env`: the saved credentials as environment variables, quoted so that evaluating them runs nothing.
 
 use clap::ValueEnum;
 
-use super::{CommandError, saved_credentials, saved_profile};
-use crate::credentials::store::Store;
+use super::{CommandError, Context, Output};
+
+/// `env`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// How to print the variables.
+    #[arg(long, value_enum, default_value = "sh")]
+    pub format: Format,
+    /// Also print TRELLO_API_SECRET (only needed for OAuth 1.0 signing).
+    #[arg(long)]
+    pub with_secret: bool,
+    /// Variable names for the consumer: default (TRELLO_API_KEY, TRELLO_TOKEN), trello-js
+    /// (TRELLO_KEY), api-token (TRELLO_API_TOKEN), ruby-trello (TRELLO_DEVELOPER_PUBLIC_KEY,
+    /// TRELLO_MEMBER_TOKEN).
+    #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
+    pub names: Names,
+}
+
+pub const AFTER_HELP: &str = "\
+Prints TRELLO_API_KEY and TRELLO_TOKEN (and TRELLO_API_SECRET with --with-secret,
+TRELLO_BOARD_ID when a default board is chosen), quoted for the chosen format so
+that evaluating the output runs nothing, whatever the values hold. With nothing
+saved: a message on stderr, exit 4, nothing on stdout. A token that expires within
+7 days is said on stderr.
+
+Examples:
+  eval \"$(trello-auth env)\"
+  trello-auth env --format fish | source
+  trello-auth env --format dotenv > .env
+  trello-auth env --format json --names api-token";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -13,7 +41,7 @@ pub enum Format {
     Fish,
     /// PowerShell: `$env:NAME = 'value'`.
     Powershell,
-    /// A `.env` file: `NAME="value"`.
+    /// A `.env` file: `NAME='value'`.
     Dotenv,
     /// A JSON object, e.g. the "env" block of an MCP server config.
     Json,
@@ -27,13 +55,15 @@ pub enum Names {
     Default,
     /// `TRELLO_KEY`, `TRELLO_TOKEN`: trello.js.
     TrelloJs,
-    /// `TRELLO_API_KEY`, `TRELLO_API_TOKEN`: some MCP servers (Klavis).
+    /// `TRELLO_API_KEY`, `TRELLO_API_TOKEN`: some MCP servers (Klavis, PyPI mcp-server-trello).
     ApiToken,
     /// `TRELLO_DEVELOPER_PUBLIC_KEY`, `TRELLO_MEMBER_TOKEN`: ruby-trello's convention.
     RubyTrello,
 }
 
 impl Names {
+    pub const ALL: [Names; 4] = [Names::Default, Names::TrelloJs, Names::ApiToken, Names::RubyTrello];
+
     /// The key's and the token's variable names.
     pub fn key_and_token(self) -> (&'static str, &'static str) {
         match self {
@@ -43,6 +73,11 @@ impl Names {
             Names::RubyTrello => ("TRELLO_DEVELOPER_PUBLIC_KEY", "TRELLO_MEMBER_TOKEN"),
         }
     }
+
+    /// The preset's name on the command line (`trello-js`).
+    pub fn flag(self) -> String {
+        self.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+    }
 }
 
 /// The secret's variable name, the same for every preset.
@@ -50,76 +85,99 @@ pub const SECRET_VAR: &str = "TRELLO_API_SECRET";
 /// The default board's id, when the profile has one (delorenj/mcp-server-trello reads it).
 pub const BOARD_VAR: &str = "TRELLO_BOARD_ID";
 
+/// Every name any preset hands out: `exec` removes them all from the child's
+/// environment before setting the profile's, so nothing of another profile
+/// (an earlier `eval "$(trello-auth env)"`) rides along.
+pub fn every_name() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Names::ALL
+        .iter()
+        .flat_map(|n| {
+            let (k, t) = n.key_and_token();
+            [k, t]
+        })
+        .collect();
+    names.extend([SECRET_VAR, BOARD_VAR]);
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// The variables a profile hands to other programs, and anything to warn about.
 pub struct Vars {
     pub vars: Vec<(&'static str, String)>,
     pub warnings: Vec<String>,
 }
 
-/// The saved key and token (and secret with `with_secret`) under `names`,
-/// wherever they are stored. Shared by `env` and `exec`.
-pub fn vars(store: &Store, profile_name: &str, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
-    let profile = saved_profile(store, profile_name)?;
-    let creds = saved_credentials(&profile, profile_name)?;
+/// The saved key and token (and secret with `with_secret`, and the default
+/// board) under `names`, wherever they are stored. Shared by `env`, `exec` and `mcp`.
+pub fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
+    let stored = ctx.stored()?;
+    let token = ctx.token(&stored)?;
     let (key_var, token_var) = names.key_and_token();
-    let mut vars = vec![(key_var, creds.key.clone()), (token_var, creds.token.expose().to_string())];
+    let mut vars = vec![(key_var, stored.profile.api_key.clone()), (token_var, token.expose().to_string())];
     let mut warnings = Vec::new();
     if with_secret {
-        let secret = crate::credentials::profiles::api_secret(&profile, profile_name, &super::keyring_waiting())
-            .map_err(|error| CommandError::Keyring { profile: profile_name.to_string(), error })?;
-        match secret {
+        match ctx.api_secret(&stored)? {
             Some(secret) => vars.push((SECRET_VAR, secret.expose().to_string())),
             None => warnings.push(format!("no API secret is saved for this profile; {SECRET_VAR} was left out")),
         }
     }
-    if let Some(board) = &profile.board_id {
+    if let Some(board) = &stored.profile.board_id {
         vars.push((BOARD_VAR, board.clone()));
     }
-    if let Some(expired) = crate::credentials::expiry::expired_words(&profile, time::OffsetDateTime::now_utc()) {
-        warnings.push(format!("the token {expired}; run `trello-auth rotate`"));
-    }
+    warnings.extend(expiry_warning(&stored.profile, time::OffsetDateTime::now_utc()));
     Ok(Vars { vars, warnings })
 }
 
-/// What `env` prints, and anything to warn about on stderr.
-pub struct EnvOutput {
-    pub stdout: String,
-    pub warnings: Vec<String>,
+/// One line for stderr when the saved token has expired or expires within 7
+/// days: the commands that hand the token out say it, since their users (a
+/// backup job, an agent) only notice when it has stopped working.
+pub fn expiry_warning(profile: &crate::credentials::Profile, now: time::OffsetDateTime) -> Option<String> {
+    if let Some(expired) = profile.expired_words(now) {
+        return Some(format!("the token {expired}; run `trello-auth rotate`"));
+    }
+    let at = profile.expires_within_window(now)?;
+    let (when, left) = (crate::credentials::expiry::format_time(at), crate::credentials::expiry::within(at - now));
+    Some(format!("the token expires on {when} ({left}); run `trello-auth rotate` before then"))
 }
 
-pub fn run(
-    store: &Store,
-    profile_name: &str,
-    format: Format,
-    names: Names,
-    with_secret: bool,
-) -> Result<EnvOutput, CommandError> {
-    let Vars { vars, warnings } = vars(store, profile_name, names, with_secret)?;
-    Ok(EnvOutput { stdout: render(format, &vars), warnings })
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    let Vars { vars, warnings } = vars(ctx, args.names, args.with_secret)?;
+    let text = render(args.format, &vars).map_err(CommandError::Failed)?;
+    // Words for a shell: a control character in a hand-edited value must not reach a terminal.
+    let output = if args.format == Format::Json { Output::json(text) } else { Output::text(text) };
+    Ok(output.warn(warnings))
 }
 
-/// The variables in `format`, one per line (or one JSON object).
-pub fn render(format: Format, vars: &[(&str, String)]) -> String {
+/// The variables in `format`, one per line (or one JSON object); `Err` when a
+/// value cannot be written so that evaluating it is inert.
+pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String> {
     if format == Format::Json {
         let map: serde_json::Map<String, serde_json::Value> =
             vars.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
         let mut text = serde_json::to_string_pretty(&map).unwrap_or_default();
         text.push('\n');
-        return text;
+        return Ok(text);
     }
     let mut out = String::new();
     for (name, value) in vars {
-        let line = match format {
-            Format::Sh => format!("export {name}={}", quote_sh(value)),
-            Format::Fish => format!("set -gx {name} {}", quote_fish(value)),
-            Format::Powershell => format!("$env:{name} = {}", quote_powershell(value)),
-            Format::Dotenv => format!("{name}={}", quote_dotenv(value)),
-            Format::Json => unreachable!("handled above"),
-        };
+        let line =
+            match format {
+                Format::Sh => format!("export {name}={}", quote_sh(value)),
+                Format::Fish => format!("set -gx {name} {}", quote_fish(value)),
+                Format::Powershell => format!("$env:{name} = {}", quote_powershell(value)),
+                Format::Dotenv => format!("{name}={}", quote_dotenv(value).ok_or_else(|| {
+                format!(
+                    "the value of {name} holds a single quote, which a .env file cannot quote safely; nothing was \
+                     printed (use --format sh or json, or fix the saved value)"
+                )
+            })?),
+                Format::Json => unreachable!("handled above"),
+            };
         out.push_str(&line);
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// POSIX single quotes: nothing is special inside but `'` itself.
@@ -127,7 +185,7 @@ pub fn quote_sh(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
-/// fish single quotes: `\` and `'` are escaped with a backslash.
+/// fish single quotes: `\` and `'` are escaped with a backslash, nothing else is special.
 pub fn quote_fish(value: &str) -> String {
     format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
 }
@@ -145,21 +203,12 @@ pub fn quote_powershell(value: &str) -> String {
     out
 }
 
-/// dotenv double quotes, escaping what dotenv parsers (and Compose's `$`) interpret.
-pub fn quote_dotenv(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str(r"\\"),
-            '"' => out.push_str("\\\""),
-            '$' => out.push_str(r"\$"),
-            '\n' => out.push_str(r"\n"),
-            '\r' => out.push_str(r"\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// dotenv single quotes: every parser (python-dotenv, Node's dotenv, Docker
+/// Compose) and `set -a; . ./.env` take what is inside literally: no `$`,
+/// backtick or backslash is expanded. Nothing can escape a `'` there, so a
+/// value holding one is refused (`None`).
+pub fn quote_dotenv(value: &str) -> Option<String> {
+    (!value.contains('\'')).then(|| format!("'{value}'"))
 }
 
 #[cfg(test)]
@@ -173,19 +222,31 @@ mod tests {
     #[test]
     fn each_format() {
         let v = vars("ATTAabc");
-        assert_eq!(render(Format::Sh, &v), "export TRELLO_TOKEN='ATTAabc'\n");
-        assert_eq!(render(Format::Fish, &v), "set -gx TRELLO_TOKEN 'ATTAabc'\n");
-        assert_eq!(render(Format::Powershell, &v), "$env:TRELLO_TOKEN = 'ATTAabc'\n");
-        assert_eq!(render(Format::Dotenv, &v), "TRELLO_TOKEN=\"ATTAabc\"\n");
-        assert_eq!(render(Format::Json, &v), "{\n  \"TRELLO_TOKEN\": \"ATTAabc\"\n}\n");
+        assert_eq!(render(Format::Sh, &v).unwrap(), "export TRELLO_TOKEN='ATTAabc'\n");
+        assert_eq!(render(Format::Fish, &v).unwrap(), "set -gx TRELLO_TOKEN 'ATTAabc'\n");
+        assert_eq!(render(Format::Powershell, &v).unwrap(), "$env:TRELLO_TOKEN = 'ATTAabc'\n");
+        assert_eq!(render(Format::Dotenv, &v).unwrap(), "TRELLO_TOKEN='ATTAabc'\n");
+        assert_eq!(render(Format::Json, &v).unwrap(), "{\n  \"TRELLO_TOKEN\": \"ATTAabc\"\n}\n");
     }
 
     #[test]
-    fn awkward_values_are_quoted() {
-        let odd = "a'b\"c$d\\e\nf g";
-        assert_eq!(quote_sh(odd), "'a'\\''b\"c$d\\e\nf g'");
-        assert_eq!(quote_fish(odd), "'a\\'b\"c$d\\\\e\nf g'");
+    fn awkward_values_are_quoted_or_refused() {
+        let odd = "a'b\"c$d\\e\nf g`h`";
+        assert_eq!(quote_sh(odd), "'a'\\''b\"c$d\\e\nf g`h`'");
+        assert_eq!(quote_fish(odd), "'a\\'b\"c$d\\\\e\nf g`h`'");
         assert_eq!(quote_powershell("it's ‘x’"), "'it''s ‘‘x’’'");
-        assert_eq!(quote_dotenv(odd), "\"a'b\\\"c\\$d\\\\e\\nf g\"");
+        assert_eq!(quote_dotenv("b$c`d`\\e"), Some("'b$c`d`\\e'".into()));
+        assert_eq!(quote_dotenv(odd), None);
+        assert!(render(Format::Dotenv, &vars(odd)).unwrap_err().contains("single quote"));
+    }
+
+    #[test]
+    fn every_preset_name_is_known() {
+        let names = every_name();
+        for n in Names::ALL {
+            let (k, t) = n.key_and_token();
+            assert!(names.contains(&k) && names.contains(&t));
+        }
+        assert!(names.contains(&BOARD_VAR) && names.contains(&SECRET_VAR));
     }
 }

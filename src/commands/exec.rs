@@ -1,34 +1,58 @@
-//! `trello-auth exec -- COMMAND`: runs COMMAND with the credentials in its environment only, replacing this process.
+//! `trello-auth exec -- COMMAND`: runs COMMAND with exactly the profile's credentials in its environment, replacing this process.
 
 use std::ffi::OsString;
 use std::process::Command;
 
-use super::CommandError;
-use super::env::{Names, Vars, vars};
-use crate::credentials::store::Store;
+use super::env::{Names, Vars, every_name, vars};
+use super::{CommandError, Context};
+
+/// `exec`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Variable names for the command (see `env --help`).
+    #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
+    pub names: Names,
+    /// Also pass TRELLO_API_SECRET.
+    #[arg(long)]
+    pub with_secret: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+pub const AFTER_HELP: &str = "\
+Runs COMMAND with TRELLO_API_KEY and TRELLO_TOKEN (names per --names; and
+TRELLO_API_SECRET with --with-secret, TRELLO_BOARD_ID with a default board) in its
+environment, and every other Trello name any preset uses removed, so the command
+sees exactly this profile. Nothing is written anywhere. trello-auth replaces
+itself with COMMAND, so signals, standard streams and the exit status are
+COMMAND's. A missing command exits 127.
+
+Examples:
+  trello-auth exec -- printenv TRELLO_API_KEY
+  trello-auth exec --names trello-js -- sh -c 'test -n \"$TRELLO_KEY\" && echo ready'
+  trello-auth exec --profile work -- printenv TRELLO_BOARD_ID";
 
 /// Exit status when the command cannot be found, as shells use.
 pub const NOT_FOUND: u8 = 127;
 /// Exit status when the command exists but cannot be run, as shells use.
 pub const NOT_EXECUTABLE: u8 = 126;
 
-/// The command to run, with the variables added to its environment (and only
-/// its: nothing is written anywhere). Warnings are for stderr.
-pub fn prepare(
-    store: &Store,
-    profile_name: &str,
-    names: Names,
-    with_secret: bool,
-    argv: &[OsString],
-) -> Result<(Command, Vec<String>), CommandError> {
-    let Some((program, args)) = argv.split_first() else {
+/// The command to run, with the profile's variables set and every other
+/// Trello name removed from its environment (and only its: nothing is written
+/// anywhere). Warnings are for stderr.
+pub fn prepare(ctx: &Context, args: &Args) -> Result<(Command, Vec<String>), CommandError> {
+    let Some((program, rest)) = args.command.split_first() else {
         return Err(CommandError::Usage(
             "name the command to run after --: trello-auth exec -- COMMAND [ARGS…]".into(),
         ));
     };
-    let Vars { vars, warnings } = vars(store, profile_name, names, with_secret)?;
+    let Vars { vars, warnings } = vars(ctx, args.names, args.with_secret)?;
     let mut command = Command::new(program);
-    command.args(args);
+    command.args(rest);
+    for name in every_name() {
+        command.env_remove(name);
+    }
     for (name, value) in vars {
         command.env(name, value);
     }

@@ -1,35 +1,68 @@
 //! `trello-auth login --with-token`: check, verify and save without the wizard.
 
-use super::{CommandError, online};
-use crate::credentials::Secret;
-use crate::credentials::format::{check_key, check_token, extract_key, extract_token};
-use crate::credentials::profiles::{self, SaveError};
-use crate::credentials::store::{Saved, Storage, Store};
-use crate::trello::{Chosen, Credentials, Endpoints, Expiration, Verified};
+use std::io::{IsTerminal, Read};
 
-pub struct LoginOutcome {
-    pub verified: Verified,
-    pub saved: Saved,
-    pub warnings: Vec<String>,
+use super::storage::Where;
+use super::{CommandError, Context, Output, online};
+use crate::credentials::format::{check_key, check_token, extract_key, extract_token};
+use crate::credentials::vault::{NewToken, SecretChange};
+use crate::credentials::{Chosen, Expiration, Secret};
+use crate::trello::Credentials;
+
+/// `login`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Read the token from standard input (required: tokens never go on the command line).
+    #[arg(long, required = true)]
+    pub with_token: bool,
+    /// The API key (32 hex characters); defaults to TRELLO_API_KEY, then the saved profile.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// App name to record with the profile (defaults to the saved one).
+    #[arg(long, value_name = "NAME")]
+    pub app_name: Option<String>,
+    /// Where to keep the token: the config file or the system keyring (defaults
+    /// to the profile's current choice, else the file).
+    #[arg(long, value_enum, value_name = "WHERE")]
+    pub storage: Option<Where>,
 }
 
-/// `token_text` is what came on stdin; `key_arg` is `--key`, else `TRELLO_API_KEY`.
-pub fn run(
-    store: &Store,
-    endpoints: &Endpoints,
-    profile_name: &str,
-    key_arg: Option<String>,
-    app_name: Option<String>,
-    storage: Option<Storage>,
-    token_text: &str,
-) -> Result<LoginOutcome, CommandError> {
-    let config = store.load()?.map(|l| l.config).unwrap_or_default();
-    let existing = config.profiles.get(profile_name).cloned();
-    // Any secret saved under any profile: pasting one as a token is a classic slip.
+pub const AFTER_HELP: &str = "\
+The token is read from standard input, never from the command line. The key comes
+from --key, else TRELLO_API_KEY, else the saved profile. Both are shape-checked and
+verified with Trello before anything is saved; the profile's default board stays
+when the token is the same member's.
+
+Example:
+  printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token --key 0123456789abcdef0123456789abcdef";
+
+/// The token, from a pipe, or typed without echo at a terminal.
+fn read_token() -> Result<String, CommandError> {
+    if std::io::stdin().is_terminal() {
+        eprint!("Paste the token (it will not be shown), then press Enter: ");
+        return rpassword::read_password().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")));
+    }
+    // A token is under 100 bytes; a cap keeps a wrong pipe from filling memory.
+    let mut text = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| CommandError::Usage(format!("could not read the token from standard input: {e}")))?;
+    Ok(text)
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    let endpoints = ctx.endpoints()?;
+    let token_text = read_token()?;
+    let config = ctx.vault.load()?.map(|l| l.config).unwrap_or_default();
+    let existing = config.profiles.get(ctx.name()).cloned();
+    // Any secret saved under any profile in the file: pasting one as a token is a classic slip.
     let saved_secrets: Vec<&str> =
         config.profiles.values().filter_map(|p| p.api_secret.as_ref()).map(|s| s.expose()).collect();
-    let key_source = key_arg
-        .or_else(|| std::env::var("TRELLO_API_KEY").ok().filter(|k| !k.trim().is_empty()))
+    let key_source = args
+        .key
+        .clone()
+        .or_else(|| crate::environment::API_KEY.get())
         .or_else(|| existing.as_ref().map(|p| p.api_key.clone()).filter(|k| !k.is_empty()))
         .ok_or_else(|| {
             CommandError::Usage("no API key: pass --key, set TRELLO_API_KEY, or save a profile with the wizard".into())
@@ -39,7 +72,7 @@ pub fn run(
     if !key_verdict.is_savable() {
         return Err(CommandError::Usage(format!("API key: {}", key_verdict.message())));
     }
-    let token = extract_token(token_text);
+    let token = extract_token(&token_text);
     let secret = saved_secrets.iter().copied().find(|s| *s == token);
     let token_verdict = check_token(&token, secret, Some(&key));
     if !token_verdict.is_savable() {
@@ -56,7 +89,7 @@ pub fn run(
     }
 
     let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
-    let (runtime, client) = online(endpoints)?;
+    let (runtime, client) = online(&endpoints)?;
     let verified = runtime.block_on(client.verify(&credentials))?;
 
     // A token made elsewhere: what was asked for is unknown, so the saved
@@ -66,16 +99,27 @@ pub fn run(
     let chosen = Chosen {
         key,
         token: credentials.token,
-        app_name: app_name.unwrap_or(base.app_name.clone()),
+        app_name: args.app_name.clone().unwrap_or(base.app_name.clone()),
         requested_scope: if base.api_key.is_empty() && !granted.is_empty() { granted } else { base.requested_scope },
         expiration: if verified.token.date_expires.is_none() { Expiration::Never } else { base.expiration },
     };
-    let storage = storage.unwrap_or(base.storage);
-    let mut profile = verified.profile(base, chosen, crate::credentials::expiry::now_rfc3339());
-    profile.storage = storage;
-    let saved = profiles::save(store, profile_name, profile, &super::keyring_waiting()).map_err(|e| match e {
-        SaveError::Store(e) => CommandError::Store(e),
-        SaveError::Keyring { error } => CommandError::KeyringSave { profile: profile_name.to_string(), error },
-    })?;
-    Ok(LoginOutcome { verified, saved, warnings })
+    let new = NewToken {
+        chosen,
+        verification: verified.verification(crate::credentials::expiry::now_rfc3339()),
+        api_secret: SecretChange::Keep,
+        storage: args.storage.map(Into::into),
+    };
+    let outcome = ctx.vault.save(ctx.name(), new).map_err(|e| ctx.vault_error(e))?;
+    warnings.extend(outcome.warnings);
+    let kept = match &outcome.place {
+        crate::credentials::vault::Place::File(_) => String::new(),
+        place => format!("; the token is in {place}"),
+    };
+    Ok(Output::text(format!(
+        "Logged in as {}; saved profile \"{}\" to {}{kept}.\n",
+        verified.member.who(),
+        ctx.name(),
+        outcome.saved.path.display()
+    ))
+    .warn(warnings))
 }

@@ -1,47 +1,54 @@
 //! `trello-auth logout`: revoke the token at Trello, then forget it locally.
 
-use super::{CommandError, credentials_to_send, online, saved_credentials, saved_profile};
-use crate::credentials::store::{Saved, Store};
+use super::{CommandError, Context, Output, online};
 use crate::trello::{Endpoints, TrelloError};
 
-pub struct LogoutOutcome {
-    pub saved: Saved,
-    /// What happened at Trello, in words.
-    pub remote: String,
-    pub warnings: Vec<String>,
+/// `logout`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Remove the token locally but leave it valid at Trello.
+    #[arg(long)]
+    pub keep_remote: bool,
+    /// Remove the local token even if revoking it at Trello fails.
+    #[arg(long)]
+    pub force: bool,
 }
 
-pub fn run(
-    store: &Store,
-    endpoints: &Endpoints,
-    profile_name: &str,
-    keep_remote: bool,
-    force: bool,
-) -> Result<LogoutOutcome, CommandError> {
-    let profile = saved_profile(store, profile_name)?;
-    // Nothing is sent with --keep-remote, so even a mangled token can be forgotten.
-    let credentials = if keep_remote {
-        saved_credentials(&profile, profile_name)?
-    } else {
-        credentials_to_send(&profile, profile_name)?
-    };
+pub const AFTER_HELP: &str = "\
+Revokes the token (DELETE /1/tokens/{token}) unless --keep-remote, then removes it
+from the profile and from the backup of the config file; the API secret stays
+where it is. If revoking fails, the local token is kept unless --force.
+
+Examples:
+  trello-auth logout
+  trello-auth logout --keep-remote --profile old";
+
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    // A refused override is said first, whatever is saved.
+    let endpoints = if args.keep_remote { None } else { Some(ctx.endpoints()?) };
+    let stored = ctx.stored()?;
     let mut warnings = Vec::new();
-    let remote = if keep_remote {
+    let remote = if args.keep_remote {
+        // Nothing is sent, so even a mangled token can be forgotten.
+        ctx.token(&stored)?;
         "left valid at Trello (--keep-remote)".to_string()
     } else {
-        let (runtime, client) = online(endpoints)?;
+        let endpoints = endpoints.unwrap_or_default();
+        let credentials = ctx.credentials_to_send(&stored)?;
+        let (runtime, client) = online(&endpoints)?;
+        let username = stored.profile.member_username.as_deref();
         match runtime.block_on(client.revoke_token(&credentials)) {
             Ok(()) => "revoked at Trello".to_string(),
             // Already dead at Trello: nothing left to revoke.
             Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => "already invalid at Trello".to_string(),
-            Err(error) if force => {
-                let account = revoke_page(endpoints, &profile.member_username);
+            Err(error) if args.force => {
+                let account = revoke_page(&endpoints, username);
                 warnings
                     .push(format!("could not revoke the token at Trello ({error}); revoke it by hand at {account}"));
                 "NOT revoked at Trello (--force)".to_string()
             }
             Err(error) => {
-                let account = revoke_page(endpoints, &profile.member_username);
+                let account = revoke_page(&endpoints, username);
                 return Err(CommandError::Failed(format!(
                     "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. Revoke it by \
                      hand at {account} (Applications), then run `trello-auth logout --keep-remote`, or pass --force.",
@@ -50,24 +57,18 @@ pub fn run(
             }
         }
     };
-    // The keyring entries go first: the file then says there is no token.
-    crate::credentials::profiles::forget(&profile, profile_name, &super::keyring_waiting())
-        .map_err(|error| CommandError::Keyring { profile: profile_name.to_string(), error })?;
-    // The token leaves the backup too: a logout means no file keeps it. The
-    // profile goes back to file storage: the next login chooses again.
-    let saved = store.update(&[&credentials.token], |config| {
-        if let Some(p) = config.profiles.get_mut(profile_name) {
-            p.token = None;
-            p.storage = crate::credentials::store::Storage::File;
-            p.token_expires = None;
-            p.verified_at = None;
-        }
-    })?;
-    Ok(LogoutOutcome { saved, remote, warnings })
+    let changed = ctx.vault.forget_token(ctx.name()).map_err(|e| ctx.vault_error(e))?;
+    warnings.extend(changed.warnings);
+    Ok(Output::text(format!(
+        "Logged out of profile \"{}\": the token was {remote} and removed from {} and its backup.\n",
+        ctx.name(),
+        changed.saved.path.display()
+    ))
+    .warn(warnings))
 }
 
 /// Where the member sees and revokes tokens.
-pub fn revoke_page(endpoints: &Endpoints, username: &Option<String>) -> String {
+pub fn revoke_page(endpoints: &Endpoints, username: Option<&str>) -> String {
     match username {
         Some(u) => format!("{} → Applications", endpoints.account_url(u)),
         None => format!("{}/my/account → Applications", endpoints.web_base),

@@ -10,9 +10,66 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 
-use super::CommandError;
 use super::env::{Vars, vars};
-use crate::credentials::store::Store;
+use super::{CommandError, Context, Output};
+use crate::files::{Backup, Dir, Mode, Replace};
+
+/// `mcp`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Which client's config.
+    #[arg(value_enum)]
+    pub client: Client,
+    /// The server command, words separated by spaces (default: delorenj/mcp-server-trello via npx).
+    #[arg(long, value_name = "COMMAND ARGS")]
+    pub server: Option<String>,
+    /// The server's name in the config.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Merge into the client's file (its usual place, or PATH).
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub write: Option<Option<PathBuf>>,
+    /// Write the key and token into the entry's env block (for clients that cannot run a wrapper).
+    #[arg(long)]
+    pub inline_secrets: bool,
+}
+
+pub const AFTER_HELP: &str = "\
+Prints (or, with --write, merges into the client's config file) a server entry
+whose command is `trello-auth exec --profile P -- SERVER`, so no key or token is
+written into the client's config. SERVER defaults to the npx line of
+delorenj/mcp-server-trello (it reads TRELLO_API_KEY, TRELLO_TOKEN, TRELLO_BOARD_ID).
+
+Files: claude-code .mcp.json, vscode .vscode/mcp.json, cursor .cursor/mcp.json
+(in the current folder), claude-desktop claude_desktop_config.json in Claude's
+config folder. --write keeps other servers and settings, keeps the old file as
+.bak, writes atomically, and refuses a file it cannot parse.
+
+Examples:
+  trello-auth mcp claude-code --write
+  trello-auth mcp vscode --server 'node ./trello-server.js' --name trello-dev
+  trello-auth mcp claude-desktop --write";
+
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    let entry = entry(ctx, args.client, args.server.as_deref(), args.name.as_deref(), args.inline_secrets)?;
+    let Some(path) = &args.write else {
+        // The snippet holds no secret unless --inline-secrets asked for it.
+        return Ok(Output::json(snippet(&entry)).warn(entry.warnings));
+    };
+    let Some(path) = path.clone().or_else(|| args.client.default_path()) else {
+        return Err(CommandError::Usage("no config folder is known here: give the file, --write PATH".into()));
+    };
+    let written = write(&entry, &path)?;
+    let backup = written.backup.map(|b| format!(" (previous file kept as {})", b.display())).unwrap_or_default();
+    let verb = if written.replaced { "Replaced" } else { "Added" };
+    Ok(Output::text(format!(
+        "{verb} the MCP server \"{}\" in {}{backup}; other servers and settings are unchanged, the file is \
+         re-indented.\n",
+        entry.name,
+        written.path.display()
+    ))
+    .warn(entry.warnings))
+}
 
 /// A well-known Trello MCP server (delorenj/mcp-server-trello), which reads
 /// `TRELLO_API_KEY`, `TRELLO_TOKEN` and `TRELLO_BOARD_ID`.
@@ -60,13 +117,16 @@ pub struct Entry {
     pub name: String,
     pub server: Value,
     pub warnings: Vec<String>,
+    /// The values that must not outlive a file once it no longer holds them
+    /// (the key and token of an `--inline-secrets` entry).
+    secrets: Vec<String>,
+    inline: bool,
 }
 
 /// The server entry: `trello-auth exec --profile P -- SERVER…`, or, with
 /// `inline_secrets`, SERVER with the variables in an `env` block.
 pub fn entry(
-    store: &Store,
-    profile: &str,
+    ctx: &Context,
     client: Client,
     server: Option<&str>,
     name: Option<&str>,
@@ -78,7 +138,9 @@ pub fn entry(
     }
     let mut warnings = Vec::new();
     // Checked now: an entry for a profile that cannot hand anything over is no use.
-    let Vars { vars: values, warnings: var_warnings } = vars(store, profile, Default::default(), false)?;
+    let profile = ctx.name();
+    let Vars { vars: values, warnings: var_warnings } = vars(ctx, Default::default(), false)?;
+    let secrets: Vec<String> = values.iter().take(2).map(|(_, v)| v.clone()).collect();
     warnings.extend(var_warnings);
     let mut server = if inline_secrets {
         warnings.push(
@@ -100,7 +162,7 @@ pub fn entry(
     {
         object.insert("type".into(), Value::String("stdio".into()));
     }
-    Ok(Entry { client, name: name.unwrap_or("trello").to_string(), server, warnings })
+    Ok(Entry { client, name: name.unwrap_or("trello").to_string(), server, warnings, secrets, inline: inline_secrets })
 }
 
 /// The entry alone, in the client's file shape, for printing.
@@ -129,13 +191,8 @@ pub struct Written {
 /// indentation (keys keep their order).
 pub fn write(entry: &Entry, path: &Path) -> Result<Written, CommandError> {
     let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", path.display()));
-    let old = match std::fs::symlink_metadata(path) {
-        Ok(meta) if !meta.is_file() => return Err(failed("not a regular file".into())),
-        Ok(meta) if meta.len() > 4 * 1024 * 1024 => return Err(failed("larger than 4 MiB".into())),
-        Ok(_) => Some(std::fs::read_to_string(path).map_err(|e| failed(format!("could not be read ({e})")))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(failed(format!("could not be read ({e})"))),
-    };
+    let replace = Replace::begin(path, 4 * 1024 * 1024, Dir::Shared).map_err(|e| failed(e.to_string()))?;
+    let old = replace.old.as_ref().map(|o| o.text.clone());
     let mut top: Value = match &old {
         Some(text) if !text.trim().is_empty() => serde_json::from_str(text).map_err(|e| {
             failed(format!("is not valid JSON (line {}, column {}); fix it, or move it away", e.line(), e.column()))
@@ -150,31 +207,17 @@ pub fn write(entry: &Entry, path: &Path) -> Result<Written, CommandError> {
     let replaced = servers.insert(entry.name.clone(), entry.server.clone()).is_some();
     let mut text = serde_json::to_string_pretty(&top).unwrap_or_default();
     text.push('\n');
-
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| failed(format!("its folder could not be made ({e})")))?;
+    // A key or token the old file held (an earlier --inline-secrets) stays out of the backup.
     let backup = match &old {
-        Some(old) => {
-            let mut name = path.file_name().unwrap_or_default().to_os_string();
-            name.push(".bak");
-            let backup = path.with_file_name(name);
-            atomic(&dir, &backup, old).map_err(|e| failed(format!("the backup could not be written ({e})")))?;
-            Some(backup)
-        }
-        None => None,
+        Some(old) if entry.secrets.iter().any(|s| old.contains(s.as_str())) => Backup::Text(
+            entry
+                .secrets
+                .iter()
+                .fold(old.clone(), |text, secret| text.replace(secret.as_str(), "REMOVED-BY-TRELLO-AUTH")),
+        ),
+        _ => Backup::Previous,
     };
-    atomic(&dir, path, &text).map_err(|e| failed(format!("could not be written ({e})")))?;
-    Ok(Written { path: path.to_path_buf(), backup, replaced })
-}
-
-fn atomic(dir: &Path, path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
+    let written = replace.commit(text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;
+    Ok(Written { path: path.to_path_buf(), backup: written.backup, replaced })
 }

@@ -1,34 +1,31 @@
-//! The plain subcommands for scripts and return visits: status, env, login, logout.
+//! The plain commands, one module each holding its arguments, its run and its output: for scripts and return visits.
 //!
-//! `env` and `status --offline` touch only the config file: no async runtime,
-//! no TLS, no clipboard, so they start and finish in a few milliseconds.
+//! A command gets a [`Context`] (the vault, the chosen profile and why, where
+//! to say notes) and returns an [`Output`]; the CLI prints it. Nothing here
+//! prints to stdout, and nothing here knows the wizard. `env`, `token` and
+//! `status --offline` touch only the config file: no async runtime, no TLS,
+//! no clipboard, so they finish in a few milliseconds.
 
 pub mod board;
 pub mod env;
 pub mod exec;
+pub mod exit;
 pub mod login;
 pub mod logout;
 pub mod mcp;
+pub mod profile;
 pub mod status;
 pub mod storage;
 pub mod token;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::credentials::format::check_token;
 use crate::credentials::keyring::KeyringError;
-use crate::credentials::profiles;
-use crate::credentials::store::{Profile, Store, StoreError};
-use crate::trello::{Client, ClientConfig, Credentials, EndpointError, Endpoints, TrelloError};
-
-/// Exit statuses shared by every command (documented in `--help` and the README).
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const REJECTED: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const UNREACHABLE: u8 = 3;
-    pub const NOTHING_SAVED: u8 = 4;
-}
+use crate::credentials::store::{DEFAULT_PROFILE, Store, StoreError};
+use crate::credentials::vault::{Stored, Vault, VaultError};
+use crate::credentials::{Credentials, Secret};
+use crate::trello::{Client, ClientConfig, EndpointError, Endpoints, TrelloError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -80,59 +77,204 @@ pub fn keyring_exit(error: &KeyringError) -> u8 {
     }
 }
 
-/// Said once on stderr when a keyring call is slow: it is probably waiting
-/// for the user to unlock it.
-pub fn keyring_waiting() -> impl Fn() {
-    let said = std::cell::Cell::new(false);
-    move || {
-        if !said.replace(true) {
-            eprintln!("trello-auth: waiting for the keyring (unlock it if it asks)…");
-        }
-    }
-}
-
 impl From<TrelloError> for CommandError {
     fn from(error: TrelloError) -> Self {
         CommandError::Trello { error }
     }
 }
 
-/// The saved profile, or the reason there is none.
-pub fn saved_profile(store: &Store, name: &str) -> Result<Profile, CommandError> {
-    store
-        .profile(name)?
-        .ok_or_else(|| CommandError::NothingSaved { profile: name.to_string(), path: store.path().to_path_buf() })
+/// Why this profile is the one used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSource {
+    Flag,
+    Environment,
+    /// The config file's `default_profile` (`trello-auth profile use`).
+    Chosen,
+    /// Nothing named one: `default`.
+    BuiltIn,
 }
 
-/// The saved key and token of a profile, from the file or the keyring.
-pub fn saved_credentials(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
-    let waiting = keyring_waiting();
-    let token = profiles::token(profile, name, &waiting)
-        .map_err(|error| CommandError::Keyring { profile: name.to_string(), error })?
-        .ok_or_else(|| CommandError::NoToken { profile: name.to_string() })?;
-    Ok(Credentials { key: profile.api_key.clone(), token })
-}
-
-/// The saved key and token, for sending to Trello: a token edited by hand
-/// into something that cannot be a token is refused here, before any request.
-pub fn credentials_to_send(profile: &Profile, name: &str) -> Result<Credentials, CommandError> {
-    let credentials = saved_credentials(profile, name)?;
-    match unusable(&credentials.token, name) {
-        Some(why) => Err(CommandError::Failed(why)),
-        None => Ok(credentials),
+impl ProfileSource {
+    /// "--profile", "TRELLO_AUTH_PROFILE", …: for `status` and the start screen.
+    pub fn words(self) -> &'static str {
+        match self {
+            ProfileSource::Flag => "--profile",
+            ProfileSource::Environment => "TRELLO_AUTH_PROFILE",
+            ProfileSource::Chosen => "the default chosen with `trello-auth profile use`",
+            ProfileSource::BuiltIn => "the built-in default",
+        }
     }
 }
 
-/// Why a saved token cannot be sent (edited by hand into something that is not
-/// a token), or `None` when it can.
-pub fn unusable(token: &crate::credentials::Secret, name: &str) -> Option<String> {
-    let verdict = check_token(token.expose(), None, None);
-    (!verdict.is_savable()).then(|| {
-        format!(
-            "the token saved in profile \"{name}\" is not usable ({}); nothing was sent. Run `trello-auth rotate`",
-            verdict.message()
-        )
-    })
+/// The profile a command works on, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileChoice {
+    pub name: String,
+    pub source: ProfileSource,
+}
+
+impl ProfileChoice {
+    /// `--profile` wins, then `TRELLO_AUTH_PROFILE`, then the file's chosen
+    /// default, then `default`.
+    pub fn resolve(flag: Option<&str>, env: Option<String>, chosen: impl FnOnce() -> Option<String>) -> ProfileChoice {
+        let pick = |name: String, source| ProfileChoice { name, source };
+        if let Some(name) = flag.filter(|n| !n.is_empty()) {
+            return pick(name.to_string(), ProfileSource::Flag);
+        }
+        if let Some(name) = env {
+            return pick(name, ProfileSource::Environment);
+        }
+        match chosen() {
+            Some(name) => pick(name, ProfileSource::Chosen),
+            None => pick(DEFAULT_PROFILE.to_string(), ProfileSource::BuiltIn),
+        }
+    }
+}
+
+/// Where a command writes a line for stderr (notes, warnings, "waiting for the keyring").
+pub type Say = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What every command gets.
+pub struct Context {
+    pub vault: Vault,
+    pub profile: ProfileChoice,
+    say: Say,
+}
+
+impl Context {
+    /// The vault of `store`, and the profile chosen by the flag, the
+    /// environment or the file. `say` receives lines for stderr.
+    pub fn new(store: Store, flag: Option<&str>, say: Say) -> Context {
+        let chosen = || store.load().ok().flatten().and_then(|l| l.config.default_profile);
+        let profile = ProfileChoice::resolve(flag, crate::environment::PROFILE.get(), chosen);
+        let waiting_say = say.clone();
+        let said = std::sync::atomic::AtomicBool::new(false);
+        let waiting = Arc::new(move || {
+            if !said.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                waiting_say("waiting for the keyring (unlock it if it asks)…");
+            }
+        });
+        Context { vault: Vault::new(store, waiting), profile, say }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.profile.name
+    }
+
+    /// A line for stderr, at once.
+    pub fn say(&self, line: &str) {
+        (self.say)(line)
+    }
+
+    /// The API and web bases, with a note on stderr for each one that is not
+    /// Trello's own, every run.
+    pub fn endpoints(&self) -> Result<Endpoints, CommandError> {
+        let endpoints = Endpoints::from_env()?;
+        for line in endpoints.notices() {
+            self.say(&format!("note: {line}"));
+        }
+        Ok(endpoints)
+    }
+
+    /// The chosen profile as stored, or why there is none.
+    pub fn stored(&self) -> Result<Stored, CommandError> {
+        self.vault.stored(self.name())?.ok_or_else(|| self.nothing_saved())
+    }
+
+    pub fn nothing_saved(&self) -> CommandError {
+        CommandError::NothingSaved { profile: self.name().to_string(), path: self.vault.path().to_path_buf() }
+    }
+
+    /// The saved token of `stored`, wherever it is kept.
+    pub fn token(&self, stored: &Stored) -> Result<Secret, CommandError> {
+        stored
+            .token(self.vault.waiting())
+            .map_err(|error| self.keyring_error(error))?
+            .ok_or_else(|| CommandError::NoToken { profile: stored.name.clone() })
+    }
+
+    /// The saved API secret of `stored`, if any.
+    pub fn api_secret(&self, stored: &Stored) -> Result<Option<Secret>, CommandError> {
+        stored.api_secret(self.vault.waiting()).map_err(|error| self.keyring_error(error))
+    }
+
+    /// The saved key and token, for sending to Trello: a token edited by hand
+    /// into something that cannot be a token is refused before any request.
+    pub fn credentials_to_send(&self, stored: &Stored) -> Result<Credentials, CommandError> {
+        let token = self.token(stored)?;
+        Credentials::sendable(&stored.profile.api_key, &token)
+            .map_err(|why| CommandError::Failed(unusable(&stored.name, &why)))
+    }
+
+    pub fn keyring_error(&self, error: KeyringError) -> CommandError {
+        CommandError::Keyring { profile: self.name().to_string(), error }
+    }
+
+    /// A vault failure in the words of the commands.
+    pub fn vault_error(&self, error: VaultError) -> CommandError {
+        let profile = self.name().to_string();
+        match error {
+            VaultError::Store(e) => e.into(),
+            VaultError::Keyring(error) => CommandError::KeyringSave { profile, error },
+            VaultError::Read(error) => CommandError::Keyring { profile, error },
+            VaultError::NothingSaved => self.nothing_saved(),
+            VaultError::NoToken => CommandError::NoToken { profile },
+            VaultError::Already(storage) => CommandError::Usage(format!(
+                "profile \"{profile}\" already keeps its token in the {}; nothing to move",
+                storage.as_str()
+            )),
+        }
+    }
+}
+
+/// Why a saved token cannot be sent, in words.
+pub fn unusable(profile: &str, why: &str) -> String {
+    format!(
+        "the token saved in profile \"{profile}\" is not usable ({why}); nothing was sent. Run `trello-auth rotate`"
+    )
+}
+
+/// What a command prints to stdout, and how it must be made safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stdout {
+    /// Words: control characters are stripped at the boundary.
+    Text(String),
+    /// JSON: unsafe characters escaped, so the values stay exact.
+    Json(String),
+    /// A value another program reads as it is (the token), already checked.
+    Raw(String),
+}
+
+/// What a command produced: stdout, warnings for stderr, the exit status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: Stdout,
+    pub warnings: Vec<String>,
+    pub code: u8,
+}
+
+impl Output {
+    pub fn text(text: impl Into<String>) -> Output {
+        Output { stdout: Stdout::Text(text.into()), warnings: Vec::new(), code: exit::OK }
+    }
+
+    pub fn json(text: impl Into<String>) -> Output {
+        Output { stdout: Stdout::Json(text.into()), warnings: Vec::new(), code: exit::OK }
+    }
+
+    pub fn raw(text: impl Into<String>) -> Output {
+        Output { stdout: Stdout::Raw(text.into()), warnings: Vec::new(), code: exit::OK }
+    }
+
+    pub fn warn(mut self, warnings: impl IntoIterator<Item = String>) -> Output {
+        self.warnings.extend(warnings);
+        self
+    }
+
+    pub fn code(mut self, code: u8) -> Output {
+        self.code = code;
+        self
+    }
 }
 
 /// A one-thread runtime and a client, made only by the commands that talk to Trello.
@@ -143,4 +285,22 @@ pub fn online(endpoints: &Endpoints) -> Result<(tokio::runtime::Runtime, Client)
         .map_err(|e| CommandError::Failed(format!("could not start: {e}")))?;
     let client = Client::new(&endpoints.api_base, ClientConfig::from_env())?;
     Ok((runtime, client))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_wins_then_the_environment_then_the_file() {
+        let file = || Some("work".to_string());
+        let r = ProfileChoice::resolve(Some("a"), Some("b".into()), file);
+        assert_eq!((r.name.as_str(), r.source), ("a", ProfileSource::Flag));
+        let r = ProfileChoice::resolve(None, Some("b".into()), file);
+        assert_eq!((r.name.as_str(), r.source), ("b", ProfileSource::Environment));
+        let r = ProfileChoice::resolve(None, None, file);
+        assert_eq!((r.name.as_str(), r.source), ("work", ProfileSource::Chosen));
+        let r = ProfileChoice::resolve(None, None, || None);
+        assert_eq!((r.name.as_str(), r.source), ("default", ProfileSource::BuiltIn));
+    }
 }

@@ -1,4 +1,4 @@
-//! `trello-auth status`: what is saved, whether Trello still accepts it, when it expires.
+//! `trello-auth status`: what is saved, which profile and why, whether Trello still accepts it, when it expires.
 
 use std::fmt::Write as _;
 
@@ -6,13 +6,39 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{CommandError, exit, online};
-use crate::credentials::expiry::{expired_words, expiry_words};
+use super::{CommandError, Context, Output, ProfileSource, exit, online};
+use crate::credentials::expiry::expiry_words;
 use crate::credentials::keyring::KeyringError;
-use crate::credentials::profiles;
 use crate::credentials::secret::mask;
-use crate::credentials::store::{Profile, Store};
-use crate::trello::{Board, Client, Credentials, Endpoints, TrelloError, Verified};
+use crate::credentials::store::Profile;
+use crate::credentials::{Credentials, vault::Place};
+use crate::trello::{Board, Client, Endpoints, TrelloError, Verified};
+use crate::untrusted::line;
+
+/// `status`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not contact Trello; report only what is saved.
+    #[arg(long)]
+    pub offline: bool,
+    /// Every profile in the file, not just the chosen one.
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub const AFTER_HELP: &str = "\
+Says which profile it used and why (--profile, TRELLO_AUTH_PROFILE, the default
+chosen with `trello-auth profile use`, or the built-in `default`). Exit status 0
+means valid. When TRELLO_API_KEY or TRELLO_TOKEN are set and differ from the saved
+values, it says so: other tools will use the environment's values.
+
+Examples:
+  trello-auth status
+  trello-auth status --offline --json
+  trello-auth status --all";
 
 /// What the live check found.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +90,12 @@ impl Check {
 pub struct ProfileStatus {
     pub name: String,
     pub profile: Profile,
+    /// Why this profile was used, for the one the command was run for.
+    pub chosen_by: Option<ProfileSource>,
+    /// Where the saved token is kept.
+    pub place: Place,
+    /// The token works, but belongs to another member than the saved one.
+    pub member_differs: Option<String>,
     pub check: Check,
     /// Environment variables set to values other than the saved ones.
     pub environment_differs: Vec<&'static str>,
@@ -81,6 +113,7 @@ impl ProfileStatus {
     /// The check's exit code, or 1 when the token is fine but the default board is not.
     pub fn exit_code(&self) -> u8 {
         match (self.check.exit_code(), &self.board) {
+            (exit::OK, _) if self.member_differs.is_some() => exit::REJECTED,
             (exit::OK, Some(Err(_))) => exit::REJECTED,
             (code, _) => code,
         }
@@ -106,67 +139,76 @@ impl Report {
     }
 }
 
-/// Reads the profiles and, unless `offline`, checks them with Trello at once.
-pub fn run(
-    store: &Store,
-    endpoints: &Endpoints,
-    profile_name: &str,
-    all: bool,
-    offline: bool,
-) -> Result<Report, CommandError> {
-    let loaded = store.load()?;
-    let file = store.path().display().to_string();
-    let Some(loaded) = loaded else {
-        return Err(CommandError::NothingSaved { profile: profile_name.to_string(), path: store.path().to_path_buf() });
-    };
-    let chosen: Vec<(String, Profile)> = if all {
-        loaded.config.profiles.into_iter().collect()
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    // Offline, nothing is sent anywhere: no base to check or announce.
+    let endpoints = if args.offline { Endpoints::default() } else { ctx.endpoints()? };
+    let report = check(ctx, &endpoints, args.all, args.offline)?;
+    let now = OffsetDateTime::now_utc();
+    let output = if args.json {
+        Output::json(render_json(&report, args.all, now))
     } else {
-        match loaded.config.profiles.get(profile_name) {
-            Some(p) => vec![(profile_name.to_string(), p.clone())],
-            None => Vec::new(),
-        }
+        Output::text(render_text(&report, now))
     };
-    if chosen.is_empty() {
-        return Err(CommandError::NothingSaved { profile: profile_name.to_string(), path: store.path().to_path_buf() });
+    Ok(output.warn(notes(&report)).code(report.exit_code()))
+}
+
+/// Reads the profiles and, unless `offline`, checks them with Trello at once.
+pub fn check(ctx: &Context, endpoints: &Endpoints, all: bool, offline: bool) -> Result<Report, CommandError> {
+    let file = ctx.vault.path().display().to_string();
+    let Some(loaded) = ctx.vault.load()? else { return Err(ctx.nothing_saved()) };
+    let names: Vec<String> = if all {
+        loaded.config.profiles.keys().cloned().collect()
+    } else {
+        loaded.config.profiles.keys().filter(|n| *n == ctx.name()).cloned().collect()
+    };
+    if names.is_empty() {
+        return Err(ctx.nothing_saved());
     }
     let now = OffsetDateTime::now_utc();
-    let env_key = std::env::var("TRELLO_API_KEY").ok();
-    let env_token = std::env::var("TRELLO_TOKEN").ok();
-    let waiting = super::keyring_waiting();
-    let mut profiles: Vec<ProfileStatus> = chosen
+    let env_key = crate::environment::API_KEY.get();
+    let env_token = crate::environment::TOKEN.get();
+    let waiting = ctx.vault.waiting();
+    let mut profiles: Vec<ProfileStatus> = names
         .into_iter()
-        .map(|(name, profile)| {
-            let token = profiles::token(&profile, &name, &waiting);
+        .filter_map(|name| ctx.vault.stored_in(&loaded.config, &name))
+        .map(|stored| {
+            let token = stored.token(waiting);
+            let profile = stored.profile.clone();
             let mut environment_differs = Vec::new();
-            if env_key.as_deref().is_some_and(|k| !k.is_empty() && k != profile.api_key) {
-                environment_differs.push("TRELLO_API_KEY");
+            if env_key.as_deref().is_some_and(|k| k != profile.api_key) {
+                environment_differs.push(crate::environment::API_KEY.name);
             }
             let saved_token = token.as_ref().ok().and_then(|t| t.as_ref()).map(|t| t.expose());
-            if env_token.as_deref().is_some_and(|t| !t.is_empty() && Some(t) != saved_token) {
-                environment_differs.push("TRELLO_TOKEN");
+            if env_token.as_deref().is_some_and(|t| Some(t) != saved_token) {
+                environment_differs.push(crate::environment::TOKEN.name);
             }
-            let source = if env_token.as_deref().is_some_and(|t| !t.is_empty()) {
-                "environment"
-            } else {
-                profile.storage.as_str()
-            };
+            let source = if env_token.is_some() { "environment" } else { profile.storage.as_str() };
             let mut credentials = None;
             let check = match token {
                 Err(e) => Check::Keyring(e),
                 Ok(None) => Check::NoToken,
-                Ok(Some(token)) => {
-                    if let Some(why) = super::unusable(&token, &name) {
-                        Check::Unusable(why)
-                    } else if expired_words(&profile, now).is_some() {
-                        Check::Expired
-                    } else {
-                        credentials = Some(Credentials { key: profile.api_key.clone(), token });
+                Ok(Some(token)) => match Credentials::sendable(&profile.api_key, &token) {
+                    Err(why) => Check::Unusable(super::unusable(&stored.name, &why)),
+                    Ok(_) if profile.expired_words(now).is_some() => Check::Expired,
+                    Ok(sendable) => {
+                        credentials = Some(sendable);
                         Check::Skipped
                     }
-                }
+                },
             };
-            ProfileStatus { name, profile, check, environment_differs, source, credentials, board: None }
+            let chosen_by = (stored.name == ctx.name()).then_some(ctx.profile.source);
+            ProfileStatus {
+                place: stored.place(),
+                name: stored.name,
+                profile,
+                chosen_by,
+                member_differs: None,
+                check,
+                environment_differs,
+                source,
+                credentials,
+                board: None,
+            }
         })
         .collect();
     if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
@@ -206,6 +248,16 @@ fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result
         let results = futures_util::future::join_all(checks).await;
         for (p, result) in profiles.iter_mut().zip(results) {
             if let Some((check, board)) = result {
+                if let Check::Valid(v) = &check
+                    && p.profile.member_id.as_deref().is_some_and(|saved| saved != v.member.id)
+                {
+                    let saved = p.profile.who().unwrap_or_else(|| "another member".into());
+                    p.member_differs = Some(format!(
+                        "the token belongs to {}, not to {saved} as the profile says (a token of another account, \
+                         or another config file's): run `trello-auth rotate` or `trello-auth login --with-token`",
+                        v.member.who()
+                    ));
+                }
                 p.check = check;
                 p.board = board;
             }
@@ -225,7 +277,8 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             let _ = writeln!(out, "{label:<10} {value}");
         };
         let profile = &p.profile;
-        row(&mut out, "Profile", &format!("{} ({})", p.name, report.file));
+        let why = p.chosen_by.map(|source| format!(", from {}", source.words())).unwrap_or_default();
+        row(&mut out, "Profile", &format!("{}{why} ({})", line(&p.name), report.file));
         let who = match &p.check {
             Check::Valid(v) => v.member.who(),
             _ => profile.who().unwrap_or_else(|| "unknown".into()),
@@ -237,8 +290,12 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             (None, _) => profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| "none".into()),
         };
         row(&mut out, "Token", &token);
-        row(&mut out, "Stored in", &stored_in(p.source, profile.storage, report));
-        row(&mut out, "App name", &profile.app_name);
+        let stored_in = match p.source {
+            "environment" => format!("the environment (TRELLO_TOKEN), over the copy in {}", p.place),
+            _ => p.place.to_string(),
+        };
+        row(&mut out, "Stored in", &stored_in);
+        row(&mut out, "App name", &line(&profile.app_name));
         let scopes = match &p.check {
             Check::Valid(v) => v.token.scopes(),
             _ => profile.scopes(),
@@ -259,12 +316,17 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             Check::Unusable(why) => format!("unusable: {why}"),
             Check::Keyring(e) => format!("{e}\n{:<10} fix: {}", "", e.fix()),
         };
+        let status = match &p.member_differs {
+            Some(why) => format!("{status}\n{:<10} but {why}", ""),
+            None => status,
+        };
         row(&mut out, "Status", &status);
         if let Some(id) = &profile.board_id {
-            let name = profile.board_name.as_deref().unwrap_or("unnamed");
+            let name = line(profile.board_name.as_deref().unwrap_or("unnamed")).into_owned();
+            let id = line(id);
             let board = match &p.board {
                 None => format!("{name} ({id}), exported as TRELLO_BOARD_ID"),
-                Some(Ok(b)) => format!("{} ({id}): open and visible; exported as TRELLO_BOARD_ID", b.name),
+                Some(Ok(b)) => format!("{} ({id}): open and visible; exported as TRELLO_BOARD_ID", line(&b.name)),
                 Some(Err(why)) => format!(
                     "{name} ({id}): not usable: {why}\n{:<10} fix: choose another with `trello-auth board set BOARD`, or \
                      `trello-auth board clear`",
@@ -310,7 +372,15 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 expires.as_deref().and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()).is_some_and(|at| at <= now);
             json!({
                 "profile": p.name,
+                "chosen_by": p.chosen_by.map(|s| match s {
+                    ProfileSource::Flag => "flag",
+                    ProfileSource::Environment => "environment",
+                    ProfileSource::Chosen => "default_profile",
+                    ProfileSource::BuiltIn => "built_in",
+                }),
                 "file": report.file,
+                "kept_in": p.place.to_string(),
+                "member_differs": p.member_differs,
                 "member": member,
                 "api_key": mask(&profile.api_key),
                 "token": p.credentials.as_ref().map(|c| c.token.masked()).or_else(|| profile.token.as_ref().map(|t| t.masked())),
@@ -341,15 +411,6 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// "the config file (…)", "the system keyring", or "the environment (TRELLO_TOKEN)".
-fn stored_in(source: &str, storage: crate::credentials::store::Storage, report: &Report) -> String {
-    match source {
-        "environment" => format!("the environment (TRELLO_TOKEN), over the {} copy", storage.as_str()),
-        "keyring" => "the system keyring (service trello-auth)".to_string(),
-        _ => format!("the config file ({})", report.file),
-    }
 }
 
 /// Notes for stderr: loose file modes, and environment variables that win over the file.

@@ -1,20 +1,48 @@
 //! `trello-auth storage keyring|file`: moves a profile's token and secret between the config file and the keyring.
 
-use super::{CommandError, keyring_waiting};
-use crate::credentials::profiles::{MoveError, move_to};
-use crate::credentials::store::{Saved, Storage, Store};
+use super::{CommandError, Context, Output};
+use crate::credentials::Storage;
 
-pub fn run(store: &Store, profile_name: &str, target: Storage) -> Result<Saved, CommandError> {
-    move_to(store, profile_name, target, &keyring_waiting()).map_err(|e| match e {
-        MoveError::NothingSaved => {
-            CommandError::NothingSaved { profile: profile_name.to_string(), path: store.path().to_path_buf() }
+/// `storage`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Where the token and secret should live.
+    #[arg(value_enum)]
+    pub to: Where,
+}
+
+pub const AFTER_HELP: &str = "\
+The new place is written and read back before the file changes and the old place
+is emptied; moving into the keyring also strips the secrets from config.toml.bak.
+
+Examples:
+  trello-auth storage keyring
+  trello-auth storage file --profile work";
+
+/// Where a profile's secrets may be kept, as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Where {
+    /// In the config file (mode 0600).
+    File,
+    /// In the system keyring (Secret Service).
+    Keyring,
+}
+
+impl From<Where> for Storage {
+    fn from(w: Where) -> Storage {
+        match w {
+            Where::File => Storage::File,
+            Where::Keyring => Storage::Keyring,
         }
-        MoveError::NoToken => CommandError::NoToken { profile: profile_name.to_string() },
-        MoveError::Already(storage) => CommandError::Usage(format!(
-            "profile \"{profile_name}\" already keeps its token in the {}; nothing to move",
-            storage.as_str()
-        )),
-        MoveError::Store(e) => e.into(),
-        MoveError::Keyring(error) => CommandError::Keyring { profile: profile_name.to_string(), error },
-    })
+    }
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    let changed = ctx.vault.move_to(ctx.name(), args.to.into()).map_err(|e| ctx.vault_error(e))?;
+    let extra = match args.to {
+        Where::Keyring => "; the config file and its backup no longer hold it",
+        Where::File => "",
+    };
+    Ok(Output::text(format!("Moved the token of profile \"{}\" to {}{extra}.\n", ctx.name(), changed.place))
+        .warn(changed.warnings))
 }

@@ -5,8 +5,6 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
-use super::store::Profile;
-
 /// Tokens expiring sooner than this get a warning.
 pub const WARNING_WINDOW: Duration = Duration::days(7);
 
@@ -93,23 +91,8 @@ pub fn now_rfc3339() -> String {
     now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default()
 }
 
-/// The saved expiry moment: `None` for never or unknown.
-pub fn expires_at(profile: &Profile) -> Option<OffsetDateTime> {
-    profile.token_expires.as_ref().and_then(Expiry::at)
-}
-
-/// "expired 2 days ago" when the saved expiry is past.
-pub fn expired_words(profile: &Profile, now: OffsetDateTime) -> Option<String> {
-    let at = expires_at(profile)?;
-    (at <= now).then(|| format!("expired {}", ago(now - at)))
-}
-
-/// True when the token expires within [`WARNING_WINDOW`] (or already has).
-pub fn expires_soon(profile: &Profile, now: OffsetDateTime) -> bool {
-    expires_at(profile).is_some_and(|at| at - now <= WARNING_WINDOW)
-}
-
-fn ago(d: Duration) -> String {
+/// "2 days ago", "5 hours ago".
+pub(crate) fn ago(d: Duration) -> String {
     match d.whole_days() {
         0 => format!("{} hours ago", d.whole_hours().max(0)),
         1 => "1 day ago".into(),
@@ -117,7 +100,8 @@ fn ago(d: Duration) -> String {
     }
 }
 
-fn within(d: Duration) -> String {
+/// "in 3 days", "in 5 hours".
+pub(crate) fn within(d: Duration) -> String {
     match d.whole_days() {
         0 => format!("in {} hours", d.whole_hours().max(1)),
         1 => "in 1 day".into(),
@@ -176,15 +160,5 @@ mod tests {
         assert_eq!(words("2026-12-28T12:00:00.000Z"), "2026-12-28 12:00 UTC (in 30 days)");
         assert_eq!(words("2026-12-01T12:00:00.000Z"), "2026-12-01 12:00 UTC (in 3 days: rotate soon)");
         assert_eq!(words("2026-11-26T12:00:00.000Z"), "2026-11-26 12:00 UTC (EXPIRED 2 days ago)");
-    }
-
-    #[test]
-    fn expired_profiles_are_known_offline() {
-        let p = Profile { token_expires: Some("2026-11-01T00:00:00Z".into()), ..Profile::default() };
-        assert_eq!(expired_words(&p, now()).unwrap(), "expired 27 days ago");
-        assert!(expires_soon(&p, now()));
-        let p = Profile { token_expires: Some("never".into()), ..Profile::default() };
-        assert_eq!(expired_words(&p, now()), None);
-        assert!(!expires_soon(&p, now()));
     }
 }

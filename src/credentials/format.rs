@@ -172,6 +172,16 @@ impl Verdict {
     }
 }
 
+/// A Trello object id (a board's, a member's): 24 hex characters.
+pub fn is_trello_id(text: &str) -> bool {
+    text.len() == 24 && text.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// A board's short link: 8 letters and digits.
+pub fn is_short_link(text: &str) -> bool {
+    text.len() == 8 && text.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 /// A token's alphabet: letters, digits and URL-safe punctuation, so a token
 /// of any future format can go in a header and a URL path unencoded.
 pub fn is_token_char(c: char) -> bool {

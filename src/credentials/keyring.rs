@@ -1,8 +1,11 @@
 //! The system keyring (Secret Service on Linux, through keyring-core): the token and secret of a profile whose storage is `keyring`.
 //!
 //! Entries are findable by a person: service `trello-auth` (token) or
-//! `trello-auth-api-secret`, user = the profile name, and a readable label, so
-//! `secret-tool lookup service trello-auth username default` prints the token.
+//! `trello-auth-api-secret`, user = the account the vault names (the profile
+//! and its config file's id, `default@3f2a9c1e5b7d`), and a readable label, so
+//! `secret-tool lookup service trello-auth username default@3f2a9c1e5b7d`
+//! prints the token. This module reads and writes entries; which entry a
+//! profile uses, and when, is the vault's.
 //! Every call runs on a thread of its own under a deadline: an unlock prompt may
 //! take a person a while (the caller is told so it can say it is waiting), but a
 //! service that never answers must not hang the program.
@@ -37,8 +40,8 @@ impl Item {
         }
     }
 
-    fn label(self, profile: &str) -> String {
-        format!("Trello {} (trello-auth profile {profile})", self.noun())
+    fn label(self, user: &str) -> String {
+        format!("Trello {} (trello-auth {user})", self.noun())
     }
 }
 
@@ -51,11 +54,8 @@ pub enum KeyringError {
     Unavailable { detail: String },
     #[error("the keyring is locked and was not unlocked ({detail})")]
     Locked { detail: String },
-    #[error(
-        "the keyring has no {what} for profile \"{profile}\" (service {service}, user {profile}): was it deleted by \
-         hand?"
-    )]
-    Missing { what: &'static str, service: &'static str, profile: String },
+    #[error("the keyring has no {what} (service {service}, user {user}): was it deleted by hand?")]
+    Missing { what: &'static str, service: &'static str, user: String },
     #[error("the keyring refused the {what}: {detail}")]
     Refused { what: &'static str, detail: String },
     #[error("the keyring did not answer within {seconds} s")]
@@ -88,7 +88,7 @@ impl KeyringError {
 /// unlock prompt waits for a person, so this is generous;
 /// `TRELLO_AUTH_KEYRING_TIMEOUT_MS` shortens it (tests).
 pub fn deadline() -> Duration {
-    let ms = std::env::var("TRELLO_AUTH_KEYRING_TIMEOUT_MS").ok().and_then(|v| v.parse::<u64>().ok());
+    let ms = crate::environment::KEYRING_TIMEOUT_MS.get().and_then(|v| v.parse::<u64>().ok());
     Duration::from_millis(ms.unwrap_or(120_000).clamp(50, 600_000))
 }
 
@@ -105,12 +105,30 @@ fn store() -> Result<Store, KeyringError> {
 
 #[cfg(target_os = "linux")]
 fn connect() -> Result<Store, KeyringError> {
-    // Without a session bus address zbus would guess one; say plainly there is none.
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty()) {
-        return Err(KeyringError::Unavailable { detail: "DBUS_SESSION_BUS_ADDRESS is not set".into() });
+    // Without DBUS_SESSION_BUS_ADDRESS (an MCP client starts servers with a
+    // stripped environment) zbus uses the standard per-user bus, as libdbus
+    // and sd-bus do: `$XDG_RUNTIME_DIR/bus`, else `/run/user/$UID/bus`. When
+    // that socket is not there either, say so plainly instead of a D-Bus error.
+    if !crate::environment::DBUS_SESSION_BUS_ADDRESS.is_set() {
+        let bus = per_user_bus();
+        if !bus.exists() {
+            return Err(KeyringError::Unavailable {
+                detail: format!("DBUS_SESSION_BUS_ADDRESS is not set and there is no session bus at {}", bus.display()),
+            });
+        }
     }
     let store = zbus_secret_service_keyring_store::Store::new().map_err(|e| unavailable(&e))?;
     Ok(store)
+}
+
+/// The standard per-user session bus socket.
+#[cfg(target_os = "linux")]
+fn per_user_bus() -> std::path::PathBuf {
+    let runtime = crate::environment::XDG_RUNTIME_DIR
+        .get_os()
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(format!("/run/user/{}", rustix::process::geteuid().as_raw())));
+    runtime.join("bus")
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -146,10 +164,10 @@ fn short_text(text: &str) -> String {
     crate::untrusted::line(text).chars().take(160).collect()
 }
 
-fn entry(store: &Store, profile: &str, item: Item) -> Result<keyring_core::Entry, KeyringError> {
-    let label = item.label(profile);
+fn entry(store: &Store, user: &str, item: Item) -> Result<keyring_core::Entry, KeyringError> {
+    let label = item.label(user);
     let modifiers = HashMap::from([("label", label.as_str())]);
-    keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), profile, &modifiers)
+    keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), user, &modifiers)
         .map_err(|e| classify(e, item.noun()))
 }
 
@@ -177,16 +195,16 @@ fn bounded<T: Send + 'static>(
     }
 }
 
-/// The `item` of `profile`; [`KeyringError::Missing`] when there is none.
-pub fn get(profile: &str, item: Item, waiting: &dyn Fn()) -> Result<Secret, KeyringError> {
-    let profile = profile.to_string();
+/// The `item` of `user`; [`KeyringError::Missing`] when there is none.
+pub fn get(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Secret, KeyringError> {
+    let user = user.to_string();
     bounded(
         move || {
             let store = store()?;
-            match entry(&store, &profile, item)?.get_password() {
+            match entry(&store, &user, item)?.get_password() {
                 Ok(value) => Ok(Secret::new(value)),
                 Err(keyring_core::Error::NoEntry) => {
-                    Err(KeyringError::Missing { what: item.noun(), service: item.service(), profile })
+                    Err(KeyringError::Missing { what: item.noun(), service: item.service(), user })
                 }
                 Err(e) => Err(classify(e, item.noun())),
             }
@@ -196,8 +214,8 @@ pub fn get(profile: &str, item: Item, waiting: &dyn Fn()) -> Result<Secret, Keyr
 }
 
 /// Like [`get`], but `None` when there is no such entry.
-pub fn get_optional(profile: &str, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
-    match get(profile, item, waiting) {
+pub fn get_optional(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
+    match get(user, item, waiting) {
         Ok(secret) => Ok(Some(secret)),
         Err(KeyringError::Missing { .. }) => Ok(None),
         Err(e) => Err(e),
@@ -206,8 +224,8 @@ pub fn get_optional(profile: &str, item: Item, waiting: &dyn Fn()) -> Result<Opt
 
 /// Stores `value`, then reads it back: a keyring that accepts a write and
 /// returns something else must not be trusted with the only copy.
-pub fn set(profile: &str, item: Item, value: &Secret, waiting: &dyn Fn()) -> Result<(), KeyringError> {
-    let (name, secret) = (profile.to_string(), value.clone());
+pub fn set(user: &str, item: Item, value: &Secret, waiting: &dyn Fn()) -> Result<(), KeyringError> {
+    let (name, secret) = (user.to_string(), value.clone());
     bounded(
         move || {
             let store = store()?;
@@ -215,7 +233,7 @@ pub fn set(profile: &str, item: Item, value: &Secret, waiting: &dyn Fn()) -> Res
         },
         waiting,
     )?;
-    let back = get(profile, item, waiting)?;
+    let back = get(user, item, waiting)?;
     if back != *value {
         return Err(KeyringError::Mismatch { what: item.noun() });
     }
@@ -223,12 +241,12 @@ pub fn set(profile: &str, item: Item, value: &Secret, waiting: &dyn Fn()) -> Res
 }
 
 /// Removes the entry; no entry is not an error.
-pub fn delete(profile: &str, item: Item, waiting: &dyn Fn()) -> Result<(), KeyringError> {
-    let profile = profile.to_string();
+pub fn delete(user: &str, item: Item, waiting: &dyn Fn()) -> Result<(), KeyringError> {
+    let user = user.to_string();
     bounded(
         move || {
             let store = store()?;
-            match entry(&store, &profile, item)?.delete_credential() {
+            match entry(&store, &user, item)?.delete_credential() {
                 Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
                 Err(e) => Err(classify(e, item.noun())),
             }

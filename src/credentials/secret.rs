@@ -56,6 +56,12 @@ pub fn scrub(text: &str, known: &[&str]) -> String {
     out
 }
 
+/// True when `text` holds something shaped like a credential: such text is
+/// never quoted back to the user (a token pasted at the wrong prompt).
+pub fn holds_credential(text: &str) -> bool {
+    scrub(text, &[]) != text
+}
+
 /// Copies one run of ASCII letters and digits to `out`, redacting from any
 /// `ATTA…`/`ATATT…` of 16+ characters to the end of the run, and every run of
 /// 32+ hex digits (keys, secrets, legacy tokens), wherever they start.

@@ -1,164 +1,39 @@
-//! The config file: TOML profiles, saved atomically with a backup, mode 0600.
+//! The config file: TOML profiles, replaced atomically with a backup, mode 0600 (through `files`, the one writer).
 //!
-//! A save takes a lock, re-reads the file, changes one profile, writes a temp
-//! file in the same directory, fsyncs it, keeps the old file as `.bak`, renames
-//! the temp file over the old one and fsyncs the directory. A reader therefore
-//! sees the whole old file or the whole new one, never a mix.
+//! A change takes the lock, re-reads the file, changes it and replaces it, so
+//! a change is always an edit of what is stored now, never an overwrite with
+//! an old copy, and two processes saving at once both keep their change.
+//! Which fields of a profile change, and the order across the keyring, is the
+//! vault's (`credentials::vault`); this module only reads and writes the file.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tempfile::NamedTempFile;
 
 use super::Secret;
-use super::expiry::Expiry;
-use super::scopes::{Expiration, Scopes};
+pub use super::profile::{DEFAULT_APP_NAME, DEFAULT_PROFILE, Profile, Storage};
+use crate::files::{self, Backup, Dir, FileError, Mode, Replace};
 
 /// The file format written by this build. A newer file is never overwritten.
 pub const FORMAT_VERSION: u32 = 1;
-pub const DEFAULT_PROFILE: &str = "default";
-pub const DEFAULT_APP_NAME: &str = "trello-auth";
 
 const HEADER: &str = "# trello-auth credentials. Keep this file private (mode 0600) and never commit it.\n\n";
-
-/// Where a profile's token and API secret live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Storage {
-    /// In this config file (mode 0600): what the product has always done.
-    #[default]
-    File,
-    /// In the system keyring; the file keeps everything else.
-    Keyring,
-}
-
-impl Storage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Storage::File => "file",
-            Storage::Keyring => "keyring",
-        }
-    }
-}
-
-/// One set of credentials and what was learned when they were verified.
-/// `Debug` masks the key; the token and secret mask themselves.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Profile {
-    pub api_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_secret: Option<Secret>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<Secret>,
-    /// `keyring`: the token and secret are in the system keyring, not above.
-    #[serde(skip_serializing_if = "is_file")]
-    pub storage: Storage,
-    pub app_name: String,
-    /// The scopes asked for when the token was authorized (files before
-    /// `requested_scope` existed called it `scope`).
-    #[serde(rename = "requested_scope", alias = "scope")]
-    pub requested_scope: Scopes,
-    /// The scopes Trello reported for the token when it was last verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub granted_scope: Option<Scopes>,
-    pub expiration: Expiration,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_full_name: Option<String>,
-    /// When the token stops working (`never`, or RFC 3339); absent when unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_expires: Option<Expiry>,
-    /// RFC 3339 time of the last successful verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<String>,
-    /// The default board scripts and agents get as `TRELLO_BOARD_ID`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub board_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub board_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub board_short_link: Option<String>,
-    /// Keys this version does not know, kept as they were.
-    #[serde(flatten)]
-    pub extra: toml::Table,
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        Profile {
-            api_key: String::new(),
-            api_secret: None,
-            token: None,
-            storage: Storage::File,
-            app_name: DEFAULT_APP_NAME.to_string(),
-            requested_scope: Scopes::READ_WRITE,
-            granted_scope: None,
-            expiration: Expiration::default(),
-            member_id: None,
-            member_username: None,
-            member_full_name: None,
-            token_expires: None,
-            verified_at: None,
-            board_id: None,
-            board_name: None,
-            board_short_link: None,
-            extra: toml::Table::new(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Profile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Profile")
-            .field("api_key", &crate::credentials::secret::mask(&self.api_key))
-            .field("api_secret", &self.api_secret)
-            .field("token", &self.token)
-            .field("storage", &self.storage)
-            .field("app_name", &self.app_name)
-            .field("requested_scope", &self.requested_scope)
-            .field("granted_scope", &self.granted_scope)
-            .field("expiration", &self.expiration)
-            .field("member_id", &self.member_id)
-            .field("member_username", &self.member_username)
-            .field("member_full_name", &self.member_full_name)
-            .field("token_expires", &self.token_expires)
-            .field("verified_at", &self.verified_at)
-            .field("board_id", &self.board_id)
-            .field("extra", &self.extra.keys().collect::<Vec<_>>())
-            .finish()
-    }
-}
-
-impl Profile {
-    /// What the token may do: what Trello granted when known, else what was asked for.
-    pub fn scopes(&self) -> Scopes {
-        self.granted_scope.unwrap_or(self.requested_scope)
-    }
-
-    /// Who the saved token belongs to, as "Ann Example (@ann)", when known.
-    pub fn who(&self) -> Option<String> {
-        let username = self.member_username.as_deref()?;
-        Some(super::who(self.member_full_name.as_deref().unwrap_or(""), username))
-    }
-}
-
-fn is_file(storage: &Storage) -> bool {
-    *storage == Storage::File
-}
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigFile {
     #[serde(default = "current_version")]
     pub version: u32,
+    /// The profile used when neither `--profile` nor `TRELLO_AUTH_PROFILE`
+    /// names one (`trello-auth profile use`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    /// This file's own name in the keyring: two config files with a profile of
+    /// the same name keep separate entries. Made on the first keyring save.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyring_id: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
     #[serde(flatten)]
@@ -171,7 +46,13 @@ fn current_version() -> u32 {
 
 impl Default for ConfigFile {
     fn default() -> Self {
-        ConfigFile { version: FORMAT_VERSION, profiles: BTreeMap::new(), extra: toml::Table::new() }
+        ConfigFile {
+            version: FORMAT_VERSION,
+            default_profile: None,
+            keyring_id: None,
+            profiles: BTreeMap::new(),
+            extra: toml::Table::new(),
+        }
     }
 }
 
@@ -205,6 +86,18 @@ pub enum StoreError {
     NotAFile { path: PathBuf, kind: &'static str },
 }
 
+impl From<FileError> for StoreError {
+    fn from(e: FileError) -> Self {
+        match e {
+            FileError::Read { path, source } => StoreError::Read { path, source },
+            FileError::IsDirectory { path } => StoreError::IsDirectory { path },
+            FileError::NotAFile { path, kind } => StoreError::NotAFile { path, kind },
+            FileError::TooLarge { path, size, .. } => StoreError::TooLarge { path, size },
+            FileError::Write { path, action, source } => StoreError::Write { path, action, source },
+        }
+    }
+}
+
 /// No real config comes near this; a larger file is refused rather than parsed.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
@@ -230,24 +123,19 @@ pub struct Store {
 }
 
 impl Store {
-    /// `explicit` (from `--config`), else `TRELLO_AUTH_CONFIG`, else the
-    /// platform config dir (`$XDG_CONFIG_HOME/trello-auth/config.toml` on Linux).
+    /// `explicit` (from `--config`, or `TRELLO_AUTH_CONFIG` through the same
+    /// flag), else the platform config dir (`$XDG_CONFIG_HOME/trello-auth/config.toml` on Linux).
     pub fn locate(explicit: Option<&Path>) -> Result<Store, StoreError> {
-        let from_env = std::env::var_os("TRELLO_AUTH_CONFIG").map(PathBuf::from);
         let platform = || directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf());
-        Store::choose(explicit, from_env, platform)
+        Store::choose(explicit, platform)
     }
 
     /// The precedence behind [`Store::locate`], with its inputs passed in.
     pub fn choose(
         explicit: Option<&Path>,
-        from_env: Option<PathBuf>,
         platform_dir: impl FnOnce() -> Option<PathBuf>,
     ) -> Result<Store, StoreError> {
-        if let Some(path) = explicit {
-            return Ok(Store::at(path));
-        }
-        if let Some(path) = from_env.filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(path) = explicit.filter(|p| !p.as_os_str().is_empty()) {
             return Ok(Store::at(path));
         }
         let dir = platform_dir().ok_or(StoreError::NoConfigDir)?;
@@ -263,18 +151,19 @@ impl Store {
     }
 
     pub fn backup_path(&self) -> PathBuf {
-        sibling(&self.path, ".bak")
+        files::sibling(&self.path, ".bak")
     }
 
     /// Reads the file; `Ok(None)` when there is none yet.
     pub fn load(&self) -> Result<Option<Loaded>, StoreError> {
-        let Some((text, mode)) = read_regular(&self.path)? else { return Ok(None) };
-        let config = parse(&self.path, &text)?;
+        let Some(existing) = files::read_regular(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
+        let config = parse(&self.path, &existing.text)?;
         let mut warnings = Vec::new();
-        if mode & 0o077 != 0 {
+        if existing.mode & 0o077 != 0 {
             warnings.push(format!(
-                "{} can be read by other users (mode {mode:o}); it will be tightened to 600 on the next save",
-                self.path.display()
+                "{} can be read by other users (mode {:o}); it will be tightened to 600 on the next save",
+                self.path.display(),
+                existing.mode
             ));
         }
         Ok(Some(Loaded { config, warnings }))
@@ -285,8 +174,9 @@ impl Store {
         Ok(self.load()?.and_then(|mut l| l.config.profiles.remove(name)))
     }
 
-    /// Saves one profile, keeping every other profile and unknown key (also
-    /// the unknown keys of the profile it replaces).
+    /// Writes one profile as given, keeping every other profile and unknown
+    /// key (also the unknown keys of the profile it replaces). For tests and
+    /// for setting up a file by hand: the product's changes go through the vault.
     pub fn save_profile(&self, name: &str, mut profile: Profile) -> Result<Saved, StoreError> {
         self.update(&[], |config| {
             if let Some(old) = config.profiles.remove(name) {
@@ -298,130 +188,52 @@ impl Store {
         })
     }
 
-    /// Changes the file under a lock: re-read, apply `change`, write atomically.
-    /// Another process saving at the same time waits for the lock, so neither
-    /// change is lost.
-    ///
-    /// `forget` are secrets the change removes for good (a logout): they are
-    /// also left out of the `.bak` copy, so no file keeps a token the user
-    /// was told is gone.
+    /// Changes the file under the lock: re-read, apply `change`, replace.
+    /// `forget` are secrets the change removes for good (a logout, a move into
+    /// the keyring): they are also left out of the `.bak` copy, so no file
+    /// keeps a token the user was told is gone.
     pub fn update(&self, forget: &[&Secret], change: impl FnOnce(&mut ConfigFile)) -> Result<Saved, StoreError> {
-        let target = self.write_target()?;
-        let dir = parent_dir(&target);
-        ensure_private_dir(dir).map_err(|source| write_error(&target, "creating the directory", source))?;
-        let lock = lock_file(&target).map_err(|source| write_error(&target, "locking", source))?;
-        remove_stale_temp_files(&target);
+        let mut edit = self.edit()?;
+        change(&mut edit.config);
+        edit.commit(forget)
+    }
 
-        let old_text = read_regular(&target)?.map(|(text, _)| text);
-        let mut config = match &old_text {
-            Some(text) => parse(&target, text)?,
+    /// Starts an edit: the lock is taken and the file read; nothing is written
+    /// until [`Edit::commit`]. The vault does its keyring work in between.
+    pub fn edit(&self) -> Result<Edit, StoreError> {
+        let replace = Replace::begin(&self.path, MAX_CONFIG_BYTES, Dir::Private { owned_name: "trello-auth" })?;
+        let before = match &replace.old {
+            Some(old) => parse(replace.target(), &old.text)?,
             None => ConfigFile::default(),
         };
-        let old_config = config.clone();
-        change(&mut config);
-        config.version = FORMAT_VERSION;
-        let new_text = serialize(&config)?;
+        Ok(Edit { config: before.clone(), before, replace })
+    }
+}
 
-        let backup = match &old_text {
-            Some(old) => {
-                let backup = sibling(&target, ".bak");
-                let text = if forget.iter().any(|s| old.contains(s.expose())) {
-                    serialize(&without_secrets(old_config, forget))?
-                } else {
-                    old.clone()
-                };
-                write_atomically(&target, &backup, text.as_bytes())
-                    .map_err(|(action, source)| write_error(&backup, action, source))?;
-                Some(backup)
+/// A change to the file in progress, holding its lock.
+pub struct Edit {
+    /// The file as it will be written; change it freely.
+    pub config: ConfigFile,
+    /// The file as it was read under the lock.
+    pub before: ConfigFile,
+    replace: Replace,
+}
+
+impl Edit {
+    /// Writes the changed file, keeping the previous one as `.bak` without
+    /// any of `forget`.
+    pub fn commit(mut self, forget: &[&Secret]) -> Result<Saved, StoreError> {
+        self.config.version = FORMAT_VERSION;
+        let text = serialize(&self.config)?;
+        let backup = match &self.replace.old {
+            Some(old) if forget.iter().any(|s| old.text.contains(s.expose())) => {
+                Backup::Text(serialize(&without_secrets(self.before.clone(), forget))?)
             }
-            None => None,
+            _ => Backup::Previous,
         };
-        write_atomically(&target, &target, new_text.as_bytes())
-            .map_err(|(action, source)| write_error(&target, action, source))?;
-        drop(lock);
-        Ok(Saved { path: target, backup })
+        let written = self.replace.commit(text.as_bytes(), Mode::Private, backup)?;
+        Ok(Saved { path: written.path, backup: written.backup })
     }
-
-    /// The real file behind a symlink (dotfile managers link configs), so a
-    /// save replaces the file, not the link; refused when that is not a
-    /// regular file (a device, a FIFO, a socket, a directory).
-    fn write_target(&self) -> Result<PathBuf, StoreError> {
-        let target = match fs::symlink_metadata(&self.path) {
-            Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(&self.path) {
-                Ok(real) => real,
-                // A dangling link: saving would create a file wherever it points.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return Err(StoreError::NotAFile { path: self.path.clone(), kind: "a symbolic link to nothing" });
-                }
-                Err(source) => return Err(StoreError::Read { path: self.path.clone(), source }),
-            },
-            _ => self.path.clone(),
-        };
-        // Missing, or unreachable (a parent that is a file): creating the
-        // directory says why, with the right words.
-        if let Ok(meta) = fs::symlink_metadata(&target) {
-            check_regular(&self.path, &meta.file_type())?;
-        }
-        Ok(target)
-    }
-}
-
-/// What a file type is, in words, when it is not a regular file.
-fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_file() {
-        None
-    } else if file_type.is_dir() {
-        Some("a directory")
-    } else if file_type.is_char_device() {
-        Some("a character device")
-    } else if file_type.is_block_device() {
-        Some("a block device")
-    } else if file_type.is_fifo() {
-        Some("a FIFO (named pipe)")
-    } else if file_type.is_socket() {
-        Some("a socket")
-    } else if file_type.is_symlink() {
-        Some("a symbolic link")
-    } else {
-        Some("not a regular file")
-    }
-}
-
-fn check_regular(path: &Path, file_type: &fs::FileType) -> Result<(), StoreError> {
-    match kind_of(file_type) {
-        None => Ok(()),
-        Some("a directory") => Err(StoreError::IsDirectory { path: path.to_path_buf() }),
-        Some(kind) => Err(StoreError::NotAFile { path: path.to_path_buf(), kind }),
-    }
-}
-
-/// Reads `path` if it is a regular file: opened once without blocking (a FIFO
-/// would wait forever for a writer), checked through the open handle (no
-/// swap between a check and the read), and read through a size cap (a
-/// device such as `/dev/zero` never ends). Returns the text and its mode.
-fn read_regular(path: &Path) -> Result<Option<(String, u32)>, StoreError> {
-    use std::io::Read;
-    let read_error = |source| StoreError::Read { path: path.to_path_buf(), source };
-    let file = match OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32).open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(read_error(e)),
-    };
-    let meta = file.metadata().map_err(read_error)?;
-    check_regular(path, &meta.file_type())?;
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(StoreError::TooLarge { path: path.to_path_buf(), size: meta.len() });
-    }
-    let mut bytes = Vec::new();
-    // One byte past the cap tells a file that grew since the check.
-    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(StoreError::TooLarge { path: path.to_path_buf(), size: bytes.len() as u64 });
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| read_error(io::Error::new(io::ErrorKind::InvalidData, "the file is not UTF-8 text")))?;
-    Ok(Some((text, meta.permissions().mode() & 0o777)))
 }
 
 fn serialize(config: &ConfigFile) -> Result<String, StoreError> {
@@ -441,10 +253,6 @@ fn without_secrets(mut config: ConfigFile, forget: &[&Secret]) -> ConfigFile {
         }
     }
     config
-}
-
-fn write_error(path: &Path, action: &'static str, source: io::Error) -> StoreError {
-    StoreError::Write { path: path.to_path_buf(), action, source }
 }
 
 fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
@@ -495,96 +303,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Creates the directory 0700. An existing directory named `trello-auth` is
-/// ours and is tightened; any other (a `--config` elsewhere) is left alone.
-fn ensure_private_dir(dir: &Path) -> io::Result<()> {
-    if !dir.exists() {
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        return fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-    }
-    if !dir.is_dir() {
-        return Err(io::Error::new(io::ErrorKind::NotADirectory, format!("{} is not a directory", dir.display())));
-    }
-    if dir.file_name().is_some_and(|n| n == "trello-auth") {
-        let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode != 0o700 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    Ok(())
-}
-
-/// An exclusive lock on `<config>.lock`, held until dropped. Not through a
-/// symlink: a planted link must not make the lock create a file elsewhere.
-fn lock_file(target: &Path) -> io::Result<File> {
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(sibling(target, ".lock"))?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the lock file is not a regular file"));
-    }
-    file.lock()?;
-    Ok(file)
-}
-
-/// The prefix of the temp files a save of `target` writes: `.config.toml.tmp-`.
-/// Each config has its own, so a sweep never touches another config's.
-fn temp_prefix(target: &Path) -> String {
-    format!(".{}.tmp-", target.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
-}
-
-/// Deletes temp files a killed save of this config left behind: they hold
-/// credentials. Called under this config's lock, when no save of it can be
-/// writing one; temp files of other configs in the directory are theirs.
-fn remove_stale_temp_files(target: &Path) {
-    let prefix = temp_prefix(target);
-    let Ok(entries) = fs::read_dir(parent_dir(target)) else { return };
-    for entry in entries.flatten() {
-        let is_ours = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
-        if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Temp file next to `config`, 0600, fsync, rename over `path`, fsync the directory.
-/// `path` is the config or its backup; the temp file is named after the config,
-/// so the config's own sweep finds it. Refuses to replace anything but a regular file.
-fn write_atomically(config: &Path, path: &Path, bytes: &[u8]) -> Result<(), (&'static str, io::Error)> {
-    let dir = parent_dir(config);
-    if let Ok(meta) = fs::symlink_metadata(path)
-        && let Some(kind) = kind_of(&meta.file_type()).filter(|_| !meta.file_type().is_symlink())
-    {
-        // Checked again here, under the lock, right before the rename.
-        return Err(("checking what is there", io::Error::new(io::ErrorKind::InvalidInput, format!("it is {kind}"))));
-    }
-    let mut tmp =
-        NamedTempFile::with_prefix_in(temp_prefix(config), dir).map_err(|e| ("creating a temporary file", e))?;
-    tmp.as_file().set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| ("setting permissions", e))?;
-    tmp.write_all(bytes).map_err(|e| ("writing", e))?;
-    tmp.as_file().sync_all().map_err(|e| ("flushing to disk", e))?;
-    tmp.persist(path).map_err(|e| ("replacing the file", e.error))?;
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| ("flushing the directory", e))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,11 +323,6 @@ mod tests {
         assert_eq!(without_quoted("unknown scope \"admin\": use read"), "unknown scope \"admin\": use read");
         assert_eq!(without_quoted("a \"long password of many words\" b"), "a \"…\" b");
         assert_eq!(without_quoted("cut \"ATTAabcdef0123"), "cut \"…");
-    }
-
-    #[test]
-    fn sibling_names() {
-        assert_eq!(sibling(Path::new("/x/config.toml"), ".bak"), PathBuf::from("/x/config.toml.bak"));
     }
 
     #[test]

@@ -10,28 +10,13 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::authorize::{Expiration, QUERY_VALUE, Scopes};
+use super::authorize::{QUERY_VALUE, Scopes};
 pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
 use super::errors::{TrelloError, classify, parse_retry_after, snippet};
-use crate::credentials::Secret;
+pub use crate::credentials::Credentials;
+use crate::credentials::Verification;
 use crate::credentials::expiry::Expiry;
-use crate::credentials::store::Profile;
-
-/// An API key and a user token. `Debug` masks both.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub key: String,
-    pub token: Secret,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("key", &crate::credentials::secret::mask(&self.key))
-            .field("token", &self.token)
-            .finish()
-    }
-}
+use crate::credentials::format::{is_short_link, is_trello_id};
 
 /// How 429 answers are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +75,7 @@ impl ClientConfig {
     /// timeout (tests of the real binary use it to stay fast).
     pub fn from_env() -> Self {
         let mut config = ClientConfig::default();
-        if let Some(ms) = std::env::var("TRELLO_AUTH_TIMEOUT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        if let Some(ms) = crate::environment::TIMEOUT_MS.get().and_then(|v| v.parse::<u64>().ok()) {
             config.request_timeout = Duration::from_millis(ms.clamp(1, 15_000));
         }
         config
@@ -224,34 +209,17 @@ pub struct Workspace {
 /// The fields a board is asked for: what is shown and saved, nothing more.
 const BOARD_FIELDS: &str = "fields=name,shortLink,closed,idOrganization";
 
-/// What the user chose for a profile, which Trello does not report back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chosen {
-    pub key: String,
-    pub token: Secret,
-    pub app_name: String,
-    pub requested_scope: Scopes,
-    pub expiration: Expiration,
-}
-
 impl Verified {
-    /// The one way a profile is made: `base` (an API secret, unknown keys)
-    /// with what was chosen and what Trello said, verified at `verified_at`.
-    /// The wizard and `login` both save what this returns.
-    pub fn profile(&self, base: Profile, chosen: Chosen, verified_at: String) -> Profile {
-        Profile {
-            api_key: chosen.key,
-            token: Some(chosen.token),
-            app_name: chosen.app_name,
-            requested_scope: chosen.requested_scope,
-            granted_scope: Some(self.token.scopes()),
-            expiration: chosen.expiration,
-            member_id: Some(self.member.id.clone()),
-            member_username: Some(self.member.username.clone()),
-            member_full_name: Some(self.member.full_name.clone()),
-            token_expires: Some(self.token.expiry()),
-            verified_at: Some(verified_at),
-            ..base
+    /// What the verification says about the token, for the vault to save
+    /// (the profile is shaped in `credentials`, not here).
+    pub fn verification(&self, at: String) -> Verification {
+        Verification {
+            member_id: self.member.id.clone(),
+            username: self.member.username.clone(),
+            full_name: self.member.full_name.clone(),
+            granted: self.token.scopes(),
+            expires: self.token.expiry(),
+            at,
         }
     }
 }
@@ -334,7 +302,11 @@ impl Client {
     pub async fn member_me(&self, creds: &Credentials) -> Result<Member, TrelloError> {
         let auth = Auth::Full(creds);
         let body = self.call(Method::GET, "/members/me", &auth).await?;
-        parse_json(&body, &auth)
+        let member: Member = parse_json(&body, &auth)?;
+        if !is_trello_id(&member.id) {
+            return Err(unexpected("the member's id is not 24 hex characters"));
+        }
+        Ok(member)
     }
 
     /// `GET /1/tokens/{token}`: the token's scopes and expiry. Trello's API
@@ -359,7 +331,8 @@ impl Client {
         let auth = Auth::Full(creds);
         let path = format!("/members/me/boards?filter=open&{BOARD_FIELDS}");
         let body = self.call(Method::GET, &path, &auth).await?;
-        parse_json(&body, &auth)
+        let boards: Vec<Board> = parse_json(&body, &auth)?;
+        boards.into_iter().map(checked_board).collect()
     }
 
     /// `GET /1/members/me/organizations`: the workspaces boards belong to.
@@ -374,7 +347,7 @@ impl Client {
         let auth = Auth::Full(creds);
         let path = format!("/boards/{}?{BOARD_FIELDS}", path_segment(id));
         let body = self.call(Method::GET, &path, &auth).await?;
-        parse_json(&body, &auth)
+        checked_board(parse_json(&body, &auth)?)
     }
 
     /// Best effort: does Trello know this key? Sends the key alone, no retries.
@@ -567,6 +540,23 @@ fn location_host(location: &str) -> String {
 /// Longest `Retry-After` repeated in a message; a longer one is nonsense.
 const MAX_SHOWN_WAIT: Duration = Duration::from_secs(24 * 3600);
 
+/// What is kept from an answer must have the shape Trello gives it: a board
+/// id is saved and exported to shells and agent configs, so a value such as
+/// `` `x`\n `` from whatever answered is refused, never kept.
+fn checked_board(board: Board) -> Result<Board, TrelloError> {
+    if !is_trello_id(&board.id) {
+        return Err(unexpected("a board id is not 24 hex characters"));
+    }
+    if !is_short_link(&board.short_link) {
+        return Err(unexpected("a board's short link is not 8 letters and digits"));
+    }
+    Ok(board)
+}
+
+fn unexpected(what: &str) -> TrelloError {
+    TrelloError::MalformedResponse { detail: what.to_string() }
+}
+
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], auth: &Auth<'_>) -> Result<T, TrelloError> {
     serde_json::from_slice(body).map_err(|e| {
         let shown = snippet(&String::from_utf8_lossy(body), &auth.known());
@@ -590,6 +580,8 @@ mod tests {
         assert_eq!(waits, vec![2, 4, 8, 10, 10]);
         assert_eq!(p.wait_for(0, Some(Duration::from_secs(7))), Duration::from_secs(7));
     }
+
+    use crate::credentials::Secret;
 
     #[test]
     fn auth_header_shape_and_sensitivity() {

@@ -35,16 +35,14 @@ impl Default for Endpoints {
 impl Endpoints {
     /// `TRELLO_API_BASE` and `TRELLO_WEB_BASE`, checked, or Trello's own addresses.
     pub fn from_env() -> Result<Self, EndpointError> {
-        let read = |name: &'static str, default: &str| -> Result<String, EndpointError> {
-            match std::env::var(name).ok().map(|v| v.trim().trim_end_matches('/').to_string()) {
-                Some(value) if !value.is_empty() => check(name, value),
+        use crate::environment::{API_BASE, Var, WEB_BASE};
+        let read = |var: Var, default: &str| -> Result<String, EndpointError> {
+            match var.get().map(|v| v.trim().trim_end_matches('/').to_string()) {
+                Some(value) if !value.is_empty() => check(var.name, value),
                 _ => Ok(default.to_string()),
             }
         };
-        Ok(Endpoints {
-            api_base: read("TRELLO_API_BASE", DEFAULT_API_BASE)?,
-            web_base: read("TRELLO_WEB_BASE", DEFAULT_WEB_BASE)?,
-        })
+        Ok(Endpoints { api_base: read(API_BASE, DEFAULT_API_BASE)?, web_base: read(WEB_BASE, DEFAULT_WEB_BASE)? })
     }
 
     /// One line per base that is not Trello's own, for stderr or a title bar.

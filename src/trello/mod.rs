@@ -7,7 +7,7 @@ pub mod errors;
 
 pub use authorize::{AuthorizeUrl, Expiration, Scopes};
 pub use client::{
-    Board, Chosen, Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo,
+    Board, Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo,
     Verified, Workspace,
 };
 pub use endpoints::EndpointError;

@@ -13,7 +13,7 @@ use super::model::Model;
 use super::update::{Effect, Msg};
 use crate::capture::Capture;
 use crate::credentials::expiry::now_rfc3339;
-use crate::credentials::store::Store;
+use crate::credentials::vault::Vault;
 use crate::desktop::browser;
 use crate::desktop::clipboard::Clipboard;
 use crate::trello::{Client, ClientConfig, KeyCheck, TrelloError};
@@ -79,7 +79,7 @@ pub fn probe_keyring(tx: UnboundedSender<Msg>) {
 /// nothing and words nothing: typed results go back to `update`.
 pub struct Executor {
     pub tx: UnboundedSender<Msg>,
-    store: Store,
+    vault: Vault,
     api_base: String,
     client: Option<Arc<Client>>,
     clipboard: Clipboard,
@@ -117,8 +117,8 @@ impl Executor {
         }
     }
 
-    pub fn new(tx: UnboundedSender<Msg>, store: Store, api_base: String, clipboard: Clipboard) -> Executor {
-        Executor { tx, store, api_base, client: None, clipboard }
+    pub fn new(tx: UnboundedSender<Msg>, vault: Vault, api_base: String, clipboard: Clipboard) -> Executor {
+        Executor { tx, vault, api_base, client: None, clipboard }
     }
 
     /// Carries out `effect`; `terminal` is where an OSC 52 copy goes.
@@ -179,25 +179,22 @@ impl Executor {
                 |e| Msg::BoardsLoaded(Err(e)),
             ),
             Effect::SaveBoard { profile_name, board } => {
-                let store = self.store.clone();
+                let vault = self.vault.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = store
-                        .update(&[], |config| {
-                            if let Some(p) = config.profiles.get_mut(&profile_name) {
-                                p.board_id = board.as_ref().map(|b| b.id.clone());
-                                p.board_name = board.as_ref().map(|b| b.name.clone());
-                                p.board_short_link = board.as_ref().map(|b| b.short_link.clone());
-                            }
-                        })
-                        .map(|_| board);
+                    let choice = board.as_ref().map(|b| crate::credentials::profile::BoardChoice {
+                        id: b.id.clone(),
+                        name: b.name.clone(),
+                        short_link: b.short_link.clone(),
+                    });
+                    let result = vault.set_board(&profile_name, choice).map(|_| board).map_err(|e| e.to_string());
                     let _ = tx.send(Msg::BoardSaved(result));
                 });
             }
-            Effect::Save { profile_name, profile } => {
-                let store = self.store.clone();
+            Effect::Save { profile_name, new } => {
+                let vault = self.vault.clone();
                 tokio::task::spawn_blocking(move || {
                     // A keyring unlock prompt waits for the user; the screen says "Saving…".
-                    let saved = crate::credentials::profiles::save(&store, &profile_name, *profile, &|| {});
+                    let saved = vault.save(&profile_name, *new).map(Box::new);
                     let _ = tx.send(Msg::Saved(saved));
                 });
             }

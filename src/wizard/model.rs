@@ -7,7 +7,8 @@ use tui_input::Input;
 
 use super::text::{env_command, fill, texts};
 use crate::credentials::format::{self, Verdict};
-use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Saved, Storage};
+use crate::credentials::store::{DEFAULT_APP_NAME, Profile, Storage};
+use crate::credentials::vault::SaveOutcome;
 use crate::trello::{AuthorizeUrl, Board, Endpoints, Expiration, Scopes, TrelloError, Verified, Workspace};
 
 /// The start screen (credentials already saved), the five steps, then the done screen.
@@ -118,7 +119,7 @@ pub enum VerifyState {
     ChooseStorage(Box<Verified>),
     Saving(Box<Verified>),
     SaveFailed(Box<Verified>, String),
-    Saved(Box<Verified>, Saved),
+    Saved(Box<Verified>, Box<SaveOutcome>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -633,19 +634,26 @@ pub fn check_email(email: &str) -> EmailVerdict {
     EmailVerdict::Valid
 }
 
+/// The username of the member whose token a rotation replaced: the old token
+/// is revoked from that member's account page, even after switching accounts.
+pub fn old_member(m: &Model) -> Option<&str> {
+    match &m.verify {
+        VerifyState::Saved(_, outcome) => outcome.replaced.as_ref()?.member_username.as_deref(),
+        _ => None,
+    }
+}
+
 /// The lines for the normal screen after the wizard closes.
 pub fn summary(m: &Model) -> Option<String> {
-    let VerifyState::Saved(v, saved) = &m.verify else { return None };
+    let VerifyState::Saved(v, outcome) = &m.verify else { return None };
     let r = &texts().rotate;
-    let path = saved.path.display().to_string();
+    let path = outcome.saved.path.display().to_string();
     let mut lines = vec![fill(&r.summary_saved, &[("who", &v.member.who()), ("path", &path)])];
-    // Where the old token stays valid, say so, and where a copy of it is.
-    let copy = match &saved.backup {
-        // A keyring profile's file never held the token: no copy is left anywhere.
-        Some(backup) if m.storage == Storage::File => {
-            fill(&r.summary_copy, &[("backup", &backup.display().to_string())])
-        }
-        _ => String::new(),
+    // Where the old token stays valid, say so, and where a copy of it is (a
+    // keyring profile's file never held it: then no copy is left anywhere).
+    let copy = match outcome.replaced.as_ref().and_then(|r| r.copy_in.as_ref()) {
+        Some(backup) => fill(&r.summary_copy, &[("backup", &backup.display().to_string())]),
+        None => String::new(),
     };
     match (&m.mode, &m.revoke) {
         (Mode::Setup, _) => {}
@@ -654,7 +662,7 @@ pub fn summary(m: &Model) -> Option<String> {
             lines.push(fill(&r.summary_unconfirmed, &[("why", why), ("copy", &copy)]))
         }
         (_, _) => {
-            let account = m.setup.endpoints.account_url(&v.member.username);
+            let account = m.setup.endpoints.account_url(old_member(m).unwrap_or(&v.member.username));
             lines.push(fill(&r.summary_still_valid, &[("account", &account), ("copy", &copy)]));
         }
     }

@@ -22,16 +22,17 @@ use super::text::{fill, texts};
 use super::update::{Msg, update};
 use crate::credentials::format::{Level, Verdict};
 use crate::credentials::secret::mask;
-use crate::credentials::store::{Storage, Store};
+use crate::credentials::store::Storage;
+use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
 use crate::desktop::clipboard::Clipboard;
 use crate::trello::Expiration;
 
 /// Runs the wizard as plain lines from `model` to its end; `why` says why
 /// plain mode was chosen (printed first, with how to get the other).
-pub fn run(model: Model, store: Store, desktop: Desktop, why: &str) -> io::Result<Model> {
+pub fn run(model: Model, vault: Vault, desktop: Desktop, why: &str) -> io::Result<Model> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(run_async(model, store, desktop, why))
+    runtime.block_on(run_async(model, vault, desktop, why))
 }
 
 /// What one prompt asks for.
@@ -93,13 +94,13 @@ impl Out {
     }
 }
 
-async fn run_async(mut model: Model, store: Store, desktop: Desktop, why: &str) -> io::Result<Model> {
+async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) -> io::Result<Model> {
     let p = &texts().plain;
     let mut out = Out { out: io::stdout() };
     out.line(&fill(&p.mode, &[("reason", why)]));
     let (tx, mut rx) = unbounded_channel();
     let api_base = model.setup.endpoints.api_base.clone();
-    let mut executor = Executor::new(tx.clone(), store, api_base, Clipboard::without_terminal(desktop));
+    let mut executor = Executor::new(tx.clone(), vault, api_base, Clipboard::without_terminal(desktop));
     probe_keyring(tx);
     let mut lines = read_lines();
     let mut capture = CaptureSlot::default();
@@ -673,7 +674,7 @@ fn verify_lines(m: &Model) -> Vec<String> {
             lines.push(format!("{}: {}", l.expires, verified.token.expiry().shown()));
             lines.push(format!("{}: {}", l.api_key, mask(m.key_value())));
             lines.push(format!("{}: {}", l.token, mask(m.token_value())));
-            lines.push(format!("{}: {}", l.saved_to, saved.path.display()));
+            lines.push(format!("{}: {}", l.saved_to, saved.saved.path.display()));
             let place = if m.storage == Storage::Keyring { &l.in_keyring } else { &l.in_file };
             lines.push(format!("{}: {place}", l.stored_in));
         }

@@ -19,7 +19,7 @@ use super::effects::{CaptureSlot, Executor, probe_keyring};
 use super::model::Model;
 use super::update::{Msg, update};
 use super::view::view;
-use crate::credentials::store::Store;
+use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
 use crate::desktop::clipboard::Clipboard;
 
@@ -27,12 +27,12 @@ use crate::desktop::clipboard::Clipboard;
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the wizard from `model` to its end and returns the final model.
-pub fn run(model: Model, store: Store, desktop: Desktop) -> io::Result<Model> {
+pub fn run(model: Model, vault: Vault, desktop: Desktop) -> io::Result<Model> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(run_async(model, store, desktop))
+    runtime.block_on(run_async(model, vault, desktop))
 }
 
-async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Result<Model> {
+async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Result<Model> {
     let api_base = model.setup.endpoints.api_base.clone();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -40,7 +40,7 @@ async fn run_async(mut model: Model, store: Store, desktop: Desktop) -> io::Resu
     let (tx, mut rx) = unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
-    let mut executor = Executor::new(tx, store, api_base, Clipboard::new(desktop));
+    let mut executor = Executor::new(tx, vault, api_base, Clipboard::new(desktop));
     let mut ticker: Option<tokio::time::Interval> = None;
     probe_keyring(executor.tx.clone());
     let mut capture = CaptureSlot::default();

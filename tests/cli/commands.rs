@@ -158,7 +158,10 @@ fn env_formats() {
     assert_eq!(run("sh"), format!("export TRELLO_API_KEY='{KEY}'\nexport TRELLO_TOKEN='ATTAtok'\\''en'\n"));
     assert_eq!(run("fish"), format!("set -gx TRELLO_API_KEY '{KEY}'\nset -gx TRELLO_TOKEN 'ATTAtok\\'en'\n"));
     assert_eq!(run("powershell"), format!("$env:TRELLO_API_KEY = '{KEY}'\n$env:TRELLO_TOKEN = 'ATTAtok''en'\n"));
-    assert_eq!(run("dotenv"), format!("TRELLO_API_KEY=\"{KEY}\"\nTRELLO_TOKEN=\"ATTAtok'en\"\n"));
+    // A single quote cannot be quoted in a .env file: refused, nothing printed.
+    let out = env.run(&["env", "--format", "dotenv"]);
+    assert_failed_quietly(&out, 1);
+    assert!(stderr(&out).contains("cannot quote safely"), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     assert_eq!(json, serde_json::json!({"TRELLO_API_KEY": KEY, "TRELLO_TOKEN": "ATTAtok'en"}));
     assert!(!run("sh").contains("TRELLO_API_SECRET"), "the secret needs --with-secret");
@@ -318,8 +321,16 @@ fn every_command_has_help_with_an_example() {
         assert_eq!(code(&out), 0);
         assert!(stdout(&out).contains("Example"), "{command:?} has no example:\n{}", stdout(&out));
     }
-    let status_help = stdout(&env.run(&["status", "--help"]));
-    assert!(status_help.contains("0 valid, 1 rejected or expired, 3 could not reach Trello, 4 nothing saved"));
+    // The exit statuses and the environment, from their one tables, in the long help.
+    let help = stdout(&env.run(&["--help"]));
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (code, meaning) in trello_auth::commands::exit::TABLE {
+        let line = format!("{code} {meaning}").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&line), "exit {code} missing:\n{help}");
+    }
+    for var in trello_auth::environment::ALL {
+        assert!(help.contains(var.name), "{} missing:\n{help}", var.name);
+    }
 }
 
 #[test]

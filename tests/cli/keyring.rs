@@ -54,7 +54,7 @@ fn login_to_the_keyring_keeps_no_secret_in_the_file_and_every_command_finds_it()
     let fake = FakeTrello::with_ann();
     let (env, token) = logged_in(&fake, &ss, "work");
     // Where a person looks: secret-tool, and the file.
-    assert_eq!(ss.lookup("trello-auth", "work").as_deref(), Some(token.as_str()));
+    assert_eq!(ss.lookup("trello-auth", &env.keyring_user("work")).as_deref(), Some(token.as_str()));
     let text = config_text(&env);
     assert!(!text.contains(&token), "the token is in the file:\n{text}");
     assert!(text.contains("storage = \"keyring\""), "{text}");
@@ -83,8 +83,9 @@ fn login_to_the_keyring_keeps_no_secret_in_the_file_and_every_command_finds_it()
     let out = run(&env, &ss, &["--profile", "work", "logout"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(fake.is_revoked(&token));
-    assert_eq!(ss.lookup("trello-auth", "work"), None, "the keyring entry was not removed");
-    assert!(!config_text(&env).contains("storage = \"keyring\""));
+    assert_eq!(ss.lookup("trello-auth", &env.keyring_user("work")), None, "the keyring entry was not removed");
+    let out = run(&env, &ss, &["--profile", "work", "status", "--offline"], "");
+    assert_eq!(code(&out), 4, "logged out, not missing: {}", stdout(&out));
 }
 
 #[test]
@@ -93,7 +94,7 @@ fn what_secret_tool_stores_trello_auth_reads() {
     let fake = FakeTrello::with_ann();
     let (env, _) = logged_in(&fake, &ss, "default");
     let by_hand = fake.issue_token(KEY, ANN, "read", None);
-    ss.store("trello-auth", "default", &by_hand);
+    ss.store("trello-auth", &env.keyring_user("default"), &by_hand);
     let out = run(&env, &ss, &["token"], "");
     assert_eq!(stdout(&out), format!("{by_hand}\n"), "{}", stderr(&out));
     let out = run(&env, &ss, &["status"], "");
@@ -108,8 +109,8 @@ fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
     env.save("default", &token, "never");
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(token.as_str()));
-    assert_eq!(ss.lookup("trello-auth-api-secret", "default").as_deref(), Some(SECRET));
+    assert_eq!(ss.lookup("trello-auth", &env.keyring_user("default")).as_deref(), Some(token.as_str()));
+    assert_eq!(ss.lookup("trello-auth-api-secret", &env.keyring_user("default")).as_deref(), Some(SECRET));
     assert!(env.files_holding(&token).is_empty(), "{:?}", env.files_holding(&token));
     assert!(env.files_holding(SECRET).is_empty(), "{:?}", env.files_holding(SECRET));
     let out = run(&env, &ss, &["storage", "keyring"], "");
@@ -119,8 +120,8 @@ fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(env.store().profile("default").unwrap().unwrap().token.unwrap().expose(), token);
     assert_eq!(env.store().profile("default").unwrap().unwrap().storage, Storage::File);
-    assert_eq!(ss.lookup("trello-auth", "default"), None);
-    assert_eq!(ss.lookup("trello-auth-api-secret", "default"), None);
+    assert_eq!(ss.lookup("trello-auth", &env.keyring_user("default")), None);
+    assert_eq!(ss.lookup("trello-auth-api-secret", &env.keyring_user("default")), None);
 }
 
 #[test]
@@ -138,7 +139,7 @@ fn a_move_killed_at_any_point_leaves_the_token_somewhere() {
         let _ = child.kill();
         let _ = child.wait();
         let in_file = env.store().profile("default").unwrap().unwrap().token.is_some_and(|t| t.expose() == token);
-        let in_keyring = ss.lookup("trello-auth", "default").as_deref() == Some(token.as_str());
+        let in_keyring = ss.lookup("trello-auth", &env.keyring_user("default")).as_deref() == Some(token.as_str());
         assert!(in_file || in_keyring, "run {run_index}: the token is in neither place");
         if in_file && in_keyring {
             landed_mid_move += 1;
@@ -159,16 +160,21 @@ fn a_locked_an_absent_and_an_emptied_keyring_each_say_so_and_lose_nothing() {
     let (env, token) = logged_in(&fake, &ss, "default");
 
     // The entry deleted by hand: status exit 1 with the fix.
-    let out = ss.secret_tool(&["clear", "service", "trello-auth", "username", "default"], None);
+    let out = ss.secret_tool(&["clear", "service", "trello-auth", "username", &env.keyring_user("default")], None);
     assert!(out.status.success());
     let out = run(&env, &ss, &["status"], "");
     assert_eq!(code(&out), 1, "{}", stdout(&out));
-    assert!(stdout(&out).contains("the keyring has no token for profile \"default\""), "{}", stdout(&out));
+    let user = env.keyring_user("default");
+    assert!(
+        stdout(&out).contains(&format!("the keyring has no token (service trello-auth, user {user})")),
+        "{}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("trello-auth rotate"), "{}", stdout(&out));
     let out = run(&env, &ss, &["token"], "");
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("deleted by hand"), "{}", stderr(&out));
-    ss.store("trello-auth", "default", &token);
+    ss.store("trello-auth", &env.keyring_user("default"), &token);
 
     // No Secret Service at all: said, exit 3, no fallback to the file.
     let mut cmd = env.cmd(&["token"]);
@@ -228,7 +234,8 @@ fn the_wizard_offers_the_keyring_and_rotate_replaces_the_entry() {
     assert_eq!(pty.wait(), 0);
     let config = home.path().join("trello-auth/config.toml");
     assert!(!std::fs::read_to_string(&config).unwrap().contains(&token));
-    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(token.as_str()));
+    let user = support::cli::keyring_user(&config, "default");
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(token.as_str()));
 
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let mut pty = wizard(&["rotate", "--no-capture"]);
@@ -240,7 +247,7 @@ fn the_wizard_offers_the_keyring_and_rotate_replaces_the_entry() {
     pty.expect("Trello now answers 401 invalid token");
     pty.send(ENTER);
     assert_eq!(pty.wait(), 0);
-    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(new.as_str()));
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(new.as_str()));
     for file in ["config.toml", "config.toml.bak"] {
         let text = std::fs::read_to_string(home.path().join("trello-auth").join(file)).unwrap();
         assert!(!text.contains(&new) && !text.contains(&token), "{file} holds a token");

@@ -67,7 +67,9 @@ fn store_worker() {
 
 fn worker(role: &str, config: &Path) -> Command {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "store_worker", "--nocapture", "--test-threads=1"])
+    // The test's name inside this crate: `faults_store::store_worker`.
+    let name = format!("{}::store_worker", module_path!().split_once("::").map_or(module_path!(), |(_, m)| m));
+    cmd.args(["--exact", &name, "--nocapture", "--test-threads=1"])
         .env(WORKER, role)
         .env("CONFIG", config)
         .stdout(Stdio::null())

@@ -282,7 +282,14 @@ fn debug_prints_mask_every_credential() {
         ..Profile::default()
     };
     messages.push(format!("{profile:?}"));
-    messages.push(format!("{:?}", Effect::Save { profile_name: "default".into(), profile: Box::new(profile) }));
+    let verified = support::wizard::verified("read,write", None);
+    messages.push(format!(
+        "{:?}",
+        Effect::Save {
+            profile_name: "default".into(),
+            new: Box::new(trello_auth::wizard::update::new_token(&m, &verified))
+        }
+    ));
     messages.push(format!("{:?}", Credentials { key: KEY.into(), token: Secret::new(token.clone()) }));
     for text in &messages {
         for secret in [KEY, SECRET, token.as_str()] {

@@ -192,16 +192,17 @@ fn saves_go_through_a_symlink_to_its_target() {
 }
 
 #[test]
-fn location_follows_flag_then_env_then_platform_dir() {
+fn location_follows_the_flag_then_the_platform_dir() {
+    // TRELLO_AUTH_CONFIG reaches `choose` through --config (clap reads it); the binary's tests cover that.
     use std::path::{Path, PathBuf};
     let platform = || Some(PathBuf::from("/home/ann/.config/trello-auth"));
-    let flag = Store::choose(Some(Path::new("/tmp/flag.toml")), Some("/tmp/env.toml".into()), platform).unwrap();
+    let flag = Store::choose(Some(Path::new("/tmp/flag.toml")), platform).unwrap();
     assert_eq!(flag.path(), Path::new("/tmp/flag.toml"));
-    let env = Store::choose(None, Some("/tmp/env.toml".into()), platform).unwrap();
-    assert_eq!(env.path(), Path::new("/tmp/env.toml"));
-    let empty_env = Store::choose(None, Some(PathBuf::new()), platform).unwrap();
-    assert_eq!(empty_env.path(), Path::new("/home/ann/.config/trello-auth/config.toml"));
-    assert!(matches!(Store::choose(None, None, || None), Err(StoreError::NoConfigDir)));
+    let empty = Store::choose(Some(Path::new("")), platform).unwrap();
+    assert_eq!(empty.path(), Path::new("/home/ann/.config/trello-auth/config.toml"));
+    let none = Store::choose(None, platform).unwrap();
+    assert_eq!(none.path(), Path::new("/home/ann/.config/trello-auth/config.toml"));
+    assert!(matches!(Store::choose(None, || None), Err(StoreError::NoConfigDir)));
 }
 
 #[test]

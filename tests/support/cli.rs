@@ -109,6 +109,11 @@ impl Env {
         self.store().save_profile(name, profile).unwrap();
     }
 
+    /// The keyring's user name for `profile` of this config file.
+    pub fn keyring_user(&self, profile: &str) -> String {
+        keyring_user(&self.config(), profile)
+    }
+
     /// Every file under the config directory that holds `needle`.
     pub fn files_holding(&self, needle: &str) -> Vec<PathBuf> {
         let dir = self.config().parent().unwrap().to_path_buf();
@@ -117,6 +122,17 @@ impl Env {
             .map(|e| e.unwrap().path())
             .filter(|p| std::fs::read(p).is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(needle)))
             .collect()
+    }
+}
+
+/// The keyring's user name for `profile` of the config file at `path`:
+/// `profile@<keyring_id>`, the id written in the file on its first keyring save.
+pub fn keyring_user(path: &std::path::Path, profile: &str) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let config: toml::Table = toml::from_str(&text).unwrap_or_default();
+    match config.get("keyring_id").and_then(|v| v.as_str()) {
+        Some(id) => format!("{profile}@{id}"),
+        None => profile.to_string(),
     }
 }
 

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use trello_auth::credentials::Secret;
+use trello_auth::credentials::store::Saved;
+use trello_auth::credentials::vault::{Place, Replaced, SaveOutcome};
 use trello_auth::trello::{Endpoints, Member, TokenInfo, Verified};
 use trello_auth::wizard::{Effect, Model, Msg, Setup, update};
 
@@ -23,6 +26,27 @@ pub fn setup() -> Setup {
         capture_port: 47130,
         capture_off: None,
     }
+}
+
+/// Where the model-level tests pretend the profile is saved.
+pub const CONFIG: &str = "/home/ann/.config/trello-auth/config.toml";
+
+/// What the vault answers after a save of Ann's profile to the file: with the
+/// previous file kept as `.bak` when `backup`, and `replaced` the old token a
+/// rotation replaced (Ann's, a copy of it in the backup).
+pub fn saved(backup: bool, replaced: Option<&str>) -> Box<SaveOutcome> {
+    let path = PathBuf::from(CONFIG);
+    let backup = backup.then(|| PathBuf::from(format!("{CONFIG}.bak")));
+    Box::new(SaveOutcome {
+        saved: Saved { path: path.clone(), backup: backup.clone() },
+        place: Place::File(path),
+        replaced: replaced.map(|token| Replaced {
+            token: Secret::new(token),
+            member_username: Some("ann".into()),
+            copy_in: backup,
+        }),
+        warnings: Vec::new(),
+    })
 }
 
 pub fn model() -> Model {

@@ -3,12 +3,11 @@
 
 use crate::support;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use support::wizard::{KEY, TOKEN, model, setup, verified};
 use trello_auth::credentials::Secret;
-use trello_auth::credentials::store::{Profile, Saved, Storage};
+use trello_auth::credentials::store::{Profile, Storage};
 use trello_auth::trello::TrelloError;
 use trello_auth::wizard::keymap::{Action, bindings, hints};
 use trello_auth::wizard::model::{CaptureState, Exit, Overlay, RevokeState, Step, VerifyState};
@@ -22,10 +21,6 @@ fn saved_profile() -> Profile {
         member_username: Some("ann".into()),
         ..Profile::default()
     }
-}
-
-fn saved() -> Saved {
-    Saved { path: PathBuf::from("/x/config.toml"), backup: Some(PathBuf::from("/x/config.toml.bak")) }
 }
 
 fn at(step: Step, focus: usize) -> Model {
@@ -73,7 +68,7 @@ fn screens() -> Vec<(String, Model)> {
     m.verify = VerifyState::SaveFailed(verified("read,write", None), "the keyring refused".into());
     all.push(("keyring save failed".into(), m));
     let mut m = at(Step::Done, 0);
-    m.verify = VerifyState::Saved(verified("read,write", None), saved());
+    m.verify = VerifyState::Saved(verified("read,write", None), support::wizard::saved(true, None));
     all.push(("done".into(), m.clone()));
     m.saved = Some(saved_profile());
     m.revoke = RevokeState::Offered;
@@ -124,15 +119,15 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
         Action::RefuseOtherMember => after.step == Step::Token,
         Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke(_))),
         Action::KeepOld => after.revoke == RevokeState::Declined,
-        Action::SaveToFile => any_effect(
-            |e| matches!(e, Effect::Save { profile, .. } if profile.storage == Storage::File && profile.token.is_some()),
-        ),
+        Action::SaveToFile => {
+            any_effect(|e| matches!(e, Effect::Save { new, .. } if new.storage == Some(Storage::File)))
+        }
         Action::ChooseBoard => after.overlay == Overlay::Boards,
         Action::BoardUp | Action::BoardDown => true,
         Action::BoardPick => any_effect(|e| matches!(e, Effect::SaveBoard { .. })),
         Action::CloseBoards => after.overlay == Overlay::None,
         Action::SaveToKeyring => {
-            any_effect(|e| matches!(e, Effect::Save { profile, .. } if profile.storage == Storage::Keyring))
+            any_effect(|e| matches!(e, Effect::Save { new, .. } if new.storage == Some(Storage::Keyring)))
         }
     }
 }

@@ -5,14 +5,13 @@ use crate::support;
 use trello_auth::capture::CaptureError;
 use trello_auth::credentials::store::StoreError;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text, verified};
-use trello_auth::credentials::store::Saved;
+
 use trello_auth::trello::{KeyCheck, RetryNotice, TrelloError};
 use trello_auth::wizard::{Model, Msg, view};
 
@@ -78,11 +77,7 @@ fn done(scopes: &str) -> Model {
     let generation = m.verify_generation;
     let v = verified(scopes, Some("2026-12-28T12:00:00.000Z"));
     send(&mut m, Msg::Verified { generation, result: Ok(v), at: "2026-11-28T21:00:00Z".into() });
-    let saved = Saved {
-        path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"),
-        backup: Some(PathBuf::from("/home/ann/.config/trello-auth/config.toml.bak")),
-    };
-    send(&mut m, Msg::Saved(Ok(saved)));
+    send(&mut m, Msg::Saved(Ok(support::wizard::saved(true, None))));
     m
 }
 
@@ -364,11 +359,7 @@ fn rotation_screens() {
     press(&mut m, KeyCode::Enter);
     let generation = m.verify_generation;
     send(&mut m, Msg::Verified { generation, result: Ok(verified("read,write", None)), at: String::new() });
-    let saved = Saved {
-        path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"),
-        backup: Some(PathBuf::from("/home/ann/.config/trello-auth/config.toml.bak")),
-    };
-    send(&mut m, Msg::Saved(Ok(saved)));
+    send(&mut m, Msg::Saved(Ok(support::wizard::saved(true, Some(TOKEN)))));
     snap("rotate_revoke_offered", &m);
     let mut declined = m.clone();
     press(&mut declined, KeyCode::Char('n'));
@@ -423,8 +414,7 @@ fn wide_names_stay_inside_the_box() {
         let mut done = at_step(5);
         let generation = done.verify_generation;
         send(&mut done, Msg::Verified { generation, result: Ok(v.clone()), at: "2026-11-28T21:00:00Z".into() });
-        let saved = Saved { path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"), backup: None };
-        send(&mut done, Msg::Saved(Ok(saved)));
+        send(&mut done, Msg::Saved(Ok(support::wizard::saved(false, None))));
         let mut profile = saved_profile("never", Some(TOKEN));
         profile.member_full_name = Some(full_name.clone());
         let start = Model::start_screen(support::wizard::setup(), Instant::now(), profile);

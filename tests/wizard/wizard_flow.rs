@@ -4,19 +4,14 @@ use crate::support;
 
 use trello_auth::credentials::store::StoreError;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
 use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text, verified};
-use trello_auth::credentials::store::Saved;
+
 use trello_auth::trello::{KeyCheck, RetryNotice, Scopes, TrelloError};
 use trello_auth::wizard::model::{KeyStatus, Overlay, Target, VerifyState};
 use trello_auth::wizard::{Effect, Exit, Model, Msg, Step};
-
-fn saved() -> Saved {
-    Saved { path: PathBuf::from("/home/ann/.config/trello-auth/config.toml"), backup: None }
-}
 
 /// Steps 1–3 done with a valid key: the wizard is on step 4.
 fn at_token_step() -> Model {
@@ -83,18 +78,22 @@ fn all_five_steps_to_a_saved_profile() {
             at: "2026-11-28T21:00:00Z".into(),
         },
     );
-    let [Effect::Save { profile_name, profile }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::Save { profile_name, new }] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(profile_name, "default");
-    assert_eq!(profile.api_key, KEY);
-    assert_eq!(profile.api_secret.as_ref().unwrap().expose(), SECRET);
-    assert_eq!(profile.token.as_ref().unwrap().expose(), TOKEN);
-    assert_eq!(profile.app_name, "trello-auth");
-    assert_eq!(profile.requested_scope, Scopes::READ_WRITE);
-    assert_eq!(profile.member_username.as_deref(), Some("ann"));
-    assert_eq!(profile.token_expires, Some("2026-12-28T12:00:00.000Z".into()));
-    assert_eq!(profile.verified_at.as_deref(), Some("2026-11-28T21:00:00Z"));
+    assert_eq!(new.chosen.key, KEY);
+    assert_eq!(
+        new.api_secret,
+        trello_auth::credentials::vault::SecretChange::Set(trello_auth::credentials::Secret::new(SECRET))
+    );
+    assert_eq!(new.chosen.token.expose(), TOKEN);
+    assert_eq!(new.chosen.app_name, "trello-auth");
+    assert_eq!(new.chosen.requested_scope, Scopes::READ_WRITE);
+    assert_eq!(new.verification.username, "ann");
+    assert_eq!(new.verification.expires, "2026-12-28T12:00:00.000Z".into());
+    assert_eq!(new.verification.at, "2026-11-28T21:00:00Z");
+    assert_eq!(new.storage, Some(trello_auth::credentials::Storage::File), "a setup saves where step 5 chose");
 
-    send(&mut m, Msg::Saved(Ok(saved())));
+    send(&mut m, Msg::Saved(Ok(support::wizard::saved(false, None))));
     assert_eq!(m.step, Step::Done);
     assert!(!m.is_animating());
     press(&mut m, KeyCode::Enter);

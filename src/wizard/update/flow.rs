@@ -124,24 +124,16 @@ pub(super) fn on_verified(
 }
 
 pub(super) fn save(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
-    let profile = Box::new(profile_from(m, &verified));
+    let new = Box::new(new_token(m, &verified));
     m.verify = VerifyState::Saving(verified);
-    vec![Effect::Save { profile_name: m.setup.profile.clone(), profile }]
+    vec![Effect::Save { profile_name: m.setup.profile.clone(), new }]
 }
 
-/// The profile to save from what was entered and what Trello said.
-pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
+/// What to save from what was entered and what Trello said. The vault applies
+/// it to the profile as stored at that moment (a default board chosen
+/// meanwhile stays).
+pub fn new_token(m: &Model, verified: &Verified) -> NewToken {
     let secret = m.secret_value();
-    // A rotation keeps the profile's default board; a new setup starts without one.
-    let board = m.saved.as_ref().filter(|_| m.mode == Mode::Rotate);
-    let base = Profile {
-        api_secret: (!secret.is_empty()).then(|| Secret::new(secret)),
-        storage: m.storage,
-        board_id: board.and_then(|p| p.board_id.clone()),
-        board_name: board.and_then(|p| p.board_name.clone()),
-        board_short_link: board.and_then(|p| p.board_short_link.clone()),
-        ..Profile::default()
-    };
     let chosen = Chosen {
         key: m.key_value().to_string(),
         token: Secret::new(m.token_value()),
@@ -149,7 +141,14 @@ pub fn profile_from(m: &Model, verified: &Verified) -> Profile {
         requested_scope: m.scopes,
         expiration: m.expiration,
     };
-    verified.profile(base, chosen, m.verified_at.clone().unwrap_or_default())
+    NewToken {
+        chosen,
+        verification: verified.verification(m.verified_at.clone().unwrap_or_default()),
+        api_secret: if secret.is_empty() { SecretChange::Clear } else { SecretChange::Set(Secret::new(secret)) },
+        // A rotation keeps the profile's place (even one changed in another
+        // terminal meanwhile); a setup puts the secrets where step 5 chose.
+        storage: (m.mode == Mode::Setup).then_some(m.storage),
+    }
 }
 
 pub(super) fn back(m: &mut Model) -> Vec<Effect> {

@@ -4,7 +4,7 @@ mod flow;
 mod input;
 
 use flow::{advance, back, goto, on_verified, retry, save, start_verify};
-pub use flow::{copy_here, profile_from, url_here};
+pub use flow::{copy_here, new_token, url_here};
 use input::{choose_start, on_answer, on_key, on_paste};
 
 use std::time::Instant;
@@ -19,15 +19,12 @@ use super::model::{
 };
 use super::text::{fill, texts};
 use crate::capture::CaptureError;
+use crate::credentials::Chosen;
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
-use crate::credentials::profiles::SaveError;
-use crate::credentials::store::StoreError;
-use crate::credentials::store::{Profile, Saved};
+use crate::credentials::vault::{NewToken, SaveOutcome, SecretChange, VaultError};
 use crate::desktop::clipboard::CopyOutcome;
-use crate::trello::{
-    Board, Chosen, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified, Workspace,
-};
+use crate::trello::{Board, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified, Workspace};
 
 /// Everything that can happen to the wizard. `Debug` masks what may be a
 /// credential: pasted text, a captured token, the key being checked.
@@ -50,7 +47,7 @@ pub enum Msg {
         result: Result<Box<Verified>, TrelloError>,
         at: String,
     },
-    Saved(Result<Saved, SaveError>),
+    Saved(Result<Box<SaveOutcome>, VaultError>),
     /// Whether a system keyring answered (probed once at start).
     KeyringReachable(bool),
     Copied {
@@ -78,7 +75,8 @@ pub enum Msg {
     /// The member's boards and workspaces (for the default-board picker).
     BoardsLoaded(Result<(Vec<Board>, Vec<Workspace>), TrelloError>),
     /// The default board was saved (`None`: cleared).
-    BoardSaved(Result<Option<Board>, StoreError>),
+    /// The default board was saved (`None`: cleared), or why not.
+    BoardSaved(Result<Option<Board>, String>),
     /// SIGTERM or SIGHUP: leave now, writing nothing.
     Terminate,
 }
@@ -96,9 +94,10 @@ pub enum Effect {
         generation: u64,
         credentials: Credentials,
     },
+    /// Save the verified token: an edit of the profile as stored now.
     Save {
         profile_name: String,
-        profile: Box<Profile>,
+        new: Box<NewToken>,
     },
     /// Revoke the old token after a rotation.
     Revoke(Credentials),
@@ -153,8 +152,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 (VerifyState::Saving(v), Ok(saved)) => {
                     m.step = Step::Done;
                     m.focus = 0;
-                    let replaced = m.old_token().is_some_and(|old| old.expose() != m.token_value());
-                    if m.mode == Mode::Rotate && replaced {
+                    if m.mode == Mode::Rotate && saved.replaced.is_some() {
                         m.revoke = RevokeState::Offered;
                     }
                     VerifyState::Saved(v, saved)
@@ -252,7 +250,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     notice(m, NoticeKind::Success, b.cleared.clone());
                     m.board_saved = Some(None);
                 }
-                Err(e) => notice(m, NoticeKind::Warning, e.to_string()),
+                Err(e) => notice(m, NoticeKind::Warning, e),
             }
             Vec::new()
         }

@@ -44,14 +44,14 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     rows.extend(fact_wrapped(&l.api_key, &key, width, theme));
     rows.extend(fact_wrapped(&l.token, &token, width, theme));
-    rows.extend(fact_wrapped(&l.saved_to, &saved.path.display().to_string(), width, theme));
+    rows.extend(fact_wrapped(&l.saved_to, &saved.saved.path.display().to_string(), width, theme));
     let place = if m.storage == Storage::Keyring { &l.in_keyring } else { &l.in_file };
     rows.push(fact(&l.stored_in, vec![Span::raw(place.clone())], theme));
     if let Some((name, id)) = m.default_board() {
         let shown = format!("{} ({id})", crate::untrusted::line(&name));
         rows.push(fact(&t.boards.label, vec![Span::raw(shown)], theme));
     }
-    if let Some(backup) = &saved.backup {
+    if let Some(backup) = &saved.saved.backup {
         rows.push(fact(&l.previous_file, vec![Span::styled(backup.display().to_string(), theme.dim())], theme));
     }
     if !granted.covers(m.scopes) {
@@ -74,13 +74,12 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 pub(crate) fn revoke_words(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, saved) = &m.verify else { return None };
     // Only a file profile's backup holds the old token; a keyring entry was replaced.
-    let copy = match &saved.backup {
-        Some(backup) if m.storage == Storage::File => {
-            fill(&texts().rotate.copy_in, &[("backup", &backup.display().to_string())])
-        }
-        _ => String::new(),
+    let copy = match saved.replaced.as_ref().and_then(|r| r.copy_in.as_ref()) {
+        Some(backup) => fill(&texts().rotate.copy_in, &[("backup", &backup.display().to_string())]),
+        None => String::new(),
     };
-    revoke_line(m, &v.member.username, &copy)
+    let username = crate::wizard::model::old_member(m).unwrap_or(&v.member.username);
+    revoke_line(m, username, &copy)
 }
 
 fn revoke_line(m: &Model, username: &str, copy: &str) -> Option<String> {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::form::{Row, blank, fact, render_rows, text_rows};
 use super::theme::Theme;
-use crate::credentials::expiry::{expired_words, expires_soon, expiry_words};
+use crate::credentials::expiry::expiry_words;
 use crate::credentials::secret::mask;
 use crate::wizard::keymap::{Action, bindings, key_name};
 use crate::wizard::model::{Model, START_CHOICES, StartCheck, StartChoice};
@@ -32,7 +32,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     rows.push(fact(&l.app_name, vec![Span::raw(crate::untrusted::line(&profile.app_name).into_owned())], theme));
     rows.push(fact(&l.scopes, vec![Span::raw(profile.scopes().names().join(", "))], theme));
     let expiry = expiry_words(profile.token_expires.as_ref(), now);
-    let expiry_style = if expires_soon(profile, now) { theme.warn() } else { Default::default() };
+    let expiry_style = if profile.expires_soon(now) { theme.warn() } else { Default::default() };
     rows.push(fact(&l.expires, vec![Span::styled(expiry, expiry_style)], theme));
     if let Some((name, id)) = m.default_board() {
         let shown = format!("{} ({id})", crate::untrusted::line(&name));
@@ -48,11 +48,11 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let keys: Vec<(&str, &str)> = keys.iter().map(|(name, k)| (*name, k.as_str())).collect();
     if profile.token.is_none() {
         rows.extend(text_rows(&fill(&t.no_token, &keys), width, theme.warn()));
-    } else if let Some(expired) = expired_words(profile, now) {
+    } else if let Some(expired) = profile.expired_words(now) {
         let mut values = keys.clone();
         values.push(("expired", &expired));
         rows.extend(text_rows(&fill(&t.expired, &values), width, theme.error()));
-    } else if expires_soon(profile, now) {
+    } else if profile.expires_soon(now) {
         rows.extend(text_rows(&fill(&t.expires_soon, &keys), width, theme.warn()));
     }
     match &m.start_check {

@@ -1,0 +1,220 @@
+//! The command line: one clap definition drives parsing, `--help`, the man page and completions; each command's arguments live with the command.
+
+mod interactive;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+pub use interactive::{LaunchError, plain_reason};
+use output::{eprint_clean, report, write};
+
+use crate::commands::{self, CommandError, Context, exit};
+use crate::credentials::store::Store;
+
+const ABOUT: &str = "Get, verify, store and rotate Trello API credentials (API key + user token).";
+
+const AFTER_HELP: &str = "\
+Run without a command in a terminal: with nothing saved it opens the setup wizard
+(portal, Power-Up, API key, token, verify); with credentials saved it shows who you
+are logged in as and offers to verify, rotate, choose a default board or set up again.
+
+Where credentials are kept:
+  $XDG_CONFIG_HOME/trello-auth/config.toml (mode 0600), or --config / TRELLO_AUTH_CONFIG;
+  the token and secret optionally in the system keyring (`trello-auth storage keyring`).
+
+Examples:
+  trello-auth                      set up, or manage what is saved
+  eval \"$(trello-auth env)\"        export TRELLO_API_KEY and TRELLO_TOKEN
+  trello-auth status               check the saved token with Trello";
+
+/// The long help: the short one, then every environment variable read and
+/// every exit status, from their one tables.
+fn after_long_help() -> String {
+    format!(
+        "{AFTER_HELP}\n\nEnvironment:\n{}\n\nExit status, the same for every command:\n{}",
+        crate::environment::help_table(),
+        exit::help_table()
+    )
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP, after_long_help = after_long_help())]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Which saved profile to use (also TRELLO_AUTH_PROFILE; else the one chosen
+    /// with `profile use`, else "default").
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Config file to read and write instead of the default location.
+    #[arg(long, global = true, env = crate::environment::CONFIG.name, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// The plain, line-by-line wizard (screen readers, dumb terminals, logs); also
+    /// TRELLO_AUTH_PLAIN=1, and on its own when TERM is dumb or unset.
+    #[arg(long, global = true)]
+    pub plain: bool,
+
+    /// Never try to open a browser; show and copy URLs instead.
+    #[arg(long, global = true)]
+    pub no_browser: bool,
+
+    /// Do not catch the token from the browser; paste it instead.
+    #[arg(long, global = true)]
+    pub no_capture: bool,
+
+    /// Port of the 127.0.0.1 listener that catches the token (list http://127.0.0.1:PORT
+    /// under the key's Allowed origins).
+    #[arg(long, global = true, env = crate::environment::CALLBACK_PORT.name, value_name = "PORT",
+          default_value_t = crate::capture::DEFAULT_PORT)]
+    pub callback_port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Authorize a new token in the wizard, then revoke the old one.
+    #[command(after_help = interactive::ROTATE_HELP)]
+    Rotate,
+    /// Show what is saved, which profile and why, and check it with Trello.
+    #[command(after_help = commands::status::AFTER_HELP)]
+    Status(commands::status::Args),
+    /// Print the saved credentials as environment variables.
+    #[command(after_help = commands::env::AFTER_HELP)]
+    Env(commands::env::Args),
+    /// Save credentials without the wizard (for CI and scripts); the token comes from stdin.
+    #[command(after_help = commands::login::AFTER_HELP)]
+    Login(commands::login::Args),
+    /// Revoke the token at Trello and remove it from the config file.
+    #[command(after_help = commands::logout::AFTER_HELP)]
+    Logout(commands::logout::Args),
+    /// Print the saved token alone, for $(…) and credential helpers.
+    #[command(after_help = commands::token::AFTER_HELP)]
+    Token(commands::token::Args),
+    /// Run a command with the credentials in its environment only.
+    #[command(after_help = commands::exec::AFTER_HELP)]
+    Exec(commands::exec::Args),
+    /// Move a profile's token and secret between the config file and the keyring.
+    #[command(after_help = commands::storage::AFTER_HELP)]
+    Storage(commands::storage::Args),
+    /// Show, set or clear the profile's default board (exported as TRELLO_BOARD_ID).
+    #[command(after_help = commands::board::AFTER_HELP)]
+    Board(commands::board::Args),
+    /// List the saved profiles, or choose the one used by default.
+    #[command(after_help = commands::profile::AFTER_HELP)]
+    Profile(commands::profile::Args),
+    /// An AI agent's MCP server entry that runs the server through `trello-auth exec`.
+    #[command(after_help = commands::mcp::AFTER_HELP)]
+    Mcp(commands::mcp::Args),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), built from this same definition.
+    #[command(after_help = MAN_HELP)]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
+  trello-auth completions bash > ~/.local/share/bash-completion/completions/trello-auth
+  mkdir -p ~/.config/fish/completions
+  trello-auth completions fish > ~/.config/fish/completions/trello-auth.fish
+  mkdir -p ~/.zfunc
+  trello-auth completions zsh > ~/.zfunc/_trello-auth";
+
+const MAN_HELP: &str = "\
+Examples:
+  trello-auth man | man -l -
+  mkdir -p ~/.local/share/man/man1
+  trello-auth man > ~/.local/share/man/man1/trello-auth.1";
+
+/// Runs the parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let store = match Store::locate(cli.config.as_deref()) {
+        Ok(store) => store,
+        Err(e) => return report(&CommandError::from(e)),
+    };
+    let say = Arc::new(|line: &str| eprint_clean(&format!("trello-auth: {line}\n")));
+    let ctx = Context::new(store, cli.profile.as_deref(), say);
+    let result = match &cli.command {
+        None => return interactive::run(&cli, &ctx, false),
+        Some(Command::Rotate) => return interactive::run(&cli, &ctx, true),
+        Some(Command::Exec(args)) => return exec(&ctx, args),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
+            return exit::OK;
+        }
+        Some(Command::Man) => return man(),
+        Some(Command::Status(args)) => commands::status::run(&ctx, args),
+        Some(Command::Env(args)) => commands::env::run(&ctx, args),
+        Some(Command::Login(args)) => commands::login::run(&ctx, args),
+        Some(Command::Logout(args)) => commands::logout::run(&ctx, args),
+        Some(Command::Token(args)) => commands::token::run(&ctx, args, std::io::stdout().is_terminal()),
+        Some(Command::Storage(args)) => commands::storage::run(&ctx, args),
+        Some(Command::Board(args)) => commands::board::run(&ctx, args),
+        Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
+        Some(Command::Mcp(args)) => commands::mcp::run(&ctx, args),
+    };
+    match result {
+        Ok(output) => write(&output),
+        Err(e) => report(&e),
+    }
+}
+
+/// `exec`: on success this process becomes the command and never returns here.
+fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
+    match commands::exec::prepare(ctx, args) {
+        Ok((command, warnings)) => {
+            output::warn(&warnings);
+            let (code, message) = commands::exec::replace_with(command);
+            eprint_clean(&format!("trello-auth: {message}\n"));
+            code
+        }
+        Err(e) => report(&e),
+    }
+}
+
+/// The man page: the top level, then a section for each command with its
+/// options and examples, from the same clap definition as `--help`.
+fn man() -> u8 {
+    let mut out = Vec::new();
+    if let Err(e) = render_man(&mut out) {
+        return report(&CommandError::Failed(format!("could not write the man page: {e}")));
+    }
+    write(&commands::Output::raw(String::from_utf8_lossy(&out).into_owned()))
+}
+
+pub fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
+    let cmd = Cli::command();
+    let top = clap_mangen::Man::new(cmd.clone());
+    top.render_title(out)?;
+    top.render_name_section(out)?;
+    top.render_synopsis_section(out)?;
+    top.render_description_section(out)?;
+    top.render_options_section(out)?;
+    top.render_subcommands_section(out)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("trello-auth {}", sub.get_name());
+        let page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
+        out.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+        let mut section = Vec::new();
+        page.render_synopsis_section(&mut section)?;
+        page.render_description_section(&mut section)?;
+        page.render_options_section(&mut section)?;
+        page.render_extra_section(&mut section)?;
+        // Each command is a subsection of this one page.
+        let section = String::from_utf8_lossy(&section).replace(".SH ", ".SS ");
+        out.extend_from_slice(section.as_bytes());
+    }
+    top.render_extra_section(out)?;
+    top.render_version_section(out)
+}

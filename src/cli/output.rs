@@ -1,0 +1,46 @@
+//! The stdout/stderr boundary: every line a command prints passes here, made safe for a terminal (or escaped, for JSON).
+
+use std::io::Write;
+
+use crate::commands::{CommandError, Output, Stdout};
+use crate::untrusted;
+
+/// Prints an output: stdout made safe as its kind asks, warnings on stderr;
+/// returns its exit status.
+pub fn write(output: &Output) -> u8 {
+    warn(&output.warnings);
+    match &output.stdout {
+        Stdout::Text(text) => write_stdout(&untrusted::for_terminal(text)),
+        Stdout::Json(text) => write_stdout(&untrusted::json_safe(text)),
+        // Checked by its command (the token passed the shape check).
+        Stdout::Raw(text) => write_stdout(text),
+    }
+    output.code
+}
+
+/// The error on stderr; its exit status.
+pub fn report(error: &CommandError) -> u8 {
+    eprint_clean(&format!("trello-auth: {error}\n"));
+    error.exit_code()
+}
+
+pub fn warn(lines: &[String]) {
+    for line in lines {
+        eprint_clean(&format!("trello-auth: warning: {line}\n"));
+    }
+}
+
+/// Every line for stderr passes here: messages quote names and text from
+/// Trello and the config file, which must not drive the terminal.
+pub fn eprint_clean(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(untrusted::for_terminal(text).as_bytes());
+    let _ = err.flush();
+}
+
+/// A closed pipe (`| head`) is not an error worth a panic.
+fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}

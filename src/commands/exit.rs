@@ -1,0 +1,28 @@
+//! Exit statuses, the same for every command: one table, read by the code, `--help`, the man page and (through a test) the README.
+
+pub const OK: u8 = 0;
+pub const REJECTED: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const UNREACHABLE: u8 = 3;
+pub const NOTHING_SAVED: u8 = 4;
+
+/// Each status and what it means.
+pub const TABLE: &[(u8, &str)] = &[
+    (OK, "done; for `status`, the credentials are valid"),
+    (
+        REJECTED,
+        "Trello rejected the key or token, the token expired, something failed, or the wizard was quit before saving",
+    ),
+    (USAGE, "usage error (a bad flag, a malformed key or token), or the wizard was started without a terminal"),
+    (
+        UNREACHABLE,
+        "Trello (or the system keyring) could not be reached (DNS, refused, TLS, timeout, 5xx; no Secret Service, \
+         locked), so nothing is known",
+    ),
+    (NOTHING_SAVED, "nothing is saved for the profile (or it was logged out)"),
+];
+
+/// The table as `--help` and the man page show it.
+pub fn help_table() -> String {
+    TABLE.iter().map(|(code, meaning)| format!("  {code}  {meaning}")).collect::<Vec<_>>().join("\n")
+}

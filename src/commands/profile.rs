@@ -1,0 +1,136 @@
+//! `trello-auth profile list|use`: every saved account at a glance, and the one used when none is named.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::{CommandError, Context, Output, ProfileSource};
+use crate::credentials::expiry::expiry_words;
+use crate::untrusted::line;
+
+/// `profile`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+pub const AFTER_HELP: &str = "\
+`profile use NAME` keeps NAME as the default in the config file, the way `gh auth
+switch` does; --profile and TRELLO_AUTH_PROFILE still win over it. `status` says
+which profile it used and why. Nothing here contacts Trello.
+
+Examples:
+  trello-auth profile list
+  trello-auth profile list --json
+  trello-auth profile use work";
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Action {
+    /// Each profile: member, where the token is kept, expiry, default board.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Use NAME when no --profile or TRELLO_AUTH_PROFILE names one.
+    Use {
+        /// A saved profile.
+        name: String,
+    },
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    match &args.action {
+        Action::List { json } => list(ctx, *json),
+        Action::Use { name } => {
+            ctx.vault.set_default_profile(name).map_err(|e| match e {
+                crate::credentials::vault::VaultError::NothingSaved => {
+                    CommandError::NothingSaved { profile: name.clone(), path: ctx.vault.path().to_path_buf() }
+                }
+                other => ctx.vault_error(other),
+            })?;
+            let note = match ctx.profile.source {
+                ProfileSource::Flag | ProfileSource::Environment if ctx.name() != name => format!(
+                    " ({} names \"{}\" here, and wins while it is set)",
+                    ctx.profile.source.words(),
+                    line(ctx.name())
+                ),
+                _ => String::new(),
+            };
+            Ok(Output::text(format!("Profile \"{}\" is the default now{note}.\n", line(name))))
+        }
+    }
+}
+
+fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
+    let Some(loaded) = ctx.vault.load()? else {
+        return Err(CommandError::NothingSaved {
+            profile: ctx.name().to_string(),
+            path: ctx.vault.path().to_path_buf(),
+        });
+    };
+    let now = OffsetDateTime::now_utc();
+    let default = loaded.config.default_profile.clone();
+    let rows: Vec<_> =
+        loaded.config.profiles.keys().filter_map(|name| ctx.vault.stored_in(&loaded.config, name)).collect();
+    if json {
+        let objects: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|s| {
+                let p = &s.profile;
+                json!({
+                    "profile": s.name,
+                    "in_use": s.name == ctx.name(),
+                    "default": default.as_deref() == Some(s.name.as_str()),
+                    "member": p.member_username.as_ref().map(|u| json!({
+                        "id": p.member_id, "username": u, "full_name": p.member_full_name,
+                    })),
+                    "storage": p.storage.as_str(),
+                    "kept_in": s.place().to_string(),
+                    "logged_out": p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none()),
+                    "expires": p.token_expires.as_ref().map(|e| e.to_string()),
+                    "expired": p.expired_words(now).is_some(),
+                    "board": p.board().map(|b| json!({"id": b.id, "name": b.name, "short_link": b.short_link})),
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&objects).unwrap_or_default();
+        text.push('\n');
+        return Ok(Output::json(text).warn(loaded.warnings));
+    }
+    let mut out = String::new();
+    for (index, s) in rows.iter().enumerate() {
+        let p = &s.profile;
+        if index > 0 {
+            out.push('\n');
+        }
+        let mut marks = Vec::new();
+        if s.name == ctx.name() {
+            marks.push(format!("in use, from {}", ctx.profile.source.words()));
+        } else if default.as_deref() == Some(s.name.as_str()) {
+            marks.push("the default".to_string());
+        }
+        let marks = if marks.is_empty() { String::new() } else { format!(" ({})", marks.join("; ")) };
+        let _ = writeln!(out, "{}{marks}", line(&s.name));
+        let row = |out: &mut String, label: &str, value: &str| {
+            let _ = writeln!(out, "  {label:<10} {value}");
+        };
+        row(&mut out, "Member", &p.who().unwrap_or_else(|| "unknown (not verified yet)".into()));
+        let logged_out = p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none());
+        let kept = if logged_out { "no token (logged out)".to_string() } else { s.place().to_string() };
+        row(&mut out, "Token in", &kept);
+        row(&mut out, "Expires", &expiry_words(p.token_expires.as_ref(), now));
+        let board = match p.board() {
+            Some(b) if b.name.is_empty() => line(&b.id).into_owned(),
+            Some(b) => format!("{} ({})", line(&b.name), line(&b.id)),
+            None => "none".to_string(),
+        };
+        row(&mut out, "Board", &board);
+    }
+    if rows.is_empty() {
+        out.push_str("No profiles are saved; run `trello-auth` to set one up.\n");
+    }
+    Ok(Output::text(out).warn(loaded.warnings))
+}
