@@ -8,12 +8,22 @@
 //! Any web page in the user's browser and any local process can reach it, so
 //! it answers only its own page (`Host`, `Origin` and `Content-Type` checked),
 //! and bounds what a slow or idle client may hold: a header-read timeout, a
-//! whole-request timeout, and a cap on open connections.
+//! whole-request timeout, and a cap on open connections where a new connection
+//! evicts the oldest one still sending its headers (reconnecting half-open
+//! clients cannot starve the real callback).
+//!
+//! The browser is never handed the return URL on its command line (every local
+//! user can read `/proc/PID/cmdline`): it opens a one-shot start URL,
+//! `/start/N`, armed by the wizard, which redirects to Trello's authorize page.
+//! A start URL opened twice means someone else opened it too: the listener
+//! reports a takeover, and the wizard drops what it caught and falls back to
+//! pasting.
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -21,9 +31,10 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
 
-use crate::credentials::format::check_token;
+use crate::credentials::format::{Shape, check_token};
 
 /// The port listed once in the key's Allowed origins; `--callback-port` changes it.
 pub const DEFAULT_PORT: u16 = 47130;
@@ -33,11 +44,11 @@ const PAGE: &str = include_str!("../assets/callback.html");
 pub const BODY_LIMIT: usize = 4096;
 /// A browser sends its request line and headers at once; a client that
 /// trickles them is holding a slot, not asking for a page.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(3);
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(2);
 /// The most one connection may last, body included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at once; a browser needs two (page, then the POST).
-/// More are closed as soon as they are accepted.
+/// Past this, a new connection evicts the oldest one still sending its headers.
 pub const MAX_CONNECTIONS: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +70,10 @@ pub fn origin(port: u16) -> String {
 pub struct Capture {
     pub port: u16,
     nonce: String,
+    shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
+    /// Fires once when a start URL is opened a second time.
+    takeover: Option<oneshot::Receiver<()>>,
 }
 
 impl Capture {
@@ -78,20 +92,55 @@ impl Capture {
         let (token_tx, token_rx) = oneshot::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let (done_tx, done_rx) = oneshot::channel::<()>();
+        let (takeover_tx, takeover_rx) = oneshot::channel::<()>();
         let shared = Arc::new(Shared {
             port,
             nonce: nonce.clone(),
             token_tx: Mutex::new(Some(token_tx)),
             done_tx: Mutex::new(Some(done_tx)),
+            starts: Mutex::new(Starts::default()),
+            takeover_tx: Mutex::new(Some(takeover_tx)),
         });
-        tokio::spawn(serve(listener, shared, shutdown_rx, done_rx));
-        Ok((Capture { port, nonce, shutdown: Some(shutdown_tx) }, token_rx))
+        tokio::spawn(serve(listener, shared.clone(), shutdown_rx, done_rx));
+        let capture = Capture { port, nonce, shared, shutdown: Some(shutdown_tx), takeover: Some(takeover_rx) };
+        Ok((capture, token_rx))
     }
 
     /// The `return_url` for the authorize URL.
     pub fn return_url(&self) -> String {
         format!("{}/callback/{}", origin(self.port), self.nonce)
     }
+
+    /// Arms start URLs `1..=armed`, each redirecting once to `authorize`.
+    /// Called before the browser is told to open one, so it is armed when the browser arrives.
+    pub fn arm(&self, armed: u32, authorize: &str) {
+        if let Ok(mut starts) = self.shared.starts.lock() {
+            starts.armed = armed;
+            if starts.authorize != authorize {
+                starts.authorize = authorize.to_string();
+            }
+        }
+    }
+
+    /// Resolves when a start URL was opened twice (someone else opened it
+    /// too); pending forever otherwise, and after it fired once.
+    pub async fn takeover(&mut self) {
+        match self.takeover.as_mut() {
+            Some(rx) => {
+                let fired = rx.await.is_ok();
+                self.takeover = None;
+                if !fired {
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// `http://127.0.0.1:PORT/start/N`: what the browser is told to open.
+pub fn start_url(port: u16, n: u32) -> String {
+    format!("{}/start/{n}", origin(port))
 }
 
 impl Drop for Capture {
@@ -111,7 +160,7 @@ async fn serve(
     mut shutdown: oneshot::Receiver<()>,
     mut done: oneshot::Receiver<()>,
 ) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut open: Vec<Connection> = Vec::new();
     loop {
         let stream = tokio::select! {
             _ = &mut shutdown => return,
@@ -125,14 +174,32 @@ async fn serve(
                 }
             },
         };
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            drop(stream);
-            continue;
-        };
+        open.retain(|c| !c.task.is_finished());
+        if open.len() >= MAX_CONNECTIONS {
+            // The oldest connection still sending its headers goes: a browser
+            // sends them at once, so that one is holding a slot, not asking.
+            let oldest = open
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.headers_done.load(Ordering::Relaxed))
+                .min_by_key(|(_, c)| c.started)
+                .map(|(index, _)| index);
+            match oldest {
+                Some(index) => open.swap_remove(index).task.abort(),
+                None => {
+                    drop(stream);
+                    continue;
+                }
+            }
+        }
         let shared = shared.clone();
-        tokio::spawn(async move {
+        let headers_done = Arc::new(AtomicBool::new(false));
+        let seen = headers_done.clone();
+        let task = tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let shared = shared.clone();
+                // hyper calls the service once the request line and headers are in.
+                seen.store(true, Ordering::Relaxed);
                 async move { Ok::<_, Infallible>(handle(&shared, req).await) }
             });
             let connection = hyper::server::conn::http1::Builder::new()
@@ -143,9 +210,24 @@ async fn serve(
                 .serve_connection(TokioIo::new(stream), service);
             // Past the deadline the connection is dropped, socket and all.
             let _ = tokio::time::timeout(REQUEST_TIMEOUT, connection).await;
-            drop(slot);
         });
+        open.push(Connection { started: Instant::now(), headers_done, task: task.abort_handle() });
     }
+}
+
+/// An open connection, for the cap and its eviction.
+struct Connection {
+    started: Instant,
+    headers_done: Arc<AtomicBool>,
+    task: AbortHandle,
+}
+
+/// The start URLs: how many are armed, which were used, where they lead.
+#[derive(Default)]
+struct Starts {
+    armed: u32,
+    used: Vec<u32>,
+    authorize: String,
 }
 
 struct Shared {
@@ -153,6 +235,8 @@ struct Shared {
     nonce: String,
     token_tx: Mutex<Option<oneshot::Sender<String>>>,
     done_tx: Mutex<Option<oneshot::Sender<()>>>,
+    starts: Mutex<Starts>,
+    takeover_tx: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 /// 128 random bits as hex.
@@ -240,9 +324,42 @@ struct Posted {
     token: String,
 }
 
+/// `GET /start/N`: the first time, a redirect to Trello's authorize page; a
+/// second time, a takeover: someone else opened it too.
+fn start(shared: &Shared, n: &str) -> Answer {
+    let Some(n) = n.parse::<u32>().ok().filter(|n| *n > 0) else { return text(StatusCode::NOT_FOUND, "Not found.") };
+    let Ok(mut starts) = shared.starts.lock() else { return text(StatusCode::NOT_FOUND, "Not found.") };
+    if n > starts.armed || starts.authorize.is_empty() {
+        return text(StatusCode::NOT_FOUND, "Not found.");
+    }
+    if starts.used.contains(&n) {
+        if let Some(tx) = shared.takeover_tx.lock().ok().and_then(|mut slot| slot.take()) {
+            let _ = tx.send(());
+        }
+        return text(
+            StatusCode::GONE,
+            "This link was already opened, perhaps by another program on this computer. Go back to the terminal: \
+             trello-auth has stopped catching the token there; paste it instead.",
+        );
+    }
+    starts.used.push(n);
+    let mut response = text(StatusCode::FOUND, "Redirecting to Trello.");
+    if let Ok(location) = HeaderValue::from_str(&starts.authorize) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
 async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
     if !host_is_ours(req.headers(), shared.port) {
         return text(StatusCode::MISDIRECTED_REQUEST, "This listener only answers http://127.0.0.1.");
+    }
+    if let Some(n) = req.uri().path().strip_prefix("/start/") {
+        return match *req.method() {
+            Method::GET => start(shared, n),
+            _ => text(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed."),
+        };
     }
     let nonce = req.uri().path().strip_prefix("/callback/").map(|n| n.trim_end_matches('/'));
     if !nonce.is_some_and(|n| same(n, &shared.nonce)) {
@@ -264,7 +381,9 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
             let Ok(posted) = serde_json::from_slice::<Posted>(&body.to_bytes()) else {
                 return text(StatusCode::BAD_REQUEST, "Expected {\"token\": \"…\"}.");
             };
-            if !check_token(&posted.token, None, None).is_valid() {
+            // A token of a shape Trello hands out (today's, or the older 64 hex), nothing merely plausible.
+            let shape = check_token(&posted.token, None, None).shape;
+            if !matches!(shape, Shape::Valid | Shape::ValidLegacy) {
                 return text(StatusCode::BAD_REQUEST, "That does not look like a Trello token.");
             }
             let sender = shared.token_tx.lock().ok().and_then(|mut slot| slot.take());

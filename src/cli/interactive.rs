@@ -9,9 +9,8 @@ use std::time::Instant;
 
 use super::Cli;
 use super::output::{eprint_clean, report, write};
-use crate::commands::{CommandError, Context, Output, exit};
+use crate::commands::{CommandError, Context, Output, ProfileChoice, exit};
 use crate::credentials::Profile;
-use crate::credentials::keyring::KeyringError;
 use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
 use crate::environment::{NO_COLOR, PLAIN, TERM};
@@ -61,11 +60,28 @@ pub fn check_terminal(plain: bool, stdin: bool, stdout: bool) -> Result<(), Laun
 }
 
 /// The fixed facts of a run, from the command line and this machine.
-pub fn setup(cli: &Cli, profile: &str, vault: &Vault, endpoints: Endpoints, desktop: Desktop, color: bool) -> Setup {
+pub fn setup(cli: &Cli, ctx: &Context, endpoints: Endpoints, desktop: Desktop, color: bool) -> Setup {
+    let others = ctx.vault.load().ok().flatten().map(|l| l.config.profiles.into_keys().collect()).unwrap_or_default();
+    setup_with(cli, &ctx.profile, others, ctx.vault.path(), endpoints, desktop, color)
+}
+
+/// [`setup`] with its inputs passed in.
+pub fn setup_with(
+    cli: &Cli,
+    profile: &ProfileChoice,
+    mut others: Vec<String>,
+    config_path: &std::path::Path,
+    endpoints: Endpoints,
+    desktop: Desktop,
+    color: bool,
+) -> Setup {
+    others.retain(|name| *name != profile.name);
     Setup {
         endpoints,
-        profile: profile.to_string(),
-        config_path: vault.path().to_path_buf(),
+        profile: profile.name.clone(),
+        profile_source: profile.source.words().to_string(),
+        other_profiles: others,
+        config_path: config_path.to_path_buf(),
         no_browser_reason: desktop.browser_unavailable(cli.no_browser),
         color,
         started_at: time::OffsetDateTime::now_utc(),
@@ -79,15 +95,7 @@ pub fn setup(cli: &Cli, profile: &str, vault: &Vault, endpoints: Endpoints, desk
 /// token empty (rotate is the fix); a keyring that cannot be read stops here.
 fn saved_with_secrets(ctx: &Context) -> Result<Option<Profile>, CommandError> {
     let Some(stored) = ctx.vault.stored(ctx.name())? else { return Ok(None) };
-    let waiting = ctx.vault.waiting();
-    let mut profile = stored.profile.clone();
-    profile.token = match stored.token(waiting) {
-        Ok(token) => token,
-        Err(KeyringError::Missing { .. }) => None,
-        Err(e) => return Err(ctx.keyring_error(e)),
-    };
-    profile.api_secret = stored.api_secret(waiting).map_err(|e| ctx.keyring_error(e))?;
-    Ok(Some(profile))
+    stored.with_secrets(ctx.vault.waiting()).map(Some).map_err(|e| ctx.keyring_error(e))
 }
 
 /// The wizard: the start screen when something is saved, the setup otherwise,
@@ -108,7 +116,7 @@ pub fn run(cli: &Cli, ctx: &Context, rotate: bool) -> u8 {
     };
     // The wizard draws on the terminal: a keyring that is slow says so on its screen, not on stderr.
     let vault = Vault::new(ctx.vault.store().clone(), Arc::new(|| {}));
-    let setup = setup(cli, ctx.name(), &vault, endpoints, Desktop::detect(), !NO_COLOR.is_set());
+    let setup = setup(cli, ctx, endpoints, Desktop::detect(), !NO_COLOR.is_set());
     let now = Instant::now();
     let model = match (rotate, saved) {
         (true, Some(profile)) => Model::rotate(setup, now, profile),
@@ -145,6 +153,7 @@ pub fn run(cli: &Cli, ctx: &Context, rotate: bool) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::ProfileSource;
 
     #[test]
     fn plain_mode_when_asked_or_when_the_terminal_cannot_draw() {
@@ -166,15 +175,26 @@ mod tests {
     #[test]
     fn the_setup_follows_the_flags_and_the_machine() {
         let cli = <Cli as clap::Parser>::parse_from(["trello-auth", "--no-capture", "--callback-port", "9"]);
-        let vault = Vault::new(crate::credentials::store::Store::at("/x/config.toml"), Arc::new(|| {}));
+        let path = std::path::Path::new("/x/config.toml");
+        let work = ProfileChoice { name: "work".into(), source: ProfileSource::Flag };
         let desk = Desktop { display: true, ssh: false };
-        let s = setup(&cli, "work", &vault, Endpoints::default(), desk, true);
+        let others = vec!["default".to_string(), "work".to_string()];
+        let s = setup_with(&cli, &work, others, path, Endpoints::default(), desk, true);
+        assert_eq!(s.other_profiles, ["default"], "the others, not the one shown");
+        assert_eq!(s.profile_source, "--profile");
         assert_eq!(s.capture_off.as_deref(), Some("--no-capture was given"));
         assert_eq!(s.no_browser_reason, None);
         assert_eq!((s.capture_port, s.profile.as_str()), (9, "work"));
         let ssh = Desktop { display: false, ssh: true };
-        let s =
-            setup(&<Cli as clap::Parser>::parse_from(["trello-auth"]), "p", &vault, Endpoints::default(), ssh, false);
+        let s = setup_with(
+            &<Cli as clap::Parser>::parse_from(["trello-auth"]),
+            &work,
+            Vec::new(),
+            path,
+            Endpoints::default(),
+            ssh,
+            false,
+        );
         assert!(s.capture_off.unwrap().contains("SSH session"));
         assert!(s.no_browser_reason.unwrap().contains("SSH session"));
     }

@@ -98,7 +98,14 @@ fn board_error(what: &str, error: TrelloError) -> CommandError {
         TrelloError::MissingScope { .. } => {
             "The token lacks the read scope: authorize a new one with `trello-auth rotate`."
         }
-        other => other.fix(),
+        other => {
+            return CommandError::Failed(format!(
+                "board {}: {error}\n  why: {}\n  fix: {}",
+                line(what),
+                error.cause(),
+                other.cli_fix()
+            ));
+        }
     };
     CommandError::Failed(format!("board {}: {error}\n  why: {}\n  fix: {fix}", line(what), error.cause()))
 }

@@ -41,7 +41,7 @@ pub enum CommandError {
     Usage(String),
     #[error("{0}; unset it, or point it at an https address")]
     Endpoint(#[from] EndpointError),
-    #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.fix())]
+    #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.cli_fix())]
     Trello { error: TrelloError },
     #[error("profile \"{profile}\": {error}\n  fix: {}", error.fix())]
     Keyring { profile: String, error: KeyringError },

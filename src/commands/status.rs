@@ -309,9 +309,11 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         let status = match &p.check {
             Check::Skipped => "not checked (--offline)".to_string(),
             Check::Valid(_) => "valid: Trello accepts the key and token".to_string(),
-            Check::Rejected(e) => format!("rejected: {e}\n{:<10} fix: {}", "", e.fix()),
+            Check::Rejected(e) => format!("rejected: {e}\n{:<10} fix: {}", "", e.cli_fix()),
             Check::Expired => "expired: run `trello-auth rotate` to authorize a new token".to_string(),
-            Check::Unreachable(e) => format!("unknown, Trello could not be reached: {e}\n{:<10} fix: {}", "", e.fix()),
+            Check::Unreachable(e) => {
+                format!("unknown, Trello could not be reached: {e}\n{:<10} fix: {}", "", e.cli_fix())
+            }
             Check::NoToken => "no token saved (logged out): run `trello-auth` to authorize one".to_string(),
             Check::Unusable(why) => format!("unusable: {why}"),
             Check::Keyring(e) => format!("{e}\n{:<10} fix: {}", "", e.fix()),
@@ -364,8 +366,8 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 ),
             };
             let (error, fix) = match &p.check {
-                Check::Rejected(e) | Check::Unreachable(e) => (Some(e.to_string()), Some(e.fix())),
-                Check::Keyring(e) => (Some(e.to_string()), Some(e.fix())),
+                Check::Rejected(e) | Check::Unreachable(e) => (Some(e.to_string()), Some(e.cli_fix())),
+                Check::Keyring(e) => (Some(e.to_string()), Some(e.fix().to_string())),
                 _ => (None, None),
             };
             let expired =

@@ -90,7 +90,9 @@ pub struct Verdict {
 impl Verdict {
     fn new(field: Field, shape: Shape) -> Self {
         let level = match (&shape, field) {
-            (Shape::Valid | Shape::ValidLegacy, _) => Level::Ok,
+            (Shape::Valid, _) => Level::Ok,
+            // 64 hex is an old-style token, or exactly an API secret: never a plain ✓.
+            (Shape::ValidLegacy, _) => Level::Warning,
             (Shape::Empty | Shape::Incomplete { .. }, _) => Level::Pending,
             (Shape::LooksLike(_) | Shape::Implausible { .. }, _) => Level::Error,
             // Trello calls tokens opaque: warn, but let the API have the last word,
@@ -119,7 +121,9 @@ impl Verdict {
         match &self.shape {
             Shape::Empty => format!("paste or type the {what}"),
             Shape::Valid => format!("looks like a valid {what}"),
-            Shape::ValidLegacy => "looks like a valid token (the older 64-character format)".into(),
+            Shape::ValidLegacy => "64 hex characters: an old-style token, or the API secret? Tokens made today start \
+                                   with ATTA; the secret is only for OAuth"
+                .into(),
             Shape::Incomplete { have, need } => format!("{have} of {need} characters"),
             Shape::InvalidChar { ch, position } => {
                 let shown = ch.escape_default();

@@ -41,12 +41,22 @@ impl fmt::Display for Expiration {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
-    #[error("unknown expiration {0:?}: use 1hour, 1day, 30days or never")]
+    #[error("unknown expiration {}: use 1hour, 1day, 30days or never", quoted(.0))]
     Expiration(String),
-    #[error("unknown scope {0:?}: use read, write and/or account")]
+    #[error("unknown scope {}: use read, write and/or account", quoted(.0))]
     Scope(String),
     #[error("choose at least one scope: read, write or account")]
     NoScope,
+}
+
+/// A wrong answer quoted back, unless it has a credential's shape (a token
+/// pasted at the wrong prompt is never repeated).
+fn quoted(answer: &str) -> String {
+    if super::secret::holds_credential(answer) {
+        "(not repeated: it looks like a credential)".into()
+    } else {
+        format!("{answer:?}")
+    }
 }
 
 impl FromStr for Expiration {

@@ -51,6 +51,16 @@ pub enum Place {
     Keyring { user: String },
 }
 
+impl Place {
+    /// Where it is kept, without the file's path (for a screen that shows the path already).
+    pub fn short(&self) -> String {
+        match self {
+            Place::File(_) => "the config file".to_string(),
+            keyring => keyring.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -129,6 +139,20 @@ impl Stored {
             None => Ok(self.profile.api_secret.clone()),
             Some(account) => account.get(Item::ApiSecret, waiting),
         }
+    }
+
+    /// The profile with its token and secret in memory, for the wizard (its
+    /// start screen verifies, rotate revokes). A keyring entry deleted by hand
+    /// leaves the token empty: the start screen says so and offers to rotate.
+    pub fn with_secrets(&self, waiting: &dyn Fn()) -> Result<Profile, KeyringError> {
+        let mut profile = self.profile.clone();
+        profile.token = match self.token(waiting) {
+            Ok(token) => token,
+            Err(KeyringError::Missing { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        profile.api_secret = self.api_secret(waiting)?;
+        Ok(profile)
     }
 
     /// Where the token is kept.

@@ -76,9 +76,11 @@ impl Endpoints {
         hosts
     }
 
-    /// The Power-Ups admin portal, where keys are made.
+    /// The app admin portal, where keys are made (Atlassian's *Managing apps*,
+    /// updated January 2026; older guides call it the Power-Ups admin page at
+    /// `/power-ups/admin`).
     pub fn portal_url(&self) -> String {
-        format!("{}/power-ups/admin", self.web_base)
+        format!("{}/apps/admin", self.web_base)
     }
 
     /// The page where a member sees and revokes their tokens.
@@ -129,7 +131,7 @@ mod tests {
     #[test]
     fn endpoint_urls() {
         let e = Endpoints::default();
-        assert_eq!(e.portal_url(), "https://trello.com/power-ups/admin");
+        assert_eq!(e.portal_url(), "https://trello.com/apps/admin");
         assert_eq!(e.account_url("ann_b"), "https://trello.com/u/ann_b/account");
         assert!(e.notices().is_empty());
         assert!(e.overridden_hosts().is_empty());

@@ -102,19 +102,18 @@ impl TrelloError {
         }
     }
 
-    /// What to do next, in the guide's words.
+    /// What to do next, in the guide's words and without naming a command:
+    /// the wizard names its step and key, the commands add theirs ([`Self::cli_fix`]).
     pub fn fix(&self) -> &'static str {
         use TrelloError::*;
         match self {
             InvalidKey => {
-                "Recopy the key from the API Key tab of your Power-Up (https://trello.com/power-ups/admin): \
-                 32 characters, 0-9 and a-f."
+                "Recopy the key from the API Key tab of your app in the app admin portal \
+                 (https://trello.com/apps/admin): 32 characters, 0-9 and a-f."
             }
-            InvalidToken | Unauthorized { .. } => "Authorize a new token with this API key (`trello-auth rotate`).",
-            ExpiredToken => "Authorize a new token (`trello-auth rotate`), with a longer expiration if you need one.",
-            MissingScope { .. } => {
-                "Authorize again with the scopes you need, read, write or account (`trello-auth rotate`)."
-            }
+            InvalidToken | Unauthorized { .. } => "Authorize a new token with this API key.",
+            ExpiredToken => "Authorize a new token, with a longer expiration if you need one.",
+            MissingScope { .. } => "Authorize again with the scopes you need: read, write or account.",
             InvalidId => "Check the board, list or card id in the request.",
             NotFound => "Check the id, and the token's permissions.",
             RateLimited { .. } => "Wait a few seconds and try again.",
@@ -126,6 +125,14 @@ impl TrelloError {
             UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } | Redirected { .. } => {
                 "Check TRELLO_API_BASE and your network (proxy, captive portal), then try again."
             }
+        }
+    }
+
+    /// The fix as the commands say it: with the command that does it.
+    pub fn cli_fix(&self) -> String {
+        match self.remedy() {
+            Remedy::NewToken => format!("{} Run `trello-auth rotate`.", self.fix()),
+            _ => self.fix().to_string(),
         }
     }
 

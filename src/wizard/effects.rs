@@ -24,6 +24,17 @@ use crate::trello::{Client, ClientConfig, KeyCheck, TrelloError};
 #[derive(Default)]
 pub struct CaptureSlot(Option<(Capture, Option<oneshot::Receiver<String>>)>);
 
+/// One message through `update`, with the listener armed before any effect
+/// runs: a start URL the browser is about to open must already lead to
+/// Trello. Both front ends step the model through here.
+pub fn apply(model: &mut Model, msg: Msg, executor: &mut Executor, capture: &CaptureSlot, terminal: &mut impl Write) {
+    let effects = super::update::update(model, msg);
+    capture.arm(model);
+    for effect in effects {
+        executor.run(effect, terminal);
+    }
+}
+
 impl CaptureSlot {
     /// Starts or drops the listener to match the model; a start's outcome is
     /// the message to feed back.
@@ -44,23 +55,34 @@ impl CaptureSlot {
         None
     }
 
-    /// The token from the browser, as a message; pending while none can come.
+    /// Keeps the listener's start URLs in step with the model: how many are
+    /// armed, and the authorize URL they lead to.
+    pub fn arm(&self, model: &Model) {
+        if let Some((capture, _)) = &self.0 {
+            capture.arm(model.start_opened, &model.authorize_url());
+        }
+    }
+
+    /// The token from the browser, or a takeover, as a message; pending while none can come.
     pub async fn next(&mut self) -> Msg {
-        match captured(&mut self.0).await {
-            Some(token) => Msg::TokenCaptured(token),
-            None => {
-                self.0 = None;
-                Msg::CaptureStopped
-            }
+        let Some((capture, slot)) = &mut self.0 else { return std::future::pending().await };
+        tokio::select! {
+            token = captured(slot) => match token {
+                Some(token) => Msg::TokenCaptured(token),
+                None => {
+                    self.0 = None;
+                    Msg::CaptureStopped
+                }
+            },
+            () = capture.takeover() => Msg::CaptureTakeover,
         }
     }
 }
 
-/// The token from the listener, when one is running and has not answered yet;
-/// otherwise never. The receiver is taken out once it completes, so a model
-/// that stays on step 4 (an overlay open, a token refused) never polls it again.
-async fn captured(capture: &mut Option<(Capture, Option<oneshot::Receiver<String>>)>) -> Option<String> {
-    let Some((_, slot)) = capture else { return std::future::pending().await };
+/// The token from the listener, when it has not answered yet; otherwise
+/// never. The receiver is taken out once it completes, so a model that stays
+/// on step 4 (an overlay open, a token refused) never polls it again.
+async fn captured(slot: &mut Option<oneshot::Receiver<String>>) -> Option<String> {
     let Some(tokens) = slot.as_mut() else { return std::future::pending().await };
     let token = tokens.await.ok();
     *slot = None;
@@ -130,9 +152,20 @@ impl Executor {
                     let _ = tx.send(Msg::Opened(browser::open(&url)));
                 });
             }
-            Effect::Copy { what, text } => {
+            Effect::Reopen(url) => {
+                std::thread::spawn(move || {
+                    let _ = tx.send(Msg::Reopened(browser::open(&url)));
+                });
+            }
+            Effect::Copy { what, text, quiet } => {
                 let outcome = self.clipboard.copy(&text, terminal);
-                let _ = tx.send(Msg::Copied { what, outcome });
+                let _ = tx.send(Msg::Copied { what, outcome, quiet });
+            }
+            Effect::LoadProfile(name) => {
+                let vault = self.vault.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::ProfileLoaded(load_profile(&vault, &name).map(|p| (name, Box::new(p)))));
+                });
             }
             Effect::CheckKey(key) => {
                 let failed_key = key.clone();
@@ -200,4 +233,11 @@ impl Executor {
             }
         }
     }
+}
+
+/// A saved profile with its token and secret in memory, or why not.
+fn load_profile(vault: &crate::credentials::vault::Vault, name: &str) -> Result<crate::credentials::Profile, String> {
+    let stored =
+        vault.stored(name).map_err(|e| e.to_string())?.ok_or_else(|| format!("no profile \"{name}\" is saved"))?;
+    stored.with_secrets(vault.waiting()).map_err(|e| e.to_string())
 }

@@ -46,6 +46,15 @@ pub enum Action {
     StartRotate,
     StartSetup,
     StartLeave,
+    /// Start screen: show the next saved profile.
+    NextProfile,
+    /// Step 4: show the authorize URL alone, without borders, to select it.
+    ShowUrl,
+    CloseUrl,
+    /// A token caught by the listener: it is my account, save it.
+    ConfirmAccount,
+    /// A token caught by the listener: not my account.
+    RefuseAccount,
     /// Rotating to another member's token: save it anyway.
     SaveOtherMember,
     RefuseOtherMember,
@@ -147,10 +156,17 @@ struct StepKeys {
     reveal: &'static [Key],
     help: &'static [Key],
     quit: &'static [Key],
+    url: &'static [Key],
 }
 
-const TEXT_KEYS: StepKeys =
-    StepKeys { copy: &[ctrl('t')], open: &[ctrl('o')], reveal: &[ctrl('r')], help: &[F1], quit: &[ctrl('c')] };
+const TEXT_KEYS: StepKeys = StepKeys {
+    copy: &[ctrl('t')],
+    open: &[ctrl('o')],
+    reveal: &[ctrl('r')],
+    help: &[F1],
+    quit: &[ctrl('c')],
+    url: &[ctrl('u')],
+};
 
 // Reveal shows Ctrl+R first everywhere, so the hint does not change with the focus.
 const COMMAND_KEYS: StepKeys = StepKeys {
@@ -159,6 +175,7 @@ const COMMAND_KEYS: StepKeys = StepKeys {
     reveal: &[ctrl('r'), ch('r')],
     help: &[ch('?'), F1],
     quit: &[ch('q')],
+    url: &[ch('u'), ctrl('u')],
 };
 
 /// A key (or several) bound to an action on the current screen.
@@ -203,127 +220,169 @@ impl Binding {
     }
 }
 
-/// The bindings in force now, hint-bar order first. The first one whose key
-/// matches an event wins.
+/// The bindings in force now, hint-bar order first: exactly the keys that
+/// act on this screen or question, each once. The first one whose key matches
+/// an event wins; the help lists them all, the hint bar those marked `hint`.
 pub fn bindings(m: &Model) -> Vec<Binding> {
     let k = &texts().keys;
-    let quit_now = Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit_now);
-    match m.overlay {
-        Overlay::Help => {
-            // Any key closes help: the binding lists none, `update` treats every key so.
-            return vec![quit_now.quiet(), Binding::new(&[], Action::CloseHelp, &k.close_help).shown(&k.any_key)];
-        }
-        Overlay::ConfirmQuit => {
-            return vec![
-                quit_now.quiet(),
-                Binding::new(&[ch('y')], Action::ConfirmQuit, &k.confirm_quit),
-                Binding::new(&[ch('n'), ESC], Action::StayHere, &k.stay),
-            ];
-        }
-        Overlay::Boards => {
-            return vec![
-                quit_now.quiet(),
-                Binding::new(&[UP], Action::BoardUp, &k.select).shown(&k.up_down),
-                Binding::new(&[DOWN], Action::BoardDown, &k.select).quiet(),
-                Binding::new(&[ENTER], Action::BoardPick, &k.pick),
-                Binding::new(&[ESC], Action::CloseBoards, &k.back),
-            ];
-        }
-        Overlay::None => {}
+    // Ctrl+C always works, first, so no screen can take it; what it does depends on what is saved.
+    let quit_now_label = if matches!(m.verify, VerifyState::Saved(..)) {
+        &k.leave_saved
+    } else if m.step == Step::Start {
+        &k.quit
+    } else {
+        &k.quit_now
+    };
+    let quit_now = Binding::new(&[ctrl('c')], Action::QuitNow, quit_now_label).quiet();
+    if m.help {
+        // Any key closes help: the binding lists none, `action_for` treats every key so.
+        return vec![quit_now, Binding::new(&[], Action::CloseHelp, &k.close_help).shown(&k.any_key)];
     }
+    if m.overlay == Overlay::Url {
+        return vec![quit_now, Binding::new(&[], Action::CloseUrl, &k.close_url).shown(&k.any_key)];
+    }
+    let in_text = m.focused_text().is_some() && m.overlay == Overlay::None;
+    // In a text field (and the picker's filter) letters are typed; elsewhere they are commands too.
+    let keys = if in_text || m.overlay == Overlay::Boards { &TEXT_KEYS } else { &COMMAND_KEYS };
+    let help = Binding::new(keys.help, Action::Help, &k.help);
+    let mut list = match m.overlay {
+        Overlay::ConfirmQuit => vec![
+            Binding::new(&[ch('y')], Action::ConfirmQuit, &k.confirm_quit),
+            Binding::new(&[ch('n'), ESC], Action::StayHere, &k.stay),
+            help.quiet(),
+        ],
+        Overlay::Boards => vec![
+            Binding::new(&[UP], Action::BoardUp, &k.select).shown(&k.up_down),
+            Binding::new(&[DOWN], Action::BoardDown, &k.select).quiet(),
+            Binding::new(&[ENTER], Action::BoardPick, &k.pick),
+            Binding::new(&[ESC], Action::CloseBoards, &k.back),
+            help,
+        ],
+        Overlay::None | Overlay::Url => screen_bindings(m, keys, in_text),
+    };
+    // In a text field Ctrl+C is the screen's own quit key, listed (and hinted) last.
+    if !list.iter().any(|b| b.action == Action::QuitNow) {
+        list.insert(0, quit_now);
+    }
+    list
+}
+
+/// The keys of the screen itself (no overlay open).
+fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
+    let k = &texts().keys;
+    let (copy, open, reveal) = (keys.copy, keys.open, keys.reveal);
+    let help = Binding::new(keys.help, Action::Help, &k.help);
+    let quit = Binding::new(keys.quit, if in_text { Action::QuitNow } else { Action::Quit }, &k.quit);
     // The default board, once there are credentials to ask Trello with.
     let board = (matches!(m.step, Step::Start | Step::Done) && m.working_credentials().is_some())
         .then(|| Binding::new(&[ch('b')], Action::ChooseBoard, &k.choose_board));
-    if m.step == Step::Start {
-        return vec![
-            quit_now.quiet(),
-            Binding::new(&[ch('v')], Action::StartVerify, &k.start_verify),
-            Binding::new(&[ch('r')], Action::StartRotate, &k.start_rotate),
-            Binding::new(&[ch('s')], Action::StartSetup, &k.start_setup),
-        ]
-        .into_iter()
-        .chain(board)
-        .chain([
-            Binding::new(&[ENTER], Action::StartChoose, &k.start_choose).shown(&k.up_down_enter),
-            Binding::new(&[UP, BACKTAB], Action::StartUp, &k.previous).quiet(),
-            Binding::new(&[DOWN, TAB], Action::StartDown, &k.next).quiet(),
-            Binding::new(&[ch('q')], Action::StartLeave, &k.quit),
-            Binding::new(&[ch('?'), F1], Action::Help, &k.help).quiet(),
-        ])
-        .collect();
-    }
-    if m.step == Step::Verify && matches!(m.verify, VerifyState::OtherMember(_)) {
-        return vec![
-            Binding::new(&[ch('y')], Action::SaveOtherMember, &k.save_anyway),
-            Binding::new(&[ch('n'), ESC], Action::RefuseOtherMember, &k.back_to_token),
-            Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit),
-        ];
-    }
-    if m.step == Step::Verify && matches!(m.verify, VerifyState::ChooseStorage(_)) {
-        return vec![
-            Binding::new(&[ch('f'), ENTER], Action::SaveToFile, &k.save_file),
-            Binding::new(&[ch('k')], Action::SaveToKeyring, &k.save_keyring),
-            Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit),
-        ];
-    }
-    let mut list = Vec::new();
-    let offering_revoke = m.step == Step::Done && m.revoke == RevokeState::Offered;
-    if offering_revoke {
-        list.push(Binding::new(&[ch('y')], Action::RevokeOld, &k.revoke_old));
-        list.push(Binding::new(&[ch('n')], Action::KeepOld, &k.keep_old));
-        list.push(Binding::new(&[ENTER], Action::Next, &k.finish));
-    }
-    let in_text = m.focused_text().is_some();
-    // In a text field letters are typed; elsewhere they are commands too.
-    let keys = if in_text { &TEXT_KEYS } else { &COMMAND_KEYS };
-    let (copy, open, reveal, help, quit) = (keys.copy, keys.open, keys.reveal, keys.help, keys.quit);
-    let step_keys: Vec<Binding> = match m.step {
-        Step::Start => Vec::new(),
-        Step::Portal => vec![
-            Binding::new(&[ENTER], Action::Next, &k.next),
-            Binding::new(open, Action::Open, &k.open_portal),
-            Binding::new(copy, Action::Copy, &k.copy_url),
-        ],
-        Step::PowerUp => vec![
-            Binding::new(&[ENTER], Action::Next, &k.created_next),
-            Binding::new(&[ESC], Action::Back, &k.back),
-            Binding::new(&[TAB, DOWN], Action::FocusNext, &k.next_row),
-            Binding::new(copy, Action::Copy, &k.copy_row),
-        ],
-        Step::ApiKey => vec![
-            Binding::new(&[ENTER], Action::Next, &k.next),
-            Binding::new(copy, Action::Copy, &k.copy_origin),
-            Binding::new(&[ESC], Action::Back, &k.back),
-            Binding::new(&[TAB, DOWN], Action::FocusNext, &k.next_field),
-            Binding::new(reveal, Action::Reveal, &k.reveal),
-        ],
-        Step::Token => {
-            let mut keys = vec![
-                Binding::new(&[ENTER], Action::Next, &k.verify),
-                Binding::new(copy, Action::Copy, &k.copy_url),
-                Binding::new(open, Action::Open, &k.open_url),
+    let open_here = crate::wizard::update::url_here(m).is_some();
+    let copy_here = crate::wizard::update::copy_here(m).is_some();
+    let targets = m.step.targets().len();
+    let focus_keys = |next: &'static str, previous: &'static str| {
+        (targets > 1).then(|| {
+            [
+                Binding::new(&[TAB, DOWN], Action::FocusNext, next),
+                Binding::new(&[BACKTAB, UP], Action::FocusPrev, previous).quiet(),
+            ]
+        })
+    };
+    let mut list: Vec<Binding> = match m.step {
+        Step::Start => {
+            let mut list = vec![
+                Binding::new(&[ch('v')], Action::StartVerify, &k.start_verify),
+                Binding::new(&[ch('r')], Action::StartRotate, &k.start_rotate),
+                Binding::new(&[ch('s')], Action::StartSetup, &k.start_setup),
             ];
-            if m.setup.capture_off.is_none() {
-                let label = if m.pasting { &k.catch_instead } else { &k.paste_instead };
-                keys.push(Binding::new(&[ctrl('p')], Action::SwitchCapture, label));
+            list.extend(board);
+            if !m.setup.other_profiles.is_empty() {
+                list.push(Binding::new(&[ch('p')], Action::NextProfile, &k.next_profile));
             }
+            list.extend([
+                Binding::new(&[ENTER], Action::StartChoose, &k.start_choose).shown(&k.up_down_enter),
+                Binding::new(&[UP, BACKTAB], Action::StartUp, &k.previous).quiet(),
+                Binding::new(&[DOWN, TAB], Action::StartDown, &k.next).quiet(),
+                Binding::new(&[ch('q')], Action::StartLeave, &k.quit),
+                help.quiet(),
+            ]);
+            return list;
+        }
+        Step::Verify if matches!(m.verify, VerifyState::OtherMember(_)) => {
+            return vec![
+                Binding::new(&[ch('y')], Action::SaveOtherMember, &k.save_anyway),
+                Binding::new(&[ch('n'), ESC], Action::RefuseOtherMember, &k.back_to_token),
+                help,
+            ];
+        }
+        Step::Verify if matches!(m.verify, VerifyState::ConfirmCaptured(_)) => {
+            return vec![
+                Binding::new(&[ch('y'), ENTER], Action::ConfirmAccount, &k.confirm_account),
+                Binding::new(&[ch('n'), ESC], Action::RefuseAccount, &k.refuse_account),
+                help,
+            ];
+        }
+        Step::Verify if matches!(m.verify, VerifyState::ChooseStorage(_)) => {
+            return vec![
+                Binding::new(&[ch('f'), ENTER], Action::SaveToFile, &k.save_file),
+                Binding::new(&[ch('k')], Action::SaveToKeyring, &k.save_keyring),
+                Binding::new(&[ESC], Action::Back, &k.back_to_token),
+                help,
+            ];
+        }
+        Step::Portal => {
+            let mut list = vec![Binding::new(&[ENTER], Action::Next, &k.next)];
+            list.extend(open_here.then(|| Binding::new(open, Action::Open, &k.open_portal)));
+            list.extend(copy_here.then(|| Binding::new(copy, Action::Copy, &k.copy_url)));
+            // Set up again from the start screen: Esc goes back to it.
+            list.extend(m.saved.is_some().then(|| Binding::new(&[ESC], Action::Back, &k.back)));
+            list
+        }
+        Step::PowerUp => {
+            let mut list = vec![Binding::new(&[ENTER], Action::Next, &k.created_next)];
+            list.push(Binding::new(&[ESC], Action::Back, &k.back));
+            list.extend(focus_keys(&k.next_row, &k.previous_row).into_iter().flatten());
+            list.extend(copy_here.then(|| Binding::new(copy, Action::Copy, &k.copy_row)));
+            list.extend(open_here.then(|| Binding::new(open, Action::Open, &k.open_portal).quiet()));
+            list
+        }
+        Step::ApiKey => {
+            let mut list = vec![Binding::new(&[ENTER], Action::Next, &k.next)];
+            list.extend(copy_here.then(|| Binding::new(copy, Action::Copy, &k.copy_origin)));
+            list.push(Binding::new(&[ESC], Action::Back, &k.back));
+            list.extend(focus_keys(&k.next_field, &k.previous_field).into_iter().flatten());
+            list.push(Binding::new(reveal, Action::Reveal, &k.reveal));
+            list.extend(open_here.then(|| Binding::new(open, Action::Open, &k.open_portal).quiet()));
+            list
+        }
+        Step::Token => {
+            let mut list = vec![Binding::new(&[ENTER], Action::Next, &k.verify)];
+            // The focused row's own keys come right after Enter, so the hint bar always shows them.
             match m.focused() {
                 Some(Target::Expiration) => {
-                    keys.push(Binding::new(&[LEFT], Action::OptionPrev, &k.expiration).shown(&k.left_right));
-                    keys.push(Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.expiration).quiet());
+                    list.push(Binding::new(&[LEFT], Action::OptionPrev, &k.expiration).shown(&k.left_right_space));
+                    list.push(Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.expiration).quiet());
                 }
                 Some(Target::Read | Target::Write | Target::Account) => {
-                    keys.push(Binding::new(&[SPACE, RIGHT], Action::OptionNext, &k.toggle));
-                    keys.push(Binding::new(&[LEFT], Action::OptionPrev, &k.toggle).quiet());
+                    list.push(Binding::new(&[SPACE, RIGHT], Action::OptionNext, &k.toggle).shown(&k.space));
+                    list.push(Binding::new(&[LEFT], Action::OptionPrev, &k.toggle).quiet());
                 }
-                _ => keys.push(Binding::new(&[TAB, DOWN], Action::FocusNext, &k.options)),
+                _ => {}
             }
-            keys.push(Binding::new(&[ESC], Action::Back, &k.back));
-            keys.push(Binding::new(reveal, Action::Reveal, &k.reveal));
-            keys
+            list.push(Binding::new(copy, Action::Copy, &k.copy_url));
+            list.push(Binding::new(open, Action::Open, &k.open_url));
+            if m.setup.capture_off.is_none() {
+                let label = if m.pasting { &k.catch_instead } else { &k.paste_instead };
+                list.push(Binding::new(&[ctrl('p')], Action::SwitchCapture, label));
+            }
+            let options = if m.focused() == Some(Target::Token) { &k.options } else { &k.next_field };
+            list.extend(focus_keys(options, &k.previous_field).into_iter().flatten());
+            list.push(Binding::new(&[ESC], Action::Back, &k.back));
+            list.push(Binding::new(reveal, Action::Reveal, &k.reveal));
+            list.push(Binding::new(keys.url, Action::ShowUrl, &k.show_url).quiet());
+            list
         }
         Step::Verify => {
-            let mut keys = match &m.verify {
+            let mut list = match &m.verify {
                 VerifyState::Failed(e) => {
                     let label = match remedy_step(e.remedy()) {
                         Some(Step::ApiKey) => &k.fix_key,
@@ -340,67 +399,84 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
                 VerifyState::SaveFailed(..) => vec![Binding::new(&[ENTER, ch('r')], Action::Retry, &k.retry_save)],
                 _ => Vec::new(),
             };
-            keys.push(Binding::new(&[ESC], Action::Back, &k.back));
-            keys
+            if !matches!(m.verify, VerifyState::Saving(_)) {
+                list.push(Binding::new(&[ESC], Action::Back, &k.back));
+            }
+            list
         }
         Step::Done => {
-            [Binding::new(&[ENTER], Action::Next, &k.finish), Binding::new(copy, Action::Copy, &k.copy_command)]
-                .into_iter()
-                .chain(board)
-                .chain([
-                    Binding::new(open, Action::Open, &k.open_account),
-                    Binding::new(reveal, Action::Reveal, &k.reveal),
-                ])
-                .collect()
+            let offering_revoke = m.revoke == RevokeState::Offered;
+            let mut list = Vec::new();
+            if offering_revoke {
+                list.push(Binding::new(&[ch('y')], Action::RevokeOld, &k.revoke_old));
+                list.push(Binding::new(&[ch('n')], Action::KeepOld, &k.keep_old));
+            }
+            list.push(Binding::new(&[ENTER, ESC], Action::Next, &k.finish));
+            let mut rest = Vec::new();
+            rest.extend(copy_here.then(|| Binding::new(copy, Action::Copy, &k.copy_command)));
+            rest.extend(board);
+            rest.extend(open_here.then(|| Binding::new(open, Action::Open, &k.open_account)));
+            rest.push(Binding::new(reveal, Action::Reveal, &k.reveal));
+            // While the revoke question is open only its own keys are hinted.
+            list.extend(rest.into_iter().map(|b| if offering_revoke { b.quiet() } else { b }));
+            let hinted = !offering_revoke;
+            let mut help = help;
+            let mut quit = quit;
+            help.hint = hinted;
+            quit.hint = hinted;
+            list.push(help);
+            list.push(quit);
+            return list;
         }
     };
-    for binding in step_keys {
-        // While the revoke question is open only its own keys are hinted.
-        list.push(if offering_revoke { binding.quiet() } else { binding });
-    }
-    // Keys that work on every step, hinted only where the step did not already.
-    let general = [
-        Binding::new(&[ENTER], Action::Next, &k.next),
-        Binding::new(&[ESC], Action::Back, &k.back),
-        Binding::new(&[TAB, DOWN], Action::FocusNext, &k.next_field),
-        Binding::new(&[BACKTAB, UP], Action::FocusPrev, &k.previous_field),
-        Binding::new(&[ctrl('o')], Action::Open, &k.open_url),
-        Binding::new(&[ctrl('t')], Action::Copy, &k.copy_url),
-        Binding::new(&[ctrl('r')], Action::Reveal, &k.reveal),
+    list.push(help);
+    list.push(quit);
+    list
+}
+
+/// The start screen's menu: its choices, in the keymap's order and words, so
+/// the menu, the hint bar, the help and plain mode's numbered choices agree.
+pub fn start_menu(m: &Model) -> Vec<Binding> {
+    const MENU: [Action; 6] = [
+        Action::StartVerify,
+        Action::StartRotate,
+        Action::StartSetup,
+        Action::ChooseBoard,
+        Action::NextProfile,
+        Action::StartLeave,
     ];
-    for binding in general {
-        if !list.iter().any(|b| b.action == binding.action) {
-            list.push(binding.quiet());
-        }
+    if m.step != Step::Start {
+        return Vec::new();
     }
-    // Left, Right and Space move a selector; in a text field they edit the text.
-    if !in_text {
-        for binding in [
-            Binding::new(&[LEFT], Action::OptionPrev, &k.option),
-            Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.option),
-        ] {
-            if !list.iter().any(|b| b.action == binding.action) {
-                list.push(binding.quiet());
-            }
-        }
-    }
-    let hinted = !offering_revoke;
-    let mut help_binding = Binding::new(help, Action::Help, &k.help);
-    let mut quit_binding = Binding::new(quit, if in_text { Action::QuitNow } else { Action::Quit }, &k.quit);
-    help_binding.hint = hinted;
-    quit_binding.hint = hinted;
-    // Ctrl+C always works; first, so no step can take it.
-    let mut all = vec![Binding::new(&[ctrl('c')], Action::QuitNow, &k.quit_now).quiet()];
-    all.extend(list);
-    all.push(help_binding);
-    all.push(quit_binding);
-    all
+    screen_bindings(m, &COMMAND_KEYS, false).into_iter().filter(|b| MENU.contains(&b.action)).collect()
+}
+
+/// The word a person types in plain mode for `action`, where it has one:
+/// the plain front end's commands are this table's actions, not a list of its own.
+pub fn word(action: Action) -> Option<&'static str> {
+    let w = &texts().words;
+    Some(match action {
+        Action::Help => &w.help,
+        Action::Back | Action::CloseBoards => &w.back,
+        Action::Open => &w.open,
+        Action::Copy => &w.copy,
+        Action::SwitchCapture => &w.switch,
+        Action::Quit | Action::QuitNow | Action::StartLeave => &w.quit,
+        _ => return None,
+    })
 }
 
 /// The binding a key event triggers now, if any.
 pub fn action_for(m: &Model, event: &KeyEvent) -> Option<Action> {
-    if m.overlay == Overlay::Help {
-        return Some(if Key::matches(&ctrl('c'), event) { Action::QuitNow } else { Action::CloseHelp });
+    let closes = if m.help {
+        Some(Action::CloseHelp)
+    } else if m.overlay == Overlay::Url {
+        Some(Action::CloseUrl)
+    } else {
+        None
+    };
+    if let Some(close) = closes {
+        return Some(if Key::matches(&ctrl('c'), event) { Action::QuitNow } else { close });
     }
     bindings(m).into_iter().find(|b| b.matches(event)).map(|b| b.action)
 }

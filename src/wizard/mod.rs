@@ -5,6 +5,7 @@ pub mod keymap;
 pub mod model;
 pub mod plain;
 pub mod runtime;
+pub mod screen;
 pub mod text;
 pub mod update;
 pub mod view;

@@ -115,6 +115,9 @@ pub enum VerifyState {
     Failed(TrelloError),
     /// Rotating, and the new token belongs to someone else: ask before saving.
     OtherMember(Box<Verified>),
+    /// Setting up with a token that came through the listener: any local
+    /// program could have sent one, so the account is shown and confirmed first.
+    ConfirmCaptured(Box<Verified>),
     /// Verified, and a keyring is reachable: ask where the token goes.
     ChooseStorage(Box<Verified>),
     Saving(Box<Verified>),
@@ -125,10 +128,11 @@ pub enum VerifyState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help,
     ConfirmQuit,
     /// Choosing the default board (done and start screens).
     Boards,
+    /// The authorize URL alone on the screen, without borders, to select it.
+    Url,
 }
 
 /// The member's boards, asked for once per run: Trello limits `/1/members/`
@@ -221,19 +225,6 @@ pub enum CaptureState {
     Received,
 }
 
-/// The choices on the start screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartChoice {
-    Verify,
-    Rotate,
-    Setup,
-    Leave,
-}
-
-/// The start screen's choices, in order.
-pub const START_CHOICES: [StartChoice; 4] =
-    [StartChoice::Verify, StartChoice::Rotate, StartChoice::Setup, StartChoice::Leave];
-
 /// Fixed facts about this run, decided before the wizard starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setup {
@@ -249,6 +240,10 @@ pub struct Setup {
     pub capture_port: u16,
     /// Why the token will not be captured, when it will not be.
     pub capture_off: Option<String>,
+    /// Why this profile is the one shown ("--profile", "TRELLO_AUTH_PROFILE", …).
+    pub profile_source: String,
+    /// The config file's other profiles, for the start screen to offer.
+    pub other_profiles: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -295,6 +290,16 @@ pub struct Model {
     pub verify_generation: u64,
     pub notice: Option<Notice>,
     pub overlay: Overlay,
+    /// The keys of the screen (and overlay) under it, listed on top.
+    pub help: bool,
+    /// The token Trello just refused, so step 4 says so instead of "looks valid".
+    pub rejected_token: Option<String>,
+    /// A browser was opened in this run: a switch to paste mode opens the new URL there too.
+    pub browser_opened: bool,
+    /// Start URLs armed on the listener so far (each opens once, see `capture`).
+    pub start_opened: u32,
+    /// The token in the field came through the listener, not from the user's hands.
+    pub token_from_listener: bool,
     pub exit: Option<Exit>,
     /// When the last successful verification happened (RFC 3339).
     pub verified_at: Option<String>,
@@ -370,6 +375,11 @@ impl Model {
             verify_generation: 0,
             notice: None,
             overlay: Overlay::None,
+            help: false,
+            rejected_token: None,
+            browser_opened: false,
+            start_opened: 0,
+            token_from_listener: false,
             exit: None,
             verified_at: None,
             now,
@@ -503,15 +513,19 @@ impl Model {
 
     /// `http://127.0.0.1:PORT` for the key's Allowed origins.
     pub fn capture_origin(&self) -> String {
-        let port = match &self.capture {
+        crate::capture::origin(self.capture_port())
+    }
+
+    /// The listener's port: the one it runs on, else the one asked for.
+    pub fn capture_port(&self) -> u16 {
+        match &self.capture {
             CaptureState::Waiting { return_url } => return_url
                 .strip_prefix("http://127.0.0.1:")
                 .and_then(|rest| rest.split('/').next())
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(self.setup.capture_port),
             _ => self.setup.capture_port,
-        };
-        crate::capture::origin(port)
+        }
     }
 
     /// Whether the user has typed anything worth asking about before quitting.
@@ -648,7 +662,14 @@ pub fn summary(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, outcome) = &m.verify else { return None };
     let r = &texts().rotate;
     let path = outcome.saved.path.display().to_string();
-    let mut lines = vec![fill(&r.summary_saved, &[("who", &v.member.who()), ("path", &path)])];
+    let mut lines = vec![match &outcome.place {
+        crate::credentials::vault::Place::File(_) => {
+            fill(&r.summary_saved, &[("who", &v.member.who()), ("path", &path)])
+        }
+        place => {
+            fill(&r.summary_saved_keyring, &[("who", &v.member.who()), ("path", &path), ("reason", &place.to_string())])
+        }
+    }];
     // Where the old token stays valid, say so, and where a copy of it is (a
     // keyring profile's file never held it: then no copy is left anywhere).
     let copy = match outcome.replaced.as_ref().and_then(|r| r.copy_in.as_ref()) {

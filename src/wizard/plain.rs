@@ -1,10 +1,12 @@
-//! The plain front end: the same model, update, words and effects as lines of text, for screen readers, dumb terminals and logs.
+//! The plain front end: the same model, screens, keys and effects told as lines of text, for screen readers, dumb terminals and logs.
 //!
-//! No alternate screen, cursor movement, colour or redraw: it narrates what
-//! changed in the model as whole lines, then asks for one line. Each answer
-//! becomes the same messages the full-screen wizard sends (`Msg::Answer` for a
-//! field, the keymap's key for an action), so every check, word and error
-//! mapping is the model's, not this file's.
+//! No alternate screen, cursor movement, colour or redraw. It tells each
+//! screen's description (`screen`) as whole lines, saying only what changed,
+//! then asks for one line. Each answer becomes the messages the full-screen
+//! wizard sends (`Msg::Answer` for a field, the keymap's key for an action),
+//! and the words a person may type (`help`, `back`, numbers for choices) come
+//! from the same action table as the keys: nothing here decides what a screen
+//! says or what an answer does.
 
 use std::io::{self, BufRead, Write};
 
@@ -12,21 +14,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use super::effects::{CaptureSlot, Executor, probe_keyring};
+use super::effects::{CaptureSlot, Executor, apply, probe_keyring};
 use super::keymap::{self, Action};
-use super::model::{
-    BoardList, CaptureState, KeyStatus, Model, Overlay, START_CHOICES, StartCheck, StartChoice, Step, Target,
-    VerifyState,
-};
+use super::model::{BoardList, Model, NoticeKind, Overlay, StartCheck, Step, Target, VerifyState};
+use super::screen::{self, Item};
 use super::text::{fill, texts};
-use super::update::{Msg, update};
-use crate::credentials::format::{Level, Verdict};
-use crate::credentials::secret::mask;
-use crate::credentials::store::Storage;
+use super::update::Msg;
+use crate::credentials::format::Level;
+use crate::credentials::secret::holds_credential;
 use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
 use crate::desktop::clipboard::Clipboard;
-use crate::trello::Expiration;
 
 /// Runs the wizard as plain lines from `model` to its end; `why` says why
 /// plain mode was chosen (printed first, with how to get the other).
@@ -38,14 +36,21 @@ pub fn run(model: Model, vault: Vault, desktop: Desktop, why: &str) -> io::Resul
 /// What one prompt asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Ask {
-    /// Press Enter to go on.
-    Enter(String),
+    /// Press Enter to go on; `secret` reads the line without echo (a token
+    /// pasted there by mistake is never shown).
+    Enter { prompt: String, secret: bool },
     /// One field's value; `secret` is read without echo.
     Field { target: Target, prompt: String, secret: bool },
     /// A numbered choice: each option with the action it sends.
     Choice { prompt: String, options: Vec<(String, Action)>, default: usize },
     /// Nothing to ask: finish without a prompt.
     Finish,
+}
+
+impl Ask {
+    fn is_secret(&self) -> bool {
+        matches!(self, Ask::Enter { secret: true, .. } | Ask::Field { secret: true, .. })
+    }
 }
 
 /// What has been said already, so each change is said once.
@@ -57,17 +62,13 @@ struct Said {
     answered: Vec<Target>,
     /// The user typed `back`: the step it leads to asks its fields again.
     went_back: bool,
+    /// The screen's lines as last told.
+    told: Vec<String>,
     notice: Option<String>,
-    verify: String,
-    capture: String,
-    url: String,
-    verdict: String,
-    key_status: String,
-    revoke: String,
-    start_check: String,
-    boards: String,
     /// The prompt on screen, waiting for its line.
     asked: Option<Ask>,
+    /// The cursor is right after a prompt (nothing was printed since).
+    at_prompt: bool,
 }
 
 struct Out {
@@ -112,19 +113,19 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
     let mut sink = io::sink();
     loop {
         if let Some(msg) = capture.sync(&model).await {
-            for effect in update(&mut model, msg) {
-                executor.run(effect, &mut sink);
-            }
+            apply(&mut model, msg, &mut executor, &capture, &mut sink);
         }
         let news = narrate(&model, &mut said);
         if !news.is_empty() {
-            if said.asked.take().is_some() {
-                // Whatever came in while a prompt waited goes on lines of its own.
+            if said.asked.is_some() && said.at_prompt {
+                // What came in while a prompt waited goes on lines of its own;
+                // the prompt is not said again (a screen reader would read it twice).
                 out.line("");
             }
             for line in news {
                 out.line(&line);
             }
+            said.at_prompt = false;
         }
         if model.exit.is_some() {
             echo.set(true);
@@ -132,31 +133,26 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
         }
         let ask = question(&model, &said);
         if let Some(Ask::Finish) = ask {
-            for effect in update(&mut model, key(KeyCode::Enter)) {
-                executor.run(effect, &mut sink);
-            }
+            apply(&mut model, key(KeyCode::Enter), &mut executor, &capture, &mut sink);
             continue;
         }
-        if ask != said.asked {
+        if ask != said.asked && !(news_only_while_waiting(&said, &ask)) {
             if let Some(ask) = &ask {
-                let (text, secret) = match ask {
-                    Ask::Enter(text) => (text.clone(), false),
-                    Ask::Field { prompt, secret, .. } => (prompt.clone(), *secret),
+                let text = match ask {
+                    Ask::Enter { prompt, .. } | Ask::Field { prompt, .. } => prompt.clone(),
                     Ask::Choice { prompt, options, default } if options.len() > 5 => {
                         // A long list (boards): one option a line, then the prompt.
                         for (i, (name, _)) in options.iter().enumerate() {
                             out.line(&format!("{}. {name}", i + 1));
                         }
-                        (
-                            fill(&texts().plain.pick_one, &[("what", prompt), ("default", &(default + 1).to_string())]),
-                            false,
-                        )
+                        fill(&p.pick_one, &[("what", prompt), ("default", &(default + 1).to_string())])
                     }
-                    Ask::Choice { prompt, options, default } => (choice_prompt(prompt, options, *default), false),
-                    Ask::Finish => (String::new(), false),
+                    Ask::Choice { prompt, options, default } => choice_prompt(prompt, options, *default),
+                    Ask::Finish => String::new(),
                 };
-                echo.set(!secret);
+                echo.set(!ask.is_secret());
                 out.prompt(&text);
+                said.at_prompt = true;
             }
             said.asked = ask.clone();
         }
@@ -165,10 +161,11 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
             line = lines.recv() => match line {
                 Some(line) => {
                     let asked = said.asked.take();
-                    if asked.as_ref().is_some_and(|a| matches!(a, Ask::Field { secret: true, .. })) {
+                    if asked.as_ref().is_some_and(Ask::is_secret) && said.at_prompt {
                         // The Enter of a line typed without echo was not shown.
                         out.line("");
                     }
+                    said.at_prompt = false;
                     answer(&model, asked, &line, &mut said, &mut out)
                 }
                 // Ctrl+D: quit without saving.
@@ -181,16 +178,36 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
             _ = hangup.recv() => vec![Msg::Terminate],
         };
         let step_before = model.step;
-        let enter_asked = matches!(asked_before, Some(Ask::Enter(_)));
+        let enter_asked = matches!(asked_before, Some(Ask::Enter { .. }));
         for msg in msgs {
-            for effect in update(&mut model, msg) {
-                executor.run(effect, &mut sink);
+            let answered = match &msg {
+                Msg::Answer { target, .. } => Some(*target),
+                _ => None,
+            };
+            apply(&mut model, msg, &mut executor, &capture, &mut sink);
+            // An answer the model refused (the notice says why) is asked again.
+            if let Some(target) = answered.filter(|_| refused(&model, step_before)) {
+                said.answered.retain(|t| *t != target);
             }
         }
-        if enter_asked && model.step == step_before && model.notice.is_some() {
-            // Enter was refused (the notice says why): ask the fields again.
+        if enter_asked && refused(&model, step_before) {
+            // Enter was refused (the notice says why): ask the step's fields again.
             said.answered.retain(|t| !model.step.targets().contains(t));
         }
+    }
+}
+
+/// The model said no to what was just sent (a warning notice, the same step).
+fn refused(m: &Model, step_before: Step) -> bool {
+    m.step == step_before && m.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Warning)
+}
+
+/// True when the prompt on screen is the same question, only re-worded by
+/// news (a check's answer): it is not asked twice.
+fn news_only_while_waiting(said: &Said, ask: &Option<Ask>) -> bool {
+    match (&said.asked, ask) {
+        (Some(Ask::Field { target: a, .. }), Some(Ask::Field { target: b, .. })) => a == b,
+        _ => false,
     }
 }
 
@@ -240,20 +257,36 @@ fn choice_prompt(prompt: &str, options: &[(String, Action)], default: usize) -> 
     )
 }
 
+/// The answers of a question, numbered, in the keymap's words: the bindings
+/// of this screen for `actions`, in order.
+fn options(m: &Model, actions: &[Action]) -> Vec<(String, Action)> {
+    let bindings = keymap::bindings(m);
+    actions.iter().filter_map(|a| bindings.iter().find(|b| b.action == *a).map(|b| (b.label.to_string(), *a))).collect()
+}
+
+/// The prompt that goes with the screen's "press Enter" line.
+fn next_prompt(screen: &screen::Screen) -> Option<String> {
+    screen.items.iter().find_map(|i| match i {
+        Item::Next(text) => Some(text.clone()),
+        _ => None,
+    })
+}
+
 /// What to ask now, or `None` while waiting on Trello, the keyring or the browser.
 fn question(m: &Model, said: &Said) -> Option<Ask> {
     let p = &texts().plain;
-    let enter = |text: &str| Some(Ask::Enter(text.to_string()));
+    let enter = |prompt: &str| Some(Ask::Enter { prompt: prompt.to_string(), secret: false });
     let field = |target: Target, prompt: &str, secret: bool| {
         (!said.answered.contains(&target)).then(|| Ask::Field { target, prompt: prompt.to_string(), secret })
     };
+    let screen = screen::describe(m);
     if m.overlay == Overlay::Boards {
         return match &m.boards {
             BoardList::NotAsked | BoardList::Loading => None,
             BoardList::Failed(_) => enter(&p.boards_failed),
             BoardList::Loaded { .. } => {
                 let options = m.board_rows().into_iter().map(|r| (r.text, Action::BoardPick)).collect();
-                Some(Ask::Choice { prompt: p.board.clone(), options, default: 0 })
+                Some(Ask::Choice { prompt: texts().boards.title.clone(), options, default: m.board_choice })
             }
         };
     }
@@ -262,28 +295,21 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
             if m.start_check == StartCheck::Checking {
                 return None;
             }
-            let s = &texts().start;
-            let options = START_CHOICES
+            let options = screen
+                .items
                 .iter()
-                .map(|c| match c {
-                    StartChoice::Verify => (s.choice_verify.clone(), Action::StartVerify),
-                    StartChoice::Rotate => (s.choice_rotate.clone(), Action::StartRotate),
-                    StartChoice::Setup => (s.choice_setup.clone(), Action::StartSetup),
-                    StartChoice::Leave => (s.choice_quit.clone(), Action::StartLeave),
+                .filter_map(|i| match i {
+                    Item::Choice { words, action, .. } => Some((words.clone(), *action)),
+                    _ => None,
                 })
-                .collect::<Vec<_>>();
-            let mut options = options;
-            // The default board, where the keymap offers it (saved credentials).
-            if keymap::bindings(m).iter().any(|b| b.action == Action::ChooseBoard) {
-                options.insert(options.len() - 1, (texts().keys.choose_board.clone(), Action::ChooseBoard));
-            }
-            Some(Ask::Choice { prompt: p.what_next.clone(), options, default: 0 })
+                .collect();
+            Some(Ask::Choice { prompt: p.what_next.clone(), options, default: m.choice })
         }
-        Step::Portal => enter(&p.portal_ready),
+        Step::Portal => enter(&next_prompt(&screen).unwrap_or_default()),
         Step::PowerUp => field(Target::AppName, &fill(&p.app_name, &[("value", m.app_name())]), false)
             .or_else(|| field(Target::Email, &p.email, false))
             .or_else(|| field(Target::Author, &p.author, false))
-            .or_else(|| enter(&p.powerup_ready)),
+            .or_else(|| enter(&next_prompt(&screen).unwrap_or_default())),
         Step::ApiKey => {
             let key_ok = m.key_verdict().is_savable();
             if !key_ok || !said.answered.contains(&Target::Key) {
@@ -293,54 +319,79 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
         }
         Step::Token => {
             if !said.answered.contains(&Target::Expiration) {
-                let options = Expiration::ALL.iter().map(|e| (e.as_str().to_string(), Action::OptionNext)).collect();
-                let default = Expiration::ALL.iter().position(|e| *e == m.expiration).unwrap_or(0);
+                let options = screen.items.iter().find_map(|i| match i {
+                    Item::Options { options, .. } => Some(options.clone()),
+                    _ => None,
+                })?;
+                let default = options.iter().position(|(_, on)| *on).unwrap_or(0);
+                let options = options.into_iter().map(|(name, _)| (name, Action::OptionNext)).collect();
                 return Some(Ask::Choice { prompt: p.expiration.clone(), options, default });
             }
             if !said.answered.contains(&Target::Read) {
-                return Some(Ask::Field {
-                    target: Target::Read,
-                    prompt: fill(&p.scopes, &[("scopes", &m.scopes.to_string())]),
-                    secret: false,
-                });
+                let names: Vec<String> = screen
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Toggle { name, .. } => Some(name.clone()),
+                        _ => None,
+                    })
+                    .enumerate()
+                    .map(|(n, name)| format!("{} {name}", n + 1))
+                    .collect();
+                let prompt = fill(&p.scopes, &[("options", &names.join(", ")), ("scopes", &m.scopes.to_string())]);
+                return Some(Ask::Field { target: Target::Read, prompt, secret: false });
             }
-            let prompt = if matches!(m.capture, CaptureState::Waiting { .. }) && !m.pasting {
-                &p.token_or_wait
-            } else {
-                &p.token
-            };
+            let waiting = matches!(m.capture, super::model::CaptureState::Waiting { .. }) && !m.pasting;
+            let prompt = if waiting { &p.token_or_wait } else { &p.token };
             Some(Ask::Field { target: Target::Token, prompt: prompt.clone(), secret: true })
         }
         Step::Verify => match &m.verify {
-            VerifyState::Failed(_) | VerifyState::SaveFailed(..) => enter(&p.retry),
+            VerifyState::Failed(_) | VerifyState::SaveFailed(..) => {
+                Some(Ask::Enter { prompt: p.retry.clone(), secret: true })
+            }
             VerifyState::ChooseStorage(_) => Some(Ask::Choice {
                 prompt: p.storage.clone(),
-                options: vec![
-                    (texts().keys.save_file.clone(), Action::SaveToFile),
-                    (texts().keys.save_keyring.clone(), Action::SaveToKeyring),
-                ],
+                options: options(m, &[Action::SaveToFile, Action::SaveToKeyring]),
                 default: 0,
             }),
-            VerifyState::OtherMember(_) => yes_no(&texts().rotate.other_member_question, m),
+            VerifyState::ConfirmCaptured(_) => Some(Ask::Choice {
+                prompt: p.confirm_account.clone(),
+                options: options(m, &[Action::ConfirmAccount, Action::RefuseAccount]),
+                default: 0,
+            }),
+            VerifyState::OtherMember(_) => Some(Ask::Choice {
+                prompt: p.other_member.clone(),
+                options: options(m, &[Action::SaveOtherMember, Action::RefuseOtherMember]),
+                default: 1,
+            }),
             _ => None,
         },
         Step::Done => match &m.revoke {
-            crate::wizard::model::RevokeState::Offered => yes_no(&p.revoke, m),
-            crate::wizard::model::RevokeState::Revoking | crate::wizard::model::RevokeState::Confirming => None,
+            super::model::RevokeState::Offered => Some(Ask::Choice {
+                prompt: p.revoke.clone(),
+                options: options(m, &[Action::RevokeOld, Action::KeepOld]),
+                default: 1,
+            }),
+            super::model::RevokeState::Revoking | super::model::RevokeState::Confirming => None,
             _ => Some(Ask::Finish),
         },
     }
 }
 
-fn yes_no(question: &str, m: &Model) -> Option<Ask> {
-    let (yes, no) = match m.step {
-        Step::Done => (Action::RevokeOld, Action::KeepOld),
-        _ => (Action::SaveOtherMember, Action::RefuseOtherMember),
-    };
-    let answers = keymap::yes_no(m, yes, no);
-    let prompt = fill(question, &[("yes_no", &answers)]);
-    let t = &texts().plain;
-    Some(Ask::Choice { prompt, options: vec![(t.yes.clone(), yes), (t.no.clone(), no)], default: 1 })
+/// The commands a person may type here, from the keymap: each action of this
+/// screen that has a word, with what it does.
+fn help(m: &Model) -> String {
+    let mut listed: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    for binding in keymap::bindings(m) {
+        let Some(word) = keymap::word(binding.action) else { continue };
+        if seen.contains(&word) {
+            continue;
+        }
+        seen.push(word);
+        listed.push(format!("{word} ({})", binding.label));
+    }
+    fill(&texts().plain.help, &[("options", &listed.join(", "))])
 }
 
 /// Turns one line into messages for `update`: a command, a choice, a field's
@@ -348,25 +399,45 @@ fn yes_no(question: &str, m: &Model) -> Option<Ask> {
 fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut Out) -> Vec<Msg> {
     let p = &texts().plain;
     let word = line.trim().to_ascii_lowercase();
-    match word.as_str() {
-        "help" | "?" => {
-            out.line(&p.help);
-            return Vec::new();
-        }
-        "back" => {
-            said.went_back = true;
-            return act(m, Action::Back).into_iter().collect();
-        }
-        "open" => return act(m, Action::Open).into_iter().collect(),
-        "copy" => return act(m, Action::Copy).into_iter().collect(),
-        "switch" => return act(m, Action::SwitchCapture).into_iter().collect(),
-        "quit" | "exit" => return vec![key_ctrl('c')],
-        _ => {}
+    // A command word, where this screen's keymap has its action.
+    if let Some(action) =
+        keymap::bindings(m).into_iter().map(|b| b.action).find(|a| keymap::word(*a).is_some_and(|w| w == word))
+    {
+        return match action {
+            Action::Help => {
+                out.line(&help(m));
+                for note in screen::help_notes(m) {
+                    out.line(&note);
+                }
+                Vec::new()
+            }
+            Action::Back => {
+                said.went_back = true;
+                act(m, Action::Back).into_iter().collect()
+            }
+            Action::Quit | Action::QuitNow | Action::StartLeave => vec![key_ctrl('c')],
+            other => act(m, other).into_iter().collect(),
+        };
     }
     match asked {
         None | Some(Ask::Finish) => Vec::new(),
-        Some(Ask::Enter(_)) if m.overlay == Overlay::Boards => act(m, Action::CloseBoards).into_iter().collect(),
-        Some(Ask::Enter(_)) => vec![key(KeyCode::Enter)],
+        Some(Ask::Enter { .. }) if m.overlay == Overlay::Boards => act(m, Action::CloseBoards).into_iter().collect(),
+        Some(Ask::Enter { .. }) if matches!(m.verify, VerifyState::Failed(_)) && holds_credential(line) => {
+            // A token (or key) pasted at "press Enter": take it as the new one, never echo it.
+            let target =
+                if crate::credentials::format::check_key(line.trim()).is_valid() { Target::Key } else { Target::Token };
+            said.answered.retain(|t| *t != target);
+            let mut msgs: Vec<Msg> = act(m, Action::Retry).into_iter().collect();
+            msgs.push(Msg::Answer { target, text: line.to_string() });
+            if target == Target::Token {
+                said.answered.push(Target::Token);
+                msgs.push(key(KeyCode::Enter));
+            } else {
+                said.answered.push(Target::Key);
+            }
+            msgs
+        }
+        Some(Ask::Enter { .. }) => vec![key(KeyCode::Enter)],
         Some(Ask::Field { target, .. }) => {
             if target == Target::Read {
                 said.answered.push(target);
@@ -399,6 +470,7 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
             msgs
         }
         Some(Ask::Choice { options, default, prompt }) => {
+            let keys = keymap::bindings(m);
             let picked = if word.is_empty() {
                 Some(default)
             } else {
@@ -408,20 +480,37 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                     .filter(|i| *i < options.len())
                     .or_else(|| options.iter().position(|(name, _)| name.eq_ignore_ascii_case(&word)))
                     .or_else(|| {
-                        // y / n, or the first letter of a choice.
-                        options.iter().position(|(name, _)| name.to_ascii_lowercase().starts_with(&word))
+                        // The choice's own key (y, n, f, k…), as in the full-screen wizard.
+                        options.iter().position(|(_, action)| {
+                            keys.iter().any(|b| {
+                                b.action == *action
+                                    && b.keys.iter().any(|k| matches!(k.code, KeyCode::Char(c) if c.to_string().eq_ignore_ascii_case(&word)))
+                            })
+                        })
                     })
+                    .or_else(|| options.iter().position(|(name, _)| name.to_ascii_lowercase().starts_with(&word)))
             };
             let Some(index) = picked else {
-                out.line(&fill(&p.not_a_choice, &[("answer", line.trim())]));
+                // An answer shaped like a credential is never repeated back.
+                let text = if holds_credential(line) {
+                    p.not_a_choice_secret.clone()
+                } else {
+                    fill(&p.not_a_choice, &[("answer", line.trim())])
+                };
+                out.line(&text);
                 said.asked = None;
                 return Vec::new();
             };
             let (name, action) = &options[index];
             if *action == Action::BoardPick {
-                // The same keys as the picker: down to the row, then Enter.
-                let mut msgs: Vec<Msg> =
-                    std::iter::repeat_n(Action::BoardDown, index).filter_map(|a| act(m, a)).collect();
+                // The same keys as the picker: to the row, then Enter.
+                let (up, down) = (Action::BoardUp, Action::BoardDown);
+                let from = m.board_choice;
+                let mut msgs: Vec<Msg> = if index >= from {
+                    std::iter::repeat_n(down, index - from).filter_map(|a| act(m, a)).collect()
+                } else {
+                    std::iter::repeat_n(up, from - index).filter_map(|a| act(m, a)).collect()
+                };
                 msgs.extend(act(m, Action::BoardPick));
                 return msgs;
             }
@@ -434,96 +523,68 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
     }
 }
 
-/// `OK:` / `Warning:` / `Error:` and the verdict's words: said, not drawn.
-fn verdict_line(verdict: &Verdict) -> Option<String> {
+/// The screen's items as lines: what plain mode says of them. Fields,
+/// options and choices are asked, not said; a "press Enter" line is the prompt.
+fn tell(m: &Model, item: &Item, said: &Said) -> Option<String> {
     let p = &texts().plain;
-    let level = match verdict.level {
-        Level::Ok => &p.ok,
-        Level::Warning => &p.warning,
-        Level::Error => &p.error,
-        Level::Pending => return None,
-    };
-    Some(format!("{level} {}", verdict.message()))
-}
-
-/// The lines that say what changed since the last call.
-fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
-    let mut lines = Vec::new();
-    let t = texts();
-    let p = &t.plain;
-    // The verdict of what was just answered.
-    if let Some(target) = said.answered.last().copied() {
-        let verdict = match target {
-            Target::Key => Some(m.key_verdict()),
-            Target::Secret if !m.secret_value().is_empty() => Some(m.secret_verdict()),
-            Target::Token => Some(m.token_verdict()),
-            _ => None,
-        };
-        let marker = format!("{target:?}:{}", verdict.as_ref().map(Verdict::message).unwrap_or_default());
-        if let Some(line) = verdict.as_ref().and_then(verdict_line)
-            && said.verdict != marker
+    match item {
+        Item::Blank | Item::Next(_) | Item::Field { .. } | Item::Toggle { .. } | Item::Choice { .. } => None,
+        Item::Text { text, .. } | Item::Note { text, .. } | Item::Progress(text) => Some(text.clone()),
+        // The authorize URL once the expiration and scopes that shape it are answered.
+        Item::Url { .. }
+            if m.step == Step::Token
+                && !(said.answered.contains(&Target::Expiration) && said.answered.contains(&Target::Read)) =>
         {
-            said.verdict = marker;
-            lines.push(line);
+            None
+        }
+        Item::Url { label, url, .. } => Some(match label {
+            Some(label) => format!("{label}\n{url}"),
+            None => url.clone(),
+        }),
+        Item::Fact { label, value, .. } => {
+            Some(format!("{label}: {}", value.iter().map(|(t, _)| t.trim()).collect::<Vec<_>>().join(" ")))
+        }
+        Item::Row { label, value, .. } => Some(format!("{label}: {value}")),
+        Item::Options { label, options, help, .. } => {
+            let chosen = options.iter().find(|(_, on)| *on).map(|(name, _)| name.as_str()).unwrap_or_default();
+            Some(format!("{label}: {chosen} ({help})"))
+        }
+        Item::Check { level, text, .. } => {
+            let level = match level {
+                Level::Ok => &p.ok,
+                Level::Warning => &p.warning,
+                Level::Error => &p.error,
+                Level::Pending => return None,
+            };
+            Some(format!("{level} {text}"))
         }
     }
+}
+
+/// The lines that say what changed since the last call: the heading and the
+/// whole screen on a new step, then only lines that were not there before.
+fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
+    let mut lines = Vec::new();
+    let screen = screen::describe(m);
     if said.step != Some(m.step) {
         said.step = Some(m.step);
         if std::mem::take(&mut said.went_back) {
             said.answered.retain(|t| !m.step.targets().contains(t));
         }
-        said.verify.clear();
-        said.capture.clear();
-        said.url.clear();
+        said.told.clear();
         lines.push(String::new());
-        lines.push(heading(m));
-        lines.extend(instructions(m));
+        lines.push(screen::spoken_title(m.step));
     }
-    if m.step == Step::ApiKey {
-        let k = &t.key;
-        let status = match &m.key_status {
-            KeyStatus::Checking(key) if key == m.key_value() => k.check_running.clone(),
-            KeyStatus::Known(key) if key == m.key_value() => format!("{} {}", p.ok, k.check_known),
-            KeyStatus::Rejected(key) if key == m.key_value() => format!("{} {}", p.error, k.check_rejected),
-            KeyStatus::Unchecked(key, reason) if key == m.key_value() => {
-                format!("{} {}", p.warning, fill(&k.check_unchecked, &[("reason", reason)]))
-            }
-            _ => String::new(),
-        };
-        if !status.is_empty() && status != said.key_status {
-            said.key_status = status.clone();
-            lines.push(status);
+    let told: Vec<String> = screen.items.iter().filter_map(|item| tell(m, item, said)).collect();
+    for entry in &told {
+        if !said.told.contains(entry) {
+            lines.push(entry.clone());
         }
     }
-    if m.step == Step::Token {
-        let url = m.authorize_url();
-        // Once the listener settled (or there is none): the URL Trello should open.
-        let settled = m.setup.capture_off.is_some() || m.pasting || !matches!(m.capture, CaptureState::Idle);
-        if settled && url != said.url {
-            said.url = url.clone();
-            lines.push(t.token.url_label.clone());
-            lines.push(url);
-        }
-        let c = &t.capture;
-        let switch = keymap::key_name(m, Action::SwitchCapture).map(|_| p.switch.clone()).unwrap_or_default();
-        let capture = match (&m.setup.capture_off, &m.capture) {
-            (Some(reason), _) => fill(&c.failed, &[("reason", reason)]),
-            (None, _) if m.pasting => fill(&c.pasting, &[("switch_key", &switch)]),
-            (None, CaptureState::Idle) => String::new(),
-            (None, CaptureState::Waiting { .. }) => {
-                fill(&c.waiting, &[("origin", &m.capture_origin()), ("switch_key", &switch)])
-            }
-            (None, CaptureState::Failed(reason)) => fill(&c.failed, &[("reason", reason)]),
-            (None, CaptureState::Received) => c.received.clone(),
-        };
-        if !capture.is_empty() && capture != said.capture {
-            said.capture = capture.clone();
-            lines.push(capture);
-        }
-    }
+    said.told = told;
     let notice = m.notice.as_ref().map(|n| n.text.clone());
     if notice != said.notice {
-        // A notice that repeats the verdict just said ("Token: …") is said once.
+        // A notice that repeats what was just said ("Token: …") is said once.
         if let Some(text) = &notice
             && !lines.iter().any(|l| l.split_once(' ').is_some_and(|(_, said)| text.ends_with(said)))
         {
@@ -531,179 +592,19 @@ fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
         }
         said.notice = notice;
     }
-    // A failure stays in the model after it led back to a step: said on step 5 only.
-    let verify = if matches!(m.step, Step::Verify | Step::Done) { verify_lines(m) } else { Vec::new() };
-    let joined = verify.join("\n");
-    if joined != said.verify {
-        said.verify = joined;
-        lines.extend(verify);
-    }
     if m.overlay == Overlay::Boards {
-        let b = &t.boards;
+        let b = &texts().boards;
         let line = match &m.boards {
-            BoardList::Loading => b.loading.clone(),
-            BoardList::Failed(e) => format!("{} {}", fill(&b.failed, &[("error", &e.to_string())]), e.fix()),
-            _ => String::new(),
+            BoardList::Loading => Some(b.loading.clone()),
+            BoardList::Failed(e) => Some(format!("{} {}", fill(&b.failed, &[("error", &e.to_string())]), e.fix())),
+            _ => None,
         };
-        if !line.is_empty() && line != said.boards {
-            said.boards = line.clone();
+        if let Some(line) = line.filter(|l| !said.told.contains(l)) {
+            said.told.push(line.clone());
             lines.push(line);
         }
     }
-    if m.step == Step::Start {
-        let check = start_check_lines(m);
-        let joined = check.join("\n");
-        if joined != said.start_check {
-            said.start_check = joined;
-            lines.extend(check);
-        }
-    }
-    if let Some(revoke) = crate::wizard::view::revoke_words(m)
-        && revoke != said.revoke
-    {
-        said.revoke = revoke.clone();
-        lines.push(revoke);
-    }
     lines
-}
-
-/// "Step 3 of 5: Generate the API key": the full-screen title, said plainly.
-fn heading(m: &Model) -> String {
-    crate::wizard::view::step_title(m.step).replace(" · ", ": ")
-}
-
-/// What a step asks of the user, in the full-screen wizard's words.
-fn instructions(m: &Model) -> Vec<String> {
-    let t = texts();
-    let p = &t.plain;
-    let mut lines = Vec::new();
-    match m.step {
-        Step::Start => {
-            let Some(profile) = &m.saved else { return lines };
-            let l = &t.labels;
-            lines.push(match profile.who() {
-                Some(who) => fill(&t.start.who, &[("who", &who)]),
-                None => t.start.unknown_who.clone(),
-            });
-            lines.push(format!("{}: {}", l.profile, m.setup.profile));
-            lines.push(format!("{}: {}", l.api_key, mask(&profile.api_key)));
-            let token = profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| l.none.clone());
-            lines.push(format!("{}: {token}", l.token));
-            lines.push(format!("{}: {}", l.scopes, profile.scopes().names().join(", ")));
-            let expiry = crate::credentials::expiry::expiry_words(profile.token_expires.as_ref(), m.setup.started_at);
-            lines.push(format!("{}: {expiry}", l.expires));
-        }
-        Step::Portal => {
-            lines.push(t.portal.body.clone());
-            lines.push(m.setup.endpoints.portal_url());
-            lines.push(t.portal.note.clone());
-            if let Some(reason) = &m.setup.no_browser_reason {
-                lines.push(fill(&t.portal.no_browser, &[("reason", reason)]));
-            }
-        }
-        Step::PowerUp => {
-            let u = &t.powerup;
-            lines.push(u.body.clone());
-            lines.push(format!("{}: {}", u.workspace_label, u.workspace_value));
-            lines.push(format!("{}: {} ({})", u.iframe_label, u.iframe_value, u.iframe_help));
-        }
-        Step::ApiKey => {
-            lines.push(t.key.body.clone());
-            if m.setup.capture_off.is_none() {
-                lines.push(format!("{}:", t.capture.origin_label));
-                lines.push(m.capture_origin());
-                lines.push(fill(&t.capture.origin_help, &[("copy_key", &p.copy_command)]));
-            }
-        }
-        Step::Token => lines.push(t.token.body.clone()),
-        Step::Verify | Step::Done => {}
-    }
-    lines
-}
-
-fn verify_lines(m: &Model) -> Vec<String> {
-    let t = texts();
-    let v = &t.verify;
-    let mut lines = Vec::new();
-    match &m.verify {
-        VerifyState::Idle | VerifyState::Saving(_) => {}
-        VerifyState::Running { rate_wait } => {
-            lines.push(v.running.clone());
-            if let Some(wait) = rate_wait {
-                let seconds = m.rate_wait_seconds().unwrap_or_default().to_string();
-                let attempt = wait.attempt.to_string();
-                lines
-                    .push(fill(&v.rate_limited, &[("code", &wait.code), ("seconds", &seconds), ("attempt", &attempt)]));
-            }
-        }
-        VerifyState::Failed(e) => {
-            lines.push(v.failed.clone());
-            lines.push(e.to_string());
-            lines.push(fill(&v.why, &[("cause", e.cause())]));
-            lines.push(fill(&v.fix, &[("fix", e.fix())]));
-            let next = match keymap::remedy_step(e.remedy()) {
-                Some(Step::ApiKey) => &v.next_fix_key,
-                Some(_) => &v.next_new_token,
-                None => &v.next_retry,
-            };
-            lines.push(fill(next, &[("key", "Enter")]));
-            lines.push(v.nothing_saved.clone());
-        }
-        VerifyState::SaveFailed(_, error) => {
-            lines.push(v.save_failed.clone());
-            lines.push(error.clone());
-        }
-        VerifyState::ChooseStorage(verified) => {
-            lines.push(fill(&v.success, &[("who", &verified.member.who())]));
-        }
-        VerifyState::OtherMember(verified) => {
-            lines.push(fill(&v.success, &[("who", &verified.member.who())]));
-            let old = m.saved.as_ref().and_then(|p| p.who()).unwrap_or_else(|| t.rotate.another_member.clone());
-            lines.push(fill(&t.rotate.other_member, &[("new", &verified.member.who()), ("old", &old)]));
-        }
-        VerifyState::Saved(verified, saved) => {
-            let l = &t.labels;
-            lines.push(fill(&v.success, &[("who", &verified.member.who())]));
-            let granted = verified.token.scopes();
-            let names = |s: crate::trello::Scopes| s.names().join(", ");
-            lines.push(format!(
-                "{}: {}",
-                l.scopes,
-                fill(&l.requested, &[("granted", &names(granted)), ("requested", &names(m.scopes))])
-            ));
-            lines.push(format!("{}: {}", l.expires, verified.token.expiry().shown()));
-            lines.push(format!("{}: {}", l.api_key, mask(m.key_value())));
-            lines.push(format!("{}: {}", l.token, mask(m.token_value())));
-            lines.push(format!("{}: {}", l.saved_to, saved.saved.path.display()));
-            let place = if m.storage == Storage::Keyring { &l.in_keyring } else { &l.in_file };
-            lines.push(format!("{}: {place}", l.stored_in));
-        }
-    }
-    lines
-}
-
-fn start_check_lines(m: &Model) -> Vec<String> {
-    let t = texts();
-    match &m.start_check {
-        StartCheck::Idle => Vec::new(),
-        StartCheck::Checking => vec![t.start.check_running.clone()],
-        StartCheck::Valid(v) => {
-            let granted = v.token.scopes().names().join(", ");
-            let expires = v.token.expiry().shown();
-            vec![
-                t.start.check_valid.clone(),
-                fill(
-                    &t.labels.start_check_valid,
-                    &[("who", &v.member.who()), ("scopes", &granted), ("expires", &expires)],
-                )
-                .trim()
-                .to_string(),
-            ]
-        }
-        StartCheck::Failed(e) => {
-            vec![e.to_string(), fill(&t.labels.start_check_fix, &[("fix", e.fix())]).trim().to_string()]
-        }
-    }
 }
 
 /// Turns the terminal's echo off for secrets and back on, and always back on

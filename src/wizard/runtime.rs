@@ -15,9 +15,9 @@ use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::effects::{CaptureSlot, Executor, probe_keyring};
+use super::effects::{CaptureSlot, Executor, apply, probe_keyring};
 use super::model::Model;
-use super::update::{Msg, update};
+use super::update::Msg;
 use super::view::view;
 use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
@@ -47,9 +47,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
     let mut dirty = true;
     loop {
         if let Some(msg) = capture.sync(&model).await {
-            for effect in update(&mut model, msg) {
-                executor.run(effect, terminal.backend_mut());
-            }
+            apply(&mut model, msg, &mut executor, &capture, terminal.backend_mut());
             dirty = true;
         }
         if dirty {
@@ -84,9 +82,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
             _ = hangup.recv() => Some(Msg::Terminate),
         };
         let Some(msg) = msg else { continue };
-        for effect in update(&mut model, msg) {
-            executor.run(effect, terminal.backend_mut());
-        }
+        apply(&mut model, msg, &mut executor, &capture, terminal.backend_mut());
         dirty = true;
     }
 }

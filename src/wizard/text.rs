@@ -15,6 +15,7 @@ pub struct Texts {
     pub what: What,
     pub email: Email,
     pub plain: Plain,
+    pub words: Words,
     pub boards: Boards,
     pub steps: StepNames,
     pub portal: Portal,
@@ -83,6 +84,8 @@ pub struct Keys {
     pub start_setup: String,
     pub start_choose: String,
     pub save_anyway: String,
+    pub confirm_account: String,
+    pub refuse_account: String,
     pub back_to_token: String,
     pub revoke_old: String,
     pub keep_old: String,
@@ -92,6 +95,13 @@ pub struct Keys {
     pub press: String,
     pub choose_board: String,
     pub pick: String,
+    pub leave_saved: String,
+    pub close_url: String,
+    pub show_url: String,
+    pub next_profile: String,
+    pub space: String,
+    pub left_right_space: String,
+    pub previous_row: String,
     pub up_down: String,
     pub select: String,
 }
@@ -115,8 +125,7 @@ pub struct Labels {
     pub start_check_valid: String,
     pub start_check_fix: String,
     pub stored_in: String,
-    pub in_file: String,
-    pub in_keyring: String,
+    pub other_profiles: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -136,8 +145,10 @@ pub struct Notices {
     pub open_failed: String,
     pub nothing_to_copy: String,
     pub pasting: String,
+    pub pasting_opened: String,
     pub catching: String,
     pub capture_off: String,
+    pub takeover: String,
     pub copied: String,
     pub copied_terminal: String,
     pub copy_by_hand: String,
@@ -191,6 +202,20 @@ pub struct Plain {
     pub board: String,
     pub boards_failed: String,
     pub pick_one: String,
+    pub not_a_choice_secret: String,
+    pub other_member: String,
+    pub confirm_account: String,
+}
+
+/// What a person types in plain mode for an action (see `keymap::word`).
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Words {
+    pub help: String,
+    pub back: String,
+    pub open: String,
+    pub copy: String,
+    pub switch: String,
+    pub quit: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -223,6 +248,9 @@ pub struct Capture {
     pub waiting: String,
     pub failed: String,
     pub received: String,
+    pub takeover: String,
+    pub confirm: String,
+    pub confirm_question: String,
     pub pasting: String,
     pub stopped: String,
 }
@@ -237,6 +265,9 @@ pub struct Start {
     pub expired: String,
     pub check_running: String,
     pub check_valid: String,
+    pub profile_value: String,
+    pub others: String,
+    pub switched: String,
     pub choice_verify: String,
     pub choice_rotate: String,
     pub choice_setup: String,
@@ -258,6 +289,7 @@ pub struct Rotate {
     pub still_accepted: String,
     pub check_failed: String,
     pub summary_saved: String,
+    pub summary_saved_keyring: String,
     pub summary_revoked: String,
     pub summary_unconfirmed: String,
     pub summary_still_valid: String,
@@ -343,6 +375,7 @@ pub struct Token {
     pub url_label: String,
     pub token_label: String,
     pub token_placeholder: String,
+    pub rejected: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -379,6 +412,7 @@ pub struct Help {
     pub here: String,
     pub paste: String,
     pub plain: String,
+    pub token: String,
     pub close: String,
 }
 

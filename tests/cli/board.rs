@@ -127,7 +127,7 @@ fn the_picker_filters_chooses_and_clears() {
     cmd.env("TRELLO_API_BASE", &env.api_base);
     cmd.env("TRELLO_WEB_BASE", &env.web_base);
     let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.expect("b default board");
+    pty.expect("b  choose the default board");
     pty.send("b");
     pty.expect("Team Roadmap — Acme — AbCd1234");
     pty.expect("Chores — no workspace — ZzYy9876");

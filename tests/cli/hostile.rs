@@ -434,7 +434,7 @@ fn what_cannot_be_a_token_is_refused_before_any_request() {
 fn the_running_wizard_cannot_dump_core() {
     let home = tempfile::tempdir().unwrap();
     let mut pty = Pty::spawn(base_command(home.path()), 100, 30);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", pty.pid())).unwrap();
     let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap().to_string();
     let fields: Vec<&str> = core.split_whitespace().collect();

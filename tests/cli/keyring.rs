@@ -216,7 +216,7 @@ fn the_wizard_offers_the_keyring_and_rotate_replaces_the_entry() {
         Pty::spawn(cmd, 100, 30)
     };
     let mut pty = wizard(&["--no-capture"]);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send(ENTER);
     pty.paste(KEY);
@@ -229,7 +229,7 @@ fn the_wizard_offers_the_keyring_and_rotate_replaces_the_entry() {
     let flat = screen.replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("k: the system keyring"), "{screen}");
     pty.send("k");
-    pty.expect("the system keyring (service trello-auth)");
+    pty.expect("the system keyring (service trello-auth, user default@");
     pty.send(ENTER);
     assert_eq!(pty.wait(), 0);
     let config = home.path().join("trello-auth/config.toml");
@@ -265,7 +265,7 @@ fn without_a_keyring_the_wizard_saves_to_the_file_without_asking() {
     cmd.env("TRELLO_API_BASE", fake.api_base());
     cmd.env("TRELLO_WEB_BASE", fake.web_base());
     let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send(ENTER);
     pty.paste(KEY);

@@ -87,7 +87,7 @@ impl Audit {
 /// Walks the wizard to a verified, saved profile with the secret and `token`.
 fn wizard_setup(audit: &Audit, token: &str, reveal_at_the_end: bool) {
     let mut pty = audit.pty(&[]);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send("ann@example.com");
     pty.send(ENTER);

@@ -25,6 +25,8 @@ pub fn setup() -> Setup {
             .unwrap(),
         capture_port: 47130,
         capture_off: None,
+        profile_source: "the built-in default".into(),
+        other_profiles: Vec::new(),
     }
 }
 

@@ -27,7 +27,7 @@ fn wizard(fake: &FakeTrello, home: &std::path::Path, extra: &[(&str, &str)], arg
 }
 
 fn to_token_step(pty: &mut Pty) {
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send(ENTER);
     pty.expect("Generate the API key");
@@ -110,6 +110,10 @@ fn chromium_hands_the_token_to_the_wizard_which_verifies_and_saves_it() {
     assert!(url.contains(&format!("&return_url=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback%2F")), "{url}");
 
     let browser = Browser::open(binary, &url);
+    // Any local program can reach the listener: the account is shown and confirmed before saving.
+    pty.expect("Is Ann Example (@ann) your account?");
+    assert!(!home.path().join("trello-auth/config.toml").exists(), "saved before the question");
+    pty.send("y");
     pty.expect("Credentials verified and saved");
     let page = browser.page();
     assert!(page.contains("Token received"), "the browser was told to close the tab:\n{page}");
@@ -214,20 +218,139 @@ fn the_fake_trello_authorize_page_behaves_like_trello() {
     });
 }
 
+/// A "browser" script: records each URL it is asked to open in `opened.txt`,
+/// then runs `then` with the URL as `$1`.
+fn browser_script(home: &std::path::Path, then: &str) -> (String, std::path::PathBuf) {
+    let opened = home.join("opened.txt");
+    let script = home.join("browser.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n{then}\n", opened.display())).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    (script.to_str().unwrap().to_string(), opened)
+}
+
+/// The real flow through the browser launcher: `o` opens the one-shot start
+/// URL (no nonce on any command line), which Chromium follows to Trello's
+/// authorize page and back to the listener.
+#[test]
+fn the_browser_opens_a_one_shot_start_url_that_leads_to_trello() {
+    let Some(binary) = chromium() else { return };
+    let port = closed_port();
+    let fake = FakeTrello::with_ann();
+    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
+    let home = tempfile::tempdir().unwrap();
+    let chromium = format!(
+        "{binary} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+         --disable-background-networking --disable-component-update --disable-sync --virtual-time-budget=10000 \
+         --user-data-dir='{}' --dump-dom \"$1\" > /dev/null 2>&1 &",
+        home.path().join("chromium").display()
+    );
+    let (browser, opened) = browser_script(home.path(), &chromium);
+    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut pty = wizard(&fake, home.path(), &env, &[]);
+    to_token_step(&mut pty);
+    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
+    pty.send("\x0f");
+    pty.expect("Is Ann Example (@ann) your account?");
+    let launched = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(launched.trim(), format!("http://127.0.0.1:{port}/start/1"), "the launcher saw no nonce");
+    pty.send(ENTER);
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+}
+
+/// Another local user reads the start URL from the launcher's command line
+/// and gets there first, planting Bob's token: the wizard shows whose token
+/// arrived and saves nothing unless told; when the real browser then opens
+/// the same start URL, the takeover is named and the wizard falls back to pasting.
+#[test]
+fn a_token_planted_through_the_start_url_is_shown_and_a_second_open_is_a_takeover() {
+    let port = closed_port();
+    let fake = FakeTrello::with_ann();
+    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
+    let bob = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    // The attacker: fetch the start URL without following it, take the return URL, post Bob's token.
+    let attacker = home.path().join("attacker.py");
+    std::fs::write(
+        &attacker,
+        format!(
+            r#"import http.client, json, sys, urllib.parse
+c = http.client.HTTPConnection("127.0.0.1", {port})
+c.request("GET", urllib.parse.urlparse(sys.argv[1]).path)
+loc = c.getresponse().getheader("Location")
+ret = urllib.parse.parse_qs(urllib.parse.urlparse(loc).query)["return_url"][0]
+u = urllib.parse.urlparse(ret)
+c = http.client.HTTPConnection("127.0.0.1", {port})
+c.request("POST", u.path, body=json.dumps({{"token": "{bob}"}}),
+          headers={{"Content-Type": "application/json", "Origin": "http://127.0.0.1:{port}"}})
+print(c.getresponse().status)
+"#
+        ),
+    )
+    .unwrap();
+    let (browser, opened) = browser_script(home.path(), &format!("python3 '{}' \"$1\"", attacker.display()));
+    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut pty = wizard(&fake, home.path(), &env, &[]);
+    to_token_step(&mut pty);
+    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
+    pty.send("\x0f");
+    // Visible: whose token arrived, before anything is saved.
+    let screen = pty.expect("Is Bob Other (@bob) your account?");
+    assert!(screen.contains("any program on this computer"), "{screen}");
+    assert!(!home.path().join("trello-auth/config.toml").exists());
+    pty.send("n");
+    pty.expect("Authorize a token");
+    assert!(!home.path().join("trello-auth/config.toml").exists(), "nothing was saved");
+    assert!(opened.exists());
+    pty.send(CTRL_C);
+    pty.wait();
+
+    // Someone opens the start URL, then the real browser opens it too: a takeover.
+    let twice = home.path().join("twice.py");
+    std::fs::write(
+        &twice,
+        format!(
+            r#"import http.client, sys, urllib.parse
+for _ in range(2):
+    c = http.client.HTTPConnection("127.0.0.1", {port})
+    c.request("GET", urllib.parse.urlparse(sys.argv[1]).path)
+    print(c.getresponse().status)
+"#
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(&opened).unwrap();
+    let (browser, _) = browser_script(home.path(), &format!("python3 '{}' \"$1\"", twice.display()));
+    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut pty = wizard(&fake, home.path(), &env, &[]);
+    to_token_step(&mut pty);
+    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
+    pty.send("\x0f");
+    let screen = pty.expect("Someone else opened the start link too");
+    assert!(screen.contains("Paste") || screen.contains("paste"), "{screen}");
+    // Pasting still works, and nothing of the listener's is kept.
+    let ann = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    pty.paste(&ann);
+    pty.send(ENTER);
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+}
+
 /// Step 4's way out of "Invalid return_url": Ctrl+P drops `return_url` (Trello
-/// then shows the token to paste) from the URL on screen, the one copied and
-/// the one opened, and Ctrl+P again brings it back.
+/// then shows the token to paste) from the URL on screen, copies it, and opens
+/// it where a browser was opened before; Ctrl+P again brings catching back.
 #[test]
 fn ctrl_p_switches_the_authorize_url_between_catching_and_pasting() {
     let fake = FakeTrello::with_ann();
     let home = tempfile::tempdir().unwrap();
     // A "browser" that records what it was asked to open.
-    let opened = home.path().join("opened.txt");
-    let script = home.path().join("browser.sh");
-    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display())).unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let browser = script.to_str().unwrap();
-    let mut pty = wizard(&fake, home.path(), &[("DISPLAY", ":99"), ("BROWSER", browser)], &[]);
+    let (browser, opened) = browser_script(home.path(), "");
+    let mut pty = wizard(&fake, home.path(), &[("DISPLAY", ":99"), ("BROWSER", &browser)], &[]);
     to_token_step(&mut pty);
     pty.expect("Waiting on http://127.0.0.1:");
     let on_screen = |pty: &Pty| pty.screen().replace(['│', '\n', ' '], "");
@@ -242,17 +365,18 @@ fn ctrl_p_switches_the_authorize_url_between_catching_and_pasting() {
     };
     assert!(on_screen(&pty).contains("&return_url="), "{}", pty.screen());
     pty.send(CTRL_O);
-    assert!(wait_opened(1).contains("&return_url="));
+    // The browser gets the one-shot start URL, which leads to the URL on screen.
+    assert!(wait_opened(1).ends_with("/start/1"), "{}", opened_urls());
 
     pty.send(CTRL_P);
     pty.expect("Paste mode");
     assert!(!on_screen(&pty).contains("return_url="), "{}", pty.screen());
-    pty.send(CTRL_T);
+    // Copied and opened where the browser was opened before, without a key.
     let copied = pty.expect_copy(None);
     assert!(!copied.contains("return_url") && copied.contains("/1/authorize?"), "{copied}");
-    pty.send(CTRL_O);
     let url = wait_opened(2);
     assert!(!url.contains("return_url") && url.contains("/1/authorize?"), "{url}");
+    assert!(on_screen(&pty).contains("copiedandopened"), "{}", pty.screen());
     // Trello (here the fake) then shows the token on its own page.
     let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
     pty.paste(&token);
@@ -261,8 +385,85 @@ fn ctrl_p_switches_the_authorize_url_between_catching_and_pasting() {
     pty.expect("Waiting on http://127.0.0.1:");
     assert!(on_screen(&pty).contains("&return_url="), "{}", pty.screen());
     pty.send(CTRL_O);
-    assert!(wait_opened(3).contains("&return_url="));
+    assert!(wait_opened(3).ends_with("/start/2"), "{}", opened_urls());
     pty.send(ENTER);
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+}
+
+/// 64 local clients that connect, send half a request and reconnect, again
+/// and again: the real callback still gets through (they are evicted, oldest
+/// first, not queued), and pasting works throughout.
+#[test]
+fn reconnecting_half_open_clients_cannot_starve_the_callback() {
+    use std::io::Write;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let port = closed_port();
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = wizard(&fake, home.path(), &[("TRELLO_AUTH_CALLBACK_PORT", &port.to_string())], &[]);
+    to_token_step(&mut pty);
+    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
+    pty.send(CTRL_T);
+    let url = pty.expect_copy(None);
+    let return_url =
+        url::Url::parse(&url).unwrap().query_pairs().find(|(k, _)| k == "return_url").unwrap().1.to_string();
+    let path = url::Url::parse(&return_url).unwrap().path().to_string();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let attackers: Vec<_> = (0..64)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                        let _ = s.write_all(
+                            format!("POST /callback/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCont").as_bytes(),
+                        );
+                        // Hold the slot until the listener lets go, then come straight back.
+                        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+                        let _ = std::io::Read::read(&mut s, &mut [0u8; 16]);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Pasting works while the listener is under attack.
+    pty.paste("ATTA3f3f");
+    pty.expect("8 of 76 characters");
+    // The real callback: its own page's POST, with the right nonce, gets through.
+    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let body = format!("{{\"token\": \"{token}\"}}");
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Type: \
+         application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let started = std::time::Instant::now();
+    let mut answer = String::new();
+    while started.elapsed() < std::time::Duration::from_secs(10) {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            s.set_read_timeout(Some(std::time::Duration::from_secs(3))).unwrap();
+            let _ = s.write_all(request.as_bytes());
+            let mut buf = [0u8; 64];
+            let n = std::io::Read::read(&mut s, &mut buf).unwrap_or(0);
+            answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+            if !answer.is_empty() {
+                break;
+            }
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for a in attackers {
+        let _ = a.join();
+    }
+    assert!(answer.starts_with("HTTP/1.1 200"), "the callback did not get through: {answer:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "it took {:?}", started.elapsed());
+    pty.expect("Is Ann Example (@ann) your account?");
+    pty.send("y");
     pty.expect("Credentials verified and saved");
     pty.send(ENTER);
     assert_eq!(pty.wait(), 0);

@@ -65,13 +65,13 @@ fn copies_land_on_the_x11_clipboard_and_stay_while_the_wizard_runs() {
     cmd.env("DISPLAY", &x.display);
     cmd.arg("--no-browser");
     let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send("c");
     pty.expect("Copied the portal URL to the clipboard.");
-    assert_eq!(x.clipboard(), "https://trello.com/power-ups/admin");
+    assert_eq!(x.clipboard(), "https://trello.com/apps/admin");
     // Still served a moment later: one clipboard handle lives for the whole run.
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(x.clipboard(), "https://trello.com/power-ups/admin");
+    assert_eq!(x.clipboard(), "https://trello.com/apps/admin");
     pty.send(ENTER);
     pty.send("\x14"); // Ctrl+T on the email row: nothing typed yet.
     pty.send("ann@example.com");

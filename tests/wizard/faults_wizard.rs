@@ -14,7 +14,7 @@ use trello_auth::credentials::store::Store;
 const ANN: &str = "5f0000000000000000000a11";
 
 fn to_token_step(pty: &mut Pty, key_line: &str) {
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send(ENTER);
     pty.expect("Generate the API key");
@@ -86,7 +86,7 @@ fn a_panic_restores_the_terminal_and_prints_no_secret() {
     cmd.env("TRELLO_API_BASE", fake.api_base());
     cmd.env("TRELLO_AUTH_TEST_PANIC", "1");
     let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send(ENTER);
     pty.paste(KEY);

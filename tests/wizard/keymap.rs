@@ -79,11 +79,33 @@ fn screens() -> Vec<(String, Model)> {
         all.push((format!("start, choice {choice}"), m));
     }
     let mut m = at(Step::PowerUp, 2);
-    m.overlay = Overlay::Help;
+    m.help = true;
     all.push(("help".into(), m));
     let mut m = at(Step::ApiKey, 0);
     m.overlay = Overlay::ConfirmQuit;
     all.push(("quit question".into(), m));
+    let mut m = at(Step::Verify, 0);
+    m.verify = VerifyState::ConfirmCaptured(verified("read,write", None));
+    all.push(("whose token, after capture".into(), m));
+    let mut m = at(Step::Verify, 0);
+    m.verify = VerifyState::Running { rate_wait: None };
+    all.push(("verifying".into(), m));
+    let mut m = at(Step::Token, 4);
+    m.overlay = Overlay::Url;
+    all.push(("the URL alone".into(), m));
+    let mut m = Model::start_screen(setup(), Instant::now(), saved_profile());
+    m.setup.other_profiles = vec!["work".into()];
+    all.push(("start, another profile".into(), m.clone()));
+    let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('s'))));
+    all.push(("step 1, from the start screen".into(), m));
+    let mut m = Model::start_screen(setup(), Instant::now(), saved_profile());
+    m.overlay = Overlay::Boards;
+    m.boards = trello_auth::wizard::model::BoardList::Loaded { boards: Vec::new(), workspaces: Vec::new() };
+    all.push(("board picker".into(), m));
+    let mut m = Model::rotate(setup(), Instant::now(), saved_profile());
+    m.step = Step::Done;
+    m.verify = VerifyState::Saved(verified("read,write", None), support::wizard::saved(true, Some(TOKEN)));
+    all.push(("done after a rotation".into(), m));
     all
 }
 
@@ -93,13 +115,20 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
     match action {
         Action::QuitNow => after.exit.is_some(),
         Action::Quit => after.exit.is_some() || after.overlay == Overlay::ConfirmQuit,
-        Action::Help => after.overlay == Overlay::Help,
-        Action::CloseHelp | Action::StayHere => after.overlay == Overlay::None && before.overlay != Overlay::None,
+        Action::Help => after.help,
+        Action::CloseHelp => before.help && !after.help,
+        Action::StayHere | Action::CloseUrl => after.overlay == Overlay::None && before.overlay != Overlay::None,
+        Action::ShowUrl => after.overlay == Overlay::Url,
+        Action::NextProfile => any_effect(|e| matches!(e, Effect::LoadProfile(name) if name == "work")),
+        Action::ConfirmAccount => {
+            any_effect(|e| matches!(e, Effect::Save { .. })) || matches!(after.verify, VerifyState::ChooseStorage(_))
+        }
+        Action::RefuseAccount => after.step == Step::Token && after.token.value().is_empty(),
         Action::ConfirmQuit => after.exit == Some(Exit::Aborted),
         Action::Next => {
             after.step != before.step || !effects.is_empty() || after.notice.is_some() || after.exit.is_some()
         }
-        Action::Back => after.step < before.step || after.exit.is_some(),
+        Action::Back => after.step < before.step || after.step == Step::Start && before.step != Step::Start,
         Action::FocusNext | Action::FocusPrev => after.focus != before.focus,
         Action::Open => any_effect(|e| matches!(e, Effect::OpenUrl(_))) || after.notice.is_some(),
         Action::Copy => any_effect(|e| matches!(e, Effect::Copy { .. })) || after.notice.is_some(),
@@ -116,7 +145,7 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
         Action::StartChoose => after.step != before.step || !effects.is_empty() || after.exit.is_some(),
         Action::StartUp | Action::StartDown => after.choice != before.choice,
         Action::SaveOtherMember => any_effect(|e| matches!(e, Effect::Save { .. })),
-        Action::RefuseOtherMember => after.step == Step::Token,
+        Action::RefuseOtherMember => after.step == Step::Token && after.token.value().is_empty(),
         Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke(_))),
         Action::KeepOld => after.revoke == RevokeState::Declined,
         Action::SaveToFile => {
@@ -132,14 +161,22 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
     }
 }
 
+/// Every key the help lists (the hint bar shows a part of them) does what
+/// the help says, on every screen and every question; and no action is listed twice.
 #[test]
-fn every_hinted_key_does_what_its_hint_says() {
+fn every_listed_key_does_what_the_help_says() {
     let mut checked = 0;
     for (name, m) in screens() {
-        let hinted: Vec<_> = bindings(&m).into_iter().filter(|b| b.hint).collect();
+        let listed = bindings(&m);
+        let hinted: Vec<_> = listed.iter().filter(|b| b.hint).collect();
         assert!(!hinted.is_empty(), "{name}: no hints");
         assert_eq!(hints(&m).len(), hinted.len(), "{name}");
-        for binding in hinted {
+        let mut actions: Vec<Action> = listed.iter().map(|b| b.action).collect();
+        actions.sort_by_key(|a| format!("{a:?}"));
+        let count = actions.len();
+        actions.dedup();
+        assert_eq!(actions.len(), count, "{name}: an action is listed twice: {listed:?}");
+        for binding in listed {
             // The hint shows a key that is bound.
             let shown = binding.key_label();
             if let Some(first) = binding.keys.first() {
@@ -171,7 +208,9 @@ fn every_hinted_key_does_what_its_hint_says() {
 
 #[test]
 fn typing_in_a_field_never_triggers_a_command() {
-    for (name, m) in screens().into_iter().filter(|(_, m)| m.focused_text().is_some() && m.overlay == Overlay::None) {
+    for (name, m) in
+        screens().into_iter().filter(|(_, m)| m.focused_text().is_some() && m.overlay == Overlay::None && !m.help)
+    {
         for c in ['q', 'c', 'o', 'r', '?', ' ', 'y', 'n', 'v', 's'] {
             let mut after = m.clone();
             let target = after.focused_text().unwrap();

@@ -61,14 +61,14 @@ fn assert_plain(pty: &Pty, secrets: &[&str]) {
 
 /// Steps 1 to 3 with a wrong key first: re-asked.
 fn to_token_step(pty: &mut Pty) {
-    pty.expect("Step 1 of 5: Open the Power-Ups admin portal");
+    pty.expect("Step 1 of 5: Open the app admin portal");
     line(pty, "");
     pty.expect("Step 2 of 5: Create a Power-Up");
     pty.expect("Power-Up name (Enter keeps trello-auth):");
     line(pty, "");
     line(pty, "ann@example.com");
     line(pty, "");
-    pty.expect("Create the Power-Up in the portal, then press Enter.");
+    pty.expect("Click Create in the portal, then press Enter.");
     line(pty, "");
     pty.expect("Step 3 of 5: Generate the API key");
     line(pty, "0123456789abcdefg");
@@ -197,7 +197,7 @@ fn rotate_in_plain_mode_asks_about_another_member_then_revokes() {
     line(&mut pty, "");
     line(&mut pty, &bobs);
     pty.expect("This new token belongs to Bob Other (@bob)");
-    pty.expect("Save it anyway? (y/n)");
+    pty.expect("Save it anyway? (1 save anyway, 2 back to the token; Enter for 2):");
     line(&mut pty, "n");
     pty.expect("Not saved. Authorize the token while logged in to Trello as the saved member.");
     line(&mut pty, "");
@@ -221,6 +221,10 @@ fn golden_transcript_of_a_whole_run() {
     let mut pty = plain(&fake, home.path(), &["--no-capture"]);
     to_token_step(&mut pty);
     line(&mut pty, "");
+    pty.expect("Scopes (1 read, 2 write, 3 account;");
+    // A misspelt scope is said and asked again.
+    line(&mut pty, "read,wirte");
+    pty.expect("unknown scope \"wirte\"");
     line(&mut pty, "read");
     pty.expect("Paste the token");
     line(&mut pty, &token);
@@ -232,6 +236,41 @@ fn golden_transcript_of_a_whole_run() {
     insta::assert_snapshot!("plain_transcript", text);
 }
 
+/// A token pasted where it does not belong (a choice, the scopes, "press
+/// Enter" after a failure) is never repeated back: the only copies in the
+/// transcript are the terminal's own echo of what was typed at echoing prompts.
+#[test]
+fn a_token_pasted_at_the_wrong_prompt_is_never_repeated() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let unknown = format!("ATTA{}0000AAAA", "9".repeat(64));
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    to_token_step(&mut pty);
+    pty.expect("How long should the token live?");
+    line(&mut pty, &token);
+    pty.expect("That is not one of the choices");
+    line(&mut pty, "");
+    pty.expect("Scopes (1 read, 2 write, 3 account;");
+    line(&mut pty, &token.to_lowercase());
+    pty.expect("unknown scope (not repeated");
+    line(&mut pty, "");
+    pty.expect("Paste the token (it is not shown):");
+    line(&mut pty, &unknown);
+    pty.expect("Trello rejected the token");
+    // At "press Enter" (read without echo), the good token is taken as the new one.
+    pty.expect("Press Enter to go on");
+    line(&mut pty, &token);
+    pty.expect("Saved Trello credentials");
+    assert_eq!(pty.wait(), 0);
+    let text = transcript(&pty);
+    assert_eq!(text.matches(&token).count(), 1, "only the echo of the choice answer:\n{text}");
+    assert_eq!(text.matches(&token.to_lowercase()).count(), 1, "only the echo of the scopes answer:\n{text}");
+    assert!(!text.contains(&unknown), "{text}");
+    let profile = Store::at(home.path().join("trello-auth/config.toml")).profile("default").unwrap().unwrap();
+    assert_eq!(profile.token.unwrap().expose(), token);
+}
+
 #[test]
 fn the_start_screen_verifies_as_lines() {
     let fake = FakeTrello::with_ann();
@@ -241,10 +280,11 @@ fn the_start_screen_verifies_as_lines() {
     let mut pty = plain(&fake, home.path(), &[]);
     pty.expect("Logged in as Ann Example (@ann)");
     pty.expect(
-        "What next? (1 verify now, 2 rotate the token, 3 set up from scratch, 4 default board, 5 quit; Enter for 1):",
+        "What next? (1 verify now, 2 rotate the token, 3 set up from scratch, 4 choose the default board, 5 quit; \
+         Enter for 1):",
     );
     line(&mut pty, "");
-    pty.expect("Trello accepts the key and token.");
+    pty.expect("Trello accepts the key and token (checked just now).");
     // The default board, as lines: the same picker, chosen by number.
     let roadmap = fake.add_board("AbCd1234", "Team Roadmap", Some(("5e0000000000000000000001", "Acme")), ANN);
     line(&mut pty, "4");

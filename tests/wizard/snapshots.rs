@@ -89,7 +89,14 @@ fn step_1_portal() {
     snap("portal_no_browser", &m);
     let mut m = at_step(1);
     press(&mut m, KeyCode::Char('c'));
-    send(&mut m, Msg::Copied { what: "portal URL", outcome: trello_auth::desktop::clipboard::CopyOutcome::Terminal });
+    send(
+        &mut m,
+        Msg::Copied {
+            what: "portal URL",
+            outcome: trello_auth::desktop::clipboard::CopyOutcome::Terminal,
+            quiet: false,
+        },
+    );
     snap("portal_copied", &m);
 }
 
@@ -325,7 +332,10 @@ fn start_screen() {
     press(&mut m, KeyCode::Char('v'));
     snap("start_checking", &m);
     let generation = m.verify_generation;
-    send(&mut m, Msg::Verified { generation, result: Ok(verified("read,write", None)), at: String::new() });
+    send(
+        &mut m,
+        Msg::Verified { generation, result: Ok(verified("read,write", None)), at: "2026-11-28T21:49:00Z".into() },
+    );
     snap("start_valid", &m);
     let mut m = start("never", Some(TOKEN));
     press(&mut m, KeyCode::Down);
@@ -421,7 +431,7 @@ fn wide_names_stay_inside_the_box() {
         let mut checked = start.clone();
         press(&mut checked, KeyCode::Char('v'));
         let generation = checked.verify_generation;
-        send(&mut checked, Msg::Verified { generation, result: Ok(v), at: String::new() });
+        send(&mut checked, Msg::Verified { generation, result: Ok(v), at: "2026-11-28T21:49:00Z".into() });
         for (screen, m) in [("done", &done), ("start", &start), ("start_valid", &checked)] {
             let cells = rows(m, 80, 24);
             // Rows 3 to 20 are inside the body box: its edges stay in place.

@@ -21,7 +21,7 @@ fn wizard(fake: &FakeTrello, home: &std::path::Path) -> Pty {
 
 /// Steps 1–3 with a pasted key and secret; leaves the wizard on step 4.
 fn walk_to_token_step(pty: &mut Pty) {
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.expect("Create a Power-Up");
     pty.send("ann@example.com");
@@ -125,11 +125,11 @@ fn esc_goes_back_and_q_asks_before_quitting() {
     let fake = FakeTrello::with_ann();
     let home = tempfile::tempdir().unwrap();
     let mut pty = wizard(&fake, home.path());
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.send("ann@example.com");
     pty.send(ESC);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send("q");
     pty.expect("Quit without saving?");
     pty.send("n");
@@ -147,13 +147,13 @@ fn resizing_redraws_and_tiny_sizes_ask_for_room() {
     let fake = FakeTrello::with_ann();
     let home = tempfile::tempdir().unwrap();
     let mut pty = wizard(&fake, home.path());
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.resize(40, 10);
     pty.expect("enlarge the terminal");
     pty.resize(1, 1);
     std::thread::sleep(Duration::from_millis(200));
     pty.resize(120, 40);
-    pty.expect("Open the Power-Ups admin portal");
+    pty.expect("Open the app admin portal");
     pty.send(ENTER);
     pty.expect("Create a Power-Up");
     pty.send(CTRL_C);

@@ -15,7 +15,7 @@ pub(super) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
 
 pub(super) fn advance(m: &mut Model) -> Vec<Effect> {
     match m.step {
-        Step::Start => return choose_start(m, START_CHOICES[m.choice % START_CHOICES.len()]),
+        Step::Start => return super::input::choose_selected(m),
         Step::Portal => goto(m, Step::PowerUp, Some(Target::Email)),
         Step::PowerUp => {
             if m.app_name().is_empty() {
@@ -93,7 +93,13 @@ pub(super) fn on_verified(
     }
     if m.step == Step::Start {
         m.start_check = match result {
-            Ok(v) => StartCheck::Valid(v),
+            Ok(v) => {
+                // What the screen shows as last verified is now.
+                if let Some(saved) = m.saved.as_mut() {
+                    saved.verified_at = Some(at);
+                }
+                StartCheck::Valid(v)
+            }
             Err(e) => StartCheck::Failed(e),
         };
         return Vec::new();
@@ -110,17 +116,31 @@ pub(super) fn on_verified(
                 m.verify = VerifyState::OtherMember(verified);
                 return Vec::new();
             }
-            if m.mode == Mode::Setup && m.keyring_reachable {
-                m.verify = VerifyState::ChooseStorage(verified);
+            if m.mode == Mode::Setup && m.token_from_listener {
+                // Any local program can reach the listener: show whose token it is before saving.
+                m.verify = VerifyState::ConfirmCaptured(verified);
                 return Vec::new();
             }
-            save(m, verified)
+            store_or_ask(m, verified)
         }
         Err(e) => {
+            // Back on step 4 the field says Trello refused this token, not that it looks valid.
+            if e.remedy() == crate::trello::Remedy::NewToken {
+                m.rejected_token = Some(m.token_value().to_string());
+            }
             m.verify = VerifyState::Failed(e);
             Vec::new()
         }
     }
+}
+
+/// Saves, or first asks where the token goes when a keyring could keep it.
+pub(super) fn store_or_ask(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
+    if m.mode == Mode::Setup && m.keyring_reachable {
+        m.verify = VerifyState::ChooseStorage(verified);
+        return Vec::new();
+    }
+    save(m, verified)
 }
 
 pub(super) fn save(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
@@ -153,7 +173,13 @@ pub fn new_token(m: &Model, verified: &Verified) -> NewToken {
 
 pub(super) fn back(m: &mut Model) -> Vec<Effect> {
     match m.step {
-        Step::Start | Step::Portal => {}
+        Step::Start => {}
+        // Setting up again from the start screen: Esc on step 1 goes back to it.
+        Step::Portal => {
+            if let Some(saved) = m.saved.clone() {
+                *m = Model::start_screen(m.setup.clone(), m.now, saved);
+            }
+        }
         Step::PowerUp => goto(m, Step::Portal, None),
         Step::ApiKey => goto(m, Step::PowerUp, None),
         Step::Token => goto(m, Step::ApiKey, Some(Target::Key)),
@@ -196,9 +222,11 @@ pub fn copy_here(m: &Model) -> Option<(&'static str, String)> {
             Some((&w.author, m.author.value().trim().to_string()))
         }
         (Step::PowerUp, Some(Target::Iframe)) => Some((&w.iframe, texts().powerup.iframe_value.clone())),
-        (Step::ApiKey, _) => Some((&w.origin, m.capture_origin())),
+        // The origin only where the screen shows it (capture on).
+        (Step::ApiKey, _) if m.setup.capture_off.is_none() => Some((&w.origin, m.capture_origin())),
         (Step::Token, _) => Some((&w.authorize_url, m.authorize_url())),
-        (Step::Done, _) => Some((&w.command, env_command(&m.setup.profile))),
+        // The command only where the done screen shows it (a setup, not a rotation).
+        (Step::Done, _) if m.mode == Mode::Setup => Some((&w.command, env_command(&m.setup.profile))),
         _ => None,
     }
 }

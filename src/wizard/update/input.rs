@@ -2,13 +2,13 @@
 
 use super::*;
 use crate::credentials::store::Storage;
-use crate::wizard::keymap::{Action, action_for, key_name};
+use crate::wizard::keymap::{Action, action_for, key_name, start_menu};
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
     if !matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
         return Vec::new();
     }
-    if m.overlay == Overlay::None {
+    if m.overlay == Overlay::None && !m.help {
         m.notice = None;
     }
     match action_for(m, &key) {
@@ -16,7 +16,9 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
         // Typing in the board picker filters it.
         None if m.overlay == Overlay::Boards => {
             m.board_filter.handle_event(&Event::Key(key));
-            m.board_choice = 0;
+            // The highlight follows the filter to its first match, never "no default board" above it.
+            let filtering = !m.board_filter.value().trim().is_empty();
+            m.board_choice = if filtering && m.board_rows().len() > 1 { 1 } else { 0 };
             Vec::new()
         }
         // Unbound keys type into the focused field; elsewhere they do nothing.
@@ -33,8 +35,15 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
     match action {
         Action::QuitNow => m.exit = Some(exit_kind(m)),
         Action::Quit => request_quit(m),
-        Action::Help => m.overlay = Overlay::Help,
-        Action::CloseHelp | Action::StayHere => m.overlay = Overlay::None,
+        Action::Help => m.help = true,
+        Action::CloseHelp => m.help = false,
+        Action::StayHere | Action::CloseUrl => m.overlay = Overlay::None,
+        Action::ShowUrl => m.overlay = Overlay::Url,
+        Action::NextProfile => {
+            if let Some(next) = m.setup.other_profiles.first().cloned() {
+                return vec![Effect::LoadProfile(next)];
+            }
+        }
         Action::ConfirmQuit => m.exit = Some(Exit::Aborted),
         Action::Next => return advance(m),
         Action::Back => return back(m),
@@ -46,23 +55,33 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Retry => return retry(m),
         Action::OptionPrev => choose(m, false),
         Action::OptionNext => choose(m, true),
-        Action::SwitchCapture => switch_capture(m),
-        Action::StartUp => m.choice = (m.choice + START_CHOICES.len() - 1) % START_CHOICES.len(),
-        Action::StartDown => m.choice = (m.choice + 1) % START_CHOICES.len(),
-        Action::StartChoose => return choose_start(m, START_CHOICES[m.choice % START_CHOICES.len()]),
-        Action::StartVerify => return choose_start(m, StartChoice::Verify),
-        Action::StartRotate => return choose_start(m, StartChoice::Rotate),
-        Action::StartSetup => return choose_start(m, StartChoice::Setup),
-        Action::StartLeave => return choose_start(m, StartChoice::Leave),
+        Action::SwitchCapture => return switch_capture(m),
+        Action::StartUp | Action::StartDown => {
+            let count = start_menu(m).len().max(1);
+            let by = if action == Action::StartUp { count - 1 } else { 1 };
+            m.choice = (m.choice + by) % count;
+        }
+        Action::StartChoose => return choose_selected(m),
+        Action::StartVerify | Action::StartRotate | Action::StartSetup | Action::StartLeave => {
+            return choose_start(m, action);
+        }
         Action::SaveOtherMember => {
             if let VerifyState::OtherMember(v) = &m.verify {
                 let verified = v.clone();
                 return save(m, verified);
             }
         }
-        Action::RefuseOtherMember => {
+        Action::ConfirmAccount => {
+            if let VerifyState::ConfirmCaptured(v) = &m.verify {
+                let verified = v.clone();
+                return super::flow::store_or_ask(m, verified);
+            }
+        }
+        Action::RefuseOtherMember | Action::RefuseAccount => {
             m.verify = VerifyState::Idle;
             goto(m, Step::Token, Some(Target::Token));
+            // The other account's token goes: what is typed next is a new one.
+            m.token = Input::default();
             notice(m, NoticeKind::Info, texts().notices.other_member_refused.clone());
         }
         Action::SaveToFile | Action::SaveToKeyring => {
@@ -102,10 +121,19 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Acts on the start-screen menu's selected row.
+pub(super) fn choose_selected(m: &mut Model) -> Vec<Effect> {
+    let menu = start_menu(m);
+    match menu.get(m.choice % menu.len().max(1)) {
+        Some(binding) => perform(m, binding.action),
+        None => Vec::new(),
+    }
+}
+
 /// Acts on a start-screen choice.
-pub(super) fn choose_start(m: &mut Model, choice: StartChoice) -> Vec<Effect> {
+pub(super) fn choose_start(m: &mut Model, choice: Action) -> Vec<Effect> {
     match choice {
-        StartChoice::Verify => {
+        Action::StartVerify => {
             let Some(credentials) = old_credentials(m) else {
                 notice(m, NoticeKind::Warning, texts().notices.no_usable_token.clone());
                 return Vec::new();
@@ -114,22 +142,23 @@ pub(super) fn choose_start(m: &mut Model, choice: StartChoice) -> Vec<Effect> {
             m.start_check = StartCheck::Checking;
             vec![Effect::Verify { generation: m.verify_generation, credentials }]
         }
-        StartChoice::Rotate => {
+        Action::StartRotate => {
             if let Some(profile) = m.saved.clone() {
                 *m = Model::rotate(m.setup.clone(), m.now, profile);
             }
             Vec::new()
         }
-        StartChoice::Setup => {
+        Action::StartSetup => {
             let saved = m.saved.take();
             *m = Model::new(m.setup.clone(), m.now);
             m.saved = saved;
             Vec::new()
         }
-        StartChoice::Leave => {
+        Action::StartLeave => {
             m.exit = Some(Exit::Left);
             Vec::new()
         }
+        _ => Vec::new(),
     }
 }
 
@@ -167,21 +196,37 @@ pub(super) fn choose(m: &mut Model, forward: bool) {
 /// Step 4: between catching the token (the URL carries `return_url` and a
 /// listener waits) and pasting it (no `return_url`: Trello shows the token).
 /// The way out when Trello answers "Invalid return_url".
-pub(super) fn switch_capture(m: &mut Model) {
+pub(super) fn switch_capture(m: &mut Model) -> Vec<Effect> {
     let n = &texts().notices;
     if let Some(reason) = &m.setup.capture_off {
         let text = fill(&n.capture_off, &[("reason", reason)]);
         notice(m, NoticeKind::Info, text);
-        return;
+        return Vec::new();
     }
     m.pasting = !m.pasting;
     // A fresh listener (and nonce) when catching again; none while pasting.
     m.capture = CaptureState::Idle;
-    let text = if m.pasting { n.pasting.clone() } else { n.catching.clone() };
-    notice(m, NoticeKind::Info, text);
+    if !m.pasting {
+        let open_key = key_name(m, Action::Open).unwrap_or_default();
+        notice(m, NoticeKind::Info, fill(&n.catching, &[("key", &open_key)]));
+        return Vec::new();
+    }
+    // The URL without return_url replaces the old one where the user has it:
+    // the clipboard, and the browser when one was opened before.
+    let url = m.authorize_url();
+    let mut effects = vec![Effect::Copy { what: &texts().what.authorize_url, text: url.clone(), quiet: true }];
+    let opened = m.browser_opened && m.setup.no_browser_reason.is_none();
+    if opened {
+        effects.push(Effect::Reopen(url));
+    }
+    notice(m, NoticeKind::Info, if opened { n.pasting_opened.clone() } else { n.pasting.clone() });
+    effects
 }
 
 pub(super) fn edit(m: &mut Model, target: Target, key: KeyEvent) -> Vec<Effect> {
+    if target == Target::Token {
+        m.token_from_listener = false;
+    }
     if let Some(input) = m.input_mut(target) {
         input.handle_event(&Event::Key(key));
     }
@@ -211,7 +256,7 @@ pub(super) fn after_edit(m: &mut Model, target: Target) -> Vec<Effect> {
 }
 
 pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
-    if m.overlay != Overlay::None {
+    if m.overlay != Overlay::None || m.help {
         return Vec::new();
     }
     m.notice = None;
@@ -230,6 +275,9 @@ pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
         Target::Token => Some(extract_token(text)),
         _ => None,
     };
+    if target == Target::Token {
+        m.token_from_listener = false;
+    }
     let Some(input) = m.input_mut(target) else { return Vec::new() };
     match cleaned {
         // A credential is one value: a paste replaces what was there.
@@ -273,7 +321,7 @@ pub(super) fn on_answer(m: &mut Model, target: Target, text: &str) -> Vec<Effect
 }
 
 pub(super) fn open(m: &mut Model) -> Vec<Effect> {
-    let Some(url) = url_here(m) else { return Vec::new() };
+    let Some(mut url) = url_here(m) else { return Vec::new() };
     let n = &texts().notices;
     if let Some(reason) = &m.setup.no_browser_reason {
         let key = key_name(m, Action::Copy).unwrap_or_default();
@@ -281,13 +329,19 @@ pub(super) fn open(m: &mut Model) -> Vec<Effect> {
         notice(m, NoticeKind::Info, text);
         return Vec::new();
     }
+    if m.step == Step::Token && matches!(m.capture, CaptureState::Waiting { .. }) && !m.pasting {
+        // The browser gets a one-shot start URL, never the return URL: a
+        // launcher's command line is readable by every local user.
+        m.start_opened += 1;
+        url = crate::capture::start_url(m.capture_port(), m.start_opened);
+    }
     notice(m, NoticeKind::Info, n.opening.clone());
     vec![Effect::OpenUrl(url)]
 }
 
 pub(super) fn copy(m: &mut Model) -> Vec<Effect> {
     match copy_here(m) {
-        Some((what, text)) => vec![Effect::Copy { what, text }],
+        Some((what, text)) => vec![Effect::Copy { what, text, quiet: false }],
         None => {
             notice(m, NoticeKind::Info, texts().notices.nothing_to_copy.clone());
             Vec::new()

@@ -5,7 +5,7 @@ mod input;
 
 use flow::{advance, back, goto, on_verified, retry, save, start_verify};
 pub use flow::{copy_here, new_token, url_here};
-use input::{choose_start, on_answer, on_key, on_paste};
+use input::{on_answer, on_key, on_paste};
 
 use std::time::Instant;
 
@@ -15,14 +15,14 @@ use tui_input::{Input, InputRequest};
 
 use super::model::{
     BoardList, CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState,
-    START_CHOICES, StartCheck, StartChoice, Step, Target, VerifyState,
+    StartCheck, Step, Target, VerifyState,
 };
 use super::text::{fill, texts};
 use crate::capture::CaptureError;
-use crate::credentials::Chosen;
 use crate::credentials::Secret;
 use crate::credentials::format::{extract_key, extract_secret, extract_token};
 use crate::credentials::vault::{NewToken, SaveOutcome, SecretChange, VaultError};
+use crate::credentials::{Chosen, Profile};
 use crate::desktop::clipboard::CopyOutcome;
 use crate::trello::{Board, Credentials, Expiration, KeyCheck, Member, RetryNotice, TrelloError, Verified, Workspace};
 
@@ -53,8 +53,11 @@ pub enum Msg {
     Copied {
         what: &'static str,
         outcome: CopyOutcome,
+        quiet: bool,
     },
     Opened(Result<(), String>),
+    /// A [`Effect::Reopen`] finished: only a failure is worth a word.
+    Reopened(Result<(), String>),
     /// The old token's revocation (after a rotation) finished.
     Revoked(Result<(), TrelloError>),
     /// What Trello answered for the revoked token (`401 invalid token` is the hoped-for answer).
@@ -65,6 +68,8 @@ pub enum Msg {
     CaptureStopped,
     /// The browser handed the token to the listener.
     TokenCaptured(String),
+    /// A start URL was opened twice: someone else is at the listener.
+    CaptureTakeover,
     /// A whole answer for one field, as the plain front end reads it: the
     /// field takes the focus and the text, cleaned like a paste for
     /// credentials, parsed for the expiration and the scopes.
@@ -79,15 +84,21 @@ pub enum Msg {
     BoardSaved(Result<Option<Board>, String>),
     /// SIGTERM or SIGHUP: leave now, writing nothing.
     Terminate,
+    /// Another saved profile, with its secrets, for the start screen (or why not).
+    ProfileLoaded(Result<(String, Box<Profile>), String>),
 }
 
 /// What the runtime should do; each outcome comes back as a [`Msg`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     OpenUrl(String),
+    /// Open again where a browser was opened before; the step that asked says so itself.
+    Reopen(String),
+    /// Copy `text`; `quiet` leaves the notice to the step that asked (it says "copied" itself).
     Copy {
         what: &'static str,
         text: String,
+        quiet: bool,
     },
     CheckKey(String),
     Verify {
@@ -105,6 +116,8 @@ pub enum Effect {
     ConfirmRevoked(Credentials),
     /// List the member's boards and workspaces, once.
     LoadBoards(Credentials),
+    /// Read another saved profile (the start screen's "next profile").
+    LoadProfile(String),
     /// Save (or, with `None`, clear) the profile's default board.
     SaveBoard {
         profile_name: String,
@@ -115,6 +128,17 @@ pub enum Effect {
 /// The effects must be carried out: dropping them would silently lose a save or a verify.
 #[must_use]
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    let (step, notice_before) = (m.step, m.notice.clone());
+    let effects = step_update(m, msg);
+    // A notice belongs to the screen it was said on ("Opened in your browser."
+    // must not linger on the done screen); one said by this very change stays.
+    if m.step != step && m.notice == notice_before {
+        m.notice = None;
+    }
+    effects
+}
+
+fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(m, key),
         Msg::Paste(text) => on_paste(m, &text),
@@ -166,12 +190,17 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.keyring_reachable = yes;
             Vec::new()
         }
-        Msg::Copied { what, outcome } => {
+        Msg::Copied { quiet: true, outcome: CopyOutcome::Clipboard | CopyOutcome::Terminal, .. } => Vec::new(),
+        Msg::Copied { what, outcome, .. } => {
             let kind = match outcome {
                 CopyOutcome::Clipboard | CopyOutcome::Terminal => NoticeKind::Success,
                 CopyOutcome::Manual(_) => NoticeKind::Warning,
             };
             let n = &texts().notices;
+            // The command is named: "copied" alone does not say which of the lines on screen.
+            let command = crate::wizard::text::env_command(&m.setup.profile);
+            let what = if what == texts().what.command { format!("command {command}") } else { what.to_string() };
+            let what = what.as_str();
             let text = match &outcome {
                 CopyOutcome::Clipboard => fill(&n.copied, &[("what", what)]),
                 CopyOutcome::Terminal => fill(&n.copied_terminal, &[("what", what)]),
@@ -180,10 +209,19 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             notice(m, kind, text);
             Vec::new()
         }
+        Msg::Reopened(result) => {
+            if let Err(e) = result {
+                notice(m, NoticeKind::Warning, fill(&texts().notices.open_failed, &[("reason", &e)]));
+            }
+            Vec::new()
+        }
         Msg::Opened(result) => {
             let n = &texts().notices;
             match result {
-                Ok(()) => notice(m, NoticeKind::Success, n.opened.clone()),
+                Ok(()) => {
+                    m.browser_opened = true;
+                    notice(m, NoticeKind::Success, n.opened.clone())
+                }
                 Err(e) => notice(m, NoticeKind::Warning, fill(&n.open_failed, &[("reason", &e)])),
             }
             Vec::new()
@@ -229,6 +267,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::TokenCaptured(token) => on_captured(m, token),
+        Msg::CaptureTakeover => {
+            on_takeover(m);
+            Vec::new()
+        }
         Msg::Answer { target, text } => on_answer(m, target, &text),
         Msg::BoardsLoaded(result) => {
             m.boards = match result {
@@ -256,6 +298,20 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Terminate => {
             m.exit = Some(exit_kind(m));
+            Vec::new()
+        }
+        Msg::ProfileLoaded(result) => {
+            match result {
+                Ok((name, profile)) => {
+                    let mut setup = m.setup.clone();
+                    // The one shown now goes to the back of the line: `p` cycles through them all.
+                    setup.other_profiles.retain(|p| *p != name);
+                    setup.other_profiles.push(std::mem::replace(&mut setup.profile, name));
+                    setup.profile_source = texts().start.switched.clone();
+                    *m = Model::start_screen(setup, m.now, *profile);
+                }
+                Err(e) => notice(m, NoticeKind::Warning, e),
+            }
             Vec::new()
         }
     }
@@ -286,21 +342,26 @@ impl std::fmt::Debug for Msg {
                 .finish(),
             Msg::Saved(result) => f.debug_tuple("Saved").field(result).finish(),
             Msg::KeyringReachable(yes) => f.debug_tuple("KeyringReachable").field(yes).finish(),
-            Msg::Copied { what, outcome } => {
-                f.debug_struct("Copied").field("what", what).field("outcome", outcome).finish()
+            Msg::Copied { what, outcome, quiet } => {
+                f.debug_struct("Copied").field("what", what).field("outcome", outcome).field("quiet", quiet).finish()
             }
             Msg::Opened(result) => f.debug_tuple("Opened").field(result).finish(),
+            Msg::Reopened(result) => f.debug_tuple("Reopened").field(result).finish(),
             Msg::Revoked(result) => f.debug_tuple("Revoked").field(result).finish(),
             Msg::RevokeChecked(result) => f.debug_tuple("RevokeChecked").field(result).finish(),
             Msg::CaptureStarted(result) => f.debug_tuple("CaptureStarted").field(result).finish(),
             Msg::CaptureStopped => f.write_str("CaptureStopped"),
             Msg::TokenCaptured(token) => f.debug_tuple("TokenCaptured").field(&mask(token)).finish(),
+            Msg::CaptureTakeover => f.write_str("CaptureTakeover"),
             Msg::Answer { target, text } => {
                 f.debug_struct("Answer").field("target", target).field("text", &mask(text)).finish()
             }
             Msg::BoardsLoaded(result) => f.debug_tuple("BoardsLoaded").field(result).finish(),
             Msg::BoardSaved(result) => f.debug_tuple("BoardSaved").field(result).finish(),
             Msg::Terminate => f.write_str("Terminate"),
+            Msg::ProfileLoaded(result) => {
+                f.debug_tuple("ProfileLoaded").field(&result.as_ref().map(|(name, p)| (name, p))).finish()
+            }
         }
     }
 }
@@ -313,8 +374,10 @@ fn on_captured(m: &mut Model, token: String) -> Vec<Effect> {
         return Vec::new();
     }
     m.overlay = Overlay::None;
+    m.help = false;
     m.capture = CaptureState::Received;
     m.token = Input::new(token);
+    m.token_from_listener = true;
     if let Some(index) = m.step.targets().iter().position(|t| *t == Target::Token) {
         m.focus = index;
     }
@@ -323,6 +386,23 @@ fn on_captured(m: &mut Model, token: String) -> Vec<Effect> {
         return Vec::new();
     }
     start_verify(m)
+}
+
+/// Someone else opened the start URL: whatever the listener caught is not
+/// trusted (dropped, unsaved), catching stops, and the user pastes instead.
+fn on_takeover(m: &mut Model) {
+    if m.token_from_listener {
+        m.token = Input::default();
+        m.token_from_listener = false;
+        if m.step == Step::Verify && !matches!(m.verify, VerifyState::Saving(_) | VerifyState::Saved(..)) {
+            m.verify_generation += 1;
+            m.verify = VerifyState::Idle;
+            goto(m, Step::Token, Some(Target::Token));
+        }
+    }
+    m.pasting = true;
+    m.capture = CaptureState::Failed(texts().capture.takeover.clone());
+    notice(m, NoticeKind::Warning, texts().notices.takeover.clone());
 }
 
 fn exit_kind(m: &Model) -> Exit {

@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use super::form::wrap;
 use super::theme::Theme;
 use crate::wizard::keymap::hints;
 use crate::wizard::model::{Mode, Model, NoticeKind, Step};
@@ -17,15 +18,28 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
         (_, Mode::Rotate) => format!(" trello-auth · {}", texts().rotate.title_bar),
         _ => format!(" trello-auth · {}", t.setup),
     };
-    let profile = fill(&t.profile, &[("profile", &m.setup.profile)]);
+    let profile = fill(&t.profile, &[("profile", &crate::untrusted::line(&m.setup.profile))]);
     // An overridden endpoint decides where the token goes: never out of sight.
     let hosts = m.setup.endpoints.overridden_hosts();
-    let right = if hosts.is_empty() {
-        format!("{profile} ")
-    } else {
-        format!("{} · {profile} ", fill(&t.not_trello, &[("hosts", &hosts.join(", "))]))
+    let warning = (!hosts.is_empty()).then(|| fill(&t.not_trello, &[("hosts", &hosts.join(", "))]));
+    let width = width as usize;
+    let right = |warning: Option<&str>| match warning {
+        Some(w) => format!("{w} · {profile} "),
+        None => format!("{profile} "),
     };
-    let gap = (width as usize).saturating_sub(left.width() + right.width()).max(1);
+    // Too narrow for it all: the mode goes first, then the host is cut with
+    // `…`; the warning sign and the profile always stay whole.
+    let left = if left.width() + right(warning.as_deref()).width() < width { left } else { " trello-auth".to_string() };
+    let mut warning = warning;
+    while let Some(w) = &warning {
+        if left.width() + right(Some(w)).width() < width || w.chars().count() <= 16 {
+            break;
+        }
+        let keep: String = w.chars().take(w.chars().count().saturating_sub(2)).collect();
+        warning = Some(format!("{}…", keep.trim_end_matches('…')));
+    }
+    let right = right(warning.as_deref());
+    let gap = width.saturating_sub(left.width() + right.width()).max(1);
     Paragraph::new(Line::from(format!("{left}{}{right}", " ".repeat(gap)))).style(theme.bar())
 }
 
@@ -53,14 +67,38 @@ pub fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
     Paragraph::new(Line::from(spans))
 }
 
-pub fn notice_line(m: &Model, theme: &Theme) -> Paragraph<'static> {
+/// Most lines a notice may take; a longer one ends with `…`.
+const NOTICE_LINES: usize = 3;
+
+/// The notice wrapped to `width`, at most [`NOTICE_LINES`] lines, the last
+/// ending with `…` when words were left out.
+fn notice_text(m: &Model, width: u16) -> Vec<String> {
+    let Some(notice) = &m.notice else { return Vec::new() };
+    let mut lines = wrap(&notice.text, (width as usize).saturating_sub(2).max(1));
+    if lines.len() > NOTICE_LINES {
+        lines.truncate(NOTICE_LINES);
+        if let Some(last) = lines.last_mut() {
+            let keep: String = last.chars().take(last.chars().count().saturating_sub(1)).collect();
+            *last = format!("{keep}…");
+        }
+    }
+    lines.into_iter().map(|l| format!(" {l}")).collect()
+}
+
+/// How many lines the notice takes (at least one, so the layout stays still).
+pub fn notice_lines(m: &Model, width: u16) -> u16 {
+    notice_text(m, width).len().max(1) as u16
+}
+
+pub fn notice_line(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let Some(notice) = &m.notice else { return Paragraph::new("") };
     let style = match notice.kind {
         NoticeKind::Info => theme.accent(),
         NoticeKind::Success => theme.ok(),
         NoticeKind::Warning => theme.warn(),
     };
-    Paragraph::new(Line::styled(format!(" {}", notice.text), style))
+    let lines: Vec<Line> = notice_text(m, width).into_iter().map(|l| Line::styled(l, style)).collect();
+    Paragraph::new(lines)
 }
 
 /// The hints that fit in `width`: help and quit always, then as many of the

@@ -9,7 +9,6 @@ use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::Theme;
-use crate::credentials::format::{Level, Verdict};
 use crate::credentials::secret::mask;
 use crate::wizard::model::{Model, Target};
 
@@ -61,17 +60,6 @@ pub fn label(text: &str, focused: bool, width: usize, theme: &Theme) -> Span<'st
     let marker = if focused { "› " } else { "  " };
     let style = if focused { theme.focus() } else { theme.bold() };
     Span::styled(format!("{marker}{text:<width$}", width = width.saturating_sub(2)), style)
-}
-
-/// ✓ / … / ! / ✗ and the verdict's words, wrapped under the field.
-pub fn verdict_rows(verdict: &Verdict, width: u16, theme: &Theme) -> Vec<Row> {
-    let (mark, style) = match verdict.level {
-        Level::Ok => ("✓", theme.ok()),
-        Level::Pending => ("…", theme.dim()),
-        Level::Warning => ("!", theme.warn()),
-        Level::Error => ("✗", theme.error()),
-    };
-    indented_rows(LABEL_WIDTH, &format!("{mark} {}", verdict.message()), width, style)
 }
 
 /// One row of a step's body: text, or a labelled input field.
@@ -198,17 +186,17 @@ pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, the
 
 /// `label   value`, the value wrapped under itself when it is too long (tokens
 /// and paths must be readable whole).
-pub fn fact_wrapped(label_text: &str, value: &str, width: u16, theme: &Theme) -> Vec<Row> {
+pub fn fact_wrapped(label_text: &str, value: &str, width: u16, style: Style, theme: &Theme) -> Vec<Row> {
     let column = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
     let mut lines = wrap_hard(value, column).into_iter();
-    let mut rows = vec![fact(label_text, vec![Span::raw(lines.next().unwrap_or_default())], theme)];
-    rows.extend(lines.map(|l| Row::Text(Line::raw(format!("{}{l}", " ".repeat(LABEL_WIDTH))))));
+    let mut rows = vec![fact(label_text, vec![Span::styled(lines.next().unwrap_or_default(), style)], theme)];
+    rows.extend(lines.map(|l| Row::Text(Line::from(vec![Span::raw(" ".repeat(LABEL_WIDTH)), Span::styled(l, style)]))));
     rows
 }
 
 /// Cuts `text` into pieces at most `width` columns wide (no word boundaries:
 /// for tokens and paths).
-fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = text.to_string();
     while !rest.is_empty() {

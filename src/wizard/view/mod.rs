@@ -1,15 +1,9 @@
-//! Drawing: a pure function of the model. One file per step; the frame (chrome), body layout (form) and styles (theme) are shared.
+//! Drawing: a pure function of the model. The body is the screen's description (`screen`) drawn by `body`; the frame (chrome), layout (form) and styles (theme) are shared.
 
-mod apikey;
+mod body;
 mod chrome;
-mod done;
 mod form;
-mod portal;
-mod powerup;
-mod start;
 mod theme;
-mod token;
-mod verify;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,9 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keymap;
-use super::model::{BoardList, Model, Overlay, Step};
+use super::model::{BoardList, Model, Overlay};
+use super::screen;
 use super::text::{fill, texts};
-pub(crate) use done::revoke_words;
 pub use theme::Theme;
 
 /// Below this the wizard asks for a bigger terminal instead of drawing.
@@ -33,56 +27,55 @@ pub fn view(m: &Model, frame: &mut Frame) {
         too_small(frame, area, &theme);
         return;
     }
+    if m.overlay == Overlay::Url {
+        url_alone(m, frame, area, &theme);
+        return;
+    }
+    // A long notice wraps onto a second or third line rather than losing its end.
+    let notice_lines = chrome::notice_lines(m, area.width);
     let [title, steps, body, notice, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(notice_lines),
         Constraint::Length(1),
     ])
     .areas(area);
     frame.render_widget(chrome::title_bar(m, &theme, title.width), title);
     frame.render_widget(chrome::step_bar(m, &theme), steps);
 
+    let screen = screen::describe(m);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.dim())
-        .title(Span::styled(format!(" {} ", step_title(m.step)), theme.heading()));
+        .title(Span::styled(format!(" {} ", screen.title), theme.heading()));
     let inner = block.inner(body);
     frame.render_widget(block, body);
     let inner = inner.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
-    match m.step {
-        Step::Start => start::draw(m, frame, inner, &theme),
-        Step::Portal => portal::draw(m, frame, inner, &theme),
-        Step::PowerUp => powerup::draw(m, frame, inner, &theme),
-        Step::ApiKey => apikey::draw(m, frame, inner, &theme),
-        Step::Token => token::draw(m, frame, inner, &theme),
-        Step::Verify => verify::draw(m, frame, inner, &theme),
-        Step::Done => done::draw(m, frame, inner, &theme),
-    }
-    frame.render_widget(chrome::notice_line(m, &theme), notice);
+    body::draw(m, &screen.items, frame, inner, &theme);
+    frame.render_widget(chrome::notice_line(m, &theme, notice.width), notice);
     frame.render_widget(chrome::footer(m, &theme, footer.width), footer);
 
     match m.overlay {
-        Overlay::None => {}
-        Overlay::Help => help(m, frame, area, &theme),
+        Overlay::None | Overlay::Url => {}
         Overlay::ConfirmQuit => confirm_quit(m, frame, area, &theme),
         Overlay::Boards => boards(m, frame, area, &theme),
     }
+    if m.help {
+        help(m, frame, area, &theme);
+    }
 }
 
-/// The title of a step's screen; the plain wizard says it as its heading.
-pub(crate) fn step_title(step: Step) -> &'static str {
-    let t = texts();
-    match step {
-        Step::Start => &t.start.title,
-        Step::Portal => &t.portal.title,
-        Step::PowerUp => &t.powerup.title,
-        Step::ApiKey => &t.key.title,
-        Step::Token => &t.token.title,
-        Step::Verify => &t.verify.title,
-        Step::Done => &t.done.title,
-    }
+/// The authorize URL alone on the screen: no border, no other text on its
+/// lines, so selecting it with the mouse takes the URL and nothing else.
+fn url_alone(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let url = crate::wizard::update::url_here(m).unwrap_or_default();
+    let t = &texts().keys;
+    let [text, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let lines: Vec<Line> = form::wrap_hard(&url, text.width as usize).into_iter().map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(lines), text);
+    let hint = format!("{} {}", t.any_key, t.close_url);
+    frame.render_widget(Paragraph::new(Line::styled(hint, theme.dim())), footer);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -104,7 +97,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts().help;
     let mut under = m.clone();
-    under.overlay = Overlay::None;
+    under.help = false;
     let mut lines = vec![Line::styled(t.here.clone(), theme.bold())];
     let mut listed = Vec::new();
     for binding in keymap::bindings(&under) {
@@ -121,7 +114,9 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(t.paste.clone()));
+    for note in screen::help_notes(&under) {
+        lines.push(Line::raw(note));
+    }
     lines.push(Line::raw(t.plain.clone()));
     lines.push(Line::styled(t.close.clone(), theme.dim()));
     let height = lines.len() as u16 + 2;

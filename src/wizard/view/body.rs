@@ -1,0 +1,127 @@
+//! A screen's description drawn as rows of the body: each item gets the look of its kind and tone.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::form::{LABEL_WIDTH, Row, blank, fact, fact_wrapped, indented_rows, label, render_rows, text_rows, wrap};
+use super::theme::Theme;
+use crate::credentials::format::Level;
+use crate::wizard::model::Model;
+use crate::wizard::screen::{Item, Tone};
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The style of a tone.
+pub fn style(theme: &Theme, tone: Tone) -> Style {
+    match tone {
+        Tone::Normal => Style::default(),
+        Tone::Dim => theme.dim(),
+        Tone::Bold => theme.bold(),
+        Tone::Heading => theme.heading(),
+        Tone::Accent => theme.accent(),
+        Tone::Ok => theme.ok(),
+        Tone::Warn => theme.warn(),
+        Tone::Error => theme.error(),
+    }
+}
+
+/// The mark and style of a check's level.
+fn check(theme: &Theme, level: Level) -> (&'static str, Style) {
+    match level {
+        Level::Ok => ("✓", theme.ok()),
+        Level::Pending => ("…", theme.dim()),
+        Level::Warning => ("!", theme.warn()),
+        Level::Error => ("✗", theme.error()),
+    }
+}
+
+/// Draws `items` into `area`, scrolling so the focused field stays visible.
+pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) {
+    let width = area.width;
+    let focused = m.focused();
+    let mut rows = Vec::new();
+    for item in items {
+        match item {
+            Item::Blank => rows.push(blank()),
+            Item::Text { text, tone } => rows.extend(text_rows(text, width, style(theme, *tone))),
+            Item::Note { text, tone } => rows.extend(indented_rows(LABEL_WIDTH, text, width, style(theme, *tone))),
+            Item::Next(text) => rows.extend(text_rows(text, width, theme.bold())),
+            Item::Url { label, url, indent } => {
+                if let Some(label) = label {
+                    rows.push(Row::Text(Line::styled(label.clone(), theme.bold())));
+                }
+                let pad = " ".repeat(*indent);
+                for line in wrap(url, (width as usize).saturating_sub(*indent)) {
+                    rows.push(Row::Text(Line::styled(format!("{pad}{line}"), theme.accent())));
+                }
+            }
+            Item::Fact { label, value, wrap: true } => {
+                let text: String = value.iter().map(|(t, _)| t.as_str()).collect();
+                let tone = value.first().map_or(Tone::Normal, |(_, tone)| *tone);
+                rows.extend(fact_wrapped(label, &text, width, style(theme, tone), theme));
+            }
+            Item::Fact { label, value, wrap: false } => {
+                let spans = value.iter().map(|(t, tone)| Span::styled(t.clone(), style(theme, *tone))).collect();
+                rows.push(fact(label, spans, theme));
+            }
+            Item::Row { label: text, target, value, tone } => rows.push(Row::Text(Line::from(vec![
+                label(text, focused == Some(*target), LABEL_WIDTH, theme),
+                Span::styled(value.clone(), style(theme, *tone)),
+            ]))),
+            Item::Field { label, target, masked, placeholder } => rows.push(Row::Field {
+                label: label.clone(),
+                target: *target,
+                masked: *masked,
+                placeholder: placeholder.clone(),
+            }),
+            Item::Check { level, text, indented } => {
+                let (mark, style) = check(theme, *level);
+                let text = format!("{mark} {text}");
+                if *indented {
+                    rows.extend(indented_rows(LABEL_WIDTH, &text, width, style));
+                } else {
+                    rows.extend(text_rows(&text, width, style));
+                }
+            }
+            Item::Progress(text) => rows.push(Row::Text(Line::from(vec![
+                Span::styled(format!("{} ", SPINNER[m.frame % SPINNER.len()]), theme.accent()),
+                Span::raw(text.clone()),
+            ]))),
+            Item::Options { label: text, target, options, help } => {
+                let mut spans = vec![label(text, focused == Some(*target), LABEL_WIDTH, theme)];
+                for (name, on) in options {
+                    let (mark, style) = if *on { ("●", theme.focus()) } else { ("○", theme.dim()) };
+                    spans.push(Span::styled(format!("{mark} {name}   "), style));
+                }
+                rows.push(Row::Text(Line::from(spans)));
+                rows.extend(indented_rows(LABEL_WIDTH, help, width, theme.dim()));
+            }
+            Item::Toggle { label: text, target, name, on, help } => {
+                let mark = if *on { "[x]" } else { "[ ]" };
+                let style = if *on { theme.bold() } else { theme.dim() };
+                let help_width = (width as usize).saturating_sub(LABEL_WIDTH + 12).max(1);
+                let mut help_lines = wrap(help, help_width).into_iter();
+                rows.push(Row::Text(Line::from(vec![
+                    label(text, focused == Some(*target), LABEL_WIDTH, theme),
+                    Span::styled(format!("{mark} {name:<8}"), style),
+                    Span::styled(help_lines.next().unwrap_or_default(), theme.dim()),
+                ])));
+                for more in help_lines {
+                    rows.push(Row::Text(Line::styled(format!("{}{more}", " ".repeat(LABEL_WIDTH + 12)), theme.dim())));
+                }
+            }
+            Item::Choice { key, words, selected, .. } => {
+                let marker = if *selected { "›" } else { " " };
+                let style = if *selected { theme.focus() } else { Style::default() };
+                rows.push(Row::Text(Line::from(vec![
+                    Span::styled(format!("{marker} "), style),
+                    Span::styled(key.clone(), theme.accent()),
+                    Span::styled(format!("  {words}"), style),
+                ])));
+            }
+        }
+    }
+    render_rows(frame, area, m, rows, theme);
+}
