@@ -181,7 +181,7 @@ mod tests {
         let others = vec!["default".to_string(), "work".to_string()];
         let s = setup_with(&cli, &work, others, path, Endpoints::default(), desk, true);
         assert_eq!(s.other_profiles, ["default"], "the others, not the one shown");
-        assert_eq!(s.profile_source, "--profile");
+        assert_eq!(s.profile_source, "from --profile");
         assert_eq!(s.capture_off.as_deref(), Some("--no-capture was given"));
         assert_eq!(s.no_browser_reason, None);
         assert_eq!((s.capture_port, s.profile.as_str()), (9, "work"));

@@ -98,10 +98,10 @@ impl ProfileSource {
     /// "--profile", "TRELLO_AUTH_PROFILE", …: for `status` and the start screen.
     pub fn words(self) -> &'static str {
         match self {
-            ProfileSource::Flag => "--profile",
-            ProfileSource::Environment => "TRELLO_AUTH_PROFILE",
-            ProfileSource::Chosen => "the default chosen with `trello-auth profile use`",
-            ProfileSource::BuiltIn => "the built-in default",
+            ProfileSource::Flag => "from --profile",
+            ProfileSource::Environment => "from TRELLO_AUTH_PROFILE",
+            ProfileSource::Chosen => "the default set with `trello-auth profile use`",
+            ProfileSource::BuiltIn => "no other was chosen",
         }
     }
 }

@@ -53,9 +53,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
             })?;
             let note = match ctx.profile.source {
                 ProfileSource::Flag | ProfileSource::Environment if ctx.name() != name => format!(
-                    " ({} names \"{}\" here, and wins while it is set)",
-                    ctx.profile.source.words(),
-                    line(ctx.name())
+                    "; note that here \"{}\" is used instead ({}), which wins while it is given",
+                    line(ctx.name()),
+                    ctx.profile.source.words()
                 ),
                 _ => String::new(),
             };
@@ -108,7 +108,7 @@ fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
         }
         let mut marks = Vec::new();
         if s.name == ctx.name() {
-            marks.push(format!("in use, from {}", ctx.profile.source.words()));
+            marks.push(format!("in use: {}", ctx.profile.source.words()));
         } else if default.as_deref() == Some(s.name.as_str()) {
             marks.push("the default".to_string());
         }

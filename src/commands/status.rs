@@ -277,8 +277,8 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             let _ = writeln!(out, "{label:<10} {value}");
         };
         let profile = &p.profile;
-        let why = p.chosen_by.map(|source| format!(", from {}", source.words())).unwrap_or_default();
-        row(&mut out, "Profile", &format!("{}{why} ({})", line(&p.name), report.file));
+        let why = p.chosen_by.map(|source| format!(" ({})", source.words())).unwrap_or_default();
+        row(&mut out, "Profile", &format!("{}{why}, in {}", line(&p.name), report.file));
         let who = match &p.check {
             Check::Valid(v) => v.member.who(),
             _ => profile.who().unwrap_or_else(|| "unknown".into()),

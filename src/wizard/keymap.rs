@@ -189,11 +189,13 @@ pub struct Binding {
     pub shown: Option<&'static str>,
     /// Shown in the hint bar, in this order.
     pub hint: bool,
+    /// Shorter words for the hint bar, when it stands for a pair of keys (`←/→/Space expiration`).
+    pub hint_label: Option<&'static str>,
 }
 
 impl Binding {
     fn new(keys: &[Key], action: Action, label: &'static str) -> Binding {
-        Binding { keys: keys.to_vec(), action, label, shown: None, hint: true }
+        Binding { keys: keys.to_vec(), action, label, shown: None, hint: true, hint_label: None }
     }
 
     /// Works, and is in the help, but not in the hint bar.
@@ -204,6 +206,11 @@ impl Binding {
 
     fn shown(mut self, shown: &'static str) -> Binding {
         self.shown = Some(shown);
+        self
+    }
+
+    fn hinted_as(mut self, label: &'static str) -> Binding {
+        self.hint_label = Some(label);
         self
     }
 
@@ -359,8 +366,12 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
             // The focused row's own keys come right after Enter, so the hint bar always shows them.
             match m.focused() {
                 Some(Target::Expiration) => {
-                    list.push(Binding::new(&[LEFT], Action::OptionPrev, &k.expiration).shown(&k.left_right_space));
-                    list.push(Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.expiration).quiet());
+                    list.push(
+                        Binding::new(&[LEFT], Action::OptionPrev, &k.shorter)
+                            .shown(&k.left_right_space)
+                            .hinted_as(&k.expiration),
+                    );
+                    list.push(Binding::new(&[RIGHT, SPACE], Action::OptionNext, &k.longer).quiet());
                 }
                 Some(Target::Read | Target::Write | Target::Account) => {
                     list.push(Binding::new(&[SPACE, RIGHT], Action::OptionNext, &k.toggle).shown(&k.space));
@@ -483,7 +494,7 @@ pub fn action_for(m: &Model, event: &KeyEvent) -> Option<Action> {
 
 /// `(keys, what they do)` for the hint bar, in order.
 pub fn hints(m: &Model) -> Vec<(String, &'static str)> {
-    bindings(m).into_iter().filter(|b| b.hint).map(|b| (b.key_label(), b.label)).collect()
+    bindings(m).into_iter().filter(|b| b.hint).map(|b| (b.key_label(), b.hint_label.unwrap_or(b.label))).collect()
 }
 
 /// How a notice names the key for `action` on this screen (`Ctrl+T`), when one is bound.

@@ -71,6 +71,8 @@ pub struct Keys {
     pub options: String,
     pub option: String,
     pub expiration: String,
+    pub shorter: String,
+    pub longer: String,
     pub toggle: String,
     pub paste_instead: String,
     pub catch_instead: String,

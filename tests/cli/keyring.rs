@@ -280,3 +280,179 @@ fn without_a_keyring_the_wizard_saves_to_the_file_without_asking() {
     let text = std::fs::read_to_string(home.path().join("trello-auth/config.toml")).unwrap();
     assert!(text.contains(&token));
 }
+
+// ---- The keyring's holes (issue: the newest surfaces as an attacker finds them) ----
+
+/// Two config files with a profile of the same name keep separate entries:
+/// each hands out its own token, and logging out of one leaves the other.
+#[test]
+fn two_config_files_never_share_a_keyring_entry() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let (work, personal) = (env.dir.path().join("work.toml"), env.dir.path().join("personal.toml"));
+    let mut tokens = Vec::new();
+    for config in [&work, &personal] {
+        let token = fake.issue_token(KEY, ANN, "read,write", None);
+        let config = config.to_str().unwrap();
+        let out = run(
+            &env,
+            &ss,
+            &["--config", config, "login", "--with-token", "--key", KEY, "--storage", "keyring"],
+            &token,
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        tokens.push(token);
+    }
+    for (config, token) in [(&work, &tokens[0]), (&personal, &tokens[1])] {
+        let out = run(&env, &ss, &["--config", config.to_str().unwrap(), "token"], "");
+        assert_eq!(stdout(&out), format!("{token}\n"), "{}", stderr(&out));
+    }
+    let out = run(&env, &ss, &["--config", work.to_str().unwrap(), "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(&env, &ss, &["--config", personal.to_str().unwrap(), "token"], "");
+    assert_eq!(stdout(&out), format!("{}\n", tokens[1]), "logging out of one broke the other: {}", stderr(&out));
+}
+
+/// Entries written before they were keyed by config file are still read, and
+/// moved to the new name on the profile's next change.
+#[test]
+fn entries_of_before_are_read_and_moved_on_the_next_change() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let old = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("default", &old, "never");
+    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
+    let text = text
+        .lines()
+        .filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(env.config(), text).unwrap();
+    ss.store("trello-auth", "default", &old);
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(stdout(&out), format!("{old}\n"), "{}", stderr(&out));
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["login", "--with-token"], &new);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let user = env.keyring_user("default");
+    assert_ne!(user, "default", "the file got its keyring id");
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(new.as_str()));
+    assert_eq!(ss.lookup("trello-auth", "default"), None, "the old-style entry was moved, not left behind");
+}
+
+/// A token in the keyring that belongs to another member than the profile
+/// says (another account's, another file's) is flagged by `status`.
+#[test]
+fn status_flags_a_token_of_another_member() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
+    let (env, _) = logged_in(&fake, &ss, "default");
+    let bobs = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+    ss.store("trello-auth", &env.keyring_user("default"), &bobs);
+    let out = run(&env, &ss, &["status"], "");
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("the token belongs to Bob Other (@bob), not to Ann Example (@ann)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// `login --storage keyring` over a file profile leaves no token in any file, the backup included.
+#[test]
+fn login_into_the_keyring_leaves_no_token_in_the_backup() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, old) = saved_in_file(&fake);
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["login", "--with-token", "--storage", "keyring"], &new);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for token in [&old, &new] {
+        assert!(env.files_holding(token).is_empty(), "{:?} hold a token", env.files_holding(token));
+    }
+    assert!(env.files_holding(SECRET).is_empty(), "the secret moved too");
+    assert_eq!(ss.lookup("trello-auth-api-secret", &env.keyring_user("default")).as_deref(), Some(SECRET));
+}
+
+/// A file save that fails after the keyring was written puts the keyring's
+/// previous value back: the old pair stays whole and working.
+#[test]
+fn a_failed_save_after_the_keyring_write_keeps_the_old_pair_whole() {
+    use std::os::unix::process::CommandExt;
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, old) = logged_in(&fake, &ss, "default");
+    let before = config_text(&env);
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let mut cmd = env.cmd(&["login", "--with-token", "--storage", "keyring"]);
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            use nix::sys::resource::{Resource, setrlimit};
+            use nix::sys::signal::{SigHandler, Signal, signal};
+            signal(Signal::SIGXFSZ, SigHandler::SigIgn).map_err(std::io::Error::from)?;
+            setrlimit(Resource::RLIMIT_FSIZE, 64, 64).map_err(std::io::Error::from)?;
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(new.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("File too large"), "{}", stderr(&out));
+    assert_eq!(config_text(&env), before, "the file is untouched");
+    assert_eq!(
+        ss.lookup("trello-auth", &env.keyring_user("default")).as_deref(),
+        Some(old.as_str()),
+        "the old token is back"
+    );
+    let out = run(&env, &ss, &["status"], "");
+    assert_eq!(code(&out), 0, "the old pair works: {}", stdout(&out));
+}
+
+/// `login --storage file` over a keyring profile cleans the keyring: no old
+/// token is left there untracked, and the API secret comes along to the file.
+#[test]
+fn login_into_the_file_over_a_keyring_profile_leaves_nothing_in_the_keyring() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, _) = saved_in_file(&fake);
+    let out = run(&env, &ss, &["storage", "keyring"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let user = env.keyring_user("default");
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["login", "--with-token", "--storage", "file"], &new);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", &user), None, "the old token was left in the keyring");
+    assert_eq!(ss.lookup("trello-auth-api-secret", &user), None);
+    let profile = env.store().profile("default").unwrap().unwrap();
+    assert_eq!(profile.api_secret.unwrap().expose(), SECRET, "the API secret moved to the file");
+    assert_eq!(profile.token.unwrap().expose(), new);
+}
+
+/// `logout --keep-remote` keeps the API secret where it is, for a keyring
+/// profile as for a file profile; the profile then says it is logged out.
+#[test]
+fn logout_keeps_the_api_secret_in_the_keyring() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, token) = saved_in_file(&fake);
+    let out = run(&env, &ss, &["storage", "keyring"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let user = env.keyring_user("default");
+    let out = run(&env, &ss, &["logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", &user), None);
+    assert_eq!(ss.lookup("trello-auth-api-secret", &user).as_deref(), Some(SECRET), "the secret was deleted");
+    assert!(env.files_holding(&token).is_empty());
+    let out = run(&env, &ss, &["status", "--offline"], "");
+    assert_eq!(code(&out), 4, "logged out, not a broken keyring: {}", stdout(&out));
+    assert!(stdout(&out).contains("no token saved (logged out)"), "{}", stdout(&out));
+}

@@ -8,6 +8,7 @@ mod commands;
 mod exec;
 mod faults_network;
 mod help;
+mod holes;
 mod hostile;
 mod keyring;
 mod mcp;

