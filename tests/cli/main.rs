@@ -11,3 +11,4 @@ mod help;
 mod hostile;
 mod keyring;
 mod mcp;
+mod mcp_sdk;

@@ -12,10 +12,10 @@ use std::process::Command;
 
 use support::cli::{Env, TOKEN, code, stderr, stdout};
 use support::fake_trello::KEY;
-use support::mcp::{args_of, entry_in, executable, files_holding, mode, names_in, project, read_config, run_in};
+use support::mcp::{args_of, entry_in, executable, files_holding, mode, names_in, project, run_in};
 
 /// Every client, the keys to its servers (user scope) and whether entries carry `"type": "stdio"`.
-const CLIENTS: [(&str, &str, bool); 6] = [
+pub(crate) const CLIENTS: [(&str, &str, bool); 6] = [
     ("claude-code", "mcpServers", true),
     ("claude-desktop", "mcpServers", false),
     ("vscode", "servers", true),
@@ -25,7 +25,7 @@ const CLIENTS: [(&str, &str, bool); 6] = [
 ];
 
 /// Where `--write` puts a client's entry with the default (user) scope, for a test home.
-fn user_file(env: &Env, client: &str) -> PathBuf {
+pub(crate) fn user_file(env: &Env, client: &str) -> PathBuf {
     let home = env.dir.path();
     match client {
         "claude-code" => home.join(".claude.json"),
@@ -573,7 +573,6 @@ fn every_command_in_the_agents_guide_runs() {
             assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN), "{}", file.display());
         }
     }
-    let _ = read_config;
 }
 
 /// A keyring profile started with no DBUS_SESSION_BUS_ADDRESS finds the
@@ -583,17 +582,7 @@ fn a_keyring_profile_finds_the_session_bus_without_its_variable() {
     let Some(ss) = support::secret_service::SecretService::start() else { return };
     let fake = support::fake_trello::FakeTrello::with_ann();
     let env = Env::new(&fake);
-    let token = fake.issue_token(KEY, support::cli::ANN, "read,write", None);
-    let mut login = env.cmd(&["login", "--with-token", "--key", KEY, "--storage", "keyring"]);
-    login
-        .env("DBUS_SESSION_BUS_ADDRESS", &ss.address)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = login.spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), token.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let token = support::mcp::login_to_keyring(&env, &ss, &fake);
     let file = env.dir.path().join("cursor.json");
     let out = env
         .cmd(&["mcp", "cursor", "--write", file.to_str().unwrap(), "--server", "printenv TRELLO_TOKEN"])
@@ -602,8 +591,7 @@ fn a_keyring_profile_finds_the_session_bus_without_its_variable() {
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let entry = entry_in(&file, &["mcpServers"], "trello");
-    let socket =
-        ss.address.strip_prefix("unix:path=").and_then(|a| a.split(',').next()).expect("a socket path").to_string();
+    let socket = support::mcp::bus_socket(&ss.address);
     let runtime = env.dir.path().join("runtime");
     std::fs::create_dir_all(&runtime).unwrap();
     std::os::unix::fs::symlink(&socket, runtime.join("bus")).unwrap();

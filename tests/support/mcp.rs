@@ -76,3 +76,33 @@ pub fn names_in(dir: &Path) -> Vec<String> {
 pub fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+/// A profile "default" of Ann's logged in with `--storage keyring` on the
+/// test's private Secret Service; returns its token.
+pub fn login_to_keyring(
+    env: &Env,
+    ss: &super::secret_service::SecretService,
+    fake: &super::fake_trello::FakeTrello,
+) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let token = fake.issue_token(super::fake_trello::KEY, super::cli::ANN, "read,write", None);
+    let mut child = env
+        .cmd(&["login", "--with-token", "--key", super::fake_trello::KEY, "--storage", "keyring"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &ss.address)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    token
+}
+
+/// The socket path of a `unix:path=…` D-Bus address.
+pub fn bus_socket(address: &str) -> PathBuf {
+    let path = address.strip_prefix("unix:path=").and_then(|a| a.split(',').next());
+    PathBuf::from(path.unwrap_or_else(|| panic!("not a socket path: {address}")))
+}

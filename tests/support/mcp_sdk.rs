@@ -6,10 +6,18 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// The SDK version `.ci/run` pins (`mcp==` on PyPI).
-pub const MCP_SDK_VERSION: &str = "2.3.0";
-/// The npm package and version `.ci/run` pins.
-pub const TRELLO_SERVER_VERSION: &str = "1.8.1";
+/// The SDK version pinned in `tests/mcp_client/requirements.txt` (what `.ci/run` installs).
+pub fn mcp_sdk_version() -> String {
+    let text = std::fs::read_to_string(scripts().join("requirements.txt")).unwrap();
+    text.lines().find_map(|l| l.trim().strip_prefix("mcp==")).expect("mcp==VERSION in requirements.txt").to_string()
+}
+
+/// The server's version pinned in `tests/mcp_client/package.json` (what `.ci/run` installs).
+pub fn trello_server_version() -> String {
+    let text = std::fs::read_to_string(scripts().join("package.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["dependencies"]["@delorenj/mcp-server-trello"].as_str().expect("a pinned version").to_string()
+}
 
 /// Where `.ci/run` keeps what it installs: out of the clone, kept between runs.
 pub fn cache() -> PathBuf {
@@ -34,16 +42,13 @@ fn missing<T>(case: &str, what: &str) -> Option<T> {
 /// The virtual environment's python, with the pinned SDK importable.
 pub fn python(case: &str) -> Option<PathBuf> {
     let python = cache().join("venv").join("bin").join("python");
+    let version = mcp_sdk_version();
     let ok = Command::new(&python)
-        .args(["-c", "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != sys.argv[1])", MCP_SDK_VERSION])
+        .args(["-c", "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != sys.argv[1])", &version])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if ok {
-        Some(python)
-    } else {
-        missing(case, &format!("no venv with mcp=={MCP_SDK_VERSION} at {}", python.display()))
-    }
+    if ok { Some(python) } else { missing(case, &format!("no venv with mcp=={version} at {}", python.display())) }
 }
 
 /// The installed `mcp-server-trello` bin (npm's link to its `build/index.js`).
@@ -54,11 +59,9 @@ pub fn trello_server(case: &str) -> Option<PathBuf> {
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|v| v["version"].as_str().map(str::to_string));
-    if version.as_deref() != Some(TRELLO_SERVER_VERSION) {
-        return missing(
-            case,
-            &format!("no @delorenj/mcp-server-trello@{TRELLO_SERVER_VERSION} under {}", root.display()),
-        );
+    let pinned = trello_server_version();
+    if version.as_deref() != Some(pinned.as_str()) {
+        return missing(case, &format!("no @delorenj/mcp-server-trello@{pinned} under {}", root.display()));
     }
     Some(root.join("node_modules/.bin/mcp-server-trello"))
 }
