@@ -25,7 +25,6 @@ pub enum EditError {
 }
 
 /// What the merge did.
-#[derive(Debug)]
 pub struct Merged {
     pub text: String,
     /// An entry of that name was there and was replaced.
@@ -35,6 +34,18 @@ pub struct Merged {
     /// The values of Trello variables the replaced entry held in its env
     /// (an earlier `--inline-secrets`, perhaps of a token since rotated).
     pub old_secrets: Vec<String>,
+}
+
+// By hand: the text and the old values may hold a token.
+impl std::fmt::Debug for Merged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Merged")
+            .field("text", &format_args!("{} bytes", self.text.len()))
+            .field("replaced", &self.replaced)
+            .field("created", &self.created)
+            .field("old_secrets", &self.old_secrets.len())
+            .finish()
+    }
 }
 
 /// Merges `server` as `name` under `keys` into `old` (the file's text, or

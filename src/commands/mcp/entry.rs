@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::resolve::{self, Resolved};
+use super::resolve::{self, Resolved, shown};
 use crate::commands::env::{Names, Vars, vars};
 use crate::commands::{CommandError, Context};
 
@@ -62,6 +62,8 @@ pub struct Request<'a> {
     pub name: Option<&'a str>,
     pub names: Names,
     pub inline_secrets: bool,
+    /// The folder a relative `--server` path is taken from.
+    pub cwd: &'a Path,
 }
 
 /// Builds the entry for the chosen profile, which must hand something over
@@ -79,9 +81,7 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
     };
     let Vars { vars: values, mut warnings } = vars(ctx, request.names, false)?;
     let dirs = resolve::path_dirs(crate::environment::PATH.get_os());
-    let cwd =
-        std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
-    let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, &cwd);
+    let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, request.cwd);
     warnings.extend(found);
     let mut env: Vec<(String, String)> = Vec::new();
     let (command, args) = if request.inline_secrets {
@@ -135,7 +135,7 @@ fn this_program(dirs: &[PathBuf]) -> (PathBuf, Vec<String>) {
         Ok(running) => running,
         Err(e) => {
             let found = on_path.unwrap_or_else(|| PathBuf::from("trello-auth"));
-            let why = format!("could not tell where this program is ({e}); the entry names {}", found.display());
+            let why = format!("could not tell where this program is ({e}); the entry names {}", shown(&found));
             return (found, vec![why]);
         }
     };
@@ -148,8 +148,8 @@ fn this_program(dirs: &[PathBuf]) -> (PathBuf, Vec<String>) {
     if let Some(other) = &on_path {
         warnings.push(format!(
             "PATH finds another trello-auth at {} (a different program); the entry names this one, {}",
-            other.display(),
-            running.display()
+            shown(other),
+            shown(&running)
         ));
     }
     if resolve::in_build_folder(&running) {
@@ -162,6 +162,6 @@ fn build_folder_warning(running: &Path) -> String {
     format!(
         "the entry names {}, inside a cargo build folder: a rebuild replaces it and `cargo clean` removes it. Install \
          it (`cargo install --locked --path .` in the checkout) and run this again",
-        running.display()
+        shown(running)
     )
 }

@@ -23,6 +23,7 @@ use super::{CommandError, Context, Output};
 use crate::files::{Backup, Dir, Mode, Replace};
 use clients::{Format, Place};
 use entry::{Entry, Request};
+use resolve::shown;
 
 /// `mcp`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -89,15 +90,16 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if args.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
         return Err(CommandError::Usage("--name is empty; name the server, e.g. --name trello".into()));
     }
+    let cwd =
+        std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
     let request = Request {
         server: args.server.as_deref(),
         name: args.name.as_deref(),
         names: args.names,
         inline_secrets: args.inline_secrets,
+        cwd: &cwd,
     };
     let entry = entry::build(ctx, &request)?;
-    let cwd =
-        std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
     let keys = args.client.keys(args.scope, &cwd);
     let typed = args.client.typed();
     let mut warnings = entry.warnings.clone();
@@ -151,8 +153,8 @@ fn project_note(args: &Args, entry: &Entry, file: &Path) -> String {
         "{} is meant to be committed and shared, but this entry holds this machine's paths ({}, the config file) and \
          the profile name: keep it out of git, or have each person run `trello-auth mcp {} --scope project --write` \
          on their own machine",
-        file.display(),
-        entry.server.command,
+        shown(file),
+        crate::untrusted::line(&entry.server.command),
         args.client.flag()
     )
 }
@@ -170,7 +172,7 @@ pub struct Written {
 /// it is; the old file is kept as `.bak` without any key or token the entry
 /// holds now or the replaced one held; `--inline-secrets` files are 0600.
 fn write(entry: &Entry, place: &Place, typed: bool) -> Result<Written, CommandError> {
-    let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", place.path.display()));
+    let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
     let replace = Replace::begin(&place.path, MAX_CLIENT_FILE, Dir::Shared).map_err(|e| failed(e.to_string()))?;
     let old = replace.old.as_ref().map(|o| o.text.clone());
     let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed)
@@ -192,15 +194,15 @@ fn write(entry: &Entry, place: &Place, typed: bool) -> Result<Written, CommandEr
 fn said(entry: &Entry, place: &Place, written: &Written) -> String {
     let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
     let verb = if written.replaced { "Replaced" } else { "Added" };
-    let mut text =
-        format!("{verb} the MCP server {name} in {}, under {}", written.path.display(), place.keys_in_words());
+    let keys = crate::untrusted::line(&place.keys_in_words()).into_owned();
+    let mut text = format!("{verb} the MCP server {name} in {}, under {keys}", shown(&written.path));
     if !written.created.is_empty() {
         let created: Vec<String> = written.created.iter().map(|k| crate::untrusted::line(k).into_owned()).collect();
         text.push_str(&format!(" (added too: {})", created.join(" → ")));
     }
     text.push_str("; nothing else in the file changed");
     match &written.backup {
-        Some(backup) => text.push_str(&format!(", and the previous file is kept as {}.\n", backup.display())),
+        Some(backup) => text.push_str(&format!(", and the previous file is kept as {}.\n", shown(backup))),
         None => text.push_str(".\n"),
     }
     text

@@ -68,6 +68,11 @@ pub fn env_interpreter(script: &Path) -> Option<String> {
     words.find(|w| !w.starts_with('-')).map(str::to_string)
 }
 
+/// A path for a one-line message: a line break in a folder name cannot start a forged line.
+pub fn shown(path: &Path) -> String {
+    crate::untrusted::line(&path.display().to_string()).into_owned()
+}
+
 /// A server command as the entry names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
@@ -119,7 +124,7 @@ pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
             }
             None => warnings.push(format!(
                 "{} starts with `#!/usr/bin/env {}`, and {} was not found on PATH: the server will not start",
-                program.display(),
+                shown(&program),
                 crate::untrusted::line(&interpreter),
                 crate::untrusted::line(&interpreter)
             )),
@@ -130,7 +135,7 @@ pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
             warnings.push(format!(
                 "{} is inside the current folder: the entry will run it from every project; check that it is the \
                  program you mean",
-                path.display()
+                shown(path)
             ));
         }
     }
