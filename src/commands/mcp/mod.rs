@@ -193,17 +193,21 @@ fn write(entry: &Entry, place: &Place, typed: bool) -> Result<Written, CommandEr
 /// Exactly what changed, in words.
 fn said(entry: &Entry, place: &Place, written: &Written) -> String {
     let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
-    let verb = if written.replaced { "Replaced" } else { "Added" };
     let keys = crate::untrusted::line(&place.keys_in_words()).into_owned();
-    let mut text = format!("{verb} the MCP server {name} in {}, under {keys}", shown(&written.path));
+    let file = shown(&written.path);
+    // The writer keeps a backup whenever there was a file.
+    let Some(backup) = &written.backup else {
+        return format!("Created {file} with the MCP server {name} under {keys}.\n");
+    };
+    let verb = if written.replaced { "Replaced" } else { "Added" };
+    let mut text = format!("{verb} the MCP server {name} in {file}, under {keys}");
     if !written.created.is_empty() {
         let created: Vec<String> = written.created.iter().map(|k| crate::untrusted::line(k).into_owned()).collect();
-        text.push_str(&format!(" (added too: {})", created.join(" → ")));
+        text.push_str(&format!(" (the file had no {}: added)", created.join(" → ")));
     }
-    text.push_str("; nothing else in the file changed");
-    match &written.backup {
-        Some(backup) => text.push_str(&format!(", and the previous file is kept as {}.\n", shown(backup))),
-        None => text.push_str(".\n"),
-    }
+    text.push_str(&format!(
+        "; nothing else in the file changed, and the previous file is kept as {}.\n",
+        shown(backup)
+    ));
     text
 }
