@@ -282,6 +282,9 @@ fn names_presets_reach_exec_or_the_env_block() {
     assert!(env_block.get("TRELLO_TOKEN").is_none(), "{env_block}");
     let out = env.run(&["mcp", "cursor", "--names", "nope"]);
     assert_eq!(code(&out), 2);
+    let out = env.run(&["mcp", "cursor", "--name", "ev\u{1b}[2Jil\nwarning: x"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--name holds a control character"), "{}", stderr(&out));
 }
 
 /// The written command, started as a client starts it (only HOME and PATH

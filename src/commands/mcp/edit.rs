@@ -82,6 +82,11 @@ fn options() -> ParseOptions {
 }
 
 fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bool) -> Result<Merged, EditError> {
+    // A byte-order mark (an editor on Windows) is kept, and not parsed.
+    let (bom, old) = match old.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", old),
+    };
     let blank = old.trim().is_empty();
     // The parser's words name what was expected, never the file's text (which may hold a token).
     let root = CstRootNode::parse(if blank { "" } else { old }, &options()).map_err(|e| EditError::Json {
@@ -122,7 +127,7 @@ fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bo
             (false, Vec::new())
         }
     };
-    let mut text = root.to_string();
+    let mut text = format!("{bom}{root}");
     if blank && !text.ends_with('\n') {
         text.push('\n');
     }
@@ -318,6 +323,13 @@ mod tests {
         let again = merge(Format::Json, Some(text), &keys(&["servers"]), "trello", &server(), true).unwrap();
         assert!(again.replaced);
         assert_eq!(&again.text, text);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        let old = "\u{feff}{\"mcpServers\": {}}\n";
+        let merged = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap();
+        assert!(merged.text.starts_with("\u{feff}{\"mcpServers\": {\n"), "{:?}", merged.text);
     }
 
     #[test]

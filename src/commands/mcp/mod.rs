@@ -90,6 +90,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if args.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
         return Err(CommandError::Usage("--name is empty; name the server, e.g. --name trello".into()));
     }
+    // A client shows the name in its lists and logs: no escape sequences or line breaks there.
+    if args.name.as_deref().is_some_and(|n| n.chars().any(crate::untrusted::is_unsafe)) {
+        return Err(CommandError::Usage("--name holds a control character; use letters, digits, - and _".into()));
+    }
     let cwd =
         std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
     let request = Request {
