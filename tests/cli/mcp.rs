@@ -459,6 +459,16 @@ fn the_clients_own_commands_are_quoted_for_a_shell_and_match_the_entry() {
     // VS Code's command adds to the user profile only.
     let out = run_in(&env, &dir, &["mcp", "vscode", "--scope", "project"]);
     assert!(!stderr(&out).contains("code --add-mcp"), "{}", stderr(&out));
+    // An entry with env.PATH (npx in a folder with a space): `claude mcp add --env PATH=…`.
+    let tools = env.dir.path().join("my tools");
+    executable(&tools.join("npx"), "#!/bin/sh\n");
+    let mut cmd = env.cmd(&["mcp", "claude-code"]);
+    let out = cmd.env("PATH", format!("{}:/usr/bin:/bin", tools.display())).current_dir(&dir).output().unwrap();
+    let entry = printed(&out, "claude-code")["mcpServers"]["trello"].clone();
+    let path = entry["env"]["PATH"].as_str().unwrap().to_string();
+    let argv = shell_argv(&own_command(&stderr(&out), "claude mcp add"), &bin, &said);
+    assert_eq!(argv[6..10], ["--env".to_string(), format!("PATH={path}"), "trello".into(), "--".into()]);
+    assert_eq!(argv[10..].to_vec(), [vec![entry["command"].as_str().unwrap().to_string()], args_of(&entry)].concat());
 }
 
 fn own_command(stderr: &str, start: &str) -> String {
