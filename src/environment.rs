@@ -71,6 +71,8 @@ pub const XDG_RUNTIME_DIR: Var = var("XDG_RUNTIME_DIR", "where the per-user sess
 pub const XDG_CONFIG_HOME: Var = var("XDG_CONFIG_HOME", "the config file is $XDG_CONFIG_HOME/trello-auth/config.toml");
 pub const HOME: Var = var("HOME", "without XDG_CONFIG_HOME: ~/.config; also where `mcp` finds user-scope client files");
 pub const PATH: Var = var("PATH", "where `mcp` finds trello-auth and the server command, and `exec` the command");
+pub const CODEX_HOME: Var =
+    var("CODEX_HOME", "Codex CLI's folder (default ~/.codex): where `mcp codex` writes config.toml");
 
 /// Every variable, in the order `--help` lists them.
 pub const ALL: &[Var] = &[
@@ -96,6 +98,7 @@ pub const ALL: &[Var] = &[
     XDG_CONFIG_HOME,
     HOME,
     PATH,
+    CODEX_HOME,
 ];
 
 /// The table as `--help` and the man page show it: one variable a line.

@@ -12,3 +12,4 @@ mod holes;
 mod hostile;
 mod keyring;
 mod mcp;
+mod mcp_sdk;

@@ -1,67 +1,215 @@
-//! `trello-auth mcp` through the real binary: the entry for each client holds no
-//! secret, `--write` merges beside other servers with a backup, a corrupt file is
-//! left alone, `--inline-secrets` warns, and the exact command written into a
-//! config, started as a client would, hands the server its variables.
+//! `trello-auth mcp` through the real binary: each client's file and shape for
+//! each scope (`--write` with no path, as documented), no secret in an entry,
+//! edits in place that keep comments and numbers, no copy of a token left in a
+//! backup or temp file, `--names`, `--server` with shell quoting, the programs
+//! named by absolute path (and the folders they need on `PATH`), the clients'
+//! own commands, and the written command started with a stripped environment.
 
 use crate::support;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use support::cli::{Env, TOKEN, code, stderr, stdout};
 use support::fake_trello::KEY;
+use support::mcp::{args_of, entry_in, executable, files_holding, mode, names_in, project, run_in};
+
+/// Every client, the keys to its servers (user scope) and whether entries carry `"type": "stdio"`.
+pub(crate) const CLIENTS: [(&str, &str, bool); 6] = [
+    ("claude-code", "mcpServers", true),
+    ("claude-desktop", "mcpServers", false),
+    ("vscode", "servers", true),
+    ("cursor", "mcpServers", false),
+    ("codex", "mcp_servers", false),
+    ("gemini", "mcpServers", false),
+];
+
+/// Where `--write` puts a client's entry with the default (user) scope, for a test home.
+pub(crate) fn user_file(env: &Env, client: &str) -> PathBuf {
+    let home = env.dir.path();
+    match client {
+        "claude-code" => home.join(".claude.json"),
+        // XDG_CONFIG_HOME is the test's home (support::cli::Env).
+        "claude-desktop" => home.join("Claude/claude_desktop_config.json"),
+        "vscode" => home.join("Code/User/mcp.json"),
+        "cursor" => home.join(".cursor/mcp.json"),
+        "codex" => home.join(".codex/config.toml"),
+        "gemini" => home.join(".gemini/settings.json"),
+        _ => unreachable!(),
+    }
+}
+
+/// The printed entry of a client, as JSON.
+fn printed(out: &std::process::Output, client: &str) -> serde_json::Value {
+    let text = stdout(out);
+    if client == "codex" {
+        serde_json::to_value(toml::from_str::<toml::Table>(&text).unwrap()).unwrap()
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{client}: {e}\n{text}"))
+    }
+}
 
 #[test]
 fn each_client_gets_its_shape_and_no_secret() {
     let env = Env::saved_offline();
-    for (client, key, typed) in [
-        ("claude-code", "mcpServers", true),
-        ("claude-desktop", "mcpServers", false),
-        ("vscode", "servers", true),
-        ("cursor", "mcpServers", false),
-    ] {
+    for (client, key, typed) in CLIENTS {
         let out = env.run(&["mcp", client]);
         assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
-        let text = stdout(&out);
-        assert!(!text.contains(TOKEN) && !text.contains(KEY), "{client}: a secret in the entry:\n{text}");
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let server = &json[key]["trello"];
-        assert!(server["command"].as_str().unwrap().ends_with("trello-auth"), "{client}: {server}");
-        let args: Vec<&str> = server["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-        assert_eq!(args, ["exec", "--profile", "default", "--", "npx", "-y", "@delorenj/mcp-server-trello"]);
+        assert!(!stdout(&out).contains(TOKEN) && !stdout(&out).contains(KEY), "{client}: a secret:\n{}", stdout(&out));
+        let server = printed(&out, client)[key]["trello"].clone();
+        assert!(server["command"].as_str().unwrap().ends_with("/trello-auth"), "{client}: {server}");
+        let config = env.config().display().to_string();
+        let args = args_of(&server);
+        assert_eq!(args[..6], ["--config", config.as_str(), "exec", "--profile", "default", "--"], "{client}");
+        assert!(args[6].ends_with("npx"), "{client}: {args:?}");
+        assert_eq!(args[7..], ["-y", "@delorenj/mcp-server-trello"], "{client}");
         assert_eq!(server.get("type").is_some(), typed, "{client}: {server}");
-        assert!(server.get("env").is_none());
     }
+}
+
+/// `--write` as the last argument, no path: each client's documented file
+/// for each scope, created with the servers' key.
+#[test]
+fn write_with_no_path_goes_to_each_client_s_own_file_for_each_scope() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    for (client, key, _) in CLIENTS {
+        let out = run_in(&env, &dir, &["mcp", client, "--write"]);
+        assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
+        let file = user_file(&env, client);
+        let created = format!("Created {} with the MCP server \"trello\" under ", file.display());
+        assert!(stdout(&out).starts_with(&created), "{}", stdout(&out));
+        let entry = entry_in(&file, &[key], "trello");
+        assert!(args_of(&entry).contains(&"exec".to_string()), "{client}: {entry}");
+        assert!(!stderr(&out).contains("meant to be committed"), "{client}: {}", stderr(&out));
+    }
+    for (client, rel, key) in [
+        ("claude-code", ".mcp.json", "mcpServers"),
+        ("vscode", ".vscode/mcp.json", "servers"),
+        ("cursor", ".cursor/mcp.json", "mcpServers"),
+        ("codex", ".codex/config.toml", "mcp_servers"),
+        ("gemini", ".gemini/settings.json", "mcpServers"),
+    ] {
+        let out = run_in(&env, &dir, &["mcp", client, "--scope", "project", "--write"]);
+        assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
+        entry_in(&dir.join(rel), &[key], "trello");
+        assert!(
+            stderr(&out).contains("is meant to be committed and shared, but this entry holds this machine's paths"),
+            "{client}: {}",
+            stderr(&out)
+        );
+    }
+    // Claude Code's local scope: the same ~/.claude.json, under this folder's project entry.
+    let out = run_in(&env, &dir, &["mcp", "claude-code", "--scope", "local", "--write", "--name", "trello-here"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let file = env.dir.path().join(".claude.json");
+    let cwd = dir.display().to_string();
+    entry_in(&file, &["projects", &cwd, "mcpServers"], "trello-here");
+    entry_in(&file, &["mcpServers"], "trello");
+    assert!(stdout(&out).contains(&format!("under projects[\"{cwd}\"].mcpServers")), "{}", stdout(&out));
+    // Scopes a client does not have.
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "local"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = run_in(&env, &dir, &["mcp", "claude-desktop", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!dir.join("Claude").exists());
+    // Codex honours CODEX_HOME.
+    let codex_home = env.dir.path().join("codex-home");
+    let out = env.cmd(&["mcp", "codex", "--write"]).env("CODEX_HOME", &codex_home).current_dir(&dir).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    entry_in(&codex_home.join("config.toml"), &["mcp_servers"], "trello");
 }
 
 #[test]
 fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file() {
     let env = Env::saved_offline();
-    let dir = env.dir.path().join("project");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = project(&env);
     let file = dir.join(".mcp.json");
     let before = "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"gh-mcp\", \"env\": {\"X\": \"1\"}}\n  },\n  \"zzz\": true\n}\n";
     std::fs::write(&file, before).unwrap();
-    let out = env.run(&["mcp", "claude-code", "--write", file.to_str().unwrap(), "--name", "trello-work"]);
+    let out = run_in(&env, &dir, &["mcp", "claude-code", "--write", file.to_str().unwrap(), "--name", "trello-work"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stdout(&out).contains("Added the MCP server \"trello-work\""), "{}", stdout(&out));
-    let after: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    assert_eq!(after["mcpServers"]["github"], serde_json::json!({"command": "gh-mcp", "env": {"X": "1"}}));
-    assert_eq!(after["zzz"], true);
-    assert!(after["mcpServers"]["trello-work"]["args"].is_array());
-    let keys: Vec<&String> = after.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["mcpServers", "zzz"], "key order kept");
+    let f = file.display();
+    let said = format!(
+        "Added the MCP server \"trello-work\" in {f}, under mcpServers; nothing else in the file changed, and the \
+         previous file is kept as {f}.bak.\n"
+    );
+    assert_eq!(stdout(&out), said);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"gh-mcp\", \"env\": {\"X\": \"1\"}},\n    \"trello-work\": {\n"), "{text}");
+    assert!(text.ends_with("  },\n  \"zzz\": true\n}\n"), "{text}");
     assert_eq!(std::fs::read_to_string(dir.join(".mcp.json.bak")).unwrap(), before);
-    // Again: the same name is replaced, not doubled.
-    let out = env.run(&["mcp", "claude-code", "--write", file.to_str().unwrap(), "--name", "trello-work"]);
-    assert!(stdout(&out).contains("Replaced"), "{}", stdout(&out));
+    // Again: the same name is replaced, not doubled, and nothing moves.
+    let out = run_in(&env, &dir, &["mcp", "claude-code", "--write", file.to_str().unwrap(), "--name", "trello-work"]);
+    assert!(stdout(&out).starts_with("Replaced the MCP server \"trello-work\""), "{}", stdout(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 
     let corrupt = dir.join("broken.json");
     std::fs::write(&corrupt, "{\"mcpServers\": {\"a\": 1,}").unwrap();
-    let out = env.run(&["mcp", "vscode", "--write", corrupt.to_str().unwrap()]);
+    let out = run_in(&env, &dir, &["mcp", "vscode", "--write", corrupt.to_str().unwrap()]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(stderr(&out).contains("is not valid JSON (line 1"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is not valid JSON: "), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(line 1, column"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("it was left as it is"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&corrupt).unwrap(), "{\"mcpServers\": {\"a\": 1,}");
     assert!(!dir.join("broken.json.bak").exists());
+}
+
+/// VS Code's JSON with comments and trailing commas, huge numbers, and the
+/// same edit twice: only the entry changes. A file with a key twice is left
+/// alone and the key is named.
+#[test]
+fn a_jsonc_file_keeps_its_comments_numbers_and_commas_and_a_duplicate_key_is_refused() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let file = dir.join(".vscode/mcp.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let before = "// My servers.\n{\n\t\"inputs\": [],\n\t\"servers\": {\n\t\t/* the GitHub one */\n\t\t\"github\": { \"type\": \"http\", \"url\": \"https://example.invalid/mcp\" }, // trailing\n\t},\n\t\"limits\": { \"big\": 18446744073709551616, \"exp\": 1E+2, \"neg\": -0.0 },\n}\n";
+    std::fs::write(&file, before).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "vscode", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(after.starts_with("// My servers.\n{\n\t\"inputs\": [],\n\t\"servers\": {\n\t\t/* the GitHub one */\n\t\t\"github\": { \"type\": \"http\", \"url\": \"https://example.invalid/mcp\" }, // trailing\n\t\t\"trello\": {\n\t\t\t\"type\": \"stdio\",\n"), "{after}");
+    assert!(
+        after.ends_with("\t},\n\t\"limits\": { \"big\": 18446744073709551616, \"exp\": 1E+2, \"neg\": -0.0 },\n}\n"),
+        "{after}"
+    );
+    assert_eq!(std::fs::read_to_string(dir.join(".vscode/mcp.json.bak")).unwrap(), before);
+
+    let twice = "{\n  \"servers\": {\n    \"a\": {\"command\": \"one\"},\n    \"a\": {\"command\": \"two\"}\n  }\n}\n";
+    std::fs::write(&file, twice).unwrap();
+    std::fs::remove_file(dir.join(".vscode/mcp.json.bak")).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "vscode", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("has the key \"servers\" → \"a\" twice"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), twice);
+    assert!(!dir.join(".vscode/mcp.json.bak").exists());
+    // The same in Codex's TOML.
+    let toml_file = dir.join("config.toml");
+    std::fs::write(&toml_file, "[mcp_servers.a]\ncommand = \"one\"\n[mcp_servers.a]\ncommand = \"two\"\n").unwrap();
+    let out = run_in(&env, &dir, &["mcp", "codex", "--write", toml_file.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("is not valid TOML"), "{}", stderr(&out));
+}
+
+#[test]
+fn codex_s_toml_keeps_its_comments_and_other_tables() {
+    let env = Env::saved_offline();
+    let file = env.dir.path().join(".codex/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let before = "# my Codex\nmodel = \"o3\"  # the best\n\n[mcp_servers.github]\ncommand = \"gh-mcp\"\n\n[tui]\nnotifications = true\n";
+    std::fs::write(&file, before).unwrap();
+    let out = env.run(&["mcp", "codex", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("under [mcp_servers]"), "{}", stdout(&out));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        after.starts_with("# my Codex\nmodel = \"o3\"  # the best\n\n[mcp_servers.github]\ncommand = \"gh-mcp\"\n"),
+        "{after}"
+    );
+    assert!(after.contains("[tui]\nnotifications = true\n"), "{after}");
+    let entry = entry_in(&file, &["mcp_servers"], "trello");
+    assert!(args_of(&entry).contains(&"exec".to_string()), "{entry}");
 }
 
 #[test]
@@ -70,33 +218,110 @@ fn inline_secrets_is_an_explicit_opt_out_with_a_warning() {
     let out = env.run(&["mcp", "cursor", "--inline-secrets"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains("--inline-secrets: the key and token are now written"), "{}", stderr(&out));
+    // No client command with the token in it (shell history).
+    assert!(!stderr(&out).contains(TOKEN), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["mcpServers"]["trello"]["env"]["TRELLO_TOKEN"], TOKEN);
-    assert_eq!(json["mcpServers"]["trello"]["command"], "npx");
+    assert!(json["mcpServers"]["trello"]["command"].as_str().unwrap().ends_with("npx"));
 }
 
-/// The command a client would start, exactly as written: the stand-in server
-/// writes the environment it was given.
+/// `--inline-secrets`, then a normal write: neither the file, nor its
+/// backup, nor a temp file holds the key or token. A killed write's temp file
+/// is swept by the next one. Backups and inline files are 0600.
 #[test]
-fn the_written_command_hands_the_server_its_variables() {
+fn no_copy_of_the_token_is_left_behind() {
     let env = Env::saved_offline();
-    let seen = env.dir.path().join("seen-env.txt");
-    let server = env.dir.path().join("stand-in-server.sh");
-    std::fs::write(&server, format!("#!/bin/sh\nenv > '{}'\n", seen.display())).unwrap();
-    std::fs::set_permissions(&server, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let file = env.dir.path().join("mcp.json");
-    let out = env.run(&["mcp", "vscode", "--write", file.to_str().unwrap(), "--server", server.to_str().unwrap()]);
+    let dir = project(&env);
+    let file = dir.join(".cursor/mcp.json");
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write", "--inline-secrets"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    let entry = &config["servers"]["trello"];
-    let args: Vec<&str> = entry["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-    // As a client starts it: the command and args, the user's environment (here the test's HOME).
+    assert_eq!(mode(&file), 0o600);
+    assert!(std::fs::read_to_string(&file).unwrap().contains(TOKEN));
+    // A write killed after its temp file got the token (as files::Replace names it).
+    let stale = dir.join(".cursor/.mcp.json.tmp-Xk3j9a");
+    std::fs::write(&stale, std::fs::read(&file).unwrap()).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let folder = dir.join(".cursor");
+    assert_eq!(names_in(&folder), ["mcp.json", "mcp.json.bak"]);
+    for needle in [TOKEN, KEY] {
+        assert!(files_holding(&folder, needle).is_empty(), "{:?} hold a secret", files_holding(&folder, needle));
+    }
+    assert_eq!(mode(&folder.join("mcp.json.bak")), 0o600);
+    let backup = std::fs::read_to_string(folder.join("mcp.json.bak")).unwrap();
+    assert!(backup.contains("REMOVED-BY-TRELLO-AUTH"), "{backup}");
+    serde_json::from_str::<serde_json::Value>(&backup).unwrap();
+
+    // A token written inline earlier and rotated since: the replaced entry's
+    // own values are left out of the backup too.
+    let old = "ATTA0000000000000000000000000000000000000000000000000000000000000000OLD00000";
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"mcpServers\": {{\"trello\": {{\"command\": \"npx\", \"env\": {{\"TRELLO_TOKEN\": \"{old}\"}}}}}}}}\n"
+        ),
+    )
+    .unwrap();
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(files_holding(&folder, old).is_empty(), "{:?}", files_holding(&folder, old));
+}
+
+#[test]
+fn names_presets_reach_exec_or_the_env_block() {
+    let env = Env::saved_offline();
+    let out = env.run(&["mcp", "cursor", "--names", "api-token"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let args = args_of(&printed(&out, "cursor")["mcpServers"]["trello"]);
+    let exec = args.iter().position(|a| a == "exec").unwrap();
+    assert_eq!(args[exec..exec + 5], ["exec", "--profile", "default", "--names", "api-token"]);
+    let out = env.run(&["mcp", "gemini", "--names", "ruby-trello", "--inline-secrets"]);
+    let env_block = printed(&out, "gemini")["mcpServers"]["trello"]["env"].clone();
+    assert_eq!(env_block["TRELLO_DEVELOPER_PUBLIC_KEY"], KEY);
+    assert_eq!(env_block["TRELLO_MEMBER_TOKEN"], TOKEN);
+    assert!(env_block.get("TRELLO_TOKEN").is_none(), "{env_block}");
+    let out = env.run(&["mcp", "cursor", "--names", "nope"]);
+    assert_eq!(code(&out), 2);
+    let out = env.run(&["mcp", "cursor", "--name", "ev\u{1b}[2Jil\nwarning: x"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--name holds a control character"), "{}", stderr(&out));
+}
+
+/// The written command, started as a client starts it (only HOME and PATH
+/// from the client), finds a profile kept in a custom place and hands the
+/// server its variables. A path with a space survives `--server` quoting.
+#[test]
+fn the_written_command_hands_the_server_its_variables_with_a_stripped_environment() {
+    let env = Env::offline();
+    let config = env.dir.path().join("elsewhere/my trello.toml");
+    env.save_in(&trello_auth::credentials::store::Store::at(&config), "work", TOKEN, "never");
+    let seen = env.dir.path().join("seen-env.txt");
+    let server = env.dir.path().join("My Servers/stand-in server.sh");
+    executable(&server, &format!("#!/bin/sh\nenv > '{}'\n", seen.display()));
+    let quoted = format!("'{}' --flag", server.display());
+    let file = env.dir.path().join("mcp.json");
+    let out = env.run(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--profile",
+        "work",
+        "mcp",
+        "vscode",
+        "--write",
+        file.to_str().unwrap(),
+        "--server",
+        &quoted,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let entry = entry_in(&file, &["servers"], "trello");
+    let args = args_of(&entry);
+    assert_eq!(args[args.len() - 2..], [server.display().to_string(), "--flag".into()]);
     let status = Command::new(entry["command"].as_str().unwrap())
         .args(&args)
         .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("XDG_CONFIG_HOME", env.dir.path())
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", env.dir.path().join("empty-home"))
+        .current_dir("/")
         .status()
         .unwrap();
     assert!(status.success());
@@ -104,28 +329,304 @@ fn the_written_command_hands_the_server_its_variables() {
     assert!(seen.contains(&format!("TRELLO_API_KEY={KEY}")), "{seen}");
     assert!(seen.contains(&format!("TRELLO_TOKEN={TOKEN}")), "{seen}");
     assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN));
+    // An unclosed quote is a usage error, not a guess.
+    let out = env.run(&["--config", config.to_str().unwrap(), "mcp", "vscode", "--server", "node 'x.js"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("unclosed quote"), "{}", stderr(&out));
 }
 
+/// `npx` found only in a folder the client's short PATH lacks: the entry
+/// names it by absolute path and puts its folder and node's (it is
+/// `#!/usr/bin/env node`) in env.PATH. A command found nowhere is said. A
+/// relative PATH entry (a planted `./npx`) is never used.
 #[test]
-fn every_client_s_file_takes_the_entry_beside_what_was_there() {
+fn the_server_command_is_resolved_with_the_folders_it_needs() {
     let env = Env::saved_offline();
-    for (client, key) in [
-        ("claude-code", "mcpServers"),
-        ("claude-desktop", "mcpServers"),
-        ("vscode", "servers"),
-        ("cursor", "mcpServers"),
-    ] {
-        let file = env.dir.path().join(format!("{client}.json"));
-        let before = format!("{{\"{key}\": {{\"other\": {{\"command\": \"other-server\"}}}}, \"inputs\": []}}");
-        std::fs::write(&file, &before).unwrap();
-        let out = env.run(&["mcp", client, "--write", file.to_str().unwrap()]);
-        assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
-        let after: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        assert_eq!(after[key]["other"], serde_json::json!({"command": "other-server"}), "{client}");
-        assert_eq!(after["inputs"], serde_json::json!([]), "{client}");
-        assert!(after[key]["trello"]["args"].is_array(), "{client}: {after}");
-        let backup = file.with_file_name(format!("{client}.json.bak"));
-        assert_eq!(std::fs::read_to_string(backup).unwrap(), before, "{client}");
-        assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN));
+    let dir = project(&env);
+    let tools = env.dir.path().join("nvm/bin");
+    let nodes = env.dir.path().join("node-home/bin");
+    executable(&tools.join("npx"), "#!/usr/bin/env node\n");
+    executable(&nodes.join("node"), "#!/bin/sh\n");
+    let path = format!("{}:{}:/usr/bin:/bin", tools.display(), nodes.display());
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(&dir).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
+    assert!(args_of(&entry).contains(&tools.join("npx").display().to_string()), "{entry}");
+    let want = format!("{}:{}:/usr/bin:/bin:/usr/sbin:/sbin", tools.display(), nodes.display());
+    assert_eq!(entry["env"]["PATH"], want.as_str(), "{entry}");
+    assert_eq!(entry["env"].as_object().unwrap().len(), 1, "only PATH: {entry}");
+
+    let out = env.cmd(&["mcp", "cursor", "--server", "no-such-server --stdio"]).current_dir(&dir).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no-such-server was not found on PATH"), "{}", stderr(&out));
+    let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
+    assert!(args_of(&entry).ends_with(&["no-such-server".to_string(), "--stdio".into()]), "{entry}");
+
+    // A planted ./npx in the project, and PATH starting with ".".
+    executable(&dir.join("npx"), "#!/bin/sh\necho planted\n");
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", format!(".:{path}")).current_dir(&dir).output().unwrap();
+    let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
+    assert!(args_of(&entry).contains(&tools.join("npx").display().to_string()), "{entry}");
+    assert!(!entry.to_string().contains(&dir.join("npx").display().to_string()), "{entry}");
+    // An absolute PATH entry inside the project is used, but said.
+    let out = env
+        .cmd(&["mcp", "cursor"])
+        .env("PATH", format!("{}:{path}", dir.display()))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("is inside the current folder"), "{}", stderr(&out));
+}
+
+/// The `trello-auth` on PATH when it is this program (a symlink to it), else
+/// the running file, with a warning for a build folder and for another
+/// program of that name on PATH.
+#[test]
+fn the_binary_written_is_the_one_on_path_when_it_is_the_same_program() {
+    let env = Env::saved_offline();
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trello-auth"), bin.join("trello-auth")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        printed(&out, "cursor")["mcpServers"]["trello"]["command"],
+        bin.join("trello-auth").display().to_string()
+    );
+    assert!(!stderr(&out).contains("build folder"), "{}", stderr(&out));
+
+    let other = env.dir.path().join("other");
+    executable(&other.join("trello-auth"), "#!/bin/sh\necho impostor\n");
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", format!("{}:/usr/bin:/bin", other.display())).output().unwrap();
+    let running = std::fs::canonicalize(env!("CARGO_BIN_EXE_trello-auth")).unwrap();
+    assert_eq!(printed(&out, "cursor")["mcpServers"]["trello"]["command"], running.display().to_string());
+    assert!(stderr(&out).contains("PATH finds another trello-auth at"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("inside a cargo build folder"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cargo install --locked --path ."), "{}", stderr(&out));
+}
+
+/// The clients' own commands, run by a POSIX shell with stand-ins for
+/// `claude` and `code` that report their arguments: the shell gives them
+/// exactly the entry.
+#[test]
+fn the_clients_own_commands_are_quoted_for_a_shell_and_match_the_entry() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let bin = env.dir.path().join("stand-ins");
+    let said = env.dir.path().join("argv.txt");
+    for name in ["claude", "code"] {
+        executable(
+            &bin.join(name),
+            &format!("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\n", said.display()),
+        );
     }
+    let server = "sh -c 'exit 0' \"it's here\"";
+    for scope in ["user", "project", "local"] {
+        let out = run_in(&env, &dir, &["mcp", "claude-code", "--scope", scope, "--server", server]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let entry = printed(&out, "claude-code");
+        let entry = if scope == "local" {
+            entry["projects"][dir.display().to_string()]["mcpServers"]["trello"].clone()
+        } else {
+            entry["mcpServers"]["trello"].clone()
+        };
+        let line = own_command(&stderr(&out), "claude mcp add");
+        assert!(line.starts_with(&format!("claude mcp add --transport stdio --scope {scope} trello -- ")), "{line}");
+        let argv = shell_argv(&line, &bin, &said);
+        let mut want = vec![
+            "mcp".to_string(),
+            "add".into(),
+            "--transport".into(),
+            "stdio".into(),
+            "--scope".into(),
+            scope.into(),
+            "trello".into(),
+            "--".into(),
+        ];
+        want.push(entry["command"].as_str().unwrap().to_string());
+        want.extend(args_of(&entry));
+        assert_eq!(argv, want);
+    }
+    let out = run_in(&env, &dir, &["mcp", "vscode", "--server", server]);
+    let line = own_command(&stderr(&out), "code --add-mcp");
+    let argv = shell_argv(&line, &bin, &said);
+    assert_eq!(argv[0], "--add-mcp");
+    let mut added: serde_json::Value = serde_json::from_str(&argv[1]).unwrap();
+    assert_eq!(added["name"], "trello");
+    added.as_object_mut().unwrap().remove("name");
+    assert_eq!(added, printed(&out, "vscode")["servers"]["trello"]);
+    // VS Code's command adds to the user profile only.
+    let out = run_in(&env, &dir, &["mcp", "vscode", "--scope", "project"]);
+    assert!(!stderr(&out).contains("code --add-mcp"), "{}", stderr(&out));
+    // An entry with env.PATH (npx in a folder with a space): `claude mcp add --env PATH=…`.
+    let tools = env.dir.path().join("my tools");
+    executable(&tools.join("npx"), "#!/bin/sh\n");
+    let mut cmd = env.cmd(&["mcp", "claude-code"]);
+    let out = cmd.env("PATH", format!("{}:/usr/bin:/bin", tools.display())).current_dir(&dir).output().unwrap();
+    let entry = printed(&out, "claude-code")["mcpServers"]["trello"].clone();
+    let path = entry["env"]["PATH"].as_str().unwrap().to_string();
+    let argv = shell_argv(&own_command(&stderr(&out), "claude mcp add"), &bin, &said);
+    assert_eq!(argv[6..10], ["--env".to_string(), format!("PATH={path}"), "trello".into(), "--".into()]);
+    assert_eq!(argv[10..].to_vec(), [vec![entry["command"].as_str().unwrap().to_string()], args_of(&entry)].concat());
+}
+
+fn own_command(stderr: &str, start: &str) -> String {
+    stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no `{start}`:\n{stderr}"))
+        .to_string()
+}
+
+fn shell_argv(line: &str, bin: &Path, said: &Path) -> Vec<String> {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .status()
+        .unwrap();
+    assert!(status.success(), "{line}");
+    std::fs::read_to_string(said).unwrap().lines().map(str::to_string).collect()
+}
+
+/// A symlinked file (a dotfile manager's) stays a link and its target is
+/// edited; a FIFO or a link to nothing is refused and left alone.
+#[test]
+fn odd_targets_a_symlink_is_followed_a_fifo_refused() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let real = env.dir.path().join("dotfiles/cursor-mcp.json");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "{}\n").unwrap();
+    std::fs::create_dir_all(dir.join(".cursor")).unwrap();
+    std::os::unix::fs::symlink(&real, dir.join(".cursor/mcp.json")).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(dir.join(".cursor/mcp.json")).unwrap().file_type().is_symlink());
+    entry_in(&real, &["mcpServers"], "trello");
+
+    let fifo = dir.join("fifo.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let out = run_in(&env, &dir, &["mcp", "gemini", "--write", fifo.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("FIFO"), "{}", stderr(&out));
+    let dangling = dir.join("dangling.json");
+    std::os::unix::fs::symlink(dir.join("nowhere/x.json"), &dangling).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "gemini", "--write", dangling.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(!dir.join("nowhere").exists());
+}
+
+/// Every example in `mcp --help` runs as written (in a scratch home and project).
+#[test]
+fn every_example_in_the_help_runs() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let help = stdout(&env.run(&["mcp", "--help"]));
+    let examples: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Examples:"))
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| l.starts_with("trello-auth "))
+        .collect();
+    assert!(examples.len() >= 4, "{help}");
+    for example in examples {
+        let out = run_shell_line(&env, &dir, example);
+        assert_eq!(code(&out), 0, "{example}: {}", stderr(&out));
+    }
+}
+
+/// Runs a documented command line with a POSIX shell, `trello-auth` on PATH.
+pub fn run_shell_line(env: &Env, dir: &Path, line: &str) -> std::process::Output {
+    let bin = env.dir.path().join("installed");
+    if !bin.join("trello-auth").exists() {
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trello-auth"), bin.join("trello-auth")).unwrap();
+    }
+    let mut cmd = env.cmd(&[]);
+    cmd.env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()));
+    let program = cmd.get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect::<Vec<_>>();
+    let mut sh = Command::new("sh");
+    sh.arg("-c").arg(line).env_clear().current_dir(dir);
+    for (k, v) in program {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    sh.output().unwrap()
+}
+
+/// Every `trello-auth …` line in a ```sh block of docs/AGENTS.md runs as written.
+#[test]
+fn every_command_in_the_agents_guide_runs() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/AGENTS.md")).unwrap();
+    let mut in_sh = false;
+    let mut ran = 0;
+    for line in guide.lines() {
+        match line.trim() {
+            "```sh" => in_sh = true,
+            "```" => in_sh = false,
+            l if in_sh && l.starts_with("trello-auth ") => {
+                let out = run_shell_line(&env, &dir, l);
+                assert_eq!(code(&out), 0, "docs/AGENTS.md: {l}\n{}", stderr(&out));
+                ran += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(ran >= 5, "only {ran} commands found in docs/AGENTS.md");
+    // What they wrote holds no secret.
+    for file in [env.dir.path().join(".claude.json"), dir.join(".mcp.json")] {
+        if file.exists() {
+            assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN), "{}", file.display());
+        }
+    }
+}
+
+/// A keyring profile started with no DBUS_SESSION_BUS_ADDRESS finds the
+/// per-user bus at $XDG_RUNTIME_DIR/bus, as libdbus and sd-bus do.
+#[test]
+fn a_keyring_profile_finds_the_session_bus_without_its_variable() {
+    let Some(ss) = support::secret_service::SecretService::start() else { return };
+    let fake = support::fake_trello::FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = support::mcp::login_to_keyring(&env, &ss, &fake);
+    let file = env.dir.path().join("cursor.json");
+    let out = env
+        .cmd(&["mcp", "cursor", "--write", file.to_str().unwrap(), "--server", "printenv TRELLO_TOKEN"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &ss.address)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let entry = entry_in(&file, &["mcpServers"], "trello");
+    let socket = support::mcp::bus_socket(&ss.address);
+    let runtime = env.dir.path().join("runtime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::os::unix::fs::symlink(&socket, runtime.join("bus")).unwrap();
+    let run = |runtime: &Path| {
+        Command::new(entry["command"].as_str().unwrap())
+            .args(args_of(&entry))
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", env.dir.path())
+            .env("XDG_RUNTIME_DIR", runtime)
+            .env("TRELLO_AUTH_KEYRING_TIMEOUT_MS", "10000")
+            .output()
+            .unwrap()
+    };
+    let out = run(&runtime);
+    assert_eq!((code(&out), stdout(&out)), (0, format!("{token}\n")), "{}", stderr(&out));
+    // No bus there: said plainly.
+    let out = run(&env.dir.path().join("no-runtime"));
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("DBUS_SESSION_BUS_ADDRESS is not set and there is no session bus at"),
+        "{}",
+        stderr(&out)
+    );
 }

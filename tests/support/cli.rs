@@ -92,6 +92,11 @@ impl Env {
     }
 
     pub fn save(&self, name: &str, token: &str, expires: &str) {
+        self.save_in(&self.store(), name, token, expires)
+    }
+
+    /// [`Env::save`] into another config file (a `--config` elsewhere).
+    pub fn save_in(&self, store: &Store, name: &str, token: &str, expires: &str) {
         let profile = Profile {
             api_key: KEY.into(),
             api_secret: Some(Secret::new(SECRET)),
@@ -106,7 +111,7 @@ impl Env {
             verified_at: Some("2026-11-28T12:00:00Z".into()),
             ..Profile::default()
         };
-        self.store().save_profile(name, profile).unwrap();
+        store.save_profile(name, profile).unwrap();
     }
 
     /// The keyring's user name for `profile` of this config file.

@@ -3,6 +3,8 @@
 
 pub mod cli;
 pub mod fake_trello;
+pub mod mcp;
+pub mod mcp_sdk;
 pub mod mount;
 pub mod pty;
 pub mod raw_server;

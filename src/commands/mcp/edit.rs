@@ -1,0 +1,391 @@
+//! The entry merged into a client's file in place: JSON (with comments) through a concrete syntax tree, TOML through `toml_edit`, so every comment, number, key order and blank line outside the entry stays as it was.
+
+use std::collections::HashSet;
+
+use jsonc_parser::ParseOptions;
+use jsonc_parser::cst::{CstInputValue, CstNode, CstObject, CstRootNode};
+
+use super::clients::Format;
+use super::entry::Server;
+use crate::commands::env::every_name;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("is not valid JSON: {what} (line {line}, column {column}); fix it, or move it away")]
+    Json { what: String, line: usize, column: usize },
+    #[error("is not valid TOML: {what} (line {line}, column {column}); fix it, or move it away")]
+    Toml { what: String, line: usize, column: usize },
+    #[error(
+        "has the key {key} twice; clients read only one of them, so which one counts is unclear: remove one, then \
+         run this again"
+    )]
+    Duplicate { key: String },
+    #[error("{place} is not {wanted}")]
+    Shape { place: String, wanted: &'static str },
+}
+
+/// What the merge did.
+pub struct Merged {
+    pub text: String,
+    /// An entry of that name was there and was replaced.
+    pub replaced: bool,
+    /// The keys on the way to the servers that were not there and were added.
+    pub created: Vec<String>,
+    /// The values of Trello variables the replaced entry held in its env
+    /// (an earlier `--inline-secrets`, perhaps of a token since rotated).
+    pub old_secrets: Vec<String>,
+}
+
+// By hand: the text and the old values may hold a token.
+impl std::fmt::Debug for Merged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Merged")
+            .field("text", &format_args!("{} bytes", self.text.len()))
+            .field("replaced", &self.replaced)
+            .field("created", &self.created)
+            .field("old_secrets", &self.old_secrets.len())
+            .finish()
+    }
+}
+
+/// Merges `server` as `name` under `keys` into `old` (the file's text, or
+/// nothing for a new file).
+pub fn merge(
+    format: Format,
+    old: Option<&str>,
+    keys: &[String],
+    name: &str,
+    server: &Server,
+    typed: bool,
+) -> Result<Merged, EditError> {
+    match format {
+        Format::Json => merge_json(old.unwrap_or(""), keys, name, server, typed),
+        Format::Toml => merge_toml(old.unwrap_or(""), keys, name, server),
+    }
+}
+
+/// JSON as VS Code reads it: comments and trailing commas allowed; nothing
+/// looser (single quotes, bare words, hex), which no client reads.
+fn options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: true,
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bool) -> Result<Merged, EditError> {
+    // A byte-order mark (an editor on Windows) is kept, and not parsed.
+    let (bom, old) = match old.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", old),
+    };
+    let blank = old.trim().is_empty();
+    // The parser's words name what was expected, never the file's text (which may hold a token).
+    let root = CstRootNode::parse(if blank { "" } else { old }, &options()).map_err(|e| EditError::Json {
+        what: e.kind().to_string(),
+        line: e.line_display(),
+        column: e.column_display(),
+    })?;
+    if let Some(value) = root.value() {
+        check_duplicates(&value, &mut Vec::new())?;
+        if value.as_object().is_none() {
+            return Err(EditError::Shape { place: "the top of the file".into(), wanted: "an object" });
+        }
+    }
+    let mut object = root.object_value_or_set();
+    let mut created = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        object = match object.get(key) {
+            Some(prop) => prop
+                .object_value()
+                .ok_or_else(|| EditError::Shape { place: json_path(&keys[..=i]), wanted: "an object" })?,
+            None => {
+                created.push(key.clone());
+                let prop = object.append(key, CstInputValue::Object(Vec::new()));
+                prop.object_value()
+                    .ok_or_else(|| EditError::Shape { place: json_path(&keys[..=i]), wanted: "an object" })?
+            }
+        };
+    }
+    let value = cst_value(&server.to_json(typed));
+    let (replaced, old_secrets) = match object.get(name) {
+        Some(prop) => {
+            let secrets = prop.object_value().map(|entry| trello_values_json(&entry)).unwrap_or_default();
+            prop.set_value(value);
+            (true, secrets)
+        }
+        None => {
+            object.append(name, value);
+            (false, Vec::new())
+        }
+    };
+    let mut text = format!("{bom}{root}");
+    if blank && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(Merged { text, replaced, created, old_secrets })
+}
+
+/// Refuses an object holding the same key twice, anywhere in the file: the
+/// JSON standard leaves the meaning open and clients differ.
+fn check_duplicates(node: &CstNode, path: &mut Vec<String>) -> Result<(), EditError> {
+    if let Some(object) = node.as_object() {
+        let mut seen = HashSet::new();
+        for prop in object.properties() {
+            let key = prop.decoded_name().unwrap_or_default();
+            path.push(key.clone());
+            if !seen.insert(key) {
+                return Err(EditError::Duplicate { key: json_path(path) });
+            }
+            if let Some(value) = prop.value() {
+                check_duplicates(&value, path)?;
+            }
+            path.pop();
+        }
+    } else if let Some(array) = node.as_array() {
+        for element in array.elements() {
+            check_duplicates(&element, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// `"mcpServers" → "github"`, for messages.
+fn json_path(keys: &[String]) -> String {
+    let quoted: Vec<String> =
+        keys.iter().map(|k| serde_json::Value::String(crate::untrusted::line(k).into_owned()).to_string()).collect();
+    quoted.join(" → ")
+}
+
+fn cst_value(value: &serde_json::Value) -> CstInputValue {
+    match value {
+        serde_json::Value::Null => CstInputValue::Null,
+        serde_json::Value::Bool(b) => CstInputValue::Bool(*b),
+        serde_json::Value::Number(n) => CstInputValue::Number(n.to_string()),
+        serde_json::Value::String(s) => CstInputValue::String(s.clone()),
+        serde_json::Value::Array(items) => CstInputValue::Array(items.iter().map(cst_value).collect()),
+        serde_json::Value::Object(map) => {
+            CstInputValue::Object(map.iter().map(|(k, v)| (k.clone(), cst_value(v))).collect())
+        }
+    }
+}
+
+/// The Trello variables' values in an entry's `env` object.
+fn trello_values_json(entry: &CstObject) -> Vec<String> {
+    let Some(env) = entry.get("env").and_then(|p| p.object_value()) else { return Vec::new() };
+    let names = every_name();
+    env.properties()
+        .into_iter()
+        .filter(|p| p.decoded_name().is_some_and(|n| names.contains(&n.as_str())))
+        .filter_map(|p| p.value()?.as_string_lit()?.decoded_value().ok())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn merge_toml(old: &str, keys: &[String], name: &str, server: &Server) -> Result<Merged, EditError> {
+    // toml_edit refuses a duplicate key (TOML forbids them) with the key's name.
+    let mut doc: toml_edit::DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
+        let (line, column) = e.span().map(|s| line_and_column(old, s.start)).unwrap_or((1, 1));
+        let what = crate::untrusted::line(e.message().lines().next().unwrap_or_default()).into_owned();
+        EditError::Toml { what, line, column }
+    })?;
+    let mut created = Vec::new();
+    let mut item = doc.as_item_mut();
+    for (i, key) in keys.iter().enumerate() {
+        let table = item
+            .as_table_like_mut()
+            .ok_or_else(|| EditError::Shape { place: toml_path(&keys[..i]), wanted: "a table" })?;
+        if !table.contains_key(key) {
+            created.push(key.clone());
+            let mut new = toml_edit::Table::new();
+            // `[mcp_servers.trello]` alone, without an empty `[mcp_servers]` above it.
+            new.set_implicit(true);
+            table.insert(key, toml_edit::Item::Table(new));
+        }
+        item = table
+            .get_mut(key)
+            .filter(|i| i.is_table_like())
+            .ok_or_else(|| EditError::Shape { place: toml_path(&keys[..=i]), wanted: "a table" })?;
+    }
+    let inline = item.is_inline_table();
+    let table =
+        item.as_table_like_mut().ok_or_else(|| EditError::Shape { place: toml_path(keys), wanted: "a table" })?;
+    let mut new = toml_table(server);
+    let (replaced, old_secrets) = match table.get_mut(name) {
+        Some(existing) => {
+            let secrets = trello_values_toml(existing);
+            // The entry keeps its place and the comment above it.
+            if let (Some(old), toml_edit::Item::Table(new)) = (existing.as_table(), &mut new) {
+                new.set_position(old.position());
+                *new.decor_mut() = old.decor().clone();
+            }
+            *existing = if inline { inline_item(new) } else { new };
+            (true, secrets)
+        }
+        None => {
+            table.insert(name, if inline { inline_item(new) } else { new });
+            (false, Vec::new())
+        }
+    };
+    Ok(Merged { text: doc.to_string(), replaced, created, old_secrets })
+}
+
+/// `[mcp_servers.NAME]` with `command`, `args` and an `[mcp_servers.NAME.env]` table, as Codex's docs show.
+fn toml_table(server: &Server) -> toml_edit::Item {
+    let mut table = toml_edit::Table::new();
+    table.insert("command", toml_edit::value(server.command.as_str()));
+    let args: toml_edit::Array = server.args.iter().map(String::as_str).collect();
+    table.insert("args", toml_edit::value(args));
+    if !server.env.is_empty() {
+        let mut env = toml_edit::Table::new();
+        for (k, v) in &server.env {
+            env.insert(k, toml_edit::value(v.as_str()));
+        }
+        table.insert("env", toml_edit::Item::Table(env));
+    }
+    toml_edit::Item::Table(table)
+}
+
+/// Inside an inline table (`mcp_servers = { … }`) only inline tables fit.
+fn inline_item(item: toml_edit::Item) -> toml_edit::Item {
+    match item.into_value() {
+        Ok(value) => toml_edit::Item::Value(value),
+        Err(item) => item,
+    }
+}
+
+fn trello_values_toml(entry: &toml_edit::Item) -> Vec<String> {
+    let Some(env) = entry.get("env").and_then(|e| e.as_table_like()) else { return Vec::new() };
+    let names = every_name();
+    env.iter()
+        .filter(|(k, _)| names.contains(k))
+        .filter_map(|(_, v)| v.as_str().map(str::to_string))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn toml_path(keys: &[String]) -> String {
+    if keys.is_empty() {
+        return "the top of the file".into();
+    }
+    format!("[{}]", crate::untrusted::line(&keys.join(".")))
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server() -> Server {
+        Server {
+            command: "/usr/local/bin/trello-auth".into(),
+            args: vec!["exec".into(), "--".into(), "/opt/node/bin/npx".into()],
+            env: vec![("PATH".into(), "/opt/node/bin:/usr/bin".into())],
+        }
+    }
+
+    fn keys(k: &[&str]) -> Vec<String> {
+        k.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn jsonc_keeps_comments_numbers_order_and_trailing_commas() {
+        let old = "{\n  // my servers\n  \"servers\": {\n    \"other\": { \"command\": \"x\" }, // keep\n  },\n  \"big\": 18446744073709551616,\n  \"f\": 1.50,\n}\n";
+        let merged = merge(Format::Json, Some(old), &keys(&["servers"]), "trello", &server(), true).unwrap();
+        let text = &merged.text;
+        assert!(
+            text.starts_with("{\n  // my servers\n  \"servers\": {\n    \"other\": { \"command\": \"x\" }, // keep\n"),
+            "{text}"
+        );
+        assert!(text.contains("\"big\": 18446744073709551616,\n  \"f\": 1.50,\n}\n"), "{text}");
+        assert!(
+            text.contains(
+                "\"trello\": {\n      \"type\": \"stdio\",\n      \"command\": \"/usr/local/bin/trello-auth\""
+            ),
+            "{text}"
+        );
+        assert!(!merged.replaced && merged.created.is_empty());
+        // Replacing changes only the entry.
+        let again = merge(Format::Json, Some(text), &keys(&["servers"]), "trello", &server(), true).unwrap();
+        assert!(again.replaced);
+        assert_eq!(&again.text, text);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        let old = "\u{feff}{\"mcpServers\": {}}\n";
+        let merged = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap();
+        assert!(merged.text.starts_with("\u{feff}{\"mcpServers\": {\n"), "{:?}", merged.text);
+    }
+
+    #[test]
+    fn duplicates_anywhere_are_refused_with_the_key() {
+        let old = "{\"mcpServers\": {\"a\": {}, \"a\": {}}}";
+        let err = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap_err();
+        assert_eq!(err.to_string().split(';').next().unwrap(), "has the key \"mcpServers\" → \"a\" twice");
+        let old = "{\"x\": [{\"k\": 1, \"k\": 2}]}";
+        let err = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap_err();
+        assert!(err.to_string().contains("\"x\" → \"k\""), "{err}");
+        let err =
+            merge(Format::Toml, Some("a = 1\na = 2\n"), &keys(&["mcp_servers"]), "t", &server(), false).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn nested_keys_are_created_and_bad_shapes_refused() {
+        let merged =
+            merge(Format::Json, None, &keys(&["projects", "/src/app", "mcpServers"]), "trello", &server(), false)
+                .unwrap();
+        assert_eq!(merged.created, keys(&["projects", "/src/app", "mcpServers"]));
+        let value: serde_json::Value = serde_json::from_str(&merged.text).unwrap();
+        assert_eq!(value["projects"]["/src/app"]["mcpServers"]["trello"]["command"], "/usr/local/bin/trello-auth");
+        let err = merge(Format::Json, Some("[]"), &keys(&["mcpServers"]), "t", &server(), false).unwrap_err();
+        assert_eq!(err.to_string(), "the top of the file is not an object");
+        let err = merge(Format::Json, Some("{\"mcpServers\": 3}"), &keys(&["mcpServers"]), "t", &server(), false)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "\"mcpServers\" is not an object");
+        let err = merge(Format::Json, Some("{'a': 1}"), &keys(&["mcpServers"]), "t", &server(), false).unwrap_err();
+        assert!(err.to_string().starts_with("is not valid JSON"), "{err}");
+    }
+
+    #[test]
+    fn toml_keeps_the_file_and_replaces_in_place() {
+        let old = "# Codex settings\nmodel = \"o3\" # mine\n\n[mcp_servers.other]\ncommand = \"x\"\n\n# Trello\n[mcp_servers.trello]\ncommand = \"old\"\n[mcp_servers.trello.env]\nTRELLO_TOKEN = \"ATTAold\"\n\n[tui]\nn = 0x10\n";
+        let merged = merge(Format::Toml, Some(old), &keys(&["mcp_servers"]), "trello", &server(), false).unwrap();
+        let text = &merged.text;
+        assert!(merged.replaced);
+        assert_eq!(merged.old_secrets, ["ATTAold"]);
+        assert!(text.starts_with("# Codex settings\nmodel = \"o3\" # mine\n\n[mcp_servers.other]\ncommand = \"x\"\n\n# Trello\n[mcp_servers.trello]\ncommand = \"/usr/local/bin/trello-auth\"\n"), "{text}");
+        assert!(text.ends_with("[tui]\nn = 0x10\n"), "{text}");
+        assert!(!text.contains("ATTAold"));
+        let new = merge(Format::Toml, Some(""), &keys(&["mcp_servers"]), "trello", &server(), false).unwrap();
+        assert!(new.text.starts_with("[mcp_servers.trello]\ncommand = "), "{}", new.text);
+        assert!(new.text.contains("[mcp_servers.trello.env]\nPATH = "), "{}", new.text);
+        let inline = merge(
+            Format::Toml,
+            Some("mcp_servers = { a = { command = \"x\" } }\n"),
+            &keys(&["mcp_servers"]),
+            "trello",
+            &server(),
+            false,
+        )
+        .unwrap();
+        let parsed: toml::Table = toml::from_str(&inline.text).unwrap();
+        assert_eq!(parsed["mcp_servers"]["trello"]["command"].as_str(), Some("/usr/local/bin/trello-auth"));
+        assert_eq!(parsed["mcp_servers"]["a"]["command"].as_str(), Some("x"));
+    }
+}

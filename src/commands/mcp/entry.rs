@@ -1,0 +1,167 @@
+//! The server entry: `trello-auth [--config FILE] exec --profile P -- SERVER…` (or, with `--inline-secrets`, the server with the credentials in its `env`), with every program named by an absolute path.
+
+use std::path::{Path, PathBuf};
+
+use super::resolve::{self, Resolved, shown};
+use crate::commands::env::{Names, Vars, vars};
+use crate::commands::{CommandError, Context};
+
+/// A well-known Trello MCP server (delorenj/mcp-server-trello), which reads
+/// `TRELLO_API_KEY`, `TRELLO_TOKEN` and `TRELLO_BOARD_ID`.
+pub const DEFAULT_SERVER: &str = "npx -y @delorenj/mcp-server-trello";
+
+/// What a client starts: the program, its arguments, and the variables added
+/// to the client's (stripped) environment.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Server {
+    pub command: String,
+    pub args: Vec<String>,
+    /// In order: `PATH` last. Holds the key and token with `--inline-secrets`.
+    pub env: Vec<(String, String)>,
+}
+
+// By hand: the env block may hold a token.
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.env.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Server").field("command", &self.command).field("args", &self.args).field("env", &names).finish()
+    }
+}
+
+impl Server {
+    /// The entry as JSON, `"type": "stdio"` first where the client writes it.
+    pub fn to_json(&self, typed: bool) -> serde_json::Value {
+        let mut object = serde_json::Map::new();
+        if typed {
+            object.insert("type".into(), "stdio".into());
+        }
+        object.insert("command".into(), self.command.clone().into());
+        object.insert("args".into(), self.args.clone().into());
+        if !self.env.is_empty() {
+            let env = self.env.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+            object.insert("env".into(), serde_json::Value::Object(env));
+        }
+        serde_json::Value::Object(object)
+    }
+}
+
+/// What to write, and anything to say about it.
+pub struct Entry {
+    pub name: String,
+    pub server: Server,
+    pub warnings: Vec<String>,
+    /// The key and token when the entry holds them (`--inline-secrets`):
+    /// they must not outlive the file in its backup.
+    pub secrets: Vec<String>,
+    pub inline: bool,
+}
+
+/// What the entry is asked to be.
+pub struct Request<'a> {
+    pub server: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub names: Names,
+    pub inline_secrets: bool,
+    /// The folder a relative `--server` path is taken from.
+    pub cwd: &'a Path,
+}
+
+/// Builds the entry for the chosen profile, which must hand something over
+/// (checked now: an entry for an empty profile only fails later, in the client).
+pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
+    let line = request.server.unwrap_or(DEFAULT_SERVER);
+    // Shell rules, so a path with a space can be quoted: 'node "/My Apps/server.js"'.
+    let words = shell_words::split(line).map_err(|_| {
+        CommandError::Usage(
+            "--server has an unclosed quote; quote it as in a shell: --server 'node \"/My Apps/server.js\"'".into(),
+        )
+    })?;
+    let Some((first, rest)) = words.split_first() else {
+        return Err(CommandError::Usage("--server names no command".into()));
+    };
+    let Vars { vars: values, mut warnings } = vars(ctx, request.names, false)?;
+    let dirs = resolve::path_dirs(crate::environment::PATH.get_os());
+    let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, request.cwd);
+    warnings.extend(found);
+    let mut env: Vec<(String, String)> = Vec::new();
+    let (command, args) = if request.inline_secrets {
+        warnings.push(
+            "--inline-secrets: the key and token are now written into that client's config file; keep it out of \
+             source control and revoke the token if it leaks"
+                .into(),
+        );
+        env.extend(values.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        (program, rest.to_vec())
+    } else {
+        let (me, said) = this_program(&dirs);
+        warnings.extend(said);
+        // Always the config file's absolute path: the client starts the entry
+        // with only HOME, PATH and a few more, in a folder of its choosing, so
+        // TRELLO_AUTH_CONFIG, XDG_CONFIG_HOME or a relative --config in this
+        // shell would not reach it. Naming it even when it is the default
+        // place keeps the entry pointing at the file it was written from.
+        let config = std::path::absolute(ctx.vault.path()).unwrap_or_else(|_| ctx.vault.path().to_path_buf());
+        let mut args = vec!["--config".to_string(), config.display().to_string(), "exec".into()];
+        args.extend(["--profile".to_string(), ctx.name().to_string()]);
+        if request.names != Names::Default {
+            args.extend(["--names".to_string(), request.names.flag()]);
+        }
+        args.push("--".into());
+        args.push(program);
+        args.extend(rest.iter().cloned());
+        (me.display().to_string(), args)
+    };
+    if let Some(path) = resolve::entry_path(&needs) {
+        env.push(("PATH".into(), path));
+    }
+    let secrets =
+        if request.inline_secrets { values.iter().take(2).map(|(_, v)| v.clone()).collect() } else { Vec::new() };
+    Ok(Entry {
+        name: request.name.unwrap_or("trello").to_string(),
+        server: Server { command, args, env },
+        warnings,
+        secrets,
+        inline: request.inline_secrets,
+    })
+}
+
+/// The `trello-auth` the entry names: the one `PATH` finds when it is this
+/// very program (a package manager's stable link outlives the versioned file
+/// it points to), else the running file, with a warning when that is in a
+/// build folder or when `PATH` finds another program of that name.
+fn this_program(dirs: &[PathBuf]) -> (PathBuf, Vec<String>) {
+    let on_path = resolve::find("trello-auth", dirs);
+    let running = match std::env::current_exe() {
+        Ok(running) => running,
+        Err(e) => {
+            let found = on_path.unwrap_or_else(|| PathBuf::from("trello-auth"));
+            let why = format!("could not tell where this program is ({e}); the entry names {}", shown(&found));
+            return (found, vec![why]);
+        }
+    };
+    if let Some(found) = &on_path
+        && resolve::same_file(found, &running)
+    {
+        return (found.clone(), Vec::new());
+    }
+    let mut warnings = Vec::new();
+    if let Some(other) = &on_path {
+        warnings.push(format!(
+            "PATH finds another trello-auth at {} (a different program); the entry names this one, {}",
+            shown(other),
+            shown(&running)
+        ));
+    }
+    if resolve::in_build_folder(&running) {
+        warnings.push(build_folder_warning(&running));
+    }
+    (running, warnings)
+}
+
+fn build_folder_warning(running: &Path) -> String {
+    format!(
+        "the entry names {}, inside a cargo build folder: a rebuild replaces it and `cargo clean` removes it. Install \
+         it (`cargo install --locked --path .` in the checkout) and run this again",
+        shown(running)
+    )
+}

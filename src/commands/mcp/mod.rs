@@ -1,0 +1,217 @@
+//! `trello-auth mcp CLIENT`: an AI agent's MCP server entry that runs the server through `trello-auth exec`, so no secret is written into the client's config, and that starts the way real clients start servers.
+//!
+//! Clients start a stdio server with a stripped environment (the official
+//! SDKs keep only HOME, LOGNAME, PATH, SHELL, TERM and USER, plus the
+//! entry's `env`) and often a short `PATH`. So the entry names every program
+//! by absolute path, names the config file it was written from, and carries
+//! in its `env.PATH` the directories the server command needs (`npx` is
+//! `#!/usr/bin/env node`). The keyring's session bus is found without
+//! `DBUS_SESSION_BUS_ADDRESS` by `credentials::keyring`.
+
+mod clients;
+mod edit;
+mod entry;
+mod resolve;
+
+use std::path::{Path, PathBuf};
+
+pub use clients::{Client, Scope};
+pub use entry::DEFAULT_SERVER;
+
+use super::env::Names;
+use super::{CommandError, Context, Output};
+use crate::files::{Backup, Dir, Mode, Replace};
+use clients::{Format, Place};
+use entry::{Entry, Request};
+use resolve::shown;
+
+/// `mcp`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Which client's config.
+    #[arg(value_enum)]
+    pub client: Client,
+    /// The server command, quoted as in a POSIX shell (default: delorenj/mcp-server-trello via npx).
+    #[arg(long, value_name = "COMMAND ARGS")]
+    pub server: Option<String>,
+    /// The server's name in the config.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Whose file: user (your own, for every project), project (the project's,
+    /// meant to be committed), local (Claude Code: your own, this folder only).
+    #[arg(long, value_enum, default_value = "user")]
+    pub scope: Scope,
+    /// Variable names the server reads (see `env --help`).
+    #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
+    pub names: Names,
+    /// Merge into the client's file (its usual place for the scope, or PATH).
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub write: Option<Option<PathBuf>>,
+    /// Write the key and token into the entry's env block (for clients that cannot run a wrapper).
+    #[arg(long)]
+    pub inline_secrets: bool,
+}
+
+pub const AFTER_HELP: &str = "\
+Prints (or, with --write, merges into the client's config file) a server entry
+whose command is `trello-auth --config FILE exec --profile P -- SERVER`, so no
+key or token is written into the client's config. SERVER defaults to the npx
+line of delorenj/mcp-server-trello (it reads TRELLO_API_KEY, TRELLO_TOKEN,
+TRELLO_BOARD_ID). Every program is named by its absolute path, and the entry's
+env.PATH holds the folders the server needs (npx needs node), since clients
+start servers with a short PATH and a stripped environment. Without --write,
+the client's own command for the same entry is shown too, where it has one.
+
+Files (--scope user, the default / project):
+  claude-code     ~/.claude.json mcpServers / .mcp.json (local: ~/.claude.json,
+                  this folder's projects entry)
+  claude-desktop  claude_desktop_config.json in Claude's config folder
+  vscode          the user profile's mcp.json / .vscode/mcp.json
+  cursor          ~/.cursor/mcp.json / .cursor/mcp.json
+  codex           ~/.codex/config.toml ($CODEX_HOME) / .codex/config.toml
+  gemini          ~/.gemini/settings.json / .gemini/settings.json
+--write edits the file in place: comments, numbers, key order and other
+servers stay as they were. It refuses a file it cannot parse or that holds a
+key twice, keeps the old file as .bak (without any key or token), and writes
+atomically.
+
+Examples:
+  trello-auth mcp claude-code --write
+  trello-auth mcp cursor --scope project --write
+  trello-auth mcp codex --names api-token
+  trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev
+  trello-auth mcp claude-desktop --write";
+
+/// The largest client file read: `~/.claude.json` keeps per-project history and grows.
+const MAX_CLIENT_FILE: u64 = 64 * 1024 * 1024;
+
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    args.client.check_scope(args.scope)?;
+    if args.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(CommandError::Usage("--name is empty; name the server, e.g. --name trello".into()));
+    }
+    // A client shows the name in its lists and logs: no escape sequences or line breaks there.
+    if args.name.as_deref().is_some_and(|n| n.chars().any(crate::untrusted::is_unsafe)) {
+        return Err(CommandError::Usage("--name holds a control character; use letters, digits, - and _".into()));
+    }
+    let cwd =
+        std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
+    let request = Request {
+        server: args.server.as_deref(),
+        name: args.name.as_deref(),
+        names: args.names,
+        inline_secrets: args.inline_secrets,
+        cwd: &cwd,
+    };
+    let entry = entry::build(ctx, &request)?;
+    let keys = args.client.keys(args.scope, &cwd);
+    let typed = args.client.typed();
+    let mut warnings = entry.warnings.clone();
+    let Some(path) = &args.write else {
+        if args.scope == Scope::Project {
+            warnings.push(project_note(args, &entry, Path::new("the project's file")));
+        }
+        let printed = edit::merge(args.client.format(), None, &keys, &entry.name, &entry.server, typed)
+            .map_err(|e| CommandError::Failed(format!("could not build the entry: {e}")))?;
+        // Not with --inline-secrets: a command line with the token would land in shell history.
+        if !entry.inline
+            && let Some(command) = args.client.own_command(args.scope, &entry.name, &entry.server)
+        {
+            ctx.say(&format!("or let {} add the same entry itself:\n  {command}", args.client.words()));
+        }
+        let output = match args.client.format() {
+            Format::Json => Output::json(printed.text),
+            Format::Toml => Output::text(printed.text),
+        };
+        return Ok(output.warn(warnings));
+    };
+    let file = match path.clone() {
+        Some(file) => file,
+        None => default_file(args.client, args.scope).ok_or_else(|| {
+            CommandError::Usage("no home or config folder is known here: give the file, --write PATH".into())
+        })?,
+    };
+    let place = Place { path: cwd.join(file), format: args.client.format(), keys };
+    let written = write(&entry, &place, typed)?;
+    if args.scope == Scope::Project {
+        warnings.push(project_note(args, &entry, &written.path));
+    }
+    Ok(Output::text(said(&entry, &place, &written)).warn(warnings))
+}
+
+/// The client's file for `scope`, from the home and config folders.
+fn default_file(client: Client, scope: Scope) -> Option<PathBuf> {
+    let base = directories::BaseDirs::new();
+    let codex_home = crate::environment::CODEX_HOME.get_os().map(PathBuf::from);
+    client.default_file(
+        scope,
+        base.as_ref().map(|b| b.home_dir()),
+        base.as_ref().map(|b| b.config_dir()),
+        codex_home.as_deref(),
+    )
+}
+
+/// A project file is shared; this entry is one person's.
+fn project_note(args: &Args, entry: &Entry, file: &Path) -> String {
+    format!(
+        "{} is meant to be committed and shared, but this entry holds this machine's paths ({}, the config file) and \
+         the profile name: keep it out of git, or have each person run `trello-auth mcp {} --scope project --write` \
+         on their own machine",
+        shown(file),
+        crate::untrusted::line(&entry.server.command),
+        args.client.flag()
+    )
+}
+
+/// What `--write` did.
+pub struct Written {
+    pub path: PathBuf,
+    pub backup: Option<PathBuf>,
+    pub replaced: bool,
+    pub created: Vec<String>,
+}
+
+/// Merges the entry into the file at `place` through the one file writer:
+/// a file that does not parse, or holds a key twice, is refused and left as
+/// it is; the old file is kept as `.bak` without any key or token the entry
+/// holds now or the replaced one held; `--inline-secrets` files are 0600.
+fn write(entry: &Entry, place: &Place, typed: bool) -> Result<Written, CommandError> {
+    let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
+    let replace = Replace::begin(&place.path, MAX_CLIENT_FILE, Dir::Shared).map_err(|e| failed(e.to_string()))?;
+    let old = replace.old.as_ref().map(|o| o.text.clone());
+    let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed)
+        .map_err(|e| failed(e.to_string()))?;
+    let secrets: Vec<&String> =
+        entry.secrets.iter().chain(merged.old_secrets.iter()).filter(|s| !s.is_empty()).collect();
+    let backup = match &old {
+        Some(old) if secrets.iter().any(|s| old.contains(s.as_str())) => Backup::Text(
+            secrets.iter().fold(old.clone(), |text, secret| text.replace(secret.as_str(), "REMOVED-BY-TRELLO-AUTH")),
+        ),
+        _ => Backup::Previous,
+    };
+    let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
+    let written = replace.commit(merged.text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;
+    Ok(Written { path: written.path, backup: written.backup, replaced: merged.replaced, created: merged.created })
+}
+
+/// Exactly what changed, in words.
+fn said(entry: &Entry, place: &Place, written: &Written) -> String {
+    let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
+    let keys = crate::untrusted::line(&place.keys_in_words()).into_owned();
+    let file = shown(&written.path);
+    // The writer keeps a backup whenever there was a file.
+    let Some(backup) = &written.backup else {
+        return format!("Created {file} with the MCP server {name} under {keys}.\n");
+    };
+    let verb = if written.replaced { "Replaced" } else { "Added" };
+    let mut text = format!("{verb} the MCP server {name} in {file}, under {keys}");
+    if !written.created.is_empty() {
+        let created: Vec<String> = written.created.iter().map(|k| crate::untrusted::line(k).into_owned()).collect();
+        text.push_str(&format!(" (the file had no {}: added)", created.join(" → ")));
+    }
+    text.push_str(&format!(
+        "; nothing else in the file changed, and the previous file is kept as {}.\n",
+        shown(backup)
+    ));
+    text
+}

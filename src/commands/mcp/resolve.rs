@@ -1,0 +1,210 @@
+//! Which programs an entry names: `trello-auth` itself and the server command, found on `PATH` the way a shell would, so a client with a short `PATH` starts the same programs.
+
+use std::ffi::OsString;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
+
+/// The directories a GUI client started by the desktop (Claude Desktop from
+/// the Dock; launchd's default) searches: anything else, such as Node
+/// installed by nvm or Homebrew, is not found there.
+pub const SHORT_PATH: [&str; 4] = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+
+/// The absolute directories of a `PATH` value, in order. Relative entries
+/// (`.`, an empty one, `node_modules/.bin`) are skipped: they name whatever
+/// folder the client happens to start in, so a program found through one
+/// would be a different program, or a planted one, elsewhere.
+pub fn path_dirs(path: Option<OsString>) -> Vec<PathBuf> {
+    let Some(path) = path else { return Vec::new() };
+    std::env::split_paths(&path).filter(|d| d.is_absolute()).collect()
+}
+
+/// The first executable regular file called `name` in `dirs`, as found there
+/// (a symlink is not resolved: a package manager's stable link outlives the
+/// versioned file it points to).
+pub fn find(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+    dirs.iter().map(|d| d.join(name)).find(|p| is_executable(p))
+}
+
+fn is_executable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Whether two paths name the same file (device and inode, after links):
+/// the `trello-auth` on `PATH` may be a symlink to the running one.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `path` lies in a cargo build folder (`…/target/debug/…`,
+/// `…/target/release/…`, or the same under a target triple): such a file is
+/// replaced by every build and removed by `cargo clean`.
+pub fn in_build_folder(path: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> =
+        path.components().filter_map(|c| if let Component::Normal(s) = c { Some(s) } else { None }).collect();
+    parts.iter().enumerate().any(|(i, part)| {
+        *part == "target"
+            && parts.get(i + 1..).is_some_and(|rest| rest.iter().take(2).any(|p| *p == "debug" || *p == "release"))
+    })
+}
+
+/// The program a `#!/usr/bin/env NAME` script needs found on `PATH` (npx is
+/// `#!/usr/bin/env node`): `NAME`, or `None` for a binary or a script that
+/// names its interpreter by absolute path.
+pub fn env_interpreter(script: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(script).and_then(|mut f| f.read(&mut head)).ok()?;
+    let line = head[..n].strip_prefix(b"#!")?;
+    let line = String::from_utf8_lossy(line.split(|b| *b == b'\n').next().unwrap_or_default()).into_owned();
+    let mut words = line.split_whitespace();
+    let interpreter = words.next()?;
+    if Path::new(interpreter).file_name()? != "env" {
+        return None;
+    }
+    // `env -S node --flags` and `env node`: the first word that is not an option.
+    words.find(|w| !w.starts_with('-')).map(str::to_string)
+}
+
+/// A path for a one-line message: a line break in a folder name cannot start a forged line.
+pub fn shown(path: &Path) -> String {
+    crate::untrusted::line(&path.display().to_string()).into_owned()
+}
+
+/// A server command as the entry names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// An absolute path when it was found, else the word as given.
+    pub program: String,
+    /// Directories the program needs on the client's `PATH` beyond
+    /// [`SHORT_PATH`] (its own, its `#!/usr/bin/env` interpreter's), in order.
+    pub needs: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// Resolves the server's command word against the writer's `PATH` (`dirs`)
+/// and current folder (`cwd`): a bare name is looked up on `PATH`, a path
+/// with a slash is made absolute (a client starts servers in a folder of its
+/// own choosing). Not found: the word stays, with a warning.
+pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
+    let mut warnings = Vec::new();
+    let found = if word.contains('/') {
+        let path = cwd.join(word);
+        is_executable(&path).then(|| normalize(&path))
+    } else {
+        find(word, dirs)
+    };
+    let Some(program) = found else {
+        warnings.push(format!(
+            "{} was not found{}; the entry names it as it is, so the client must find it on its own PATH \
+             (install it, or give --server its absolute path)",
+            crate::untrusted::line(word),
+            if word.contains('/') { "" } else { " on PATH" }
+        ));
+        return Resolved { program: word.to_string(), needs: Vec::new(), warnings };
+    };
+    let mut needs = Vec::new();
+    let mut need = |dir: &Path| {
+        let dir = dir.to_path_buf();
+        if !SHORT_PATH.iter().any(|s| Path::new(s) == dir) && !needs.contains(&dir) {
+            needs.push(dir);
+        }
+    };
+    if let Some(dir) = program.parent() {
+        need(dir);
+    }
+    if let Some(interpreter) = env_interpreter(&program) {
+        match find(&interpreter, dirs) {
+            Some(found) => {
+                if let Some(dir) = found.parent() {
+                    need(dir);
+                }
+            }
+            None => warnings.push(format!(
+                "{} starts with `#!/usr/bin/env {}`, and {} was not found on PATH: the server will not start",
+                shown(&program),
+                crate::untrusted::line(&interpreter),
+                crate::untrusted::line(&interpreter)
+            )),
+        }
+    }
+    for path in std::iter::once(&program).chain(needs.iter()) {
+        if path.starts_with(cwd) {
+            warnings.push(format!(
+                "{} is inside the current folder: the entry will run it from every project; check that it is the \
+                 program you mean",
+                shown(path)
+            ));
+        }
+    }
+    Resolved { program: program.display().to_string(), needs, warnings }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (a symlink in
+/// the path stays as the user named it).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The entry's `PATH`: what the program needs, then the short `PATH` every
+/// client has (so `sh` and friends are still found).
+pub fn entry_path(needs: &[PathBuf]) -> Option<String> {
+    if needs.is_empty() {
+        return None;
+    }
+    let dirs: Vec<String> =
+        needs.iter().map(|d| d.display().to_string()).chain(SHORT_PATH.iter().map(|s| s.to_string())).collect();
+    Some(dirs.join(":"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_folders() {
+        assert!(in_build_folder(Path::new("/src/app/target/debug/trello-auth")));
+        assert!(in_build_folder(Path::new("/src/app/target/x86_64-unknown-linux-gnu/release/trello-auth")));
+        assert!(!in_build_folder(Path::new("/home/ann/.cargo/bin/trello-auth")));
+        assert!(!in_build_folder(Path::new("/opt/target/bin/trello-auth")));
+    }
+
+    #[test]
+    fn relative_path_entries_are_skipped() {
+        let dirs = path_dirs(Some(OsString::from(".:/usr/bin::node_modules/.bin:/bin")));
+        assert_eq!(dirs, [PathBuf::from("/usr/bin"), PathBuf::from("/bin")]);
+    }
+
+    #[test]
+    fn env_scripts_name_their_interpreter() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("npx");
+        std::fs::write(&script, "#!/usr/bin/env node\nrequire('x')\n").unwrap();
+        assert_eq!(env_interpreter(&script).as_deref(), Some("node"));
+        std::fs::write(&script, "#!/usr/bin/env -S node --no-warnings\n").unwrap();
+        assert_eq!(env_interpreter(&script).as_deref(), Some("node"));
+        std::fs::write(&script, "#!/bin/sh\n").unwrap();
+        assert_eq!(env_interpreter(&script), None);
+    }
+
+    #[test]
+    fn the_entry_path_adds_the_short_path() {
+        assert_eq!(entry_path(&[]), None);
+        assert_eq!(
+            entry_path(&[PathBuf::from("/opt/node/bin")]).as_deref(),
+            Some("/opt/node/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        );
+    }
+}

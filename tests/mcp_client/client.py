@@ -1,0 +1,56 @@
+"""Starts one MCP server entry exactly as a client's config file holds it,
+the way the official MCP Python SDK starts stdio servers: the SDK's default
+environment (HOME, LOGNAME, PATH, SHELL, TERM, USER of this process) plus the
+entry's env block, nothing else.
+
+usage: client.py FILE KEY... --name NAME [--call-env]
+
+FILE is the client's config (JSON, or TOML for Codex); the KEYs lead to the
+object holding the servers (mcpServers; projects /abs/dir mcpServers). Prints
+one JSON object: the server's name, its tools, and with --call-env what the
+`env` tool answered.
+"""
+
+import argparse
+import json
+import sys
+import tomllib
+
+import anyio
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, get_default_environment, stdio_client
+
+
+def entry_of(path, keys, name):
+    with open(path, "rb") as f:
+        data = tomllib.load(f) if path.endswith(".toml") else json.load(f)
+    for key in keys:
+        data = data[key]
+    return data[name]
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file")
+    parser.add_argument("keys", nargs="+")
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--call-env", action="store_true")
+    args = parser.parse_args()
+    entry = entry_of(args.file, args.keys, args.name)
+    params = StdioServerParameters(command=entry["command"], args=entry.get("args", []), env=entry.get("env"))
+    out = {"default_environment": sorted(get_default_environment())}
+    async with stdio_client(params, errlog=sys.stderr) as (read, write):
+        async with ClientSession(read, write) as session:
+            init = await session.initialize()
+            out["server"] = init.server_info.name
+            tools = await session.list_tools()
+            out["tools"] = sorted(t.name for t in tools.tools)
+            if args.call_env:
+                result = await session.call_tool("env", {})
+                if result.is_error:
+                    raise SystemExit(f"the env tool failed: {result.content}")
+                out["env"] = json.loads(result.content[0].text)
+    print(json.dumps(out))
+
+
+anyio.run(main)
