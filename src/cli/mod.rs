@@ -42,7 +42,10 @@ fn after_long_help() -> String {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP, after_long_help = after_long_help())]
+// term_width 0: the help keeps its source lines, so an example is never
+// broken in two (a copied half would not run) and the tables stay tables.
+#[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP, after_long_help = after_long_help(),
+          term_width = 0)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -13,9 +13,7 @@ pub struct Args {
     /// Also print TRELLO_API_SECRET (only needed for OAuth 1.0 signing).
     #[arg(long)]
     pub with_secret: bool,
-    /// Variable names for the consumer: default (TRELLO_API_KEY, TRELLO_TOKEN), trello-js
-    /// (TRELLO_KEY), api-token (TRELLO_API_TOKEN), ruby-trello (TRELLO_DEVELOPER_PUBLIC_KEY,
-    /// TRELLO_MEMBER_TOKEN).
+    /// Which variable names the program that reads them expects.
     #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
     pub names: Names,
 }

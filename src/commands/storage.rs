@@ -17,7 +17,7 @@ is emptied; moving into the keyring also strips the secrets from config.toml.bak
 
 Examples:
   trello-auth storage keyring
-  trello-auth storage file --profile work";
+  trello-auth storage file";
 
 /// Where a profile's secrets may be kept, as the command line names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

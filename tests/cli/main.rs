@@ -4,7 +4,9 @@
 mod support;
 
 mod board;
+mod coming_back;
 mod commands;
+mod examples;
 mod exec;
 mod faults_network;
 mod help;

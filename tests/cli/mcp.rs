@@ -519,77 +519,9 @@ fn odd_targets_a_symlink_is_followed_a_fifo_refused() {
     assert!(!dir.join("nowhere").exists());
 }
 
-/// Every example in `mcp --help` runs as written (in a scratch home and project).
-#[test]
-fn every_example_in_the_help_runs() {
-    let env = Env::saved_offline();
-    let dir = project(&env);
-    let help = stdout(&env.run(&["mcp", "--help"]));
-    let examples: Vec<&str> = help
-        .lines()
-        .skip_while(|l| !l.starts_with("Examples:"))
-        .skip(1)
-        .map(str::trim)
-        .filter(|l| l.starts_with("trello-auth "))
-        .collect();
-    assert!(examples.len() >= 4, "{help}");
-    for example in examples {
-        let out = run_shell_line(&env, &dir, example);
-        assert_eq!(code(&out), 0, "{example}: {}", stderr(&out));
-    }
-}
+// Every example of `mcp --help` and every command line of docs/AGENTS.md runs in
+// `examples.rs`, the one harness for what the docs show.
 
-/// Runs a documented command line with a POSIX shell, `trello-auth` on PATH.
-pub fn run_shell_line(env: &Env, dir: &Path, line: &str) -> std::process::Output {
-    let bin = env.dir.path().join("installed");
-    if !bin.join("trello-auth").exists() {
-        std::fs::create_dir_all(&bin).unwrap();
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trello-auth"), bin.join("trello-auth")).unwrap();
-    }
-    let mut cmd = env.cmd(&[]);
-    cmd.env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()));
-    let program = cmd.get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect::<Vec<_>>();
-    let mut sh = Command::new("sh");
-    sh.arg("-c").arg(line).env_clear().current_dir(dir);
-    for (k, v) in program {
-        if let Some(v) = v {
-            sh.env(k, v);
-        }
-    }
-    sh.output().unwrap()
-}
-
-/// Every `trello-auth …` line in a ```sh block of docs/AGENTS.md runs as written.
-#[test]
-fn every_command_in_the_agents_guide_runs() {
-    let env = Env::saved_offline();
-    let dir = project(&env);
-    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/AGENTS.md")).unwrap();
-    let mut in_sh = false;
-    let mut ran = 0;
-    for line in guide.lines() {
-        match line.trim() {
-            "```sh" => in_sh = true,
-            "```" => in_sh = false,
-            l if in_sh && l.starts_with("trello-auth ") => {
-                let out = run_shell_line(&env, &dir, l);
-                assert_eq!(code(&out), 0, "docs/AGENTS.md: {l}\n{}", stderr(&out));
-                ran += 1;
-            }
-            _ => {}
-        }
-    }
-    assert!(ran >= 5, "only {ran} commands found in docs/AGENTS.md");
-    // What they wrote holds no secret.
-    for file in [env.dir.path().join(".claude.json"), dir.join(".mcp.json")] {
-        if file.exists() {
-            assert!(!std::fs::read_to_string(&file).unwrap().contains(TOKEN), "{}", file.display());
-        }
-    }
-}
-
-/// A keyring profile started with no DBUS_SESSION_BUS_ADDRESS finds the
-/// per-user bus at $XDG_RUNTIME_DIR/bus, as libdbus and sd-bus do.
 #[test]
 fn a_keyring_profile_finds_the_session_bus_without_its_variable() {
     let Some(ss) = support::secret_service::SecretService::start() else { return };

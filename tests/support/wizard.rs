@@ -25,7 +25,7 @@ pub fn setup() -> Setup {
             .unwrap(),
         capture_port: 47130,
         capture_off: None,
-        profile_source: "the built-in default".into(),
+        profile_source: trello_auth::commands::ProfileSource::BuiltIn.words().into(),
         other_profiles: Vec::new(),
     }
 }

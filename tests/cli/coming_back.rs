@@ -1,0 +1,86 @@
+//! Coming back weeks later: a token about to expire is said by every command
+//! that hands it out (on stderr, stdout unchanged), profiles are listed and one
+//! is chosen as the default, `status` says which profile it used and why, and
+//! the start screen names the profile and offers the others.
+
+use crate::support;
+
+use support::cli::{Env, TOKEN, code, stderr, stdout};
+use support::fake_trello::{FakeTrello, KEY};
+use support::pty::{Pty, base_command};
+
+/// An RFC 3339 time `days` from now.
+fn in_days(days: i64) -> String {
+    let at = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+    at.format(&time::format_description::well_known::Rfc3339).unwrap()
+}
+
+#[test]
+fn env_token_and_exec_say_a_token_expires_soon_on_stderr_only() {
+    let soon = Env::offline();
+    soon.save("default", TOKEN, &in_days(3));
+    let later = Env::offline();
+    later.save("default", TOKEN, &in_days(20));
+    for args in [&["env"][..], &["token"], &["exec", "--", "printenv", "TRELLO_TOKEN"], &["env", "--format", "json"]] {
+        let warned = soon.run(args);
+        let quiet = later.run(args);
+        assert_eq!(code(&warned), 0, "{args:?}: {}", stderr(&warned));
+        assert_eq!(stdout(&warned), stdout(&quiet), "{args:?}: stdout is the same, warning or not");
+        let err = stderr(&warned);
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains("expires on")).collect();
+        assert_eq!(lines.len(), 1, "{args:?}: one line:\n{}", stderr(&warned));
+        assert!(lines[0].contains("(in 2 days)") || lines[0].contains("(in 3 days)"), "{}", lines[0]);
+        assert!(lines[0].contains("run `trello-auth rotate` before then"), "{}", lines[0]);
+        assert!(!stderr(&quiet).contains("expires"), "{args:?}: {}", stderr(&quiet));
+    }
+}
+
+#[test]
+fn profiles_are_listed_and_one_is_chosen_as_the_default() {
+    let env = Env::offline();
+    env.save("default", TOKEN, "never");
+    env.save("work", TOKEN, &in_days(2));
+    let out = env.run(&["profile", "list"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("default (in use: no other was chosen)"), "{text}");
+    assert!(text.contains("work\n") && text.contains("Ann Example (@ann)"), "{text}");
+    assert!(text.contains("rotate soon"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&env.run(&["profile", "list", "--json"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[1]["profile"], "work");
+    assert_eq!(json[1]["storage"], "file");
+
+    let out = env.run(&["profile", "use", "work"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = env.run(&["status", "--offline"]);
+    assert!(stdout(&out).contains("work (the default set with `trello-auth profile use`)"), "{}", stdout(&out));
+    // The flag and the environment still win, and status says which.
+    let out = env.run(&["--profile", "default", "status", "--offline"]);
+    assert!(stdout(&out).contains("default (from --profile)"), "{}", stdout(&out));
+    let out = env.cmd(&["status", "--offline", "--json"]).env("TRELLO_AUTH_PROFILE", "default").output().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((json["profile"].as_str(), json["chosen_by"].as_str()), (Some("default"), Some("environment")));
+    // A profile that is not saved cannot be the default.
+    let out = env.run(&["profile", "use", "nope"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn the_start_screen_names_the_profile_and_offers_the_others() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, support::cli::ANN, "read,write", None), "never");
+    env.save("work", &fake.issue_token(KEY, support::cli::ANN, "read", None), "never");
+    let mut cmd = base_command(env.dir.path());
+    cmd.env("TRELLO_API_BASE", fake.api_base());
+    cmd.env("TRELLO_WEB_BASE", fake.web_base());
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect("default (no other was chosen)");
+    pty.expect("Other profiles");
+    pty.send("p");
+    pty.expect("work (chosen on this screen)");
+    pty.expect("Scopes                read");
+    pty.send("q");
+    assert_eq!(pty.wait(), 0);
+}
