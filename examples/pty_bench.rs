@@ -92,7 +92,7 @@ fn first_frame(binary: &str, runs: usize) {
         let home = tempfile::tempdir().unwrap();
         let start = Instant::now();
         let mut session = spawn(command(binary, home.path()));
-        session.wait_for("Power-Ups admin portal");
+        session.wait_for("app admin portal");
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         session.send("\x03");
         session.finish();
@@ -115,7 +115,7 @@ fn idle_cpu(binary: &str, seconds: u64) {
     let mut cmd = command(binary, home.path());
     cmd.env("TRELLO_API_BASE", fake.api_base());
     let mut s = spawn(cmd);
-    s.wait_for("Power-Ups admin portal");
+    s.wait_for("app admin portal");
     s.send("\r");
     s.send("\r");
     s.paste(KEY);
@@ -145,7 +145,7 @@ fn wizard_memory(binary: &str) {
     cmd.env("TRELLO_API_BASE", fake.api_base());
     cmd.env("TRELLO_WEB_BASE", fake.web_base());
     let mut s = spawn(cmd);
-    s.wait_for("Power-Ups admin portal");
+    s.wait_for("app admin portal");
     s.send("\r");
     s.send("ann@example.com");
     s.send("\r");

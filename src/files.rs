@@ -129,6 +129,16 @@ impl Replace {
     }
 }
 
+/// 1-based line and column (in characters) of a byte offset in a file's text,
+/// for messages that point at a place in a file the user edits.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// `path` with `suffix` added to its file name (`config.toml` → `config.toml.bak`).
 pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -148,22 +158,17 @@ pub fn parent_dir(path: &Path) -> &Path {
 pub fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     if file_type.is_file() {
-        None
-    } else if file_type.is_dir() {
-        Some("a directory")
-    } else if file_type.is_char_device() {
-        Some("a character device")
-    } else if file_type.is_block_device() {
-        Some("a block device")
-    } else if file_type.is_fifo() {
-        Some("a FIFO (named pipe)")
-    } else if file_type.is_socket() {
-        Some("a socket")
-    } else if file_type.is_symlink() {
-        Some("a symbolic link")
-    } else {
-        Some("not a regular file")
+        return None;
     }
+    let kinds: [(fn(&fs::FileType) -> bool, &'static str); 6] = [
+        (fs::FileType::is_dir, "a directory"),
+        (FileTypeExt::is_char_device, "a character device"),
+        (FileTypeExt::is_block_device, "a block device"),
+        (FileTypeExt::is_fifo, "a FIFO (named pipe)"),
+        (FileTypeExt::is_socket, "a socket"),
+        (fs::FileType::is_symlink, "a symbolic link"),
+    ];
+    Some(kinds.iter().find(|(is, _)| is(file_type)).map_or("not a regular file", |(_, kind)| kind))
 }
 
 fn check_regular(path: &Path, file_type: &fs::FileType) -> Result<(), FileError> {

@@ -85,34 +85,24 @@ pub enum Command {
     #[command(after_help = interactive::ROTATE_HELP)]
     Rotate,
     /// Show what is saved, which profile and why, and check it with Trello.
-    #[command(after_help = commands::status::AFTER_HELP)]
     Status(commands::status::Args),
     /// Print the saved credentials as environment variables.
-    #[command(after_help = commands::env::AFTER_HELP)]
     Env(commands::env::Args),
     /// Save credentials without the wizard (for CI and scripts); the token comes from stdin.
-    #[command(after_help = commands::login::AFTER_HELP)]
     Login(commands::login::Args),
     /// Revoke the token at Trello and remove it from the config file.
-    #[command(after_help = commands::logout::AFTER_HELP)]
     Logout(commands::logout::Args),
     /// Print the saved token alone, for $(…) and credential helpers.
-    #[command(after_help = commands::token::AFTER_HELP)]
     Token(commands::token::Args),
     /// Run a command with the credentials in its environment only.
-    #[command(after_help = commands::exec::AFTER_HELP)]
     Exec(commands::exec::Args),
     /// Move a profile's token and secret between the config file and the keyring.
-    #[command(after_help = commands::storage::AFTER_HELP)]
     Storage(commands::storage::Args),
     /// Show, set or clear the profile's default board (exported as TRELLO_BOARD_ID).
-    #[command(after_help = commands::board::AFTER_HELP)]
     Board(commands::board::Args),
     /// List the saved profiles, or choose the one used by default.
-    #[command(after_help = commands::profile::AFTER_HELP)]
     Profile(commands::profile::Args),
     /// An AI agent's MCP server entry that runs the server through `trello-auth exec`.
-    #[command(after_help = commands::mcp::AFTER_HELP)]
     Mcp(commands::mcp::Args),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_HELP)]

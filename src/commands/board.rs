@@ -8,6 +8,7 @@ use crate::untrusted::line;
 
 /// `board`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,

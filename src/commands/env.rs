@@ -6,6 +6,7 @@ use super::{CommandError, Context, Output};
 
 /// `env`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// How to print the variables.
     #[arg(long, value_enum, default_value = "sh")]

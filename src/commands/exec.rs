@@ -8,6 +8,7 @@ use super::{CommandError, Context};
 
 /// `exec`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Variable names for the command (see `env --help`).
     #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]

@@ -11,6 +11,7 @@ use crate::trello::Credentials;
 
 /// `login`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Read the token from standard input (required: tokens never go on the command line).
     #[arg(long, required = true)]

@@ -5,6 +5,7 @@ use crate::trello::{Endpoints, TrelloError};
 
 /// `logout`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Remove the token locally but leave it valid at Trello.
     #[arg(long)]

@@ -11,6 +11,7 @@ use crate::untrusted::line;
 
 /// `profile`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     #[command(subcommand)]
     pub action: Action,

@@ -17,6 +17,7 @@ use crate::untrusted::line;
 
 /// `status`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Print JSON instead of text.
     #[arg(long)]

@@ -5,6 +5,7 @@ use crate::credentials::Storage;
 
 /// `storage`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Where the token and secret should live.
     #[arg(value_enum)]

@@ -4,6 +4,7 @@ use super::{CommandError, Context, Output};
 
 /// `token`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Print even to a terminal.
     #[arg(long)]

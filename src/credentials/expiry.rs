@@ -128,12 +128,18 @@ pub fn expiry_words(expires: Option<&Expiry>, now: OffsetDateTime) -> String {
     }
 }
 
+/// The fixed "now" of the unit tests that count days.
+#[cfg(test)]
+pub(crate) fn test_now() -> OffsetDateTime {
+    OffsetDateTime::parse("2026-11-28T12:00:00Z", &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn now() -> OffsetDateTime {
-        OffsetDateTime::parse("2026-11-28T12:00:00Z", &Rfc3339).unwrap()
+        test_now()
     }
 
     #[test]

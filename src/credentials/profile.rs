@@ -71,13 +71,12 @@ pub struct Chosen {
 
 impl std::fmt::Debug for Chosen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Chosen")
-            .field("key", &super::secret::mask(&self.key))
-            .field("token", &self.token)
-            .field("app_name", &self.app_name)
-            .field("requested_scope", &self.requested_scope)
-            .field("expiration", &self.expiration)
-            .finish()
+        let Chosen { key, token, app_name, requested_scope, expiration } = self;
+        let key = super::secret::mask(key);
+        write!(
+            f,
+            "Chosen {{ key: {key}, token: {token:?}, app_name: {app_name:?}, scopes: {requested_scope}, {expiration} }}"
+        )
     }
 }
 
@@ -102,14 +101,14 @@ pub struct BoardChoice {
 }
 
 /// One set of credentials and what was learned when they were verified.
-/// `Debug` masks the key; the token and secret mask themselves.
+/// `Debug` masks the key; the token and secret mask themselves. Fields that
+/// are `None` are left out of the file.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Profile {
     pub api_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_secret: Option<Secret>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
     /// `keyring`: the token and secret are in the system keyring, not above.
     #[serde(skip_serializing_if = "is_file")]
@@ -120,27 +119,18 @@ pub struct Profile {
     #[serde(rename = "requested_scope", alias = "scope")]
     pub requested_scope: Scopes,
     /// The scopes Trello reported for the token when it was last verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_scope: Option<Scopes>,
     pub expiration: Expiration,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_full_name: Option<String>,
     /// When the token stops working (`never`, or RFC 3339); absent when unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_expires: Option<Expiry>,
     /// RFC 3339 time of the last successful verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
     /// The default board scripts and agents get as `TRELLO_BOARD_ID`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub board_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub board_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub board_short_link: Option<String>,
     /// The token was forgotten on purpose (`logout`): a keyring profile then
     /// has no token entry, and that is not an error.
@@ -282,11 +272,8 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::format_description::well_known::Rfc3339;
 
-    fn now() -> OffsetDateTime {
-        OffsetDateTime::parse("2026-11-28T12:00:00Z", &Rfc3339).unwrap()
-    }
+    use crate::credentials::expiry::test_now as now;
 
     #[test]
     fn expired_profiles_are_known_offline() {

@@ -257,7 +257,7 @@ fn without_secrets(mut config: ConfigFile, forget: &[&Secret]) -> ConfigFile {
 
 fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
     let config: ConfigFile = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|span| line_column(text, span.start)).unwrap_or((1, 1));
+        let (line, column) = e.span().map(|span| files::line_column(text, span.start)).unwrap_or((1, 1));
         // Only the message, and without the values it quotes: toml's full
         // Display shows the offending line and its messages quote values
         // (`invalid type: string "ATTA…"`), either of which may be a token.
@@ -294,21 +294,13 @@ fn without_quoted(message: &str) -> String {
     out
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn line_and_column() {
+        use crate::files::line_column;
         let text = "a = 1\nb = é?\n";
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 6), (2, 1));

@@ -193,21 +193,14 @@ pub struct Replaced {
     pub copy_in: Option<PathBuf>,
 }
 
-/// What a save did.
+/// What a change did: where it went, where the token is kept now, the token
+/// it replaced (a save after a verification), and old copies that could not
+/// be cleaned up, in words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveOutcome {
     pub saved: Saved,
     pub place: Place,
     pub replaced: Option<Replaced>,
-    /// Old copies that could not be cleaned up, in words.
-    pub warnings: Vec<String>,
-}
-
-/// What a change other than a save did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Changed {
-    pub saved: Saved,
-    pub place: Place,
     pub warnings: Vec<String>,
 }
 
@@ -258,7 +251,7 @@ impl Vault {
     /// `storage` says, and no copy of them left where they no longer belong.
     pub fn save(&self, name: &str, new: NewToken) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
-        let mut edit = self.store.edit()?;
+        let edit = self.store.edit()?;
         let before = edit.before.profiles.get(name).cloned();
         let previous = self.stored_in(&edit.before, name);
         let (old_token, old_secret) = match &previous {
@@ -274,29 +267,15 @@ impl Vault {
             SecretChange::Clear => None,
         };
         let token = new.chosen.token.clone();
-        let mut profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
-        profile.storage = target;
-        // Secrets the file held and no longer will: out of the backup too.
-        let mut forget: Vec<Secret> = Vec::new();
-        let written = match target {
-            Storage::Keyring => {
-                let user = user_name(ensure_keyring_id(&mut edit.config), name);
-                let undo = self.write_keyring(&user, &token, api_secret.as_ref())?;
-                if old_storage == Storage::File {
-                    forget.extend(before.iter().flat_map(|p| [p.token.clone(), p.api_secret.clone()]).flatten());
-                }
-                profile.token = None;
-                profile.api_secret = None;
-                edit.config.profiles.insert(name.to_string(), profile);
-                self.commit_or_undo(edit, &forget, undo)?
+        let profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
+        // Secrets the file held and no longer will (moved into the keyring): out of the backup too.
+        let forget: Vec<Secret> = match (old_storage, target) {
+            (Storage::File, Storage::Keyring) => {
+                before.iter().flat_map(|p| [p.token.clone(), p.api_secret.clone()]).flatten().collect()
             }
-            Storage::File => {
-                profile.token = Some(token.clone());
-                profile.api_secret = api_secret;
-                edit.config.profiles.insert(name.to_string(), profile);
-                edit.commit(&[])?
-            }
+            _ => Vec::new(),
         };
+        let written = self.put(edit, name, profile, target, &token, api_secret, &forget)?;
         let mut warnings = Vec::new();
         if let Some(previous) = &previous {
             self.clean_up(previous, target, Some(&token), &mut warnings);
@@ -339,43 +318,27 @@ impl Vault {
     /// read back before the file changes and the old place is emptied, so a
     /// crash in between leaves them in both places, never in none. Moving into
     /// the keyring also strips them from the file's backup.
-    pub fn move_to(&self, name: &str, target: Storage) -> Result<Changed, VaultError> {
+    pub fn move_to(&self, name: &str, target: Storage) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
-        let mut edit = self.store.edit()?;
+        let edit = self.store.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
         if stored.profile.storage == target {
             return Err(VaultError::Already(target));
         }
         let token = stored.token(waiting).map_err(VaultError::Read)?.ok_or(VaultError::NoToken)?;
         let secret = stored.api_secret(waiting).map_err(VaultError::Read)?;
-        let mut profile = stored.profile.clone();
-        profile.storage = target;
-        let saved = match target {
-            Storage::Keyring => {
-                let user = user_name(ensure_keyring_id(&mut edit.config), name);
-                let undo = self.write_keyring(&user, &token, secret.as_ref())?;
-                profile.token = None;
-                profile.api_secret = None;
-                edit.config.profiles.insert(name.to_string(), profile);
-                let forget: Vec<Secret> = [Some(token.clone()), secret].into_iter().flatten().collect();
-                self.commit_or_undo(edit, &forget, undo)?
-            }
-            Storage::File => {
-                profile.token = Some(token.clone());
-                profile.api_secret = secret;
-                edit.config.profiles.insert(name.to_string(), profile);
-                edit.commit(&[])?
-            }
-        };
+        let profile = stored.profile.clone();
+        let forget: Vec<Secret> = [Some(token.clone()), secret.clone()].into_iter().flatten().collect();
+        let saved = self.put(edit, name, profile, target, &token, secret, &forget)?;
         let mut warnings = Vec::new();
         self.clean_up(&stored, target, Some(&token), &mut warnings);
-        Ok(Changed { saved, place: self.place_of(name, target)?, warnings })
+        Ok(SaveOutcome { saved, place: self.place_of(name, target)?, replaced: None, warnings })
     }
 
     /// Forgets the token (logout): the file and its backup no longer hold it,
     /// the keyring entry is deleted. The API secret stays where it is, for a
     /// file profile and a keyring profile alike.
-    pub fn forget_token(&self, name: &str) -> Result<Changed, VaultError> {
+    pub fn forget_token(&self, name: &str) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
         let mut edit = self.store.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
@@ -396,7 +359,40 @@ impl Vault {
             }
         }
         let storage = stored.profile.storage;
-        Ok(Changed { saved, place: self.place_of(name, storage)?, warnings })
+        Ok(SaveOutcome { saved, place: self.place_of(name, storage)?, replaced: None, warnings })
+    }
+
+    /// Puts the profile's secrets where `target` says (in the keyring: written
+    /// and read back, the file then holding none of them) and commits the file,
+    /// its backup without `forget`; a failed commit puts the keyring back.
+    #[allow(clippy::too_many_arguments)]
+    fn put(
+        &self,
+        mut edit: Edit,
+        name: &str,
+        mut profile: Profile,
+        target: Storage,
+        token: &Secret,
+        secret: Option<Secret>,
+        forget: &[Secret],
+    ) -> Result<Saved, VaultError> {
+        profile.storage = target;
+        match target {
+            Storage::Keyring => {
+                let user = user_name(ensure_keyring_id(&mut edit.config), name);
+                let undo = self.write_keyring(&user, token, secret.as_ref())?;
+                profile.token = None;
+                profile.api_secret = None;
+                edit.config.profiles.insert(name.to_string(), profile);
+                self.commit_or_undo(edit, forget, undo)
+            }
+            Storage::File => {
+                profile.token = Some(token.clone());
+                profile.api_secret = secret;
+                edit.config.profiles.insert(name.to_string(), profile);
+                Ok(edit.commit(&[])?)
+            }
+        }
     }
 
     /// Writes the token and secret to `user`'s entries, each read back, and

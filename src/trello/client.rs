@@ -94,17 +94,14 @@ impl Default for ClientConfig {
 }
 
 /// `GET /1/members/me`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Member {
     pub id: String,
     pub username: String,
-    #[serde(default)]
     pub full_name: String,
     /// Only filled when the token has the `account` scope.
-    #[serde(default)]
     pub email: Option<String>,
-    #[serde(default)]
     pub url: Option<String>,
 }
 
@@ -116,35 +113,26 @@ impl Member {
 }
 
 /// One entry of a token's `permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Permission {
-    #[serde(default)]
     pub id_model: String,
-    #[serde(default)]
     pub model_type: String,
-    #[serde(default)]
     pub read: bool,
-    #[serde(default)]
     pub write: bool,
 }
 
 /// `GET /1/tokens/{token}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct TokenInfo {
     pub id: String,
     /// The app name the token was authorized for.
-    #[serde(default)]
     pub identifier: Option<String>,
-    #[serde(default)]
     pub id_member: Option<String>,
-    #[serde(default)]
     pub date_created: Option<String>,
     /// `null` for tokens made with `expiration=never`.
-    #[serde(default)]
     pub date_expires: Option<String>,
-    #[serde(default)]
     pub permissions: Vec<Permission>,
 }
 
@@ -183,26 +171,21 @@ pub struct Verified {
 }
 
 /// A board, as `GET /1/boards/{id}` and `/1/members/me/boards` give it (only the fields asked for).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Board {
     pub id: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_link: String,
-    #[serde(default)]
     pub closed: bool,
-    #[serde(default)]
     pub id_organization: Option<String>,
 }
 
 /// A workspace, from `GET /1/members/me/organizations`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Workspace {
     pub id: String,
-    #[serde(default)]
     pub display_name: String,
 }
 

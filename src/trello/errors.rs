@@ -75,56 +75,40 @@ fn wait_words(retry_after: Option<Duration>) -> String {
 impl TrelloError {
     /// Why it happens: the "likely cause" column of the guide's table.
     pub fn cause(&self) -> &'static str {
-        use TrelloError::*;
-        match self {
-            InvalidKey => "The API key is mistyped, incomplete, or not an API key.",
-            InvalidToken => "The token is mistyped, was revoked, or was made for a different API key.",
-            ExpiredToken => "The token is past its expiration.",
-            MissingScope { .. } => "The token lacks a scope this needs (or no token was sent).",
-            Unauthorized { .. } => "Trello refused this key and token.",
-            InvalidId => "A board, list or card id is wrong.",
-            NotFound => "It does not exist, or the token's account cannot see it.",
-            RateLimited { .. } => "Too many requests: Trello allows 100 per 10 s per token and 300 per key.",
-            Dns { .. } => "The name of Trello's server could not be looked up.",
-            ConnectionRefused { .. } => "Nothing answered at that address.",
-            Tls { .. } => {
-                "The secure connection failed: an HTTPS-intercepting proxy, a wrong clock, or a server without TLS."
-            }
-            Timeout { .. } => "No answer came in time.",
-            Server { .. } => "Trello had an internal problem.",
-            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => {
-                "The answer is not what Trello sends: something in between (a proxy or captive portal) may have changed it."
-            }
-            Redirected { .. } => {
-                "Trello's API does not redirect: a proxy, captive portal or wrong TRELLO_API_BASE sent the request elsewhere."
-            }
-            Network { .. } => "The network failed during the request.",
-        }
+        self.row().0
     }
 
     /// What to do next, in the guide's words and without naming a command:
     /// the wizard names its step and key, the commands add theirs ([`Self::cli_fix`]).
     pub fn fix(&self) -> &'static str {
+        self.row().1
+    }
+
+    /// The error table's row: the cause and the fix, side by side, one row a line.
+    #[rustfmt::skip]
+    fn row(&self) -> (&'static str, &'static str) {
         use TrelloError::*;
+        const CHANGED: &str = "The answer is not what Trello sends: something in between (a proxy or captive portal) may have changed it.";
+        const CHECK_BASE: &str = "Check TRELLO_API_BASE and your network (proxy, captive portal), then try again.";
+        const NEW_TOKEN: &str = "Authorize a new token with this API key.";
+        const CONNECTION: &str = "Check your connection and try again.";
         match self {
-            InvalidKey => {
-                "Recopy the key from the API Key tab of your app in the app admin portal \
-                 (https://trello.com/apps/admin): 32 characters, 0-9 and a-f."
-            }
-            InvalidToken | Unauthorized { .. } => "Authorize a new token with this API key.",
-            ExpiredToken => "Authorize a new token, with a longer expiration if you need one.",
-            MissingScope { .. } => "Authorize again with the scopes you need: read, write or account.",
-            InvalidId => "Check the board, list or card id in the request.",
-            NotFound => "Check the id, and the token's permissions.",
-            RateLimited { .. } => "Wait a few seconds and try again.",
-            Dns { .. } => "Check your internet connection and DNS, or TRELLO_API_BASE if you set it.",
-            ConnectionRefused { .. } => "Check your connection and proxy, or TRELLO_API_BASE if you set it.",
-            Tls { .. } => "Check the system clock and any proxy; TRELLO_API_BASE must point at an HTTPS server.",
-            Timeout { .. } | Network { .. } => "Check your connection and try again.",
-            Server { .. } => "Try again in a minute (status: https://trello.status.atlassian.com).",
-            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } | Redirected { .. } => {
-                "Check TRELLO_API_BASE and your network (proxy, captive portal), then try again."
-            }
+            InvalidKey => ("The API key is mistyped, incomplete, or not an API key.", "Recopy the key from the API Key tab of your app in the app admin portal (https://trello.com/apps/admin): 32 characters, 0-9 and a-f."),
+            InvalidToken => ("The token is mistyped, was revoked, or was made for a different API key.", NEW_TOKEN),
+            Unauthorized { .. } => ("Trello refused this key and token.", NEW_TOKEN),
+            ExpiredToken => ("The token is past its expiration.", "Authorize a new token, with a longer expiration if you need one."),
+            MissingScope { .. } => ("The token lacks a scope this needs (or no token was sent).", "Authorize again with the scopes you need: read, write or account."),
+            InvalidId => ("A board, list or card id is wrong.", "Check the board, list or card id in the request."),
+            NotFound => ("It does not exist, or the token's account cannot see it.", "Check the id, and the token's permissions."),
+            RateLimited { .. } => ("Too many requests: Trello allows 100 per 10 s per token and 300 per key.", "Wait a few seconds and try again."),
+            Dns { .. } => ("The name of Trello's server could not be looked up.", "Check your internet connection and DNS, or TRELLO_API_BASE if you set it."),
+            ConnectionRefused { .. } => ("Nothing answered at that address.", "Check your connection and proxy, or TRELLO_API_BASE if you set it."),
+            Tls { .. } => ("The secure connection failed: an HTTPS-intercepting proxy, a wrong clock, or a server without TLS.", "Check the system clock and any proxy; TRELLO_API_BASE must point at an HTTPS server."),
+            Timeout { .. } => ("No answer came in time.", CONNECTION),
+            Network { .. } => ("The network failed during the request.", CONNECTION),
+            Server { .. } => ("Trello had an internal problem.", "Try again in a minute (status: https://trello.status.atlassian.com)."),
+            UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => (CHANGED, CHECK_BASE),
+            Redirected { .. } => ("Trello's API does not redirect: a proxy, captive portal or wrong TRELLO_API_BASE sent the request elsewhere.", CHECK_BASE),
         }
     }
 

@@ -193,7 +193,7 @@ fn trello_values_json(entry: &CstObject) -> Vec<String> {
 fn merge_toml(old: &str, keys: &[String], name: &str, server: &Server) -> Result<Merged, EditError> {
     // toml_edit refuses a duplicate key (TOML forbids them) with the key's name.
     let mut doc: toml_edit::DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
-        let (line, column) = e.span().map(|s| line_and_column(old, s.start)).unwrap_or((1, 1));
+        let (line, column) = e.span().map(|s| crate::files::line_column(old, s.start)).unwrap_or((1, 1));
         let what = crate::untrusted::line(e.message().lines().next().unwrap_or_default()).into_owned();
         EditError::Toml { what, line, column }
     })?;
@@ -277,13 +277,6 @@ fn toml_path(keys: &[String]) -> String {
         return "the top of the file".into();
     }
     format!("[{}]", crate::untrusted::line(&keys.join(".")))
-}
-
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use resolve::shown;
 
 /// `mcp`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Which client's config.
     #[arg(value_enum)]

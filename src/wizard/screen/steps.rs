@@ -17,8 +17,13 @@ pub fn portal(m: &Model) -> Vec<Item> {
     if let Some(reason) = &m.setup.no_browser_reason {
         items.push(Item::toned(fill(&t.no_browser, &[("reason", reason)]), Tone::Dim));
     }
+    then_next(items, &t.next)
+}
+
+/// A step's items, a blank line, and what to do to go on.
+fn then_next(mut items: Vec<Item>, next: &str) -> Vec<Item> {
     items.push(Item::Blank);
-    items.push(Item::Next(t.next.clone()));
+    items.push(Item::Next(next.to_string()));
     items
 }
 
@@ -53,9 +58,7 @@ pub fn powerup(m: &Model) -> Vec<Item> {
         _ => None,
     };
     items.push(help.unwrap_or(Item::Blank));
-    items.push(Item::Blank);
-    items.push(Item::Next(t.next.clone()));
-    items
+    then_next(items, &t.next)
 }
 
 /// Step 3: the API key (and, optionally, the secret), checked live; the origin to allow.
