@@ -160,7 +160,8 @@ pub fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
     if file_type.is_file() {
         return None;
     }
-    let kinds: [(fn(&fs::FileType) -> bool, &'static str); 6] = [
+    type Is = fn(&fs::FileType) -> bool;
+    let kinds: [(Is, &'static str); 6] = [
         (fs::FileType::is_dir, "a directory"),
         (FileTypeExt::is_char_device, "a character device"),
         (FileTypeExt::is_block_device, "a block device"),
