@@ -3,7 +3,9 @@
 //! Trello puts the token in the URL fragment, which never reaches a server, so
 //! the listener serves a page (`assets/callback.html`) whose script reads
 //! `location.hash` and posts the token back with the one-time nonce in the path.
-//! The listener takes exactly one well-shaped token, then shuts down.
+//! The listener takes exactly one well-shaped token; it keeps answering until
+//! the wizard drops it, so a start URL opened after a token arrived is still
+//! seen (the token came from whoever opened it first).
 //!
 //! Any web page in the user's browser and any local process can reach it, so
 //! it answers only its own page (`Host`, `Origin` and `Content-Type` checked),
@@ -91,17 +93,15 @@ impl Capture {
         let nonce = new_nonce()?;
         let (token_tx, token_rx) = oneshot::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-        let (done_tx, done_rx) = oneshot::channel::<()>();
         let (takeover_tx, takeover_rx) = oneshot::channel::<()>();
         let shared = Arc::new(Shared {
             port,
             nonce: nonce.clone(),
             token_tx: Mutex::new(Some(token_tx)),
-            done_tx: Mutex::new(Some(done_tx)),
             starts: Mutex::new(Starts::default()),
             takeover_tx: Mutex::new(Some(takeover_tx)),
         });
-        tokio::spawn(serve(listener, shared.clone(), shutdown_rx, done_rx));
+        tokio::spawn(serve(listener, shared.clone(), shutdown_rx));
         let capture = Capture { port, nonce, shared, shutdown: Some(shutdown_tx), takeover: Some(takeover_rx) };
         Ok((capture, token_rx))
     }
@@ -151,20 +151,14 @@ impl Drop for Capture {
     }
 }
 
-/// Accepts until the owner drops the [`Capture`] or a token was taken. Each
+/// Accepts until the owner drops the [`Capture`]. Each
 /// connection runs under the header and request timeouts; past
 /// [`MAX_CONNECTIONS`] a new one is closed at once.
-async fn serve(
-    listener: tokio::net::TcpListener,
-    shared: Arc<Shared>,
-    mut shutdown: oneshot::Receiver<()>,
-    mut done: oneshot::Receiver<()>,
-) {
+async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut shutdown: oneshot::Receiver<()>) {
     let mut open: Vec<Connection> = Vec::new();
     loop {
         let stream = tokio::select! {
             _ = &mut shutdown => return,
-            _ = &mut done => return,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 // A transient accept failure (out of descriptors): keep serving.
@@ -234,7 +228,6 @@ struct Shared {
     port: u16,
     nonce: String,
     token_tx: Mutex<Option<oneshot::Sender<String>>>,
-    done_tx: Mutex<Option<oneshot::Sender<()>>>,
     starts: Mutex<Starts>,
     takeover_tx: Mutex<Option<oneshot::Sender<()>>>,
 }
@@ -309,6 +302,19 @@ fn origin_is_ours(headers: &HeaderMap, port: u16) -> bool {
     headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).is_some_and(|o| o == origin(port))
 }
 
+/// A start URL is opened by the browser as a top-level page the user asked
+/// for: `Sec-Fetch-Site: none`, `Sec-Fetch-Mode: navigate`. A web page that
+/// loads it (an `<img>`, a `fetch`, a link) says `cross-site` or `same-site`
+/// and is refused, so it cannot use up the one-shot link. Clients that send no
+/// fetch metadata (older browsers, local programs) are let through: a local
+/// program is answered by the takeover check instead.
+fn opened_by_user(headers: &HeaderMap) -> bool {
+    let value = |name: &str| headers.get(name).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    let site_ok = value("sec-fetch-site").is_none_or(|site| site == "none");
+    let mode_ok = value("sec-fetch-mode").is_none_or(|mode| mode == "navigate");
+    site_ok && mode_ok
+}
+
 /// `application/json` (parameters such as `charset` allowed). A cross-site
 /// form cannot send it without a CORS preflight, which this listener never grants.
 fn is_json(headers: &HeaderMap) -> bool {
@@ -357,6 +363,9 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
     }
     if let Some(n) = req.uri().path().strip_prefix("/start/") {
         return match *req.method() {
+            Method::GET if !opened_by_user(req.headers()) => {
+                text(StatusCode::FORBIDDEN, "Open this link from trello-auth, not from a web page.")
+            }
             Method::GET => start(shared, n),
             _ => text(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed."),
         };
@@ -392,9 +401,6 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
             };
             if sender.send(posted.token).is_err() {
                 return text(StatusCode::GONE, "trello-auth is no longer waiting for a token.");
-            }
-            if let Some(done) = shared.done_tx.lock().ok().and_then(|mut slot| slot.take()) {
-                let _ = done.send(());
             }
             text(StatusCode::OK, "Token received.")
         }

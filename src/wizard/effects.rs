@@ -49,7 +49,7 @@ impl CaptureSlot {
                 Err(e) => Msg::CaptureStarted(Err(e)),
             });
         }
-        if !model.wants_capture() && self.0.is_some() {
+        if !model.holds_capture() && self.0.is_some() {
             self.0 = None;
         }
         None

@@ -323,7 +323,8 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
         }
         Step::Verify if matches!(m.verify, VerifyState::ConfirmCaptured(_)) => {
             return vec![
-                Binding::new(&[ch('y'), ENTER], Action::ConfirmAccount, &k.confirm_account),
+                // No Enter: a token any local program could have sent is saved only by a deliberate `y`.
+                Binding::new(&[ch('y')], Action::ConfirmAccount, &k.confirm_account),
                 Binding::new(&[ch('n'), ESC], Action::RefuseAccount, &k.refuse_account),
                 help,
             ];

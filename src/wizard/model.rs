@@ -502,13 +502,23 @@ impl Model {
         request.build(&self.setup.endpoints.web_base).unwrap_or_default()
     }
 
-    /// The runtime keeps a listener running exactly while this is true.
+    /// The runtime starts a listener when this is true and none runs.
     pub fn wants_capture(&self) -> bool {
         self.exit.is_none()
             && self.step == Step::Token
             && self.setup.capture_off.is_none()
             && !self.pasting
             && matches!(self.capture, CaptureState::Idle | CaptureState::Waiting { .. })
+    }
+
+    /// The runtime keeps a running listener while this is true: waiting on
+    /// step 4, and after a token arrived until the user has said whose it is,
+    /// so a start URL the real browser opens late still reports a takeover.
+    pub fn holds_capture(&self) -> bool {
+        let confirming = self.token_from_listener
+            && self.capture == CaptureState::Received
+            && matches!(self.verify, VerifyState::Running { .. } | VerifyState::ConfirmCaptured(_));
+        self.wants_capture() || (self.exit.is_none() && confirming)
     }
 
     /// `http://127.0.0.1:PORT` for the key's Allowed origins.

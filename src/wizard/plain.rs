@@ -357,7 +357,8 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
             VerifyState::ConfirmCaptured(_) => Some(Ask::Choice {
                 prompt: p.confirm_account.clone(),
                 options: options(m, &[Action::ConfirmAccount, Action::RefuseAccount]),
-                default: 0,
+                // As on the full screen, only a deliberate answer saves a caught token.
+                default: 1,
             }),
             VerifyState::OtherMember(_) => Some(Ask::Choice {
                 prompt: p.other_member.clone(),

@@ -29,7 +29,7 @@ fn json_token(token: &str) -> String {
 }
 
 #[tokio::test]
-async fn one_well_shaped_token_with_the_right_nonce_is_taken_then_it_shuts_down() {
+async fn one_well_shaped_token_with_the_right_nonce_is_taken_and_no_other() {
     let (capture, mut tokens) = Capture::start(0).await.unwrap();
     let url = capture.return_url();
     assert!(url.starts_with(&format!("http://127.0.0.1:{}/callback/", capture.port)));
@@ -43,14 +43,41 @@ async fn one_well_shaped_token_with_the_right_nonce_is_taken_then_it_shuts_down(
 
     assert_eq!(post(&client, &url, json_token(TOKEN)).await, StatusCode::OK);
     assert_eq!(tokens.try_recv().unwrap(), TOKEN);
-    // Answered, then closed: nothing listens any more.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let again = client.post(&url).body(json_token(TOKEN)).send().await;
-    match again {
-        Err(e) => assert!(e.is_connect() || e.is_request(), "{e:?}"),
-        Ok(r) => assert_eq!(r.status(), StatusCode::CONFLICT),
-    }
+    // The one token is taken; the listener keeps answering (a late start
+    // URL must still be seen) but takes no second token.
+    assert_eq!(post(&client, &url, json_token(TOKEN)).await, StatusCode::CONFLICT);
+    let port = capture.port;
     drop(capture);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let closed = client.get(format!("http://127.0.0.1:{port}/")).send().await;
+    assert!(closed.is_err(), "still listening after it was dropped: {closed:?}");
+}
+
+/// A web page can make the browser load the start URL (an `<img>`, a
+/// `fetch`), but the browser labels such requests: they are refused and do
+/// not use up the one-shot link, which still leads to Trello when the user's
+/// browser opens it.
+#[tokio::test]
+async fn a_web_page_cannot_use_up_the_start_url() {
+    let (capture, _tokens) = Capture::start(0).await.unwrap();
+    capture.arm(1, "https://trello.example/1/authorize?x=1");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let start = trello_auth::capture::start_url(capture.port, 1);
+    for (site, mode) in
+        [("cross-site", "no-cors"), ("same-site", "navigate"), ("cross-site", "navigate"), ("none", "cors")]
+    {
+        let answer =
+            client.get(&start).header("sec-fetch-site", site).header("sec-fetch-mode", mode).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "{site}/{mode}");
+    }
+    let user =
+        client.get(&start).header("sec-fetch-site", "none").header("sec-fetch-mode", "navigate").send().await.unwrap();
+    assert_eq!(user.status(), StatusCode::FOUND);
+    assert_eq!(user.headers()["location"], "https://trello.example/1/authorize?x=1");
+    // Opened twice: the second is refused as used.
+    let again = client.get(&start).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
 }
 
 #[tokio::test]

@@ -254,7 +254,11 @@ fn the_browser_opens_a_one_shot_start_url_that_leads_to_trello() {
     pty.expect("Is Ann Example (@ann) your account?");
     let launched = std::fs::read_to_string(&opened).unwrap();
     assert_eq!(launched.trim(), format!("http://127.0.0.1:{port}/start/1"), "the launcher saw no nonce");
+    // Enter is no answer to "is this yours?": only a deliberate `y` saves a caught token.
     pty.send(ENTER);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!home.path().join("trello-auth/config.toml").exists(), "Enter saved a caught token");
+    pty.send("y");
     pty.expect("Credentials verified and saved");
     pty.send(ENTER);
     assert_eq!(pty.wait(), 0);
@@ -301,12 +305,55 @@ print(c.getresponse().status)
     let screen = pty.expect("Is Bob Other (@bob) your account?");
     assert!(screen.contains("any program on this computer"), "{screen}");
     assert!(!home.path().join("trello-auth/config.toml").exists());
+    pty.send(ENTER);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!home.path().join("trello-auth/config.toml").exists(), "Enter saved a planted token");
     pty.send("n");
-    pty.expect("Authorize a token");
+    let screen = pty.expect("catching is off");
+    assert!(screen.contains("Authorize a token"), "{screen}");
     assert!(!home.path().join("trello-auth/config.toml").exists(), "nothing was saved");
     assert!(opened.exists());
     pty.send(CTRL_C);
     pty.wait();
+
+    // The attacker got there first and planted Bob's token; then the real
+    // browser opens the start URL: while the wizard asks whose token it is,
+    // that second open is still seen, and the caught token is dropped.
+    let late = home.path().join("late.py");
+    std::fs::write(
+        &late,
+        format!(
+            r#"import http.client, subprocess, sys, time, urllib.parse
+subprocess.run(["python3", "{attacker}", sys.argv[1]])
+time.sleep(1.5)
+c = http.client.HTTPConnection("127.0.0.1", {port})
+c.request("GET", urllib.parse.urlparse(sys.argv[1]).path, headers={{"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}})
+print(c.getresponse().status)
+"#,
+            attacker = attacker.display()
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(&opened).unwrap();
+    let (browser, _) = browser_script(
+        home.path(),
+        &format!("python3 '{}' \"$1\" > '{}' 2>&1 &", late.display(), home.path().join("late.out").display()),
+    );
+    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut pty = wizard(&fake, home.path(), &env, &[]);
+    to_token_step(&mut pty);
+    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
+    pty.send("\x0f");
+    pty.expect("Is Bob Other (@bob) your account?");
+    let screen = pty.expect("Someone else opened the start link too");
+    assert!(screen.contains("Authorize a token"), "back on step 4: {screen}");
+    assert!(!screen.contains("Bob Other"), "{screen}");
+    pty.send(CTRL_C);
+    pty.wait();
+    assert!(!home.path().join("trello-auth/config.toml").exists(), "nothing was saved");
+    let statuses = std::fs::read_to_string(home.path().join("late.out")).unwrap();
+    assert!(statuses.trim_end().ends_with("410"), "the late browser is told the link was used: {statuses}");
 
     // Someone opens the start URL, then the real browser opens it too: a takeover.
     let twice = home.path().join("twice.py");

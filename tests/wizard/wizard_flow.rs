@@ -337,7 +337,52 @@ fn a_captured_token_fills_the_field_and_verifies() {
     assert_eq!(m.token_value(), TOKEN);
     assert_eq!(m.step, Step::Verify);
     assert!(matches!(effects.as_slice(), [Effect::Verify { .. }]));
-    assert!(!m.wants_capture(), "the listener stops once the step is left");
+    assert!(!m.wants_capture(), "no new listener once the step is left");
+    assert!(m.holds_capture(), "the one that caught it runs on while it is verified");
+    let [Effect::Verify { generation, .. }] = effects.as_slice() else { unreachable!() };
+    send(
+        &mut m,
+        Msg::Verified {
+            generation: *generation,
+            result: Ok(verified("read,write", None)),
+            at: "2026-11-28T21:00:00Z".into(),
+        },
+    );
+    assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)));
+    assert!(m.holds_capture(), "a late start-URL open must still be seen while the user decides");
+    // Enter is no answer: any local program could have sent this token.
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)));
+    // Refused: back to step 4, pasting, the listener gone and the token too.
+    press(&mut m, KeyCode::Char('n'));
+    assert_eq!((m.step, m.token_value()), (Step::Token, ""));
+    assert!(m.pasting && !m.holds_capture() && !m.wants_capture());
+    assert!(m.notice.as_ref().unwrap().text.contains("catching is off"), "{:?}", m.notice);
+}
+
+#[test]
+fn a_credential_typed_or_pasted_into_the_power_up_form_is_not_kept() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.focused(), Some(Target::Email));
+    paste(&mut m, TOKEN);
+    assert_eq!(m.email.value(), "");
+    let said = &m.notice.as_ref().unwrap().text;
+    assert!(said.contains("does not belong in Email") && !said.contains(&TOKEN[4..20]), "{said}");
+    type_text(&mut m, "ann@example.com");
+    paste(&mut m, KEY);
+    assert_eq!(m.email.value(), "ann@example.com", "what was there is kept");
+    while m.focused() != Some(Target::AppName) {
+        press(&mut m, KeyCode::BackTab);
+    }
+    let before = m.app_name().to_string();
+    type_text(&mut m, SECRET);
+    assert!(!m.app_name().contains(&SECRET[..32]), "the secret reached the name: {}", m.app_name());
+    assert!(!m.authorize_url().contains(&SECRET[..32]));
+    assert!(m.app_name().starts_with(&before));
+    // An ordinary name is kept as typed.
+    type_text(&mut m, " bot");
+    assert!(m.app_name().ends_with(" bot"));
 }
 
 #[test]

@@ -139,11 +139,11 @@ impl Item {
 
     /// A text field of the model; whatever has a secret's shape is masked in
     /// any field (a token pasted as the key, a secret as the email), unless revealed.
-    fn field(m: &Model, label: &str, target: Target, masked: bool, placeholder: &str) -> Item {
+    fn field(m: &Model, target: Target, masked: bool, placeholder: &str) -> Item {
         let value = m.input(target).map(|i| i.value()).unwrap_or_default();
         let secret_shaped = holds_credential(value) && !crate::credentials::format::check_key(value).is_valid();
         Item::Field {
-            label: label.to_string(),
+            label: field_label(target),
             target,
             masked: masked || secret_shaped,
             placeholder: placeholder.to_string(),
@@ -183,6 +183,20 @@ pub fn title(step: Step) -> &'static str {
         Step::Token => &t.token.title,
         Step::Verify => &t.verify.title,
         Step::Done => &t.done.title,
+    }
+}
+
+/// The label a text field is shown under, for messages that name it.
+pub fn field_label(target: Target) -> String {
+    let t = texts();
+    match target {
+        Target::AppName => t.powerup.name_label.clone(),
+        Target::Email => t.powerup.email_label.clone(),
+        Target::Author => t.powerup.author_label.clone(),
+        Target::Key => t.key.key_label.clone(),
+        Target::Secret => t.key.secret_label.clone(),
+        Target::Token => t.token.token_label.clone(),
+        _ => String::new(),
     }
 }
 

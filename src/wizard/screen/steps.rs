@@ -37,14 +37,14 @@ pub fn powerup(m: &Model) -> Vec<Item> {
         value: value.to_string(),
         tone,
     };
-    items.push(Item::field(m, &t.name_label, Target::AppName, false, &t.name_placeholder));
+    items.push(Item::field(m, Target::AppName, false, &t.name_placeholder));
     items.push(row(&t.workspace_label, Target::Workspace, &t.workspace_value, Tone::Dim));
-    items.push(Item::field(m, &t.email_label, Target::Email, false, &t.email_placeholder));
+    items.push(Item::field(m, Target::Email, false, &t.email_placeholder));
     let email = m.email.value().trim();
     let (support, tone) =
         if email.is_empty() { (texts().labels.email_same.as_str(), Tone::Dim) } else { (email, Tone::Normal) };
     items.push(row(&t.support_label, Target::Support, support, tone));
-    items.push(Item::field(m, &t.author_label, Target::Author, false, &t.author_placeholder));
+    items.push(Item::field(m, Target::Author, false, &t.author_placeholder));
     items.push(row(&t.iframe_label, Target::Iframe, &t.iframe_value, Tone::Normal));
     items.push(Item::Blank);
     let help = match m.focused() {
@@ -65,7 +65,7 @@ pub fn powerup(m: &Model) -> Vec<Item> {
 pub fn apikey(m: &Model) -> Vec<Item> {
     let t = &texts().key;
     let mut items = vec![Item::text(&t.body), Item::Blank];
-    items.push(Item::field(m, &t.key_label, Target::Key, false, &t.key_placeholder));
+    items.push(Item::field(m, Target::Key, false, &t.key_placeholder));
     items.push(Item::verdict(&m.key_verdict()));
     let status = match &m.key_status {
         KeyStatus::Checking(k) if k == m.key_value() => Some(Item::note(&t.check_running, Tone::Dim)),
@@ -84,7 +84,7 @@ pub fn apikey(m: &Model) -> Vec<Item> {
     };
     items.push(status.unwrap_or(Item::Blank));
     items.push(Item::Blank);
-    items.push(Item::field(m, &t.secret_label, Target::Secret, true, &t.secret_placeholder));
+    items.push(Item::field(m, Target::Secret, true, &t.secret_placeholder));
     if m.secret_value().is_empty() {
         items.push(Item::Blank);
     } else {
@@ -154,7 +154,7 @@ pub fn token(m: &Model) -> Vec<Item> {
         (None, CaptureState::Received) => (c.received.clone(), Tone::Ok),
     };
     items.push(Item::toned(capture, tone));
-    items.push(Item::field(m, &t.token_label, Target::Token, true, &t.token_placeholder));
+    items.push(Item::field(m, Target::Token, true, &t.token_placeholder));
     // A token Trello just refused says so, not that its shape looks fine.
     items.push(match &m.verify {
         VerifyState::Failed(e) if m.rejected_token.as_deref() == Some(m.token_value()) => {

@@ -5,8 +5,11 @@ use crate::wizard::keymap::remedy_step;
 use crate::wizard::text::env_command;
 
 pub(super) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
-    // Step 4 starts a fresh listener each time it is shown (see `wants_capture`).
-    if step != m.step && matches!(m.capture, CaptureState::Waiting { .. } | CaptureState::Received) {
+    // Step 4 starts a fresh listener each time it is shown (see `wants_capture`);
+    // one that caught the token is kept while it is verified (see `holds_capture`).
+    let verifying_caught = step == Step::Verify && m.token_from_listener && m.capture == CaptureState::Received;
+    if step != m.step && !verifying_caught && matches!(m.capture, CaptureState::Waiting { .. } | CaptureState::Received)
+    {
         m.capture = CaptureState::Idle;
     }
     m.step = step;

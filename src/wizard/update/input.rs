@@ -82,7 +82,16 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
             goto(m, Step::Token, Some(Target::Token));
             // The other account's token goes: what is typed next is a new one.
             m.token = Input::default();
-            notice(m, NoticeKind::Info, texts().notices.other_member_refused.clone());
+            let n = &texts().notices;
+            if action == Action::RefuseAccount {
+                // Someone else may hold the listener's nonce: no more catching, paste instead.
+                m.token_from_listener = false;
+                m.pasting = true;
+                m.capture = CaptureState::Idle;
+                notice(m, NoticeKind::Warning, n.account_refused.clone());
+            } else {
+                notice(m, NoticeKind::Info, n.other_member_refused.clone());
+            }
         }
         Action::SaveToFile | Action::SaveToKeyring => {
             let verified = match &m.verify {
@@ -227,8 +236,26 @@ pub(super) fn edit(m: &mut Model, target: Target, key: KeyEvent) -> Vec<Effect> 
     if target == Target::Token {
         m.token_from_listener = false;
     }
-    if let Some(input) = m.input_mut(target) {
+    change(m, target, |input| {
         input.handle_event(&Event::Key(key));
+    })
+}
+
+/// Every change to a text field goes through here: the change, then what
+/// depends on it. A key, token or secret typed or pasted into the name, email
+/// or author is a slip (those rows are shown, copied into Trello's form, and
+/// the name goes into the authorize URL): the change is undone, nothing of it
+/// echoed, and the user told.
+fn change(m: &mut Model, target: Target, apply: impl FnOnce(&mut Input)) -> Vec<Effect> {
+    let Some(input) = m.input_mut(target) else { return Vec::new() };
+    let before = input.clone();
+    apply(input);
+    let slip = matches!(target, Target::AppName | Target::Email | Target::Author)
+        && crate::credentials::secret::holds_credential(input.value());
+    if slip {
+        *input = before;
+        let label = crate::wizard::screen::field_label(target);
+        notice(m, NoticeKind::Warning, fill(&texts().notices.credential_in_field, &[("field", &label)]));
     }
     after_edit(m, target)
 }
@@ -278,8 +305,10 @@ pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
     if target == Target::Token {
         m.token_from_listener = false;
     }
-    let Some(input) = m.input_mut(target) else { return Vec::new() };
-    match cleaned {
+    if let Some(index) = m.step.targets().iter().position(|t| *t == target) {
+        m.focus = index;
+    }
+    change(m, target, |input| match cleaned {
         // A credential is one value: a paste replaces what was there.
         Some(value) => *input = Input::new(value),
         None => {
@@ -288,11 +317,7 @@ pub(super) fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
                 input.handle(InputRequest::InsertChar(c));
             }
         }
-    }
-    if let Some(index) = m.step.targets().iter().position(|t| *t == target) {
-        m.focus = index;
-    }
-    after_edit(m, target)
+    })
 }
 
 /// A whole answer for `target` (the plain front end's line).
@@ -312,9 +337,7 @@ pub(super) fn on_answer(m: &mut Model, target: Target, text: &str) -> Vec<Effect
         Target::Workspace | Target::Support | Target::Iframe => {}
         Target::Key | Target::Secret | Target::Token => return on_paste(m, text),
         Target::AppName | Target::Email | Target::Author => {
-            if let Some(input) = m.input_mut(target) {
-                *input = Input::new(text.trim().to_string());
-            }
+            return change(m, target, |input| *input = Input::new(text.trim().to_string()));
         }
     }
     Vec::new()
