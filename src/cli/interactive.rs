@@ -20,7 +20,8 @@ use crate::wizard::{self, Exit, Model, Setup};
 pub const ROTATE_HELP: &str = "\
 Opens the wizard at the token step with the saved key, app name, scopes and
 expiration chosen. The new token must verify (and belong to the same Trello
-member, or you are asked) before it is saved; the profile's default board stays.
+member, or you are asked) before it is saved. The profile's default board stays,
+unless the token is another member's: then it is cleared.
 Only then are you offered to revoke the old token.
 
 Example:
@@ -81,6 +82,7 @@ pub fn setup_with(
         profile: profile.name.clone(),
         profile_source: profile.source.words().to_string(),
         other_profiles: others,
+        plain: false,
         config_path: config_path.to_path_buf(),
         no_browser_reason: desktop.browser_unavailable(cli.no_browser),
         color,

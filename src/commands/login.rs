@@ -31,8 +31,8 @@ pub struct Args {
 pub const AFTER_HELP: &str = "\
 The token is read from standard input, never from the command line. The key comes
 from --key, else TRELLO_API_KEY, else the saved profile. Both are shape-checked and
-verified with Trello before anything is saved; the profile's default board stays
-when the token is the same member's.
+verified with Trello before anything is saved. The profile's default board stays
+when the token is the same member's, and is cleared when it is another's.
 
 Example:
   printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token --key 0123456789abcdef0123456789abcdef";

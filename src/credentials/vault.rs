@@ -201,6 +201,9 @@ pub struct SaveOutcome {
     pub saved: Saved,
     pub place: Place,
     pub replaced: Option<Replaced>,
+    /// The default board the profile had and lost because the token is
+    /// another member's (whose boards may not be this one's).
+    pub board_dropped: Option<BoardChoice>,
     pub warnings: Vec<String>,
 }
 
@@ -268,6 +271,7 @@ impl Vault {
         };
         let token = new.chosen.token.clone();
         let profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
+        let board_dropped = before.as_ref().and_then(Profile::board).filter(|_| profile.board_id.is_none());
         // Secrets the file held and no longer will (moved into the keyring): out of the backup too.
         let forget: Vec<Secret> = match (old_storage, target) {
             (Storage::File, Storage::Keyring) => {
@@ -291,7 +295,7 @@ impl Vault {
                 None
             },
         });
-        Ok(SaveOutcome { saved: written, place, replaced, warnings })
+        Ok(SaveOutcome { saved: written, place, replaced, board_dropped, warnings })
     }
 
     /// Sets (or, with `None`, clears) the default board.
@@ -332,7 +336,7 @@ impl Vault {
         let saved = self.put(edit, name, profile, target, &token, secret, &forget)?;
         let mut warnings = Vec::new();
         self.clean_up(&stored, target, Some(&token), &mut warnings);
-        Ok(SaveOutcome { saved, place: self.place_of(name, target)?, replaced: None, warnings })
+        Ok(SaveOutcome { saved, place: self.place_of(name, target)?, replaced: None, board_dropped: None, warnings })
     }
 
     /// Forgets the token (logout): the file and its backup no longer hold it,
@@ -359,7 +363,7 @@ impl Vault {
             }
         }
         let storage = stored.profile.storage;
-        Ok(SaveOutcome { saved, place: self.place_of(name, storage)?, replaced: None, warnings })
+        Ok(SaveOutcome { saved, place: self.place_of(name, storage)?, replaced: None, board_dropped: None, warnings })
     }
 
     /// Puts the profile's secrets where `target` says (in the keyring: written

@@ -71,6 +71,9 @@ pub enum Action {
     /// Save the selected row (a board, or none) as the default board.
     BoardPick,
     CloseBoards,
+    /// PgUp / PgDn: the body is taller than the terminal.
+    ScrollUp,
+    ScrollDown,
 }
 
 /// One key: a code and whether Ctrl is held.
@@ -102,6 +105,8 @@ const LEFT: Key = key(KeyCode::Left);
 const RIGHT: Key = key(KeyCode::Right);
 const SPACE: Key = ch(' ');
 const F1: Key = key(KeyCode::F(1));
+const PAGE_UP: Key = key(KeyCode::PageUp);
+const PAGE_DOWN: Key = key(KeyCode::PageDown);
 
 impl Key {
     pub fn matches(&self, event: &KeyEvent) -> bool {
@@ -132,6 +137,8 @@ impl Key {
             KeyCode::Left => "←".to_string(),
             KeyCode::Right => "→".to_string(),
             KeyCode::F(n) => format!("F{n}"),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
             KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
             KeyCode::Char(c) => c.to_string(),
@@ -159,13 +166,14 @@ struct StepKeys {
     url: &'static [Key],
 }
 
+// Ctrl+U is left to the field (it clears the line), so the URL alone is Ctrl+L.
 const TEXT_KEYS: StepKeys = StepKeys {
     copy: &[ctrl('t')],
     open: &[ctrl('o')],
     reveal: &[ctrl('r')],
     help: &[F1],
     quit: &[ctrl('c')],
-    url: &[ctrl('u')],
+    url: &[ctrl('l')],
 };
 
 // Reveal shows Ctrl+R first everywhere, so the hint does not change with the focus.
@@ -175,7 +183,7 @@ const COMMAND_KEYS: StepKeys = StepKeys {
     reveal: &[ctrl('r'), ch('r')],
     help: &[ch('?'), F1],
     quit: &[ch('q')],
-    url: &[ch('u'), ctrl('u')],
+    url: &[ch('u'), ctrl('l')],
 };
 
 /// A key (or several) bound to an action on the current screen.
@@ -259,13 +267,23 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
             help.quiet(),
         ],
         Overlay::Boards => vec![
-            Binding::new(&[UP], Action::BoardUp, &k.select).shown(&k.up_down),
-            Binding::new(&[DOWN], Action::BoardDown, &k.select).quiet(),
+            Binding::new(&[UP], Action::BoardUp, &k.previous_board).shown(&k.up_down).hinted_as(&k.select),
+            Binding::new(&[DOWN], Action::BoardDown, &k.next_board).quiet(),
             Binding::new(&[ENTER], Action::BoardPick, &k.pick),
             Binding::new(&[ESC], Action::CloseBoards, &k.back),
             help,
         ],
-        Overlay::None | Overlay::Url => screen_bindings(m, keys, in_text),
+        Overlay::None | Overlay::Url => {
+            let mut list = screen_bindings(m, keys, in_text);
+            // Only where there is more than fits: a short terminal over a long step.
+            if m.scroll < crate::wizard::view::max_scroll(m) {
+                list.push(Binding::new(&[PAGE_DOWN], Action::ScrollDown, &k.scroll_down).quiet());
+            }
+            if m.scroll > 0 {
+                list.push(Binding::new(&[PAGE_UP], Action::ScrollUp, &k.scroll_up).quiet());
+            }
+            list
+        }
     };
     // In a text field Ctrl+C is the screen's own quit key, listed (and hinted) last.
     if !list.iter().any(|b| b.action == Action::QuitNow) {
@@ -279,11 +297,17 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
     let k = &texts().keys;
     let (copy, open, reveal) = (keys.copy, keys.open, keys.reveal);
     let help = Binding::new(keys.help, Action::Help, &k.help);
-    let quit = Binding::new(keys.quit, if in_text { Action::QuitNow } else { Action::Quit }, &k.quit);
+    // In a field, letters are typed, so quitting is Ctrl+C, which leaves at once: said so in the help.
+    let quit = if in_text {
+        Binding::new(keys.quit, Action::QuitNow, &k.quit_now).hinted_as(&k.quit)
+    } else {
+        Binding::new(keys.quit, Action::Quit, &k.quit)
+    };
     // The default board, once there are credentials to ask Trello with.
     let board = (matches!(m.step, Step::Start | Step::Done) && m.working_credentials().is_some())
         .then(|| Binding::new(&[ch('b')], Action::ChooseBoard, &k.choose_board));
-    let open_here = crate::wizard::update::url_here(m).is_some();
+    // No browser here (over SSH, no DISPLAY): no open key, the screen says why and copy remains.
+    let open_here = crate::wizard::update::url_here(m).is_some() && m.setup.no_browser_reason.is_none();
     let copy_here = crate::wizard::update::copy_here(m).is_some();
     let targets = m.step.targets().len();
     let focus_keys = |next: &'static str, previous: &'static str| {
@@ -296,11 +320,14 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
     };
     let mut list: Vec<Binding> = match m.step {
         Step::Start => {
-            let mut list = vec![
-                Binding::new(&[ch('v')], Action::StartVerify, &k.start_verify),
+            // Nothing to verify once logged out: rotating (or setting up) is what makes a token.
+            let has_token = m.saved.as_ref().is_some_and(|p| p.token.is_some());
+            let mut list: Vec<Binding> =
+                has_token.then(|| Binding::new(&[ch('v')], Action::StartVerify, &k.start_verify)).into_iter().collect();
+            list.extend([
                 Binding::new(&[ch('r')], Action::StartRotate, &k.start_rotate),
                 Binding::new(&[ch('s')], Action::StartSetup, &k.start_setup),
-            ];
+            ]);
             list.extend(board);
             if !m.setup.other_profiles.is_empty() {
                 list.push(Binding::new(&[ch('p')], Action::NextProfile, &k.next_profile));
@@ -499,10 +526,28 @@ pub fn hints(m: &Model) -> Vec<(String, &'static str)> {
 }
 
 /// How a notice names the key for `action` on this screen (`Ctrl+T`), when one is bound.
+/// The plain wizard reads lines, not keys: there it is the word to type (`"switch"`).
 pub fn key_name(m: &Model, action: Action) -> Option<String> {
     let binding = bindings(m).into_iter().find(|b| b.action == action)?;
+    if m.setup.plain
+        && let Some(word) = word(action)
+    {
+        return Some(format!("\"{word}\""));
+    }
     // Prefer the key the hint bar shows.
     binding.keys.first().map(Key::long)
+}
+
+/// Every word the plain wizard knows, bound on this screen or not.
+pub fn all_words() -> Vec<&'static str> {
+    let w = &texts().words;
+    vec![&w.help, &w.back, &w.open, &w.copy, &w.switch, &w.quit]
+}
+
+/// "press {key}", or in the plain wizard "type {key}".
+pub fn press(m: &Model) -> &'static str {
+    let k = &texts().keys;
+    if m.setup.plain { &k.type_word } else { &k.press }
 }
 
 /// `y/n`: the keys of a question's two answers on this screen.

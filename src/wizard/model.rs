@@ -244,6 +244,8 @@ pub struct Setup {
     pub profile_source: String,
     /// The config file's other profiles, for the start screen to offer.
     pub other_profiles: Vec<String>,
+    /// The plain, line-by-line front end: keys are named by the words typed there.
+    pub plain: bool,
 }
 
 #[derive(Clone)]
@@ -307,6 +309,10 @@ pub struct Model {
     pub now: Instant,
     /// Spinner frame, advanced by ticks.
     pub frame: usize,
+    /// The terminal's size (columns, rows), told by the runtime; the plain front end has none.
+    pub size: Option<(u16, u16)>,
+    /// Rows of the body scrolled past with PgDn, when it is taller than the terminal.
+    pub scroll: usize,
 }
 
 /// Masks the key, secret and token fields: a `{:?}` in a log or a panic
@@ -384,6 +390,8 @@ impl Model {
             verified_at: None,
             now,
             frame: 0,
+            size: None,
+            scroll: 0,
         }
     }
 
@@ -571,6 +579,12 @@ impl Model {
 impl Model {
     /// The picker's rows for the current filter: "no default board" first,
     /// then boards grouped by workspace (no workspace last), each group by name.
+    /// The picker's row of the current default board ("no default board" when none is listed).
+    pub fn current_board_row(&self) -> usize {
+        let Some((_, id)) = self.default_board() else { return 0 };
+        self.board_rows().iter().position(|row| row.board.as_ref().is_some_and(|b| b.id == id)).unwrap_or(0)
+    }
+
     pub fn board_rows(&self) -> Vec<BoardRow> {
         let BoardList::Loaded { boards, workspaces } = &self.boards else { return Vec::new() };
         let filter = self.board_filter.value().trim().to_lowercase();
@@ -621,6 +635,11 @@ impl Model {
             Some(Some(b)) => Some((b.name.clone(), b.id.clone())),
             Some(None) => None,
             None => {
+                if let VerifyState::Saved(_, outcome) = &self.verify
+                    && outcome.board_dropped.is_some()
+                {
+                    return None;
+                }
                 let p = self.saved.as_ref()?;
                 Some((p.board_name.clone().unwrap_or_default(), p.board_id.clone()?))
             }

@@ -97,6 +97,8 @@ impl Out {
 
 async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) -> io::Result<Model> {
     let p = &texts().plain;
+    // Keys named in what is said are the words typed here.
+    model.setup.plain = true;
     let mut out = Out { out: io::stdout() };
     out.line(&fill(&p.mode, &[("reason", why)]));
     let (tx, mut rx) = unbounded_channel();
@@ -191,8 +193,12 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
             }
         }
         if enter_asked && refused(&model, step_before) {
-            // Enter was refused (the notice says why): ask the step's fields again.
-            said.answered.retain(|t| !model.step.targets().contains(t));
+            // Enter was refused (the notice says why, and the model focuses the field at fault):
+            // ask that field again, or the step's fields when none is to blame.
+            match model.focused().filter(|t| t.is_text()) {
+                Some(target) => said.answered.retain(|t| *t != target),
+                None => said.answered.retain(|t| !model.step.targets().contains(t)),
+            }
         }
     }
 }
@@ -313,7 +319,13 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
         Step::ApiKey => {
             let key_ok = m.key_verdict().is_savable();
             if !key_ok || !said.answered.contains(&Target::Key) {
-                return Some(Ask::Field { target: Target::Key, prompt: p.api_key.clone(), secret: false });
+                // Read without echo, like the secret: a transcript or a shoulder never holds it whole.
+                let prompt = if key_ok {
+                    fill(&p.api_key_keep, &[("value", &crate::credentials::secret::mask(m.key_value()))])
+                } else {
+                    p.api_key.clone()
+                };
+                return Some(Ask::Field { target: Target::Key, prompt, secret: true });
             }
             field(Target::Secret, &p.api_secret, true).or_else(|| enter(&p.key_ready))
         }
@@ -390,7 +402,7 @@ fn help(m: &Model) -> String {
             continue;
         }
         seen.push(word);
-        listed.push(format!("{word} ({})", binding.label));
+        listed.push(if binding.label == word { word.to_string() } else { format!("{word} ({})", binding.label) });
     }
     fill(&texts().plain.help, &[("options", &listed.join(", "))])
 }
@@ -413,12 +425,20 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                 Vec::new()
             }
             Action::Back => {
+                // Both steps are asked afresh: the one left and the one gone back to.
                 said.went_back = true;
+                said.answered.retain(|t| !m.step.targets().contains(t));
                 act(m, Action::Back).into_iter().collect()
             }
             Action::Quit | Action::QuitNow | Action::StartLeave => vec![key_ctrl('c')],
             other => act(m, other).into_iter().collect(),
         };
+    }
+    // A command word that does nothing on this screen is said so, never taken as an answer.
+    if let Some(word) = keymap::all_words().into_iter().find(|w| *w == word) {
+        out.line(&fill(&p.nothing_here, &[("word", word)]));
+        said.asked = None;
+        return Vec::new();
     }
     match asked {
         None | Some(Ask::Finish) => Vec::new(),
@@ -457,10 +477,24 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                     .collect();
                 return vec![Msg::Answer { target, text: names.join(",") }];
             }
-            if word.is_empty() && matches!(target, Target::Email | Target::Author | Target::Secret | Target::AppName) {
-                // Optional, or keep the shown default.
-                said.answered.push(target);
-                return Vec::new();
+            if word.is_empty() {
+                match target {
+                    // Optional: Enter leaves it empty, whatever was typed before.
+                    Target::Email | Target::Author | Target::Secret => {
+                        said.answered.push(target);
+                        return vec![Msg::Answer { target, text: String::new() }];
+                    }
+                    // Enter keeps the name shown, or the valid key already there.
+                    Target::AppName => {
+                        said.answered.push(target);
+                        return Vec::new();
+                    }
+                    Target::Key if m.key_verdict().is_savable() => {
+                        said.answered.push(target);
+                        return Vec::new();
+                    }
+                    _ => {}
+                }
             }
             said.answered.push(target);
             let mut msgs = vec![Msg::Answer { target, text: line.to_string() }];

@@ -50,6 +50,11 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
             apply(&mut model, msg, &mut executor, &capture, terminal.backend_mut());
             dirty = true;
         }
+        // The model learns the size once at start; later through resize events.
+        if model.size.is_none() {
+            let size = terminal.size()?;
+            apply(&mut model, Msg::Resize(size.width, size.height), &mut executor, &capture, terminal.backend_mut());
+        }
         if dirty {
             terminal.draw(|frame| view(&model, frame))?;
             dirty = false;
@@ -69,7 +74,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
                     Some(Msg::Key(key))
                 }
                 Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
-                Some(Ok(Event::Resize(..))) => Some(Msg::Resize),
+                Some(Ok(Event::Resize(width, height))) => Some(Msg::Resize(width, height)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(e),
                 // The terminal went away.

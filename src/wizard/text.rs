@@ -95,8 +95,11 @@ pub struct Keys {
     pub save_keyring: String,
     pub save_file_instead: String,
     pub press: String,
+    pub type_word: String,
     pub choose_board: String,
     pub pick: String,
+    pub previous_board: String,
+    pub next_board: String,
     pub leave_saved: String,
     pub close_url: String,
     pub show_url: String,
@@ -106,6 +109,8 @@ pub struct Keys {
     pub previous_row: String,
     pub up_down: String,
     pub select: String,
+    pub scroll_down: String,
+    pub scroll_up: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -171,6 +176,7 @@ pub struct Boards {
     pub cleared: String,
     pub failed: String,
     pub label: String,
+    pub dropped: String,
 }
 
 /// The plain front end's prompts (`wizard/plain.rs`).
@@ -185,6 +191,8 @@ pub struct Plain {
     pub author: String,
     pub powerup_ready: String,
     pub api_key: String,
+    pub api_key_keep: String,
+    pub nothing_here: String,
     pub api_secret: String,
     pub key_ready: String,
     pub expiration: String,
@@ -201,8 +209,6 @@ pub struct Plain {
     pub ok: String,
     pub warning: String,
     pub error: String,
-    pub switch: String,
-    pub copy_command: String,
     pub board: String,
     pub boards_failed: String,
     pub pick_one: String,
@@ -263,6 +269,7 @@ pub struct Capture {
 pub struct Start {
     pub title: String,
     pub who: String,
+    pub who_logged_out: String,
     pub unknown_who: String,
     pub no_token: String,
     pub expires_soon: String,
@@ -415,6 +422,7 @@ pub struct Help {
     pub title: String,
     pub here: String,
     pub paste: String,
+    pub filter: String,
     pub plain: String,
     pub token: String,
     pub close: String,
@@ -423,6 +431,8 @@ pub struct Help {
 #[derive(Debug, Deserialize, Serialize)]
 pub struct Small {
     pub message: String,
+    pub more_above: String,
+    pub more_below: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -482,6 +492,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "value",
     "verdict",
     "what",
+    "word",
     "who",
     "why",
     "yes_no",

@@ -139,7 +139,10 @@ fn the_picker_filters_chooses_and_clears() {
     pty.expect("Default board: Team Roadmap; scripts and agents get it as TRELLO_BOARD_ID.");
     assert_eq!(saved_board(&env).as_ref(), Some(&roadmap));
     pty.send("b");
-    pty.expect("No default board");
+    // It opens on the board chosen now: Enter would keep it; up is "no default board".
+    pty.expect("› Team Roadmap — Acme");
+    pty.send("\x1b[A");
+    pty.expect("› No default board");
     pty.send(ENTER);
     pty.expect("No default board now.");
     assert_eq!(saved_board(&env), None);

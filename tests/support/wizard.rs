@@ -27,6 +27,7 @@ pub fn setup() -> Setup {
         capture_off: None,
         profile_source: trello_auth::commands::ProfileSource::BuiltIn.words().into(),
         other_profiles: Vec::new(),
+        plain: false,
     }
 }
 
@@ -47,6 +48,7 @@ pub fn saved(backup: bool, replaced: Option<&str>) -> Box<SaveOutcome> {
             member_username: Some("ann".into()),
             copy_in: backup,
         }),
+        board_dropped: None,
         warnings: Vec::new(),
     })
 }

@@ -105,7 +105,13 @@ fn screens() -> Vec<(String, Model)> {
     let mut m = Model::rotate(setup(), Instant::now(), saved_profile());
     m.step = Step::Done;
     m.verify = VerifyState::Saved(verified("read,write", None), support::wizard::saved(true, Some(TOKEN)));
-    all.push(("done after a rotation".into(), m));
+    all.push(("done after a rotation".into(), m.clone()));
+    // A terminal shorter than the step: PgDn scrolls, and once down PgUp scrolls back.
+    let _ = update(&mut m, Msg::Resize(60, 20));
+    all.push(("done, short terminal".into(), m.clone()));
+    let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::PageDown)));
+    assert!(m.scroll > 0, "PgDn did not scroll the done screen at 60x20");
+    all.push(("done, short terminal, scrolled".into(), m));
     all
 }
 
@@ -158,6 +164,8 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
         Action::SaveToKeyring => {
             any_effect(|e| matches!(e, Effect::Save { new, .. } if new.storage == Some(Storage::Keyring)))
         }
+        Action::ScrollDown => after.scroll > before.scroll,
+        Action::ScrollUp => after.scroll < before.scroll,
     }
 }
 

@@ -296,3 +296,52 @@ fn the_start_screen_verifies_as_lines() {
     assert_eq!(pty.wait(), 0);
     assert_plain(&pty, &[&token]);
 }
+
+/// What a person types that the wizard cannot use is said so and loses
+/// nothing: a command word with nothing to do here, a bad secret cleared with
+/// Enter (only that field asked again), a key kept with Enter after going back.
+#[test]
+fn plain_answers_are_forgiving_and_the_key_is_never_echoed() {
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    pty.expect("Step 1 of 5: Open the app admin portal");
+    line(&mut pty, "switch");
+    pty.expect("Nothing to switch here; type help for what works at this prompt.");
+    line(&mut pty, "help");
+    let help = pty.expect("Commands here:");
+    assert!(!help.contains("quit (quit)") && !help.contains("help (help)"), "{help}");
+    line(&mut pty, "");
+    pty.expect("Power-Up name (Enter keeps trello-auth):");
+    line(&mut pty, "");
+    line(&mut pty, "ann@example.com");
+    line(&mut pty, "");
+    pty.expect("Click Create in the portal, then press Enter.");
+    line(&mut pty, "");
+    pty.expect("API key (it is not shown as you type):");
+    line(&mut pty, KEY);
+    pty.expect("OK: Trello knows this key");
+    line(&mut pty, "not-a-secret");
+    pty.expect("Press Enter to go on to the token.");
+    line(&mut pty, "");
+    pty.expect("Secret:");
+    // Only the secret is asked again; Enter clears it.
+    let screen = pty.expect("API secret, only for OAuth");
+    assert_eq!(screen.matches("API key (it is not shown").count(), 1, "the key was asked again:\n{screen}");
+    line(&mut pty, "");
+    let screen = pty.expect("Press Enter to go on to the token.");
+    assert_eq!(screen.matches("Press Enter to go on to the token.").count(), 2, "{screen}");
+    line(&mut pty, "");
+    pty.expect("Step 4 of 5: Authorize a token");
+    line(&mut pty, "back");
+    pty.expect("API key (it is not shown as you type; Enter keeps 0123…cdef):");
+    line(&mut pty, "");
+    pty.expect("API secret, only for OAuth");
+    line(&mut pty, "");
+    line(&mut pty, "");
+    let text = pty.expect("Step 4 of 5: Authorize a token");
+    assert!(text.matches("Step 4 of 5").count() >= 2, "{text}");
+    line(&mut pty, "quit");
+    pty.wait();
+    assert_plain(&pty, &[KEY]);
+}

@@ -13,13 +13,16 @@ use ratatui::backend::TestBackend;
 use support::wizard::{KEY, SECRET, TOKEN, ctrl, model, paste, press, send, type_text, verified};
 
 use trello_auth::trello::{KeyCheck, RetryNotice, TrelloError};
-use trello_auth::wizard::{Model, Msg, view};
+use trello_auth::wizard::{Model, Msg, Step, view};
 
 const RETURN_URL: &str = "http://127.0.0.1:47130/callback/0123456789abcdef0123456789abcdef";
 
 fn render(m: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view(m, frame)).unwrap();
+    // As the runtime does: the model knows the terminal's size.
+    let mut m = m.clone();
+    send(&mut m, Msg::Resize(width, height));
+    terminal.draw(|frame| view(&m, frame)).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..buffer.area.height {
@@ -38,7 +41,7 @@ fn render(m: &Model, width: u16, height: u16) -> String {
 }
 
 fn snap(name: &str, m: &Model) {
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in [(60, 20), (80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("{name}@{w}x{h}"), render(m, w, h));
     }
 }
@@ -361,8 +364,28 @@ fn rotation_screens() {
     bob.member.id = "5f00b0b".into();
     bob.member.username = "bob".into();
     bob.member.full_name = "Bob Other".into();
-    send(&mut m, Msg::Verified { generation, result: Ok(bob), at: String::new() });
+    send(&mut m, Msg::Verified { generation, result: Ok(bob.clone()), at: String::new() });
     snap("rotate_other_member", &m);
+    // Saved anyway: the board Ann had is not Bob's, and the done screen says it went.
+    let mut m = rotating();
+    m.saved.as_mut().unwrap().board_id = Some("5b0000000000000000000001".into());
+    m.saved.as_mut().unwrap().board_name = Some("Team Roadmap".into());
+    paste(&mut m, &new_token);
+    press(&mut m, KeyCode::Enter);
+    let generation = m.verify_generation;
+    send(&mut m, Msg::Verified { generation, result: Ok(bob), at: String::new() });
+    press(&mut m, KeyCode::Char('y'));
+    let mut outcome = support::wizard::saved(true, Some(TOKEN));
+    outcome.board_dropped = m.saved.as_ref().unwrap().board();
+    send(&mut m, Msg::Saved(Ok(outcome)));
+    let screen = render(&m, 120, 40);
+    assert!(screen.contains("none now: Team Roadmap was the previous account's (b chooses one)"), "{screen}");
+    assert!(!screen.contains("(5b0000000000000000000001)"), "{screen}");
+
+    // Esc on the token step of a rotation is the start screen, not step 3.
+    let mut m = rotating();
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.step, Step::Start);
 
     let mut m = rotating();
     paste(&mut m, &new_token);
@@ -386,6 +409,33 @@ fn rotation_screens() {
     send(&mut m, Msg::Revoked(Ok(())));
     send(&mut m, Msg::RevokeChecked(Err(TrelloError::InvalidToken)));
     snap("rotate_revoke_confirmed", &m);
+}
+
+/// A step taller than the terminal says so on its border, and PgDn / PgUp
+/// move through it until its end and back.
+#[test]
+fn a_short_terminal_scrolls_with_page_keys() {
+    let mut m = done("read,write");
+    send(&mut m, Msg::Resize(60, 20));
+    let top = render(&m, 60, 20);
+    assert!(top.contains("↓ more below: PgDn") && !top.contains("more above"), "{top}");
+    let last = "Never commit the token or the secret to source control.";
+    assert!(!top.contains(last), "{top}");
+    for _ in 0..10 {
+        press(&mut m, KeyCode::PageDown);
+    }
+    let bottom = render(&m, 60, 20);
+    assert!(bottom.contains("↑ more above: PgUp") && !bottom.contains("more below"), "{bottom}");
+    assert!(bottom.contains(last), "{bottom}");
+    for _ in 0..10 {
+        press(&mut m, KeyCode::PageUp);
+    }
+    assert_eq!(m.scroll, 0);
+    assert_eq!(render(&m, 60, 20), top);
+    // A bigger terminal needs no scrolling: no marker, no key.
+    send(&mut m, Msg::Resize(120, 40));
+    assert!(!render(&m, 120, 40).contains("more below"));
+    assert!(press(&mut m, KeyCode::PageDown).is_empty() && m.scroll == 0);
 }
 
 #[test]

@@ -303,11 +303,15 @@ fn expiration_and_scopes_change_the_url_live() {
 }
 
 #[test]
-fn no_browser_means_a_notice_not_an_effect() {
+fn no_browser_means_no_open_key_and_the_screen_says_why() {
     let mut m = model();
     m.setup.no_browser_reason = Some("this is an SSH session without a display".into());
+    let keys = trello_auth::wizard::keymap::bindings(&m);
+    assert!(!keys.iter().any(|b| b.action == trello_auth::wizard::keymap::Action::Open), "{keys:?}");
+    assert!(keys.iter().any(|b| b.action == trello_auth::wizard::keymap::Action::Copy));
     assert!(press(&mut m, KeyCode::Char('o')).is_empty());
-    assert!(m.notice.as_ref().unwrap().text.contains("SSH session without a display"));
+    let screen = trello_auth::wizard::screen::describe(&m);
+    assert!(format!("{screen:?}").contains("SSH session without a display"), "{screen:?}");
     let mut m = model();
     assert_eq!(press(&mut m, KeyCode::Char('o')), vec![Effect::OpenUrl("https://trello.com/apps/admin".into())]);
 }

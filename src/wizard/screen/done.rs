@@ -43,9 +43,14 @@ pub fn items(m: &Model) -> Vec<Item> {
     items.push(Item::fact_whole(&l.api_key, key));
     items.push(Item::fact_whole(&l.token, token));
     items.push(Item::fact_whole(&l.saved_to, saved.saved.path.display().to_string()));
-    items.push(Item::fact_whole(&l.stored_in, saved.place.short()));
+    // Words (the keyring's user name among them): wrapped between words, not cut mid-word.
+    items.push(Item::fact(&l.stored_in, saved.place.short()));
     if let Some((name, id)) = m.default_board() {
         items.push(Item::fact(&t.boards.label, format!("{} ({id})", crate::untrusted::line(&name))));
+    } else if let Some(dropped) = saved.board_dropped.as_ref().filter(|_| m.board_saved.is_none()) {
+        let key = crate::wizard::keymap::key_name(m, Action::ChooseBoard).unwrap_or_default();
+        let text = fill(&t.boards.dropped, &[("name", &crate::untrusted::line(&dropped.name)), ("key", &key)]);
+        items.push(Item::fact(&t.boards.label, text));
     }
     if let Some(backup) = &saved.saved.backup {
         // Whole, never cut: `config.toml.bak` cut to `config.toml` would read as the saved file.

@@ -211,6 +211,9 @@ pub fn help_notes(m: &Model) -> Vec<String> {
     if m.overlay == crate::wizard::model::Overlay::None && !m.step.targets().iter().all(|t| !t.is_text()) {
         notes.push(t.paste.clone());
     }
+    if m.overlay == crate::wizard::model::Overlay::Boards {
+        notes.push(t.filter.clone());
+    }
     if m.step == Step::Token {
         notes.push(t.token.clone());
     }

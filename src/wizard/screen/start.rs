@@ -13,6 +13,7 @@ pub fn items(m: &Model) -> Vec<Item> {
     let now = m.setup.started_at;
     let mut items = Vec::new();
     let who = match profile.who() {
+        Some(who) if profile.token.is_none() => fill(&t.who_logged_out, &[("who", &who)]),
         Some(who) => fill(&t.who, &[("who", &who)]),
         None => t.unknown_who.clone(),
     };

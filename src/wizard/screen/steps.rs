@@ -3,7 +3,7 @@
 use super::{Item, Tone};
 use crate::credentials::format::Level;
 use crate::trello::Expiration;
-use crate::wizard::keymap::{Action, key_name};
+use crate::wizard::keymap::{Action, key_name, press};
 use crate::wizard::model::{CaptureState, EmailVerdict, KeyStatus, Model, Target, VerifyState};
 use crate::wizard::text::{fill, texts};
 
@@ -141,8 +141,7 @@ pub fn token(m: &Model) -> Vec<Item> {
     items.push(Item::Url { label: Some(t.url_label.clone()), url: m.authorize_url(), indent: 0 });
     let c = &texts().capture;
     let origin = m.capture_origin();
-    let switch_key =
-        key_name(m, Action::SwitchCapture).map(|k| fill(&texts().keys.press, &[("key", &k)])).unwrap_or_default();
+    let switch_key = key_name(m, Action::SwitchCapture).map(|k| fill(press(m), &[("key", &k)])).unwrap_or_default();
     let (capture, tone) = match (&m.setup.capture_off, &m.capture) {
         (Some(reason), _) => (fill(&c.failed, &[("reason", reason)]), Tone::Dim),
         (None, _) if m.pasting => (fill(&c.pasting, &[("switch_key", &switch_key)]), Tone::Dim),

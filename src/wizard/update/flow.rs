@@ -13,6 +13,7 @@ pub(super) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
         m.capture = CaptureState::Idle;
     }
     m.step = step;
+    m.scroll = 0;
     m.focus = focus.and_then(|f| step.targets().iter().position(|t| *t == f)).unwrap_or(0);
 }
 
@@ -185,6 +186,12 @@ pub(super) fn back(m: &mut Model) -> Vec<Effect> {
         }
         Step::PowerUp => goto(m, Step::Portal, None),
         Step::ApiKey => goto(m, Step::PowerUp, None),
+        // A rotation starts on step 4 with the saved key: back is the start screen, not step 3.
+        Step::Token if m.mode == Mode::Rotate => {
+            if let Some(saved) = m.saved.clone() {
+                *m = Model::start_screen(m.setup.clone(), m.now, saved);
+            }
+        }
         Step::Token => goto(m, Step::ApiKey, Some(Target::Key)),
         Step::Verify => {
             if !matches!(m.verify, VerifyState::Saving(_)) {

@@ -52,6 +52,8 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Open => return open(m),
         Action::Copy => return copy(m),
         Action::Reveal => m.reveal = !m.reveal,
+        Action::ScrollDown => m.scroll = (m.scroll + SCROLL_PAGE).min(crate::wizard::view::max_scroll(m)),
+        Action::ScrollUp => m.scroll = m.scroll.saturating_sub(SCROLL_PAGE),
         Action::Retry => return retry(m),
         Action::OptionPrev => choose(m, false),
         Action::OptionNext => choose(m, true),
@@ -104,7 +106,7 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::ChooseBoard => {
             m.overlay = Overlay::Boards;
             m.board_filter = Input::default();
-            m.board_choice = 0;
+            m.board_choice = m.current_board_row();
             // Asked once per run; a failure may be retried by opening again.
             if matches!(m.boards, BoardList::NotAsked | BoardList::Failed(_))
                 && let Some(credentials) = m.working_credentials()
@@ -179,7 +181,12 @@ pub(super) fn request_quit(m: &mut Model) {
     }
 }
 
+/// Rows PgUp and PgDn move: enough to matter, little enough to keep one's place.
+const SCROLL_PAGE: usize = 8;
+
 pub(super) fn move_focus(m: &mut Model, by: isize) {
+    // The body follows the focus again (see `view::form::render_rows`).
+    m.scroll = 0;
     let count = m.step.targets().len() as isize;
     if count > 0 {
         m.focus = (m.focus as isize + by).rem_euclid(count) as usize;

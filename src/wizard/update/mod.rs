@@ -31,7 +31,8 @@ use crate::trello::{Board, Credentials, Expiration, KeyCheck, Member, RetryNotic
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    Resize,
+    /// The terminal's size now (columns, rows).
+    Resize(u16, u16),
     Tick(Instant),
     KeyChecked {
         key: String,
@@ -142,7 +143,11 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(m, key),
         Msg::Paste(text) => on_paste(m, &text),
-        Msg::Resize => Vec::new(),
+        Msg::Resize(width, height) => {
+            m.size = Some((width, height));
+            m.scroll = m.scroll.min(crate::wizard::view::max_scroll(m));
+            Vec::new()
+        }
         Msg::Tick(now) => {
             m.now = now;
             m.frame = m.frame.wrapping_add(1);
@@ -277,7 +282,8 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 Ok((boards, workspaces)) => BoardList::Loaded { boards, workspaces },
                 Err(e) => BoardList::Failed(e),
             };
-            m.board_choice = 0;
+            // The picker opens on the board chosen now: Enter keeps it.
+            m.board_choice = m.current_board_row();
             Vec::new()
         }
         Msg::BoardSaved(result) => {
@@ -323,7 +329,7 @@ impl std::fmt::Debug for Msg {
         match self {
             Msg::Key(key) => f.debug_tuple("Key").field(key).finish(),
             Msg::Paste(text) => f.debug_tuple("Paste").field(&mask(text)).finish(),
-            Msg::Resize => f.write_str("Resize"),
+            Msg::Resize(width, height) => f.debug_tuple("Resize").field(width).field(height).finish(),
             Msg::Tick(at) => f.debug_tuple("Tick").field(at).finish(),
             Msg::KeyChecked { key, result } => {
                 f.debug_struct("KeyChecked").field("key", &mask(key)).field("result", result).finish()

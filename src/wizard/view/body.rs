@@ -5,7 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::form::{LABEL_WIDTH, Row, blank, fact, fact_wrapped, indented_rows, label, render_rows, text_rows, wrap};
+use super::form::{
+    LABEL_WIDTH, Overflow, Row, blank, fact_styled, fact_wrapped, indented_rows, label, labelled, render_rows,
+    text_rows, wrap,
+};
 use super::theme::Theme;
 use crate::credentials::format::Level;
 use crate::wizard::model::Model;
@@ -37,9 +40,14 @@ fn check(theme: &Theme, level: Level) -> (&'static str, Style) {
     }
 }
 
-/// Draws `items` into `area`, scrolling so the focused field stays visible.
-pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) {
-    let width = area.width;
+/// Draws `items` into `area`: scrolled as far as asked, and so the focused
+/// field (or selected choice) stays visible. Says what is left out of view.
+pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) -> Overflow {
+    render_rows(frame, area, m, rows(m, items, area.width, theme), theme)
+}
+
+/// The rows `items` take at `width`, top to bottom.
+pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
     let focused = m.focused();
     let mut rows = Vec::new();
     for item in items {
@@ -63,13 +71,14 @@ pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Th
                 rows.extend(fact_wrapped(label, &text, width, style(theme, tone), theme));
             }
             Item::Fact { label, value, wrap: false } => {
-                let spans = value.iter().map(|(t, tone)| Span::styled(t.clone(), style(theme, *tone))).collect();
-                rows.push(fact(label, spans, theme));
+                let parts = value.iter().map(|(t, tone)| (t.clone(), style(theme, *tone))).collect();
+                rows.extend(fact_styled(label, parts, width, theme));
             }
-            Item::Row { label: text, target, value, tone } => rows.push(Row::Text(Line::from(vec![
+            Item::Row { label: text, target, value, tone } => rows.extend(labelled(
                 label(text, focused == Some(*target), LABEL_WIDTH, theme),
-                Span::styled(value.clone(), style(theme, *tone)),
-            ]))),
+                vec![(value.clone(), style(theme, *tone))],
+                width,
+            )),
             Item::Field { label, target, masked, placeholder } => rows.push(Row::Field {
                 label: label.clone(),
                 target: *target,
@@ -90,12 +99,15 @@ pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Th
                 Span::raw(text.clone()),
             ]))),
             Item::Options { label: text, target, options, help } => {
-                let mut spans = vec![label(text, focused == Some(*target), LABEL_WIDTH, theme)];
-                for (name, on) in options {
-                    let (mark, style) = if *on { ("●", theme.focus()) } else { ("○", theme.dim()) };
-                    spans.push(Span::styled(format!("{mark} {name}   "), style));
-                }
-                rows.push(Row::Text(Line::from(spans)));
+                // Each option one unbreakable unit (no-break spaces), so a narrow row wraps between options.
+                let parts = options
+                    .iter()
+                    .map(|(name, on)| {
+                        let (mark, style) = if *on { ("●", theme.focus()) } else { ("○", theme.dim()) };
+                        (format!("{mark}\u{a0}{}  ", name.replace(' ', "\u{a0}")), style)
+                    })
+                    .collect();
+                rows.extend(labelled(label(text, focused == Some(*target), LABEL_WIDTH, theme), parts, width));
                 rows.extend(indented_rows(LABEL_WIDTH, help, width, theme.dim()));
             }
             Item::Toggle { label: text, target, name, on, help } => {
@@ -115,13 +127,14 @@ pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Th
             Item::Choice { key, words, selected, .. } => {
                 let marker = if *selected { "›" } else { " " };
                 let style = if *selected { theme.focus() } else { Style::default() };
-                rows.push(Row::Text(Line::from(vec![
+                let line = Line::from(vec![
                     Span::styled(format!("{marker} "), style),
                     Span::styled(key.clone(), theme.accent()),
                     Span::styled(format!("  {words}"), style),
-                ])));
+                ]);
+                rows.push(if *selected { Row::Selected(line) } else { Row::Text(line) });
             }
         }
     }
-    render_rows(frame, area, m, rows, theme);
+    rows
 }

@@ -29,7 +29,9 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     };
     // Too narrow for it all: the mode goes first, then the host is cut with
     // `…`; the warning sign and the profile always stay whole.
-    let left = if left.width() + right(warning.as_deref()).width() < width { left } else { " trello-auth".to_string() };
+    // At least three columns between the two halves, so they never read as one phrase.
+    let left =
+        if left.width() + right(warning.as_deref()).width() + 3 <= width { left } else { " trello-auth".to_string() };
     let mut warning = warning;
     while let Some(w) = &warning {
         if left.width() + right(Some(w)).width() < width || w.chars().count() <= 16 {
@@ -43,16 +45,24 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     Paragraph::new(Line::from(format!("{left}{}{right}", " ".repeat(gap)))).style(theme.bar())
 }
 
-pub fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
+pub fn step_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     if m.step == Step::Start {
         return Paragraph::new(Line::styled(format!(" {}", m.setup.config_path.display()), theme.dim()));
     }
+    let full = step_spans(m, theme, false);
+    // Too narrow for every name: only the current step keeps its name.
+    let fits = full.iter().map(|s| s.content.width()).sum::<usize>() <= width as usize;
+    Paragraph::new(Line::from(if fits { full } else { step_spans(m, theme, true) }))
+}
+
+/// The five steps, marked done, current or to come; `compact` names only the current one.
+fn step_spans(m: &Model, theme: &Theme, compact: bool) -> Vec<Span<'static>> {
     let t = &texts().steps;
     let names = [&t.portal, &t.powerup, &t.key, &t.token, &t.verify];
     let mut spans = vec![Span::raw(" ")];
     for (index, (step, name)) in Step::FIVE.iter().zip(names).enumerate() {
         if index > 0 {
-            spans.push(Span::styled(" ─ ", theme.dim()));
+            spans.push(Span::styled(if compact { " " } else { " ─ " }, theme.dim()));
         }
         let done = m.step > *step || m.step == Step::Done;
         let (mark, style) = if m.step == *step {
@@ -62,9 +72,14 @@ pub fn step_bar(m: &Model, theme: &Theme) -> Paragraph<'static> {
         } else {
             ("○", theme.dim())
         };
-        spans.push(Span::styled(format!("{mark} {} {name}", step.number()), style));
+        let text = if compact && m.step != *step {
+            format!("{mark}{}", step.number())
+        } else {
+            format!("{mark} {} {name}", step.number())
+        };
+        spans.push(Span::styled(text, style));
     }
-    Paragraph::new(Line::from(spans))
+    spans
 }
 
 /// Most lines a notice may take; a longer one ends with `…`.

@@ -62,10 +62,18 @@ pub fn label(text: &str, focused: bool, width: usize, theme: &Theme) -> Span<'st
     Span::styled(format!("{marker}{text:<width$}", width = width.saturating_sub(2)), style)
 }
 
-/// One row of a step's body: text, or a labelled input field.
+/// One row of a step's body: text, the selected choice of a menu, or a labelled input field.
 pub enum Row {
     Text(Line<'static>),
+    Selected(Line<'static>),
     Field { label: String, target: Target, masked: bool, placeholder: String },
+}
+
+/// What of the body is out of view: rows above and below the visible part.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overflow {
+    pub above: usize,
+    pub below: usize,
 }
 
 /// Width of the label column in front of fields.
@@ -153,19 +161,34 @@ pub fn blank() -> Row {
     Row::Text(Line::raw(""))
 }
 
-/// Lays rows out top to bottom, scrolling so the focused field stays visible.
-pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) {
+/// The first row shown: as far down as the user scrolled (never past the
+/// end), moved just enough that the focused row is in view.
+pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
+    let focused = m.focused();
+    let focus_row = rows.iter().position(|r| match r {
+        Row::Field { target, .. } => Some(*target) == focused,
+        Row::Selected(_) => true,
+        Row::Text(_) => false,
+    });
+    let last_start = rows.len().saturating_sub(height);
+    let skip = m.scroll.min(last_start);
+    match focus_row {
+        Some(row) if row < skip => row,
+        Some(row) if row >= skip + height => row + 1 - height,
+        _ => skip,
+    }
+}
+
+/// Lays rows out top to bottom from [`first_row`]; says how many are out of view.
+pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) -> Overflow {
     let height = area.height as usize;
     let focused = m.focused();
-    let focus_row = rows.iter().position(|r| matches!(r, Row::Field { target, .. } if Some(*target) == focused));
-    let skip = match focus_row {
-        Some(row) if row >= height => row + 1 - height,
-        _ => 0,
-    };
+    let skip = first_row(&rows, height, m);
+    let overflow = Overflow { above: skip, below: rows.len().saturating_sub(skip + height) };
     for (offset, row) in rows.into_iter().skip(skip).take(height).enumerate() {
         let line_area = Rect { y: area.y + offset as u16, height: 1, ..area };
         match row {
-            Row::Text(line) => frame.render_widget(Paragraph::new(line), line_area),
+            Row::Text(line) | Row::Selected(line) => frame.render_widget(Paragraph::new(line), line_area),
             Row::Field { label: text, target, masked, placeholder } => {
                 let is_focused = focused == Some(target);
                 let label_width = LABEL_WIDTH.min(area.width as usize / 2) as u16;
@@ -182,6 +205,7 @@ pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, the
             }
         }
     }
+    overflow
 }
 
 /// `label   value`, the value wrapped under itself when it is too long (tokens
@@ -208,6 +232,61 @@ pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
         pieces.push(String::new());
     }
     pieces
+}
+
+/// `label   value` for a read-only value of several styled parts (see [`labelled`]).
+pub fn fact_styled(label_text: &str, value: Vec<(String, Style)>, width: u16, theme: &Theme) -> Vec<Row> {
+    labelled(label(label_text, false, LABEL_WIDTH, theme), value, width)
+}
+
+/// `label   value`: on one line when the value fits, else word-wrapped in the
+/// value's column, each word keeping its part's style. Words break at plain
+/// spaces only, so a no-break space holds a unit (`● 30 days`) together.
+pub fn labelled(label: Span<'static>, value: Vec<(String, Style)>, width: u16) -> Vec<Row> {
+    let column = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
+    // No-break spaces choose where lines break; on screen they are spaces.
+    if value.iter().map(|(text, _)| text.width()).sum::<usize>() <= column {
+        let mut spans = vec![label];
+        spans.extend(value.into_iter().map(|(text, style)| Span::styled(text.replace('\u{a0}', " "), style)));
+        return vec![Row::Text(Line::from(spans))];
+    }
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for (text, style) in value {
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let mut word = word.replace('\u{a0}', " ");
+            while !word.is_empty() {
+                let gap = usize::from(used > 0);
+                if used + gap + word.width() <= column {
+                    let line = lines.last_mut().expect("lines starts with one line and only grows");
+                    line.push(Span::styled(format!("{}{word}", " ".repeat(gap)), style));
+                    used += gap + word.width();
+                    break;
+                }
+                if used > 0 {
+                    lines.push(Vec::new());
+                    used = 0;
+                    continue;
+                }
+                // A word wider than the column: break it.
+                let (head, rest) = split_at_width(&word, column);
+                lines.last_mut().expect("lines starts with one line and only grows").push(Span::styled(head, style));
+                lines.push(Vec::new());
+                word = rest;
+            }
+        }
+    }
+    lines.retain(|line| !line.is_empty());
+    let mut lines = lines.into_iter();
+    let mut first = vec![label];
+    first.extend(lines.next().unwrap_or_default());
+    let mut rows = vec![Row::Text(Line::from(first))];
+    rows.extend(lines.map(|spans| {
+        let mut line = vec![Span::raw(" ".repeat(LABEL_WIDTH))];
+        line.extend(spans);
+        Row::Text(Line::from(line))
+    }));
+    rows
 }
 
 /// `label   value` on one line, for read-only facts.

@@ -31,28 +31,33 @@ pub fn view(m: &Model, frame: &mut Frame) {
         url_alone(m, frame, area, &theme);
         return;
     }
-    // A long notice wraps onto a second or third line rather than losing its end.
-    let notice_lines = chrome::notice_lines(m, area.width);
-    let [title, steps, body, notice, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(notice_lines),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, steps, body, notice, footer] = areas(m, area);
     frame.render_widget(chrome::title_bar(m, &theme, title.width), title);
-    frame.render_widget(chrome::step_bar(m, &theme), steps);
+    frame.render_widget(chrome::step_bar(m, &theme, steps.width), steps);
 
     let screen = screen::describe(m);
-    let block = Block::default()
+    let overflow = body::draw(m, &screen.items, frame, body_text(body), &theme);
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.dim())
         .title(Span::styled(format!(" {} ", screen.title), theme.heading()));
-    let inner = block.inner(body);
+    // What is out of view is said on the border, with the key that shows it.
+    let s = &texts().small;
+    let more = |words: &str, action| {
+        // With the key that shows it, when one does (the focus may be what holds the view).
+        let text = match keymap::key_name(m, action) {
+            Some(key) => format!(" {words}: {key} "),
+            None => format!(" {words} "),
+        };
+        Line::styled(text, theme.accent()).right_aligned()
+    };
+    if overflow.above > 0 {
+        block = block.title_top(more(&s.more_above, keymap::Action::ScrollUp));
+    }
+    if overflow.below > 0 {
+        block = block.title_bottom(more(&s.more_below, keymap::Action::ScrollDown));
+    }
     frame.render_widget(block, body);
-    let inner = inner.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
-    body::draw(m, &screen.items, frame, inner, &theme);
     frame.render_widget(chrome::notice_line(m, &theme, notice.width), notice);
     frame.render_widget(chrome::footer(m, &theme, footer.width), footer);
 
@@ -64,6 +69,41 @@ pub fn view(m: &Model, frame: &mut Frame) {
     if m.help {
         help(m, frame, area, &theme);
     }
+}
+
+/// The frame's parts: title bar, step bar, the body's box, notice, hint bar.
+fn areas(m: &Model, area: Rect) -> [Rect; 5] {
+    // A long notice wraps onto a second or third line rather than losing its end.
+    let notice_lines = chrome::notice_lines(m, area.width);
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(notice_lines),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Where the body's text goes inside its box: within the border, a column of margin each side.
+fn body_text(body: Rect) -> Rect {
+    Block::default().borders(Borders::ALL).inner(body).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 })
+}
+
+/// How many rows PgDn can scroll the body at the terminal's size: zero when it fits.
+pub fn max_scroll(m: &Model) -> usize {
+    let Some((width, height)) = m.size else { return 0 };
+    let area = Rect::new(0, 0, width, height);
+    if width < MIN_WIDTH || height < MIN_HEIGHT || m.overlay == Overlay::Url {
+        return 0;
+    }
+    let [_, _, body, _, _] = areas(m, area);
+    let text = body_text(body);
+    // Described as if the size were unknown: the body's words name keys, and
+    // the keymap asks this function whether PgDn is one of them.
+    let sizeless = Model { size: None, ..m.clone() };
+    let rows = body::rows(&sizeless, &screen::describe(&sizeless).items, text.width, &Theme::new(false));
+    rows.len().saturating_sub(text.height as usize)
 }
 
 /// The authorize URL alone on the screen: no border, no other text on its
@@ -154,8 +194,10 @@ fn boards(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &m.boards {
         BoardList::NotAsked | BoardList::Loading => lines.push(Line::styled(b.loading.clone(), theme.dim())),
         BoardList::Failed(e) => {
-            lines.push(Line::styled(fill(&b.failed, &[("error", &e.to_string())]), theme.error()));
-            lines.push(Line::raw(e.fix()));
+            let width = inner.width as usize;
+            let failed = fill(&b.failed, &[("error", &e.to_string())]);
+            lines.extend(form::wrap(&failed, width).into_iter().map(|l| Line::styled(l, theme.error())));
+            lines.extend(form::wrap(e.fix(), width).into_iter().map(Line::raw));
         }
         BoardList::Loaded { .. } => {
             let rows = m.board_rows();
@@ -168,7 +210,8 @@ fn boards(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 lines.push(Line::styled(format!("{} {}", if selected { "›" } else { " " }, row.text), style));
             }
             if rows.len() == 1 && !m.board_filter.value().is_empty() {
-                lines.push(Line::styled(b.empty.clone(), theme.dim()));
+                // In line with the rows' text, after their two-column marker.
+                lines.push(Line::styled(format!("  {}", b.empty), theme.dim()));
             }
         }
     }
