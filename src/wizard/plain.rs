@@ -563,7 +563,12 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
 fn tell(m: &Model, item: &Item, said: &Said) -> Option<String> {
     let p = &texts().plain;
     match item {
-        Item::Blank | Item::Next(_) | Item::Field { .. } | Item::Toggle { .. } | Item::Choice { .. } => None,
+        Item::Blank
+        | Item::Next(_)
+        | Item::Question(_)
+        | Item::Field { .. }
+        | Item::Toggle { .. }
+        | Item::Choice { .. } => None,
         Item::Text { text, .. } | Item::Note { text, .. } | Item::Progress(text) => Some(text.clone()),
         // The authorize URL once the expiration and scopes that shape it are answered.
         Item::Url { .. }

@@ -16,13 +16,12 @@ pub fn items(m: &Model) -> Vec<Item> {
         indented: false,
     }];
     if let Some(line) = revoke_words(m) {
-        let tone = match m.revoke {
-            RevokeState::Offered => Tone::Bold,
-            RevokeState::Confirmed => Tone::Ok,
-            RevokeState::Failed(_) | RevokeState::Unconfirmed(_) => Tone::Warn,
-            _ => Tone::Dim,
-        };
-        items.push(Item::toned(line, tone));
+        items.push(match m.revoke {
+            RevokeState::Offered => Item::Question(line),
+            RevokeState::Confirmed => Item::toned(line, Tone::Ok),
+            RevokeState::Failed(_) | RevokeState::Unconfirmed(_) => Item::toned(line, Tone::Warn),
+            _ => Item::toned(line, Tone::Dim),
+        });
     }
     items.push(Item::Blank);
     let l = &t.labels;

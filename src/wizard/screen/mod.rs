@@ -82,6 +82,9 @@ pub enum Item {
     },
     /// Something in progress (a spinner in the view, a line in plain mode).
     Progress(String),
+    /// A question answered with keys (`… (y/n)`): the plain wizard asks it in
+    /// its own words, with numbered answers, and does not say this line.
+    Question(String),
     /// One option among several (the expiration).
     Options {
         label: String,

@@ -62,7 +62,7 @@ pub fn items(m: &Model) -> Vec<Item> {
             items.push(Item::text(fill(&r.other_member, &[("new", &v.member.who()), ("old", &old)])));
             items.push(Item::Blank);
             let answers = yes_no(m, Action::SaveOtherMember, Action::RefuseOtherMember);
-            items.push(Item::toned(fill(&r.other_member_question, &[("yes_no", &answers)]), Tone::Bold));
+            items.push(Item::Question(fill(&r.other_member_question, &[("yes_no", &answers)])));
             items.push(Item::toned(&t.nothing_saved, Tone::Dim));
         }
         VerifyState::ConfirmCaptured(v) => {
@@ -73,7 +73,7 @@ pub fn items(m: &Model) -> Vec<Item> {
             items.push(Item::Blank);
             let answers = yes_no(m, Action::ConfirmAccount, Action::RefuseAccount);
             let question = fill(&c.confirm_question, &[("who", &v.member.who()), ("yes_no", &answers)]);
-            items.push(Item::toned(question, Tone::Bold));
+            items.push(Item::Question(question));
             items.push(Item::toned(&t.nothing_saved, Tone::Dim));
         }
         VerifyState::ChooseStorage(v) => {

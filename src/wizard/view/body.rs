@@ -55,7 +55,7 @@ pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
             Item::Blank => rows.push(blank()),
             Item::Text { text, tone } => rows.extend(text_rows(text, width, style(theme, *tone))),
             Item::Note { text, tone } => rows.extend(indented_rows(LABEL_WIDTH, text, width, style(theme, *tone))),
-            Item::Next(text) => rows.extend(text_rows(text, width, theme.bold())),
+            Item::Next(text) | Item::Question(text) => rows.extend(text_rows(text, width, theme.bold())),
             Item::Url { label, url, indent } => {
                 if let Some(label) = label {
                     rows.push(Row::Text(Line::styled(label.clone(), theme.bold())));
