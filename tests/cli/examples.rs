@@ -209,6 +209,8 @@ fn check(scene: &Scene, source: &str, line: &str) {
     let out = scene.run(line);
     let err = stderr(&out);
     assert!(!err.contains("Usage:"), "{source}: `{line}` ended in a usage error:\n{err}");
+    // `--names` shown with a server that reads other names would teach a broken entry.
+    assert!(!err.contains("will not find"), "{source}: `{line}` pairs --names with the wrong server:\n{err}");
     assert_eq!(code(&out), 0, "{source}: `{line}` failed:\n{err}\n{}", stdout(&out));
 }
 
