@@ -19,6 +19,11 @@ impl Var {
         std::env::var(self.name).ok().filter(|v| !v.trim().is_empty())
     }
 
+    /// The value as it is, when set, even empty: for refusing an empty one.
+    pub fn raw(&self) -> Option<OsString> {
+        std::env::var_os(self.name)
+    }
+
     /// The raw value, when set and not empty (paths).
     pub fn get_os(&self) -> Option<OsString> {
         std::env::var_os(self.name).filter(|v| !v.is_empty())

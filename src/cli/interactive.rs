@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::Cli;
 use super::output::{eprint_clean, report, write};
 use crate::commands::{CommandError, Context, Output, ProfileChoice, exit};
 use crate::credentials::Profile;
@@ -27,48 +26,110 @@ Only then are you offered to revoke the old token.
 Example:
   trello-auth rotate --profile work";
 
+/// The wizard's own flags: `trello-auth` and `trello-auth rotate` take them,
+/// and no other command, since no other command starts a wizard.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct WizardFlags {
+    /// The plain, line-by-line wizard (screen readers, dumb terminals, logs, answers from a
+    /// pipe); also TRELLO_AUTH_PLAIN=1, and on its own when TERM is dumb or unset.
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Never try to open a browser; show and copy URLs instead.
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Do not catch the token from the browser; paste it instead.
+    #[arg(long)]
+    pub no_capture: bool,
+
+    /// Port of the 127.0.0.1 listener that catches the token (list http://127.0.0.1:PORT
+    /// under the key's Allowed origins).
+    #[arg(long, env = crate::environment::CALLBACK_PORT.name, value_name = "PORT",
+          default_value_t = crate::capture::DEFAULT_PORT)]
+    pub callback_port: u16,
+}
+
+impl WizardFlags {
+    /// These flags given after `rotate`, with those given before it: either
+    /// place turns a switch on, and a port given after `rotate` wins.
+    pub fn or(&self, before: &WizardFlags) -> WizardFlags {
+        WizardFlags {
+            plain: self.plain || before.plain,
+            no_browser: self.no_browser || before.no_browser,
+            no_capture: self.no_capture || before.no_capture,
+            callback_port: if self.callback_port == crate::capture::DEFAULT_PORT {
+                before.callback_port
+            } else {
+                self.callback_port
+            },
+        }
+    }
+}
+
 /// Why the wizard cannot start here.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LaunchError {
     #[error(
         "the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
          For scripts and CI: printf '%s' \"$TOKEN\" | trello-auth login --with-token --key KEY\n\
+         For answers from a pipe or a file: trello-auth --plain < answers.txt\n\
          To read what is saved: trello-auth status, trello-auth env"
     )]
     NotATerminal,
 }
 
+/// The plain, line-by-line wizard, and why it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plain {
+    /// For its first line: "--plain was given", "TERM is dumb".
+    pub why: String,
+    /// Asked for (`--plain`, `TRELLO_AUTH_PLAIN`), not chosen because the
+    /// terminal cannot draw: only then may its answers come from a pipe.
+    pub asked: bool,
+}
+
 /// Why the plain, line-by-line wizard runs, if it does: asked for, or a
 /// terminal that cannot draw (`TERM` dumb or unset: Emacs shell buffers, logs).
-pub fn plain_reason(flag: bool, env_plain: bool, term: Option<&str>) -> Option<String> {
+pub fn plain_reason(flag: bool, env_plain: bool, term: Option<&str>) -> Option<Plain> {
+    let plain = |why: String, asked| Some(Plain { why, asked });
     if flag {
-        return Some("--plain was given".into());
+        return plain("--plain was given".into(), true);
     }
     if env_plain {
-        return Some(format!("{} is set", PLAIN.name));
+        return plain(format!("{} is set", PLAIN.name), true);
     }
     match term {
-        Some("dumb") => Some("TERM is dumb".into()),
+        Some("dumb") => plain("TERM is dumb".into(), false),
         Some(_) => None,
-        None => Some("TERM is not set".into()),
+        None => plain("TERM is not set".into(), false),
     }
 }
 
-/// Whether a wizard can run: both ends a terminal, or, in plain mode (which
-/// prints lines, so its output may go to a log), stdin.
-pub fn check_terminal(plain: bool, stdin: bool, stdout: bool) -> Result<(), LaunchError> {
-    if stdin && (plain || stdout) { Ok(()) } else { Err(LaunchError::NotATerminal) }
+/// Whether a wizard can run: both ends a terminal; in plain mode (which
+/// prints lines, so its output may go to a log) stdin; and in plain mode
+/// asked for, anything (answers from a pipe: a script, a test, a screen
+/// reader's helper). Plain mode that only came on by itself still wants a
+/// terminal: a job that runs `trello-auth` with TERM unset and stdin closed
+/// is told so, not walked through a wizard no one reads.
+pub fn check_terminal(plain: Option<&Plain>, stdin: bool, stdout: bool) -> Result<(), LaunchError> {
+    match plain {
+        Some(Plain { asked: true, .. }) => Ok(()),
+        Some(_) if stdin => Ok(()),
+        None if stdin && stdout => Ok(()),
+        _ => Err(LaunchError::NotATerminal),
+    }
 }
 
 /// The fixed facts of a run, from the command line and this machine.
-pub fn setup(cli: &Cli, ctx: &Context, endpoints: Endpoints, desktop: Desktop, color: bool) -> Setup {
+pub fn setup(flags: &WizardFlags, ctx: &Context, endpoints: Endpoints, desktop: Desktop, color: bool) -> Setup {
     let others = ctx.vault.load().ok().flatten().map(|l| l.config.profiles.into_keys().collect()).unwrap_or_default();
-    setup_with(cli, &ctx.profile, others, ctx.vault.path(), endpoints, desktop, color)
+    setup_with(flags, &ctx.profile, others, ctx.vault.path(), endpoints, desktop, color)
 }
 
 /// [`setup`] with its inputs passed in.
 pub fn setup_with(
-    cli: &Cli,
+    flags: &WizardFlags,
     profile: &ProfileChoice,
     mut others: Vec<String>,
     config_path: &std::path::Path,
@@ -84,11 +145,11 @@ pub fn setup_with(
         other_profiles: others,
         plain: false,
         config_path: config_path.to_path_buf(),
-        no_browser_reason: desktop.browser_unavailable(cli.no_browser),
+        no_browser_reason: desktop.browser_unavailable(flags.no_browser),
         color,
         started_at: time::OffsetDateTime::now_utc(),
-        capture_port: cli.callback_port,
-        capture_off: desktop.capture_unavailable(cli.no_capture),
+        capture_port: flags.callback_port,
+        capture_off: desktop.capture_unavailable(flags.no_capture),
     }
 }
 
@@ -102,9 +163,9 @@ fn saved_with_secrets(ctx: &Context) -> Result<Option<Profile>, CommandError> {
 
 /// The wizard: the start screen when something is saved, the setup otherwise,
 /// or straight to the token step for `rotate`.
-pub fn run(cli: &Cli, ctx: &Context, rotate: bool) -> u8 {
-    let plain = plain_reason(cli.plain, PLAIN.is_on(), TERM.get().as_deref());
-    if let Err(e) = check_terminal(plain.is_some(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
+pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
+    let plain = plain_reason(flags.plain, PLAIN.is_on(), TERM.get().as_deref());
+    if let Err(e) = check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
         eprint_clean(&format!("trello-auth: {e}\n"));
         return exit::USAGE;
     }
@@ -118,7 +179,7 @@ pub fn run(cli: &Cli, ctx: &Context, rotate: bool) -> u8 {
     };
     // The wizard draws on the terminal: a keyring that is slow says so on its screen, not on stderr.
     let vault = Vault::new(ctx.vault.store().clone(), Arc::new(|| {}));
-    let setup = setup(cli, ctx, endpoints, Desktop::detect(), !NO_COLOR.is_set());
+    let setup = setup(flags, ctx, endpoints, Desktop::detect(), !NO_COLOR.is_set());
     let now = Instant::now();
     let model = match (rotate, saved) {
         (true, Some(profile)) => Model::rotate(setup, now, profile),
@@ -128,7 +189,7 @@ pub fn run(cli: &Cli, ctx: &Context, rotate: bool) -> u8 {
     };
     let desktop = Desktop::detect();
     let ran = match &plain {
-        Some(why) => wizard::plain::run(model, vault, desktop, why),
+        Some(plain) => wizard::plain::run(model, vault, desktop, &plain.why),
         None => wizard::runtime::run(model, vault, desktop),
     };
     match ran {
@@ -155,28 +216,52 @@ pub fn run(cli: &Cli, ctx: &Context, rotate: bool) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Cli;
     use crate::commands::ProfileSource;
 
     #[test]
     fn plain_mode_when_asked_or_when_the_terminal_cannot_draw() {
-        assert_eq!(plain_reason(true, false, Some("xterm")).unwrap(), "--plain was given");
-        assert_eq!(plain_reason(false, true, Some("xterm")).unwrap(), "TRELLO_AUTH_PLAIN is set");
-        assert_eq!(plain_reason(false, false, Some("dumb")).unwrap(), "TERM is dumb");
-        assert_eq!(plain_reason(false, false, None).unwrap(), "TERM is not set");
+        let reason = |flag, env, term| plain_reason(flag, env, term).map(|p| (p.why, p.asked));
+        assert_eq!(reason(true, false, Some("xterm")).unwrap(), ("--plain was given".into(), true));
+        assert_eq!(reason(false, true, Some("xterm")).unwrap(), ("TRELLO_AUTH_PLAIN is set".into(), true));
+        assert_eq!(reason(false, false, Some("dumb")).unwrap(), ("TERM is dumb".into(), false));
+        assert_eq!(reason(false, false, None).unwrap(), ("TERM is not set".into(), false));
         assert_eq!(plain_reason(false, false, Some("xterm-256color")), None);
     }
 
     #[test]
     fn a_terminal_is_needed_at_both_ends_except_in_plain_mode() {
-        assert_eq!(check_terminal(false, true, true), Ok(()));
-        assert_eq!(check_terminal(false, true, false), Err(LaunchError::NotATerminal));
-        assert_eq!(check_terminal(true, true, false), Ok(()));
-        assert_eq!(check_terminal(true, false, true), Err(LaunchError::NotATerminal));
+        let asked = plain_reason(true, false, Some("xterm"));
+        let by_itself = plain_reason(false, false, Some("dumb"));
+        assert_eq!(check_terminal(None, true, true), Ok(()));
+        assert_eq!(check_terminal(None, true, false), Err(LaunchError::NotATerminal));
+        assert_eq!(check_terminal(by_itself.as_ref(), true, false), Ok(()));
+        assert_eq!(check_terminal(by_itself.as_ref(), false, true), Err(LaunchError::NotATerminal));
+        // Asked for: answers may come from a pipe, and the lines go anywhere.
+        assert_eq!(check_terminal(asked.as_ref(), false, true), Ok(()));
+        assert_eq!(check_terminal(asked.as_ref(), false, false), Ok(()));
+    }
+
+    #[test]
+    fn wizard_flags_before_and_after_rotate_add_up() {
+        let flags = |args: &[&str]| -> WizardFlags {
+            let cli = <Cli as clap::Parser>::parse_from(args);
+            match cli.command {
+                Some(super::super::Command::Rotate(after)) => after.or(&cli.wizard),
+                _ => cli.wizard,
+            }
+        };
+        let both = flags(&["trello-auth", "--plain", "rotate", "--no-browser", "--callback-port", "9"]);
+        assert!(both.plain && both.no_browser && !both.no_capture && both.callback_port == 9);
+        let before = flags(&["trello-auth", "--callback-port", "8", "--no-capture", "rotate"]);
+        assert!(before.no_capture && before.callback_port == 8);
+        // Nowhere else: no other command takes them.
+        assert!(<Cli as clap::Parser>::try_parse_from(["trello-auth", "status", "--plain"]).is_err());
     }
 
     #[test]
     fn the_setup_follows_the_flags_and_the_machine() {
-        let cli = <Cli as clap::Parser>::parse_from(["trello-auth", "--no-capture", "--callback-port", "9"]);
+        let cli = <Cli as clap::Parser>::parse_from(["trello-auth", "--no-capture", "--callback-port", "9"]).wizard;
         let path = std::path::Path::new("/x/config.toml");
         let work = ProfileChoice { name: "work".into(), source: ProfileSource::Flag };
         let desk = Desktop { display: true, ssh: false };
@@ -189,7 +274,7 @@ mod tests {
         assert_eq!((s.capture_port, s.profile.as_str()), (9, "work"));
         let ssh = Desktop { display: false, ssh: true };
         let s = setup_with(
-            &<Cli as clap::Parser>::parse_from(["trello-auth"]),
+            &<Cli as clap::Parser>::parse_from(["trello-auth"]).wizard,
             &work,
             Vec::new(),
             path,

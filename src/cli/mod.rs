@@ -1,6 +1,7 @@
 //! The command line: one clap definition drives parsing, `--help`, the man page and completions; each command's arguments live with the command.
 
 mod interactive;
+mod man;
 mod output;
 
 use std::io::IsTerminal;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-pub use interactive::{LaunchError, plain_reason};
+pub use interactive::{LaunchError, Plain, WizardFlags, plain_reason};
 use output::{eprint_clean, report, write};
 
 use crate::commands::{self, CommandError, Context, exit};
@@ -52,38 +53,22 @@ pub struct Cli {
 
     /// Which saved profile to use (also TRELLO_AUTH_PROFILE; else the one chosen
     /// with `profile use`, else "default").
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", value_parser = profile_name)]
     pub profile: Option<String>,
 
     /// Config file to read and write instead of the default location.
     #[arg(long, global = true, env = crate::environment::CONFIG.name, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// The plain, line-by-line wizard (screen readers, dumb terminals, logs); also
-    /// TRELLO_AUTH_PLAIN=1, and on its own when TERM is dumb or unset.
-    #[arg(long, global = true)]
-    pub plain: bool,
-
-    /// Never try to open a browser; show and copy URLs instead.
-    #[arg(long, global = true)]
-    pub no_browser: bool,
-
-    /// Do not catch the token from the browser; paste it instead.
-    #[arg(long, global = true)]
-    pub no_capture: bool,
-
-    /// Port of the 127.0.0.1 listener that catches the token (list http://127.0.0.1:PORT
-    /// under the key's Allowed origins).
-    #[arg(long, global = true, env = crate::environment::CALLBACK_PORT.name, value_name = "PORT",
-          default_value_t = crate::capture::DEFAULT_PORT)]
-    pub callback_port: u16,
+    #[command(flatten)]
+    pub wizard: WizardFlags,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Authorize a new token in the wizard, then revoke the old one.
     #[command(after_help = interactive::ROTATE_HELP)]
-    Rotate,
+    Rotate(WizardFlags),
     /// Show what is saved, which profile and why, and check it with Trello.
     Status(commands::status::Args),
     /// Print the saved credentials as environment variables.
@@ -122,7 +107,9 @@ Examples:
   mkdir -p ~/.config/fish/completions
   trello-auth completions fish > ~/.config/fish/completions/trello-auth.fish
   mkdir -p ~/.zfunc
-  trello-auth completions zsh > ~/.zfunc/_trello-auth";
+  trello-auth completions zsh > ~/.zfunc/_trello-auth
+  mkdir -p ~/.config/elvish/lib
+  trello-auth completions elvish > ~/.config/elvish/lib/trello-auth.elv  then `use trello-auth` in rc.elv";
 
 const MAN_HELP: &str = "\
 Examples:
@@ -130,8 +117,25 @@ Examples:
   mkdir -p ~/.local/share/man/man1
   trello-auth man > ~/.local/share/man/man1/trello-auth.1";
 
+/// A profile name as `--profile` and `TRELLO_AUTH_PROFILE` take it: an empty
+/// one would quietly mean the default profile, which is not what was named.
+fn profile_name(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() {
+        return Err(
+            "a profile name cannot be empty; name one (e.g. work), or leave it out for the default profile".into()
+        );
+    }
+    Ok(name.to_string())
+}
+
 /// Runs the parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> u8 {
+    // Checked here with the flag's rule, not by clap, so that `status` can
+    // still say the name came from the variable; --profile wins over it.
+    let from_env = crate::environment::PROFILE.raw().filter(|_| cli.profile.is_none());
+    if let Some(Err(why)) = from_env.map(|v| profile_name(&v.to_string_lossy())) {
+        return report(&CommandError::Usage(format!("{} is set, but {why}", crate::environment::PROFILE.name)));
+    }
     let store = match Store::locate(cli.config.as_deref()) {
         Ok(store) => store,
         Err(e) => return report(&CommandError::from(e)),
@@ -139,8 +143,8 @@ pub fn run(cli: Cli) -> u8 {
     let say = Arc::new(|line: &str| eprint_clean(&format!("trello-auth: {line}\n")));
     let ctx = Context::new(store, cli.profile.as_deref(), say);
     let result = match &cli.command {
-        None => return interactive::run(&cli, &ctx, false),
-        Some(Command::Rotate) => return interactive::run(&cli, &ctx, true),
+        None => return interactive::run(&cli.wizard, &ctx, false),
+        Some(Command::Rotate(flags)) => return interactive::run(&flags.or(&cli.wizard), &ctx, true),
         Some(Command::Exec(args)) => return exec(&ctx, args),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
@@ -180,34 +184,8 @@ fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
 /// options and examples, from the same clap definition as `--help`.
 fn man() -> u8 {
     let mut out = Vec::new();
-    if let Err(e) = render_man(&mut out) {
+    if let Err(e) = man::render(&mut out) {
         return report(&CommandError::Failed(format!("could not write the man page: {e}")));
     }
     write(&commands::Output::raw(String::from_utf8_lossy(&out).into_owned()))
-}
-
-pub fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
-    let cmd = Cli::command();
-    let top = clap_mangen::Man::new(cmd.clone());
-    top.render_title(out)?;
-    top.render_name_section(out)?;
-    top.render_synopsis_section(out)?;
-    top.render_description_section(out)?;
-    top.render_options_section(out)?;
-    top.render_subcommands_section(out)?;
-    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("trello-auth {}", sub.get_name());
-        let page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
-        out.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
-        let mut section = Vec::new();
-        page.render_synopsis_section(&mut section)?;
-        page.render_description_section(&mut section)?;
-        page.render_options_section(&mut section)?;
-        page.render_extra_section(&mut section)?;
-        // Each command is a subsection of this one page.
-        let section = String::from_utf8_lossy(&section).replace(".SH ", ".SS ");
-        out.extend_from_slice(section.as_bytes());
-    }
-    top.render_extra_section(out)?;
-    top.render_version_section(out)
 }

@@ -37,11 +37,23 @@ when the token is the same member's, and is cleared when it is another's.
 Example:
   printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token --key 0123456789abcdef0123456789abcdef";
 
-/// The token, from a pipe, or typed without echo at a terminal.
+/// How to hand the token over, for the messages that find none.
+const PIPE_IT_IN: &str = "pipe it in: printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token";
+
+/// The token, from a pipe, or typed without echo at a terminal; nothing at
+/// all is said as such (an unset variable in `printf '%s' "$TOKEN" |` is the
+/// usual cause), not as a token of the wrong shape.
 fn read_token() -> Result<String, CommandError> {
     if std::io::stdin().is_terminal() {
         eprint!("Paste the token (it will not be shown), then press Enter: ");
-        return rpassword::read_password().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")));
+        let text =
+            rpassword::read_password().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")))?;
+        if text.trim().is_empty() {
+            return Err(CommandError::Usage(format!(
+                "no token was typed: paste it at the prompt and press Enter, or {PIPE_IT_IN}"
+            )));
+        }
+        return Ok(text);
     }
     // A token is under 100 bytes; a cap keeps a wrong pipe from filling memory.
     let mut text = String::new();
@@ -49,6 +61,12 @@ fn read_token() -> Result<String, CommandError> {
         .take(64 * 1024)
         .read_to_string(&mut text)
         .map_err(|e| CommandError::Usage(format!("could not read the token from standard input: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(CommandError::Usage(format!(
+            "nothing arrived on standard input, where the token is read from; {PIPE_IT_IN} (if the variable is \
+             empty or unset, nothing arrives either)"
+        )));
+    }
     Ok(text)
 }
 
@@ -77,12 +95,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let secret = saved_secrets.iter().copied().find(|s| *s == token);
     let token_verdict = check_token(&token, secret, Some(&key));
     if !token_verdict.is_savable() {
-        let hint = if token.is_empty() {
-            " (pipe it in: printf '%s' \"$TOKEN\" | trello-auth login --with-token)"
-        } else {
-            ""
-        };
-        return Err(CommandError::Usage(format!("token: {}{hint}", token_verdict.message())));
+        return Err(CommandError::Usage(format!("token: {}", token_verdict.message())));
     }
     let mut warnings = Vec::new();
     if !token_verdict.is_valid() {

@@ -45,10 +45,7 @@ pub enum CommandError {
     Trello { error: TrelloError },
     #[error("profile \"{profile}\": {error}\n  fix: {}", error.fix())]
     Keyring { profile: String, error: KeyringError },
-    #[error(
-        "profile \"{profile}\": {error}; nothing was saved\n  fix: start or unlock the keyring and try again, or keep \
-         the token in the config file with --storage file"
-    )]
+    #[error("profile \"{profile}\": {error}; nothing was saved\n  fix: {}", save_fix(error))]
     KeyringSave { profile: String, error: KeyringError },
     #[error("{0}")]
     Failed(String),
@@ -64,6 +61,33 @@ impl CommandError {
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
         }
     }
+}
+
+/// What to do when the keyring would not take a token: about the keyring
+/// itself first (each failure has its own cure), then the way around it,
+/// named with the command that takes it.
+fn save_fix(error: &KeyringError) -> String {
+    let first = match error {
+        KeyringError::Unavailable { .. } => {
+            "no keyring answers here: start one that offers the Secret Service (GNOME Keyring, KeePassXC, KWallet) in \
+             this session and run the command again"
+        }
+        KeyringError::Locked { .. } => {
+            "unlock the keyring (log in to the desktop session, or unlock it in Seahorse or KeePassXC) and run the \
+             command again"
+        }
+        KeyringError::Timeout { .. } => {
+            "answer the keyring's unlock prompt (it may be on another screen or behind a window) and run the command \
+             again"
+        }
+        KeyringError::Missing { .. } | KeyringError::Refused { .. } | KeyringError::Mismatch { .. } => {
+            "this keyring does not keep the token reliably"
+        }
+    };
+    format!(
+        "{first}; or keep the token in the config file (mode 0600): `trello-auth login --with-token --storage file` \
+         saves it there, and a profile you were moving with `trello-auth storage keyring` simply stays where it was"
+    )
 }
 
 /// A keyring that cannot be reached is like Trello not answering (3); a
@@ -95,6 +119,16 @@ pub enum ProfileSource {
 }
 
 impl ProfileSource {
+    /// Its word in `status --json` and `profile list --json` (`chosen_by`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ProfileSource::Flag => "flag",
+            ProfileSource::Environment => "environment",
+            ProfileSource::Chosen => "default_profile",
+            ProfileSource::BuiltIn => "built_in",
+        }
+    }
+
     /// "--profile", "TRELLO_AUTH_PROFILE", …: for `status` and the start screen.
     pub fn words(self) -> &'static str {
         match self {
@@ -220,8 +254,8 @@ impl Context {
             VaultError::NothingSaved => self.nothing_saved(),
             VaultError::NoToken => CommandError::NoToken { profile },
             VaultError::Already(storage) => CommandError::Usage(format!(
-                "profile \"{profile}\" already keeps its token in the {}; nothing to move",
-                storage.as_str()
+                "{}; nothing to move",
+                storage::already(&profile, &format!("the {}", storage.as_str()))
             )),
         }
     }
@@ -302,5 +336,25 @@ mod tests {
         assert_eq!((r.name.as_str(), r.source), ("work", ProfileSource::Chosen));
         let r = ProfileChoice::resolve(None, None, || None);
         assert_eq!((r.name.as_str(), r.source), ("default", ProfileSource::BuiltIn));
+    }
+}
+
+#[cfg(test)]
+mod save_fix_tests {
+    use super::*;
+
+    #[test]
+    fn a_keyring_that_would_not_save_says_what_to_do_for_its_own_failure() {
+        let said = |error| CommandError::KeyringSave { profile: "work".into(), error }.to_string();
+        let unavailable = said(KeyringError::Unavailable { detail: "no bus".into() });
+        assert!(unavailable.contains("fix: no keyring answers here: start one"), "{unavailable}");
+        let locked = said(KeyringError::Locked { detail: "dismissed".into() });
+        assert!(locked.contains("fix: unlock the keyring"), "{locked}");
+        let refused = said(KeyringError::Refused { what: "token", detail: "x".into() });
+        assert!(!refused.contains("run the command again"), "{refused}");
+        for text in [unavailable, locked, refused] {
+            assert!(text.contains("`trello-auth login --with-token --storage file`"), "{text}");
+            assert!(text.starts_with("profile \"work\": ") && text.contains("; nothing was saved\n  fix: "), "{text}");
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::status::{Check, saved_member_json};
 use super::{CommandError, Context, Output, ProfileSource};
 use crate::credentials::expiry::expiry_words;
 use crate::untrusted::line;
@@ -65,6 +66,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     }
 }
 
+/// Logged out, or a file profile with no token: nothing to hand out.
+fn logged_out(p: &crate::credentials::Profile) -> bool {
+    p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none())
+}
+
 fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
     let Some(loaded) = ctx.vault.load()? else {
         return Err(CommandError::NothingSaved {
@@ -81,16 +87,23 @@ fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
             .iter()
             .map(|s| {
                 let p = &s.profile;
+                // `status --json`'s words for the same facts, as `status --offline` would say them
+                // (without reading the keyring: a list is a glance).
+                let check = if logged_out(p) {
+                    Check::NoToken
+                } else if p.expired_words(now).is_some() {
+                    Check::Expired
+                } else {
+                    Check::Skipped
+                };
                 json!({
                     "profile": s.name,
-                    "in_use": s.name == ctx.name(),
-                    "default": default.as_deref() == Some(s.name.as_str()),
-                    "member": p.member_username.as_ref().map(|u| json!({
-                        "id": p.member_id, "username": u, "full_name": p.member_full_name,
-                    })),
+                    "chosen_by": (s.name == ctx.name()).then_some(ctx.profile.source.key()),
+                    "default_profile": default.as_deref() == Some(s.name.as_str()),
+                    "member": saved_member_json(p),
                     "storage": p.storage.as_str(),
                     "kept_in": s.place().to_string(),
-                    "logged_out": p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none()),
+                    "status": check.name(),
                     "expires": p.token_expires.as_ref().map(|e| e.to_string()),
                     "expired": p.expired_words(now).is_some(),
                     "board": p.board().map(|b| json!({"id": b.id, "name": b.name, "short_link": b.short_link})),
@@ -119,8 +132,7 @@ fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
             let _ = writeln!(out, "  {label:<10} {value}");
         };
         row(&mut out, "Member", &p.who().unwrap_or_else(|| "unknown (not verified yet)".into()));
-        let logged_out = p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none());
-        let kept = if logged_out { "no token (logged out)".to_string() } else { s.place().to_string() };
+        let kept = if logged_out(p) { "no token (logged out)".to_string() } else { s.place().to_string() };
         row(&mut out, "Token in", &kept);
         row(&mut out, "Expires", &expiry_words(p.token_expires.as_ref(), now));
         let board = match p.board() {

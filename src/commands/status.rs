@@ -72,7 +72,8 @@ impl Check {
         }
     }
 
-    fn name(&self) -> &'static str {
+    /// Its word in `status --json` and `profile list --json` (`status`).
+    pub fn name(&self) -> &'static str {
         match self {
             Check::Skipped => "unchecked",
             Check::Valid(_) => "valid",
@@ -123,6 +124,8 @@ impl ProfileStatus {
 
 pub struct Report {
     pub file: String,
+    /// The profile chosen with `profile use`, if any.
+    pub default_profile: Option<String>,
     pub profiles: Vec<ProfileStatus>,
     pub warnings: Vec<String>,
 }
@@ -215,7 +218,7 @@ pub fn check(ctx: &Context, endpoints: &Endpoints, all: bool, offline: bool) -> 
     if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
         check_online(endpoints, &mut profiles)?;
     }
-    Ok(Report { file, profiles, warnings: loaded.warnings })
+    Ok(Report { file, default_profile: loaded.config.default_profile, profiles, warnings: loaded.warnings })
 }
 
 fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result<(), CommandError> {
@@ -342,6 +345,17 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
     out
 }
 
+/// The member a profile was saved for, as the JSON of `status` and
+/// `profile list` both give it (`null` before any verification).
+pub fn saved_member_json(profile: &Profile) -> serde_json::Value {
+    match &profile.member_username {
+        Some(username) => json!({
+            "id": profile.member_id, "username": username, "full_name": profile.member_full_name,
+        }),
+        None => serde_json::Value::Null,
+    }
+}
+
 /// The JSON report: one object, or an array with `--all`.
 pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
     let objects: Vec<serde_json::Value> = report
@@ -355,16 +369,7 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                     v.token.scopes(),
                     Some(v.token.date_expires.clone().unwrap_or_else(|| "never".into())),
                 ),
-                _ => (
-                    match &profile.member_username {
-                        Some(username) => json!({
-                            "id": profile.member_id, "username": username, "full_name": profile.member_full_name,
-                        }),
-                        None => serde_json::Value::Null,
-                    },
-                    profile.scopes(),
-                    profile.token_expires.as_ref().map(|e| e.to_string()),
-                ),
+                _ => (saved_member_json(profile), profile.scopes(), profile.token_expires.as_ref().map(|e| e.to_string())),
             };
             let (error, fix) = match &p.check {
                 Check::Rejected(e) | Check::Unreachable(e) => (Some(e.to_string()), Some(e.cli_fix())),
@@ -375,12 +380,8 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 expires.as_deref().and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()).is_some_and(|at| at <= now);
             json!({
                 "profile": p.name,
-                "chosen_by": p.chosen_by.map(|s| match s {
-                    ProfileSource::Flag => "flag",
-                    ProfileSource::Environment => "environment",
-                    ProfileSource::Chosen => "default_profile",
-                    ProfileSource::BuiltIn => "built_in",
-                }),
+                "chosen_by": p.chosen_by.map(ProfileSource::key),
+                "default_profile": report.default_profile.as_deref() == Some(p.name.as_str()),
                 "file": report.file,
                 "kept_in": p.place.to_string(),
                 "member_differs": p.member_differs,

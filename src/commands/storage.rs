@@ -2,6 +2,7 @@
 
 use super::{CommandError, Context, Output};
 use crate::credentials::Storage;
+use crate::credentials::vault::VaultError;
 
 /// `storage`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -38,8 +39,20 @@ impl From<Where> for Storage {
     }
 }
 
+/// The profile already keeps its token where it was asked to go.
+pub fn already(profile: &str, place: &str) -> String {
+    format!("profile \"{profile}\" already keeps its token in {place}")
+}
+
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
-    let changed = ctx.vault.move_to(ctx.name(), args.to.into()).map_err(|e| ctx.vault_error(e))?;
+    let changed = match ctx.vault.move_to(ctx.name(), args.to.into()) {
+        // Asking for where it is already is done, not wrong: a script may run this every time.
+        Err(VaultError::Already(_)) => {
+            let place = ctx.stored()?.place().to_string();
+            return Ok(Output::text(format!("Nothing to move: {}.\n", already(ctx.name(), &place))));
+        }
+        changed => changed.map_err(|e| ctx.vault_error(e))?,
+    };
     let extra = match args.to {
         Where::Keyring => "; the config file and its backup no longer hold it",
         Where::File => "",

@@ -226,7 +226,8 @@ fn login_failures_save_nothing() {
     let cases: Vec<(Vec<&str>, String, i32, &str)> = vec![
         (vec!["login", "--with-token", "--key", "0123"], good.clone(), 2, "4 of 32 characters"),
         (vec!["login", "--with-token"], good.clone(), 2, "no API key"),
-        (vec!["login", "--with-token", "--key", KEY], String::new(), 2, "pipe it in"),
+        (vec!["login", "--with-token", "--key", KEY], String::new(), 2, "nothing arrived on standard input"),
+        (vec!["login", "--with-token", "--key", KEY], " \n".into(), 2, "printf '%s' \"$TRELLO_TOKEN\" | trello-auth"),
         (vec!["login", "--with-token", "--key", KEY], "ATATT3xFfGF0abc".into(), 2, "Atlassian account API token"),
         (vec!["login", "--with-token", "--key", KEY], format!("ATTA{}0000AAAA", "1".repeat(64)), 1, "invalid token"),
         (vec!["login", "--with-token", "--key", "fedcba9876543210fedcba9876543210"], good.clone(), 1, "invalid key"),
@@ -333,15 +334,142 @@ fn every_command_has_help_with_an_example() {
     }
 }
 
+/// Every shell clap_complete writes for, and the docs name each one.
 #[test]
 fn completions_for_each_shell() {
     let env = Env::offline();
-    for shell in ["bash", "zsh", "fish", "powershell"] {
+    let help = stdout(&env.run(&["completions", "--help"]));
+    let listed = help.split("[possible values: ").nth(1).and_then(|r| r.split(']').next()).unwrap();
+    let shells: Vec<&str> = listed.split(", ").collect();
+    assert!(shells.contains(&"elvish") && shells.len() >= 5, "{shells:?}");
+    for shell in &shells {
         let out = env.run(&["completions", shell]);
         assert_eq!(code(&out), 0, "{shell}");
         assert!(stdout(&out).contains("trello-auth"), "{shell}");
         assert!(stdout(&out).contains("status"), "{shell}");
     }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (doc, start) in [("README.md", "`trello-auth completions bash|"), ("docs/COMMANDS.md", "`completions bash|")] {
+        // A Markdown table writes `a\|b`.
+        let text = std::fs::read_to_string(root.join(doc)).unwrap().replace("\\|", "|");
+        let named = text.split(start).nth(1).and_then(|r| r.split('`').next()).unwrap_or_else(|| panic!("{doc}"));
+        let mut named: Vec<&str> = named.split('|').collect();
+        named.push("bash");
+        named.sort_unstable();
+        assert_eq!(named, shells, "{doc} lists other shells than `completions` takes");
+    }
+}
+
+/// `--plain`, `--no-browser`, `--no-capture` and `--callback-port` are the
+/// wizard's: in the help of `trello-auth` and `rotate` only, taken before or
+/// after `rotate`.
+#[test]
+fn the_wizard_flags_are_where_a_wizard_runs_only() {
+    let env = Env::offline();
+    let wizard = ["--plain", "--no-browser", "--no-capture", "--callback-port"];
+    for args in [vec!["--help"], vec!["rotate", "--help"]] {
+        let help = stdout(&env.run(&args));
+        assert!(wizard.iter().all(|f| help.contains(f)), "{args:?}:\n{help}");
+    }
+    for command in ["status", "env", "login", "logout", "token", "exec", "storage", "board", "profile", "mcp", "man"] {
+        let help = stdout(&env.run(&[command, "--help"]));
+        assert!(help.contains("--profile"), "{command}:\n{help}");
+        assert!(!wizard.iter().any(|f| help.contains(f)), "{command} offers a wizard flag:\n{help}");
+    }
+    let out = env.run(&["status", "--plain"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    for args in [vec!["rotate", "--plain", "--no-browser"], vec!["--plain", "rotate", "--callback-port", "0"]] {
+        let out = env.run(&args);
+        assert!(!stderr(&out).contains("Usage:"), "{args:?}: {}", stderr(&out));
+    }
+}
+
+/// `--plain` or TRELLO_AUTH_PLAIN=1 asked for: the answers may come from a
+/// pipe. Plain mode that came on by itself (TERM unset) still wants a terminal.
+#[test]
+fn plain_mode_asked_for_takes_its_answers_from_a_pipe() {
+    let env = Env::offline();
+    for (args, variable) in [(vec!["--plain"], None), (vec![], Some("1"))] {
+        let mut cmd = env.cmd(&args);
+        if let Some(value) = variable {
+            cmd.env("TRELLO_AUTH_PLAIN", value);
+        }
+        let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"quit\n").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(code(&out), 1, "{args:?} {variable:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("Step 1 of 5: Open the app admin portal"), "{}", stdout(&out));
+        assert!(stderr(&out).contains("quit before saving; nothing was written"), "{}", stderr(&out));
+    }
+    let out = env.run_with_stdin(&[], "quit\n");
+    assert_failed_quietly(&out, 2);
+    assert!(stderr(&out).contains("needs an interactive terminal"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("trello-auth --plain < answers.txt"), "{}", stderr(&out));
+}
+
+/// An empty profile name is refused before anything runs: from --profile,
+/// and from TRELLO_AUTH_PROFILE when no --profile wins over it.
+#[test]
+fn an_empty_profile_name_is_refused() {
+    let env = Env::saved_offline();
+    let out = env.run(&["--profile", "", "status", "--offline"]);
+    assert_failed_quietly(&out, 2);
+    assert!(stderr(&out).contains("a profile name cannot be empty"), "{}", stderr(&out));
+    let out = env.cmd(&["status", "--offline"]).env("TRELLO_AUTH_PROFILE", "").output().unwrap();
+    assert_failed_quietly(&out, 2);
+    assert!(
+        stderr(&out).contains("TRELLO_AUTH_PROFILE is set, but a profile name cannot be empty"),
+        "{}",
+        stderr(&out)
+    );
+    let out =
+        env.cmd(&["status", "--offline", "--profile", "default"]).env("TRELLO_AUTH_PROFILE", "").output().unwrap();
+    assert_eq!(code(&out), 0, "--profile wins over the variable: {}", stderr(&out));
+}
+
+/// `storage file` for a profile already kept there: done, exit 0, said.
+#[test]
+fn storage_to_where_the_token_already_is_is_done() {
+    let env = Env::saved_offline();
+    let before = std::fs::read(env.config()).unwrap();
+    let out = env.run(&["storage", "file"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = format!(
+        "Nothing to move: profile \"default\" already keeps its token in the config file ({}).\n",
+        env.config().display()
+    );
+    assert_eq!(stdout(&out), said);
+    assert_eq!(std::fs::read(env.config()).unwrap(), before);
+}
+
+/// `profile list --json` says each fact in `status --json`'s words: every
+/// key it has, `status --offline --all --json` has too, with the same value.
+#[test]
+fn profile_list_json_speaks_status_s_words() {
+    let env = Env::saved_offline();
+    env.save("work", support::cli::TOKEN, "2000-01-01T00:00:00Z");
+    env.save("gone", support::cli::TOKEN, "never");
+    let mut profile = env.store().profile("gone").unwrap().unwrap();
+    profile.token = None;
+    env.store().save_profile("gone", profile).unwrap();
+    assert_eq!(code(&env.run(&["profile", "use", "work"])), 0);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&env.run(&["profile", "list", "--json"]))).unwrap();
+    let out = env.run(&["status", "--offline", "--all", "--json"]);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let by_name = |all: &serde_json::Value, name: &str| {
+        all.as_array().unwrap().iter().find(|p| p["profile"] == name).unwrap().as_object().unwrap().clone()
+    };
+    for name in ["default", "work", "gone"] {
+        let (listed, full) = (by_name(&list, name), by_name(&status, name));
+        for (key, value) in &listed {
+            assert_eq!(full.get(key), Some(value), "{name}: `{key}` is not status's word for it");
+        }
+    }
+    assert_eq!(by_name(&list, "work")["chosen_by"], "default_profile");
+    assert_eq!(by_name(&list, "work")["status"], "expired");
+    assert_eq!(by_name(&list, "gone")["status"], "no_token");
+    assert_eq!(by_name(&list, "default")["chosen_by"], serde_json::Value::Null);
 }
 
 #[test]

@@ -209,6 +209,8 @@ fn check(scene: &Scene, source: &str, line: &str) {
     let out = scene.run(line);
     let err = stderr(&out);
     assert!(!err.contains("Usage:"), "{source}: `{line}` ended in a usage error:\n{err}");
+    // `--names` shown with a server that reads other names would teach a broken entry.
+    assert!(!err.contains("will not find"), "{source}: `{line}` pairs --names with the wrong server:\n{err}");
     assert_eq!(code(&out), 0, "{source}: `{line}` failed:\n{err}\n{}", stdout(&out));
 }
 
@@ -276,10 +278,27 @@ fn the_man_page_is_a_man_page() {
         eprintln!("NOT RUN: man -l (apt-get install man-db)");
         return;
     }
-    let shown = Scene::new(&fake(), &None).run("trello-auth man | man -l -");
+    let scene = Scene::new(&fake(), &None);
+    let shown = scene.run("trello-auth man | man -l -");
     assert_eq!(code(&shown), 0, "{}", stderr(&shown));
+    assert!(stderr(&shown).is_empty(), "troff warned: {}", stderr(&shown));
     let text = stdout(&shown);
     assert!(text.contains("trello-auth") && text.contains("SYNOPSIS"), "{text}");
+    // In a UTF-8 terminal too: nothing but ASCII (no hyphen glyph at a line
+    // break, no typographic quote), and the tables and examples line for line.
+    let shown = scene.run("trello-auth man | LC_ALL=C.UTF-8 MANWIDTH=80 man -l -");
+    let text = stdout(&shown);
+    assert!(text.is_ascii(), "{:?}", text.chars().filter(|c| !c.is_ascii()).collect::<String>());
+    assert!(!text.contains("trello-auth-status(1)"), "names a page that does not exist");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for (code, meaning) in trello_auth::commands::exit::TABLE {
+        assert!(lines.contains(&format!("{code}  {meaning}").as_str()), "exit {code} was reflowed:\n{text}");
+    }
+    for var in trello_auth::environment::ALL {
+        assert!(lines.iter().any(|l| l.starts_with(var.name) && l.ends_with(var.meaning)), "{} reflowed", var.name);
+    }
+    let example = "trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev";
+    assert!(lines.contains(&example), "an example was reflowed:\n{text}");
 }
 
 #[test]

@@ -113,8 +113,10 @@ fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
     assert_eq!(ss.lookup("trello-auth-api-secret", &env.keyring_user("default")).as_deref(), Some(SECRET));
     assert!(env.files_holding(&token).is_empty(), "{:?}", env.files_holding(&token));
     assert!(env.files_holding(SECRET).is_empty(), "{:?}", env.files_holding(SECRET));
+    // Already there: done, and said.
     let out = run(&env, &ss, &["storage", "keyring"], "");
-    assert_eq!(code(&out), 2, "already there: {}", stderr(&out));
+    assert_eq!(code(&out), 0, "already there: {}", stderr(&out));
+    assert!(stdout(&out).contains("already keeps its token in the system keyring"), "{}", stdout(&out));
 
     let out = run(&env, &ss, &["storage", "file"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));

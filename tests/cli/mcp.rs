@@ -249,7 +249,7 @@ fn no_copy_of_the_token_is_left_behind() {
     }
     assert_eq!(mode(&folder.join("mcp.json.bak")), 0o600);
     let backup = std::fs::read_to_string(folder.join("mcp.json.bak")).unwrap();
-    assert!(backup.contains("REMOVED-BY-TRELLO-AUTH"), "{backup}");
+    assert!(backup.contains("[redacted]"), "{backup}");
     serde_json::from_str::<serde_json::Value>(&backup).unwrap();
 
     // A token written inline earlier and rotated since: the replaced entry's
@@ -267,11 +267,91 @@ fn no_copy_of_the_token_is_left_behind() {
     assert!(files_holding(&folder, old).is_empty(), "{:?}", files_holding(&folder, old));
 }
 
+/// The replaced entry held the profile's token, key or secret in any shape
+/// (an argument, `--token=…`, a `Bearer` value, a header, a URL's query, a
+/// comment, a JSON escape), or an old credential of another profile: the
+/// backup holds none of them, as a whole or in part. The profile's own
+/// values are left out everywhere in the file; another server's values that
+/// only look like credentials stay as they were.
+#[test]
+fn the_backup_keeps_no_credential_of_the_replaced_entry_in_any_shape() {
+    use support::cli::SECRET;
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let old_token = format!("ATTA{}0A1B2C3D", "9e".repeat(32));
+    let old_key = "abcdefabcdefabcdefabcdefabcdef12";
+    let old_secret = "5".repeat(64);
+    let escaped = format!("\\u0041{}", &TOKEN[1..]);
+    let github = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+    let entries = [
+        format!("{{\"command\": \"node\", \"args\": [\"--token\", \"{TOKEN}\"]}}"),
+        format!("{{\"command\": \"node\", \"args\": [\"--token={TOKEN}\"]}}"),
+        format!("{{\"command\": \"node\", \"args\": [\"--key\", \"{KEY}\", \"--token\", \"{TOKEN}\"]}}"),
+        format!("{{\"command\": \"node\", \"env\": {{\"X\": \"Bearer {TOKEN}\", \"S\": \"{SECRET}\"}}}}"),
+        format!("{{\"url\": \"https://x.invalid/mcp\", \"headers\": {{\"Authorization\": \"Bearer {TOKEN}\"}}}}"),
+        format!("{{\"url\": \"https://x.invalid/mcp?key={KEY}&token={TOKEN}\"}}"),
+        format!("{{\"command\": \"node\", \"args\": [\"--token\", \"{old_token}\", \"--key\", \"{old_key}\"]}}"),
+        format!("{{\"url\": \"https://x.invalid/mcp?key={old_key}&secret={old_secret}\"}}"),
+        format!("{{\"command\": \"node\", // was {old_token}\n \"args\": [\"{escaped}\"]}}"),
+        format!("{{\"command\": \"node\", \"env\": {{\"{old_token}\": \"1\"}}}}"),
+    ];
+    let file = dir.join(".cursor/mcp.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    for entry in &entries {
+        let before = format!(
+            "{{\"mcpServers\": {{\n  \"github\": {{\"command\": \"gh\", \"env\": {{\"GITHUB_TOKEN\": \"{github}\", \
+             \"T\": \"{TOKEN}\"}}}},\n  \"trello\": {entry}\n}}}}\n"
+        );
+        std::fs::write(&file, &before).unwrap();
+        let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write"]);
+        assert_eq!(code(&out), 0, "{entry}: {}", stderr(&out));
+        let backup = std::fs::read_to_string(dir.join(".cursor/mcp.json.bak")).unwrap();
+        for whole in [TOKEN, KEY, SECRET, &old_token, old_key, &old_secret] {
+            for part in [whole, &whole[..20], &whole[whole.len() - 20..]] {
+                assert!(!backup.contains(part), "{entry}: the backup holds {part}:\n{backup}");
+            }
+        }
+        assert!(!backup.contains(&TOKEN[5..]), "{entry}: the escaped token:\n{backup}");
+        assert!(backup.contains(github), "another server's value was touched:\n{backup}");
+        if !entry.contains("//") {
+            let parsed: serde_json::Value = serde_json::from_str(&backup).unwrap_or_else(|e| panic!("{e}: {backup}"));
+            assert!(parsed["mcpServers"]["trello"].is_object(), "{backup}");
+        }
+        assert_eq!(mode(&dir.join(".cursor/mcp.json.bak")), 0o600);
+    }
+
+    // Codex's TOML: values, a comment in the entry, and a key name.
+    let file = dir.join(".codex/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let before = format!(
+        "[mcp_servers.other]\ncommand = \"x\"\nargs = [\"{github}\"]\n\n[mcp_servers.trello]\n# old: {old_token}\ncommand \
+         = \"node\"\nargs = [\"--token={TOKEN}\", \"--key\", \"{old_key}\"] # {SECRET}\nurl = \
+         \"https://x.invalid/?key={KEY}&token={old_token}\"\n[mcp_servers.trello.env]\nX = \"Bearer {TOKEN}\"\n\"{old_token}\" = \
+         \"1\"\n"
+    );
+    std::fs::write(&file, &before).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "codex", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let backup = std::fs::read_to_string(dir.join(".codex/config.toml.bak")).unwrap();
+    for whole in [TOKEN, KEY, SECRET, &old_token, old_key] {
+        assert!(!backup.contains(&whole[..20]), "the TOML backup holds {whole}:\n{backup}");
+    }
+    assert!(backup.contains(github), "{backup}");
+    let parsed: toml::Table = toml::from_str(&backup).unwrap_or_else(|e| panic!("{e}: {backup}"));
+    assert!(parsed["mcp_servers"]["trello"]["env"]["X"].as_str().unwrap().starts_with("Bearer "), "{backup}");
+}
+
 #[test]
 fn names_presets_reach_exec_or_the_env_block() {
     let env = Env::saved_offline();
     let out = env.run(&["mcp", "cursor", "--names", "api-token"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The default server reads TRELLO_TOKEN, whatever --names says: said.
+    let said = "warning: @delorenj/mcp-server-trello reads TRELLO_API_KEY and TRELLO_TOKEN, but --names api-token hands \
+                it TRELLO_API_KEY and TRELLO_API_TOKEN: it will not find TRELLO_TOKEN.";
+    assert!(stderr(&out).contains(said), "{}", stderr(&out));
+    let paired = env.run(&["mcp", "cursor", "--names", "api-token", "--server", "uvx mcp-server-trello"]);
+    assert!(!stderr(&paired).contains("will not find"), "{}", stderr(&paired));
     let args = args_of(&printed(&out, "cursor")["mcpServers"]["trello"]);
     let exec = args.iter().position(|a| a == "exec").unwrap();
     assert_eq!(args[exec..exec + 5], ["exec", "--profile", "default", "--names", "api-token"]);
@@ -404,6 +484,34 @@ fn the_binary_written_is_the_one_on_path_when_it_is_the_same_program() {
     assert!(stderr(&out).contains("PATH finds another trello-auth at"), "{}", stderr(&out));
     assert!(stderr(&out).contains("inside a cargo build folder"), "{}", stderr(&out));
     assert!(stderr(&out).contains("cargo install --locked --path ."), "{}", stderr(&out));
+}
+
+/// A `trello-auth` found in a folder inside the current one (a project's
+/// `bin/` on PATH) is named with the same warning as a planted server
+/// command. From the home folder, where everything installed is "inside",
+/// nothing is said.
+#[test]
+fn a_trello_auth_inside_the_current_folder_is_said() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trello-auth"), bin.join("trello-auth")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(&dir).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let named = bin.join("trello-auth").display().to_string();
+    assert_eq!(printed(&out, "cursor")["mcpServers"]["trello"]["command"], named.as_str());
+    let said = format!("warning: {named} is inside the current folder");
+    assert!(stderr(&out).contains(&said), "{}", stderr(&out));
+
+    let local = env.dir.path().join(".local/bin");
+    std::fs::create_dir_all(&local).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trello-auth"), local.join("trello-auth")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", local.display());
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(env.dir.path()).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("inside the current folder"), "{}", stderr(&out));
 }
 
 /// The clients' own commands, run by a POSIX shell with stand-ins for

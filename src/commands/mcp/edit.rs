@@ -8,6 +8,7 @@ use jsonc_parser::cst::{CstInputValue, CstNode, CstObject, CstRootNode};
 use super::clients::Format;
 use super::entry::Server;
 use crate::commands::env::every_name;
+use crate::credentials::secret::scrub;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -34,6 +35,10 @@ pub struct Merged {
     /// The values of Trello variables the replaced entry held in its env
     /// (an earlier `--inline-secrets`, perhaps of a token since rotated).
     pub old_secrets: Vec<String>,
+    /// The file as it was, but with every credential-shaped piece of the
+    /// replaced entry (in its values, names and comments) redacted: what the
+    /// backup may keep. `None` when no entry was replaced.
+    pub backup: Option<String>,
 }
 
 // By hand: the text and the old values may hold a token.
@@ -44,6 +49,7 @@ impl std::fmt::Debug for Merged {
             .field("replaced", &self.replaced)
             .field("created", &self.created)
             .field("old_secrets", &self.old_secrets.len())
+            .field("backup", &self.backup.as_ref().map(|b| format!("{} bytes", b.len())))
             .finish()
     }
 }
@@ -116,22 +122,55 @@ fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bo
         };
     }
     let value = cst_value(&server.to_json(typed));
-    let (replaced, old_secrets) = match object.get(name) {
+    let (replaced, old_secrets, backup) = match object.get(name) {
         Some(prop) => {
             let secrets = prop.object_value().map(|entry| trello_values_json(&entry)).unwrap_or_default();
+            // The old value is about to go: redacted in place, it gives the backup's text.
+            if let Some(old) = prop.value() {
+                redact_json(&old);
+            }
+            let backup = format!("{bom}{root}");
             prop.set_value(value);
-            (true, secrets)
+            (true, secrets, Some(backup))
         }
         None => {
             object.append(name, value);
-            (false, Vec::new())
+            (false, Vec::new(), None)
         }
     };
     let mut text = format!("{bom}{root}");
     if blank && !text.ends_with('\n') {
         text.push('\n');
     }
-    Ok(Merged { text, replaced, created, old_secrets })
+    Ok(Merged { text, replaced, created, old_secrets, backup })
+}
+
+/// Redacts everything shaped like a key, secret or token in `node` and
+/// below: strings (their decoded text, so an escape hides nothing), property
+/// names and comments. Numbers stay: a credential is never one, and a
+/// redacted number would not parse.
+fn redact_json(node: &CstNode) {
+    if let Some(string) = node.as_string_lit() {
+        if let Ok(text) = string.decoded_value()
+            && let Some(clean) = redacted(&text)
+        {
+            string.replace_with(CstInputValue::String(clean));
+        }
+    } else if let Some(comment) = node.as_comment() {
+        if let Some(clean) = redacted(&comment.raw_value()) {
+            comment.set_raw_value(clean);
+        }
+    } else {
+        for child in node.children() {
+            redact_json(&child);
+        }
+    }
+}
+
+/// `text` with every credential-shaped piece redacted, when it held one.
+fn redacted(text: &str) -> Option<String> {
+    let clean = scrub(text, &[]);
+    (clean != text).then_some(clean)
 }
 
 /// Refuses an object holding the same key twice, anywhere in the file: the
@@ -197,6 +236,7 @@ fn merge_toml(old: &str, keys: &[String], name: &str, server: &Server) -> Result
         let what = crate::untrusted::line(e.message().lines().next().unwrap_or_default()).into_owned();
         EditError::Toml { what, line, column }
     })?;
+    let backup = toml_backup(doc.clone(), keys, name);
     let mut created = Vec::new();
     let mut item = doc.as_item_mut();
     for (i, key) in keys.iter().enumerate() {
@@ -235,7 +275,81 @@ fn merge_toml(old: &str, keys: &[String], name: &str, server: &Server) -> Result
             (false, Vec::new())
         }
     };
-    Ok(Merged { text: doc.to_string(), replaced, created, old_secrets })
+    Ok(Merged { text: doc.to_string(), replaced, created, old_secrets, backup })
+}
+
+/// The file with the entry `name` under `keys` redacted, when there is one.
+fn toml_backup(mut doc: toml_edit::DocumentMut, keys: &[String], name: &str) -> Option<String> {
+    let mut item = doc.as_item_mut();
+    for key in keys {
+        item = item.get_mut(key.as_str())?;
+    }
+    toml_edit::visit_mut::VisitMut::visit_item_mut(&mut RedactToml, item.get_mut(name)?);
+    Some(doc.to_string())
+}
+
+/// Redacts everything shaped like a key, secret or token in a TOML entry:
+/// string values, key names, and the comments around them (their decor).
+struct RedactToml;
+
+impl RedactToml {
+    fn decor(decor: &mut toml_edit::Decor) {
+        if let Some(clean) = decor.prefix().and_then(|p| p.as_str()).and_then(redacted) {
+            decor.set_prefix(clean);
+        }
+        if let Some(clean) = decor.suffix().and_then(|s| s.as_str()).and_then(redacted) {
+            decor.set_suffix(clean);
+        }
+    }
+}
+
+impl toml_edit::visit_mut::VisitMut for RedactToml {
+    fn visit_table_mut(&mut self, node: &mut toml_edit::Table) {
+        Self::decor(node.decor_mut());
+        toml_edit::visit_mut::visit_table_mut(self, node);
+    }
+
+    fn visit_inline_table_mut(&mut self, node: &mut toml_edit::InlineTable) {
+        Self::decor(node.decor_mut());
+        toml_edit::visit_mut::visit_inline_table_mut(self, node);
+    }
+
+    fn visit_table_like_mut(&mut self, node: &mut dyn toml_edit::TableLike) {
+        let renamed: Vec<(String, String)> =
+            node.iter().filter_map(|(k, _)| redacted(k).map(|clean| (k.to_string(), clean))).collect();
+        for (old, clean) in renamed {
+            if let Some(item) = node.remove(&old) {
+                node.insert(&clean, item);
+            }
+        }
+        toml_edit::visit_mut::visit_table_like_mut(self, node);
+    }
+
+    fn visit_table_like_kv_mut(&mut self, mut key: toml_edit::KeyMut<'_>, node: &mut toml_edit::Item) {
+        Self::decor(key.leaf_decor_mut());
+        Self::decor(key.dotted_decor_mut());
+        toml_edit::visit_mut::visit_table_like_kv_mut(self, key, node);
+    }
+
+    fn visit_value_mut(&mut self, node: &mut toml_edit::Value) {
+        Self::decor(node.decor_mut());
+        toml_edit::visit_mut::visit_value_mut(self, node);
+    }
+
+    fn visit_array_mut(&mut self, node: &mut toml_edit::Array) {
+        if let Some(clean) = node.trailing().as_str().and_then(redacted) {
+            node.set_trailing(clean);
+        }
+        toml_edit::visit_mut::visit_array_mut(self, node);
+    }
+
+    fn visit_string_mut(&mut self, node: &mut toml_edit::Formatted<String>) {
+        if let Some(clean) = redacted(node.value()) {
+            let decor = node.decor().clone();
+            *node = toml_edit::Formatted::new(clean);
+            *node.decor_mut() = decor;
+        }
+    }
 }
 
 /// `[mcp_servers.NAME]` with `command`, `args` and an `[mcp_servers.NAME.env]` table, as Codex's docs show.

@@ -10,6 +10,32 @@ use crate::commands::{CommandError, Context};
 /// `TRELLO_API_KEY`, `TRELLO_TOKEN` and `TRELLO_BOARD_ID`.
 pub const DEFAULT_SERVER: &str = "npx -y @delorenj/mcp-server-trello";
 
+/// The default server's package, as npx names it (with or without `@VERSION`).
+const DEFAULT_PACKAGE: &str = "@delorenj/mcp-server-trello";
+
+/// A warning when the server reads fixed names (the default server reads
+/// the `default` preset's) and `--names` hands it others: it would start,
+/// then fail for want of a key or token.
+fn names_warning(words: &[String], names: Names) -> Option<String> {
+    let fixed = words.iter().any(|w| w == DEFAULT_PACKAGE || w.starts_with(&format!("{DEFAULT_PACKAGE}@")));
+    let (key, token) = Names::Default.key_and_token();
+    let (given_key, given_token) = names.key_and_token();
+    let missing: Vec<&str> = [(key, given_key), (token, given_token)]
+        .into_iter()
+        .filter(|(read, given)| read != given)
+        .map(|(read, _)| read)
+        .collect();
+    if !fixed || missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{DEFAULT_PACKAGE} reads {key} and {token}, but --names {} hands it {given_key} and {given_token}: it will \
+         not find {}. Leave out --names, or give --server a server that reads those names",
+        names.flag(),
+        missing.join(" or ")
+    ))
+}
+
 /// What a client starts: the program, its arguments, and the variables added
 /// to the client's (stripped) environment.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,8 +76,8 @@ pub struct Entry {
     pub name: String,
     pub server: Server,
     pub warnings: Vec<String>,
-    /// The key and token when the entry holds them (`--inline-secrets`):
-    /// they must not outlive the file in its backup.
+    /// The profile's key and token, whether the entry holds them
+    /// (`--inline-secrets`) or not: no backup may keep them.
     pub secrets: Vec<String>,
     pub inline: bool,
 }
@@ -80,6 +106,7 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
         return Err(CommandError::Usage("--server names no command".into()));
     };
     let Vars { vars: values, mut warnings } = vars(ctx, request.names, false)?;
+    warnings.extend(names_warning(&words, request.names));
     let dirs = resolve::path_dirs(crate::environment::PATH.get_os());
     let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, request.cwd);
     warnings.extend(found);
@@ -95,6 +122,7 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
     } else {
         let (me, said) = this_program(&dirs);
         warnings.extend(said);
+        warnings.extend(resolve::inside_folder(&me, request.cwd));
         // Always the config file's absolute path: the client starts the entry
         // with only HOME, PATH and a few more, in a folder of its choosing, so
         // TRELLO_AUTH_CONFIG, XDG_CONFIG_HOME or a relative --config in this
@@ -114,8 +142,7 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
     if let Some(path) = resolve::entry_path(&needs) {
         env.push(("PATH".into(), path));
     }
-    let secrets =
-        if request.inline_secrets { values.iter().take(2).map(|(_, v)| v.clone()).collect() } else { Vec::new() };
+    let secrets = values.iter().take(2).map(|(_, v)| v.clone()).collect();
     Ok(Entry {
         name: request.name.unwrap_or("trello").to_string(),
         server: Server { command, args, env },
@@ -164,4 +191,27 @@ fn build_folder_warning(running: &Path) -> String {
          it (`cargo install --locked --path .` in the checkout) and run this again",
         shown(running)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        shell_words::split(line).unwrap()
+    }
+
+    #[test]
+    fn the_default_server_is_warned_about_names_it_does_not_read() {
+        let default = words(DEFAULT_SERVER);
+        assert_eq!(names_warning(&default, Names::Default), None);
+        let said = names_warning(&default, Names::TrelloJs).unwrap();
+        assert!(
+            said.contains("--names trello-js hands it TRELLO_KEY and TRELLO_TOKEN: it will not find TRELLO_API_KEY."),
+            "{said}"
+        );
+        let said = names_warning(&words("npx -y @delorenj/mcp-server-trello@1.5.0"), Names::RubyTrello).unwrap();
+        assert!(said.contains("will not find TRELLO_API_KEY or TRELLO_TOKEN"), "{said}");
+        assert_eq!(names_warning(&words("uvx mcp-server-trello"), Names::ApiToken), None);
+    }
 }

@@ -42,7 +42,8 @@ pub struct Args {
     /// meant to be committed), local (Claude Code: your own, this folder only).
     #[arg(long, value_enum, default_value = "user")]
     pub scope: Scope,
-    /// Variable names the server reads (see `env --help`).
+    /// Variable names the server reads (see `env --help`); the default server reads the default
+    /// names, so give --server with any other.
     #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
     pub names: Names,
     /// Merge into the client's file (its usual place for the scope, or PATH).
@@ -73,13 +74,14 @@ Files (--scope user, the default / project):
   gemini          ~/.gemini/settings.json / .gemini/settings.json
 --write edits the file in place: comments, numbers, key order and other
 servers stay as they were. It refuses a file it cannot parse or that holds a
-key twice, keeps the old file as .bak (without any key or token), and writes
-atomically.
+key twice, keeps the old file as .bak (without the profile's key, token or
+secret, and with anything shaped like one in the replaced entry redacted), and
+writes atomically.
 
 Examples:
   trello-auth mcp claude-code --write
   trello-auth mcp cursor --scope project --write
-  trello-auth mcp codex --names api-token
+  trello-auth mcp codex --names api-token --server 'uvx mcp-server-trello'
   trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev
   trello-auth mcp claude-desktop --write";
 
@@ -133,7 +135,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         })?,
     };
     let place = Place { path: cwd.join(file), format: args.client.format(), keys };
-    let written = write(&entry, &place, typed)?;
+    let written = write(&entry, &place, typed, &profile_secrets(ctx, &entry)?)?;
     if args.scope == Scope::Project {
         warnings.push(project_note(args, &entry, &written.path));
     }
@@ -172,23 +174,36 @@ pub struct Written {
     pub created: Vec<String>,
 }
 
+/// The profile's own key, token and API secret: the backup holds none of
+/// them, wherever in the file they stand.
+fn profile_secrets(ctx: &Context, entry: &Entry) -> Result<Vec<String>, CommandError> {
+    let mut secrets = entry.secrets.clone();
+    secrets.extend(ctx.api_secret(&ctx.stored()?)?.map(|s| s.expose().to_string()));
+    Ok(secrets)
+}
+
 /// Merges the entry into the file at `place` through the one file writer:
 /// a file that does not parse, or holds a key twice, is refused and left as
-/// it is; the old file is kept as `.bak` without any key or token the entry
-/// holds now or the replaced one held; `--inline-secrets` files are 0600.
-fn write(entry: &Entry, place: &Place, typed: bool) -> Result<Written, CommandError> {
+/// it is. The old file is kept as `.bak`, but without `secrets` anywhere in
+/// it, without the values of the Trello variables the replaced entry held,
+/// and without anything in the replaced entry shaped like a credential (a
+/// `--token ATTA…` argument, a `Bearer` header, a `key=…&token=…` URL).
+/// `--inline-secrets` files are 0600.
+fn write(entry: &Entry, place: &Place, typed: bool, secrets: &[String]) -> Result<Written, CommandError> {
     let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
     let replace = Replace::begin(&place.path, MAX_CLIENT_FILE, Dir::Shared).map_err(|e| failed(e.to_string()))?;
     let old = replace.old.as_ref().map(|o| o.text.clone());
     let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed)
         .map_err(|e| failed(e.to_string()))?;
-    let secrets: Vec<&String> =
-        entry.secrets.iter().chain(merged.old_secrets.iter()).filter(|s| !s.is_empty()).collect();
-    let backup = match &old {
-        Some(old) if secrets.iter().any(|s| old.contains(s.as_str())) => Backup::Text(
-            secrets.iter().fold(old.clone(), |text, secret| text.replace(secret.as_str(), "REMOVED-BY-TRELLO-AUTH")),
-        ),
-        _ => Backup::Previous,
+    let backup = match (&old, merged.backup) {
+        (Some(old), redacted) => {
+            let known = secrets.iter().chain(merged.old_secrets.iter()).filter(|s| !s.is_empty());
+            let text = known.fold(redacted.unwrap_or_else(|| old.clone()), |text, secret| {
+                text.replace(secret.as_str(), crate::credentials::secret::REDACTED)
+            });
+            if text == *old { Backup::Previous } else { Backup::Text(text) }
+        }
+        (None, _) => Backup::Previous,
     };
     let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
     let written = replace.commit(merged.text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;

@@ -130,16 +130,34 @@ pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
             )),
         }
     }
-    for path in std::iter::once(&program).chain(needs.iter()) {
-        if path.starts_with(cwd) {
-            warnings.push(format!(
-                "{} is inside the current folder: the entry will run it from every project; check that it is the \
-                 program you mean",
-                shown(path)
-            ));
-        }
-    }
+    // The program, then the other folders it needs (its own is the program's).
+    let others = needs.iter().filter(|d| Some(d.as_path()) != program.parent());
+    warnings.extend(std::iter::once(&program).chain(others).filter_map(|p| inside_folder(p, cwd)));
     Resolved { program: program.display().to_string(), needs, warnings }
+}
+
+/// A warning when `path` (a program the entry names, or a folder put on its
+/// `PATH`) lies inside the current folder: a project's own `bin/` on `PATH`
+/// (direnv, a hand-made `PATH=$PWD/bin:…`) would make the entry run, from
+/// every project, whatever that checkout holds. The folder is compared with
+/// links resolved; the file itself is not (a link in the project is still
+/// the project's). Not said when the current folder is the home folder or
+/// above it, where every installed program would be "inside".
+pub fn inside_folder(path: &Path, cwd: &Path) -> Option<String> {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let cwd = real(cwd);
+    let home = crate::environment::HOME.get_os().map(|h| real(Path::new(&h)));
+    if home.is_some_and(|h| h.starts_with(&cwd)) {
+        return None;
+    }
+    let folder = if path.is_dir() { real(path) } else { real(path.parent()?) };
+    folder.starts_with(&cwd).then(|| {
+        format!(
+            "{} is inside the current folder: the entry will run it from every project; check that it is the \
+             program you mean",
+            shown(path)
+        )
+    })
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system (a symlink in
