@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::output::{eprint_clean, report, write};
+use super::output::{eprint_clean, report_for, write};
 use crate::commands::{CommandError, Context, Output, ProfileChoice, exit};
 use crate::credentials::Profile;
 use crate::credentials::vault::Vault;
@@ -144,6 +144,7 @@ pub fn setup_with(
         profile_source: profile.source.words().to_string(),
         other_profiles: others,
         plain: false,
+        run: profile.invocation(),
         config_path: config_path.to_path_buf(),
         no_browser_reason: desktop.browser_unavailable(flags.no_browser),
         color,
@@ -171,11 +172,11 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     }
     let saved = match saved_with_secrets(ctx) {
         Ok(saved) => saved,
-        Err(e) => return report(&e),
+        Err(e) => return report_for(&ctx.profile.invocation(), &e),
     };
     let endpoints = match ctx.endpoints() {
         Ok(endpoints) => endpoints,
-        Err(e) => return report(&e),
+        Err(e) => return report_for(&ctx.profile.invocation(), &e),
     };
     // The wizard draws on the terminal: a keyring that is slow says so on its screen, not on stderr.
     let vault = Vault::new(ctx.vault.store().clone(), Arc::new(|| {}));
@@ -183,7 +184,7 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     let now = Instant::now();
     let model = match (rotate, saved) {
         (true, Some(profile)) => Model::rotate(setup, now, profile),
-        (true, None) => return report(&ctx.nothing_saved()),
+        (true, None) => return report_for(&ctx.profile.invocation(), &ctx.nothing_saved()),
         (false, Some(profile)) => Model::start_screen(setup, now, profile),
         (false, None) => Model::new(setup, now),
     };
@@ -203,6 +204,9 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
             Some(Exit::Left) => exit::OK,
             _ => {
                 eprint_clean("trello-auth: quit before saving; nothing was written.\n");
+                if let Some(parting) = wizard::model::parting(&model) {
+                    eprint_clean(&format!("{parting}\n"));
+                }
                 exit::REJECTED
             }
         },

@@ -161,9 +161,10 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
         Some(Command::Mcp(args)) => commands::mcp::run(&ctx, args),
     };
+    let run = ctx.profile.invocation();
     match result {
-        Ok(output) => write(&output),
-        Err(e) => report(&e),
+        Ok(output) => output::write_for(&run, &output),
+        Err(e) => output::report_for(&run, &e),
     }
 }
 
@@ -171,12 +172,12 @@ pub fn run(cli: Cli) -> u8 {
 fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
     match commands::exec::prepare(ctx, args) {
         Ok((command, warnings)) => {
-            output::warn(&warnings);
+            output::warn_for(&ctx.profile.invocation(), &warnings);
             let (code, message) = commands::exec::replace_with(command);
             eprint_clean(&format!("trello-auth: {message}\n"));
             code
         }
-        Err(e) => report(&e),
+        Err(e) => output::report_for(&ctx.profile.invocation(), &e),
     }
 }
 

@@ -2,13 +2,18 @@
 
 use std::io::Write;
 
-use crate::commands::{CommandError, Output, Stdout};
+use crate::commands::{CommandError, Output, Stdout, naming_profile};
 use crate::untrusted;
 
 /// Prints an output: stdout made safe as its kind asks, warnings on stderr;
 /// returns its exit status.
 pub fn write(output: &Output) -> u8 {
-    warn(&output.warnings);
+    write_for("trello-auth", output)
+}
+
+/// As [`write`], the warnings' suggested commands run as `run`.
+pub fn write_for(run: &str, output: &Output) -> u8 {
+    warn_for(run, &output.warnings);
     match &output.stdout {
         Stdout::Text(text) => write_stdout(&untrusted::for_terminal(text)),
         Stdout::Json(text) => write_stdout(&untrusted::json_safe(text)),
@@ -20,13 +25,20 @@ pub fn write(output: &Output) -> u8 {
 
 /// The error on stderr; its exit status.
 pub fn report(error: &CommandError) -> u8 {
-    eprint_clean(&format!("trello-auth: {error}\n"));
+    report_for("trello-auth", error)
+}
+
+/// The error on stderr, each command it suggests run as `run` (see
+/// [`naming_profile`]); its exit status.
+pub fn report_for(run: &str, error: &CommandError) -> u8 {
+    eprint_clean(&naming_profile(&format!("trello-auth: {error}\n"), run));
     error.exit_code()
 }
 
-pub fn warn(lines: &[String]) {
+/// Warnings on stderr, each command they suggest run as `run`.
+pub fn warn_for(run: &str, lines: &[String]) {
     for line in lines {
-        eprint_clean(&format!("trello-auth: warning: {line}\n"));
+        eprint_clean(&naming_profile(&format!("trello-auth: warning: {line}\n"), run));
     }
 }
 

@@ -45,9 +45,12 @@ const PIPE_IT_IN: &str = "pipe it in: printf '%s' \"$TRELLO_TOKEN\" | trello-aut
 /// usual cause), not as a token of the wrong shape.
 fn read_token() -> Result<String, CommandError> {
     if std::io::stdin().is_terminal() {
-        eprint!("Paste the token (it will not be shown), then press Enter: ");
-        let text =
-            rpassword::read_password().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")))?;
+        eprint!("Paste the token (it will not be shown), then press Enter (Ctrl+C to quit): ");
+        let Some(text) =
+            read_hidden_line().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")))?
+        else {
+            return Err(CommandError::Failed("quit at the token prompt; nothing was saved".into()));
+        };
         if text.trim().is_empty() {
             return Err(CommandError::Usage(format!(
                 "no token was typed: paste it at the prompt and press Enter, or {PIPE_IT_IN}"
@@ -68,6 +71,55 @@ fn read_token() -> Result<String, CommandError> {
         )));
     }
     Ok(text)
+}
+
+/// Most bytes a typed or pasted line may hold; a token is under 100.
+const LINE_LIMIT: usize = 4096;
+
+/// One line from the terminal, read byte by byte with echo, line editing and
+/// signals off, so that Ctrl+C is seen here (`None`) and the terminal is
+/// always given back as it was: a signal that killed the process mid-read
+/// would leave the user's terminal silent. Backspace and Ctrl+U edit; Enter
+/// or Ctrl+D end the line.
+fn read_hidden_line() -> std::io::Result<Option<String>> {
+    use rustix::termios::{LocalModes, OptionalActions, SpecialCodeIndex, Termios, tcgetattr, tcsetattr};
+    struct Restore(Termios);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &self.0);
+        }
+    }
+    let stdin = std::io::stdin();
+    let original = tcgetattr(&stdin)?;
+    let mut quiet = original.clone();
+    quiet.local_modes.remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
+    quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
+    quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
+    tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
+    let _restore = Restore(original);
+    let mut line: Vec<u8> = Vec::new();
+    let mut input = stdin.lock();
+    let mut byte = [0u8; 1];
+    let ended = loop {
+        match input.read(&mut byte) {
+            Ok(0) => break true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        match byte[0] {
+            b'\r' | b'\n' | 0x04 => break true,
+            0x03 => break false,
+            0x7f | 0x08 => {
+                line.pop();
+            }
+            0x15 => line.clear(),
+            b if line.len() < LINE_LIMIT => line.push(b),
+            _ => {}
+        }
+    };
+    eprintln!();
+    Ok(ended.then(|| String::from_utf8_lossy(&line).into_owned()))
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {

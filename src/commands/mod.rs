@@ -147,7 +147,43 @@ pub struct ProfileChoice {
     pub source: ProfileSource,
 }
 
+/// How to run trello-auth for a profile: `trello-auth`, or `trello-auth
+/// --profile NAME` when a bare command would pick another one.
+pub fn invocation(named: Option<&str>) -> String {
+    match named {
+        Some(name) => format!("trello-auth --profile {}", mcp::clients::sh_word(name)),
+        None => "trello-auth".to_string(),
+    }
+}
+
+/// Names this profile in every `trello-auth …` command a message suggests
+/// (written in backticks there), so following the advice acts on the same
+/// profile. The one home of that rule: messages are written plainly, and the
+/// stderr boundary calls this.
+pub fn naming_profile(text: &str, run: &str) -> String {
+    if run == "trello-auth" {
+        return text.to_string();
+    }
+    // `trello-auth profile …` manages profiles themselves and names its own.
+    text.split("`trello-auth")
+        .enumerate()
+        .map(|(index, part)| match index {
+            0 => part.to_string(),
+            _ if part.starts_with(" profile ") => format!("`trello-auth{part}"),
+            _ => format!("`{run}{part}"),
+        })
+        .collect()
+}
+
 impl ProfileChoice {
+    /// `trello-auth`, with `--profile NAME` when the name came from the flag
+    /// or the variable: in another shell a bare command would pick another.
+    pub fn invocation(&self) -> String {
+        invocation(
+            matches!(self.source, ProfileSource::Flag | ProfileSource::Environment).then_some(self.name.as_str()),
+        )
+    }
+
     /// `--profile` wins, then `TRELLO_AUTH_PROFILE`, then the file's chosen
     /// default, then `default`.
     pub fn resolve(flag: Option<&str>, env: Option<String>, chosen: impl FnOnce() -> Option<String>) -> ProfileChoice {
@@ -324,6 +360,23 @@ pub fn online(endpoints: &Endpoints) -> Result<(tokio::runtime::Runtime, Client)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggested_commands_name_a_profile_that_was_named() {
+        let named = |name: &str, source| ProfileChoice { name: name.into(), source }.invocation();
+        assert_eq!(named("work", ProfileSource::Flag), "trello-auth --profile work");
+        assert_eq!(named("my work", ProfileSource::Environment), "trello-auth --profile 'my work'");
+        // A bare command picks these by itself.
+        assert_eq!(named("work", ProfileSource::Chosen), "trello-auth");
+        assert_eq!(named("default", ProfileSource::BuiltIn), "trello-auth");
+        let text = "run `trello-auth rotate`, or `trello-auth` to set up; see `trello-auth profile use NAME`";
+        assert_eq!(
+            naming_profile(text, "trello-auth --profile work"),
+            "run `trello-auth --profile work rotate`, or `trello-auth --profile work` to set up; see \
+             `trello-auth profile use NAME`"
+        );
+        assert_eq!(naming_profile(text, "trello-auth"), text);
+    }
 
     #[test]
     fn the_flag_wins_then_the_environment_then_the_file() {

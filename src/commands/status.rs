@@ -272,11 +272,12 @@ fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result
 
 /// The human-readable report.
 pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
-    let mut out = String::new();
+    let mut all = String::new();
     for (index, p) in report.profiles.iter().enumerate() {
         if index > 0 {
-            out.push('\n');
+            all.push('\n');
         }
+        let mut out = String::new();
         let row = |out: &mut String, label: &str, value: &str| {
             let _ = writeln!(out, "{label:<10} {value}");
         };
@@ -289,13 +290,15 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         };
         row(&mut out, "Member", &who);
         row(&mut out, "API key", &mask(&profile.api_key));
-        let token = match (&p.credentials, profile.storage) {
+        let token = match (&p.credentials, &p.check) {
             (Some(creds), _) => creds.token.masked(),
+            (None, Check::NoToken) => "none (logged out)".into(),
             (None, _) => profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| "none".into()),
         };
         row(&mut out, "Token", &token);
+        // What is checked here is the saved token; the variable only changes what other tools use.
         let stored_in = match p.source {
-            "environment" => format!("the environment (TRELLO_TOKEN), over the copy in {}", p.place),
+            "environment" => format!("{}; other tools use TRELLO_TOKEN from the environment instead", p.place),
             _ => p.place.to_string(),
         };
         row(&mut out, "Stored in", &stored_in);
@@ -341,8 +344,11 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             };
             row(&mut out, "Board", &board);
         }
+        // Each profile's advice runs on that profile (`status --all` shows several).
+        let named = !matches!(p.chosen_by, Some(ProfileSource::Chosen | ProfileSource::BuiltIn));
+        all.push_str(&super::naming_profile(&out, &super::invocation(named.then_some(p.name.as_str()))));
     }
-    out
+    all
 }
 
 /// The member a profile was saved for, as the JSON of `status` and

@@ -246,6 +246,9 @@ pub struct Setup {
     pub other_profiles: Vec<String>,
     /// The plain, line-by-line front end: keys are named by the words typed there.
     pub plain: bool,
+    /// How to run trello-auth for this profile in a suggested command
+    /// (`trello-auth --profile work` when it was named; see `commands::invocation`).
+    pub run: String,
 }
 
 #[derive(Clone)]
@@ -686,6 +689,18 @@ pub fn old_member(m: &Model) -> Option<&str> {
     }
 }
 
+/// Left on step 4 with a good key: the authorize URL on the normal screen,
+/// whole and without a border to select it by, and how to finish with it.
+/// It is the paste-mode URL: the listener that a `return_url` names is gone.
+pub fn parting(m: &Model) -> Option<String> {
+    if m.step != Step::Token || !m.key_verdict().is_savable() || matches!(m.exit, Some(Exit::Saved)) {
+        return None;
+    }
+    let pasting = Model { pasting: true, ..m.clone() };
+    let command = format!("{} login --with-token --key {}", m.setup.run, m.key_value());
+    Some(format!("{}\n{}", fill(&texts().quit.parting, &[("command", &command)]), pasting.authorize_url()))
+}
+
 /// The lines for the normal screen after the wizard closes.
 pub fn summary(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, outcome) = &m.verify else { return None };
@@ -716,7 +731,7 @@ pub fn summary(m: &Model) -> Option<String> {
             lines.push(fill(&r.summary_still_valid, &[("account", &account), ("copy", &copy)]));
         }
     }
-    lines.push(fill(&r.summary_next, &[("command", &env_command(&m.setup.profile))]));
+    lines.push(fill(&r.summary_next, &[("command", &env_command(&m.setup.run))]));
     Some(lines.join("\n"))
 }
 

@@ -438,6 +438,7 @@ pub struct Small {
 #[derive(Debug, Deserialize, Serialize)]
 pub struct Quit {
     pub question: String,
+    pub parting: String,
 }
 
 /// The parsed texts, read once.
@@ -462,7 +463,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "copy",
     "copy_key",
     "default",
-    "env",
+    "run",
     "error",
     "expired",
     "expires",
@@ -504,18 +505,10 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
-/// `trello-auth env`, with `--profile` when it is not the default one.
-pub fn env_invocation(profile: &str) -> String {
-    if profile == crate::credentials::store::DEFAULT_PROFILE {
-        "trello-auth env".to_string()
-    } else {
-        format!("trello-auth --profile {profile} env")
-    }
-}
-
-/// The line that exports the saved credentials for this profile.
-pub fn env_command(profile: &str) -> String {
-    format!("eval \"$({})\"", env_invocation(profile))
+/// The line that exports the saved credentials for this profile, `run`
+/// being how trello-auth is run for it (`Setup::run`).
+pub fn env_command(run: &str) -> String {
+    format!("eval \"$({run} env)\"")
 }
 
 #[cfg(test)]

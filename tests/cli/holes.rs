@@ -198,3 +198,37 @@ fn a_rotation_keeps_a_board_set_meanwhile_in_another_terminal() {
     assert_eq!(pty.wait(), 0);
     assert_eq!(env.store().profile("default").unwrap().unwrap().board_id, Some(roadmap));
 }
+
+/// `login --with-token` at a terminal reads the token without echo, and
+/// Ctrl+C there quits with nothing saved and the terminal given back as it
+/// was (echo on), not left silent.
+#[test]
+fn the_token_prompt_hides_the_token_and_ctrl_c_gives_the_terminal_back() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let login = |env: &Env| {
+        let mut cmd = base_command(env.dir.path());
+        cmd.env("TRELLO_API_BASE", &env.api_base);
+        cmd.args(["--profile", "work", "login", "--with-token", "--key", KEY]);
+        Pty::spawn(cmd, 100, 30)
+    };
+    let mut pty = login(&env);
+    pty.expect("Paste the token (it will not be shown)");
+    pty.send(&format!("{}\x15{token}{ENTER}", &token[..20]));
+    pty.expect("Logged in");
+    assert_eq!(pty.wait(), 0);
+    let raw = String::from_utf8_lossy(&pty.raw_output()).to_string();
+    assert!(!raw.contains(&token[..20]), "the token was echoed:\n{raw}");
+    pty.assert_terminal_restored();
+
+    let env = Env::new(&fake);
+    let mut pty = login(&env);
+    pty.expect("Paste the token (it will not be shown)");
+    pty.send(&format!("{}\x03", &token[..30]));
+    let screen = pty.expect("nothing was saved");
+    assert!(!screen.contains(&token[..20]), "{screen}");
+    assert_eq!(pty.wait(), 1);
+    pty.assert_terminal_restored();
+    assert!(!env.dir.path().join("trello-auth/config.toml").exists());
+}

@@ -28,6 +28,7 @@ pub fn setup() -> Setup {
         profile_source: trello_auth::commands::ProfileSource::BuiltIn.words().into(),
         other_profiles: Vec::new(),
         plain: false,
+        run: "trello-auth".into(),
     }
 }
 

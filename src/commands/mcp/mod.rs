@@ -8,7 +8,7 @@
 //! `#!/usr/bin/env node`). The keyring's session bus is found without
 //! `DBUS_SESSION_BUS_ADDRESS` by `credentials::keyring`.
 
-mod clients;
+pub(crate) mod clients;
 mod edit;
 mod entry;
 mod resolve;

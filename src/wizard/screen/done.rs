@@ -5,7 +5,7 @@ use crate::credentials::format::Level;
 use crate::credentials::secret::mask;
 use crate::wizard::keymap::{Action, yes_no};
 use crate::wizard::model::{Mode, Model, RevokeState, VerifyState, old_member};
-use crate::wizard::text::{env_invocation, fill, texts};
+use crate::wizard::text::{fill, texts};
 
 pub fn items(m: &Model) -> Vec<Item> {
     let VerifyState::Saved(v, saved) = &m.verify else { return Vec::new() };
@@ -64,7 +64,7 @@ pub fn items(m: &Model) -> Vec<Item> {
     }
     if m.mode == Mode::Setup {
         items.push(Item::Blank);
-        items.push(Item::text(fill(&t.done.next, &[("env", &env_invocation(&m.setup.profile))])));
+        items.push(Item::text(fill(&t.done.next, &[("run", &m.setup.run)])));
     }
     items.push(Item::Blank);
     let account = m.setup.endpoints.account_url(&v.member.username);

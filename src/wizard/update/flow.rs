@@ -236,7 +236,7 @@ pub fn copy_here(m: &Model) -> Option<(&'static str, String)> {
         (Step::ApiKey, _) if m.setup.capture_off.is_none() => Some((&w.origin, m.capture_origin())),
         (Step::Token, _) => Some((&w.authorize_url, m.authorize_url())),
         // The command only where the done screen shows it (a setup, not a rotation).
-        (Step::Done, _) if m.mode == Mode::Setup => Some((&w.command, env_command(&m.setup.profile))),
+        (Step::Done, _) if m.mode == Mode::Setup => Some((&w.command, env_command(&m.setup.run))),
         _ => None,
     }
 }

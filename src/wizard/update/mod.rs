@@ -203,7 +203,7 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             };
             let n = &texts().notices;
             // The command is named: "copied" alone does not say which of the lines on screen.
-            let command = crate::wizard::text::env_command(&m.setup.profile);
+            let command = crate::wizard::text::env_command(&m.setup.run);
             let what = if what == texts().what.command { format!("command {command}") } else { what.to_string() };
             let what = what.as_str();
             let text = match &outcome {
