@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::authorize::{QUERY_VALUE, Scopes};
 pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
-use super::errors::{TrelloError, classify, parse_retry_after, snippet};
+use super::errors::{TrelloError, classify, decode_error, parse_retry_after, snippet};
 pub use crate::credentials::Credentials;
 use crate::credentials::Verification;
 use crate::credentials::expiry::Expiry;
@@ -542,11 +542,12 @@ fn unexpected(what: &str) -> TrelloError {
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], auth: &Auth<'_>) -> Result<T, TrelloError> {
     serde_json::from_slice(body).map_err(|e| {
-        let shown = snippet(&String::from_utf8_lossy(body), &auth.known());
+        let known = auth.known();
+        let shown = snippet(&String::from_utf8_lossy(body), &known);
         let detail = if shown.is_empty() {
             "the body was empty".to_string()
         } else {
-            format!("{} (the body began: {shown})", e)
+            format!("{} (the body began: {shown})", decode_error(&e.to_string(), &known))
         };
         TrelloError::MalformedResponse { detail }
     })

@@ -276,6 +276,37 @@ fn an_answer_that_echoes_the_request_never_puts_the_token_in_the_message() {
     assert!(!stderr(&out).contains(&token[..16]), "{}", stderr(&out));
 }
 
+/// A proxy answering 200 with JSON of the wrong type that echoes the request:
+/// serde's message quotes the value whole, so it is scrubbed like the body.
+#[test]
+fn a_json_answer_of_the_wrong_type_never_puts_a_credential_in_the_message() {
+    use support::fake_trello::Echo;
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let env = Env::new(&fake);
+    env.save("default", &token, "never");
+    let leaks = |what: &str, text: &str| {
+        assert!(!text.contains(&token[..12]) && !text.contains(&token[64..]), "{what}: the token leaked: {text}");
+        assert!(!text.contains(&KEY[..12]), "{what}: the key leaked: {text}");
+    };
+    for echo in [Echo::AsString, Echo::InPermissions] {
+        fake.state().echo = Some(echo);
+        let runs: [(&str, &[&str], &str); 4] = [
+            ("login", &["login", "--with-token", "--key", KEY], token.as_str()),
+            ("status", &["status"], ""),
+            ("status --json", &["status", "--json"], ""),
+            ("board set", &["board", "set", "5b0000000000000000000001"], ""),
+        ];
+        for (what, args, stdin) in runs {
+            let out = env.run_within(args, stdin, FAST);
+            assert_ne!(code(&out), 0, "{echo:?} {what}");
+            let all = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(all.contains("not the JSON expected"), "{echo:?} {what}: {all}");
+            leaks(&format!("{echo:?} {what}"), &all);
+        }
+    }
+}
+
 // ---- 6. Redirects ----
 
 #[test]
