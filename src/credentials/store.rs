@@ -260,8 +260,11 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
         let (line, column) = e.span().map(|span| files::line_column(text, span.start)).unwrap_or((1, 1));
         // Only the message, and without the values it quotes: toml's full
         // Display shows the offending line and its messages quote values
-        // (`invalid type: string "ATTA…"`), either of which may be a token.
-        StoreError::Parse { path: path.to_path_buf(), line, column, message: without_quoted(e.message().trim()) }
+        // (`invalid type: string "ATTA…"`, ``unknown variant `ATTA…` ``),
+        // either of which may be a token; then the one scrub, for any
+        // credential-shaped word the quoting rules missed.
+        let message = super::secret::scrub(&without_quoted(e.message().trim()), &[]);
+        StoreError::Parse { path: path.to_path_buf(), line, column, message }
     })?;
     if config.version > FORMAT_VERSION {
         return Err(StoreError::NewerFormat { path: path.to_path_buf(), version: config.version });
@@ -269,25 +272,27 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
     Ok(config)
 }
 
-/// A parser message without the values it quotes where they could be a
-/// secret: a short quoted value that is not shaped like a credential (a
-/// misspelt scope) stays, as it tells the user what to fix; anything else
-/// becomes `"…"`.
+/// A parser message without the values it quotes (in `"…"` or, as serde's
+/// variant names, in `` `…` ``) where they could be a secret: a short quoted
+/// value that is not shaped like a credential (a misspelt scope, `file`)
+/// stays, as it tells the user what to fix; anything else becomes `"…"`.
 fn without_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
-    while let Some(open) = rest.find('"') {
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = &rest[open..=open];
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('"') else {
-            out.push_str("\"…");
+        let Some(close) = after.find(quote) else {
+            out.push_str(quote);
+            out.push('…');
             return out;
         };
         let value = &after[..close];
-        let harmless = value.chars().count() <= 24 && super::secret::scrub(value, &[]) == value;
-        out.push('"');
+        let harmless = value.chars().count() <= 24 && !super::secret::holds_credential(value);
+        out.push_str(quote);
         out.push_str(if harmless { value } else { "…" });
-        out.push('"');
+        out.push_str(quote);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
@@ -315,6 +320,31 @@ mod tests {
         assert_eq!(without_quoted("unknown scope \"admin\": use read"), "unknown scope \"admin\": use read");
         assert_eq!(without_quoted("a \"long password of many words\" b"), "a \"…\" b");
         assert_eq!(without_quoted("cut \"ATTAabcdef0123"), "cut \"…");
+        let variant = format!("unknown variant `{token}`, expected `file` or `keyring`");
+        assert_eq!(without_quoted(&variant), "unknown variant `…`, expected `file` or `keyring`");
+    }
+
+    /// The parser's own messages, as a hand edit gets them: whatever the value
+    /// a credential was put in, and however the message quotes it.
+    #[test]
+    fn parse_errors_never_quote_a_credential() {
+        let token = format!("ATTA{}", "0".repeat(64));
+        let secret = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+        let key = "0123456789abcdef0123456789abcdef";
+        for value in [token.as_str(), secret, key] {
+            for field in ["storage", "expiration", "requested_scope", "granted_scope", "logged_out"] {
+                let text = format!("version = 1\n[profiles.default]\n{field} = \"{value}\"\n");
+                let message = parse(Path::new("c.toml"), &text).unwrap_err().to_string();
+                assert!(!message.contains(&value[..12]), "{field} = {value}: {message}");
+                assert!(message.contains("line 3"), "{message}");
+            }
+            let text = format!("version = \"{value}\"\n");
+            let message = parse(Path::new("c.toml"), &text).unwrap_err().to_string();
+            assert!(!message.contains(&value[..12]), "version: {message}");
+        }
+        // What helps fix a slip stays: the field's expected words.
+        let message = parse(Path::new("c.toml"), &format!("[profiles.d]\nstorage = \"{token}\"\n")).unwrap_err();
+        assert!(message.to_string().contains("expected `file` or `keyring`"), "{message}");
     }
 
     #[test]

@@ -274,6 +274,15 @@ fn an_answer_that_echoes_the_request_never_puts_the_token_in_the_message() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("line 4"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(&token[..16]), "{}", stderr(&out));
+    // Serde quotes a variant's name in backticks: `storage`, `expiration`.
+    let secret = support::cli::SECRET;
+    for (field, value) in [("storage", token.as_str()), ("expiration", token.as_str()), ("storage", secret)] {
+        std::fs::write(env.config(), format!("version = 1\n[profiles.default]\n{field} = \"{value}\"\n")).unwrap();
+        let out = env.run_within(&["token"], "", FAST);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).contains("line 3") && stderr(&out).contains("unknown variant"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains(&value[..16]), "{field}: {}", stderr(&out));
+    }
 }
 
 /// A proxy answering 200 with JSON of the wrong type that echoes the request:
