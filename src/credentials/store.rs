@@ -76,6 +76,12 @@ pub enum StoreError {
     Write { path: PathBuf, action: &'static str, source: io::Error },
     #[error("could not serialize the config: {0}")]
     Serialize(String),
+    #[error(
+        "did not save {}: the file as it would be written does not read back ({detail}); nothing was written. This \
+         is a bug in trello-auth: please report it",
+        path.display()
+    )]
+    WouldNotReadBack { path: PathBuf, detail: String },
     #[error("{} is {size} bytes, too large to be a trello-auth config; it was left untouched", path.display())]
     TooLarge { path: PathBuf, size: u64 },
     #[error(
@@ -224,10 +230,11 @@ impl Edit {
     /// any of `forget`.
     pub fn commit(mut self, forget: &[&Secret]) -> Result<Saved, StoreError> {
         self.config.version = FORMAT_VERSION;
-        let text = serialize(&self.config)?;
+        let path = self.replace.target().to_path_buf();
+        let text = serialize(&path, &self.config)?;
         let backup = match &self.replace.old {
             Some(old) if forget.iter().any(|s| old.text.contains(s.expose())) => {
-                Backup::Text(serialize(&without_secrets(self.before.clone(), forget))?)
+                Backup::Text(serialize(&path, &without_secrets(self.before.clone(), forget))?)
             }
             _ => Backup::Previous,
         };
@@ -236,9 +243,19 @@ impl Edit {
     }
 }
 
-fn serialize(config: &ConfigFile) -> Result<String, StoreError> {
+/// The file's text, only when this build's own parser reads it back: a value
+/// the parser refuses (an empty scope from a hostile answer) would otherwise
+/// make the file, and so every profile in it, unreadable to every command.
+fn serialize(path: &Path, config: &ConfigFile) -> Result<String, StoreError> {
     let body = toml::to_string(config).map_err(|e| StoreError::Serialize(e.to_string()))?;
-    Ok(format!("{HEADER}{body}"))
+    let text = format!("{HEADER}{body}");
+    match parse(path, &text) {
+        Ok(_) => Ok(text),
+        Err(StoreError::Parse { line, message, .. }) => {
+            Err(StoreError::WouldNotReadBack { path: path.to_path_buf(), detail: format!("line {line}: {message}") })
+        }
+        Err(other) => Err(StoreError::WouldNotReadBack { path: path.to_path_buf(), detail: other.to_string() }),
+    }
 }
 
 /// `config` with every token and secret equal to one of `forget` removed.
@@ -345,6 +362,24 @@ mod tests {
         // What helps fix a slip stays: the field's expected words.
         let message = parse(Path::new("c.toml"), &format!("[profiles.d]\nstorage = \"{token}\"\n")).unwrap_err();
         assert!(message.to_string().contains("expected `file` or `keyring`"), "{message}");
+    }
+
+    /// A config this build would not read back is never written: not the
+    /// file, not its backup; what was there stays.
+    #[test]
+    fn what_would_not_read_back_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("config.toml"));
+        let good = Profile { api_key: "0123456789abcdef0123456789abcdef".into(), ..Profile::default() };
+        store.save_profile("work", good).unwrap();
+        let before = std::fs::read_to_string(store.path()).unwrap();
+        let empty = Profile { granted_scope: Some(crate::credentials::Scopes::default()), ..Profile::default() };
+        let err = store.save_profile("default", empty).unwrap_err();
+        assert!(matches!(err, StoreError::WouldNotReadBack { .. }), "{err}");
+        assert!(err.to_string().contains("choose at least one scope") && err.to_string().contains("nothing"), "{err}");
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), before);
+        assert!(!store.backup_path().exists());
+        assert!(store.profile("work").unwrap().is_some(), "every other profile still reads");
     }
 
     #[test]

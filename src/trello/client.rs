@@ -298,7 +298,16 @@ impl Client {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
         let auth = Auth::Full(creds);
         let body = self.call(Method::GET, &path, &auth).await?;
-        parse_json(&body, &auth)
+        let info: TokenInfo = parse_json(&body, &auth)?;
+        // Trello never issues a token that may do nothing: such an answer is
+        // not Trello's, and its empty scope must not be saved.
+        if info.scopes().is_empty() {
+            return Err(unexpected(
+                "the token's permissions grant no scope at all (no read, write or account), which Trello never \
+                 answers for a working token",
+            ));
+        }
+        Ok(info)
     }
 
     /// `DELETE /1/tokens/{token}` for `creds.token`. The body is undocumented, so

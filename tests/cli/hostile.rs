@@ -316,6 +316,29 @@ fn a_json_answer_of_the_wrong_type_never_puts_a_credential_in_the_message() {
     }
 }
 
+/// A token answer that grants nothing (`"permissions": []`, or every
+/// permission false) is not Trello's: refused with words, nothing saved, and
+/// the file every other profile lives in stays readable.
+#[test]
+fn a_token_answer_that_grants_no_scope_is_refused_and_nothing_is_saved() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("work", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let before = std::fs::read_to_string(env.config()).unwrap();
+    let nothing = serde_json::json!([{"idModel": "*", "modelType": "Board", "read": false, "write": false}]);
+    for permissions in [serde_json::json!([]), nothing] {
+        fake.state().token_permissions = Some(permissions.clone());
+        let token = fake.issue_token(KEY, ANN, "read,write", None);
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
+        assert_eq!(code(&out), 3, "{permissions}: {}", stderr(&out));
+        assert!(stderr(&out).contains("grant no scope at all"), "{}", stderr(&out));
+        assert!(!stdout(&out).contains("saved"), "{}", stdout(&out));
+        assert_eq!(std::fs::read_to_string(env.config()).unwrap(), before, "nothing was saved");
+        let out = env.run_within(&["--profile", "work", "status", "--offline"], "", FAST);
+        assert_eq!(code(&out), 0, "the other profile still reads: {}", stderr(&out));
+    }
+}
+
 // ---- 6. Redirects ----
 
 #[test]
