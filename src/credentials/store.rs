@@ -32,9 +32,9 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     /// This file's own name in the keyring: two config files with a profile of
     /// the same name keep separate entries. Made on the first keyring save.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "keyring_id")]
     pub keyring_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "named_profiles")]
     pub profiles: BTreeMap<String, Profile>,
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -42,6 +42,37 @@ pub struct ConfigFile {
 
 fn current_version() -> u32 {
     FORMAT_VERSION
+}
+
+/// A keyring id as the vault makes them: 12 hex digits (it becomes part of
+/// every entry's name, so nothing else may stand there).
+fn keyring_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let id = String::deserialize(d)?;
+    if id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(Some(id))
+    } else {
+        Err(serde::de::Error::custom("keyring_id must be 12 hex characters, as trello-auth writes it"))
+    }
+}
+
+/// The profiles, each name checked by the one rule for names.
+fn named_profiles<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Profile>, D::Error> {
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct Name(String);
+    impl<'de> Deserialize<'de> for Name {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let name = String::deserialize(d)?;
+            match super::profile::name_problem(&name) {
+                Some(why) => Err(serde::de::Error::custom(format!(
+                    "[profiles.\"{}\"]: {why}; rename the table",
+                    crate::untrusted::line(&name)
+                ))),
+                None => Ok(Name(name)),
+            }
+        }
+    }
+    let profiles = BTreeMap::<Name, Profile>::deserialize(d)?;
+    Ok(profiles.into_iter().map(|(Name(name), profile)| (name, profile)).collect())
 }
 
 impl Default for ConfigFile {
@@ -382,10 +413,45 @@ mod tests {
         assert!(store.profile("work").unwrap().is_some(), "every other profile still reads");
     }
 
+    /// A value trello-auth only ever writes in one shape, edited by hand into
+    /// another, is refused as the file is read: the line, the field, the file.
+    #[test]
+    fn hand_edited_values_of_the_wrong_shape_are_refused_with_their_line() {
+        let head = "version = 1\n[profiles.default]\napi_key = \"0123456789abcdef0123456789abcdef\"\n";
+        for (line, words) in [
+            ("board_id = \"5b\\nEVIL=$(touch x)\\r\\u0085\\u2028X=1\"", "board_id must be a Trello board id"),
+            ("board_id = \"5b00000000000000000000\\u0000\"", "board_id must be"),
+            ("board_short_link = \"AbCd\\u001b[2J\"", "board_short_link must be"),
+            ("api_secret = \"ATTA0123\"", "api_secret must be an API secret"),
+        ] {
+            let text = format!("{head}{line}\n");
+            let message = parse(Path::new("/x/c.toml"), &text).unwrap_err().to_string();
+            assert!(message.contains("/x/c.toml") && message.contains("line 4"), "{line}: {message}");
+            assert!(message.contains(words), "{line}: {message}");
+        }
+        let text = "[profiles.default]\napi_key = \"0123\\u001b]52;c;eA==\\u0007\"\n";
+        assert!(parse(Path::new("c"), text).unwrap_err().to_string().contains("api_key must be an API key"));
+        for name in ["p@3f2a9c1e5b7d", "p\\u001b[2J", ""] {
+            let text = format!("[profiles.\"{name}\"]\napp_name = \"x\"\n");
+            let message = parse(Path::new("c"), &text).unwrap_err().to_string();
+            assert!(message.contains("a profile name cannot"), "{name:?}: {message}");
+            assert!(!message.contains('\u{1b}'), "{message}");
+        }
+        let message = parse(Path::new("c"), "keyring_id = \"x@y\"\n").unwrap_err().to_string();
+        assert!(message.contains("keyring_id must be"), "{message}");
+        // What trello-auth writes still reads, absent values too.
+        let ok = format!("{head}board_id = \"5b0000000000000000000001\"\nboard_short_link = \"AbCd1234\"\n");
+        assert!(parse(Path::new("c"), &ok).is_ok());
+        assert!(parse(Path::new("c"), "[profiles.work]\napp_name = \"x\"\n").is_ok());
+    }
+
     #[test]
     fn default_profile_round_trips() {
         let mut config = ConfigFile::default();
-        config.profiles.insert("default".into(), Profile { api_key: "k".into(), ..Profile::default() });
+        config.profiles.insert(
+            "default".into(),
+            Profile { api_key: "0123456789abcdef0123456789abcdef".into(), ..Profile::default() },
+        );
         let text = toml::to_string(&config).unwrap();
         assert_eq!(parse(Path::new("x"), &text).unwrap(), config);
     }

@@ -42,6 +42,9 @@ pub enum VaultError {
     NoToken,
     #[error("the token is already in the {}", .0.as_str())]
     Already(Storage),
+    /// The profile to be made has a name the file cannot hold.
+    #[error("profile \"{}\": {why}; choose another name with --profile", crate::untrusted::line(.name))]
+    BadName { name: String, why: &'static str },
 }
 
 /// Where a profile's token is kept, in words the user can act on.
@@ -246,10 +249,20 @@ impl Vault {
         Some(Stored { name: name.to_string(), profile, account, config_path: self.store.path().to_path_buf() })
     }
 
+    /// Whether a profile of this name may be made: the one rule for names
+    /// (`profile::name_problem`), said before any work is done.
+    pub fn check_name(&self, name: &str) -> Result<(), VaultError> {
+        match super::profile::name_problem(name) {
+            Some(why) => Err(VaultError::BadName { name: name.to_string(), why }),
+            None => Ok(()),
+        }
+    }
+
     /// Saves a verified token: an edit of the profile as stored now (the
     /// default board, the API secret and unknown keys stay), the secrets where
     /// `storage` says, and no copy of them left where they no longer belong.
     pub fn save(&self, name: &str, new: NewToken) -> Result<SaveOutcome, VaultError> {
+        self.check_name(name)?;
         let waiting = self.waiting.as_ref();
         let edit = self.store.edit()?;
         let before = edit.before.profiles.get(name).cloned();
