@@ -34,6 +34,11 @@ pub struct ConfigFile {
     /// the same name keep separate entries. Made on the first keyring save.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "keyring_id")]
     pub keyring_id: Option<String>,
+    /// The file `keyring_id` was made for (its canonical path). Read from
+    /// anywhere else (a copy, a moved file), the file still reads the entries
+    /// it came with, but writes and deletes only entries of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyring_path: Option<String>,
     #[serde(default, deserialize_with = "named_profiles")]
     pub profiles: BTreeMap<String, Profile>,
     #[serde(flatten)]
@@ -81,6 +86,7 @@ impl Default for ConfigFile {
             version: FORMAT_VERSION,
             default_profile: None,
             keyring_id: None,
+            keyring_path: None,
             profiles: BTreeMap::new(),
             extra: toml::Table::new(),
         }
@@ -135,6 +141,11 @@ impl From<FileError> for StoreError {
     }
 }
 
+/// The platform's config directory for trello-auth (`$XDG_CONFIG_HOME/trello-auth` on Linux).
+fn platform_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf())
+}
+
 /// No real config comes near this; a larger file is refused rather than parsed.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
@@ -163,8 +174,14 @@ impl Store {
     /// `explicit` (from `--config`, or `TRELLO_AUTH_CONFIG` through the same
     /// flag), else the platform config dir (`$XDG_CONFIG_HOME/trello-auth/config.toml` on Linux).
     pub fn locate(explicit: Option<&Path>) -> Result<Store, StoreError> {
-        let platform = || directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf());
-        Store::choose(explicit, platform)
+        Store::choose(explicit, platform_dir)
+    }
+
+    /// Whether this is the file at the default place, however it was named
+    /// (`--config` with the same path, a link to it): the one config file
+    /// that reads and cleans keyring entries of before per-file ids.
+    pub fn is_default_place(&self) -> bool {
+        platform_dir().is_some_and(|dir| files::canonical(&dir.join("config.toml")) == files::canonical(&self.path))
     }
 
     /// The precedence behind [`Store::locate`], with its inputs passed in.

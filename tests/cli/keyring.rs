@@ -456,3 +456,148 @@ fn logout_keeps_the_api_secret_in_the_keyring() {
     assert_eq!(code(&out), 4, "logged out, not a broken keyring: {}", stdout(&out));
     assert!(stdout(&out).contains("no token saved (logged out)"), "{}", stdout(&out));
 }
+
+// ---- Each config file's entries stay its own (issue: an attacker trial against the release binary) ----
+
+const BOB: &str = "5f0000000000000000000b0b";
+
+/// A copy of a config file (same keyring id) gets entries of its own on its
+/// first keyring write; it never replaces or deletes the original's.
+#[test]
+fn a_copied_config_file_never_replaces_or_deletes_the_original_s_entries() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    let (env, ann) = logged_in(&fake, &ss, "default");
+    let copy = env.dir.path().join("proj").join("other.toml");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(env.config(), &copy).unwrap();
+    let copy = copy.to_str().unwrap();
+    // A copy reads the entries it came with.
+    let out = run(&env, &ss, &["--config", copy, "token"], "");
+    assert_eq!(stdout(&out), format!("{ann}\n"), "{}", stderr(&out));
+
+    let bob = fake.issue_token(KEY, BOB, "read,write", None);
+    let login = ["--config", copy, "login", "--with-token", "--key", KEY, "--storage", "keyring"];
+    let out = run(&env, &ss, &login, &bob);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("were left"), "the original still uses its entries: {}", stderr(&out));
+    let theirs = support::cli::keyring_user(std::path::Path::new(copy), "default");
+    assert_ne!(theirs, env.keyring_user("default"), "the copy has an id of its own");
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(stdout(&out), format!("{ann}\n"), "the original's token was replaced: {}", stderr(&out));
+    let out = run(&env, &ss, &["--config", copy, "token"], "");
+    assert_eq!(stdout(&out), format!("{bob}\n"), "{}", stderr(&out));
+
+    let out = run(&env, &ss, &["--config", copy, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", &theirs), None, "the copy's own entry is gone");
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(stdout(&out), format!("{ann}\n"), "the copy's logout deleted the original's token: {}", stderr(&out));
+
+    // A copy that logs out before ever writing: its original's entry stays too.
+    let second = env.dir.path().join("second.toml");
+    std::fs::copy(env.config(), &second).unwrap();
+    let out = run(&env, &ss, &["--config", second.to_str().unwrap(), "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(stdout(&out), format!("{ann}\n"), "{}", stderr(&out));
+}
+
+/// A moved config file reads its entries where it is now; a change leaves
+/// the old entries in the keyring (they may be another file's) and says how
+/// to remove them.
+#[test]
+fn a_moved_config_file_leaves_its_old_entries_and_says_so() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let (old, new) = (env.dir.path().join("a.toml"), env.dir.path().join("b.toml"));
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let login = ["--config", old.to_str().unwrap(), "login", "--with-token", "--key", KEY, "--storage", "keyring"];
+    assert_eq!(code(&run(&env, &ss, &login, &token)), 0);
+    let user = support::cli::keyring_user(&old, "default");
+    std::fs::rename(&old, &new).unwrap();
+    let new = new.to_str().unwrap();
+    let out = run(&env, &ss, &["--config", new, "token"], "");
+    assert_eq!(stdout(&out), format!("{token}\n"), "{}", stderr(&out));
+    let out = run(&env, &ss, &["--config", new, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("the keyring entries {user} were left"))
+            && stderr(&out).contains(&format!("secret-tool clear service trello-auth username {user}")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(token.as_str()), "left, not deleted");
+    // Its next keyring write is under an id of its own, and says the same.
+    let next = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["--config", new, "login", "--with-token", "--key", KEY], &next);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("were left"), "{}", stderr(&out));
+    assert_ne!(support::cli::keyring_user(std::path::Path::new(new), "default"), user);
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(token.as_str()));
+}
+
+/// Entries of before per-file ids (`default`) belong to the config file at
+/// the default place: another config file neither reads nor deletes them.
+#[test]
+fn only_the_default_config_file_touches_entries_of_before_ids() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let old = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("default", &old, "never");
+    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
+    let text = text.lines().filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret =")).collect::<Vec<_>>();
+    std::fs::write(env.config(), text.join("\n")).unwrap();
+    ss.store("trello-auth", "default", &old);
+    // A copy elsewhere does not read the default file's entry of before.
+    let copy = env.dir.path().join("copy.toml");
+    std::fs::copy(env.config(), &copy).unwrap();
+    let out = run(&env, &ss, &["--config", copy.to_str().unwrap(), "token"], "");
+    assert_ne!(stdout(&out), format!("{old}\n"), "another file read the default file's entry");
+
+    let ci = env.dir.path().join("ci").join("config.toml");
+    let ci = ci.to_str().unwrap();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["--config", ci, "login", "--with-token", "--key", KEY, "--storage", "keyring"], &token);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(&env, &ss, &["--config", ci, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(old.as_str()), "ci's logout deleted it");
+    let out = run(&env, &ss, &["token"], "");
+    assert_eq!(stdout(&out), format!("{old}\n"), "{}", stderr(&out));
+}
+
+/// A profile named `p@<id>` would name another file's entry: such a name is
+/// refused before anything is sent or saved, and in a file it is refused as
+/// the file is read.
+#[test]
+fn a_profile_name_with_an_at_sign_is_refused() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, ann) = logged_in(&fake, &ss, "p");
+    let victim = env.keyring_user("p");
+    let other = env.dir.path().join("b.toml");
+    let other = other.to_str().unwrap();
+    let requests = fake.requests().len();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let login =
+        ["--config", other, "--profile", &victim, "login", "--with-token", "--key", KEY, "--storage", "keyring"];
+    let out = run(&env, &ss, &login, &token);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot hold '@'"), "{}", stderr(&out));
+    assert_eq!(fake.requests().len(), requests, "nothing was sent");
+    assert!(!std::path::Path::new(other).exists(), "nothing was saved");
+
+    std::fs::write(other, format!("version = 1\n[profiles.\"{victim}\"]\nstorage = \"keyring\"\n")).unwrap();
+    for args in
+        [&["--config", other, "--profile", &victim, "logout", "--keep-remote"][..], &["--config", other, "status"]]
+    {
+        let out = run(&env, &ss, args, "");
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("cannot hold '@'") && stderr(&out).contains("line 2"), "{}", stderr(&out));
+    }
+    assert_eq!(ss.lookup("trello-auth", &victim).as_deref(), Some(ann.as_str()));
+}
