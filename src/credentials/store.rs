@@ -102,8 +102,8 @@ pub enum StoreError {
     #[error("{} is a directory, not a config file; pass --config with a file path", path.display())]
     IsDirectory { path: PathBuf },
     #[error(
-        "{} is not valid TOML (line {line}, column {column}: {message}); it was left untouched: fix it, or move it \
-         away to start over",
+        "{} cannot be read (line {line}, column {column}: {message}); it was left untouched: fix that line, or move \
+         the file away to start over",
         path.display()
     )]
     Parse { path: PathBuf, line: usize, column: usize, message: String },

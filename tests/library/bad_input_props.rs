@@ -123,7 +123,7 @@ fn deep_nesting_and_huge_values() {
     for text in [deep_arrays, deep_tables] {
         let (_dir, store) = config_from(text.as_bytes());
         let e = store.load().unwrap_err();
-        assert!(e.to_string().contains("not valid TOML"), "{e}");
+        assert!(e.to_string().contains("cannot be read (line"), "{e}");
     }
     let huge_value = format!("version = 1\n[profiles.default]\napp_name = \"{}\"\n", "a".repeat(900_000));
     let (_dir, store) = config_from(huge_value.as_bytes());
