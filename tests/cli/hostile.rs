@@ -291,9 +291,7 @@ fn an_answer_that_echoes_the_request_never_puts_the_token_in_the_message() {
 fn a_json_answer_of_the_wrong_type_never_puts_a_credential_in_the_message() {
     use support::fake_trello::Echo;
     let fake = FakeTrello::with_ann();
-    let token = fake.issue_token(KEY, ANN, "read,write", None);
-    let env = Env::new(&fake);
-    env.save("default", &token, "never");
+    let (env, token) = Env::saved_for_ann(&fake);
     let leaks = |what: &str, text: &str| {
         assert!(!text.contains(&token[..12]) && !text.contains(&token[64..]), "{what}: the token leaked: {text}");
         assert!(!text.contains(&KEY[..12]), "{what}: the key leaked: {text}");

@@ -30,12 +30,25 @@ fn config_text(env: &Env) -> String {
     std::fs::read_to_string(env.config()).unwrap_or_default()
 }
 
-/// A file-storage profile holding a fresh token of Ann's.
-fn saved_in_file(fake: &FakeTrello) -> (Env, String) {
-    let env = Env::new(fake);
-    let token = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &token, "never");
-    (env, token)
+/// The token `trello-auth token` prints for the config file `config` (the
+/// default one for `None`), or its error output.
+fn token_of(env: &Env, ss: &SecretService, config: Option<&str>) -> String {
+    let out = match config {
+        Some(config) => run(env, ss, &["--config", config, "token"], ""),
+        None => run(env, ss, &["token"], ""),
+    };
+    if code(&out) == 0 { stdout(&out).trim_end().to_string() } else { stderr(&out) }
+}
+
+/// Ann's token saved as versions before per-file ids saved it: a keyring
+/// profile of the default config file, its entry named just `default`.
+fn saved_before_ids(fake: &FakeTrello, ss: &SecretService) -> (Env, String) {
+    let (env, old) = Env::saved_for_ann(fake);
+    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
+    let text = text.lines().filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret =")).collect::<Vec<_>>();
+    std::fs::write(env.config(), text.join("\n")).unwrap();
+    ss.store("trello-auth", "default", &old);
+    (env, old)
 }
 
 /// A profile logged in with `--storage keyring`.
@@ -105,7 +118,7 @@ fn what_secret_tool_stores_trello_auth_reads() {
 fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, token) = saved_in_file(&fake);
+    let (env, token) = Env::saved_for_ann(&fake);
     env.save("default", &token, "never");
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -128,7 +141,7 @@ fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
 fn a_move_killed_at_any_point_leaves_the_token_somewhere() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, token) = saved_in_file(&fake);
+    let (env, token) = Env::saved_for_ann(&fake);
     let mut landed_mid_move = 0;
     for run_index in 0..24 {
         let to = if run_index % 2 == 0 { "keyring" } else { "file" };
@@ -320,19 +333,8 @@ fn two_config_files_never_share_a_keyring_entry() {
 fn entries_of_before_are_read_and_moved_on_the_next_change() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let env = Env::new(&fake);
-    let old = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &old, "never");
-    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
-    let text = text
-        .lines()
-        .filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret ="))
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(env.config(), text).unwrap();
-    ss.store("trello-auth", "default", &old);
-    let out = run(&env, &ss, &["token"], "");
-    assert_eq!(stdout(&out), format!("{old}\n"), "{}", stderr(&out));
+    let (env, old) = saved_before_ids(&fake, &ss);
+    assert_eq!(token_of(&env, &ss, None), old);
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let out = run(&env, &ss, &["login", "--with-token"], &new);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -366,7 +368,7 @@ fn status_flags_a_token_of_another_member() {
 fn login_into_the_keyring_leaves_no_token_in_the_backup() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, old) = saved_in_file(&fake);
+    let (env, old) = Env::saved_for_ann(&fake);
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let out = run(&env, &ss, &["login", "--with-token", "--storage", "keyring"], &new);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -423,7 +425,7 @@ fn a_failed_save_after_the_keyring_write_keeps_the_old_pair_whole() {
 fn login_into_the_file_over_a_keyring_profile_leaves_nothing_in_the_keyring() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, _) = saved_in_file(&fake);
+    let (env, _) = Env::saved_for_ann(&fake);
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let user = env.keyring_user("default");
@@ -443,7 +445,7 @@ fn login_into_the_file_over_a_keyring_profile_leaves_nothing_in_the_keyring() {
 fn logout_keeps_the_api_secret_in_the_keyring() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, token) = saved_in_file(&fake);
+    let (env, token) = Env::saved_for_ann(&fake);
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let user = env.keyring_user("default");
@@ -473,9 +475,7 @@ fn a_copied_config_file_never_replaces_or_deletes_the_original_s_entries() {
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
     std::fs::copy(env.config(), &copy).unwrap();
     let copy = copy.to_str().unwrap();
-    // A copy reads the entries it came with.
-    let out = run(&env, &ss, &["--config", copy, "token"], "");
-    assert_eq!(stdout(&out), format!("{ann}\n"), "{}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, Some(copy)), ann, "a copy reads the entries it came with");
 
     let bob = fake.issue_token(KEY, BOB, "read,write", None);
     let login = ["--config", copy, "login", "--with-token", "--key", KEY, "--storage", "keyring"];
@@ -484,24 +484,20 @@ fn a_copied_config_file_never_replaces_or_deletes_the_original_s_entries() {
     assert!(!stderr(&out).contains("were left"), "the original still uses its entries: {}", stderr(&out));
     let theirs = support::cli::keyring_user(std::path::Path::new(copy), "default");
     assert_ne!(theirs, env.keyring_user("default"), "the copy has an id of its own");
-    let out = run(&env, &ss, &["token"], "");
-    assert_eq!(stdout(&out), format!("{ann}\n"), "the original's token was replaced: {}", stderr(&out));
-    let out = run(&env, &ss, &["--config", copy, "token"], "");
-    assert_eq!(stdout(&out), format!("{bob}\n"), "{}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, None), ann, "the original's token was replaced");
+    assert_eq!(token_of(&env, &ss, Some(copy)), bob);
 
     let out = run(&env, &ss, &["--config", copy, "logout", "--keep-remote"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(ss.lookup("trello-auth", &theirs), None, "the copy's own entry is gone");
-    let out = run(&env, &ss, &["token"], "");
-    assert_eq!(stdout(&out), format!("{ann}\n"), "the copy's logout deleted the original's token: {}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, None), ann, "the copy's logout deleted the original's token");
 
     // A copy that logs out before ever writing: its original's entry stays too.
     let second = env.dir.path().join("second.toml");
     std::fs::copy(env.config(), &second).unwrap();
     let out = run(&env, &ss, &["--config", second.to_str().unwrap(), "logout", "--keep-remote"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let out = run(&env, &ss, &["token"], "");
-    assert_eq!(stdout(&out), format!("{ann}\n"), "{}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, None), ann);
 }
 
 /// A moved config file reads its entries where it is now; a change leaves
@@ -519,8 +515,7 @@ fn a_moved_config_file_leaves_its_old_entries_and_says_so() {
     let user = support::cli::keyring_user(&old, "default");
     std::fs::rename(&old, &new).unwrap();
     let new = new.to_str().unwrap();
-    let out = run(&env, &ss, &["--config", new, "token"], "");
-    assert_eq!(stdout(&out), format!("{token}\n"), "{}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, Some(new)), token);
     let out = run(&env, &ss, &["--config", new, "logout", "--keep-remote"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
@@ -545,18 +540,11 @@ fn a_moved_config_file_leaves_its_old_entries_and_says_so() {
 fn only_the_default_config_file_touches_entries_of_before_ids() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let env = Env::new(&fake);
-    let old = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &old, "never");
-    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
-    let text = text.lines().filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret =")).collect::<Vec<_>>();
-    std::fs::write(env.config(), text.join("\n")).unwrap();
-    ss.store("trello-auth", "default", &old);
+    let (env, old) = saved_before_ids(&fake, &ss);
     // A copy elsewhere does not read the default file's entry of before.
     let copy = env.dir.path().join("copy.toml");
     std::fs::copy(env.config(), &copy).unwrap();
-    let out = run(&env, &ss, &["--config", copy.to_str().unwrap(), "token"], "");
-    assert_ne!(stdout(&out), format!("{old}\n"), "another file read the default file's entry");
+    assert_ne!(token_of(&env, &ss, copy.to_str()), old, "another file read the default file's entry");
 
     let ci = env.dir.path().join("ci").join("config.toml");
     let ci = ci.to_str().unwrap();
@@ -566,8 +554,7 @@ fn only_the_default_config_file_touches_entries_of_before_ids() {
     let out = run(&env, &ss, &["--config", ci, "logout", "--keep-remote"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(old.as_str()), "ci's logout deleted it");
-    let out = run(&env, &ss, &["token"], "");
-    assert_eq!(stdout(&out), format!("{old}\n"), "{}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, None), old);
 }
 
 /// A profile named `p@<id>` would name another file's entry: such a name is
