@@ -140,7 +140,8 @@ impl Account {
         if origin_uses_it {
             return None;
         }
-        let from = self.origin.as_deref().unwrap_or("another place");
+        // The recorded path is the file's text: one line, whatever it holds.
+        let from = self.origin.as_deref().map_or("another place".into(), crate::untrusted::line);
         Some(format!(
             "the keyring entries {user} were left: this config file was made at {from} (moved or copied here), and \
              they are that file's; if nothing uses them any more, remove them with `secret-tool clear service {} \
@@ -504,8 +505,10 @@ impl Vault {
         undo: &mut Undo,
     ) -> Result<(String, Vec<String>), KeyringError> {
         let home = self.home();
-        if let Some(id) = edit.config.keyring_id.as_ref().filter(|_| home.owns(&edit.config)) {
-            return Ok((id.clone(), Vec::new()));
+        if let Some(id) = edit.config.keyring_id.clone().filter(|_| home.owns(&edit.config)) {
+            // A file of before paths, claimed at the default place, says so from now on.
+            edit.config.keyring_path.get_or_insert(home.path);
+            return Ok((id, Vec::new()));
         }
         let id = fresh_keyring_id();
         let waiting = self.waiting.as_ref();
