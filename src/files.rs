@@ -146,6 +146,22 @@ pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// `path` absolute with every link resolved, also for a file not made yet
+/// (its directory resolved, its name kept): two names of one file compare
+/// equal, a copy or a moved file does not.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(real) = fs::canonicalize(path) {
+        return real;
+    }
+    let parent = parent_dir(path);
+    let dir =
+        fs::canonicalize(parent).or_else(|_| std::path::absolute(parent)).unwrap_or_else(|_| parent.to_path_buf());
+    match path.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    }
+}
+
 /// The directory a file lives in (`.` for a bare name).
 pub fn parent_dir(path: &Path) -> &Path {
     match path.parent() {

@@ -23,13 +23,24 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     strip(text, |c| c == '\n' || c == '\t')
 }
 
+/// Characters that end a line for some reader: a terminal, a `.env` parser,
+/// Python's `splitlines`, an editor.
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// True when `text` holds no unsafe character and no line break: it prints
+/// exactly as it is, on one line, whatever reads it.
+pub fn is_plain(text: &str) -> bool {
+    !text.chars().any(|c| is_unsafe(c) || is_line_break(c))
+}
+
 /// One-line fields (a name, an id): every line break is shown as `\n` (or
 /// `\r`, `\u{2028}`…) so a name can never start a line of output of its own
 /// (a forged `trello-auth: warning: …`), and every other unsafe character is
 /// stripped.
 pub fn line(text: &str) -> Cow<'_, str> {
-    let breaks = |c: char| matches!(c, '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
-    if !text.chars().any(|c| is_unsafe(c) || breaks(c)) {
+    if is_plain(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -37,7 +48,7 @@ pub fn line(text: &str) -> Cow<'_, str> {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if breaks(c) => out.push_str(&c.escape_unicode().to_string()),
+            c if is_line_break(c) => out.push_str(&c.escape_unicode().to_string()),
             c if is_unsafe(c) => {}
             c => out.push(c),
         }

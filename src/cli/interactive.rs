@@ -186,7 +186,11 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
         (true, Some(profile)) => Model::rotate(setup, now, profile),
         (true, None) => return report_for(&ctx.profile.invocation(), &ctx.nothing_saved()),
         (false, Some(profile)) => Model::start_screen(setup, now, profile),
-        (false, None) => Model::new(setup, now),
+        // A setup ends in a save, which would refuse the name: said before the steps, not after.
+        (false, None) => match ctx.vault.check_name(ctx.name()) {
+            Ok(()) => Model::new(setup, now),
+            Err(e) => return report(&ctx.vault_error(e)),
+        },
     };
     let desktop = Desktop::detect();
     let ran = match &plain {

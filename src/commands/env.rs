@@ -109,15 +109,30 @@ pub struct Vars {
 
 /// The saved key and token (and secret with `with_secret`, and the default
 /// board) under `names`, wherever they are stored. Shared by `env`, `exec` and `mcp`.
+/// The token must pass the rule `token` and every request use (a hand-edited
+/// one is refused, not exported); the file's other values were checked as it
+/// was read, and a secret from the keyring is checked here.
 pub fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
     let stored = ctx.stored()?;
-    let token = ctx.token(&stored)?;
+    let creds = ctx.credentials_to_send(&stored)?;
     let (key_var, token_var) = names.key_and_token();
-    let mut vars = vec![(key_var, stored.profile.api_key.clone()), (token_var, token.expose().to_string())];
+    let mut vars = vec![(key_var, creds.key), (token_var, creds.token.expose().to_string())];
     let mut warnings = Vec::new();
     if with_secret {
         match ctx.api_secret(&stored)? {
-            Some(secret) => vars.push((SECRET_VAR, secret.expose().to_string())),
+            Some(secret) => {
+                let verdict = crate::credentials::format::check_secret(secret.expose());
+                if !verdict.is_valid() {
+                    return Err(CommandError::Failed(format!(
+                        "the API secret saved in profile \"{}\" is not an API secret ({}); nothing was printed. It is \
+                         kept in {}: save it again with the wizard",
+                        stored.name,
+                        verdict.message(),
+                        stored.place()
+                    )));
+                }
+                vars.push((SECRET_VAR, secret.expose().to_string()));
+            }
             None => warnings.push(format!("no API secret is saved for this profile; {SECRET_VAR} was left out")),
         }
     }
@@ -143,13 +158,16 @@ pub fn expiry_warning(profile: &crate::credentials::Profile, now: time::OffsetDa
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let Vars { vars, warnings } = vars(ctx, args.names, args.with_secret)?;
     let text = render(args.format, &vars).map_err(CommandError::Failed)?;
-    // Words for a shell: a control character in a hand-edited value must not reach a terminal.
-    let output = if args.format == Format::Json { Output::json(text) } else { Output::text(text) };
+    // Printed as rendered: `render` refuses any value the terminal filter
+    // would change (JSON escapes instead), so what a pipe gets is exact.
+    let output = if args.format == Format::Json { Output::json(text) } else { Output::raw(text) };
     Ok(output.warn(warnings))
 }
 
 /// The variables in `format`, one per line (or one JSON object); `Err` when a
-/// value cannot be written so that evaluating it is inert.
+/// value cannot be written so that evaluating it is inert and gives it back
+/// exactly: outside JSON, a value must be plain (no control character, no
+/// line break: a `.env` line reader would split it, a terminal would obey it).
 pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String> {
     if format == Format::Json {
         let map: serde_json::Map<String, serde_json::Value> =
@@ -160,6 +178,12 @@ pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String>
     }
     let mut out = String::new();
     for (name, value) in vars {
+        if !crate::untrusted::is_plain(value) {
+            return Err(format!(
+                "the value of {name} holds a control character or a line break, which cannot be printed exactly \
+                 on one line; nothing was printed (fix the saved value, or use --format json)"
+            ));
+        }
         let line =
             match format {
                 Format::Sh => format!("export {name}={}", quote_sh(value)),
@@ -236,7 +260,21 @@ mod tests {
         assert_eq!(quote_powershell("it's ‘x’"), "'it''s ‘‘x’’'");
         assert_eq!(quote_dotenv("b$c`d`\\e"), Some("'b$c`d`\\e'".into()));
         assert_eq!(quote_dotenv(odd), None);
-        assert!(render(Format::Dotenv, &vars(odd)).unwrap_err().contains("single quote"));
+        assert!(render(Format::Dotenv, &vars("a'b")).unwrap_err().contains("single quote"));
+    }
+
+    /// Outside JSON a value is printed exactly, on one line, or not at all.
+    #[test]
+    fn values_that_cannot_be_one_exact_line_are_refused() {
+        for value in ["5b\nEVIL=$(touch x)", "a\rb", "a\u{85}b", "a\u{2028}b", "a\0b", "a\u{1b}[2Jb", "a\tb"] {
+            for format in [Format::Sh, Format::Fish, Format::Powershell, Format::Dotenv] {
+                let refused = render(format, &vars(value)).unwrap_err();
+                assert!(refused.contains("TRELLO_TOKEN") && refused.contains("nothing was printed"), "{refused}");
+            }
+            let json = render(Format::Json, &vars(value)).unwrap();
+            let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(back["TRELLO_TOKEN"], value, "JSON keeps it exact");
+        }
     }
 
     #[test]

@@ -123,6 +123,8 @@ fn read_hidden_line() -> std::io::Result<Option<String>> {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+    // Said before the token is read and sent: the save would refuse the name.
+    ctx.vault.check_name(ctx.name()).map_err(|e| ctx.vault_error(e))?;
     let endpoints = ctx.endpoints()?;
     let token_text = read_token()?;
     let config = ctx.vault.load()?.map(|l| l.config).unwrap_or_default();

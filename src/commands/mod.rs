@@ -273,7 +273,7 @@ impl Context {
     pub fn credentials_to_send(&self, stored: &Stored) -> Result<Credentials, CommandError> {
         let token = self.token(stored)?;
         Credentials::sendable(&stored.profile.api_key, &token)
-            .map_err(|why| CommandError::Failed(unusable(&stored.name, &why)))
+            .map_err(|why| CommandError::Failed(unusable(stored, &why)))
     }
 
     pub fn keyring_error(&self, error: KeyringError) -> CommandError {
@@ -289,6 +289,7 @@ impl Context {
             VaultError::Read(error) => CommandError::Keyring { profile, error },
             VaultError::NothingSaved => self.nothing_saved(),
             VaultError::NoToken => CommandError::NoToken { profile },
+            error @ VaultError::BadName { .. } => CommandError::Usage(error.to_string()),
             VaultError::Already(storage) => CommandError::Usage(format!(
                 "{}; nothing to move",
                 storage::already(&profile, &format!("the {}", storage.as_str()))
@@ -297,10 +298,14 @@ impl Context {
     }
 }
 
-/// Why a saved token cannot be sent, in words.
-pub fn unusable(profile: &str, why: &str) -> String {
+/// Why a saved token cannot be used (sent, printed or exported), in words
+/// that name where it is kept.
+pub fn unusable(stored: &Stored, why: &str) -> String {
     format!(
-        "the token saved in profile \"{profile}\" is not usable ({why}); nothing was sent. Run `trello-auth rotate`"
+        "the token saved in profile \"{}\" is not usable ({why}); nothing was sent or printed. It is kept in {}: run \
+         `trello-auth rotate`",
+        stored.name,
+        stored.place()
     )
 }
 

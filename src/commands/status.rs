@@ -192,7 +192,7 @@ pub fn check(ctx: &Context, endpoints: &Endpoints, all: bool, offline: bool) -> 
                 Err(e) => Check::Keyring(e),
                 Ok(None) => Check::NoToken,
                 Ok(Some(token)) => match Credentials::sendable(&profile.api_key, &token) {
-                    Err(why) => Check::Unusable(super::unusable(&stored.name, &why)),
+                    Err(why) => Check::Unusable(super::unusable(&stored, &why)),
                     Ok(_) if profile.expired_words(now).is_some() => Check::Expired,
                     Ok(sendable) => {
                         credentials = Some(sendable);

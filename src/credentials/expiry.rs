@@ -32,12 +32,13 @@ impl Expiry {
         }
     }
 
-    /// `2026-12-28 12:00 UTC`, `never`, or the unreadable text.
+    /// `2026-12-28 12:00 UTC`, `never`, or the unreadable text (without
+    /// anything shaped like a credential: a token pasted on the wrong line).
     pub fn shown(&self) -> String {
         match self {
             Expiry::Never => "never".into(),
             Expiry::At(at) => format_time(*at),
-            Expiry::Unreadable(text) => text.clone(),
+            Expiry::Unreadable(text) => super::secret::scrub(text, &[]),
         }
     }
 }
@@ -147,6 +148,7 @@ mod tests {
         assert_eq!(Expiry::from_trello(None).shown(), "never");
         assert_eq!(Expiry::from("2026-12-28T12:00:00.000Z").shown(), "2026-12-28 12:00 UTC");
         assert_eq!(Expiry::from("soon").shown(), "soon");
+        assert_eq!(Expiry::from(format!("ATTA{}", "0".repeat(64)).as_str()).shown(), "[redacted]");
         assert_eq!(format_rfc3339("2026-01-02T03:04:05Z"), "2026-01-02 03:04 UTC");
     }
 

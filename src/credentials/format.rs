@@ -16,8 +16,10 @@ pub const TOKEN_LEN: usize = 76;
 pub const MIN_TOKEN_CHARS: usize = 32;
 /// More than this is not a token, whatever the format becomes.
 pub const MAX_TOKEN_CHARS: usize = 256;
-const TOKEN_PREFIX: &str = "ATTA";
-const ATLASSIAN_PREFIX: &str = "ATATT";
+/// How a current token starts.
+pub const TOKEN_PREFIX: &str = "ATTA";
+/// How an Atlassian account API token starts (not a Trello credential, but a secret all the same).
+pub const ATLASSIAN_PREFIX: &str = "ATATT";
 
 /// Which input a verdict is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -137,13 +137,7 @@ fn connect() -> Result<Store, KeyringError> {
 }
 
 fn unavailable(e: &keyring_core::Error) -> KeyringError {
-    KeyringError::Unavailable { detail: short(e) }
-}
-
-/// The platform's message, one line, cut short, controls stripped.
-fn short(e: &keyring_core::Error) -> String {
-    let text: String = crate::untrusted::line(&e.to_string()).chars().take(160).collect();
-    text
+    KeyringError::Unavailable { detail: short_text(&e.to_string()) }
 }
 
 fn classify(e: keyring_core::Error, what: &'static str) -> KeyringError {
@@ -160,8 +154,10 @@ fn classify(e: keyring_core::Error, what: &'static str) -> KeyringError {
     }
 }
 
+/// The platform's message (another process's words), one line, without
+/// anything shaped like a credential, cut short, controls stripped.
 fn short_text(text: &str) -> String {
-    crate::untrusted::line(text).chars().take(160).collect()
+    crate::untrusted::line(&super::secret::scrub(text, &[])).chars().take(160).collect()
 }
 
 fn entry(store: &Store, user: &str, item: Item) -> Result<keyring_core::Entry, KeyringError> {

@@ -10,6 +10,22 @@ use super::scopes::{Expiration, Scopes};
 pub const DEFAULT_PROFILE: &str = "default";
 pub const DEFAULT_APP_NAME: &str = "trello-auth";
 
+/// Why `name` cannot name a profile, if it cannot. The one rule for profile
+/// names, for the file's tables and for a profile about to be made: a name
+/// becomes part of a keyring entry's name (`name@<file id>`, so an `@` would
+/// let one file's profile name another file's entry) and of messages.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("a profile name cannot be empty")
+    } else if name.contains('@') {
+        Some("a profile name cannot hold '@', which keyring entry names use to join a profile and its config file")
+    } else if !crate::untrusted::is_plain(name) {
+        Some("a profile name cannot hold control characters or line breaks")
+    } else {
+        None
+    }
+}
+
 /// Where a profile's token and API secret live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -107,7 +123,9 @@ pub struct BoardChoice {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Profile {
+    #[serde(deserialize_with = "shaped::api_key")]
     pub api_key: String,
+    #[serde(deserialize_with = "shaped::api_secret")]
     pub api_secret: Option<Secret>,
     pub token: Option<Secret>,
     /// `keyring`: the token and secret are in the system keyring, not above.
@@ -129,8 +147,10 @@ pub struct Profile {
     /// RFC 3339 time of the last successful verification.
     pub verified_at: Option<String>,
     /// The default board scripts and agents get as `TRELLO_BOARD_ID`.
+    #[serde(deserialize_with = "shaped::board_id")]
     pub board_id: Option<String>,
     pub board_name: Option<String>,
+    #[serde(deserialize_with = "shaped::board_short_link")]
     pub board_short_link: Option<String>,
     /// The token was forgotten on purpose (`logout`): a keyring profile then
     /// has no token entry, and that is not an error.
@@ -139,6 +159,47 @@ pub struct Profile {
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: toml::Table,
+}
+
+/// The saved values trello-auth only ever writes in one shape, checked as
+/// the file is read: a hand edit that breaks one (a board id holding a line
+/// break, a key with a control character) is refused there, with its line,
+/// so no command hands out what another would refuse. The token is not
+/// among them: it may come from the keyring too, and `Credentials::sendable`
+/// is its one rule, wherever it came from.
+mod shaped {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    use crate::credentials::Secret;
+    use crate::credentials::format::{check_key, check_secret, is_short_link, is_trello_id};
+
+    fn checked<'de, D: Deserializer<'de>, T>(
+        deserializer: D,
+        ok: impl Fn(&str) -> bool,
+        words: &str,
+        wrap: impl Fn(String) -> T,
+    ) -> Result<T, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if ok(&value) { Ok(wrap(value)) } else { Err(D::Error::custom(words)) }
+    }
+
+    pub fn api_key<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let ok = |v: &str| v.is_empty() || check_key(v).is_valid();
+        checked(d, ok, "api_key must be an API key: 32 hex characters (0-9, a-f)", |v| v)
+    }
+
+    pub fn api_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
+        let ok = |v: &str| check_secret(v).is_valid();
+        checked(d, ok, "api_secret must be an API secret: 64 hex characters (0-9, a-f)", |v| Some(Secret::new(v)))
+    }
+
+    pub fn board_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        checked(d, is_trello_id, "board_id must be a Trello board id: 24 hex characters (0-9, a-f)", Some)
+    }
+
+    pub fn board_short_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        checked(d, is_short_link, "board_short_link must be a board's short link: 8 letters and digits", Some)
+    }
 }
 
 impl Default for Profile {

@@ -32,7 +32,9 @@ impl Secret {
 pub const REDACTED: &str = "[redacted]";
 
 /// Replaces each `known` value, and every word shaped like a key, secret or
-/// token (32+ hex digits, `ATTA…`, `ATATT…`), with [`REDACTED`].
+/// token (32+ hex digits, `ATTA…`, `ATATT…`: the shapes of `format`), with
+/// [`REDACTED`]. The one scrub for outside text (an answer's body, a parser's
+/// message, a keyring's words) on its way into an error message.
 pub fn scrub(text: &str, known: &[&str]) -> String {
     let mut text = text.to_string();
     // Very short values would match by accident; real ones are 32+ characters.
@@ -62,12 +64,17 @@ pub fn holds_credential(text: &str) -> bool {
     scrub(text, &[]) != text
 }
 
+/// A token prefix followed by this many characters in all is treated as a
+/// token: short enough to catch a cut one, long enough to spare words.
+const PREFIXED_MIN: usize = 16;
+
 /// Copies one run of ASCII letters and digits to `out`, redacting from any
 /// `ATTA…`/`ATATT…` of 16+ characters to the end of the run, and every run of
 /// 32+ hex digits (keys, secrets, legacy tokens), wherever they start.
 fn redact_word(word: &str, out: &mut String) {
-    let (head, tail) = match word.find("ATTA").or_else(|| word.find("ATATT")) {
-        Some(at) if word.len() - at >= 16 => (&word[..at], true),
+    use super::format::{ATLASSIAN_PREFIX, KEY_LEN, TOKEN_PREFIX};
+    let (head, tail) = match word.find(TOKEN_PREFIX).or_else(|| word.find(ATLASSIAN_PREFIX)) {
+        Some(at) if word.len() - at >= PREFIXED_MIN => (&word[..at], true),
         _ => (word, false),
     };
     let mut hex = String::new();
@@ -76,11 +83,11 @@ fn redact_word(word: &str, out: &mut String) {
             hex.push(c);
             continue;
         }
-        out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
+        out.push_str(if hex.len() >= KEY_LEN { REDACTED } else { &hex });
         hex.clear();
         out.push(c);
     }
-    out.push_str(if hex.len() >= 32 { REDACTED } else { &hex });
+    out.push_str(if hex.len() >= KEY_LEN { REDACTED } else { &hex });
     if tail {
         out.push_str(REDACTED);
     }

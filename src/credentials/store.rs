@@ -32,9 +32,14 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     /// This file's own name in the keyring: two config files with a profile of
     /// the same name keep separate entries. Made on the first keyring save.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "keyring_id")]
     pub keyring_id: Option<String>,
-    #[serde(default)]
+    /// The file `keyring_id` was made for (its canonical path). Read from
+    /// anywhere else (a copy, a moved file), the file still reads the entries
+    /// it came with, but writes and deletes only entries of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyring_path: Option<String>,
+    #[serde(default, deserialize_with = "named_profiles")]
     pub profiles: BTreeMap<String, Profile>,
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -44,12 +49,44 @@ fn current_version() -> u32 {
     FORMAT_VERSION
 }
 
+/// A keyring id as the vault makes them: 12 hex digits (it becomes part of
+/// every entry's name, so nothing else may stand there).
+fn keyring_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let id = String::deserialize(d)?;
+    if id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(Some(id))
+    } else {
+        Err(serde::de::Error::custom("keyring_id must be 12 hex characters, as trello-auth writes it"))
+    }
+}
+
+/// The profiles, each name checked by the one rule for names.
+fn named_profiles<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Profile>, D::Error> {
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct Name(String);
+    impl<'de> Deserialize<'de> for Name {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let name = String::deserialize(d)?;
+            match super::profile::name_problem(&name) {
+                Some(why) => Err(serde::de::Error::custom(format!(
+                    "[profiles.\"{}\"]: {why}; rename the table",
+                    crate::untrusted::line(&name)
+                ))),
+                None => Ok(Name(name)),
+            }
+        }
+    }
+    let profiles = BTreeMap::<Name, Profile>::deserialize(d)?;
+    Ok(profiles.into_iter().map(|(Name(name), profile)| (name, profile)).collect())
+}
+
 impl Default for ConfigFile {
     fn default() -> Self {
         ConfigFile {
             version: FORMAT_VERSION,
             default_profile: None,
             keyring_id: None,
+            keyring_path: None,
             profiles: BTreeMap::new(),
             extra: toml::Table::new(),
         }
@@ -65,8 +102,8 @@ pub enum StoreError {
     #[error("{} is a directory, not a config file; pass --config with a file path", path.display())]
     IsDirectory { path: PathBuf },
     #[error(
-        "{} is not valid TOML (line {line}, column {column}: {message}); it was left untouched: fix it, or move it \
-         away to start over",
+        "{} cannot be read (line {line}, column {column}: {message}); it was left untouched: fix that line, or move \
+         the file away to start over",
         path.display()
     )]
     Parse { path: PathBuf, line: usize, column: usize, message: String },
@@ -76,6 +113,12 @@ pub enum StoreError {
     Write { path: PathBuf, action: &'static str, source: io::Error },
     #[error("could not serialize the config: {0}")]
     Serialize(String),
+    #[error(
+        "did not save {}: the file as it would be written does not read back ({detail}); nothing was written. This \
+         is a bug in trello-auth: please report it",
+        path.display()
+    )]
+    WouldNotReadBack { path: PathBuf, detail: String },
     #[error("{} is {size} bytes, too large to be a trello-auth config; it was left untouched", path.display())]
     TooLarge { path: PathBuf, size: u64 },
     #[error(
@@ -96,6 +139,11 @@ impl From<FileError> for StoreError {
             FileError::Write { path, action, source } => StoreError::Write { path, action, source },
         }
     }
+}
+
+/// The platform's config directory for trello-auth (`$XDG_CONFIG_HOME/trello-auth` on Linux).
+fn platform_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf())
 }
 
 /// No real config comes near this; a larger file is refused rather than parsed.
@@ -126,8 +174,14 @@ impl Store {
     /// `explicit` (from `--config`, or `TRELLO_AUTH_CONFIG` through the same
     /// flag), else the platform config dir (`$XDG_CONFIG_HOME/trello-auth/config.toml` on Linux).
     pub fn locate(explicit: Option<&Path>) -> Result<Store, StoreError> {
-        let platform = || directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf());
-        Store::choose(explicit, platform)
+        Store::choose(explicit, platform_dir)
+    }
+
+    /// Whether this is the file at the default place, however it was named
+    /// (`--config` with the same path, a link to it): the one config file
+    /// that reads and cleans keyring entries of before per-file ids.
+    pub fn is_default_place(&self) -> bool {
+        platform_dir().is_some_and(|dir| files::canonical(&dir.join("config.toml")) == files::canonical(&self.path))
     }
 
     /// The precedence behind [`Store::locate`], with its inputs passed in.
@@ -224,10 +278,11 @@ impl Edit {
     /// any of `forget`.
     pub fn commit(mut self, forget: &[&Secret]) -> Result<Saved, StoreError> {
         self.config.version = FORMAT_VERSION;
-        let text = serialize(&self.config)?;
+        let path = self.replace.target().to_path_buf();
+        let text = serialize(&path, &self.config)?;
         let backup = match &self.replace.old {
             Some(old) if forget.iter().any(|s| old.text.contains(s.expose())) => {
-                Backup::Text(serialize(&without_secrets(self.before.clone(), forget))?)
+                Backup::Text(serialize(&path, &without_secrets(self.before.clone(), forget))?)
             }
             _ => Backup::Previous,
         };
@@ -236,9 +291,19 @@ impl Edit {
     }
 }
 
-fn serialize(config: &ConfigFile) -> Result<String, StoreError> {
+/// The file's text, only when this build's own parser reads it back: a value
+/// the parser refuses (an empty scope from a hostile answer) would otherwise
+/// make the file, and so every profile in it, unreadable to every command.
+fn serialize(path: &Path, config: &ConfigFile) -> Result<String, StoreError> {
     let body = toml::to_string(config).map_err(|e| StoreError::Serialize(e.to_string()))?;
-    Ok(format!("{HEADER}{body}"))
+    let text = format!("{HEADER}{body}");
+    match parse(path, &text) {
+        Ok(_) => Ok(text),
+        Err(StoreError::Parse { line, message, .. }) => {
+            Err(StoreError::WouldNotReadBack { path: path.to_path_buf(), detail: format!("line {line}: {message}") })
+        }
+        Err(other) => Err(StoreError::WouldNotReadBack { path: path.to_path_buf(), detail: other.to_string() }),
+    }
 }
 
 /// `config` with every token and secret equal to one of `forget` removed.
@@ -260,8 +325,11 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
         let (line, column) = e.span().map(|span| files::line_column(text, span.start)).unwrap_or((1, 1));
         // Only the message, and without the values it quotes: toml's full
         // Display shows the offending line and its messages quote values
-        // (`invalid type: string "ATTA…"`), either of which may be a token.
-        StoreError::Parse { path: path.to_path_buf(), line, column, message: without_quoted(e.message().trim()) }
+        // (`invalid type: string "ATTA…"`, ``unknown variant `ATTA…` ``),
+        // either of which may be a token; then the one scrub, for any
+        // credential-shaped word the quoting rules missed.
+        let message = super::secret::scrub(&without_quoted(e.message().trim()), &[]);
+        StoreError::Parse { path: path.to_path_buf(), line, column, message }
     })?;
     if config.version > FORMAT_VERSION {
         return Err(StoreError::NewerFormat { path: path.to_path_buf(), version: config.version });
@@ -269,25 +337,27 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
     Ok(config)
 }
 
-/// A parser message without the values it quotes where they could be a
-/// secret: a short quoted value that is not shaped like a credential (a
-/// misspelt scope) stays, as it tells the user what to fix; anything else
-/// becomes `"…"`.
+/// A parser message without the values it quotes (in `"…"` or, as serde's
+/// variant names, in `` `…` ``) where they could be a secret: a short quoted
+/// value that is not shaped like a credential (a misspelt scope, `file`)
+/// stays, as it tells the user what to fix; anything else becomes `"…"`.
 fn without_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
-    while let Some(open) = rest.find('"') {
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = &rest[open..=open];
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('"') else {
-            out.push_str("\"…");
+        let Some(close) = after.find(quote) else {
+            out.push_str(quote);
+            out.push('…');
             return out;
         };
         let value = &after[..close];
-        let harmless = value.chars().count() <= 24 && super::secret::scrub(value, &[]) == value;
-        out.push('"');
+        let harmless = value.chars().count() <= 24 && !super::secret::holds_credential(value);
+        out.push_str(quote);
         out.push_str(if harmless { value } else { "…" });
-        out.push('"');
+        out.push_str(quote);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
@@ -315,12 +385,90 @@ mod tests {
         assert_eq!(without_quoted("unknown scope \"admin\": use read"), "unknown scope \"admin\": use read");
         assert_eq!(without_quoted("a \"long password of many words\" b"), "a \"…\" b");
         assert_eq!(without_quoted("cut \"ATTAabcdef0123"), "cut \"…");
+        let variant = format!("unknown variant `{token}`, expected `file` or `keyring`");
+        assert_eq!(without_quoted(&variant), "unknown variant `…`, expected `file` or `keyring`");
+    }
+
+    /// The parser's own messages, as a hand edit gets them: whatever the value
+    /// a credential was put in, and however the message quotes it.
+    #[test]
+    fn parse_errors_never_quote_a_credential() {
+        let token = format!("ATTA{}", "0".repeat(64));
+        let secret = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+        let key = "0123456789abcdef0123456789abcdef";
+        for value in [token.as_str(), secret, key] {
+            for field in ["storage", "expiration", "requested_scope", "granted_scope", "logged_out"] {
+                let text = format!("version = 1\n[profiles.default]\n{field} = \"{value}\"\n");
+                let message = parse(Path::new("c.toml"), &text).unwrap_err().to_string();
+                assert!(!message.contains(&value[..12]), "{field} = {value}: {message}");
+                assert!(message.contains("line 3"), "{message}");
+            }
+            let text = format!("version = \"{value}\"\n");
+            let message = parse(Path::new("c.toml"), &text).unwrap_err().to_string();
+            assert!(!message.contains(&value[..12]), "version: {message}");
+        }
+        // What helps fix a slip stays: the field's expected words.
+        let message = parse(Path::new("c.toml"), &format!("[profiles.d]\nstorage = \"{token}\"\n")).unwrap_err();
+        assert!(message.to_string().contains("expected `file` or `keyring`"), "{message}");
+    }
+
+    /// A config this build would not read back is never written: not the
+    /// file, not its backup; what was there stays.
+    #[test]
+    fn what_would_not_read_back_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("config.toml"));
+        let good = Profile { api_key: "0123456789abcdef0123456789abcdef".into(), ..Profile::default() };
+        store.save_profile("work", good).unwrap();
+        let before = std::fs::read_to_string(store.path()).unwrap();
+        let empty = Profile { granted_scope: Some(crate::credentials::Scopes::default()), ..Profile::default() };
+        let err = store.save_profile("default", empty).unwrap_err();
+        assert!(matches!(err, StoreError::WouldNotReadBack { .. }), "{err}");
+        assert!(err.to_string().contains("choose at least one scope") && err.to_string().contains("nothing"), "{err}");
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), before);
+        assert!(!store.backup_path().exists());
+        assert!(store.profile("work").unwrap().is_some(), "every other profile still reads");
+    }
+
+    /// A value trello-auth only ever writes in one shape, edited by hand into
+    /// another, is refused as the file is read: the line, the field, the file.
+    #[test]
+    fn hand_edited_values_of_the_wrong_shape_are_refused_with_their_line() {
+        let head = "version = 1\n[profiles.default]\napi_key = \"0123456789abcdef0123456789abcdef\"\n";
+        for (line, words) in [
+            ("board_id = \"5b\\nEVIL=$(touch x)\\r\\u0085\\u2028X=1\"", "board_id must be a Trello board id"),
+            ("board_id = \"5b00000000000000000000\\u0000\"", "board_id must be"),
+            ("board_short_link = \"AbCd\\u001b[2J\"", "board_short_link must be"),
+            ("api_secret = \"ATTA0123\"", "api_secret must be an API secret"),
+        ] {
+            let text = format!("{head}{line}\n");
+            let message = parse(Path::new("/x/c.toml"), &text).unwrap_err().to_string();
+            assert!(message.contains("/x/c.toml") && message.contains("line 4"), "{line}: {message}");
+            assert!(message.contains(words), "{line}: {message}");
+        }
+        let text = "[profiles.default]\napi_key = \"0123\\u001b]52;c;eA==\\u0007\"\n";
+        assert!(parse(Path::new("c"), text).unwrap_err().to_string().contains("api_key must be an API key"));
+        for name in ["p@3f2a9c1e5b7d", "p\\u001b[2J", ""] {
+            let text = format!("[profiles.\"{name}\"]\napp_name = \"x\"\n");
+            let message = parse(Path::new("c"), &text).unwrap_err().to_string();
+            assert!(message.contains("a profile name cannot"), "{name:?}: {message}");
+            assert!(!message.contains('\u{1b}'), "{message}");
+        }
+        let message = parse(Path::new("c"), "keyring_id = \"x@y\"\n").unwrap_err().to_string();
+        assert!(message.contains("keyring_id must be"), "{message}");
+        // What trello-auth writes still reads, absent values too.
+        let ok = format!("{head}board_id = \"5b0000000000000000000001\"\nboard_short_link = \"AbCd1234\"\n");
+        assert!(parse(Path::new("c"), &ok).is_ok());
+        assert!(parse(Path::new("c"), "[profiles.work]\napp_name = \"x\"\n").is_ok());
     }
 
     #[test]
     fn default_profile_round_trips() {
         let mut config = ConfigFile::default();
-        config.profiles.insert("default".into(), Profile { api_key: "k".into(), ..Profile::default() });
+        config.profiles.insert(
+            "default".into(),
+            Profile { api_key: "0123456789abcdef0123456789abcdef".into(), ..Profile::default() },
+        );
         let text = toml::to_string(&config).unwrap();
         assert_eq!(parse(Path::new("x"), &text).unwrap(), config);
     }

@@ -10,9 +10,13 @@
 //! touch the keyring themselves.
 //!
 //! Keyring entries are keyed by profile *and* config file (`default@<id>`,
-//! the id written once in the file), so two config files with a profile of the
-//! same name never share a token. Entries written before that (`default`) are
-//! still read, and moved to the new name on the profile's next change.
+//! the id written in the file with the path it was made for), so two config
+//! files with a profile of the same name never share a token. A file read
+//! from another path (copied or moved) still reads the entries it came with,
+//! but before it writes one it gets an id of its own (its other profiles'
+//! entries copied over), and it never deletes one that is not its own.
+//! Entries written before ids (`default`) are read, moved and deleted only by
+//! the config file at the default place, whose entries they were.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +46,9 @@ pub enum VaultError {
     NoToken,
     #[error("the token is already in the {}", .0.as_str())]
     Already(Storage),
+    /// The profile to be made has a name the file cannot hold.
+    #[error("profile \"{}\": {why}; choose another name with --profile", crate::untrusted::line(.name))]
+    BadName { name: String, why: &'static str },
 }
 
 /// Where a profile's token is kept, in words the user can act on.
@@ -86,28 +93,90 @@ pub struct Stored {
 /// before they were keyed by config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Account {
+    /// `name@id`, when the file has an id.
     user: Option<String>,
-    legacy: String,
+    /// Whether `user` is this file's own: its id was made for the file at
+    /// this path. A copy or a moved file reads the entries it came with but
+    /// never writes or deletes them.
+    owned: bool,
+    /// The file the id was made for, as the file says.
+    origin: Option<String>,
+    /// The entry of before ids (`name`): read and cleaned only by the config
+    /// file at the default place, whose entries they were.
+    legacy: Option<String>,
+    name: String,
 }
 
 impl Account {
-    fn of(config: &ConfigFile, name: &str) -> Account {
-        Account { user: config.keyring_id.as_ref().map(|id| user_name(id, name)), legacy: name.to_string() }
-    }
-
     /// The entry as it is read: the current name first, then the old one.
     fn get(&self, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
-        if let Some(user) = &self.user
-            && let Some(value) = keyring::get_optional(user, item, waiting)?
-        {
-            return Ok(Some(value));
+        for user in self.user.iter().chain(&self.legacy) {
+            if let Some(value) = keyring::get_optional(user, item, waiting)? {
+                return Ok(Some(value));
+            }
         }
-        keyring::get_optional(&self.legacy, item, waiting)
+        Ok(None)
+    }
+
+    /// The entries this file may delete: its own, and those of before ids at the default place.
+    fn deletable(&self) -> impl Iterator<Item = &String> {
+        self.user.iter().filter(|_| self.owned).chain(&self.legacy)
     }
 
     /// The name a person looks it up by.
     fn shown(&self) -> &str {
-        self.user.as_deref().unwrap_or(&self.legacy)
+        self.user.as_deref().or(self.legacy.as_deref()).unwrap_or(&self.name)
+    }
+
+    /// Words for an entry this file read but may not delete, when the file
+    /// it came from no longer uses it (the file was moved): it is left, and
+    /// the user is told how to remove it. A copy's original still uses it: nothing to say.
+    fn left_behind(&self) -> Option<String> {
+        let user = self.user.as_ref().filter(|_| !self.owned)?;
+        let id = user.rsplit('@').next()?;
+        let origin_uses_it = self.origin.as_ref().is_some_and(|origin| {
+            Store::at(origin).load().ok().flatten().is_some_and(|l| l.config.keyring_id.as_deref() == Some(id))
+        });
+        if origin_uses_it {
+            return None;
+        }
+        // The recorded path is the file's text: one line, whatever it holds.
+        let from = self.origin.as_deref().map_or("another place".into(), crate::untrusted::line);
+        Some(format!(
+            "the keyring entries {user} were left: this config file was made at {from} (moved or copied here), and \
+             they are that file's; if nothing uses them any more, remove them with `secret-tool clear service {} \
+             username {user}` and `secret-tool clear service {} username {user}`",
+            Item::Token.service(),
+            Item::ApiSecret.service()
+        ))
+    }
+}
+
+/// Where a config file is read from now: what decides which entries are its own.
+struct Home {
+    /// The file's canonical path, as `keyring_path` records it.
+    path: String,
+    default_place: bool,
+}
+
+impl Home {
+    /// Whether the file's keyring id is its own: made for this path (a file
+    /// written before paths were recorded is claimed only at the default place).
+    fn owns(&self, config: &ConfigFile) -> bool {
+        match &config.keyring_path {
+            Some(path) => *path == self.path,
+            None => self.default_place,
+        }
+    }
+
+    fn account(&self, config: &ConfigFile, name: &str) -> Account {
+        Account {
+            user: config.keyring_id.as_ref().map(|id| user_name(id, name)),
+            owned: self.owns(config),
+            origin: config.keyring_path.clone(),
+            legacy: self.default_place.then(|| name.to_string()),
+            name: name.to_string(),
+        }
     }
 }
 
@@ -245,14 +314,32 @@ impl Vault {
     /// A profile of an already loaded file.
     pub fn stored_in(&self, config: &ConfigFile, name: &str) -> Option<Stored> {
         let profile = config.profiles.get(name)?.clone();
-        let account = (profile.storage == Storage::Keyring).then(|| Account::of(config, name));
+        let account = (profile.storage == Storage::Keyring).then(|| self.home().account(config, name));
         Some(Stored { name: name.to_string(), profile, account, config_path: self.store.path().to_path_buf() })
+    }
+
+    /// Where the file is read from now.
+    fn home(&self) -> Home {
+        Home {
+            path: crate::files::canonical(self.store.path()).to_string_lossy().into_owned(),
+            default_place: self.store.is_default_place(),
+        }
+    }
+
+    /// Whether a profile of this name may be made: the one rule for names
+    /// (`profile::name_problem`), said before any work is done.
+    pub fn check_name(&self, name: &str) -> Result<(), VaultError> {
+        match super::profile::name_problem(name) {
+            Some(why) => Err(VaultError::BadName { name: name.to_string(), why }),
+            None => Ok(()),
+        }
     }
 
     /// Saves a verified token: an edit of the profile as stored now (the
     /// default board, the API secret and unknown keys stay), the secrets where
     /// `storage` says, and no copy of them left where they no longer belong.
     pub fn save(&self, name: &str, new: NewToken) -> Result<SaveOutcome, VaultError> {
+        self.check_name(name)?;
         let waiting = self.waiting.as_ref();
         let edit = self.store.edit()?;
         let before = edit.before.profiles.get(name).cloned();
@@ -279,8 +366,7 @@ impl Vault {
             }
             _ => Vec::new(),
         };
-        let written = self.put(edit, name, profile, target, &token, api_secret, &forget)?;
-        let mut warnings = Vec::new();
+        let (written, mut warnings) = self.put(edit, name, profile, target, &token, api_secret, &forget)?;
         if let Some(previous) = &previous {
             self.clean_up(previous, target, Some(&token), &mut warnings);
         }
@@ -333,8 +419,7 @@ impl Vault {
         let secret = stored.api_secret(waiting).map_err(VaultError::Read)?;
         let profile = stored.profile.clone();
         let forget: Vec<Secret> = [Some(token.clone()), secret.clone()].into_iter().flatten().collect();
-        let saved = self.put(edit, name, profile, target, &token, secret, &forget)?;
-        let mut warnings = Vec::new();
+        let (saved, mut warnings) = self.put(edit, name, profile, target, &token, secret, &forget)?;
         self.clean_up(&stored, target, Some(&token), &mut warnings);
         Ok(SaveOutcome { saved, place: self.place_of(name, target)?, replaced: None, board_dropped: None, warnings })
     }
@@ -356,11 +441,12 @@ impl Vault {
         let saved = edit.commit(&forget)?;
         let mut warnings = Vec::new();
         if let Some(account) = &stored.account {
-            for user in account.user.iter().chain([&account.legacy]) {
+            for user in account.deletable() {
                 if let Err(e) = keyring::delete(user, Item::Token, waiting) {
                     warnings.push(leftover(user, Item::Token, &e));
                 }
             }
+            warnings.extend(account.left_behind());
         }
         let storage = stored.profile.storage;
         Ok(SaveOutcome { saved, place: self.place_of(name, storage)?, replaced: None, board_dropped: None, warnings })
@@ -369,6 +455,7 @@ impl Vault {
     /// Puts the profile's secrets where `target` says (in the keyring: written
     /// and read back, the file then holding none of them) and commits the file,
     /// its backup without `forget`; a failed commit puts the keyring back.
+    /// Returns what the user should hear (entries a moved file left behind).
     #[allow(clippy::too_many_arguments)]
     fn put(
         &self,
@@ -379,44 +466,77 @@ impl Vault {
         token: &Secret,
         secret: Option<Secret>,
         forget: &[Secret],
-    ) -> Result<Saved, VaultError> {
+    ) -> Result<(Saved, Vec<String>), VaultError> {
         profile.storage = target;
         match target {
             Storage::Keyring => {
-                let user = user_name(ensure_keyring_id(&mut edit.config), name);
-                let undo = self.write_keyring(&user, token, secret.as_ref())?;
+                let waiting = self.waiting.as_ref();
+                let mut undo = Undo::default();
+                let written = self.own_keyring_id(&mut edit, name, &mut undo).and_then(|(id, warnings)| {
+                    let user = user_name(&id, name);
+                    undo.write(&user, Item::Token, Some(token), waiting)?;
+                    undo.write(&user, Item::ApiSecret, secret.as_ref(), waiting)?;
+                    Ok(warnings)
+                });
+                let warnings = written.map_err(|e| {
+                    undo.run(waiting);
+                    VaultError::Keyring(e)
+                })?;
                 profile.token = None;
                 profile.api_secret = None;
                 edit.config.profiles.insert(name.to_string(), profile);
-                self.commit_or_undo(edit, forget, undo)
+                Ok((self.commit_or_undo(edit, forget, undo)?, warnings))
             }
             Storage::File => {
                 profile.token = Some(token.clone());
                 profile.api_secret = secret;
                 edit.config.profiles.insert(name.to_string(), profile);
-                Ok(edit.commit(&[])?)
+                Ok((edit.commit(&[])?, Vec::new()))
             }
         }
     }
 
-    /// Writes the token and secret to `user`'s entries, each read back, and
-    /// returns how to put back what was there; on a failure, puts it back itself.
-    fn write_keyring(&self, user: &str, token: &Secret, secret: Option<&Secret>) -> Result<Undo, VaultError> {
-        let waiting = self.waiting.as_ref();
-        let undo = Undo {
-            user: user.to_string(),
-            token: keyring::get_optional(user, Item::Token, waiting).map_err(VaultError::Keyring)?,
-            secret: keyring::get_optional(user, Item::ApiSecret, waiting).map_err(VaultError::Keyring)?,
-        };
-        let written = keyring::set(user, Item::Token, token, waiting).and_then(|()| match secret {
-            Some(secret) => keyring::set(user, Item::ApiSecret, secret, waiting),
-            None => keyring::delete(user, Item::ApiSecret, waiting),
-        });
-        if let Err(e) = written {
-            undo.run(waiting);
-            return Err(VaultError::Keyring(e));
+    /// The file's keyring id, made its own before anything is written under
+    /// it: a new file gets one; a file read from another path than its id was
+    /// made for (copied or moved) gets a fresh one, and every other keyring
+    /// profile's entries are copied to the new names (through `undo`), so the
+    /// entries it came with are never replaced. `except` is the profile about
+    /// to be written. Returns the id and words about entries left behind.
+    fn own_keyring_id(
+        &self,
+        edit: &mut Edit,
+        except: &str,
+        undo: &mut Undo,
+    ) -> Result<(String, Vec<String>), KeyringError> {
+        let home = self.home();
+        if let Some(id) = edit.config.keyring_id.clone().filter(|_| home.owns(&edit.config)) {
+            // A file of before paths, claimed at the default place, says so from now on.
+            edit.config.keyring_path.get_or_insert(home.path);
+            return Ok((id, Vec::new()));
         }
-        Ok(undo)
+        let id = fresh_keyring_id();
+        let waiting = self.waiting.as_ref();
+        let mut warnings = Vec::new();
+        if edit.config.keyring_id.is_some() {
+            for (name, profile) in edit.config.profiles.iter().filter(|(_, p)| p.storage == Storage::Keyring) {
+                let account = home.account(&edit.config, name);
+                warnings.extend(account.left_behind());
+                if name == except {
+                    continue;
+                }
+                // A logged-out profile has no token to carry over (an old entry would come back to life).
+                let items: &[Item] =
+                    if profile.logged_out { &[Item::ApiSecret] } else { &[Item::Token, Item::ApiSecret] };
+                for item in items {
+                    if let Some(value) = account.get(*item, waiting)? {
+                        undo.write(&user_name(&id, name), *item, Some(&value), waiting)?;
+                    }
+                }
+            }
+        }
+        edit.config.keyring_id = Some(id.clone());
+        edit.config.keyring_path = Some(home.path);
+        Ok((id, warnings))
     }
 
     /// Commits the file; when that fails, the keyring gets its previous values back.
@@ -436,14 +556,14 @@ impl Vault {
         let Some(account) = &previous.account else { return };
         let mut users: Vec<&str> = Vec::new();
         if target == Storage::File {
-            users.extend(account.user.as_deref());
-            users.push(&account.legacy);
-        } else if account.user.as_deref() != Some(account.legacy.as_str()) {
+            users.extend(account.deletable().map(String::as_str));
+            warnings.extend(account.left_behind());
+        } else if let Some(legacy) = &account.legacy {
             // The old-style entry is this profile's only if it holds what this profile used.
-            let legacy = keyring::get_optional(&account.legacy, Item::Token, waiting).ok().flatten();
+            let value = keyring::get_optional(legacy, Item::Token, waiting).ok().flatten();
             let previous_token = previous.token(waiting).ok().flatten();
-            if legacy.is_some() && (legacy == previous_token || legacy.as_ref() == kept) {
-                users.push(&account.legacy);
+            if value.is_some() && (value == previous_token || value.as_ref() == kept) {
+                users.push(legacy);
             }
         }
         for user in users {
@@ -461,42 +581,55 @@ impl Vault {
             Storage::File => Place::File(self.store.path().to_path_buf()),
             Storage::Keyring => {
                 let config = self.load()?.map(|l| l.config).unwrap_or_default();
-                Place::Keyring { user: Account::of(&config, name).shown().to_string() }
+                Place::Keyring { user: self.home().account(&config, name).shown().to_string() }
             }
         })
     }
 }
 
-/// What a keyring account held before a write, to put back on failure.
+/// What keyring entries held before a change wrote them, to put back on failure.
+#[derive(Default)]
 struct Undo {
-    user: String,
-    token: Option<Secret>,
-    secret: Option<Secret>,
+    entries: Vec<(String, Item, Option<Secret>)>,
 }
 
 impl Undo {
+    /// Sets (or, with `None`, deletes) `user`'s `item`, first remembering what it held.
+    fn write(
+        &mut self,
+        user: &str,
+        item: Item,
+        value: Option<&Secret>,
+        waiting: &dyn Fn(),
+    ) -> Result<(), KeyringError> {
+        let before = keyring::get_optional(user, item, waiting)?;
+        self.entries.push((user.to_string(), item, before));
+        match value {
+            Some(value) => keyring::set(user, item, value, waiting),
+            None => keyring::delete(user, item, waiting),
+        }
+    }
+
     fn run(&self, waiting: &dyn Fn()) {
-        for (item, value) in [(Item::Token, &self.token), (Item::ApiSecret, &self.secret)] {
+        for (user, item, value) in self.entries.iter().rev() {
             // Best effort: the error being reported is the one that matters.
             let _ = match value {
-                Some(value) => keyring::set(&self.user, item, value, waiting),
-                None => keyring::delete(&self.user, item, waiting),
+                Some(value) => keyring::set(user, *item, value, waiting),
+                None => keyring::delete(user, *item, waiting),
             };
         }
     }
 }
 
-/// This file's keyring id, made on first use: 48 random bits as hex.
-fn ensure_keyring_id(config: &mut ConfigFile) -> &str {
-    config.keyring_id.get_or_insert_with(|| {
-        let mut bytes = [0u8; 6];
-        // Without randomness, the time still tells two files apart.
-        if getrandom::fill(&mut bytes).is_err() {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            bytes.copy_from_slice(&nanos.as_nanos().to_le_bytes()[..6]);
-        }
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    })
+/// A new keyring id: 48 random bits as hex.
+fn fresh_keyring_id() -> String {
+    let mut bytes = [0u8; 6];
+    // Without randomness, the time still tells two files apart.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        bytes.copy_from_slice(&nanos.as_nanos().to_le_bytes()[..6]);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn leftover(user: &str, item: Item, error: &KeyringError) -> String {
@@ -515,13 +648,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entries_are_named_after_profile_and_file() {
+    fn entries_are_named_after_profile_and_file_and_owned_only_where_made() {
+        let home = Home { path: "/home/ann/.config/trello-auth/config.toml".into(), default_place: false };
         let mut config = ConfigFile::default();
-        assert_eq!(Account::of(&config, "work").shown(), "work");
-        let id = ensure_keyring_id(&mut config).to_string();
-        assert_eq!(id.len(), 12);
-        assert_eq!(ensure_keyring_id(&mut config), id, "made once");
-        assert_eq!(Account::of(&config, "work").shown(), format!("work@{id}"));
+        assert_eq!(home.account(&config, "work").shown(), "work");
+        assert_eq!(home.account(&config, "work").legacy, None, "entries of before ids: the default place only");
+        let id = fresh_keyring_id();
+        assert!(id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+        config.keyring_id = Some(id.clone());
+        config.keyring_path = Some(home.path.clone());
+        let account = home.account(&config, "work");
+        assert_eq!(account.shown(), format!("work@{id}"));
+        assert_eq!(account.deletable().collect::<Vec<_>>(), vec![&format!("work@{id}")]);
+        // The same file read from another path (a copy): read, never deleted.
+        let copy = Home { path: "/srv/project/other.toml".into(), default_place: false };
+        let account = copy.account(&config, "work");
+        assert!(!account.owned && account.deletable().next().is_none());
+        assert_eq!(account.shown(), format!("work@{id}"));
+        let default = Home { path: "/x".into(), default_place: true };
+        config.keyring_path = None;
+        assert!(default.owns(&config) && !copy.owns(&config), "a file of before paths: the default place claims it");
         let place = Place::Keyring { user: format!("work@{id}") };
         assert_eq!(place.to_string(), format!("the system keyring (service trello-auth, user work@{id})"));
     }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::authorize::{QUERY_VALUE, Scopes};
 pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
-use super::errors::{TrelloError, classify, parse_retry_after, snippet};
+use super::errors::{TrelloError, classify, decode_error, parse_retry_after, snippet};
 pub use crate::credentials::Credentials;
 use crate::credentials::Verification;
 use crate::credentials::expiry::Expiry;
@@ -298,7 +298,16 @@ impl Client {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
         let auth = Auth::Full(creds);
         let body = self.call(Method::GET, &path, &auth).await?;
-        parse_json(&body, &auth)
+        let info: TokenInfo = parse_json(&body, &auth)?;
+        // Trello never issues a token that may do nothing: such an answer is
+        // not Trello's, and its empty scope must not be saved.
+        if info.scopes().is_empty() {
+            return Err(unexpected(
+                "the token's permissions grant no scope at all (no read, write or account), which Trello never \
+                 answers for a working token",
+            ));
+        }
+        Ok(info)
     }
 
     /// `DELETE /1/tokens/{token}` for `creds.token`. The body is undocumented, so
@@ -542,11 +551,12 @@ fn unexpected(what: &str) -> TrelloError {
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], auth: &Auth<'_>) -> Result<T, TrelloError> {
     serde_json::from_slice(body).map_err(|e| {
-        let shown = snippet(&String::from_utf8_lossy(body), &auth.known());
+        let known = auth.known();
+        let shown = snippet(&String::from_utf8_lossy(body), &known);
         let detail = if shown.is_empty() {
             "the body was empty".to_string()
         } else {
-            format!("{} (the body began: {shown})", e)
+            format!("{} (the body began: {shown})", decode_error(&e.to_string(), &known))
         };
         TrelloError::MalformedResponse { detail }
     })

@@ -149,20 +149,34 @@ impl TrelloError {
 
 /// Longest body text kept in an error message.
 const SNIPPET_CHARS: usize = 120;
+/// Longest parser message kept: it quotes the value it did not expect, which
+/// may be the whole body.
+const DECODE_CHARS: usize = 200;
 
 /// A short, printable excerpt of a response body for an error message: the one
-/// place body text becomes error text. `known` are the key, token and secret
+/// place answer text becomes error text. `known` are the key, token and secret
 /// the request carried; they, and anything shaped like a credential, are
 /// removed *before* the excerpt is cut, so no prefix of one survives a cut.
 pub fn snippet(body: &str, known: &[&str]) -> String {
-    let scrubbed = scrub(body, known);
+    excerpt(body, known, SNIPPET_CHARS)
+}
+
+/// A JSON parser's message about an answer, as [`snippet`] makes a body safe:
+/// serde quotes the value of the wrong type whole (`invalid type: string
+/// "… oauth_token=\"ATTA…\""`), so it is answer text like any other.
+pub fn decode_error(message: &str, known: &[&str]) -> String {
+    excerpt(message, known, DECODE_CHARS)
+}
+
+fn excerpt(text: &str, known: &[&str], limit: usize) -> String {
+    let scrubbed = scrub(text, known);
     let cleaned: String = scrubbed
         .chars()
         .map(|c| if c.is_control() || crate::untrusted::is_unsafe(c) { ' ' } else { c })
-        .take(SNIPPET_CHARS)
+        .take(limit)
         .collect();
     let cleaned = cleaned.trim().to_string();
-    if scrubbed.chars().count() > SNIPPET_CHARS { format!("{cleaned}…") } else { cleaned }
+    if scrubbed.chars().count() > limit { format!("{cleaned}…") } else { cleaned }
 }
 
 /// Maps a non-success answer to its row of the error table. Pure, so it can be
@@ -303,5 +317,25 @@ mod tests {
         assert!(!snippet(&at_edge, &[]).contains("ATTAabab"));
         let e = classify(418, &echo, None, &[&token]);
         assert!(!e.to_string().contains(&token[..20]), "{e}");
+    }
+
+    #[test]
+    fn decode_errors_never_hold_a_credential() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Member {
+            #[allow(dead_code)]
+            id: String,
+        }
+        let token = format!("ATTA{}1B2C3D4E", "ab".repeat(32));
+        let key = "0123456789abcdef0123456789abcdef";
+        let body = serde_json::json!(format!("echo: OAuth oauth_consumer_key=\"{key}\", oauth_token=\"{token}\""));
+        let message = serde_json::from_str::<Member>(&body.to_string()).unwrap_err().to_string();
+        assert!(message.contains(&token), "serde quotes the value whole: {message}");
+        for known in [&[key, token.as_str()][..], &[]] {
+            let shown = decode_error(&message, known);
+            assert!(!shown.contains(&token[..12]) && !shown.contains(&key[..12]), "{shown}");
+            assert!(shown.contains("invalid type: string") && shown.contains(crate::credentials::secret::REDACTED));
+        }
+        assert!(decode_error(&"x".repeat(10_000), &[]).chars().count() <= DECODE_CHARS + 1);
     }
 }

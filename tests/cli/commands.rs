@@ -135,35 +135,40 @@ fn status_offline_makes_no_request() {
 #[test]
 fn env_sh_output_evaluates_to_the_saved_values() {
     let env = Env::offline();
-    // A token of an unexpected shape is savable, so quoting must survive anything.
-    let awkward = "ATTA'quote\"dq$HOME`tick`\\back slash";
-    env.save("default", awkward, "never");
+    // A token of an unexpected shape is savable (and exported) as long as `token` would print it.
+    let unusual = "ATTA-unusual_but.savable~0123456789abcdef";
+    env.save("default", unusual, "never");
     let out = env.run(&["env", "--with-secret"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let script =
         format!("{}\nprintf '%s\\n%s\\n%s' \"$TRELLO_API_KEY\" \"$TRELLO_TOKEN\" \"$TRELLO_API_SECRET\"", stdout(&out));
     let shell = Command::new("sh").arg("-c").arg(&script).env_clear().output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&shell.stdout), format!("{KEY}\n{awkward}\n{SECRET}"));
+    assert_eq!(String::from_utf8_lossy(&shell.stdout), format!("{KEY}\n{unusual}\n{SECRET}"));
+    // One that `token` refuses is not exported either: the same rule.
+    env.save("default", "ATTA'quote\"dq$HOME`tick`\\back slash", "never");
+    for args in [&["env"][..], &["token"]] {
+        let out = env.run(args);
+        assert_failed_quietly(&out, 1);
+        assert!(stderr(&out).contains("is not usable"), "{args:?}: {}", stderr(&out));
+    }
 }
 
 #[test]
 fn env_formats() {
     let env = Env::offline();
-    env.save("default", "ATTAtok'en", "never");
+    let token = support::cli::TOKEN;
+    env.save("default", token, "never");
     let run = |format: &str| {
         let out = env.run(&["env", "--format", format]);
         assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
         stdout(&out)
     };
-    assert_eq!(run("sh"), format!("export TRELLO_API_KEY='{KEY}'\nexport TRELLO_TOKEN='ATTAtok'\\''en'\n"));
-    assert_eq!(run("fish"), format!("set -gx TRELLO_API_KEY '{KEY}'\nset -gx TRELLO_TOKEN 'ATTAtok\\'en'\n"));
-    assert_eq!(run("powershell"), format!("$env:TRELLO_API_KEY = '{KEY}'\n$env:TRELLO_TOKEN = 'ATTAtok''en'\n"));
-    // A single quote cannot be quoted in a .env file: refused, nothing printed.
-    let out = env.run(&["env", "--format", "dotenv"]);
-    assert_failed_quietly(&out, 1);
-    assert!(stderr(&out).contains("cannot quote safely"), "{}", stderr(&out));
+    assert_eq!(run("sh"), format!("export TRELLO_API_KEY='{KEY}'\nexport TRELLO_TOKEN='{token}'\n"));
+    assert_eq!(run("fish"), format!("set -gx TRELLO_API_KEY '{KEY}'\nset -gx TRELLO_TOKEN '{token}'\n"));
+    assert_eq!(run("powershell"), format!("$env:TRELLO_API_KEY = '{KEY}'\n$env:TRELLO_TOKEN = '{token}'\n"));
+    assert_eq!(run("dotenv"), format!("TRELLO_API_KEY='{KEY}'\nTRELLO_TOKEN='{token}'\n"));
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
-    assert_eq!(json, serde_json::json!({"TRELLO_API_KEY": KEY, "TRELLO_TOKEN": "ATTAtok'en"}));
+    assert_eq!(json, serde_json::json!({"TRELLO_API_KEY": KEY, "TRELLO_TOKEN": token}));
     assert!(!run("sh").contains("TRELLO_API_SECRET"), "the secret needs --with-secret");
 }
 

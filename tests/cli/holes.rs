@@ -80,71 +80,98 @@ fn a_newline_in_a_name_cannot_forge_an_output_line() {
     assert!(stdout(&env.run(&["board"])).contains("Roadmap\\ntrello-auth: warning"), "shown escaped");
 }
 
-/// The values a profile hands out, whatever they hold (edited by hand into
-/// the file), are inert when each format is evaluated by its real shell.
+/// Whether `shell` is installed (CI installs every one; elsewhere a missing one is NOT RUN).
+fn have(shell: &str) -> bool {
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {shell}")).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "{shell} is missing: .ci/run installs it");
+        eprintln!("NOT RUN: {shell} is not installed");
+    }
+    found
+}
+
+/// What a profile hands out comes back exactly from each format's real
+/// shell, one line per variable; a value edited by hand into something it
+/// must not be (a board id holding a line break and `$(…)`, a NUL, an ESC; a
+/// token `token` refuses) is refused by every command that hands values out,
+/// naming the field and the file, and nothing is printed or run.
 #[test]
-fn env_output_is_inert_in_the_shell_that_reads_it() {
+fn env_output_is_exact_and_one_line_or_refused() {
     let env = Env::offline();
     env.save("default", TOKEN, "never");
-    let pwned = env.dir.path().join("pwned");
-    let hostile = format!("x`touch {p}`$(touch {p})${{HOME}}\\\\n\"'; touch {p}; echo '\nnext", p = pwned.display());
-    let no_quote = hostile.replace('\'', "");
-    let with_board = |value: &str| {
-        let text = std::fs::read_to_string(env.config()).unwrap();
-        let text = match text.find("board_id") {
-            Some(_) => text,
-            None => text.replace(
-                "[profiles.default]\n",
-                &format!("[profiles.default]\nboard_id = {}\n", toml::Value::from(value)),
-            ),
-        };
-        let mut config: toml::Table = toml::from_str(&text).unwrap();
+    let set_board = |value: &str| {
+        let mut config: toml::Table = toml::from_str(&std::fs::read_to_string(env.config()).unwrap()).unwrap();
         config["profiles"]["default"].as_table_mut().unwrap().insert("board_id".into(), toml::Value::from(value));
         std::fs::write(env.config(), toml::to_string(&config).unwrap()).unwrap();
     };
-    let shells: Vec<(&str, &str, &str)> = vec![
-        ("sh", "sh", "eval \"$(cat out)\"; printf '%s' \"$TRELLO_BOARD_ID\""),
-        ("sh", "bash", "eval \"$(cat out)\"; printf '%s' \"$TRELLO_BOARD_ID\""),
-        ("dotenv", "sh", "set -a; . ./out; printf '%s' \"$TRELLO_BOARD_ID\""),
-        ("fish", "fish", "cat out | source; printf '%s' \"$TRELLO_BOARD_ID\""),
+    let board = "5b0000000000000000000001";
+    set_board(board);
+    let read_back =
+        "printf '%s|%s|%s|%s' \"$TRELLO_API_KEY\" \"$TRELLO_TOKEN\" \"$TRELLO_API_SECRET\" \"$TRELLO_BOARD_ID\"";
+    let shells = [
+        ("sh", "sh", format!("eval \"$(cat out)\"; {read_back}")),
+        ("sh", "bash", format!("eval \"$(cat out)\"; {read_back}")),
+        ("dotenv", "sh", format!("set -a; . ./out; {read_back}")),
+        ("fish", "fish", format!("cat out | source; {read_back}")),
     ];
-    for value in [hostile.as_str(), no_quote.as_str()] {
-        with_board(value);
-        for (format, shell, script) in &shells {
-            if Command::new("sh")
-                .arg("-c")
-                .arg(format!("command -v {shell}"))
-                .output()
-                .is_ok_and(|o| !o.status.success())
-            {
-                assert!(std::env::var_os("CI").is_none(), "{shell} is missing: .ci/run installs it");
-                eprintln!("NOT RUN: {shell} is not installed");
-                continue;
-            }
-            let out = env.run(&["env", "--format", format]);
-            if *format == "dotenv" && value.contains('\'') {
-                assert_eq!(code(&out), 1, "a value a .env cannot quote is refused: {}", stdout(&out));
-                continue;
-            }
-            assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
-            std::fs::write(env.dir.path().join("out"), stdout(&out)).unwrap();
-            let ran = Command::new(shell)
-                .arg("-c")
-                .arg(script)
-                .current_dir(env.dir.path())
-                .env_clear()
-                .env("PATH", std::env::var("PATH").unwrap())
-                .env("HOME", env.dir.path())
-                .output()
-                .unwrap();
-            assert!(!pwned.exists(), "{format} in {shell} ran a command:\n{}", stdout(&out));
-            assert_eq!(
-                String::from_utf8_lossy(&ran.stdout),
-                *value,
-                "{format} in {shell}: {}",
-                String::from_utf8_lossy(&ran.stderr)
-            );
+    for (format, shell, script) in &shells {
+        if !have(shell) {
+            continue;
         }
+        let out = env.run(&["env", "--with-secret", "--format", format]);
+        assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
+        assert_eq!(stdout(&out).lines().count(), 4, "one line per variable: {}", stdout(&out));
+        std::fs::write(env.dir.path().join("out"), &out.stdout).unwrap();
+        let ran = Command::new(shell)
+            .arg("-c")
+            .arg(script)
+            .current_dir(env.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap())
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&ran.stdout),
+            format!("{KEY}|{TOKEN}|{}|{board}", support::cli::SECRET),
+            "{format} in {shell}: {}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+    }
+
+    let pwned = env.dir.path().join("pwned");
+    let every_way_out: [&[&str]; 7] = [
+        &["env"],
+        &["env", "--format", "fish"],
+        &["env", "--format", "powershell"],
+        &["env", "--format", "dotenv"],
+        &["env", "--format", "json"],
+        &["exec", "--", "touch", "pwned"],
+        &["token"],
+    ];
+    let refused_everywhere = |words: &str| {
+        for args in every_way_out {
+            let out = env.run(args);
+            assert_eq!(code(&out), 1, "{args:?}: {}", stdout(&out));
+            assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+            let err = stderr(&out);
+            assert!(err.contains(words) && err.contains(env.config().to_str().unwrap()), "{args:?}: {err}");
+            assert!(!pwned.exists(), "{args:?} ran something");
+        }
+    };
+    // A token that `token` calls unusable is not exported either.
+    env.save("default", &format!("{}\u{1b}]52;c;ZXZpbA==\u{7}", &TOKEN[..40]), "never");
+    refused_everywhere("is not usable");
+    env.save("default", TOKEN, "never");
+    for value in [
+        format!("5b\nEVIL=$(touch {})\r\u{85}\u{2028}X=1", pwned.display()),
+        "5b00000000000000000000\u{0}1".to_string(),
+        "5b0000000000\u{1b}[2J00000000000".to_string(),
+        format!("x`touch {p}`$(touch {p})'; touch {p}; echo '", p = pwned.display()),
+    ] {
+        set_board(&value);
+        refused_everywhere("board_id must be a Trello board id");
     }
 }
 

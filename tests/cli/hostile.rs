@@ -274,6 +274,67 @@ fn an_answer_that_echoes_the_request_never_puts_the_token_in_the_message() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("line 4"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(&token[..16]), "{}", stderr(&out));
+    // Serde quotes a variant's name in backticks: `storage`, `expiration`.
+    let secret = support::cli::SECRET;
+    for (field, value) in [("storage", token.as_str()), ("expiration", token.as_str()), ("storage", secret)] {
+        std::fs::write(env.config(), format!("version = 1\n[profiles.default]\n{field} = \"{value}\"\n")).unwrap();
+        let out = env.run_within(&["token"], "", FAST);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).contains("line 3") && stderr(&out).contains("unknown variant"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains(&value[..16]), "{field}: {}", stderr(&out));
+    }
+}
+
+/// A proxy answering 200 with JSON of the wrong type that echoes the request:
+/// serde's message quotes the value whole, so it is scrubbed like the body.
+#[test]
+fn a_json_answer_of_the_wrong_type_never_puts_a_credential_in_the_message() {
+    use support::fake_trello::Echo;
+    let fake = FakeTrello::with_ann();
+    let (env, token) = Env::saved_for_ann(&fake);
+    let leaks = |what: &str, text: &str| {
+        assert!(!text.contains(&token[..12]) && !text.contains(&token[64..]), "{what}: the token leaked: {text}");
+        assert!(!text.contains(&KEY[..12]), "{what}: the key leaked: {text}");
+    };
+    for echo in [Echo::AsString, Echo::InPermissions] {
+        fake.state().echo = Some(echo);
+        let runs: [(&str, &[&str], &str); 4] = [
+            ("login", &["login", "--with-token", "--key", KEY], token.as_str()),
+            ("status", &["status"], ""),
+            ("status --json", &["status", "--json"], ""),
+            ("board set", &["board", "set", "5b0000000000000000000001"], ""),
+        ];
+        for (what, args, stdin) in runs {
+            let out = env.run_within(args, stdin, FAST);
+            assert_ne!(code(&out), 0, "{echo:?} {what}");
+            let all = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(all.contains("not the JSON expected"), "{echo:?} {what}: {all}");
+            leaks(&format!("{echo:?} {what}"), &all);
+        }
+    }
+}
+
+/// A token answer that grants nothing (`"permissions": []`, or every
+/// permission false) is not Trello's: refused with words, nothing saved, and
+/// the file every other profile lives in stays readable.
+#[test]
+fn a_token_answer_that_grants_no_scope_is_refused_and_nothing_is_saved() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("work", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let before = std::fs::read_to_string(env.config()).unwrap();
+    let nothing = serde_json::json!([{"idModel": "*", "modelType": "Board", "read": false, "write": false}]);
+    for permissions in [serde_json::json!([]), nothing] {
+        fake.state().token_permissions = Some(permissions.clone());
+        let token = fake.issue_token(KEY, ANN, "read,write", None);
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
+        assert_eq!(code(&out), 3, "{permissions}: {}", stderr(&out));
+        assert!(stderr(&out).contains("grant no scope at all"), "{}", stderr(&out));
+        assert!(!stdout(&out).contains("saved"), "{}", stdout(&out));
+        assert_eq!(std::fs::read_to_string(env.config()).unwrap(), before, "nothing was saved");
+        let out = env.run_within(&["--profile", "work", "status", "--offline"], "", FAST);
+        assert_eq!(code(&out), 0, "the other profile still reads: {}", stderr(&out));
+    }
 }
 
 // ---- 6. Redirects ----

@@ -30,12 +30,25 @@ fn config_text(env: &Env) -> String {
     std::fs::read_to_string(env.config()).unwrap_or_default()
 }
 
-/// A file-storage profile holding a fresh token of Ann's.
-fn saved_in_file(fake: &FakeTrello) -> (Env, String) {
-    let env = Env::new(fake);
-    let token = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &token, "never");
-    (env, token)
+/// The token `trello-auth token` prints for the config file `config` (the
+/// default one for `None`), or its error output.
+fn token_of(env: &Env, ss: &SecretService, config: Option<&str>) -> String {
+    let out = match config {
+        Some(config) => run(env, ss, &["--config", config, "token"], ""),
+        None => run(env, ss, &["token"], ""),
+    };
+    if code(&out) == 0 { stdout(&out).trim_end().to_string() } else { stderr(&out) }
+}
+
+/// Ann's token saved as versions before per-file ids saved it: a keyring
+/// profile of the default config file, its entry named just `default`.
+fn saved_before_ids(fake: &FakeTrello, ss: &SecretService) -> (Env, String) {
+    let (env, old) = Env::saved_for_ann(fake);
+    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
+    let text = text.lines().filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret =")).collect::<Vec<_>>();
+    std::fs::write(env.config(), text.join("\n")).unwrap();
+    ss.store("trello-auth", "default", &old);
+    (env, old)
 }
 
 /// A profile logged in with `--storage keyring`.
@@ -105,7 +118,7 @@ fn what_secret_tool_stores_trello_auth_reads() {
 fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, token) = saved_in_file(&fake);
+    let (env, token) = Env::saved_for_ann(&fake);
     env.save("default", &token, "never");
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -130,7 +143,7 @@ fn storage_moves_both_ways_and_the_backup_keeps_no_secret() {
 fn a_move_killed_at_any_point_leaves_the_token_somewhere() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, token) = saved_in_file(&fake);
+    let (env, token) = Env::saved_for_ann(&fake);
     let mut landed_mid_move = 0;
     for run_index in 0..24 {
         let to = if run_index % 2 == 0 { "keyring" } else { "file" };
@@ -322,19 +335,8 @@ fn two_config_files_never_share_a_keyring_entry() {
 fn entries_of_before_are_read_and_moved_on_the_next_change() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let env = Env::new(&fake);
-    let old = fake.issue_token(KEY, ANN, "read,write", None);
-    env.save("default", &old, "never");
-    let text = config_text(&env).replace("[profiles.default]\n", "[profiles.default]\nstorage = \"keyring\"\n");
-    let text = text
-        .lines()
-        .filter(|l| !l.starts_with("token =") && !l.starts_with("api_secret ="))
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(env.config(), text).unwrap();
-    ss.store("trello-auth", "default", &old);
-    let out = run(&env, &ss, &["token"], "");
-    assert_eq!(stdout(&out), format!("{old}\n"), "{}", stderr(&out));
+    let (env, old) = saved_before_ids(&fake, &ss);
+    assert_eq!(token_of(&env, &ss, None), old);
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let out = run(&env, &ss, &["login", "--with-token"], &new);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -368,7 +370,7 @@ fn status_flags_a_token_of_another_member() {
 fn login_into_the_keyring_leaves_no_token_in_the_backup() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, old) = saved_in_file(&fake);
+    let (env, old) = Env::saved_for_ann(&fake);
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let out = run(&env, &ss, &["login", "--with-token", "--storage", "keyring"], &new);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -425,7 +427,7 @@ fn a_failed_save_after_the_keyring_write_keeps_the_old_pair_whole() {
 fn login_into_the_file_over_a_keyring_profile_leaves_nothing_in_the_keyring() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, _) = saved_in_file(&fake);
+    let (env, _) = Env::saved_for_ann(&fake);
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let user = env.keyring_user("default");
@@ -445,7 +447,7 @@ fn login_into_the_file_over_a_keyring_profile_leaves_nothing_in_the_keyring() {
 fn logout_keeps_the_api_secret_in_the_keyring() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    let (env, token) = saved_in_file(&fake);
+    let (env, token) = Env::saved_for_ann(&fake);
     let out = run(&env, &ss, &["storage", "keyring"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let user = env.keyring_user("default");
@@ -457,4 +459,134 @@ fn logout_keeps_the_api_secret_in_the_keyring() {
     let out = run(&env, &ss, &["status", "--offline"], "");
     assert_eq!(code(&out), 4, "logged out, not a broken keyring: {}", stdout(&out));
     assert!(stdout(&out).contains("no token saved (logged out)"), "{}", stdout(&out));
+}
+
+// ---- Each config file's entries stay its own (issue: an attacker trial against the release binary) ----
+
+const BOB: &str = "5f0000000000000000000b0b";
+
+/// A copy of a config file (same keyring id) gets entries of its own on its
+/// first keyring write; it never replaces or deletes the original's.
+#[test]
+fn a_copied_config_file_never_replaces_or_deletes_the_original_s_entries() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    let (env, ann) = logged_in(&fake, &ss, "default");
+    let copy = env.dir.path().join("proj").join("other.toml");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(env.config(), &copy).unwrap();
+    let copy = copy.to_str().unwrap();
+    assert_eq!(token_of(&env, &ss, Some(copy)), ann, "a copy reads the entries it came with");
+
+    let bob = fake.issue_token(KEY, BOB, "read,write", None);
+    let login = ["--config", copy, "login", "--with-token", "--key", KEY, "--storage", "keyring"];
+    let out = run(&env, &ss, &login, &bob);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("were left"), "the original still uses its entries: {}", stderr(&out));
+    let theirs = support::cli::keyring_user(std::path::Path::new(copy), "default");
+    assert_ne!(theirs, env.keyring_user("default"), "the copy has an id of its own");
+    assert_eq!(token_of(&env, &ss, None), ann, "the original's token was replaced");
+    assert_eq!(token_of(&env, &ss, Some(copy)), bob);
+
+    let out = run(&env, &ss, &["--config", copy, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", &theirs), None, "the copy's own entry is gone");
+    assert_eq!(token_of(&env, &ss, None), ann, "the copy's logout deleted the original's token");
+
+    // A copy that logs out before ever writing: its original's entry stays too.
+    let second = env.dir.path().join("second.toml");
+    std::fs::copy(env.config(), &second).unwrap();
+    let out = run(&env, &ss, &["--config", second.to_str().unwrap(), "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(token_of(&env, &ss, None), ann);
+}
+
+/// A moved config file reads its entries where it is now; a change leaves
+/// the old entries in the keyring (they may be another file's) and says how
+/// to remove them.
+#[test]
+fn a_moved_config_file_leaves_its_old_entries_and_says_so() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let (old, new) = (env.dir.path().join("a.toml"), env.dir.path().join("b.toml"));
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let login = ["--config", old.to_str().unwrap(), "login", "--with-token", "--key", KEY, "--storage", "keyring"];
+    assert_eq!(code(&run(&env, &ss, &login, &token)), 0);
+    let user = support::cli::keyring_user(&old, "default");
+    std::fs::rename(&old, &new).unwrap();
+    let new = new.to_str().unwrap();
+    assert_eq!(token_of(&env, &ss, Some(new)), token);
+    let out = run(&env, &ss, &["--config", new, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("the keyring entries {user} were left"))
+            && stderr(&out).contains(&format!("secret-tool clear service trello-auth username {user}")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(token.as_str()), "left, not deleted");
+    // Its next keyring write is under an id of its own, and says the same.
+    let next = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["--config", new, "login", "--with-token", "--key", KEY], &next);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("were left"), "{}", stderr(&out));
+    assert_ne!(support::cli::keyring_user(std::path::Path::new(new), "default"), user);
+    assert_eq!(ss.lookup("trello-auth", &user).as_deref(), Some(token.as_str()));
+}
+
+/// Entries of before per-file ids (`default`) belong to the config file at
+/// the default place: another config file neither reads nor deletes them.
+#[test]
+fn only_the_default_config_file_touches_entries_of_before_ids() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, old) = saved_before_ids(&fake, &ss);
+    // A copy elsewhere does not read the default file's entry of before.
+    let copy = env.dir.path().join("copy.toml");
+    std::fs::copy(env.config(), &copy).unwrap();
+    assert_ne!(token_of(&env, &ss, copy.to_str()), old, "another file read the default file's entry");
+
+    let ci = env.dir.path().join("ci").join("config.toml");
+    let ci = ci.to_str().unwrap();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = run(&env, &ss, &["--config", ci, "login", "--with-token", "--key", KEY, "--storage", "keyring"], &token);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(&env, &ss, &["--config", ci, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ss.lookup("trello-auth", "default").as_deref(), Some(old.as_str()), "ci's logout deleted it");
+    assert_eq!(token_of(&env, &ss, None), old);
+}
+
+/// A profile named `p@<id>` would name another file's entry: such a name is
+/// refused before anything is sent or saved, and in a file it is refused as
+/// the file is read.
+#[test]
+fn a_profile_name_with_an_at_sign_is_refused() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, ann) = logged_in(&fake, &ss, "p");
+    let victim = env.keyring_user("p");
+    let other = env.dir.path().join("b.toml");
+    let other = other.to_str().unwrap();
+    let requests = fake.requests().len();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let login =
+        ["--config", other, "--profile", &victim, "login", "--with-token", "--key", KEY, "--storage", "keyring"];
+    let out = run(&env, &ss, &login, &token);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot hold '@'"), "{}", stderr(&out));
+    assert_eq!(fake.requests().len(), requests, "nothing was sent");
+    assert!(!std::path::Path::new(other).exists(), "nothing was saved");
+
+    std::fs::write(other, format!("version = 1\n[profiles.\"{victim}\"]\nstorage = \"keyring\"\n")).unwrap();
+    for args in
+        [&["--config", other, "--profile", &victim, "logout", "--keep-remote"][..], &["--config", other, "status"]]
+    {
+        let out = run(&env, &ss, args, "");
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("cannot hold '@'") && stderr(&out).contains("line 2"), "{}", stderr(&out));
+    }
+    assert_eq!(ss.lookup("trello-auth", &victim).as_deref(), Some(ann.as_str()));
 }

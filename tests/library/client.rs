@@ -325,3 +325,29 @@ async fn errors_never_carry_the_token() {
     let e = client(&fake.api_base()).member_me(&creds(&token)).await.unwrap_err();
     assert!(!format!("{e} {e:?}").contains(&token), "{e:?}");
 }
+
+/// An answer of the wrong JSON type that echoes the request: serde's own
+/// message quotes the value whole, so it is scrubbed like the body excerpt.
+#[tokio::test]
+async fn a_json_answer_of_the_wrong_type_never_quotes_the_credentials() {
+    use support::fake_trello::Echo;
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    for echo in [Echo::AsString, Echo::InPermissions] {
+        fake.state().echo = Some(echo);
+        let client = client(&fake.api_base());
+        let errors = [
+            client.member_me(&creds(&token)).await.unwrap_err(),
+            client.token_info(&creds(&token)).await.unwrap_err(),
+            client.verify(&creds(&token)).await.unwrap_err(),
+        ];
+        for e in errors {
+            let shown = format!("{e} {e:?}");
+            assert!(matches!(e, TrelloError::MalformedResponse { .. }), "{echo:?}: {shown}");
+            assert!(!shown.contains(&token[..12]) && !shown.contains(&token[64..]), "{echo:?}: the token: {shown}");
+            assert!(!shown.contains(&KEY[..12]), "{echo:?}: the key: {shown}");
+        }
+    }
+    let e = client(&fake.api_base()).token_info(&creds(&token)).await.unwrap_err().to_string();
+    assert!(e.contains("expected a boolean") && e.contains("[redacted]"), "the parser's words stay: {e}");
+}

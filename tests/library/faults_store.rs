@@ -139,7 +139,11 @@ fn two_processes_saving_different_profiles_both_survive() {
 }
 
 fn small_profile(token: &str) -> Profile {
-    Profile { api_key: "k".into(), token: Some(Secret::new(token)), ..Profile::default() }
+    Profile {
+        api_key: "0123456789abcdef0123456789abcdef".into(),
+        token: Some(Secret::new(token)),
+        ..Profile::default()
+    }
 }
 
 #[test]

@@ -91,6 +91,15 @@ impl Env {
         child.wait_with_output().unwrap()
     }
 
+    /// A profile `default` in the file holding a fresh never-expiring token of
+    /// Ann's (read, write), and that token.
+    pub fn saved_for_ann(fake: &FakeTrello) -> (Env, String) {
+        let env = Env::new(fake);
+        let token = fake.issue_token(KEY, ANN, "read,write", None);
+        env.save("default", &token, "never");
+        (env, token)
+    }
+
     pub fn save(&self, name: &str, token: &str, expires: &str) {
         self.save_in(&self.store(), name, token, expires)
     }

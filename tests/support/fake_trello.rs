@@ -49,6 +49,16 @@ pub enum Fault {
     Status { status: u16, content_type: &'static str, body: String },
 }
 
+/// A proxy that answers every API request with 200 and JSON made of the
+/// request itself (its path names the token, its header holds both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Echo {
+    /// `"echo: PATH AUTHORIZATION"`: a JSON string where an object is expected.
+    AsString,
+    /// `{"permissions":[{"write":"PATH"}]}`: the path where a boolean is expected.
+    InPermissions,
+}
+
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -79,6 +89,10 @@ pub struct State {
     pub boards: Vec<FakeBoard>,
     /// Workspaces: id → display name.
     pub workspaces: HashMap<String, String>,
+    /// Every API answer echoes the request (see [`Echo`]).
+    pub echo: Option<Echo>,
+    /// Replaces the `permissions` of every `/1/tokens/{token}` answer.
+    pub token_permissions: Option<serde_json::Value>,
     next_id: u64,
 }
 
@@ -350,6 +364,16 @@ fn answer(state: &mut State, method: &Method, path: &str, query: &str, headers: 
     if *method == Method::GET && path == "/1/authorize" {
         return authorize(state, query);
     }
+    if let Some(echo) = state.echo {
+        let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        return json(
+            200,
+            match echo {
+                Echo::AsString => serde_json::Value::String(format!("echo: {path} {auth}")),
+                Echo::InPermissions => serde_json::json!({"permissions": [{"write": path}]}),
+            },
+        );
+    }
     let Some(rest) = path.strip_prefix("/1/") else { return not_found() };
     let (key, token) = credentials(headers, query);
     let Some(key) = key.filter(|k| state.keys.contains(k)) else { return text(401, "invalid key") };
@@ -427,7 +451,13 @@ fn answer(state: &mut State, method: &Method, path: &str, query: &str, headers: 
                 return text(401, "invalid token");
             }
             match *method {
-                Method::GET => json(200, token_json(&target)),
+                Method::GET => {
+                    let mut answer = token_json(&target);
+                    if let Some(permissions) = &state.token_permissions {
+                        answer["permissions"] = permissions.clone();
+                    }
+                    json(200, answer)
+                }
                 Method::DELETE => {
                     if !auth.write {
                         return text(401, "unauthorized permission requested");

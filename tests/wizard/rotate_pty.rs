@@ -152,3 +152,23 @@ fn the_start_screen_shows_the_profile_and_verifies_on_demand() {
     assert_eq!(pty.wait(), 0, "leaving the start screen is not a failure");
     pty.assert_terminal_restored();
 }
+
+/// The start screen's verify against a proxy that echoes the request as JSON
+/// of the wrong type: the error shown quotes neither the key nor the token.
+#[test]
+fn the_start_screen_never_shows_a_credential_from_a_wrong_typed_answer() {
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    saved_profile(&Store::at(home.path().join("trello-auth/config.toml")), &token);
+    fake.state().echo = Some(support::fake_trello::Echo::AsString);
+    let mut pty = spawn(&fake, home.path(), &[]);
+    pty.expect("Logged in as Ann Example (@ann)");
+    pty.send("v");
+    pty.expect("not the JSON");
+    pty.send("q");
+    pty.wait();
+    let shown = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    assert!(!shown.contains(&token[..12]) && !shown.contains(&token[64..]), "the token was on screen");
+    assert!(!shown.contains(&KEY[..12]), "the key was on screen");
+}
