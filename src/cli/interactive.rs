@@ -189,7 +189,7 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
         // A setup ends in a save, which would refuse the name: said before the steps, not after.
         (false, None) => match ctx.vault.check_name(ctx.name()) {
             Ok(()) => Model::new(setup, now),
-            Err(e) => return report(&ctx.vault_error(e)),
+            Err(e) => return report_for(&ctx.profile.invocation(), &ctx.vault_error(e)),
         },
     };
     let desktop = Desktop::detect();
