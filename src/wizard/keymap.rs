@@ -408,7 +408,7 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
                 _ => {}
             }
             list.push(Binding::new(copy, Action::Copy, &k.copy_url));
-            list.push(Binding::new(open, Action::Open, &k.open_url));
+            list.extend(open_here.then(|| Binding::new(open, Action::Open, &k.open_url)));
             if m.setup.capture_off.is_none() {
                 let label = if m.pasting { &k.catch_instead } else { &k.paste_instead };
                 list.push(Binding::new(&[ctrl('p')], Action::SwitchCapture, label));

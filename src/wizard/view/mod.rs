@@ -41,21 +41,22 @@ pub fn view(m: &Model, frame: &mut Frame) {
         .borders(Borders::ALL)
         .border_style(theme.dim())
         .title(Span::styled(format!(" {} ", screen.title), theme.heading()));
-    // What is out of view is said on the border, with the key that shows it.
+    // What is out of view is said on the bottom border (the top one holds the
+    // step's title), with the key that shows it, when one does: the focus
+    // may be what holds the view.
     let s = &texts().small;
     let more = |words: &str, action| {
-        // With the key that shows it, when one does (the focus may be what holds the view).
         let text = match keymap::key_name(m, action) {
             Some(key) => format!(" {words}: {key} "),
             None => format!(" {words} "),
         };
-        Line::styled(text, theme.accent()).right_aligned()
+        Line::styled(text, theme.accent())
     };
     if overflow.above > 0 {
-        block = block.title_top(more(&s.more_above, keymap::Action::ScrollUp));
+        block = block.title_bottom(more(&s.more_above, keymap::Action::ScrollUp).left_aligned());
     }
     if overflow.below > 0 {
-        block = block.title_bottom(more(&s.more_below, keymap::Action::ScrollDown));
+        block = block.title_bottom(more(&s.more_below, keymap::Action::ScrollDown).right_aligned());
     }
     frame.render_widget(block, body);
     frame.render_widget(chrome::notice_line(m, &theme, notice.width), notice);
