@@ -228,6 +228,17 @@ fn browser_script(home: &std::path::Path, then: &str) -> (String, std::path::Pat
     (script.to_str().unwrap().to_string(), opened)
 }
 
+/// The wizard with `browser` as its launcher, on step 4, after Ctrl+O opened the start URL.
+fn open_on_step_4(fake: &FakeTrello, home: &std::path::Path, port: u16, browser: String) -> Pty {
+    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut pty = wizard(fake, home, &env, &[]);
+    to_token_step(&mut pty);
+    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
+    pty.send("\x0f");
+    pty
+}
+
 /// The real flow through the browser launcher: `o` opens the one-shot start
 /// URL (no nonce on any command line), which Chromium follows to Trello's
 /// authorize page and back to the listener.
@@ -245,12 +256,7 @@ fn the_browser_opens_a_one_shot_start_url_that_leads_to_trello() {
         home.path().join("chromium").display()
     );
     let (browser, opened) = browser_script(home.path(), &chromium);
-    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut pty = wizard(&fake, home.path(), &env, &[]);
-    to_token_step(&mut pty);
-    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
-    pty.send("\x0f");
+    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
     pty.expect("Is Ann Example (@ann) your account?");
     let launched = std::fs::read_to_string(&opened).unwrap();
     assert_eq!(launched.trim(), format!("http://127.0.0.1:{port}/start/1"), "the launcher saw no nonce");
@@ -295,12 +301,7 @@ print(c.getresponse().status)
     )
     .unwrap();
     let (browser, opened) = browser_script(home.path(), &format!("python3 '{}' \"$1\"", attacker.display()));
-    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut pty = wizard(&fake, home.path(), &env, &[]);
-    to_token_step(&mut pty);
-    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
-    pty.send("\x0f");
+    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
     // Visible: whose token arrived, before anything is saved.
     let screen = pty.expect("Is Bob Other (@bob) your account?");
     assert!(screen.contains("any program on this computer"), "{screen}");
@@ -339,12 +340,7 @@ print(c.getresponse().status)
         home.path(),
         &format!("python3 '{}' \"$1\" > '{}' 2>&1 &", late.display(), home.path().join("late.out").display()),
     );
-    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut pty = wizard(&fake, home.path(), &env, &[]);
-    to_token_step(&mut pty);
-    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
-    pty.send("\x0f");
+    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
     pty.expect("Is Bob Other (@bob) your account?");
     let screen = pty.expect("Someone else opened the start link too");
     assert!(screen.contains("Authorize a token"), "back on step 4: {screen}");
@@ -371,12 +367,7 @@ for _ in range(2):
     .unwrap();
     std::fs::remove_file(&opened).unwrap();
     let (browser, _) = browser_script(home.path(), &format!("python3 '{}' \"$1\"", twice.display()));
-    let env = [("TRELLO_AUTH_CALLBACK_PORT", port.to_string()), ("DISPLAY", ":99".into()), ("BROWSER", browser)];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut pty = wizard(&fake, home.path(), &env, &[]);
-    to_token_step(&mut pty);
-    pty.expect(&format!("Waiting on http://127.0.0.1:{port}"));
-    pty.send("\x0f");
+    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
     let screen = pty.expect("Someone else opened the start link too");
     assert!(screen.contains("Paste") || screen.contains("paste"), "{screen}");
     // Pasting still works, and nothing of the listener's is kept.
