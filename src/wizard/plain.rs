@@ -69,6 +69,10 @@ struct Said {
     asked: Option<Ask>,
     /// The cursor is right after a prompt (nothing was printed since).
     at_prompt: bool,
+    /// A command whose outcome comes back as a message (copy, open): it is
+    /// waited for before the next line is read, or a piped next line would
+    /// move on and the outcome ("copied", "could not copy") never be said.
+    awaiting_outcome: bool,
 }
 
 struct Out {
@@ -192,6 +196,11 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
                 said.answered.retain(|t| *t != target);
             }
         }
+        if std::mem::take(&mut said.awaiting_outcome)
+            && let Ok(Some(msg)) = tokio::time::timeout(OUTCOME_WAIT, rx.recv()).await
+        {
+            apply(&mut model, msg, &mut executor, &capture, &mut sink);
+        }
         if enter_asked && refused(&model, step_before) {
             // Enter was refused (the notice says why, and the model focuses the field at fault):
             // ask that field again, or the step's fields when none is to blame.
@@ -202,6 +211,9 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
         }
     }
 }
+
+/// The longest a copy or an open is waited for before the next line is read.
+const OUTCOME_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The model said no to what was just sent (a warning notice, the same step).
 fn refused(m: &Model, step_before: Step) -> bool {
@@ -431,7 +443,10 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                 act(m, Action::Back).into_iter().collect()
             }
             Action::Quit | Action::QuitNow | Action::StartLeave => vec![key_ctrl('c')],
-            other => act(m, other).into_iter().collect(),
+            other => {
+                said.awaiting_outcome = matches!(other, Action::Copy | Action::Open);
+                act(m, other).into_iter().collect()
+            }
         };
     }
     // A command word that does nothing on this screen is said so, never taken as an answer.

@@ -308,6 +308,12 @@ fn plain_answers_are_forgiving_and_the_key_is_never_echoed() {
     pty.expect("Step 1 of 5: Open the app admin portal");
     line(&mut pty, "switch");
     pty.expect("Nothing to switch here; type help for what works at this prompt.");
+    // A copy's outcome is said before the next line is read (here: no clipboard).
+    line(&mut pty, "copy");
+    line(&mut pty, "help");
+    let said = pty.expect("Commands here:");
+    let copied = said.find("copy the portal URL by hand").expect(&said);
+    assert!(copied < said.find("Commands here:").unwrap(), "{said}");
     line(&mut pty, "help");
     let help = pty.expect("Commands here:");
     assert!(!help.contains("quit (quit)") && !help.contains("help (help)"), "{help}");
