@@ -124,7 +124,9 @@ pub fn check_terminal(plain: Option<&Plain>, stdin: bool, stdout: bool) -> Resul
 /// The fixed facts of a run, from the command line and this machine.
 pub fn setup(flags: &WizardFlags, ctx: &Context, endpoints: Endpoints, desktop: Desktop, color: bool) -> Setup {
     let others = ctx.vault.load().ok().flatten().map(|l| l.config.profiles.into_keys().collect()).unwrap_or_default();
-    setup_with(flags, &ctx.profile, others, ctx.vault.path(), endpoints, desktop, color)
+    let mut setup = setup_with(flags, &ctx.profile, others, ctx.vault.path(), endpoints, desktop, color);
+    setup.run = ctx.invocation();
+    setup
 }
 
 /// [`setup`] with its inputs passed in.
@@ -144,7 +146,7 @@ pub fn setup_with(
         profile_source: profile.source.words().to_string(),
         other_profiles: others,
         plain: false,
-        run: profile.invocation(),
+        run: crate::commands::invocation(None, profile.named()),
         config_path: config_path.to_path_buf(),
         no_browser_reason: desktop.browser_unavailable(flags.no_browser),
         color,
@@ -172,11 +174,11 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     }
     let saved = match saved_with_secrets(ctx) {
         Ok(saved) => saved,
-        Err(e) => return report_for(&ctx.profile.invocation(), &e),
+        Err(e) => return report_for(&ctx.invocation(), &e),
     };
     let endpoints = match ctx.endpoints() {
         Ok(endpoints) => endpoints,
-        Err(e) => return report_for(&ctx.profile.invocation(), &e),
+        Err(e) => return report_for(&ctx.invocation(), &e),
     };
     // The wizard draws on the terminal: a keyring that is slow says so on its screen, not on stderr.
     let vault = Vault::new(ctx.vault.store().clone(), Arc::new(|| {}));
@@ -184,12 +186,12 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     let now = Instant::now();
     let model = match (rotate, saved) {
         (true, Some(profile)) => Model::rotate(setup, now, profile),
-        (true, None) => return report_for(&ctx.profile.invocation(), &ctx.nothing_saved()),
+        (true, None) => return report_for(&ctx.invocation(), &ctx.nothing_saved()),
         (false, Some(profile)) => Model::start_screen(setup, now, profile),
         // A setup ends in a save, which would refuse the name: said before the steps, not after.
         (false, None) => match ctx.vault.check_name(ctx.name()) {
             Ok(()) => Model::new(setup, now),
-            Err(e) => return report_for(&ctx.profile.invocation(), &ctx.vault_error(e)),
+            Err(e) => return report_for(&ctx.invocation(), &ctx.vault_error(e)),
         },
     };
     let desktop = Desktop::detect();

@@ -53,7 +53,7 @@ pub struct Cli {
 
     /// Which saved profile to use (also TRELLO_AUTH_PROFILE; else the one chosen
     /// with `profile use`, else "default").
-    #[arg(long, global = true, value_name = "NAME", value_parser = profile_name)]
+    #[arg(long, global = true, value_name = "NAME", value_parser = profile_name, value_hint = clap::ValueHint::Other)]
     pub profile: Option<String>,
 
     /// Config file to read and write instead of the default location.
@@ -146,10 +146,7 @@ pub fn run(cli: Cli) -> u8 {
         None => return interactive::run(&cli.wizard, &ctx, false),
         Some(Command::Rotate(flags)) => return interactive::run(&flags.or(&cli.wizard), &ctx, true),
         Some(Command::Exec(args)) => return exec(&ctx, args),
-        Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "trello-auth", &mut std::io::stdout());
-            return exit::OK;
-        }
+        Some(Command::Completions { shell }) => return write(&commands::Output::raw(completions(*shell))),
         Some(Command::Man) => return man(),
         Some(Command::Status(args)) => commands::status::run(&ctx, args),
         Some(Command::Env(args)) => commands::env::run(&ctx, args),
@@ -161,23 +158,45 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
         Some(Command::Mcp(args)) => commands::mcp::run(&ctx, args),
     };
-    let run = ctx.profile.invocation();
+    let run = ctx.invocation();
     match result {
         Ok(output) => output::write_for(&run, &output),
         Err(e) => output::report_for(&run, &e),
     }
 }
 
+/// The completion script for `shell`. Bash's is generated for the name
+/// `trello_auth` and then registered for `trello-auth`: clap_complete names
+/// bash's per-command cases with a hyphen in the program's name turned one
+/// way and looks them up with it turned another, so with `trello-auth` no
+/// subcommand ever completed.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    let name = if shell == clap_complete::Shell::Bash { "trello_auth" } else { "trello-auth" };
+    clap_complete::generate(shell, &mut Cli::command(), name, &mut out);
+    let script = String::from_utf8_lossy(&out).into_owned();
+    if shell != clap_complete::Shell::Bash {
+        return script;
+    }
+    script
+        .lines()
+        .map(|line| match line.strip_suffix(" trello_auth") {
+            Some(head) if line.trim_start().starts_with("complete ") => format!("{head} trello-auth\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
 /// `exec`: on success this process becomes the command and never returns here.
 fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
     match commands::exec::prepare(ctx, args) {
         Ok((command, warnings)) => {
-            output::warn_for(&ctx.profile.invocation(), &warnings);
+            output::warn_for(&ctx.invocation(), &warnings);
             let (code, message) = commands::exec::replace_with(command);
             eprint_clean(&format!("trello-auth: {message}\n"));
             code
         }
-        Err(e) => output::report_for(&ctx.profile.invocation(), &e),
+        Err(e) => output::report_for(&ctx.invocation(), &e),
     }
 }
 

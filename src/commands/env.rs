@@ -32,31 +32,34 @@ Examples:
   trello-auth env --format dotenv > .env
   trello-auth env --format json --names api-token";
 
+// The values' help is also what shell completions show beside them: plain
+// words only, no quotes, `$` or backticks, which completion scripts would
+// have to escape (clap_complete's fish script expands `$(…)` in them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// POSIX shells: `export NAME='value'` (for `eval "$(trello-auth env)"`).
+    /// POSIX shells: export NAME=value lines, to eval.
     Sh,
-    /// fish: `set -gx NAME 'value'`.
+    /// fish: set -gx NAME value lines, to source.
     Fish,
-    /// PowerShell: `$env:NAME = 'value'`.
+    /// PowerShell: env:NAME assignments, to Invoke-Expression.
     Powershell,
-    /// A `.env` file: `NAME='value'`.
+    /// A .env file: one NAME=value line each.
     Dotenv,
-    /// A JSON object, e.g. the "env" block of an MCP server config.
+    /// A JSON object, like the env block of an MCP server config.
     Json,
 }
 
 /// Which environment variable names the consumer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Names {
-    /// `TRELLO_API_KEY`, `TRELLO_TOKEN`: trello-cli, most MCP servers, py-trello, Steampipe.
+    /// TRELLO_API_KEY, TRELLO_TOKEN: trello-cli, most MCP servers, py-trello, Steampipe.
     #[default]
     Default,
-    /// `TRELLO_KEY`, `TRELLO_TOKEN`: trello.js.
+    /// TRELLO_KEY, TRELLO_TOKEN: trello.js.
     TrelloJs,
-    /// `TRELLO_API_KEY`, `TRELLO_API_TOKEN`: some MCP servers (Klavis, PyPI mcp-server-trello).
+    /// TRELLO_API_KEY, TRELLO_API_TOKEN: some MCP servers (Klavis, PyPI mcp-server-trello).
     ApiToken,
-    /// `TRELLO_DEVELOPER_PUBLIC_KEY`, `TRELLO_MEMBER_TOKEN`: ruby-trello's convention.
+    /// TRELLO_DEVELOPER_PUBLIC_KEY, TRELLO_MEMBER_TOKEN: ruby-trello's convention.
     RubyTrello,
 }
 

@@ -147,13 +147,19 @@ pub struct ProfileChoice {
     pub source: ProfileSource,
 }
 
-/// How to run trello-auth for a profile: `trello-auth`, or `trello-auth
-/// --profile NAME` when a bare command would pick another one.
-pub fn invocation(named: Option<&str>) -> String {
-    match named {
-        Some(name) => format!("trello-auth --profile {}", mcp::clients::sh_word(name)),
-        None => "trello-auth".to_string(),
+/// How to run trello-auth on a config file and profile: `trello-auth`, with
+/// `--config PATH` (absolute) and `--profile NAME` where a bare command run
+/// elsewhere would pick another file or profile.
+pub fn invocation(config: Option<&std::path::Path>, profile: Option<&str>) -> String {
+    let mut line = "trello-auth".to_string();
+    if let Some(path) = config {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        line.push_str(&format!(" --config {}", mcp::clients::sh_word(&path.to_string_lossy())));
     }
+    if let Some(name) = profile {
+        line.push_str(&format!(" --profile {}", mcp::clients::sh_word(name)));
+    }
+    line
 }
 
 /// Names this profile in every `trello-auth …` command a message suggests
@@ -176,12 +182,10 @@ pub fn naming_profile(text: &str, run: &str) -> String {
 }
 
 impl ProfileChoice {
-    /// `trello-auth`, with `--profile NAME` when the name came from the flag
-    /// or the variable: in another shell a bare command would pick another.
-    pub fn invocation(&self) -> String {
-        invocation(
-            matches!(self.source, ProfileSource::Flag | ProfileSource::Environment).then_some(self.name.as_str()),
-        )
+    /// The name, when it came from the flag or the variable: in another
+    /// shell a bare command would pick another, so suggestions name it.
+    pub fn named(&self) -> Option<&str> {
+        matches!(self.source, ProfileSource::Flag | ProfileSource::Environment).then_some(self.name.as_str())
     }
 
     /// `--profile` wins, then `TRELLO_AUTH_PROFILE`, then the file's chosen
@@ -229,6 +233,16 @@ impl Context {
 
     pub fn name(&self) -> &str {
         &self.profile.name
+    }
+
+    /// The config file, when it is not the one found by default: suggested commands name it.
+    pub fn named_config(&self) -> Option<&std::path::Path> {
+        (!self.vault.store().is_default_place()).then(|| self.vault.path())
+    }
+
+    /// How to run trello-auth on this file and profile, for suggested commands.
+    pub fn invocation(&self) -> String {
+        invocation(self.named_config(), self.profile.named())
     }
 
     /// A line for stderr, at once.
@@ -368,12 +382,14 @@ mod tests {
 
     #[test]
     fn suggested_commands_name_a_profile_that_was_named() {
-        let named = |name: &str, source| ProfileChoice { name: name.into(), source }.invocation();
+        let named = |name: &str, source| invocation(None, ProfileChoice { name: name.into(), source }.named());
         assert_eq!(named("work", ProfileSource::Flag), "trello-auth --profile work");
         assert_eq!(named("my work", ProfileSource::Environment), "trello-auth --profile 'my work'");
         // A bare command picks these by itself.
         assert_eq!(named("work", ProfileSource::Chosen), "trello-auth");
         assert_eq!(named("default", ProfileSource::BuiltIn), "trello-auth");
+        let file = std::path::Path::new("/tmp/my dir/config.toml");
+        assert_eq!(invocation(Some(file), Some("w")), "trello-auth --config '/tmp/my dir/config.toml' --profile w");
         let text = "run `trello-auth rotate`, or `trello-auth` to set up; see `trello-auth profile use NAME`";
         assert_eq!(
             naming_profile(text, "trello-auth --profile work"),

@@ -124,6 +124,8 @@ impl ProfileStatus {
 
 pub struct Report {
     pub file: String,
+    /// The config file when it is not the default one: suggested commands name it.
+    pub config: Option<std::path::PathBuf>,
     /// The profile chosen with `profile use`, if any.
     pub default_profile: Option<String>,
     pub profiles: Vec<ProfileStatus>,
@@ -218,7 +220,13 @@ pub fn check(ctx: &Context, endpoints: &Endpoints, all: bool, offline: bool) -> 
     if !offline && profiles.iter().any(|p| p.check == Check::Skipped) {
         check_online(endpoints, &mut profiles)?;
     }
-    Ok(Report { file, default_profile: loaded.config.default_profile, profiles, warnings: loaded.warnings })
+    Ok(Report {
+        file,
+        config: ctx.named_config().map(Into::into),
+        default_profile: loaded.config.default_profile,
+        profiles,
+        warnings: loaded.warnings,
+    })
 }
 
 fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result<(), CommandError> {
@@ -346,7 +354,8 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         }
         // Each profile's advice runs on that profile (`status --all` shows several).
         let named = !matches!(p.chosen_by, Some(ProfileSource::Chosen | ProfileSource::BuiltIn));
-        all.push_str(&super::naming_profile(&out, &super::invocation(named.then_some(p.name.as_str()))));
+        let run = super::invocation(report.config.as_deref(), named.then_some(p.name.as_str()));
+        all.push_str(&super::naming_profile(&out, &run));
     }
     all
 }

@@ -266,20 +266,28 @@ pub fn bindings(m: &Model) -> Vec<Binding> {
             Binding::new(&[ch('n'), ESC], Action::StayHere, &k.stay),
             help.quiet(),
         ],
-        Overlay::Boards => vec![
-            Binding::new(&[UP], Action::BoardUp, &k.previous_board).shown(&k.up_down).hinted_as(&k.select),
-            Binding::new(&[DOWN], Action::BoardDown, &k.next_board).quiet(),
-            Binding::new(&[ENTER], Action::BoardPick, &k.pick),
-            Binding::new(&[ESC], Action::CloseBoards, &k.back),
-            help,
-        ],
+        Overlay::Boards => {
+            // Nothing to choose while the list is empty (still loading, or a filter matching no board).
+            let rows = !m.board_rows().is_empty();
+            let mut list = Vec::new();
+            if rows {
+                list.push(
+                    Binding::new(&[UP], Action::BoardUp, &k.previous_board).shown(&k.up_down).hinted_as(&k.select),
+                );
+                list.push(Binding::new(&[DOWN], Action::BoardDown, &k.next_board).quiet());
+                list.push(Binding::new(&[ENTER], Action::BoardPick, &k.pick));
+            }
+            list.extend([Binding::new(&[ESC], Action::CloseBoards, &k.back), help]);
+            list
+        }
         Overlay::None | Overlay::Url => {
             let mut list = screen_bindings(m, keys, in_text);
             // Only where there is more than fits: a short terminal over a long step.
-            if m.scroll < crate::wizard::view::max_scroll(m) {
+            let room = crate::wizard::view::scroll_room(m);
+            if room.below > 0 {
                 list.push(Binding::new(&[PAGE_DOWN], Action::ScrollDown, &k.scroll_down).quiet());
             }
-            if m.scroll > 0 {
+            if room.above > 0 {
                 list.push(Binding::new(&[PAGE_UP], Action::ScrollUp, &k.scroll_up).quiet());
             }
             list
@@ -409,7 +417,8 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
             }
             list.push(Binding::new(copy, Action::Copy, &k.copy_url));
             list.extend(open_here.then(|| Binding::new(open, Action::Open, &k.open_url)));
-            if m.setup.capture_off.is_none() {
+            // No switch once catching failed (the port is taken, a takeover): there is nothing to catch with.
+            if m.setup.capture_off.is_none() && !matches!(m.capture, crate::wizard::model::CaptureState::Failed(_)) {
                 let label = if m.pasting { &k.catch_instead } else { &k.paste_instead };
                 list.push(Binding::new(&[ctrl('p')], Action::SwitchCapture, label));
             }

@@ -314,8 +314,10 @@ pub struct Model {
     pub frame: usize,
     /// The terminal's size (columns, rows), told by the runtime; the plain front end has none.
     pub size: Option<(u16, u16)>,
-    /// Rows of the body scrolled past with PgDn, when it is taller than the terminal.
-    pub scroll: usize,
+    /// Rows PgDn (+) and PgUp (-) moved the body from where it follows the
+    /// focus, when the step is taller than the terminal; 0 again on a
+    /// keystroke that edits or moves the focus.
+    pub scroll: isize,
 }
 
 /// Masks the key, secret and token fields: a `{:?}` in a log or a panic
@@ -615,7 +617,12 @@ impl Model {
         rows.sort_by(|a, b| {
             (a.workspace.is_empty(), &a.workspace, &a.text).cmp(&(b.workspace.is_empty(), &b.workspace, &b.text))
         });
-        let mut all = vec![BoardRow { board: None, text: texts().boards.none.clone(), workspace: String::new() }];
+        // "No default board" is a row only while nothing is typed: a filter
+        // that matches no board must not leave Enter on "clear the board".
+        let mut all = Vec::new();
+        if filter.is_empty() {
+            all.push(BoardRow { board: None, text: texts().boards.none.clone(), workspace: String::new() });
+        }
         all.extend(rows);
         all
     }
@@ -722,6 +729,8 @@ pub fn summary(m: &Model) -> Option<String> {
     };
     match (&m.mode, &m.revoke) {
         (Mode::Setup, _) => {}
+        // Nothing was replaced: the token saved is the one that was there.
+        (_, RevokeState::NotOffered) if outcome.replaced.is_none() => lines.push(r.summary_same.clone()),
         (_, RevokeState::Confirmed) => lines.push(r.summary_revoked.clone()),
         (_, RevokeState::Unconfirmed(why)) => {
             lines.push(fill(&r.summary_unconfirmed, &[("why", why), ("copy", &copy)]))

@@ -110,6 +110,10 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
     let mut executor = Executor::new(tx.clone(), vault, api_base, Clipboard::without_terminal(desktop));
     probe_keyring(tx);
     let mut lines = read_lines();
+    // The input ended (Ctrl+D, or the last line of a file of answers). What
+    // is under way (a verification, a save) still finishes; the next
+    // question, which no one can answer now, quits.
+    let mut input_closed = false;
     let mut capture = CaptureSlot::default();
     let echo = Echo::new();
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -124,9 +128,11 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
         let news = narrate(&model, &mut said);
         if !news.is_empty() {
             if said.asked.is_some() && said.at_prompt {
-                // What came in while a prompt waited goes on lines of its own;
-                // the prompt is not said again (a screen reader would read it twice).
+                // What came in while a prompt waited goes on lines of its own,
+                // and the prompt is asked again below it: the cursor is never
+                // left on a line that asks nothing.
                 out.line("");
+                said.asked = None;
             }
             for line in news {
                 out.line(&line);
@@ -140,6 +146,14 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
         let ask = question(&model, &said);
         if let Some(Ask::Finish) = ask {
             apply(&mut model, key(KeyCode::Enter), &mut executor, &capture, &mut sink);
+            continue;
+        }
+        if input_closed && ask.is_some() {
+            if said.at_prompt {
+                out.line("");
+                said.at_prompt = false;
+            }
+            apply(&mut model, key_ctrl('c'), &mut executor, &capture, &mut sink);
             continue;
         }
         if ask != said.asked && !(news_only_while_waiting(&said, &ask)) {
@@ -164,7 +178,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
         }
         let asked_before = said.asked.clone();
         let msgs = tokio::select! {
-            line = lines.recv() => match line {
+            line = lines.recv(), if !input_closed => match line {
                 Some(line) => {
                     let asked = said.asked.take();
                     if asked.as_ref().is_some_and(Ask::is_secret) && said.at_prompt {
@@ -174,8 +188,10 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
                     said.at_prompt = false;
                     answer(&model, asked, &line, &mut said, &mut out)
                 }
-                // Ctrl+D: quit without saving.
-                None => vec![key_ctrl('c')],
+                None => {
+                    input_closed = true;
+                    Vec::new()
+                }
             },
             Some(msg) = rx.recv() => vec![msg],
             msg = capture.next() => vec![msg],
@@ -511,7 +527,12 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                     _ => {}
                 }
             }
-            said.answered.push(target);
+            // An email that is not one is asked again (the check above the prompt says why).
+            let bad_email = target == Target::Email
+                && matches!(crate::wizard::model::check_email(line), crate::wizard::model::EmailVerdict::Invalid(_));
+            if !bad_email {
+                said.answered.push(target);
+            }
             let mut msgs = vec![Msg::Answer { target, text: line.to_string() }];
             if target == Target::Token {
                 // A token that can be sent is verified at once, as after a paste and Enter.
@@ -530,11 +551,13 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                     .filter(|i| *i < options.len())
                     .or_else(|| options.iter().position(|(name, _)| name.eq_ignore_ascii_case(&word)))
                     .or_else(|| {
-                        // The choice's own key (y, n, f, k…), as in the full-screen wizard.
+                        // The choice's own key (y, n, f, k…), as in the full-screen wizard;
+                        // "yes" and "no" for the y and n of a question.
+                        let key = if word == p.yes { "y" } else if word == p.no { "n" } else { word.as_str() };
                         options.iter().position(|(_, action)| {
                             keys.iter().any(|b| {
                                 b.action == *action
-                                    && b.keys.iter().any(|k| matches!(k.code, KeyCode::Char(c) if c.to_string().eq_ignore_ascii_case(&word)))
+                                    && b.keys.iter().any(|k| matches!(k.code, KeyCode::Char(c) if c.to_string().eq_ignore_ascii_case(key)))
                             })
                         })
                     })

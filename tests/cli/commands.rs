@@ -365,6 +365,61 @@ fn completions_for_each_shell() {
     }
 }
 
+/// The scripts complete in the real shells as those run them: bash past the
+/// first word (a subcommand's flags, a flag's values), and fish offers the
+/// values without running anything (a `$(…)` in a description once ran
+/// `trello-auth env` each time completions loaded).
+#[test]
+fn completions_work_in_bash_and_fish_and_run_nothing() {
+    let env = Env::offline();
+    let dir = tempfile::tempdir().unwrap();
+    let script = |shell: &str| {
+        let path = dir.path().join(format!("completions.{shell}"));
+        std::fs::write(&path, stdout(&env.run(&["completions", shell]))).unwrap();
+        path
+    };
+    let bash = script("bash");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            r#"source '{}'
+COMP_WORDS=(trello-auth env --format ""); COMP_CWORD=3; _trello_auth trello-auth "" --format; echo "${{COMPREPLY[*]}}"
+COMP_WORDS=(trello-auth status --); COMP_CWORD=2; _trello_auth trello-auth -- status; echo "${{COMPREPLY[*]}}"
+complete -p trello-auth"#,
+            bash.display()
+        ))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.first(), Some(&"sh fish powershell dotenv json"), "{said}");
+    assert!(lines.get(1).is_some_and(|l| l.contains("--offline") && l.contains("--all")), "{said}");
+    assert!(lines.get(2).is_some_and(|l| l.ends_with(" trello-auth")), "{said}");
+
+    // A stand-in trello-auth on PATH logs any call the script makes.
+    let fish = script("fish");
+    let stub = dir.path().join("bin");
+    std::fs::create_dir(&stub).unwrap();
+    let log = dir.path().join("calls");
+    std::fs::write(stub.join("trello-auth"), format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display())).unwrap();
+    std::fs::set_permissions(stub.join("trello-auth"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new("fish")
+        .arg("-c")
+        .arg(format!("source '{}'; complete -C 'trello-auth env --format '", fish.display()))
+        .env("PATH", format!("{}:/usr/bin:/bin", stub.display()))
+        .output()
+        .expect("fish is installed (.ci/run installs it)");
+    let said = String::from_utf8_lossy(&out.stdout);
+    let values: Vec<&str> = said.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(
+        values,
+        ["dotenv", "fish", "json", "powershell", "sh"],
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!log.exists(), "loading the completions ran trello-auth: {:?}", std::fs::read_to_string(&log));
+}
+
 /// `--plain`, `--no-browser`, `--no-capture` and `--callback-port` are the
 /// wizard's: in the help of `trello-auth` and `rotate` only, taken before or
 /// after `rotate`.
@@ -411,6 +466,24 @@ fn plain_mode_asked_for_takes_its_answers_from_a_pipe() {
     assert_failed_quietly(&out, 2);
     assert!(stderr(&out).contains("needs an interactive terminal"), "{}", stderr(&out));
     assert!(stderr(&out).contains("trello-auth --plain < answers.txt"), "{}", stderr(&out));
+}
+
+/// A whole setup from a file of answers, as the "not a terminal" message
+/// suggests: the input ends while Trello is still being asked, and the
+/// verification and the save still finish (the end of input quits only at
+/// the next question).
+#[test]
+fn a_file_of_answers_sets_up_and_saves() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let answers = format!("\n\nann@example.com\n\n\n{KEY}\n\n\n\n\n{token}\n");
+    let out = env.run_with_stdin(&["--plain", "--no-capture"], &answers);
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("Saved Trello credentials for Ann Example (@ann)"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains(&token), "{}", stdout(&out));
+    let saved = stdout(&env.run(&["status", "--offline"]));
+    assert!(saved.contains("Ann Example (@ann)"), "{saved}");
 }
 
 /// An empty profile name is refused before anything runs: from --profile,

@@ -21,7 +21,9 @@ fn render(m: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     // As the runtime does: the model knows the terminal's size.
     let mut m = m.clone();
-    send(&mut m, Msg::Resize(width, height));
+    if m.size != Some((width, height)) {
+        send(&mut m, Msg::Resize(width, height));
+    }
     terminal.draw(|frame| view(&m, frame)).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();

@@ -22,6 +22,8 @@ pub fn items(m: &Model) -> Vec<Item> {
             RevokeState::Failed(_) | RevokeState::Unconfirmed(_) => Item::toned(line, Tone::Warn),
             _ => Item::toned(line, Tone::Dim),
         });
+    } else if m.mode == Mode::Rotate && saved.replaced.is_none() {
+        items.push(Item::toned(&t.rotate.summary_same, Tone::Dim));
     }
     items.push(Item::Blank);
     let l = &t.labels;

@@ -63,7 +63,7 @@ pub fn items(m: &Model) -> Vec<Item> {
             items.push(Item::Blank);
             let answers = yes_no(m, Action::SaveOtherMember, Action::RefuseOtherMember);
             items.push(Item::Question(fill(&r.other_member_question, &[("yes_no", &answers)])));
-            items.push(Item::toned(&t.nothing_saved, Tone::Dim));
+            items.push(Item::toned(&t.saved_on_yes, Tone::Dim));
         }
         VerifyState::ConfirmCaptured(v) => {
             let c = &texts().capture;
@@ -74,7 +74,7 @@ pub fn items(m: &Model) -> Vec<Item> {
             let answers = yes_no(m, Action::ConfirmAccount, Action::RefuseAccount);
             let question = fill(&c.confirm_question, &[("who", &v.member.who()), ("yes_no", &answers)]);
             items.push(Item::Question(question));
-            items.push(Item::toned(&t.nothing_saved, Tone::Dim));
+            items.push(Item::toned(&t.saved_on_yes, Tone::Dim));
         }
         VerifyState::ChooseStorage(v) => {
             items.push(success(Level::Ok, &v.member.who()));

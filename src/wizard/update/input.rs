@@ -16,9 +16,8 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Effect> {
         // Typing in the board picker filters it.
         None if m.overlay == Overlay::Boards => {
             m.board_filter.handle_event(&Event::Key(key));
-            // The highlight follows the filter to its first match, never "no default board" above it.
-            let filtering = !m.board_filter.value().trim().is_empty();
-            m.board_choice = if filtering && m.board_rows().len() > 1 { 1 } else { 0 };
+            // The highlight follows the filter to its first match.
+            m.board_choice = 0;
             Vec::new()
         }
         // Unbound keys type into the focused field; elsewhere they do nothing.
@@ -52,8 +51,8 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Open => return open(m),
         Action::Copy => return copy(m),
         Action::Reveal => m.reveal = !m.reveal,
-        Action::ScrollDown => m.scroll = (m.scroll + SCROLL_PAGE).min(crate::wizard::view::max_scroll(m)),
-        Action::ScrollUp => m.scroll = m.scroll.saturating_sub(SCROLL_PAGE),
+        Action::ScrollDown => m.scroll += SCROLL_PAGE.min(crate::wizard::view::scroll_room(m).below) as isize,
+        Action::ScrollUp => m.scroll -= SCROLL_PAGE.min(crate::wizard::view::scroll_room(m).above) as isize,
         Action::Retry => return retry(m),
         Action::OptionPrev => choose(m, false),
         Action::OptionNext => choose(m, true),
@@ -254,6 +253,8 @@ pub(super) fn edit(m: &mut Model, target: Target, key: KeyEvent) -> Vec<Effect> 
 /// the name goes into the authorize URL): the change is undone, nothing of it
 /// echoed, and the user told.
 fn change(m: &mut Model, target: Target, apply: impl FnOnce(&mut Input)) -> Vec<Effect> {
+    // Typing shows the field typed in.
+    m.scroll = 0;
     let Some(input) = m.input_mut(target) else { return Vec::new() };
     let before = input.clone();
     apply(input);

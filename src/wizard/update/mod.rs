@@ -145,7 +145,8 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => on_paste(m, &text),
         Msg::Resize(width, height) => {
             m.size = Some((width, height));
-            m.scroll = m.scroll.min(crate::wizard::view::max_scroll(m));
+            // The body follows the focus again: rows moved, an offset would mean something else now.
+            m.scroll = 0;
             Vec::new()
         }
         Msg::Tick(now) => {

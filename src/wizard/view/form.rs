@@ -45,7 +45,9 @@ pub fn input_field(
         }
         return;
     }
-    let scroll = input.visual_scroll(width.saturating_sub(1));
+    // Scrolled to the cursor only while typing in it; otherwise from its start
+    // (a 32-character key in a 32-column field, shown from its second character, looked wrong).
+    let scroll = if focused { input.visual_scroll(width.saturating_sub(1)) } else { 0 };
     let paragraph = Paragraph::new(Line::from(Span::styled(format!("{value:<width$}"), theme.field())))
         .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX)));
     frame.render_widget(paragraph, area);
@@ -161,8 +163,8 @@ pub fn blank() -> Row {
     Row::Text(Line::raw(""))
 }
 
-/// The first row shown: as far down as the user scrolled (never past the
-/// end), moved just enough that the focused row is in view.
+/// The first row shown: where the focused row (or the selected choice) just
+/// comes into view, moved by what PgUp and PgDn asked, within the body.
 pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
     let focused = m.focused();
     let focus_row = rows.iter().position(|r| match r {
@@ -170,13 +172,12 @@ pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
         Row::Selected(_) => true,
         Row::Text(_) => false,
     });
+    let follows = match focus_row {
+        Some(row) if row >= height => row + 1 - height,
+        _ => 0,
+    };
     let last_start = rows.len().saturating_sub(height);
-    let skip = m.scroll.min(last_start);
-    match focus_row {
-        Some(row) if row < skip => row,
-        Some(row) if row >= skip + height => row + 1 - height,
-        _ => skip,
-    }
+    follows.saturating_add_signed(m.scroll).min(last_start)
 }
 
 /// Lays rows out top to bottom from [`first_row`]; says how many are out of view.

@@ -91,12 +91,13 @@ fn body_text(body: Rect) -> Rect {
     Block::default().borders(Borders::ALL).inner(body).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 })
 }
 
-/// How many rows PgDn can scroll the body at the terminal's size: zero when it fits.
-pub fn max_scroll(m: &Model) -> usize {
-    let Some((width, height)) = m.size else { return 0 };
+/// How far PgUp and PgDn can move the body now, at the terminal's size:
+/// nothing either way when it fits.
+pub fn scroll_room(m: &Model) -> form::Overflow {
+    let Some((width, height)) = m.size else { return form::Overflow::default() };
     let area = Rect::new(0, 0, width, height);
     if width < MIN_WIDTH || height < MIN_HEIGHT || m.overlay == Overlay::Url {
-        return 0;
+        return form::Overflow::default();
     }
     let [_, _, body, _, _] = areas(m, area);
     let text = body_text(body);
@@ -104,7 +105,9 @@ pub fn max_scroll(m: &Model) -> usize {
     // the keymap asks this function whether PgDn is one of them.
     let sizeless = Model { size: None, ..m.clone() };
     let rows = body::rows(&sizeless, &screen::describe(&sizeless).items, text.width, &Theme::new(false));
-    rows.len().saturating_sub(text.height as usize)
+    let height = text.height as usize;
+    let first = form::first_row(&rows, height, m);
+    form::Overflow { above: first, below: rows.len().saturating_sub(first + height) }
 }
 
 /// The authorize URL alone on the screen: no border, no other text on its
@@ -139,8 +142,11 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts().help;
     let mut under = m.clone();
     under.help = false;
+    let width = area.width.saturating_sub(2).min(78);
+    let text_width = width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(t.here.clone(), theme.bold())];
     let mut listed = Vec::new();
+    const KEYS: usize = 16;
     for binding in keymap::bindings(&under) {
         let mut keys: Vec<String> = binding.keys.iter().map(keymap::Key::long).collect();
         keys.dedup();
@@ -149,22 +155,23 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             continue;
         }
         listed.push(binding.action);
+        // A long label wraps under itself, never past the box.
+        let mut label = form::wrap(binding.label, text_width.saturating_sub(KEYS)).into_iter();
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<16}", keys.join(" / ")), theme.accent()),
-            Span::raw(binding.label.to_string()),
+            Span::styled(format!("{:<KEYS$}", keys.join(" / ")), theme.accent()),
+            Span::raw(label.next().unwrap_or_default()),
         ]));
+        lines.extend(label.map(|more| Line::raw(format!("{:KEYS$}{more}", ""))));
     }
     // The notes, wrapped here so the box is as tall as what it says; on a
     // short terminal the pointer to plain mode goes first, never a key.
-    let width = area.width.saturating_sub(2).min(78);
-    let text_width = width.saturating_sub(2) as usize;
     let mut notes: Vec<Line> = Vec::new();
     for note in screen::help_notes(&under) {
         notes.extend(form::wrap(&note, text_width).into_iter().map(Line::raw));
     }
     let plain: Vec<Line> = form::wrap(&t.plain, text_width).into_iter().map(Line::raw).collect();
     let room = area.height.saturating_sub(2) as usize;
-    let spare = room.saturating_sub(lines.len() + notes.len() + 1);
+    let spare = room.saturating_sub(lines.len() + notes.len());
     if spare > plain.len() {
         lines.push(Line::raw(""));
     }
@@ -172,10 +179,13 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     if spare >= plain.len() {
         lines.extend(plain);
     }
-    lines.push(Line::styled(t.close.clone(), theme.dim()));
+    // How to close it is on the border: always in view, however much is cut below.
     let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {} ", t.title), theme.heading()));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {} ", t.title), theme.heading()))
+        .title_bottom(Line::styled(format!(" {} ", t.close), theme.dim()).right_aligned());
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
@@ -210,7 +220,7 @@ fn boards(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 let style = if selected { theme.focus() } else { Default::default() };
                 lines.push(Line::styled(format!("{} {}", if selected { "›" } else { " " }, row.text), style));
             }
-            if rows.len() == 1 && !m.board_filter.value().is_empty() {
+            if rows.is_empty() {
                 // In line with the rows' text, after their two-column marker.
                 lines.push(Line::styled(format!("  {}", b.empty), theme.dim()));
             }
