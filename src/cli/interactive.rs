@@ -45,7 +45,7 @@ pub struct WizardFlags {
 
     /// Port of the 127.0.0.1 listener that catches the token (list http://127.0.0.1:PORT
     /// under the key's Allowed origins).
-    #[arg(long, env = crate::environment::CALLBACK_PORT.name, value_name = "PORT",
+    #[arg(long, env = crate::environment::CALLBACK_PORT.name, hide_env_values = true, value_name = "PORT",
           default_value_t = crate::capture::DEFAULT_PORT)]
     pub callback_port: u16,
 }

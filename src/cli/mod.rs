@@ -57,7 +57,7 @@ pub struct Cli {
     pub profile: Option<String>,
 
     /// Config file to read and write instead of the default location.
-    #[arg(long, global = true, env = crate::environment::CONFIG.name, value_name = "PATH")]
+    #[arg(long, global = true, env = crate::environment::CONFIG.name, hide_env_values = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     #[command(flatten)]
@@ -119,13 +119,36 @@ Examples:
 
 /// A profile name as `--profile` and `TRELLO_AUTH_PROFILE` take it: an empty
 /// one would quietly mean the default profile, which is not what was named.
-fn profile_name(name: &str) -> Result<String, String> {
+pub(crate) fn profile_name(name: &str) -> Result<String, String> {
     if name.trim().is_empty() {
         return Err(
             "a profile name cannot be empty; name one (e.g. work), or leave it out for the default profile".into()
         );
     }
-    Ok(name.to_string())
+    // The one rule for names (no `@`, no control characters), checked before anything runs.
+    match crate::credentials::profile::name_problem(name) {
+        Some(why) => Err(why.to_string()),
+        None => Ok(name.to_string()),
+    }
+}
+
+/// Parses the command line and runs it; the exit status. A parse error
+/// quotes what was typed (`invalid value 'x…' for '--profile'`), which may
+/// hold control characters: it goes out through the same filter as every
+/// other line on stderr.
+pub fn main() -> u8 {
+    match <Cli as clap::Parser>::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: our own text, to stdout.
+            let _ = e.print();
+            exit::OK
+        }
+        Err(e) => {
+            eprint_clean(&e.to_string());
+            exit::USAGE
+        }
+    }
 }
 
 /// Runs the parsed command line and returns the exit status.

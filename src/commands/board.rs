@@ -170,7 +170,7 @@ fn show(ctx: &Context) -> Result<Output, CommandError> {
         Some(board) => {
             let link = if board.short_link.is_empty() { board.id.clone() } else { board.short_link.clone() };
             let name = if board.name.is_empty() { "unnamed board".to_string() } else { line(&board.name).into_owned() };
-            format!("{name} ({}, https://trello.com/b/{})\n", line(&board.id), line(&link))
+            format!("{name} ({}, {})\n", line(&board.id), line(&ctx.endpoints()?.board_url(&link)))
         }
         None => format!(
             "No default board for profile \"{}\"; choose one with `trello-auth board set BOARD`\n",

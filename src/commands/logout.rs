@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
                 let account = revoke_page(&endpoints, username);
                 return Err(CommandError::Failed(format!(
                     "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. Revoke it by \
-                     hand at {account} (Applications), then run `trello-auth logout --keep-remote`, or pass --force.",
+                     hand at {account}, then run `trello-auth logout --keep-remote`, or pass --force.",
                     error.cli_fix()
                 )));
             }

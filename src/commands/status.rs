@@ -305,8 +305,9 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         };
         row(&mut out, "Token", &token);
         // What is checked here is the saved token; the variable only changes what other tools use.
-        let stored_in = match p.source {
-            "environment" => format!("{}; other tools use TRELLO_TOKEN from the environment instead", p.place),
+        let stored_in = match (p.source, &p.check) {
+            (_, Check::NoToken) => format!("no token (logged out); the key and the rest are in {}", p.place),
+            ("environment", _) => format!("{}; other tools use TRELLO_TOKEN from the environment instead", p.place),
             _ => p.place.to_string(),
         };
         row(&mut out, "Stored in", &stored_in);
@@ -351,6 +352,8 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
                 ),
             };
             row(&mut out, "Board", &board);
+        } else {
+            row(&mut out, "Board", "none (`trello-auth board set BOARD` chooses one)");
         }
         // Each profile's advice runs on that profile (`status --all` shows several).
         let named = !matches!(p.chosen_by, Some(ProfileSource::Chosen | ProfileSource::BuiltIn));
@@ -382,7 +385,8 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 Check::Valid(v) => (
                     json!({"id": v.member.id, "username": v.member.username, "full_name": v.member.full_name}),
                     v.token.scopes(),
-                    Some(v.token.date_expires.clone().unwrap_or_else(|| "never".into())),
+                    // Written as everywhere else (RFC 3339 as the expiry type prints it), not as Trello sent it.
+                    Some(v.token.expiry().to_string()),
                 ),
                 _ => (saved_member_json(profile), profile.scopes(), profile.token_expires.as_ref().map(|e| e.to_string())),
             };

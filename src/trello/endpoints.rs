@@ -87,6 +87,11 @@ impl Endpoints {
     pub fn account_url(&self, username: &str) -> String {
         format!("{}/u/{}/account", self.web_base, utf8_percent_encode(username, QUERY_VALUE))
     }
+
+    /// A board's page, from its short link (or id).
+    pub fn board_url(&self, short_link: &str) -> String {
+        format!("{}/b/{}", self.web_base, utf8_percent_encode(short_link, QUERY_VALUE))
+    }
 }
 
 /// An override must be an absolute https URL, or http to a loopback address;

@@ -581,12 +581,13 @@ fn a_profile_name_with_an_at_sign_is_refused() {
     assert!(!std::path::Path::new(other).exists(), "nothing was saved");
 
     std::fs::write(other, format!("version = 1\n[profiles.\"{victim}\"]\nstorage = \"keyring\"\n")).unwrap();
-    for args in
-        [&["--config", other, "--profile", &victim, "logout", "--keep-remote"][..], &["--config", other, "status"]]
-    {
-        let out = run(&env, &ss, args, "");
-        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("cannot hold '@'") && stderr(&out).contains("line 2"), "{}", stderr(&out));
-    }
+    // Named on the command line: refused as a usage error before the file is read.
+    let out = run(&env, &ss, &["--config", other, "--profile", &victim, "logout", "--keep-remote"], "");
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot hold '@'"), "{}", stderr(&out));
+    // In the file: the file is refused, naming the line.
+    let out = run(&env, &ss, &["--config", other, "status"], "");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot hold '@'") && stderr(&out).contains("line 2"), "{}", stderr(&out));
     assert_eq!(ss.lookup("trello-auth", &victim).as_deref(), Some(ann.as_str()));
 }
