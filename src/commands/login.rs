@@ -179,6 +179,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     };
     let outcome = ctx.vault.save(ctx.name(), new).map_err(|e| ctx.vault_error(e))?;
     warnings.extend(outcome.warnings);
+    // A token that is already past (or near) its expiry is saved, as Trello accepted it, but said.
+    if let Ok(Some(stored)) = ctx.vault.stored(ctx.name()) {
+        warnings.extend(super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc()));
+    }
     let kept = match &outcome.place {
         crate::credentials::vault::Place::File(_) => String::new(),
         place => format!("; the token is in {place}"),

@@ -84,3 +84,17 @@ fn the_start_screen_names_the_profile_and_offers_the_others() {
     pty.send("q");
     assert_eq!(pty.wait(), 0);
 }
+
+/// `login --with-token` saves a token Trello accepts, and says so when it is
+/// already past or near its expiry, as the commands that hand it out do.
+#[test]
+fn login_says_when_the_token_is_expired_or_expires_soon() {
+    let fake = FakeTrello::with_ann();
+    for (days, words) in [(-1, "the token expired"), (3, "the token expires on")] {
+        let env = Env::new(&fake);
+        let token = fake.issue_token(KEY, support::cli::ANN, "read,write", Some(&in_days(days)));
+        let out = env.run_with_stdin(&["login", "--with-token", "--key", KEY], &token);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(stderr(&out).contains(words) && stderr(&out).contains("`trello-auth rotate`"), "{}", stderr(&out));
+    }
+}

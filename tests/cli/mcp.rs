@@ -73,8 +73,10 @@ fn each_client_gets_its_shape_and_no_secret() {
 fn write_with_no_path_goes_to_each_client_s_own_file_for_each_scope() {
     let env = Env::saved_offline();
     let dir = project(&env);
-    for (client, key, _) in CLIENTS {
-        let out = run_in(&env, &dir, &["mcp", client, "--write"]);
+    for (index, (client, key, _)) in CLIENTS.iter().enumerate() {
+        // `--write` before the client works too: a path is only ever `--write=PATH`.
+        let args: &[&str] = if index % 2 == 0 { &["mcp", client, "--write"] } else { &["mcp", "--write", client] };
+        let out = run_in(&env, &dir, args);
         assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
         let file = user_file(&env, client);
         let created = format!("Created {} with the MCP server \"trello\" under ", file.display());
@@ -127,7 +129,8 @@ fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file()
     let file = dir.join(".mcp.json");
     let before = "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"gh-mcp\", \"env\": {\"X\": \"1\"}}\n  },\n  \"zzz\": true\n}\n";
     std::fs::write(&file, before).unwrap();
-    let out = run_in(&env, &dir, &["mcp", "claude-code", "--write", file.to_str().unwrap(), "--name", "trello-work"]);
+    let out =
+        run_in(&env, &dir, &["mcp", "claude-code", &format!("--write={}", file.display()), "--name", "trello-work"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let f = file.display();
     let said = format!(
@@ -140,13 +143,14 @@ fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file()
     assert!(text.ends_with("  },\n  \"zzz\": true\n}\n"), "{text}");
     assert_eq!(std::fs::read_to_string(dir.join(".mcp.json.bak")).unwrap(), before);
     // Again: the same name is replaced, not doubled, and nothing moves.
-    let out = run_in(&env, &dir, &["mcp", "claude-code", "--write", file.to_str().unwrap(), "--name", "trello-work"]);
+    let out =
+        run_in(&env, &dir, &["mcp", "claude-code", &format!("--write={}", file.display()), "--name", "trello-work"]);
     assert!(stdout(&out).starts_with("Replaced the MCP server \"trello-work\""), "{}", stdout(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 
     let corrupt = dir.join("broken.json");
     std::fs::write(&corrupt, "{\"mcpServers\": {\"a\": 1,}").unwrap();
-    let out = run_in(&env, &dir, &["mcp", "vscode", "--write", corrupt.to_str().unwrap()]);
+    let out = run_in(&env, &dir, &["mcp", "vscode", &format!("--write={}", corrupt.display())]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("is not valid JSON: "), "{}", stderr(&out));
     assert!(stderr(&out).contains("(line 1, column"), "{}", stderr(&out));
@@ -187,7 +191,7 @@ fn a_jsonc_file_keeps_its_comments_numbers_and_commas_and_a_duplicate_key_is_ref
     // The same in Codex's TOML.
     let toml_file = dir.join("config.toml");
     std::fs::write(&toml_file, "[mcp_servers.a]\ncommand = \"one\"\n[mcp_servers.a]\ncommand = \"two\"\n").unwrap();
-    let out = run_in(&env, &dir, &["mcp", "codex", "--write", toml_file.to_str().unwrap()]);
+    let out = run_in(&env, &dir, &["mcp", "codex", &format!("--write={}", toml_file.display())]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("is not valid TOML"), "{}", stderr(&out));
 }
@@ -387,8 +391,7 @@ fn the_written_command_hands_the_server_its_variables_with_a_stripped_environmen
         "work",
         "mcp",
         "vscode",
-        "--write",
-        file.to_str().unwrap(),
+        &format!("--write={}", file.display()),
         "--server",
         &quoted,
     ]);
@@ -617,12 +620,12 @@ fn odd_targets_a_symlink_is_followed_a_fifo_refused() {
 
     let fifo = dir.join("fifo.json");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    let out = run_in(&env, &dir, &["mcp", "gemini", "--write", fifo.to_str().unwrap()]);
+    let out = run_in(&env, &dir, &["mcp", "gemini", &format!("--write={}", fifo.display())]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("FIFO"), "{}", stderr(&out));
     let dangling = dir.join("dangling.json");
     std::os::unix::fs::symlink(dir.join("nowhere/x.json"), &dangling).unwrap();
-    let out = run_in(&env, &dir, &["mcp", "gemini", "--write", dangling.to_str().unwrap()]);
+    let out = run_in(&env, &dir, &["mcp", "gemini", &format!("--write={}", dangling.display())]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(!dir.join("nowhere").exists());
 }
@@ -638,7 +641,7 @@ fn a_keyring_profile_finds_the_session_bus_without_its_variable() {
     let token = support::mcp::login_to_keyring(&env, &ss, &fake);
     let file = env.dir.path().join("cursor.json");
     let out = env
-        .cmd(&["mcp", "cursor", "--write", file.to_str().unwrap(), "--server", "printenv TRELLO_TOKEN"])
+        .cmd(&["mcp", "cursor", &format!("--write={}", file.display()), "--server", "printenv TRELLO_TOKEN"])
         .env("DBUS_SESSION_BUS_ADDRESS", &ss.address)
         .output()
         .unwrap();

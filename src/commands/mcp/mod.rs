@@ -46,8 +46,9 @@ pub struct Args {
     /// names, so give --server with any other.
     #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
     pub names: Names,
-    /// Merge into the client's file (its usual place for the scope, or PATH).
-    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    /// Merge into the client's file (its usual place for the scope, or --write=PATH).
+    // `=` required: `mcp --write cursor` must read `cursor` as the client, not as a path.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, require_equals = true)]
     pub write: Option<Option<PathBuf>>,
     /// Write the key and token into the entry's env block (for clients that cannot run a wrapper).
     #[arg(long)]
@@ -131,7 +132,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let file = match path.clone() {
         Some(file) => file,
         None => default_file(args.client, args.scope).ok_or_else(|| {
-            CommandError::Usage("no home or config folder is known here: give the file, --write PATH".into())
+            CommandError::Usage("no home or config folder is known here: give the file, --write=PATH".into())
         })?,
     };
     let place = Place { path: cwd.join(file), format: args.client.format(), keys };
