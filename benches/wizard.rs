@@ -69,7 +69,10 @@ fn screens() -> Vec<(&'static str, Model, KeyCode)> {
 
 fn benches(c: &mut Criterion) {
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        for (name, m, code) in screens() {
+        for (name, mut m, code) in screens() {
+            // As the runtime does: the model knows the terminal's size (the
+            // keymap then measures the body for PgUp/PgDn, which costs).
+            let _ = update(&mut m, Msg::Resize(w, h));
             let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
             c.bench_function(&format!("render/{name}/{w}x{h}"), |b| {
                 b.iter(|| {

@@ -10,9 +10,10 @@
 //! Any web page in the user's browser and any local process can reach it, so
 //! it answers only its own page (`Host`, `Origin` and `Content-Type` checked),
 //! and bounds what a slow or idle client may hold: a header-read timeout, a
-//! whole-request timeout, and a cap on open connections where a new connection
-//! evicts the oldest one still sending its headers (reconnecting half-open
-//! clients cannot starve the real callback).
+//! body-read timeout, a whole-request timeout, and a cap on open connections
+//! where a new connection evicts the oldest one still sending its request,
+//! headers or body (reconnecting half-open or trickling clients cannot starve
+//! the real callback, which a browser sends at once).
 //!
 //! The browser is never handed the return URL on its command line (every local
 //! user can read `/proc/PID/cmdline`): it opens a one-shot start URL,
@@ -47,6 +48,8 @@ pub const BODY_LIMIT: usize = 4096;
 /// A browser sends its request line and headers at once; a client that
 /// trickles them is holding a slot, not asking for a page.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(2);
+/// The most a POST's body may take to arrive after its headers.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(2);
 /// The most one connection may last, body included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at once; a browser needs two (page, then the POST).
@@ -111,10 +114,17 @@ impl Capture {
         format!("{}/callback/{}", origin(self.port), self.nonce)
     }
 
-    /// Arms start URLs `1..=armed`, each redirecting once to `authorize`.
-    /// Called before the browser is told to open one, so it is armed when the browser arrives.
+    /// Arms start URL `armed`, the one the browser was (or is about to be)
+    /// handed, to redirect once to `authorize`. Called before the browser is
+    /// told to open it, so it is armed when the browser arrives. The numbers
+    /// handed out before this listener started (the first call's `armed`)
+    /// never lead here, and neither does an earlier number of this one: any
+    /// of those opened is someone else's doing, a takeover.
     pub fn arm(&self, armed: u32, authorize: &str) {
         if let Ok(mut starts) = self.shared.starts.lock() {
+            if starts.floor.is_none() {
+                starts.floor = Some(armed);
+            }
             starts.armed = armed;
             if starts.authorize != authorize {
                 starts.authorize = authorize.to_string();
@@ -170,12 +180,12 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut shutd
         };
         open.retain(|c| !c.task.is_finished());
         if open.len() >= MAX_CONNECTIONS {
-            // The oldest connection still sending its headers goes: a browser
-            // sends them at once, so that one is holding a slot, not asking.
+            // The oldest connection still sending its request goes: a browser
+            // sends headers and body at once, so that one is holding a slot, not asking.
             let oldest = open
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !c.headers_done.load(Ordering::Relaxed))
+                .filter(|(_, c)| !c.read.load(Ordering::Relaxed))
                 .min_by_key(|(_, c)| c.started)
                 .map(|(index, _)| index);
             match oldest {
@@ -187,14 +197,14 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut shutd
             }
         }
         let shared = shared.clone();
-        let headers_done = Arc::new(AtomicBool::new(false));
-        let seen = headers_done.clone();
+        let read = Arc::new(AtomicBool::new(false));
+        let done = read.clone();
         let task = tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
-                let shared = shared.clone();
-                // hyper calls the service once the request line and headers are in.
-                seen.store(true, Ordering::Relaxed);
-                async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                let (shared, done) = (shared.clone(), done.clone());
+                // hyper calls the service once the request line and headers
+                // are in; `handle` marks the request read (a POST once its body is).
+                async move { Ok::<_, Infallible>(handle(&shared, req, &done).await) }
             });
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -205,21 +215,24 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut shutd
             // Past the deadline the connection is dropped, socket and all.
             let _ = tokio::time::timeout(REQUEST_TIMEOUT, connection).await;
         });
-        open.push(Connection { started: Instant::now(), headers_done, task: task.abort_handle() });
+        open.push(Connection { started: Instant::now(), read, task: task.abort_handle() });
     }
 }
 
 /// An open connection, for the cap and its eviction.
 struct Connection {
     started: Instant,
-    headers_done: Arc<AtomicBool>,
+    /// The whole request is in: from then on it is being answered, not held open.
+    read: Arc<AtomicBool>,
     task: AbortHandle,
 }
 
-/// The start URLs: how many are armed, which were used, where they lead.
+/// The start URLs: the one armed, the ones before this listener, which were used, where they lead.
 #[derive(Default)]
 struct Starts {
     armed: u32,
+    /// The last number handed out before this listener started.
+    floor: Option<u32>,
     used: Vec<u32>,
     authorize: String,
 }
@@ -330,15 +343,18 @@ struct Posted {
     token: String,
 }
 
-/// `GET /start/N`: the first time, a redirect to Trello's authorize page; a
-/// second time, a takeover: someone else opened it too.
+/// `GET /start/N`: the link the browser was handed, the first time: a
+/// redirect to Trello's authorize page. Opened a second time, or a link that
+/// was not the one handed out (an earlier one, one from before this
+/// listener): a takeover, someone else opened it.
 fn start(shared: &Shared, n: &str) -> Answer {
     let Some(n) = n.parse::<u32>().ok().filter(|n| *n > 0) else { return text(StatusCode::NOT_FOUND, "Not found.") };
     let Ok(mut starts) = shared.starts.lock() else { return text(StatusCode::NOT_FOUND, "Not found.") };
     if n > starts.armed || starts.authorize.is_empty() {
         return text(StatusCode::NOT_FOUND, "Not found.");
     }
-    if starts.used.contains(&n) {
+    let stale = n < starts.armed || starts.floor.is_some_and(|floor| n <= floor);
+    if stale || starts.used.contains(&n) {
         if let Some(tx) = shared.takeover_tx.lock().ok().and_then(|mut slot| slot.take()) {
             let _ = tx.send(());
         }
@@ -357,7 +373,10 @@ fn start(shared: &Shared, n: &str) -> Answer {
     response
 }
 
-async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
+async fn handle(shared: &Shared, req: Request<Incoming>, read: &AtomicBool) -> Answer {
+    if req.method() != Method::POST {
+        read.store(true, Ordering::Relaxed);
+    }
     if !host_is_ours(req.headers(), shared.port) {
         return text(StatusCode::MISDIRECTED_REQUEST, "This listener only answers http://127.0.0.1.");
     }
@@ -384,7 +403,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Answer {
             if !is_json(req.headers()) {
                 return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Expected application/json.");
             }
-            let Ok(body) = Limited::new(req.into_body(), BODY_LIMIT).collect().await else {
+            // A browser sends the token with the headers; a body that trickles is holding a slot.
+            let body =
+                tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(req.into_body(), BODY_LIMIT).collect()).await;
+            read.store(true, Ordering::Relaxed);
+            let Ok(body) = body else { return text(StatusCode::REQUEST_TIMEOUT, "The token came too slowly.") };
+            let Ok(body) = body else {
                 return text(StatusCode::PAYLOAD_TOO_LARGE, "That is far too large to be a token.");
             };
             let Ok(posted) = serde_json::from_slice::<Posted>(&body.to_bytes()) else {

@@ -1,7 +1,7 @@
 //! trello-auth: get, verify, store and rotate Trello API credentials.
 //!
 //! Layers point one way: the leaves (`untrusted`, `hardening`, `environment`,
-//! `files`) under `credentials`, then `trello`, then `commands`, `wizard` (with
+//! `files`, `shell`) under `credentials`, then `trello`, then `commands`, `wizard` (with
 //! `capture` and `desktop`), then `cli` on top.
 
 pub mod capture;
@@ -12,6 +12,7 @@ pub mod desktop;
 pub mod environment;
 pub mod files;
 pub mod hardening;
+pub mod shell;
 pub mod trello;
 pub mod untrusted;
 pub mod wizard;

@@ -87,6 +87,19 @@ fn is_unsafe_raw_in_json(c: char) -> bool {
     is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r' | ' ')
 }
 
+/// Most characters of a name from outside that is kept (a member's, a
+/// board's): Trello's are far shorter; a hostile answer's 600 kB name must
+/// not swell the config file past what it may be.
+pub const NAME_CHARS: usize = 512;
+
+/// `text` cut to [`NAME_CHARS`] characters, with `…` where it was cut.
+pub fn capped(text: &str) -> String {
+    match text.char_indices().nth(NAME_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 use super::{CommandError, Context, Output, online};
 use crate::credentials::format::{is_short_link, is_trello_id};
 use crate::credentials::profile::BoardChoice;
+use crate::credentials::secret::repeatable;
 use crate::trello::{Board, Client, Credentials, TrelloError};
 use crate::untrusted::line;
 
@@ -102,13 +103,13 @@ fn board_error(what: &str, error: TrelloError) -> CommandError {
         other => {
             return CommandError::Failed(format!(
                 "board {}: {error}\n  why: {}\n  fix: {}",
-                line(what),
+                repeatable(what),
                 error.cause(),
                 other.cli_fix()
             ));
         }
     };
-    CommandError::Failed(format!("board {}: {error}\n  why: {}\n  fix: {fix}", line(what), error.cause()))
+    CommandError::Failed(format!("board {}: {error}\n  why: {}\n  fix: {fix}", repeatable(what), error.cause()))
 }
 
 /// Resolves `BOARD` with Trello and saves it as the default board.
@@ -146,7 +147,7 @@ async fn resolve(client: &Client, creds: &Credentials, wanted: &BoardRef, text: 
                 [one] => Ok(one.clone()),
                 [] => Err(CommandError::Usage(format!(
                     "no open board named \"{}\" among this member's boards; give its id, short link or URL",
-                    line(name)
+                    repeatable(name)
                 ))),
                 several => {
                     let listed: Vec<String> =

@@ -206,10 +206,7 @@ pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String>
     Ok(out)
 }
 
-/// POSIX single quotes: nothing is special inside but `'` itself.
-pub fn quote_sh(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
-}
+pub use crate::shell::quote_sh;
 
 /// fish single quotes: `\` and `'` are escaped with a backslash, nothing else is special.
 pub fn quote_fish(value: &str) -> String {

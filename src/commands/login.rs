@@ -83,9 +83,16 @@ const LINE_LIMIT: usize = 4096;
 /// or Ctrl+D end the line.
 fn read_hidden_line() -> std::io::Result<Option<String>> {
     use rustix::termios::{LocalModes, OptionalActions, SpecialCodeIndex, Termios, tcgetattr, tcsetattr};
-    struct Restore(Termios);
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    /// Gives the terminal back when the read ends, and meanwhile on a signal
+    /// from outside (`kill`, a closed terminal, `timeout`), which then ends
+    /// the process as it would have: a prompt must never leave a silent terminal.
+    struct Restore(Termios, Vec<signal_hook::SigId>);
     impl Drop for Restore {
         fn drop(&mut self) {
+            for id in self.1.drain(..) {
+                signal_hook::low_level::unregister(id);
+            }
             let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &self.0);
         }
     }
@@ -95,8 +102,22 @@ fn read_hidden_line() -> std::io::Result<Option<String>> {
     quiet.local_modes.remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
     quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
     quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
+    let mut restore = Restore(original.clone(), Vec::new());
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+        let original = original.clone();
+        let action = move || {
+            // SAFETY (async-signal-safety): only tcsetattr (an ioctl, safe in a
+            // handler per POSIX) on fd 0, borrowed without touching std's
+            // stdin lock, then the default action re-raised.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(0) };
+            let _ = tcsetattr(fd, OptionalActions::Now, &original);
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+        };
+        // SAFETY: the action above does only async-signal-safe work.
+        restore.1.push(unsafe { signal_hook::low_level::register(signal, action) }?);
+    }
     tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
-    let _restore = Restore(original);
+    let _restore = restore;
     let mut line: Vec<u8> = Vec::new();
     let mut input = stdin.lock();
     let mut byte = [0u8; 1];
@@ -178,7 +199,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         storage: args.storage.map(Into::into),
     };
     let outcome = ctx.vault.save(ctx.name(), new).map_err(|e| ctx.vault_error(e))?;
-    warnings.extend(outcome.warnings);
+    warnings.extend(outcome.warnings.clone());
+    // As a rotation says it: the token replaced still works, and where a copy of it is.
+    if let Some(replaced) = &outcome.replaced {
+        let username = replaced.member_username.as_deref().unwrap_or(&verified.member.username);
+        let mut note = format!(
+            "the token this replaced still works until it expires or is revoked at {} → Applications",
+            endpoints.account_url(username)
+        );
+        if let Some(copy) = &replaced.copy_in {
+            note.push_str(&format!("; a copy of it is in {} until the next save", copy.display()));
+        }
+        warnings.push(note);
+    }
     // A token that is already past (or near) its expiry is saved, as Trello accepted it, but said.
     if let Ok(Some(stored)) = ctx.vault.stored(ctx.name()) {
         warnings.extend(super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc()));

@@ -154,10 +154,10 @@ pub fn invocation(config: Option<&std::path::Path>, profile: Option<&str>) -> St
     let mut line = "trello-auth".to_string();
     if let Some(path) = config {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        line.push_str(&format!(" --config {}", mcp::clients::sh_word(&path.to_string_lossy())));
+        line.push_str(&format!(" --config {}", crate::shell::sh_word(&path.to_string_lossy())));
     }
     if let Some(name) = profile {
-        line.push_str(&format!(" --profile {}", mcp::clients::sh_word(name)));
+        line.push_str(&format!(" --profile {}", crate::shell::sh_word(name)));
     }
     line
 }

@@ -260,3 +260,22 @@ pub fn reachable(within: Duration) -> bool {
     });
     rx.recv_timeout(within).unwrap_or(false)
 }
+/// The command that removes an entry by hand, each word quoted for the shell
+/// (a profile name may hold a space, a quote or `$(…)`).
+pub fn clear_command(item: Item, user: &str) -> String {
+    use crate::shell::sh_word;
+    format!("secret-tool clear service {} username {}", sh_word(item.service()), sh_word(user))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clear_command_quotes_what_a_shell_would_run() {
+        let user = "a'b $(touch x) `id`@ca18c899866a";
+        let line = clear_command(Item::Token, user);
+        assert_eq!(line, "secret-tool clear service trello-auth username 'a'\\''b $(touch x) `id`@ca18c899866a'");
+        assert_eq!(clear_command(Item::Token, "work@ca18"), "secret-tool clear service trello-auth username work@ca18");
+    }
+}

@@ -18,6 +18,8 @@ pub use secret::Secret;
 /// "Ann Example (@ann)", or "@ann" when there is no full name. Both come from
 /// Trello (or the config file): one line, control characters stripped.
 pub fn who(full_name: &str, username: &str) -> String {
-    let (full_name, username) = (crate::untrusted::line(full_name), crate::untrusted::line(username));
+    // Cut first: a hostile answer's 600 kB name is not printed whole.
+    let (full_name, username) = (crate::untrusted::capped(full_name), crate::untrusted::capped(username));
+    let (full_name, username) = (crate::untrusted::line(&full_name), crate::untrusted::line(&username));
     if full_name.trim().is_empty() { format!("@{username}") } else { format!("{} (@{username})", full_name.trim()) }
 }

@@ -17,6 +17,8 @@ pub const DEFAULT_APP_NAME: &str = "trello-auth";
 pub fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("a profile name cannot be empty")
+    } else if name.starts_with('-') {
+        Some("a profile name cannot start with '-', which the command line would read as an option")
     } else if name.contains('@') {
         Some("a profile name cannot hold '@', which keyring entry names use to join a profile and its config file")
     } else if !crate::untrusted::is_plain(name) {
@@ -317,8 +319,8 @@ impl Profile {
             granted_scope: Some(verification.granted),
             expiration: chosen.expiration,
             member_id: Some(verification.member_id),
-            member_username: Some(verification.username),
-            member_full_name: Some(verification.full_name),
+            member_username: Some(crate::untrusted::capped(&verification.username)),
+            member_full_name: Some(crate::untrusted::capped(&verification.full_name)),
             token_expires: Some(verification.expires),
             verified_at: Some(verification.at),
             board_id,
@@ -332,6 +334,17 @@ impl Profile {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn profile_names_follow_one_rule() {
+        for bad in ["", "-p", "--profile", "a@b", "x\ny", "x\u{1b}[2J"] {
+            assert!(name_problem(bad).is_some(), "{bad:?}");
+        }
+        for good in ["default", "work", "my work", "a-b", "caf\u{e9}"] {
+            assert_eq!(name_problem(good), None, "{good:?}");
+        }
+    }
+
     use super::*;
 
     use crate::credentials::expiry::test_now as now;

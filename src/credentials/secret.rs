@@ -38,10 +38,9 @@ pub const REDACTED: &str = "[redacted]";
 pub fn scrub(text: &str, known: &[&str]) -> String {
     let mut text = text.to_string();
     // Very short values would match by accident; real ones are 32+ characters.
+    // Matched in any case: a host name or a proxy may have lowercased it.
     for value in known.iter().filter(|v| v.len() >= 8) {
-        if text.contains(*value) {
-            text = text.replace(*value, REDACTED);
-        }
+        text = replace_ignoring_case(&text, value, REDACTED);
     }
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
@@ -58,10 +57,63 @@ pub fn scrub(text: &str, known: &[&str]) -> String {
     out
 }
 
+/// Replaces each `known` value (in any case) and nothing else: for text that
+/// may rightly hold other credentials (another server's entry in an agent's
+/// config), where only this profile's own must go.
+pub fn scrub_known(text: &str, known: &[&str]) -> String {
+    known
+        .iter()
+        .filter(|v| v.len() >= 8)
+        .fold(text.to_string(), |text, value| replace_ignoring_case(&text, value, REDACTED))
+}
+
+/// `text` with each occurrence of `value`, in any ASCII case, replaced.
+fn replace_ignoring_case(text: &str, value: &str, with: &str) -> String {
+    let (lower, value) = (text.to_ascii_lowercase(), value.to_ascii_lowercase());
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    // ASCII lowercasing keeps every byte where it was, so offsets carry over.
+    while let Some(at) = lower[from..].find(&value) {
+        out.push_str(&text[from..from + at]);
+        out.push_str(with);
+        from += at + value.len();
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 /// True when `text` holds something shaped like a credential: such text is
 /// never quoted back to the user (a token pasted at the wrong prompt).
 pub fn holds_credential(text: &str) -> bool {
     scrub(text, &[]) != text
+}
+
+/// True when `text` holds a credential or what is plainly the start of one
+/// (12 hex digits in a row, `ATTA` or `ATATT` and a few more): for fields
+/// that are shown and sent (a name, an email), where a credential typed key
+/// by key would otherwise be kept up to the keystroke before its shape is complete.
+pub fn holds_credential_start(text: &str) -> bool {
+    use super::format::{ATLASSIAN_PREFIX, TOKEN_PREFIX};
+    const HEX_RUN: usize = 12;
+    const AFTER_PREFIX: usize = 4;
+    holds_credential(text)
+        || text.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| {
+            let hex_run = word.split(|c: char| !c.is_ascii_hexdigit()).any(|run| run.len() >= HEX_RUN);
+            let prefixed = [TOKEN_PREFIX, ATLASSIAN_PREFIX]
+                .iter()
+                .any(|p| word.find(p).is_some_and(|at| word.len() - at >= p.len() + AFTER_PREFIX));
+            hex_run || prefixed
+        })
+}
+
+/// What the user typed, to quote back in a message: on one line, and never a
+/// credential (a token given where a board name belongs) .
+pub fn repeatable(text: &str) -> String {
+    if holds_credential(text) {
+        "[what was given, which looks like a credential and is not repeated]".into()
+    } else {
+        crate::untrusted::line(text).into_owned()
+    }
 }
 
 /// A token prefix followed by this many characters in all is treated as a
@@ -73,7 +125,15 @@ const PREFIXED_MIN: usize = 16;
 /// 32+ hex digits (keys, secrets, legacy tokens), wherever they start.
 fn redact_word(word: &str, out: &mut String) {
     use super::format::{ATLASSIAN_PREFIX, KEY_LEN, TOKEN_PREFIX};
-    let (head, tail) = match word.find(TOKEN_PREFIX).or_else(|| word.find(ATLASSIAN_PREFIX)) {
+    // The prefixes as Trello writes them; or in another case (a host name or a
+    // proxy lowercased the token) when only hex follows, so "attachments…" is a word.
+    let upper = word.to_ascii_uppercase();
+    let exact = word.find(TOKEN_PREFIX).or_else(|| word.find(ATLASSIAN_PREFIX));
+    let cased = upper
+        .find(TOKEN_PREFIX)
+        .map(|at| (at, TOKEN_PREFIX))
+        .filter(|(at, prefix)| word[at + prefix.len()..].chars().all(|c| c.is_ascii_hexdigit()));
+    let (head, tail) = match exact.or(cased.map(|(at, _)| at)) {
         Some(at) if word.len() - at >= PREFIXED_MIN => (&word[..at], true),
         _ => (word, false),
     };
@@ -133,6 +193,17 @@ impl<'de> Deserialize<'de> for Secret {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_start_of_a_credential_is_seen_in_a_name() {
+        assert!(holds_credential_start("Team 0123456789ab"));
+        assert!(holds_credential_start("ATTA1234"));
+        assert!(holds_credential_start("x ATATT0abc"));
+        for name in ["trello-auth", "Ann Example", "ann@example.com", "Team 2024 bot", "decade", "ATTAck"] {
+            assert!(!holds_credential_start(name), "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -122,6 +122,12 @@ pub enum StoreError {
     #[error("{} is {size} bytes, too large to be a trello-auth config; it was left untouched", path.display())]
     TooLarge { path: PathBuf, size: u64 },
     #[error(
+        "did not save {}: it would be {size} bytes, more than a config may be ({MAX_CONFIG_BYTES} bytes) and so \
+         unreadable afterwards; nothing was written. Remove profiles you no longer use",
+        path.display()
+    )]
+    WouldBeTooLarge { path: PathBuf, size: u64 },
+    #[error(
         "{} is {kind}, not a regular file; trello-auth neither reads nor replaces it: pass --config with the path of a \
          file",
         path.display()
@@ -297,6 +303,10 @@ impl Edit {
 fn serialize(path: &Path, config: &ConfigFile) -> Result<String, StoreError> {
     let body = toml::to_string(config).map_err(|e| StoreError::Serialize(e.to_string()))?;
     let text = format!("{HEADER}{body}");
+    // Read back as the reader reads: over its size cap, every command would refuse the file.
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(StoreError::WouldBeTooLarge { path: path.to_path_buf(), size: text.len() as u64 });
+    }
     match parse(path, &text) {
         Ok(_) => Ok(text),
         Err(StoreError::Parse { line, message, .. }) => {
@@ -428,6 +438,16 @@ mod tests {
         assert_eq!(std::fs::read_to_string(store.path()).unwrap(), before);
         assert!(!store.backup_path().exists());
         assert!(store.profile("work").unwrap().is_some(), "every other profile still reads");
+
+        // Past the reader's size cap: refused the same way, nothing written.
+        let huge = Profile {
+            api_key: "0123456789abcdef0123456789abcdef".into(),
+            app_name: "x".repeat(MAX_CONFIG_BYTES as usize),
+            ..Profile::default()
+        };
+        let err = store.save_profile("huge", huge).unwrap_err();
+        assert!(matches!(err, StoreError::WouldBeTooLarge { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), before);
     }
 
     /// A value trello-auth only ever writes in one shape, edited by hand into

@@ -144,10 +144,9 @@ impl Account {
         let from = self.origin.as_deref().map_or("another place".into(), crate::untrusted::line);
         Some(format!(
             "the keyring entries {user} were left: this config file was made at {from} (moved or copied here), and \
-             they are that file's; if nothing uses them any more, remove them with `secret-tool clear service {} \
-             username {user}` and `secret-tool clear service {} username {user}`",
-            Item::Token.service(),
-            Item::ApiSecret.service()
+             they are that file's; if nothing uses them any more, remove them with `{}` and `{}`",
+            keyring::clear_command(Item::Token, user),
+            keyring::clear_command(Item::ApiSecret, user)
         ))
     }
 }
@@ -389,7 +388,7 @@ impl Vault {
         let mut edit = self.store.edit()?;
         let profile = edit.config.profiles.get_mut(name).ok_or(VaultError::NothingSaved)?;
         profile.board_id = board.as_ref().map(|b| b.id.clone());
-        profile.board_name = board.as_ref().map(|b| b.name.clone());
+        profile.board_name = board.as_ref().map(|b| crate::untrusted::capped(&b.name));
         profile.board_short_link = board.map(|b| b.short_link);
         Ok(edit.commit(&[])?)
     }
@@ -634,12 +633,12 @@ fn fresh_keyring_id() -> String {
 
 fn leftover(user: &str, item: Item, error: &KeyringError) -> String {
     format!(
-        "the keyring still holds an old {} ({error}): remove it with `secret-tool clear service {} username {user}`",
+        "the keyring still holds an old {} ({error}): remove it with `{}`",
         match item {
             Item::Token => "token",
             Item::ApiSecret => "API secret",
         },
-        item.service()
+        keyring::clear_command(item, user)
     )
 }
 

@@ -409,7 +409,8 @@ impl Client {
                 .headers()
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .map(location_host)
+                // The host is answer text too: a proxy can put the token in it.
+                .map(|l| decode_error(&location_host(l), &auth.known()))
                 .unwrap_or_else(|| "nowhere (no Location header)".into());
             return Err(TrelloError::Redirected { status: status.as_u16(), location });
         }

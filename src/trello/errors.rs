@@ -317,6 +317,13 @@ mod tests {
         assert!(!snippet(&at_edge, &[]).contains("ATTAabab"));
         let e = classify(418, &echo, None, &[&token]);
         assert!(!e.to_string().contains(&token[..20]), "{e}");
+        // Lowercased (a host name), or the key as a host: still found; a word that only starts like a token is kept.
+        let host = format!("{}.portal.example and {key}.example", token.to_ascii_lowercase());
+        let s = decode_error(&host, &[]);
+        assert!(!s.contains(&token.to_ascii_lowercase()[..20]) && !s.contains(&key[..20]), "{s}");
+        assert_eq!(decode_error("attachmentsmanagers.example", &[]), "attachmentsmanagers.example");
+        let s = decode_error(&format!("x{}y", token.to_ascii_lowercase()), &[&token]);
+        assert!(!s.contains("abababab"), "{s}");
     }
 
     #[test]

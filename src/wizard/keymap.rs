@@ -110,6 +110,10 @@ const PAGE_DOWN: Key = key(KeyCode::PageDown);
 
 impl Key {
     pub fn matches(&self, event: &KeyEvent) -> bool {
+        // Alt+y is not y: no binding here is on Alt, and an answer must be the key itself.
+        if event.modifiers.intersects(KeyModifiers::ALT | KeyModifiers::META | KeyModifiers::SUPER) {
+            return false;
+        }
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         match (self.code, event.code) {
             // Letters: either case, so Caps Lock does not break `y`/`n`; Ctrl

@@ -98,3 +98,21 @@ fn login_says_when_the_token_is_expired_or_expires_soon() {
         assert!(stderr(&out).contains(words) && stderr(&out).contains("`trello-auth rotate`"), "{}", stderr(&out));
     }
 }
+
+/// A second `login --with-token` says, as a rotation does, that the token it
+/// replaced still works and where the copy of it is.
+#[test]
+fn login_over_a_token_says_the_old_one_still_works_and_where_it_is() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    for (round, expected) in [(0, false), (1, true)] {
+        let token = fake.issue_token(KEY, support::cli::ANN, "read,write", None);
+        let out = env.run_with_stdin(&["login", "--with-token", "--key", KEY], &token);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let said = stderr(&out);
+        assert_eq!(said.contains("the token this replaced still works"), expected, "round {round}: {said}");
+        if expected {
+            assert!(said.contains("config.toml.bak") && said.contains("/u/ann/account"), "{said}");
+        }
+    }
+}

@@ -258,4 +258,40 @@ fn the_token_prompt_hides_the_token_and_ctrl_c_gives_the_terminal_back() {
     assert_eq!(pty.wait(), 1);
     pty.assert_terminal_restored();
     assert!(!env.dir.path().join("trello-auth/config.toml").exists());
+
+    // Ended from outside (kill, a closed terminal, `timeout`): the terminal is given back too.
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+        let env = Env::new(&fake);
+        let mut pty = login(&env);
+        pty.expect("Paste the token (it will not be shown)");
+        pty.send(&token[..10]);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let killed = Command::new("kill").args([&format!("-{signal}"), &pty.pid().to_string()]).status().unwrap();
+        assert!(killed.success());
+        pty.wait();
+        pty.assert_terminal_restored();
+        assert!(!env.dir.path().join("trello-auth/config.toml").exists(), "{signal}");
+    }
+}
+
+/// An answer's names are kept cut to a sane length, so two logins with a
+/// 600 kB member name cannot swell the config past what it may be and lock
+/// every command out of it; and a save that would be too large to read back
+/// is refused before anything is written.
+#[test]
+fn huge_names_from_an_answer_cannot_lock_the_config() {
+    let fake = FakeTrello::with_ann();
+    let carol = "5f0000000000000000000c0c";
+    fake.add_member(carol, "carol", &"Carol ".repeat(100_000), "carol@example.com");
+    let env = Env::new(&fake);
+    for profile in ["one", "two", "three"] {
+        let token = fake.issue_token(KEY, carol, "read,write", None);
+        let out = env.run_with_stdin(&["--profile", profile, "login", "--with-token", "--key", KEY], &token);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let size = std::fs::metadata(env.dir.path().join("trello-auth/config.toml")).unwrap().len();
+    assert!(size < 64 * 1024, "the config grew to {size} bytes");
+    let out = env.run(&["--profile", "two", "status", "--offline"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Carol Carol"), "{}", stdout(&out));
 }

@@ -361,6 +361,24 @@ fn a_redirect_is_reported_and_never_followed() {
     );
     assert!(fake.requests().is_empty(), "the redirect was followed with the credentials");
     assert!(!env.config().exists(), "nothing is saved");
+
+    // The Location's host is answer text: a proxy that puts the token (lowercased,
+    // as host names are) or the key in it gets neither printed.
+    for location in [
+        format!("https://{}.portal.example/", token.to_ascii_lowercase()),
+        format!("foo://{token}/"),
+        format!("https://{KEY}.example/"),
+    ] {
+        let redirect =
+            format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        let addr = serve(Behaviour::Reply(redirect.into_bytes()));
+        let env = Env::at(format!("http://{addr}/1"));
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+        let said = stderr(&out).to_ascii_lowercase();
+        assert!(said.contains("a redirect to") && said.contains("[redacted]"), "{said}");
+        assert!(!said.contains(&token.to_ascii_lowercase()[8..40]) && !said.contains(&KEY[..24]), "{said}");
+    }
 }
 
 // ---- 7. Endpoint overrides ----

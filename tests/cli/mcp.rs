@@ -324,6 +324,28 @@ fn the_backup_keeps_no_credential_of_the_replaced_entry_in_any_shape() {
         assert_eq!(mode(&dir.join(".cursor/mcp.json.bak")), 0o600);
     }
 
+    // The profile's own values in another server's entry, escaped or in another
+    // case: the backup is read as decoded text, and stays valid JSON.
+    let key_escaped = format!("\\u0030{}", &KEY[1..]);
+    let before = format!(
+        "{{\"mcpServers\": {{\n  \"other\": {{\"command\": \"x\", \"env\": {{\"T\": \"{escaped}\", \"L\": \"{}\", \
+         \"K\": \"{key_escaped}\", \"G\": \"{github}\"}}}},\n  \"trello\": {{\"command\": \"node\"}}\n}}}}\n",
+        TOKEN.to_lowercase()
+    );
+    std::fs::write(&file, &before).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let backup = std::fs::read_to_string(dir.join(".cursor/mcp.json.bak")).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&backup).unwrap_or_else(|e| panic!("{e}: {backup}"));
+    let decoded = parsed.to_string().to_lowercase();
+    for whole in [TOKEN, KEY] {
+        assert!(!decoded.contains(&whole.to_lowercase()[4..24]), "the backup holds {whole}:\n{backup}");
+    }
+    assert_eq!(parsed["mcpServers"]["other"]["env"]["G"], github, "another server's own value stays");
+    // The merged file itself leaves the other server exactly as it was.
+    let merged = std::fs::read_to_string(&file).unwrap();
+    assert!(merged.contains(&escaped) && merged.contains(&key_escaped), "{merged}");
+
     // Codex's TOML: values, a comment in the entry, and a key name.
     let file = dir.join(".codex/config.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();

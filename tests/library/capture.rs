@@ -60,6 +60,8 @@ async fn one_well_shaped_token_with_the_right_nonce_is_taken_and_no_other() {
 #[tokio::test]
 async fn a_web_page_cannot_use_up_the_start_url() {
     let (capture, _tokens) = Capture::start(0).await.unwrap();
+    // As the wizard does: armed with nothing handed out when it starts, then link 1.
+    capture.arm(0, "https://trello.example/1/authorize?x=1");
     capture.arm(1, "https://trello.example/1/authorize?x=1");
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -78,6 +80,36 @@ async fn a_web_page_cannot_use_up_the_start_url() {
     // Opened twice: the second is refused as used.
     let again = client.get(&start).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::GONE);
+}
+
+/// Only the link the browser was handed leads to Trello: an earlier number of
+/// this listener, or any number from before it started (a new nonce after
+/// "not mine", or step 4 shown again), is someone else's open: a takeover,
+/// never a redirect that would give away the new nonce.
+#[tokio::test]
+async fn only_the_link_handed_out_leads_anywhere_and_stale_ones_are_takeovers() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let authorize = "https://trello.example/1/authorize?return_url=new";
+    // Two links were handed out for an earlier listener; this one starts now.
+    let (mut capture, _tokens) = Capture::start(0).await.unwrap();
+    capture.arm(2, authorize);
+    for n in [1, 2] {
+        let stale = client.get(trello_auth::capture::start_url(capture.port, n)).send().await.unwrap();
+        assert_eq!(stale.status(), StatusCode::GONE, "link {n} from before this listener");
+        assert!(stale.headers().get("location").is_none());
+    }
+    tokio::time::timeout(Duration::from_secs(2), capture.takeover()).await.expect("a takeover is reported");
+    // Links 3 and 4 handed out by this one: 3 is no longer the one the browser has.
+    let (mut capture, _tokens) = Capture::start(0).await.unwrap();
+    capture.arm(2, authorize);
+    capture.arm(3, authorize);
+    capture.arm(4, authorize);
+    let old = client.get(trello_auth::capture::start_url(capture.port, 3)).send().await.unwrap();
+    assert_eq!(old.status(), StatusCode::GONE);
+    tokio::time::timeout(Duration::from_secs(2), capture.takeover()).await.expect("a takeover is reported");
+    let unknown = client.get(trello_auth::capture::start_url(capture.port, 5)).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -264,4 +296,67 @@ async fn idle_and_half_sent_requests_cannot_keep_it_busy() {
     assert_eq!(tokens.try_recv().unwrap(), TOKEN);
     drop(idle);
     drop(capture);
+}
+
+/// Clients that send a whole POST's headers (with the nonce) and then trickle
+/// its body, and keep reconnecting, hold no slot against the browser: a body
+/// has a short deadline, and at the cap the oldest request still arriving is
+/// evicted, so the real callback (headers and body at once) is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trickling_bodies_cannot_keep_the_callback_out() {
+    use std::io::Write;
+    use trello_auth::capture::MAX_CONNECTIONS;
+    let (capture, mut tokens) = Capture::start(0).await.unwrap();
+    let port = capture.port;
+    let path = capture.return_url().strip_prefix(&format!("http://127.0.0.1:{port}")).unwrap().to_string();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hogs: Vec<_> = (0..MAX_CONNECTIONS + 4)
+        .map(|_| {
+            let (stop, path) = (stop.clone(), path.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { continue };
+                    let head = format!(
+                        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+                         Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+                    );
+                    if s.write_all(head.as_bytes()).is_err() {
+                        continue;
+                    }
+                    for _ in 0..100 {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) || s.write_all(b" ").is_err() {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let good = post_request(
+        port,
+        &path,
+        &format!("127.0.0.1:{port}"),
+        Some(&format!("http://127.0.0.1:{port}")),
+        "application/json",
+    );
+    let answer = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(8);
+        loop {
+            let answer = raw(port, &good);
+            if !answer.is_empty() || std::time::Instant::now() > deadline {
+                return answer;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    })
+    .await
+    .unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for hog in hogs {
+        hog.join().unwrap();
+    }
+    assert_eq!(answer, "HTTP/1.1 200 OK");
+    assert_eq!(tokens.try_recv().unwrap(), TOKEN);
 }

@@ -354,8 +354,10 @@ fn a_captured_token_fills_the_field_and_verifies() {
     );
     assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)));
     assert!(m.holds_capture(), "a late start-URL open must still be seen while the user decides");
-    // Enter is no answer: any local program could have sent this token.
+    // Enter is no answer: any local program could have sent this token; nor is Alt+y.
     assert!(press(&mut m, KeyCode::Enter).is_empty());
+    let alt_y = crossterm::event::KeyEvent::new(KeyCode::Char('y'), crossterm::event::KeyModifiers::ALT);
+    assert!(send(&mut m, Msg::Key(alt_y)).is_empty());
     assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)));
     // Refused: back to step 4, pasting, the listener gone and the token too.
     press(&mut m, KeyCode::Char('n'));
@@ -381,8 +383,9 @@ fn a_credential_typed_or_pasted_into_the_power_up_form_is_not_kept() {
     }
     let before = m.app_name().to_string();
     type_text(&mut m, SECRET);
-    assert!(!m.app_name().contains(&SECRET[..32]), "the secret reached the name: {}", m.app_name());
-    assert!(!m.authorize_url().contains(&SECRET[..32]));
+    // Typed key by key, not even its first dozen characters stay.
+    assert!(!m.app_name().contains(&SECRET[..12]), "the secret reached the name: {}", m.app_name());
+    assert!(!m.authorize_url().contains(&SECRET[..12]));
     assert!(m.app_name().starts_with(&before));
     // An ordinary name is kept as typed.
     type_text(&mut m, " bot");

@@ -8,7 +8,7 @@ use jsonc_parser::cst::{CstInputValue, CstNode, CstObject, CstRootNode};
 use super::clients::Format;
 use super::entry::Server;
 use crate::commands::env::every_name;
-use crate::credentials::secret::scrub;
+use crate::credentials::secret::{scrub, scrub_known};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -35,9 +35,11 @@ pub struct Merged {
     /// The values of Trello variables the replaced entry held in its env
     /// (an earlier `--inline-secrets`, perhaps of a token since rotated).
     pub old_secrets: Vec<String>,
-    /// The file as it was, but with every credential-shaped piece of the
-    /// replaced entry (in its values, names and comments) redacted: what the
-    /// backup may keep. `None` when no entry was replaced.
+    /// The file as it was, but with the profile's own secrets (and the old
+    /// entry's Trello values) redacted wherever they are, and every
+    /// credential-shaped piece of the replaced entry (values, names,
+    /// comments) too, all as decoded text (an escape hides nothing): what the
+    /// backup may keep. `None` when nothing had to go.
     pub backup: Option<String>,
 }
 
@@ -55,7 +57,8 @@ impl std::fmt::Debug for Merged {
 }
 
 /// Merges `server` as `name` under `keys` into `old` (the file's text, or
-/// nothing for a new file).
+/// nothing for a new file); `secrets` are the profile's own key, token and
+/// API secret, which the backup keeps nowhere.
 pub fn merge(
     format: Format,
     old: Option<&str>,
@@ -63,10 +66,28 @@ pub fn merge(
     name: &str,
     server: &Server,
     typed: bool,
+    secrets: &[String],
 ) -> Result<Merged, EditError> {
     match format {
-        Format::Json => merge_json(old.unwrap_or(""), keys, name, server, typed),
-        Format::Toml => merge_toml(old.unwrap_or(""), keys, name, server),
+        Format::Json => merge_json(old.unwrap_or(""), keys, name, server, typed, secrets),
+        Format::Toml => merge_toml(old.unwrap_or(""), keys, name, server, secrets),
+    }
+}
+
+/// What a backup may not keep: the profile's own values anywhere (`known`),
+/// and in the replaced entry anything shaped like a credential (`entry`).
+#[derive(Clone)]
+struct Redact {
+    known: Vec<String>,
+    entry: bool,
+}
+
+impl Redact {
+    /// `text` cleaned, when anything had to go.
+    fn clean(&self, text: &str) -> Option<String> {
+        let known: Vec<&str> = self.known.iter().map(String::as_str).collect();
+        let clean = if self.entry { scrub(text, &known) } else { scrub_known(text, &known) };
+        (clean != text).then_some(clean)
     }
 }
 
@@ -87,7 +108,14 @@ fn options() -> ParseOptions {
     }
 }
 
-fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bool) -> Result<Merged, EditError> {
+fn merge_json(
+    old: &str,
+    keys: &[String],
+    name: &str,
+    server: &Server,
+    typed: bool,
+    secrets: &[String],
+) -> Result<Merged, EditError> {
     // A byte-order mark (an editor on Windows) is kept, and not parsed.
     let (bom, old) = match old.strip_prefix('\u{feff}') {
         Some(rest) => ("\u{feff}", rest),
@@ -122,22 +150,19 @@ fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bo
         };
     }
     let value = cst_value(&server.to_json(typed));
-    let (replaced, old_secrets, backup) = match object.get(name) {
+    let (replaced, old_secrets) = match object.get(name) {
         Some(prop) => {
-            let secrets = prop.object_value().map(|entry| trello_values_json(&entry)).unwrap_or_default();
-            // The old value is about to go: redacted in place, it gives the backup's text.
-            if let Some(old) = prop.value() {
-                redact_json(&old);
-            }
-            let backup = format!("{bom}{root}");
+            let held = prop.object_value().map(|entry| trello_values_json(&entry)).unwrap_or_default();
             prop.set_value(value);
-            (true, secrets, Some(backup))
+            (true, held)
         }
         None => {
             object.append(name, value);
-            (false, Vec::new(), None)
+            (false, Vec::new())
         }
     };
+    let known: Vec<String> = secrets.iter().chain(&old_secrets).filter(|s| !s.is_empty()).cloned().collect();
+    let backup = if blank { None } else { json_backup(old, keys, name, known).map(|b| format!("{bom}{b}")) };
     let mut text = format!("{bom}{root}");
     if blank && !text.ends_with('\n') {
         text.push('\n');
@@ -145,32 +170,51 @@ fn merge_json(old: &str, keys: &[String], name: &str, server: &Server, typed: bo
     Ok(Merged { text, replaced, created, old_secrets, backup })
 }
 
-/// Redacts everything shaped like a key, secret or token in `node` and
-/// below: strings (their decoded text, so an escape hides nothing), property
-/// names and comments. Numbers stay: a credential is never one, and a
-/// redacted number would not parse.
-fn redact_json(node: &CstNode) {
+/// The backup's text (see [`Merged::backup`]), parsed afresh from the old
+/// file so the merged file's other entries are left exactly as they were.
+fn json_backup(old: &str, keys: &[String], name: &str, known: Vec<String>) -> Option<String> {
+    let root = CstRootNode::parse(old, &options()).ok()?;
+    let everywhere = Redact { known, entry: false };
+    for node in root.children() {
+        redact_json(&node, &everywhere);
+    }
+    let mut object = root.object_value()?;
+    let mut entry = None;
+    for key in keys {
+        object = match object.get(key).and_then(|p| p.object_value()) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    if let Some(value) = object.get(name).and_then(|p| p.value()) {
+        entry = Some(value);
+    }
+    if let Some(entry) = entry {
+        redact_json(&entry, &Redact { entry: true, ..everywhere });
+    }
+    let text = root.to_string();
+    (text != old).then_some(text)
+}
+
+/// Redacts what `redact` says in `node` and below: strings (their decoded
+/// text, so an escape hides nothing), property names and comments. Numbers
+/// stay: a credential is never one, and a redacted number would not parse.
+fn redact_json(node: &CstNode, redact: &Redact) {
     if let Some(string) = node.as_string_lit() {
         if let Ok(text) = string.decoded_value()
-            && let Some(clean) = redacted(&text)
+            && let Some(clean) = redact.clean(&text)
         {
             string.replace_with(CstInputValue::String(clean));
         }
     } else if let Some(comment) = node.as_comment() {
-        if let Some(clean) = redacted(&comment.raw_value()) {
+        if let Some(clean) = redact.clean(&comment.raw_value()) {
             comment.set_raw_value(clean);
         }
     } else {
         for child in node.children() {
-            redact_json(&child);
+            redact_json(&child, redact);
         }
     }
-}
-
-/// `text` with every credential-shaped piece redacted, when it held one.
-fn redacted(text: &str) -> Option<String> {
-    let clean = scrub(text, &[]);
-    (clean != text).then_some(clean)
 }
 
 /// Refuses an object holding the same key twice, anywhere in the file: the
@@ -229,14 +273,20 @@ fn trello_values_json(entry: &CstObject) -> Vec<String> {
         .collect()
 }
 
-fn merge_toml(old: &str, keys: &[String], name: &str, server: &Server) -> Result<Merged, EditError> {
+fn merge_toml(
+    old: &str,
+    keys: &[String],
+    name: &str,
+    server: &Server,
+    secrets: &[String],
+) -> Result<Merged, EditError> {
     // toml_edit refuses a duplicate key (TOML forbids them) with the key's name.
     let mut doc: toml_edit::DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
         let (line, column) = e.span().map(|s| crate::files::line_column(old, s.start)).unwrap_or((1, 1));
         let what = crate::untrusted::line(e.message().lines().next().unwrap_or_default()).into_owned();
         EditError::Toml { what, line, column }
     })?;
-    let backup = toml_backup(doc.clone(), keys, name);
+    let before = doc.clone();
     let mut created = Vec::new();
     let mut item = doc.as_item_mut();
     for (i, key) in keys.iter().enumerate() {
@@ -275,29 +325,37 @@ fn merge_toml(old: &str, keys: &[String], name: &str, server: &Server) -> Result
             (false, Vec::new())
         }
     };
+    let known: Vec<String> = secrets.iter().chain(&old_secrets).filter(|s| !s.is_empty()).cloned().collect();
+    let backup = toml_backup(before, keys, name, known).filter(|b| b != old);
     Ok(Merged { text: doc.to_string(), replaced, created, old_secrets, backup })
 }
 
-/// The file with the entry `name` under `keys` redacted, when there is one.
-fn toml_backup(mut doc: toml_edit::DocumentMut, keys: &[String], name: &str) -> Option<String> {
-    let mut item = doc.as_item_mut();
+/// The backup's text (see [`Merged::backup`]): the profile's own values
+/// anywhere, then everything credential-shaped in the entry `name` under `keys`.
+fn toml_backup(mut doc: toml_edit::DocumentMut, keys: &[String], name: &str, known: Vec<String>) -> Option<String> {
+    let mut everywhere = RedactToml(Redact { known, entry: false });
+    toml_edit::visit_mut::VisitMut::visit_document_mut(&mut everywhere, &mut doc);
+    let mut item = Some(doc.as_item_mut());
     for key in keys {
-        item = item.get_mut(key.as_str())?;
+        item = item.and_then(|i| i.get_mut(key.as_str()));
     }
-    toml_edit::visit_mut::VisitMut::visit_item_mut(&mut RedactToml, item.get_mut(name)?);
+    if let Some(entry) = item.and_then(|i| i.get_mut(name)) {
+        let mut in_entry = RedactToml(Redact { entry: true, ..everywhere.0 });
+        toml_edit::visit_mut::VisitMut::visit_item_mut(&mut in_entry, entry);
+    }
     Some(doc.to_string())
 }
 
-/// Redacts everything shaped like a key, secret or token in a TOML entry:
-/// string values, key names, and the comments around them (their decor).
-struct RedactToml;
+/// Redacts what its [`Redact`] says in TOML: string values, key names, and
+/// the comments around them (their decor).
+struct RedactToml(Redact);
 
 impl RedactToml {
-    fn decor(decor: &mut toml_edit::Decor) {
-        if let Some(clean) = decor.prefix().and_then(|p| p.as_str()).and_then(redacted) {
+    fn decor(&self, decor: &mut toml_edit::Decor) {
+        if let Some(clean) = decor.prefix().and_then(|p| p.as_str()).and_then(|p| self.0.clean(p)) {
             decor.set_prefix(clean);
         }
-        if let Some(clean) = decor.suffix().and_then(|s| s.as_str()).and_then(redacted) {
+        if let Some(clean) = decor.suffix().and_then(|s| s.as_str()).and_then(|s| self.0.clean(s)) {
             decor.set_suffix(clean);
         }
     }
@@ -305,18 +363,18 @@ impl RedactToml {
 
 impl toml_edit::visit_mut::VisitMut for RedactToml {
     fn visit_table_mut(&mut self, node: &mut toml_edit::Table) {
-        Self::decor(node.decor_mut());
+        self.decor(node.decor_mut());
         toml_edit::visit_mut::visit_table_mut(self, node);
     }
 
     fn visit_inline_table_mut(&mut self, node: &mut toml_edit::InlineTable) {
-        Self::decor(node.decor_mut());
+        self.decor(node.decor_mut());
         toml_edit::visit_mut::visit_inline_table_mut(self, node);
     }
 
     fn visit_table_like_mut(&mut self, node: &mut dyn toml_edit::TableLike) {
         let renamed: Vec<(String, String)> =
-            node.iter().filter_map(|(k, _)| redacted(k).map(|clean| (k.to_string(), clean))).collect();
+            node.iter().filter_map(|(k, _)| self.0.clean(k).map(|clean| (k.to_string(), clean))).collect();
         for (old, clean) in renamed {
             if let Some(item) = node.remove(&old) {
                 node.insert(&clean, item);
@@ -326,25 +384,25 @@ impl toml_edit::visit_mut::VisitMut for RedactToml {
     }
 
     fn visit_table_like_kv_mut(&mut self, mut key: toml_edit::KeyMut<'_>, node: &mut toml_edit::Item) {
-        Self::decor(key.leaf_decor_mut());
-        Self::decor(key.dotted_decor_mut());
+        self.decor(key.leaf_decor_mut());
+        self.decor(key.dotted_decor_mut());
         toml_edit::visit_mut::visit_table_like_kv_mut(self, key, node);
     }
 
     fn visit_value_mut(&mut self, node: &mut toml_edit::Value) {
-        Self::decor(node.decor_mut());
+        self.decor(node.decor_mut());
         toml_edit::visit_mut::visit_value_mut(self, node);
     }
 
     fn visit_array_mut(&mut self, node: &mut toml_edit::Array) {
-        if let Some(clean) = node.trailing().as_str().and_then(redacted) {
+        if let Some(clean) = node.trailing().as_str().and_then(|t| self.0.clean(t)) {
             node.set_trailing(clean);
         }
         toml_edit::visit_mut::visit_array_mut(self, node);
     }
 
     fn visit_string_mut(&mut self, node: &mut toml_edit::Formatted<String>) {
-        if let Some(clean) = redacted(node.value()) {
+        if let Some(clean) = self.0.clean(node.value()) {
             let decor = node.decor().clone();
             *node = toml_edit::Formatted::new(clean);
             *node.decor_mut() = decor;
@@ -412,7 +470,7 @@ mod tests {
     #[test]
     fn jsonc_keeps_comments_numbers_order_and_trailing_commas() {
         let old = "{\n  // my servers\n  \"servers\": {\n    \"other\": { \"command\": \"x\" }, // keep\n  },\n  \"big\": 18446744073709551616,\n  \"f\": 1.50,\n}\n";
-        let merged = merge(Format::Json, Some(old), &keys(&["servers"]), "trello", &server(), true).unwrap();
+        let merged = merge(Format::Json, Some(old), &keys(&["servers"]), "trello", &server(), true, &[]).unwrap();
         let text = &merged.text;
         assert!(
             text.starts_with("{\n  // my servers\n  \"servers\": {\n    \"other\": { \"command\": \"x\" }, // keep\n"),
@@ -427,7 +485,7 @@ mod tests {
         );
         assert!(!merged.replaced && merged.created.is_empty());
         // Replacing changes only the entry.
-        let again = merge(Format::Json, Some(text), &keys(&["servers"]), "trello", &server(), true).unwrap();
+        let again = merge(Format::Json, Some(text), &keys(&["servers"]), "trello", &server(), true, &[]).unwrap();
         assert!(again.replaced);
         assert_eq!(&again.text, text);
     }
@@ -435,51 +493,52 @@ mod tests {
     #[test]
     fn a_byte_order_mark_is_kept() {
         let old = "\u{feff}{\"mcpServers\": {}}\n";
-        let merged = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap();
+        let merged = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false, &[]).unwrap();
         assert!(merged.text.starts_with("\u{feff}{\"mcpServers\": {\n"), "{:?}", merged.text);
     }
 
     #[test]
     fn duplicates_anywhere_are_refused_with_the_key() {
         let old = "{\"mcpServers\": {\"a\": {}, \"a\": {}}}";
-        let err = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap_err();
+        let err = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false, &[]).unwrap_err();
         assert_eq!(err.to_string().split(';').next().unwrap(), "has the key \"mcpServers\" → \"a\" twice");
         let old = "{\"x\": [{\"k\": 1, \"k\": 2}]}";
-        let err = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false).unwrap_err();
+        let err = merge(Format::Json, Some(old), &keys(&["mcpServers"]), "trello", &server(), false, &[]).unwrap_err();
         assert!(err.to_string().contains("\"x\" → \"k\""), "{err}");
-        let err =
-            merge(Format::Toml, Some("a = 1\na = 2\n"), &keys(&["mcp_servers"]), "t", &server(), false).unwrap_err();
+        let err = merge(Format::Toml, Some("a = 1\na = 2\n"), &keys(&["mcp_servers"]), "t", &server(), false, &[])
+            .unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
     }
 
     #[test]
     fn nested_keys_are_created_and_bad_shapes_refused() {
         let merged =
-            merge(Format::Json, None, &keys(&["projects", "/src/app", "mcpServers"]), "trello", &server(), false)
+            merge(Format::Json, None, &keys(&["projects", "/src/app", "mcpServers"]), "trello", &server(), false, &[])
                 .unwrap();
         assert_eq!(merged.created, keys(&["projects", "/src/app", "mcpServers"]));
         let value: serde_json::Value = serde_json::from_str(&merged.text).unwrap();
         assert_eq!(value["projects"]["/src/app"]["mcpServers"]["trello"]["command"], "/usr/local/bin/trello-auth");
-        let err = merge(Format::Json, Some("[]"), &keys(&["mcpServers"]), "t", &server(), false).unwrap_err();
+        let err = merge(Format::Json, Some("[]"), &keys(&["mcpServers"]), "t", &server(), false, &[]).unwrap_err();
         assert_eq!(err.to_string(), "the top of the file is not an object");
-        let err = merge(Format::Json, Some("{\"mcpServers\": 3}"), &keys(&["mcpServers"]), "t", &server(), false)
+        let err = merge(Format::Json, Some("{\"mcpServers\": 3}"), &keys(&["mcpServers"]), "t", &server(), false, &[])
             .unwrap_err();
         assert_eq!(err.to_string(), "\"mcpServers\" is not an object");
-        let err = merge(Format::Json, Some("{'a': 1}"), &keys(&["mcpServers"]), "t", &server(), false).unwrap_err();
+        let err =
+            merge(Format::Json, Some("{'a': 1}"), &keys(&["mcpServers"]), "t", &server(), false, &[]).unwrap_err();
         assert!(err.to_string().starts_with("is not valid JSON"), "{err}");
     }
 
     #[test]
     fn toml_keeps_the_file_and_replaces_in_place() {
         let old = "# Codex settings\nmodel = \"o3\" # mine\n\n[mcp_servers.other]\ncommand = \"x\"\n\n# Trello\n[mcp_servers.trello]\ncommand = \"old\"\n[mcp_servers.trello.env]\nTRELLO_TOKEN = \"ATTAold\"\n\n[tui]\nn = 0x10\n";
-        let merged = merge(Format::Toml, Some(old), &keys(&["mcp_servers"]), "trello", &server(), false).unwrap();
+        let merged = merge(Format::Toml, Some(old), &keys(&["mcp_servers"]), "trello", &server(), false, &[]).unwrap();
         let text = &merged.text;
         assert!(merged.replaced);
         assert_eq!(merged.old_secrets, ["ATTAold"]);
         assert!(text.starts_with("# Codex settings\nmodel = \"o3\" # mine\n\n[mcp_servers.other]\ncommand = \"x\"\n\n# Trello\n[mcp_servers.trello]\ncommand = \"/usr/local/bin/trello-auth\"\n"), "{text}");
         assert!(text.ends_with("[tui]\nn = 0x10\n"), "{text}");
         assert!(!text.contains("ATTAold"));
-        let new = merge(Format::Toml, Some(""), &keys(&["mcp_servers"]), "trello", &server(), false).unwrap();
+        let new = merge(Format::Toml, Some(""), &keys(&["mcp_servers"]), "trello", &server(), false, &[]).unwrap();
         assert!(new.text.starts_with("[mcp_servers.trello]\ncommand = "), "{}", new.text);
         assert!(new.text.contains("[mcp_servers.trello.env]\nPATH = "), "{}", new.text);
         let inline = merge(
@@ -489,6 +548,7 @@ mod tests {
             "trello",
             &server(),
             false,
+            &[],
         )
         .unwrap();
         let parsed: toml::Table = toml::from_str(&inline.text).unwrap();

@@ -115,7 +115,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         if args.scope == Scope::Project {
             warnings.push(project_note(args, &entry, Path::new("the project's file")));
         }
-        let printed = edit::merge(args.client.format(), None, &keys, &entry.name, &entry.server, typed)
+        let printed = edit::merge(args.client.format(), None, &keys, &entry.name, &entry.server, typed, &[])
             .map_err(|e| CommandError::Failed(format!("could not build the entry: {e}")))?;
         // Not with --inline-secrets: a command line with the token would land in shell history.
         if !entry.inline
@@ -194,17 +194,11 @@ fn write(entry: &Entry, place: &Place, typed: bool, secrets: &[String]) -> Resul
     let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
     let replace = Replace::begin(&place.path, MAX_CLIENT_FILE, Dir::Shared).map_err(|e| failed(e.to_string()))?;
     let old = replace.old.as_ref().map(|o| o.text.clone());
-    let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed)
+    let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed, secrets)
         .map_err(|e| failed(e.to_string()))?;
-    let backup = match (&old, merged.backup) {
-        (Some(old), redacted) => {
-            let known = secrets.iter().chain(merged.old_secrets.iter()).filter(|s| !s.is_empty());
-            let text = known.fold(redacted.unwrap_or_else(|| old.clone()), |text, secret| {
-                text.replace(secret.as_str(), crate::credentials::secret::REDACTED)
-            });
-            if text == *old { Backup::Previous } else { Backup::Text(text) }
-        }
-        (None, _) => Backup::Previous,
+    let backup = match merged.backup {
+        Some(text) => Backup::Text(text),
+        None => Backup::Previous,
     };
     let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
     let written = replace.commit(merged.text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;

@@ -259,7 +259,7 @@ fn change(m: &mut Model, target: Target, apply: impl FnOnce(&mut Input)) -> Vec<
     let before = input.clone();
     apply(input);
     let slip = matches!(target, Target::AppName | Target::Email | Target::Author)
-        && crate::credentials::secret::holds_credential(input.value());
+        && crate::credentials::secret::holds_credential_start(input.value());
     if slip {
         *input = before;
         let label = crate::wizard::screen::field_label(target);
