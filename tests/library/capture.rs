@@ -197,6 +197,19 @@ fn raw(port: u16, request: &str) -> String {
     answer.lines().next().unwrap_or_default().to_string()
 }
 
+/// Sends `request` again and again until it is answered or `within` has passed;
+/// the answer's status line (empty when none came).
+fn post_until_answered(port: u16, request: &str, within: Duration) -> String {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let answer = raw(port, request);
+        if !answer.is_empty() || std::time::Instant::now() > deadline {
+            return answer;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn post_request(port: u16, path: &str, host: &str, origin: Option<&str>, content_type: &str) -> String {
     let body = json_token(TOKEN);
     let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
@@ -280,18 +293,8 @@ async fn idle_and_half_sent_requests_cannot_keep_it_busy() {
     let host = format!("127.0.0.1:{port}");
     let own = format!("http://127.0.0.1:{port}");
     let good = post_request(port, &path, &host, Some(&own), "application/json");
-    let answer = tokio::task::spawn_blocking(move || {
-        let deadline = std::time::Instant::now() + HEADER_READ_TIMEOUT * 4;
-        loop {
-            let answer = raw(port, &good);
-            if !answer.is_empty() || std::time::Instant::now() > deadline {
-                return answer;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    })
-    .await
-    .unwrap();
+    let answer =
+        tokio::task::spawn_blocking(move || post_until_answered(port, &good, HEADER_READ_TIMEOUT * 4)).await.unwrap();
     assert_eq!(answer, "HTTP/1.1 200 OK");
     assert_eq!(tokens.try_recv().unwrap(), TOKEN);
     drop(idle);
@@ -341,18 +344,8 @@ async fn trickling_bodies_cannot_keep_the_callback_out() {
         Some(&format!("http://127.0.0.1:{port}")),
         "application/json",
     );
-    let answer = tokio::task::spawn_blocking(move || {
-        let deadline = std::time::Instant::now() + Duration::from_secs(8);
-        loop {
-            let answer = raw(port, &good);
-            if !answer.is_empty() || std::time::Instant::now() > deadline {
-                return answer;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    })
-    .await
-    .unwrap();
+    let answer =
+        tokio::task::spawn_blocking(move || post_until_answered(port, &good, Duration::from_secs(8))).await.unwrap();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for hog in hogs {
         hog.join().unwrap();

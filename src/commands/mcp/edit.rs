@@ -68,10 +68,21 @@ pub fn merge(
     typed: bool,
     secrets: &[String],
 ) -> Result<Merged, EditError> {
+    let change = Change { keys, name, server, typed, secrets };
     match format {
-        Format::Json => merge_json(old.unwrap_or(""), keys, name, server, typed, secrets),
-        Format::Toml => merge_toml(old.unwrap_or(""), keys, name, server, secrets),
+        Format::Json => merge_json(old.unwrap_or(""), &change),
+        Format::Toml => merge_toml(old.unwrap_or(""), &change),
     }
+}
+
+/// What goes where: the entry `server` as `name` under `keys` (`typed`: with
+/// a `type`, for VS Code), and the secrets the backup keeps nowhere.
+struct Change<'a> {
+    keys: &'a [String],
+    name: &'a str,
+    server: &'a Server,
+    typed: bool,
+    secrets: &'a [String],
 }
 
 /// What a backup may not keep: the profile's own values anywhere (`known`),
@@ -108,14 +119,8 @@ fn options() -> ParseOptions {
     }
 }
 
-fn merge_json(
-    old: &str,
-    keys: &[String],
-    name: &str,
-    server: &Server,
-    typed: bool,
-    secrets: &[String],
-) -> Result<Merged, EditError> {
+fn merge_json(old: &str, change: &Change) -> Result<Merged, EditError> {
+    let Change { keys, name, server, typed, secrets } = *change;
     // A byte-order mark (an editor on Windows) is kept, and not parsed.
     let (bom, old) = match old.strip_prefix('\u{feff}') {
         Some(rest) => ("\u{feff}", rest),
@@ -273,13 +278,8 @@ fn trello_values_json(entry: &CstObject) -> Vec<String> {
         .collect()
 }
 
-fn merge_toml(
-    old: &str,
-    keys: &[String],
-    name: &str,
-    server: &Server,
-    secrets: &[String],
-) -> Result<Merged, EditError> {
+fn merge_toml(old: &str, change: &Change) -> Result<Merged, EditError> {
+    let Change { keys, name, server, secrets, .. } = *change;
     // toml_edit refuses a duplicate key (TOML forbids them) with the key's name.
     let mut doc: toml_edit::DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
         let (line, column) = e.span().map(|s| crate::files::line_column(old, s.start)).unwrap_or((1, 1));
