@@ -14,6 +14,8 @@ pub use interactive::{LaunchError, Plain, WizardFlags, plain_reason};
 use output::{eprint_clean, report, write};
 
 use crate::commands::{self, CommandError, Context, exit};
+// An empty or odd profile name is refused as `--profile` and TRELLO_AUTH_PROFILE are read.
+use crate::credentials::profile::parse_name as profile_name;
 use crate::credentials::store::Store;
 
 const ABOUT: &str = "Get, verify, store and rotate Trello API credentials (API key + user token).";
@@ -116,21 +118,6 @@ Examples:
   trello-auth man | man -l -
   mkdir -p ~/.local/share/man/man1
   trello-auth man > ~/.local/share/man/man1/trello-auth.1";
-
-/// A profile name as `--profile` and `TRELLO_AUTH_PROFILE` take it: an empty
-/// one would quietly mean the default profile, which is not what was named.
-pub(crate) fn profile_name(name: &str) -> Result<String, String> {
-    if name.trim().is_empty() {
-        return Err(
-            "a profile name cannot be empty; name one (e.g. work), or leave it out for the default profile".into()
-        );
-    }
-    // The one rule for names (no `@`, no control characters), checked before anything runs.
-    match crate::credentials::profile::name_problem(name) {
-        Some(why) => Err(why.to_string()),
-        None => Ok(name.to_string()),
-    }
-}
 
 /// Parses the command line and runs it; the exit status. A parse error
 /// quotes what was typed (`invalid value 'x…' for '--profile'`), which may

@@ -39,7 +39,7 @@ pub enum Action {
     /// Use NAME when no --profile or TRELLO_AUTH_PROFILE names one.
     Use {
         /// A saved profile.
-        #[arg(value_parser = crate::cli::profile_name)]
+        #[arg(value_parser = crate::credentials::profile::parse_name)]
         name: String,
     },
 }

@@ -28,6 +28,20 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// A profile name as `--profile`, `TRELLO_AUTH_PROFILE` and `profile use`
+/// take it (a clap value parser): the rule above, checked before anything runs.
+pub fn parse_name(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() {
+        return Err(
+            "a profile name cannot be empty; name one (e.g. work), or leave it out for the default profile".into()
+        );
+    }
+    match name_problem(name) {
+        Some(why) => Err(why.to_string()),
+        None => Ok(name.to_string()),
+    }
+}
+
 /// Where a profile's token and API secret live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
