@@ -48,6 +48,9 @@ pub const BODY_LIMIT: usize = 4096;
 /// A browser sends its request line and headers at once; a client that
 /// trickles them is holding a slot, not asking for a page.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a connection may take to deliver its request before a newer one
+/// may evict it: far longer than a browser needs, far shorter than a hog holds.
+pub const EVICT_AFTER: Duration = Duration::from_millis(250);
 /// The most a POST's body may take to arrive after its headers.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(2);
 /// The most one connection may last, body included.
@@ -180,12 +183,15 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut shutd
         };
         open.retain(|c| !c.task.is_finished());
         if open.len() >= MAX_CONNECTIONS {
-            // The oldest connection still sending its request goes: a browser
-            // sends headers and body at once, so that one is holding a slot, not asking.
+            // The oldest connection still sending its request goes, once it
+            // had time to send it: a browser sends headers and body at once,
+            // so that one is holding a slot, not asking. A younger one may be
+            // the browser's, still being read: then the new one is closed (the
+            // page tries again).
             let oldest = open
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !c.read.load(Ordering::Relaxed))
+                .filter(|(_, c)| !c.read.load(Ordering::Relaxed) && c.started.elapsed() >= EVICT_AFTER)
                 .min_by_key(|(_, c)| c.started)
                 .map(|(index, _)| index);
             match oldest {

@@ -72,9 +72,9 @@ impl WizardFlags {
 pub enum LaunchError {
     #[error(
         "the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
-         For scripts and CI: printf '%s' \"$TOKEN\" | trello-auth login --with-token --key KEY\n\
-         For answers from a pipe or a file: trello-auth --plain < answers.txt\n\
-         To read what is saved: trello-auth status, trello-auth env"
+         For scripts and CI: `printf '%s' \"$TOKEN\" | trello-auth login --with-token --key KEY`\n\
+         For answers from a pipe or a file: `trello-auth --plain < answers.txt`\n\
+         To read what is saved: `trello-auth status`, `trello-auth env`"
     )]
     NotATerminal,
 }
@@ -169,7 +169,7 @@ fn saved_with_secrets(ctx: &Context) -> Result<Option<Profile>, CommandError> {
 pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     let plain = plain_reason(flags.plain, PLAIN.is_on(), TERM.get().as_deref());
     if let Err(e) = check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
-        eprint_clean(&format!("trello-auth: {e}\n"));
+        eprint_clean(&crate::commands::naming_profile(&format!("trello-auth: {e}\n"), &ctx.invocation()));
         return exit::USAGE;
     }
     let saved = match saved_with_secrets(ctx) {

@@ -167,7 +167,7 @@ async fn resolve(client: &Client, creds: &Credentials, wanted: &BoardRef, text: 
 /// The default board in words (offline).
 fn show(ctx: &Context) -> Result<Output, CommandError> {
     let stored = ctx.stored()?;
-    Ok(Output::text(match stored.profile.board() {
+    let text = match stored.profile.board() {
         Some(board) => {
             let link = if board.short_link.is_empty() { board.id.clone() } else { board.short_link.clone() };
             let name = if board.name.is_empty() { "unnamed board".to_string() } else { line(&board.name).into_owned() };
@@ -177,7 +177,9 @@ fn show(ctx: &Context) -> Result<Output, CommandError> {
             "No default board for profile \"{}\"; choose one with `trello-auth board set BOARD`\n",
             line(ctx.name())
         ),
-    }))
+    };
+    // The hint is run on this file and profile.
+    Ok(Output::text(super::naming_profile(&text, &ctx.invocation())))
 }
 
 #[cfg(test)]

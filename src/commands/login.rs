@@ -83,7 +83,7 @@ const LINE_LIMIT: usize = 4096;
 /// or Ctrl+D end the line.
 fn read_hidden_line() -> std::io::Result<Option<String>> {
     use rustix::termios::{LocalModes, OptionalActions, SpecialCodeIndex, Termios, tcgetattr, tcsetattr};
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2};
     /// Gives the terminal back when the read ends, and meanwhile on a signal
     /// from outside (`kill`, a closed terminal, `timeout`), which then ends
     /// the process as it would have: a prompt must never leave a silent terminal.
@@ -103,15 +103,21 @@ fn read_hidden_line() -> std::io::Result<Option<String>> {
     quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
     quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
     let mut restore = Restore(original.clone(), Vec::new());
-    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
-        let original = original.clone();
+    // Every signal whose default ends the process (SIGPIPE stays ignored, as
+    // Rust sets it), and those that stop it: the terminal is given back while
+    // stopped, and taken quiet again when continued.
+    let ending = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
+    for signal in ending.into_iter().chain([SIGTSTP, SIGTTIN, SIGTTOU]) {
+        let (original, quiet) = (original.clone(), quiet.clone());
         let action = move || {
             // SAFETY (async-signal-safety): only tcsetattr (an ioctl, safe in a
             // handler per POSIX) on fd 0, borrowed without touching std's
-            // stdin lock, then the default action re-raised.
+            // stdin lock, around the default action re-raised.
             let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(0) };
             let _ = tcsetattr(fd, OptionalActions::Now, &original);
             let _ = signal_hook::low_level::emulate_default_handler(signal);
+            // Only a stop returns here, once continued: quiet again before the next byte.
+            let _ = tcsetattr(fd, OptionalActions::Now, &quiet);
         };
         // SAFETY: the action above does only async-signal-safe work.
         restore.1.push(unsafe { signal_hook::low_level::register(signal, action) }?);

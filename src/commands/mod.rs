@@ -170,15 +170,19 @@ pub fn naming_profile(text: &str, run: &str) -> String {
     if run == "trello-auth" {
         return text.to_string();
     }
-    // `trello-auth profile …` manages profiles themselves and names its own.
-    text.split("`trello-auth")
-        .enumerate()
-        .map(|(index, part)| match index {
-            0 => part.to_string(),
-            _ if part.starts_with(" profile ") => format!("`trello-auth{part}"),
-            _ => format!("`{run}{part}"),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for (index, part) in text.split("trello-auth").enumerate() {
+        if index > 0 {
+            // A command: in backticks, or after a pipe (inside a backticked
+            // pipeline); `trello-auth profile …` manages profiles themselves
+            // and names its own; elsewhere it is the program's name in words.
+            let command = out.ends_with('`') || out.ends_with("| ");
+            let profiles = part.starts_with(" profile ");
+            out.push_str(if command && !profiles { run } else { "trello-auth" });
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 impl ProfileChoice {

@@ -28,7 +28,7 @@ pub struct ConfigFile {
     pub version: u32,
     /// The profile used when neither `--profile` nor `TRELLO_AUTH_PROFILE`
     /// names one (`trello-auth profile use`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "default_name")]
     pub default_profile: Option<String>,
     /// This file's own name in the keyring: two config files with a profile of
     /// the same name keep separate entries. Made on the first keyring save.
@@ -57,6 +57,16 @@ fn keyring_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, 
         Ok(Some(id))
     } else {
         Err(serde::de::Error::custom("keyring_id must be 12 hex characters, as trello-auth writes it"))
+    }
+}
+
+/// The default profile's name, checked by the one rule for names: the file
+/// must not send every command to a profile no command could name.
+fn default_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let name = String::deserialize(d)?;
+    match super::profile::name_problem(&name) {
+        Some(why) => Err(serde::de::Error::custom(format!("default_profile: {why}; change or remove it"))),
+        None => Ok(Some(name)),
     }
 }
 
@@ -476,6 +486,8 @@ mod tests {
         }
         let message = parse(Path::new("c"), "keyring_id = \"x@y\"\n").unwrap_err().to_string();
         assert!(message.contains("keyring_id must be"), "{message}");
+        let message = parse(Path::new("c"), "default_profile = \"-p\"\n").unwrap_err().to_string();
+        assert!(message.contains("default_profile: a profile name cannot start with '-'"), "{message}");
         // What trello-auth writes still reads, absent values too.
         let ok = format!("{head}board_id = \"5b0000000000000000000001\"\nboard_short_link = \"AbCd1234\"\n");
         assert!(parse(Path::new("c"), &ok).is_ok());

@@ -467,6 +467,13 @@ fn plain_mode_asked_for_takes_its_answers_from_a_pipe() {
     assert_failed_quietly(&out, 2);
     assert!(stderr(&out).contains("needs an interactive terminal"), "{}", stderr(&out));
     assert!(stderr(&out).contains("trello-auth --plain < answers.txt"), "{}", stderr(&out));
+    // Another config file: every command it suggests names it.
+    let other = env.dir.path().join("elsewhere.toml");
+    let out = env.run_with_stdin(&["--config", other.to_str().unwrap(), "--profile", "work"], "quit\n");
+    let run = format!("trello-auth --config {} --profile work", other.display());
+    for suggested in [format!("`{run} --plain < answers.txt`"), format!("`{run} status`"), format!("| {run} login")] {
+        assert!(stderr(&out).contains(&suggested), "{suggested}: {}", stderr(&out));
+    }
 }
 
 /// A whole setup from a file of answers, as the "not a terminal" message

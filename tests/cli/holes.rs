@@ -260,7 +260,7 @@ fn the_token_prompt_hides_the_token_and_ctrl_c_gives_the_terminal_back() {
     assert!(!env.dir.path().join("trello-auth/config.toml").exists());
 
     // Ended from outside (kill, a closed terminal, `timeout`): the terminal is given back too.
-    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+    for signal in ["TERM", "HUP", "INT", "QUIT", "USR1", "ALRM"] {
         let env = Env::new(&fake);
         let mut pty = login(&env);
         pty.expect("Paste the token (it will not be shown)");
@@ -272,6 +272,21 @@ fn the_token_prompt_hides_the_token_and_ctrl_c_gives_the_terminal_back() {
         pty.assert_terminal_restored();
         assert!(!env.dir.path().join("trello-auth/config.toml").exists(), "{signal}");
     }
+
+    // Stopped and continued (job control from outside): quiet again, and the token still goes unseen.
+    let env = Env::new(&fake);
+    let mut pty = login(&env);
+    pty.expect("Paste the token (it will not be shown)");
+    let pid = pty.pid().to_string();
+    assert!(Command::new("kill").args(["-TSTP", &pid]).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    pty.send(&format!("{token}{ENTER}"));
+    pty.expect("Logged in");
+    assert_eq!(pty.wait(), 0);
+    assert!(!String::from_utf8_lossy(&pty.raw_output()).contains(&token[..20]), "echoed after a stop");
+    pty.assert_terminal_restored();
 }
 
 /// An answer's names are kept cut to a sane length, so two logins with a

@@ -313,7 +313,7 @@ async fn trickling_bodies_cannot_keep_the_callback_out() {
     let port = capture.port;
     let path = capture.return_url().strip_prefix(&format!("http://127.0.0.1:{port}")).unwrap().to_string();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let hogs: Vec<_> = (0..MAX_CONNECTIONS + 4)
+    let hogs: Vec<_> = (0..MAX_CONNECTIONS * 4)
         .map(|_| {
             let (stop, path) = (stop.clone(), path.clone());
             std::thread::spawn(move || {

@@ -440,6 +440,18 @@ fn a_short_terminal_scrolls_with_page_keys() {
     assert!(press(&mut m, KeyCode::PageDown).is_empty() && m.scroll == 0);
 }
 
+/// On a short terminal the help leaves a note out whole rather than cut it
+/// mid-sentence, and always shows how to close it.
+#[test]
+fn help_on_a_short_terminal_cuts_no_note() {
+    let mut m = at_step(4);
+    press(&mut m, KeyCode::F(1));
+    let screen = render(&m, 60, 20);
+    assert!(screen.contains("Press any key to close."), "{screen}");
+    let enterprise = screen.contains("Contact your administrator");
+    assert_eq!(enterprise, screen.contains("paste it here."), "a note cut mid-sentence:\n{screen}");
+}
+
 #[test]
 fn capture_states() {
     let mut m = at_step(4);

@@ -144,12 +144,13 @@ pub fn token(m: &Model) -> Vec<Item> {
     let switch_key = key_name(m, Action::SwitchCapture).map(|k| fill(press(m), &[("key", &k)])).unwrap_or_default();
     let (capture, tone) = match (&m.setup.capture_off, &m.capture) {
         (Some(reason), _) => (fill(&c.failed, &[("reason", reason)]), Tone::Dim),
+        // Catching failed (port taken, a takeover): why, and no key to catch again.
+        (None, CaptureState::Failed(reason)) => (fill(&c.failed, &[("reason", reason)]), Tone::Warn),
         (None, _) if m.pasting => (fill(&c.pasting, &[("switch_key", &switch_key)]), Tone::Dim),
         (None, CaptureState::Idle) => (c.starting.clone(), Tone::Dim),
         (None, CaptureState::Waiting { .. }) => {
             (fill(&c.waiting, &[("origin", &origin), ("switch_key", &switch_key)]), Tone::Dim)
         }
-        (None, CaptureState::Failed(reason)) => (fill(&c.failed, &[("reason", reason)]), Tone::Warn),
         (None, CaptureState::Received) => (c.received.clone(), Tone::Ok),
     };
     items.push(Item::toned(capture, tone));

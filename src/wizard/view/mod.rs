@@ -165,12 +165,16 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     // The notes, wrapped here so the box is as tall as what it says; on a
     // short terminal the pointer to plain mode goes first, never a key.
+    // Each note whole or not at all: on a short terminal a note cut mid-sentence says the wrong thing.
+    let room = area.height.saturating_sub(2) as usize;
     let mut notes: Vec<Line> = Vec::new();
     for note in screen::help_notes(&under) {
-        notes.extend(form::wrap(&note, text_width).into_iter().map(Line::raw));
+        let wrapped = form::wrap(&note, text_width);
+        if lines.len() + notes.len() + wrapped.len() <= room {
+            notes.extend(wrapped.into_iter().map(Line::raw));
+        }
     }
     let plain: Vec<Line> = form::wrap(&t.plain, text_width).into_iter().map(Line::raw).collect();
-    let room = area.height.saturating_sub(2) as usize;
     let spare = room.saturating_sub(lines.len() + notes.len());
     if spare > plain.len() {
         lines.push(Line::raw(""));
