@@ -518,3 +518,29 @@ fn wide_names_stay_inside_the_box() {
         }
     }
 }
+
+#[test]
+fn hints_name_the_profile_the_wizard_runs_for() {
+    // Run as `trello-auth --profile work`, a bare `trello-auth rotate` would
+    // act on another profile: every command a screen suggests names this one.
+    let run = "trello-auth --profile work";
+    let named = |mut m: Model| {
+        m.setup.profile = "work".into();
+        m.setup.run = run.into();
+        m
+    };
+    // Wrapped lines joined: a command may break across two.
+    let words = |m: &Model| {
+        render(m, 120, 40).lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ")
+    };
+    let mut m = named(at_step(4));
+    let screen = words(&m);
+    assert!(screen.contains(&format!("renew with {run} rotate")), "{screen}");
+    send(&mut m, support::wizard::key(KeyCode::F(1)));
+    let screen = words(&m);
+    assert!(screen.contains(&format!("{run} --plain")), "{screen}");
+    let mut m = named(at_step(5));
+    m.verify = trello_auth::wizard::model::VerifyState::ChooseStorage(verified("read,write", None));
+    let screen = words(&m);
+    assert!(screen.contains(&format!("{run} storage")), "{screen}");
+}

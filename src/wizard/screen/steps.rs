@@ -105,15 +105,17 @@ pub fn apikey(m: &Model) -> Vec<Item> {
     items
 }
 
-/// What each expiration means, in a few words.
-pub fn expiration_help(e: Expiration) -> &'static str {
+/// What the chosen expiration means, in a few words (a renewal names how
+/// trello-auth is run for this profile).
+pub fn expiration_help(m: &Model) -> String {
     let t = &texts().token;
-    match e {
+    let words = match m.expiration {
         Expiration::OneHour => &t.expiration_one_hour,
         Expiration::OneDay => &t.expiration_one_day,
         Expiration::ThirtyDays => &t.expiration_thirty_days,
         Expiration::Never => &t.expiration_never,
-    }
+    };
+    fill(words, &[("run", &m.setup.run)])
 }
 
 /// Step 4: expiration and scopes, the authorize URL, how the token comes back, the token.
@@ -124,7 +126,7 @@ pub fn token(m: &Model) -> Vec<Item> {
         label: t.expiration_label.clone(),
         target: Target::Expiration,
         options: Expiration::ALL.iter().map(|e| (e.as_str().to_string(), *e == m.expiration)).collect(),
-        help: expiration_help(m.expiration).to_string(),
+        help: expiration_help(m),
     });
     let scopes = [
         (Target::Read, "read", m.scopes.read, &t.scope_read),

@@ -81,7 +81,10 @@ pub fn items(m: &Model) -> Vec<Item> {
             items.push(Item::Blank);
             let key = |action| key_name(m, action).unwrap_or_default();
             let (file_key, keyring_key) = (key(Action::SaveToFile), key(Action::SaveToKeyring));
-            let text = fill(&t.choose_storage, &[("file_key", &file_key), ("keyring_key", &keyring_key)]);
+            let text = fill(
+                &t.choose_storage,
+                &[("file_key", &file_key), ("keyring_key", &keyring_key), ("run", &m.setup.run)],
+            );
             items.push(Item::toned(text, Tone::Bold));
         }
     }

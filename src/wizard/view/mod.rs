@@ -174,7 +174,8 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             notes.extend(wrapped.into_iter().map(Line::raw));
         }
     }
-    let plain: Vec<Line> = form::wrap(&t.plain, text_width).into_iter().map(Line::raw).collect();
+    let plain: Vec<Line> =
+        form::wrap(&fill(&t.plain, &[("run", &m.setup.run)]), text_width).into_iter().map(Line::raw).collect();
     let spare = room.saturating_sub(lines.len() + notes.len());
     if spare > plain.len() {
         lines.push(Line::raw(""));
