@@ -16,7 +16,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::effects::{CaptureSlot, Executor, apply, probe_keyring};
 use super::keymap::{self, Action};
-use super::model::{BoardList, Model, NoticeKind, Overlay, StartCheck, Step, Target, VerifyState};
+use super::model::{BoardList, KeyStatus, Model, NoticeKind, Overlay, StartCheck, Step, Target, VerifyState};
 use super::screen::{self, Item};
 use super::text::{fill, texts};
 use super::update::Msg;
@@ -65,11 +65,14 @@ struct Said {
     /// The screen's lines as last told.
     told: Vec<String>,
     notice: Option<String>,
+    /// What the board list said last (loading, failed), said once.
+    boards_line: Option<String>,
     /// The prompt on screen, waiting for its line.
     asked: Option<Ask>,
     /// The cursor is right after a prompt (nothing was printed since).
     at_prompt: bool,
-    /// A command whose outcome comes back as a message (copy, open): it is
+    /// A command whose outcome comes back as a message (copy, open, a board
+    /// saved): it is
     /// waited for before the next line is read, or a piped next line would
     /// move on and the outcome ("copied", "could not copy") never be said.
     awaiting_outcome: bool,
@@ -178,7 +181,10 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: &str) 
         }
         let asked_before = said.asked.clone();
         let msgs = tokio::select! {
-            line = lines.recv(), if !input_closed => match line {
+            // A line is read only for a question: one typed or piped while
+            // nothing is asked (a check, a list loading) waits for the next
+            // question, as typeahead does in a shell, never dropped.
+            line = lines.recv(), if !input_closed && said.asked.is_some() => match line {
                 Some(line) => {
                     let asked = said.asked.take();
                     if asked.as_ref().is_some_and(Ask::is_secret) && said.at_prompt {
@@ -354,6 +360,12 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
                     p.api_key.clone()
                 };
                 return Some(Ask::Field { target: Target::Key, prompt, secret: true });
+            }
+            if matches!(&m.key_status, KeyStatus::Checking(k) if k == m.key_value()) {
+                // The check's verdict is said before the next question: asked
+                // beside it, the prompt would be said twice, and a piped
+                // answer would move on before the verdict came.
+                return None;
             }
             field(Target::Secret, &p.api_secret, true).or_else(|| enter(&p.key_ready))
         }
@@ -585,6 +597,8 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
                     std::iter::repeat_n(up, from - index).filter_map(|a| act(m, a)).collect()
                 };
                 msgs.extend(act(m, Action::BoardPick));
+                // The save's outcome is said before the next question.
+                said.awaiting_outcome = true;
                 return msgs;
             }
             if prompt == p.expiration {
@@ -653,13 +667,42 @@ fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
         lines.push(String::new());
         lines.push(screen::spoken_title(m.step));
     }
-    let told: Vec<String> = screen.items.iter().filter_map(|item| tell(m, item, said)).collect();
-    for entry in &told {
-        if !said.told.contains(entry) {
+    let told: Vec<(String, bool)> = screen
+        .items
+        .iter()
+        .filter_map(|item| {
+            let error = matches!(item, Item::Check { level: Level::Error, .. });
+            tell(m, item, said).map(|line| (line, error))
+        })
+        .collect();
+    // An answer the step refused (an error or a warning says why) changes no
+    // other row aloud: "Support contact: ann@example" before "the part after @
+    // needs a domain" would read as taken. The rows are told once an answer stands.
+    let answering = matches!(m.step, Step::PowerUp | Step::ApiKey | Step::Token);
+    let refused = lines.is_empty()
+        && answering
+        && (m.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Warning)
+            || told.iter().any(|(line, error)| *error && !said.told.contains(line)));
+    let mut now = Vec::new();
+    for (entry, error) in told {
+        let new = !said.told.contains(&entry);
+        if refused && !error {
+            // Held back: the row is told as it was until an answer stands.
+            if !new {
+                now.push(entry);
+            }
+            continue;
+        }
+        if new {
             lines.push(entry.clone());
         }
+        now.push(entry);
     }
-    said.told = told;
+    if refused {
+        // The rows said before stay said, so none is told again when it comes back.
+        now.extend(said.told.iter().filter(|l| !now.contains(l)).cloned().collect::<Vec<_>>());
+    }
+    said.told = now;
     let notice = m.notice.as_ref().map(|n| n.text.clone());
     if notice != said.notice {
         // A notice that repeats what was just said ("Token: …") is said once.
@@ -677,9 +720,9 @@ fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
             BoardList::Failed(e) => Some(format!("{} {}", fill(&b.failed, &[("error", &e.to_string())]), e.fix())),
             _ => None,
         };
-        if let Some(line) = line.filter(|l| !said.told.contains(l)) {
-            said.told.push(line.clone());
-            lines.push(line);
+        if line != said.boards_line {
+            lines.extend(line.clone());
+            said.boards_line = line;
         }
     }
     lines

@@ -494,6 +494,42 @@ fn a_file_of_answers_sets_up_and_saves() {
     assert!(saved.contains("Ann Example (@ann)"), "{saved}");
 }
 
+/// Answers piped while Trello is being asked (boards loading, a key check, a
+/// verification) wait for the next question, as typeahead does: none is
+/// dropped, each outcome is said before the next question, and no prompt is
+/// said twice. Trello answers slowly here so every line arrives early.
+#[test]
+fn piped_answers_wait_for_the_question_they_answer() {
+    let fake = FakeTrello::with_ann();
+    fake.add_board("AbCd1234", "Team Roadmap", None, ANN);
+    fake.set_latency(std::time::Duration::from_millis(300));
+    // The start screen: choose the default board, pick it, quit.
+    let (env, old) = Env::saved_for_ann(&fake);
+    let out = env.run_with_stdin(&["--plain"], "4\n2\n5\n");
+    let said = stdout(&out);
+    assert_eq!(code(&out), 0, "{said}\n{}", stderr(&out));
+    assert_eq!(said.matches("Asking Trello for your boards").count(), 1, "{said}");
+    assert!(said.contains("Default board: Team Roadmap;"), "the save is said: {said}");
+    assert_eq!(env.store().profile("default").unwrap().unwrap().board_short_link.as_deref(), Some("AbCd1234"));
+    // Rotate: the revoke question is asked and answered after the verification.
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = env.run_with_stdin(&["rotate", "--plain", "--no-capture"], &format!("\n\n{new}\n1\n"));
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    assert!(fake.is_revoked(&old), "the piped 1 revoked the old token: {}", stdout(&out));
+    // A setup: a refused email is not taken into the rows, the key check's
+    // verdict is said, and the secret's prompt once.
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let answers = format!("\n\nann@example\nann@example.com\n\n\n{KEY}\n\n\n\n\n{token}\n");
+    let out = env.run_with_stdin(&["--plain", "--no-capture"], &answers);
+    let said = stdout(&out);
+    assert_eq!(code(&out), 0, "{said}\n{}", stderr(&out));
+    assert!(!said.contains("Support contact: ann@example\n"), "a refused email read as taken: {said}");
+    assert!(said.contains("Support contact: ann@example.com"), "{said}");
+    assert!(said.contains("Trello knows this key"), "the key check's verdict: {said}");
+    assert_eq!(said.matches("API secret, only for OAuth").count(), 1, "{said}");
+}
+
 /// An empty profile name is refused before anything runs: from --profile,
 /// and from TRELLO_AUTH_PROFILE when no --profile wins over it.
 #[test]
