@@ -121,8 +121,8 @@ Examples:
 
 /// Parses the command line and runs it; the exit status. A parse error
 /// quotes what was typed (`invalid value 'x…' for '--profile'`), which may
-/// hold control characters: it goes out through the same filter as every
-/// other line on stderr.
+/// hold control characters or a pasted credential: it goes out scrubbed,
+/// through the same filter as every other line on stderr.
 pub fn main() -> u8 {
     match <Cli as clap::Parser>::try_parse() {
         Ok(cli) => run(cli),
@@ -132,7 +132,8 @@ pub fn main() -> u8 {
             exit::OK
         }
         Err(e) => {
-            eprint_clean(&e.to_string());
+            // A token given where a name goes (`--profile ATTA…`) is not repeated.
+            eprint_clean(&crate::credentials::secret::scrub(&e.to_string(), &[]));
             exit::USAGE
         }
     }

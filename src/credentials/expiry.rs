@@ -5,6 +5,9 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
+/// Most characters of an unreadable expiry that are shown: a date is 30.
+const UNREADABLE_SHOWN: usize = 64;
+
 /// Tokens expiring sooner than this get a warning.
 pub const WARNING_WINDOW: Duration = Duration::days(7);
 
@@ -33,12 +36,20 @@ impl Expiry {
     }
 
     /// `2026-12-28 12:00 UTC`, `never`, or the unreadable text (without
-    /// anything shaped like a credential: a token pasted on the wrong line).
+    /// anything shaped like a credential: a token pasted on the wrong line),
+    /// on one line and cut short: a hand-edited file's line break must not
+    /// start a forged line of `status`.
     pub fn shown(&self) -> String {
         match self {
             Expiry::Never => "never".into(),
             Expiry::At(at) => format_time(*at),
-            Expiry::Unreadable(text) => super::secret::scrub(text, &[]),
+            Expiry::Unreadable(text) => {
+                // Scrubbed whole, then cut: a cut token might no longer look like one.
+                let text = super::secret::scrub(text, &[]);
+                let cut = if text.chars().count() > UNREADABLE_SHOWN { "…" } else { "" };
+                let text: String = text.chars().take(UNREADABLE_SHOWN).collect();
+                format!("{}{cut}", crate::untrusted::line(&text))
+            }
         }
     }
 }
@@ -149,6 +160,9 @@ mod tests {
         assert_eq!(Expiry::from("2026-12-28T12:00:00.000Z").shown(), "2026-12-28 12:00 UTC");
         assert_eq!(Expiry::from("soon").shown(), "soon");
         assert_eq!(Expiry::from(format!("ATTA{}", "0".repeat(64)).as_str()).shown(), "[redacted]");
+        // A hand-edited line break cannot start a line of its own; a long text is cut.
+        assert_eq!(Expiry::from("soon\nStatus     revoked").shown(), "soon\\nStatus     revoked");
+        assert_eq!(Expiry::from("x".repeat(900).as_str()).shown(), format!("{}…", "x".repeat(64)));
         assert_eq!(format_rfc3339("2026-01-02T03:04:05Z"), "2026-01-02 03:04 UTC");
     }
 

