@@ -185,7 +185,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
 
     let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
     let (runtime, client) = online(&endpoints)?;
-    let verified = runtime.block_on(client.verify(&credentials))?;
+    let verified = runtime
+        .block_on(client.verify(&credentials))
+        .map_err(|error| CommandError::Trello { error, saved: existing.as_ref().is_some_and(|p| p.token.is_some()) })?;
 
     // A token made elsewhere: what was asked for is unknown, so the saved
     // profile's choices stand, or what Trello granted.

@@ -29,8 +29,10 @@ use crate::trello::{Client, ClientConfig, EndpointError, Endpoints, TrelloError}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
-    #[error("nothing is saved for profile \"{profile}\" in {}; run `trello-auth` to set it up", path.display())]
-    NothingSaved { profile: String, path: PathBuf },
+    /// `setup`: the command that sets it up (`trello-auth`, named for the
+    /// profile at the stderr boundary, or a command that names its own).
+    #[error("nothing is saved for profile \"{profile}\" in {}; run `{setup}` to set it up", path.display())]
+    NothingSaved { profile: String, path: PathBuf, setup: String },
     #[error(
         "profile \"{profile}\" has no token (it was logged out); run `trello-auth` or `trello-auth login --with-token`"
     )]
@@ -41,8 +43,9 @@ pub enum CommandError {
     Usage(String),
     #[error("{0}; unset it, or point it at an https address")]
     Endpoint(#[from] EndpointError),
-    #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.cli_fix())]
-    Trello { error: TrelloError },
+    /// `saved`: the profile has credentials to rotate (see [`TrelloError::cli_fix_for`]).
+    #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.cli_fix_for(*saved))]
+    Trello { error: TrelloError, saved: bool },
     #[error("profile \"{profile}\": {error}\n  fix: {}", error.fix())]
     Keyring { profile: String, error: KeyringError },
     #[error("profile \"{profile}\": {error}; nothing was saved\n  fix: {}", save_fix(error))]
@@ -56,7 +59,7 @@ impl CommandError {
         match self {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
             CommandError::Usage(_) | CommandError::Endpoint(_) => exit::USAGE,
-            CommandError::Trello { error } if !error.is_rejection() => exit::UNREACHABLE,
+            CommandError::Trello { error, .. } if !error.is_rejection() => exit::UNREACHABLE,
             CommandError::Keyring { error, .. } | CommandError::KeyringSave { error, .. } => keyring_exit(error),
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
         }
@@ -103,7 +106,7 @@ pub fn keyring_exit(error: &KeyringError) -> u8 {
 
 impl From<TrelloError> for CommandError {
     fn from(error: TrelloError) -> Self {
-        CommandError::Trello { error }
+        CommandError::Trello { error, saved: true }
     }
 }
 
@@ -174,11 +177,12 @@ pub fn naming_profile(text: &str, run: &str) -> String {
     for (index, part) in text.split("trello-auth").enumerate() {
         if index > 0 {
             // A command: in backticks, or after a pipe (inside a backticked
-            // pipeline); `trello-auth profile …` manages profiles themselves
-            // and names its own; elsewhere it is the program's name in words.
+            // pipeline); `trello-auth profile …` manages profiles themselves;
+            // elsewhere it is the program's name in words.
             let command = out.ends_with('`') || out.ends_with("| ");
-            let profiles = part.starts_with(" profile ");
-            out.push_str(if command && !profiles { run } else { "trello-auth" });
+            // A command that names its own profile or config file is left as it is.
+            let own = [" profile ", " --profile ", " --config "].iter().any(|p| part.starts_with(p));
+            out.push_str(if command && !own { run } else { "trello-auth" });
         }
         out.push_str(part);
     }
@@ -270,7 +274,11 @@ impl Context {
     }
 
     pub fn nothing_saved(&self) -> CommandError {
-        CommandError::NothingSaved { profile: self.name().to_string(), path: self.vault.path().to_path_buf() }
+        CommandError::NothingSaved {
+            profile: self.name().to_string(),
+            path: self.vault.path().to_path_buf(),
+            setup: "trello-auth".into(),
+        }
     }
 
     /// The saved token of `stored`, wherever it is kept.

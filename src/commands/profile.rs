@@ -49,9 +49,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         Action::List { json } => list(ctx, *json),
         Action::Use { name } => {
             ctx.vault.set_default_profile(name).map_err(|e| match e {
-                crate::credentials::vault::VaultError::NothingSaved => {
-                    CommandError::NothingSaved { profile: name.clone(), path: ctx.vault.path().to_path_buf() }
-                }
+                crate::credentials::vault::VaultError::NothingSaved => CommandError::NothingSaved {
+                    profile: name.clone(),
+                    path: ctx.vault.path().to_path_buf(),
+                    // Set up under its own name: a bare `trello-auth` would set up another.
+                    setup: super::invocation(ctx.named_config(), Some(name)),
+                },
                 other => ctx.vault_error(other),
             })?;
             let note = match ctx.profile.source {
@@ -74,10 +77,7 @@ fn logged_out(p: &crate::credentials::Profile) -> bool {
 
 fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
     let Some(loaded) = ctx.vault.load()? else {
-        return Err(CommandError::NothingSaved {
-            profile: ctx.name().to_string(),
-            path: ctx.vault.path().to_path_buf(),
-        });
+        return Err(ctx.nothing_saved());
     };
     let now = OffsetDateTime::now_utc();
     let default = loaded.config.default_profile.clone();

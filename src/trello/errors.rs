@@ -114,8 +114,15 @@ impl TrelloError {
 
     /// The fix as the commands say it: with the command that does it.
     pub fn cli_fix(&self) -> String {
+        self.cli_fix_for(true)
+    }
+
+    /// [`Self::cli_fix`] where a profile may not be saved yet (`login`): a
+    /// new token then comes from the wizard, as `rotate` has nothing to rotate.
+    pub fn cli_fix_for(&self, saved: bool) -> String {
         match self.remedy() {
-            Remedy::NewToken => format!("{} Run `trello-auth rotate`.", self.fix()),
+            Remedy::NewToken if saved => format!("{} Run `trello-auth rotate`.", self.fix()),
+            Remedy::NewToken => format!("{} Run `trello-auth` to authorize one in the browser.", self.fix()),
             _ => self.fix().to_string(),
         }
     }

@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use support::cli::{Env, TOKEN, code, stderr, stdout};
+use support::cli::{ANN, Env, TOKEN, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{Pty, base_command};
 
@@ -64,6 +64,25 @@ fn profiles_are_listed_and_one_is_chosen_as_the_default() {
     // A profile that is not saved cannot be the default.
     let out = env.run(&["profile", "use", "nope"]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
+    // Its fix sets up that profile, not the one in use.
+    assert!(stderr(&out).contains("run `trello-auth --profile nope` to set it up"), "{}", stderr(&out));
+}
+
+/// `login --with-token` of a profile with nothing to rotate: a rejected
+/// token's fix is the wizard for that profile, not `rotate`.
+#[test]
+fn a_rejected_first_login_points_at_the_wizard_not_rotate() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    let unknown = format!("ATTA{}0000AAAA", "1".repeat(64));
+    let out = env.run_with_stdin(&["--profile", "ci", "login", "--with-token", "--key", KEY], &unknown);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Run `trello-auth --profile ci` to authorize one"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("rotate"), "{}", stderr(&out));
+    // With a token saved, rotate is the fix.
+    env.save("ci", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let out = env.run_with_stdin(&["--profile", "ci", "login", "--with-token", "--key", KEY], &unknown);
+    assert!(stderr(&out).contains("Run `trello-auth --profile ci rotate`"), "{}", stderr(&out));
 }
 
 #[test]
