@@ -541,7 +541,7 @@ pub fn hints(m: &Model) -> Vec<(String, &'static str)> {
 /// How a notice names the key for `action` on this screen (`Ctrl+T`), when one is bound.
 /// The plain wizard reads lines, not keys: there it is the word to type (`"switch"`).
 pub fn key_name(m: &Model, action: Action) -> Option<String> {
-    let binding = bindings(m).into_iter().find(|b| b.action == action)?;
+    let binding = screen_binding(m, action)?;
     if m.setup.plain
         && let Some(word) = word(action)
     {
@@ -549,6 +549,19 @@ pub fn key_name(m: &Model, action: Action) -> Option<String> {
     }
     // Prefer the key the hint bar shows.
     binding.keys.first().map(Key::long)
+}
+
+/// The screen's binding for `action`, as its words name it. Help is drawn
+/// over the screen, whose words still name the screen's own keys ("Save it?
+/// (y/n)"), not help's "any key".
+fn screen_binding(m: &Model, action: Action) -> Option<Binding> {
+    if m.help {
+        // A copy only while help is open: never on the hot path of typing.
+        let mut under = m.clone();
+        under.help = false;
+        return screen_binding(&under, action);
+    }
+    bindings(m).into_iter().find(|b| b.action == action)
 }
 
 /// Every word the plain wizard knows, bound on this screen or not.
@@ -565,8 +578,7 @@ pub fn press(m: &Model) -> &'static str {
 
 /// `y/n`: the keys of a question's two answers on this screen.
 pub fn yes_no(m: &Model, yes: Action, no: Action) -> String {
-    let short =
-        |action| bindings(m).into_iter().find(|b| b.action == action).and_then(|b| b.keys.first().map(Key::short));
+    let short = |action| screen_binding(m, action).and_then(|b| b.keys.first().map(Key::short));
     format!("{}/{}", short(yes).unwrap_or_default(), short(no).unwrap_or_default())
 }
 

@@ -544,3 +544,16 @@ fn hints_name_the_profile_the_wizard_runs_for() {
     let screen = words(&m);
     assert!(screen.contains(&format!("{run} storage")), "{screen}");
 }
+
+#[test]
+fn help_over_a_question_leaves_the_question_s_keys_named() {
+    // Help draws over the screen; the question under it still names y and n.
+    let mut m = at_step(5);
+    m.verify = trello_auth::wizard::model::VerifyState::ConfirmCaptured(verified("read,write", None));
+    let before = render(&m, 120, 40);
+    assert!(before.contains("(y/n)"), "{before}");
+    send(&mut m, support::wizard::key(KeyCode::F(1)));
+    assert!(m.help, "F1 opens help on the question");
+    let screen = render(&m, 120, 40);
+    assert!(screen.contains("(y/n)") && !screen.contains("(/)"), "{screen}");
+}
