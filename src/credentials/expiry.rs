@@ -103,21 +103,24 @@ pub fn now_rfc3339() -> String {
     now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default()
 }
 
-/// "2 days ago", "5 hours ago".
+/// "2 days ago", "1 hour ago", "less than an hour ago".
 pub(crate) fn ago(d: Duration) -> String {
-    match d.whole_days() {
-        0 => format!("{} hours ago", d.whole_hours().max(0)),
-        1 => "1 day ago".into(),
-        n => format!("{n} days ago"),
-    }
+    format!("{} ago", span(d))
 }
 
-/// "in 3 days", "in 5 hours".
+/// "in 3 days", "in 1 hour", "in less than an hour".
 pub(crate) fn within(d: Duration) -> String {
-    match d.whole_days() {
-        0 => format!("in {} hours", d.whole_hours().max(1)),
-        1 => "in 1 day".into(),
-        n => format!("in {n} days"),
+    format!("in {}", span(d))
+}
+
+/// A length of time in whole days, or hours under a day.
+fn span(d: Duration) -> String {
+    match (d.whole_days(), d.whole_hours()) {
+        (0, hours) if hours < 1 => "less than an hour".into(),
+        (0, 1) => "1 hour".into(),
+        (0, hours) => format!("{hours} hours"),
+        (1, _) => "1 day".into(),
+        (days, _) => format!("{days} days"),
     }
 }
 
@@ -164,6 +167,15 @@ mod tests {
         assert_eq!(Expiry::from("soon\nStatus     revoked").shown(), "soon\\nStatus     revoked");
         assert_eq!(Expiry::from("x".repeat(900).as_str()).shown(), format!("{}…", "x".repeat(64)));
         assert_eq!(format_rfc3339("2026-01-02T03:04:05Z"), "2026-01-02 03:04 UTC");
+    }
+
+    #[test]
+    fn spans_in_words_agree_in_number() {
+        assert_eq!(within(Duration::minutes(20)), "in less than an hour");
+        assert_eq!(within(Duration::minutes(90)), "in 1 hour");
+        assert_eq!(ago(Duration::hours(5)), "5 hours ago");
+        assert_eq!(ago(Duration::hours(30)), "1 day ago");
+        assert_eq!(within(Duration::days(29)), "in 29 days");
     }
 
     #[test]
