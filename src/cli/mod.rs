@@ -110,8 +110,10 @@ Examples:
   trello-auth completions fish > ~/.config/fish/completions/trello-auth.fish
   mkdir -p ~/.zfunc
   trello-auth completions zsh > ~/.zfunc/_trello-auth
+  echo 'fpath+=~/.zfunc; autoload -Uz compinit; compinit' >> ~/.zshrc
   mkdir -p ~/.config/elvish/lib
-  trello-auth completions elvish > ~/.config/elvish/lib/trello-auth.elv  then `use trello-auth` in rc.elv";
+  trello-auth completions elvish > ~/.config/elvish/lib/trello-auth.elv
+  echo 'use trello-auth' >> ~/.config/elvish/rc.elv";
 
 const MAN_HELP: &str = "\
 Examples:
