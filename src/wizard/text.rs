@@ -371,6 +371,8 @@ pub struct Key {
 pub struct Token {
     pub title: String,
     pub body: String,
+    /// The body when the token cannot come back by itself (capture off, failed, or paste chosen).
+    pub body_paste: String,
     pub expiration_label: String,
     #[serde(rename = "expiration_1hour")]
     pub expiration_one_hour: String,
