@@ -51,6 +51,15 @@ pub fn input_field(
     let paragraph = Paragraph::new(Line::from(Span::styled(format!("{value:<width$}"), theme.field())))
         .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX)));
     frame.render_widget(paragraph, area);
+    // A value wider than its field says so at the cut edge: a key shown from
+    // its second character must not look like a whole (wrong) key.
+    let total = unicode_width::UnicodeWidthStr::width(value);
+    if scroll > 0 {
+        frame.buffer_mut()[(area.x, area.y)].set_symbol("…");
+    }
+    if total > scroll + width && width > 1 {
+        frame.buffer_mut()[(area.x + area.width - 1, area.y)].set_symbol("…");
+    }
     if focused {
         let x = input.visual_cursor().saturating_sub(scroll).min(width.saturating_sub(1));
         frame.set_cursor_position((area.x + x as u16, area.y));
