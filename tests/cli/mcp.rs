@@ -142,11 +142,25 @@ fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file()
     assert!(text.starts_with("{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"gh-mcp\", \"env\": {\"X\": \"1\"}},\n    \"trello-work\": {\n"), "{text}");
     assert!(text.ends_with("  },\n  \"zzz\": true\n}\n"), "{text}");
     assert_eq!(std::fs::read_to_string(dir.join(".mcp.json.bak")).unwrap(), before);
-    // Again: the same name is replaced, not doubled, and nothing moves.
+    // Again: the same entry is already there; nothing is written, and the
+    // backup of the file before the first write stays.
     let out =
         run_in(&env, &dir, &["mcp", "claude-code", &format!("--write={}", file.display()), "--name", "trello-work"]);
-    assert!(stdout(&out).starts_with("Replaced the MCP server \"trello-work\""), "{}", stdout(&out));
+    let said = format!("{f} already has this MCP server \"trello-work\" under mcpServers: nothing was changed.\n");
+    assert_eq!(stdout(&out), said);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(dir.join(".mcp.json.bak")).unwrap(), before);
+    // Another profile under the same name: replaced, not doubled.
+    env.save("work", support::cli::TOKEN, "never");
+    let out = run_in(
+        &env,
+        &dir,
+        &["--profile", "work", "mcp", "claude-code", &format!("--write={}", file.display()), "--name", "trello-work"],
+    );
+    assert!(stdout(&out).starts_with("Replaced the MCP server \"trello-work\""), "{}", stdout(&out));
+    let replaced = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(replaced.matches("\"trello-work\"").count(), 1, "{replaced}");
+    assert_eq!(std::fs::read_to_string(dir.join(".mcp.json.bak")).unwrap(), text);
 
     let corrupt = dir.join("broken.json");
     std::fs::write(&corrupt, "{\"mcpServers\": {\"a\": 1,}").unwrap();

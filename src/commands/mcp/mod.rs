@@ -173,6 +173,8 @@ pub struct Written {
     pub backup: Option<PathBuf>,
     pub replaced: bool,
     pub created: Vec<String>,
+    /// The file already held exactly this entry: nothing was written.
+    pub unchanged: bool,
 }
 
 /// The profile's own key, token and API secret: the backup holds none of
@@ -200,9 +202,16 @@ fn write(entry: &Entry, place: &Place, typed: bool, secrets: &[String]) -> Resul
         Some(text) => Backup::Text(text),
         None => Backup::Previous,
     };
+    // Written again as it is, the file would only trade its backup for a
+    // copy of itself. An inline entry is written anyway: that makes it 0600.
+    if old.as_deref() == Some(merged.text.as_str()) && !entry.inline {
+        let path = place.path.clone();
+        return Ok(Written { path, backup: None, replaced: true, created: Vec::new(), unchanged: true });
+    }
     let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
     let written = replace.commit(merged.text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;
-    Ok(Written { path: written.path, backup: written.backup, replaced: merged.replaced, created: merged.created })
+    let (replaced, created) = (merged.replaced, merged.created);
+    Ok(Written { path: written.path, backup: written.backup, replaced, created, unchanged: false })
 }
 
 /// Exactly what changed, in words.
@@ -210,6 +219,9 @@ fn said(entry: &Entry, place: &Place, written: &Written) -> String {
     let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
     let keys = crate::untrusted::line(&place.keys_in_words()).into_owned();
     let file = shown(&written.path);
+    if written.unchanged {
+        return format!("{file} already has this MCP server {name} under {keys}: nothing was changed.\n");
+    }
     // The writer keeps a backup whenever there was a file.
     let Some(backup) = &written.backup else {
         return format!("Created {file} with the MCP server {name} under {keys}.\n");
