@@ -83,6 +83,11 @@ impl Endpoints {
         format!("{}/apps/admin", self.web_base)
     }
 
+    /// Where older guides send people for a key; Trello redirects it to the portal.
+    pub fn old_portal_url(&self) -> String {
+        format!("{}/app-key", self.web_base)
+    }
+
     /// The page where a member sees and revokes their tokens.
     pub fn account_url(&self, username: &str) -> String {
         format!("{}/u/{}/account", self.web_base, utf8_percent_encode(username, QUERY_VALUE))

@@ -464,6 +464,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "cause",
     "code",
     "command",
+    "old_url",
     "copy",
     "copy_key",
     "default",

@@ -13,7 +13,8 @@ pub fn portal(m: &Model) -> Vec<Item> {
     let mut items = vec![Item::text(&t.body), Item::Blank];
     items.push(Item::Url { label: None, url: m.setup.endpoints.portal_url(), indent: 3 });
     items.push(Item::Blank);
-    items.push(Item::toned(&t.note, Tone::Dim));
+    let old_url = m.setup.endpoints.old_portal_url();
+    items.push(Item::toned(fill(&t.note, &[("old_url", &old_url)]), Tone::Dim));
     if let Some(reason) = &m.setup.no_browser_reason {
         items.push(Item::toned(fill(&t.no_browser, &[("reason", reason)]), Tone::Dim));
     }
