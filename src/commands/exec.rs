@@ -32,7 +32,7 @@ COMMAND's. A missing command exits 127.
 Examples:
   trello-auth exec -- printenv TRELLO_API_KEY
   trello-auth exec --names trello-js -- sh -c 'test -n \"$TRELLO_KEY\" && echo ready'
-  trello-auth exec --profile work -- printenv TRELLO_BOARD_ID";
+  trello-auth exec --profile work -- sh -c 'echo \"board: ${TRELLO_BOARD_ID:-none set}\"'";
 
 /// Exit status when the command cannot be found, as shells use.
 pub const NOT_FOUND: u8 = 127;

@@ -33,7 +33,8 @@ pub struct Args {
 pub const AFTER_HELP: &str = "\
 Says which profile it used and why (--profile, TRELLO_AUTH_PROFILE, the default
 chosen with `trello-auth profile use`, or the built-in `default`). Exit status 0
-means valid. When TRELLO_API_KEY or TRELLO_TOKEN are set and differ from the saved
+means valid; with --all, the worst profile's status counts (a logged-out one
+gives 4, a rejected one 1). When TRELLO_API_KEY or TRELLO_TOKEN are set and differ from the saved
 values, it says so: other tools will use the environment's values.
 
 Examples:
