@@ -419,3 +419,30 @@ fn the_listener_lives_only_on_step_four() {
     press(&mut m, KeyCode::Enter);
     assert!(!m.wants_capture());
 }
+
+/// A rotation knows whose token it should be: one of the saved member that
+/// came through the listener is saved at once (no one else can make one);
+/// when the saved profile names no member, it is shown and confirmed first.
+#[test]
+fn a_caught_token_in_a_rotation_is_confirmed_unless_it_is_the_saved_member_s() {
+    use trello_auth::credentials::store::Profile;
+    for (member, asks) in [(Some("5f00a11"), false), (None, true)] {
+        let saved = Profile {
+            api_key: KEY.into(),
+            token: Some(trello_auth::credentials::Secret::new(TOKEN)),
+            member_id: member.map(Into::into),
+            ..Profile::default()
+        };
+        let mut m = Model::rotate(support::wizard::setup(), Instant::now(), saved);
+        send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+        let effects = send(&mut m, Msg::TokenCaptured(TOKEN.replace("3f3f", "4e4e")));
+        let [Effect::Verify { generation, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        let at = "2026-11-28T21:00:00Z".into();
+        let effects = send(&mut m, Msg::Verified { generation: *generation, result: Ok(verified("read,write", None)), at });
+        if asks {
+            assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)), "{:?}", m.verify);
+        } else {
+            assert!(effects.iter().any(|e| matches!(e, Effect::Save { .. })), "{effects:?}");
+        }
+    }
+}

@@ -120,8 +120,10 @@ pub(super) fn on_verified(
                 m.verify = VerifyState::OtherMember(verified);
                 return Vec::new();
             }
-            if m.mode == Mode::Setup && m.token_from_listener {
+            if m.token_from_listener && (m.mode == Mode::Setup || saved_member.is_none()) {
                 // Any local program can reach the listener: show whose token it is before saving.
+                // A rotation knows whose it should be: the saved member's own is
+                // saved (no one else can make one), another's was asked about above.
                 m.verify = VerifyState::ConfirmCaptured(verified);
                 return Vec::new();
             }
