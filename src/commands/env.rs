@@ -24,7 +24,8 @@ Prints TRELLO_API_KEY and TRELLO_TOKEN (and TRELLO_API_SECRET with --with-secret
 TRELLO_BOARD_ID when a default board is chosen), quoted for the chosen format so
 that evaluating the output runs nothing, whatever the values hold. With nothing
 saved: a message on stderr, exit 4, nothing on stdout. A token that expires within
-7 days is said on stderr.
+7 days, or has expired, is said on stderr; it is still printed (exit 0): only
+Trello knows for sure, and `trello-auth status` asks it.
 
 Examples:
   eval \"$(trello-auth env)\"

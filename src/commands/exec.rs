@@ -27,7 +27,8 @@ TRELLO_API_SECRET with --with-secret, TRELLO_BOARD_ID with a default board) in i
 environment, and every other Trello name any preset uses removed, so the command
 sees exactly this profile. Nothing is written anywhere. trello-auth replaces
 itself with COMMAND, so signals, standard streams and the exit status are
-COMMAND's. A missing command exits 127.
+COMMAND's. A missing command exits 127. A token that expires within 7 days, or
+has expired, is said on stderr first.
 
 Examples:
   trello-auth exec -- printenv TRELLO_API_KEY

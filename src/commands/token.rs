@@ -14,7 +14,8 @@ pub struct Args {
 pub const AFTER_HELP: &str = "\
 Prints the token and a newline, from the config file or the keyring. Refuses to
 print to a terminal unless --force: a token on screen stays in the scrollback. A
-token that expires within 7 days is said on stderr.
+token that expires within 7 days, or has expired, is said on stderr (and still
+printed: `trello-auth status` asks Trello).
 
 Example:
   export TRELLO_TOKEN=\"$(trello-auth token)\"";

@@ -438,7 +438,8 @@ fn a_caught_token_in_a_rotation_is_confirmed_unless_it_is_the_saved_member_s() {
         let effects = send(&mut m, Msg::TokenCaptured(TOKEN.replace("3f3f", "4e4e")));
         let [Effect::Verify { generation, .. }] = effects.as_slice() else { panic!("{effects:?}") };
         let at = "2026-11-28T21:00:00Z".into();
-        let effects = send(&mut m, Msg::Verified { generation: *generation, result: Ok(verified("read,write", None)), at });
+        let effects =
+            send(&mut m, Msg::Verified { generation: *generation, result: Ok(verified("read,write", None)), at });
         if asks {
             assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)), "{:?}", m.verify);
         } else {
