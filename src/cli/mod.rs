@@ -187,7 +187,10 @@ pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();
     let name = if shell == clap_complete::Shell::Bash { "trello_auth" } else { "trello-auth" };
     clap_complete::generate(shell, &mut Cli::command(), name, &mut out);
-    let script = String::from_utf8_lossy(&out).into_owned();
+    let mut script = String::from_utf8_lossy(&out).into_owned();
+    if shell == clap_complete::Shell::Fish {
+        script.push_str(&fish_positional_values(&Cli::command()));
+    }
     if shell != clap_complete::Shell::Bash {
         return script;
     }
@@ -198,6 +201,36 @@ pub fn completions(shell: clap_complete::Shell) -> String {
             _ => format!("{line}\n"),
         })
         .collect()
+}
+
+/// clap_complete's fish script offers no values for positional arguments
+/// (`mcp CLIENT`, `storage WHERE`, `completions SHELL`): the same lines it
+/// writes for an option's values, for each subcommand's positionals, from the
+/// same definition. Descriptions are quoted as clap quotes them.
+fn fish_positional_values(cli: &clap::Command) -> String {
+    let quote = |text: &str| text.replace('\\', "\\\\").replace('\'', "\\'").replace('"', "\\\"").replace('$', "\\$");
+    let mut lines = String::new();
+    for sub in cli.get_subcommands() {
+        for arg in sub.get_positionals() {
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| match v.get_help() {
+                    Some(help) => format!("{}\\t'{}'", v.get_name(), quote(&help.to_string())),
+                    None => v.get_name().to_string(),
+                })
+                .collect();
+            if !values.is_empty() {
+                lines.push_str(&format!(
+                    "complete -c trello-auth -n \"__fish_trello_auth_using_subcommand {}\" -f -a \"{}\"\n",
+                    sub.get_name(),
+                    values.join("\n")
+                ));
+            }
+        }
+    }
+    lines
 }
 
 /// `exec`: on success this process becomes the command and never returns here.

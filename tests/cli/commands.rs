@@ -419,6 +419,20 @@ complete -p trello-auth"#,
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!log.exists(), "loading the completions ran trello-auth: {:?}", std::fs::read_to_string(&log));
+    // Positional values too (clap_complete writes none for fish): from the same definition.
+    for (line, expected) in [
+        ("trello-auth mcp ", &["claude-code", "claude-desktop", "codex", "cursor", "gemini", "vscode"][..]),
+        ("trello-auth storage ", &["file", "keyring"][..]),
+    ] {
+        let out = std::process::Command::new("fish")
+            .arg("-c")
+            .arg(format!("source '{}'; complete -C '{line}'", fish.display()))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        let values: Vec<&str> = said.lines().filter_map(|l| l.split('\t').next()).collect();
+        assert_eq!(values, expected, "{said}{}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 /// `--plain`, `--no-browser`, `--no-capture` and `--callback-port` are the
