@@ -18,7 +18,7 @@ pub const TABLE: &[(u8, &str)] = &[
     (
         UNREACHABLE,
         "Trello (or the system keyring) could not be reached (DNS, refused, TLS, timeout, 5xx; no Secret Service, \
-         locked), so nothing is known",
+         locked), or answered in a shape Trello never does, so nothing is known",
     ),
     (NOTHING_SAVED, "nothing is saved for the profile (or it was logged out)"),
 ];

@@ -52,7 +52,7 @@ pub enum Check {
     Rejected(TrelloError),
     /// The saved expiry date is past (known without asking Trello).
     Expired,
-    /// Trello could not be reached, so nothing is known.
+    /// No usable answer came (unreachable, or an answer not of Trello's shape), so nothing is known.
     Unreachable(TrelloError),
     /// The profile holds no token.
     NoToken,
@@ -329,7 +329,7 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             Check::Rejected(e) => format!("rejected: {e}\n{:<10} fix: {}", "", e.cli_fix()),
             Check::Expired => "expired: run `trello-auth rotate` to authorize a new token".to_string(),
             Check::Unreachable(e) => {
-                format!("unknown, Trello could not be reached: {e}\n{:<10} fix: {}", "", e.cli_fix())
+                format!("unknown, no usable answer from Trello: {e}\n{:<10} fix: {}", "", e.cli_fix())
             }
             Check::NoToken => "no token saved (logged out): run `trello-auth` to authorize one".to_string(),
             Check::Unusable(why) => format!("unusable: {why}"),

@@ -90,7 +90,7 @@ fn status_rejected_expired_unreachable_and_nothing() {
     dead.save("default", "ATTAwhatever", "never");
     let out = dead.run(&["status"]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
-    assert!(stdout(&out).contains("could not be reached"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("no usable answer from Trello"), "{}", stdout(&out));
     let out = dead.run(&["status", "--offline"]);
     assert_eq!(code(&out), 0);
     assert!(stdout(&out).contains("not checked"));
