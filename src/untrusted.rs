@@ -94,7 +94,12 @@ pub const NAME_CHARS: usize = 512;
 
 /// `text` cut to [`NAME_CHARS`] characters, with `…` where it was cut.
 pub fn capped(text: &str) -> String {
-    match text.char_indices().nth(NAME_CHARS) {
+    cut(text, NAME_CHARS)
+}
+
+/// `text` cut to `chars` characters, with `…` where it was cut.
+pub fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
     }

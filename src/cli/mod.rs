@@ -208,7 +208,8 @@ pub fn completions(shell: clap_complete::Shell) -> String {
 /// writes for an option's values, for each subcommand's positionals, from the
 /// same definition. Descriptions are quoted as clap quotes them.
 fn fish_positional_values(cli: &clap::Command) -> String {
-    let quote = |text: &str| text.replace('\\', "\\\\").replace('\'', "\\'").replace('"', "\\\"").replace('$', "\\$");
+    // fish's single quotes, inside the double quotes of `-a "…"`.
+    let quote = |text: &str| commands::env::quote_fish(text).replace('"', "\\\"").replace('$', "\\$");
     let mut lines = String::new();
     for sub in cli.get_subcommands() {
         for arg in sub.get_positionals() {
@@ -217,7 +218,7 @@ fn fish_positional_values(cli: &clap::Command) -> String {
                 .iter()
                 .filter(|v| !v.is_hide_set())
                 .map(|v| match v.get_help() {
-                    Some(help) => format!("{}\\t'{}'", v.get_name(), quote(&help.to_string())),
+                    Some(help) => format!("{}\\t{}", v.get_name(), quote(&help.to_string())),
                     None => v.get_name().to_string(),
                 })
                 .collect();

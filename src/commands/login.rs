@@ -187,7 +187,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let (runtime, client) = online(&endpoints)?;
     let verified = runtime
         .block_on(client.verify(&credentials))
-        .map_err(|error| CommandError::Trello { error, saved: existing.as_ref().is_some_and(|p| p.token.is_some()) })?;
+        .map_err(|error| CommandError::Trello { error, saved: existing.as_ref().is_some_and(|p| !p.logged_out) })?;
 
     // A token made elsewhere: what was asked for is unknown, so the saved
     // profile's choices stand, or what Trello granted.

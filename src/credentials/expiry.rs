@@ -45,10 +45,8 @@ impl Expiry {
             Expiry::At(at) => format_time(*at),
             Expiry::Unreadable(text) => {
                 // Scrubbed whole, then cut: a cut token might no longer look like one.
-                let text = super::secret::scrub(text, &[]);
-                let cut = if text.chars().count() > UNREADABLE_SHOWN { "…" } else { "" };
-                let text: String = text.chars().take(UNREADABLE_SHOWN).collect();
-                format!("{}{cut}", crate::untrusted::line(&text))
+                let text = crate::untrusted::cut(&super::secret::scrub(text, &[]), UNREADABLE_SHOWN);
+                crate::untrusted::line(&text).into_owned()
             }
         }
     }

@@ -515,12 +515,17 @@ impl Model {
         request.build(&self.setup.endpoints.web_base).unwrap_or_default()
     }
 
+    /// The token can come back by itself: catching is on, not failed, and
+    /// pasting was not chosen.
+    pub fn token_comes_back(&self) -> bool {
+        self.setup.capture_off.is_none() && !self.pasting && !matches!(self.capture, CaptureState::Failed(_))
+    }
+
     /// The runtime starts a listener when this is true and none runs.
     pub fn wants_capture(&self) -> bool {
         self.exit.is_none()
             && self.step == Step::Token
-            && self.setup.capture_off.is_none()
-            && !self.pasting
+            && self.token_comes_back()
             && matches!(self.capture, CaptureState::Idle | CaptureState::Waiting { .. })
     }
 

@@ -683,26 +683,20 @@ fn narrate(m: &Model, said: &mut Said) -> Vec<String> {
         && answering
         && (m.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Warning)
             || told.iter().any(|(line, error)| *error && !said.told.contains(line)));
-    let mut now = Vec::new();
-    for (entry, error) in told {
-        let new = !said.told.contains(&entry);
-        if refused && !error {
-            // Held back: the row is told as it was until an answer stands.
-            if !new {
-                now.push(entry);
-            }
-            continue;
-        }
-        if new {
-            lines.push(entry.clone());
-        }
-        now.push(entry);
-    }
     if refused {
-        // The rows said before stay said, so none is told again when it comes back.
-        now.extend(said.told.iter().filter(|l| !now.contains(l)).cloned().collect::<Vec<_>>());
+        // Only the refusal is told; every row said before stays said, so
+        // none is told again when it comes back.
+        for (entry, error) in told {
+            if error && !said.told.contains(&entry) {
+                lines.push(entry.clone());
+                said.told.push(entry);
+            }
+        }
+    } else {
+        let told: Vec<String> = told.into_iter().map(|(entry, _)| entry).collect();
+        lines.extend(told.iter().filter(|entry| !said.told.contains(entry)).cloned());
+        said.told = told;
     }
-    said.told = now;
     let notice = m.notice.as_ref().map(|n| n.text.clone());
     if notice != said.notice {
         // A notice that repeats what was just said ("Token: …") is said once.

@@ -385,7 +385,6 @@ fn login_into_the_keyring_leaves_no_token_in_the_backup() {
 /// previous value back: the old pair stays whole and working.
 #[test]
 fn a_failed_save_after_the_keyring_write_keeps_the_old_pair_whole() {
-    use std::os::unix::process::CommandExt;
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
     let (env, old) = logged_in(&fake, &ss, "default");
@@ -396,16 +395,7 @@ fn a_failed_save_after_the_keyring_write_keeps_the_old_pair_whole() {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            use nix::sys::resource::{Resource, setrlimit};
-            use nix::sys::signal::{SigHandler, Signal, signal};
-            signal(Signal::SIGXFSZ, SigHandler::SigIgn).map_err(std::io::Error::from)?;
-            setrlimit(Resource::RLIMIT_FSIZE, 64, 64).map_err(std::io::Error::from)?;
-            Ok(())
-        });
-    }
+    support::cli::as_if_the_disk_were_full(&mut cmd);
     let mut child = cmd.spawn().unwrap();
     child.stdin.take().unwrap().write_all(new.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -590,4 +580,17 @@ fn a_profile_name_with_an_at_sign_is_refused() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("cannot hold '@'") && stderr(&out).contains("line 2"), "{}", stderr(&out));
     assert_eq!(ss.lookup("trello-auth", &victim).as_deref(), Some(ann.as_str()));
+}
+
+/// A keyring profile's file holds no token, yet it has one to rotate: a
+/// rejected `login` over it points at `rotate`, as for a file profile.
+#[test]
+fn a_rejected_login_over_a_keyring_profile_points_at_rotate() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, _) = logged_in(&fake, &ss, "work");
+    let unknown = format!("ATTA{}0000AAAA", "1".repeat(64));
+    let out = run(&env, &ss, &["--profile", "work", "login", "--with-token", "--key", KEY], &unknown);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Run `trello-auth --profile work rotate`"), "{}", stderr(&out));
 }

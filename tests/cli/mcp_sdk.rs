@@ -50,6 +50,25 @@ fn write(env: &Env, dir: &Path, args: &[&str]) {
     assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
 }
 
+/// The SDK client starts the entry `name` under `keys` of `file`, as its
+/// client would: the SDK's default environment over [`NOISE`], the short
+/// `PATH`, in `env`'s home; `--call-env` asks the stand-in what it received.
+fn start_entry(
+    python: &Path,
+    env: &Env,
+    file: &Path,
+    keys: &str,
+    name: &str,
+    around: Around,
+    call_env: bool,
+) -> serde_json::Value {
+    let mut args = vec![file.to_str().unwrap(), keys, "--name", name];
+    if call_env {
+        args.push("--call-env");
+    }
+    start(python, env.dir.path(), SHORT_PATH, &NOISE, around, &args)
+}
+
 fn env_seen(result: &serde_json::Value) -> &serde_json::Map<String, serde_json::Value> {
     let mut keeps: Vec<&str> =
         result["default_environment"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
@@ -69,14 +88,7 @@ fn every_client_s_entry_starts_in_the_sdk_with_a_profile_kept_in_a_custom_place(
     for (client, key, _) in CLIENTS {
         write(&env, &dir, &["--config", config.to_str().unwrap(), "mcp", client, "--server", &server, "--write"]);
         let file = user_file(&env, client);
-        let result = start(
-            &python,
-            env.dir.path(),
-            SHORT_PATH,
-            &NOISE,
-            Around::Nothing,
-            &[file.to_str().unwrap(), key, "--name", "trello", "--call-env"],
-        );
+        let result = start_entry(&python, &env, &file, key, "trello", Around::Nothing, true);
         assert_eq!(result["server"], "trello-auth-stand-in", "{client}");
         let seen = env_seen(&result);
         assert_eq!(seen["TRELLO_API_KEY"], KEY, "{client}: {seen:?}");
@@ -108,14 +120,7 @@ fn a_keyring_profile_starts_without_the_session_bus_variable() {
     let file = user_file(&env, "claude-code");
     assert!(!std::fs::read_to_string(&file).unwrap().contains(&token));
     let socket = support::mcp::bus_socket(&ss.address);
-    let result = start(
-        &python,
-        env.dir.path(),
-        SHORT_PATH,
-        &NOISE,
-        Around::RunUserBus(&socket),
-        &[file.to_str().unwrap(), "mcpServers", "--name", "trello", "--call-env"],
-    );
+    let result = start_entry(&python, &env, &file, "mcpServers", "trello", Around::RunUserBus(&socket), true);
     let seen = env_seen(&result);
     assert_eq!(seen["TRELLO_TOKEN"], token.as_str(), "{seen:?}");
     assert_eq!(seen["TRELLO_API_KEY"], KEY, "{seen:?}");
@@ -135,14 +140,7 @@ fn each_names_preset_reaches_the_server() {
             &["mcp", "gemini", "--names", &names.flag(), "--name", &name, "--server", &server, "--write"],
         );
         let file = user_file(&env, "gemini");
-        let result = start(
-            &python,
-            env.dir.path(),
-            SHORT_PATH,
-            &NOISE,
-            Around::Nothing,
-            &[file.to_str().unwrap(), "mcpServers", "--name", &name, "--call-env"],
-        );
+        let result = start_entry(&python, &env, &file, "mcpServers", &name, Around::Nothing, true);
         let seen = env_seen(&result);
         let (key_var, token_var) = names.key_and_token();
         assert_eq!(seen[key_var], KEY, "{name}: {seen:?}");
@@ -162,14 +160,7 @@ fn a_server_path_with_a_space_starts() {
     std::fs::copy(scripts().join("stand_in_server.py"), &script).unwrap();
     write(&env, &dir, &["mcp", "vscode", "--server", &stand_in(&python, &script), "--write"]);
     let file = user_file(&env, "vscode");
-    let result = start(
-        &python,
-        env.dir.path(),
-        SHORT_PATH,
-        &NOISE,
-        Around::Nothing,
-        &[file.to_str().unwrap(), "servers", "--name", "trello", "--call-env"],
-    );
+    let result = start_entry(&python, &env, &file, "servers", "trello", Around::Nothing, true);
     assert_eq!(env_seen(&result)["TRELLO_TOKEN"], TOKEN);
 }
 
@@ -207,14 +198,7 @@ fn npx_found_only_outside_the_client_s_path_starts() {
     let entry = entry_in(&file, &["mcpServers"], "trello");
     let entry_path = entry["env"]["PATH"].as_str().unwrap().to_string();
     assert!(entry_path.starts_with(&format!("{}:{}:", tools.display(), nodes.display())), "{entry}");
-    let result = start(
-        &python,
-        env.dir.path(),
-        SHORT_PATH,
-        &NOISE,
-        Around::Nothing,
-        &[file.to_str().unwrap(), "mcpServers", "--name", "trello", "--call-env"],
-    );
+    let result = start_entry(&python, &env, &file, "mcpServers", "trello", Around::Nothing, true);
     let seen = env_seen(&result);
     assert_eq!(seen["TRELLO_TOKEN"], TOKEN);
     assert_eq!(seen["PATH"], entry_path.as_str(), "the server got the entry's PATH");
@@ -239,14 +223,7 @@ fn the_real_trello_server_starts_through_a_written_entry() {
     let entry = entry_in(&file, &["mcpServers"], "trello");
     let args: Vec<String> = support::mcp::args_of(&entry);
     assert_eq!(args.last().map(PathBuf::from), Some(bin.clone()), "{entry}");
-    let result = start(
-        &python,
-        env.dir.path(),
-        SHORT_PATH,
-        &NOISE,
-        Around::NoNetwork,
-        &[file.to_str().unwrap(), "mcpServers", "--name", "trello"],
-    );
+    let result = start_entry(&python, &env, &file, "mcpServers", "trello", Around::NoNetwork, false);
     assert_eq!(result["server"], "trello-server", "{result}");
     let tools: Vec<&str> = result["tools"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     for tool in ["get_lists", "set_active_board", "list_boards"] {

@@ -4,7 +4,6 @@
 use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -194,16 +193,7 @@ fn a_file_size_limit_fails_the_real_binary_cleanly() {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            use nix::sys::resource::{Resource, setrlimit};
-            use nix::sys::signal::{SigHandler, Signal, signal};
-            signal(Signal::SIGXFSZ, SigHandler::SigIgn).map_err(std::io::Error::from)?;
-            setrlimit(Resource::RLIMIT_FSIZE, 64, 64).map_err(std::io::Error::from)?;
-            Ok(())
-        });
-    }
+    support::cli::as_if_the_disk_were_full(&mut cmd);
     let mut child = cmd.spawn().unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();

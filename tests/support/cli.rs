@@ -161,3 +161,20 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Makes `cmd`'s files stop growing past 64 bytes, as a full disk does: a
+/// write beyond that fails with EFBIG ("File too large") instead of the
+/// process being killed by SIGXFSZ.
+pub fn as_if_the_disk_were_full(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            use nix::sys::resource::{Resource, setrlimit};
+            use nix::sys::signal::{SigHandler, Signal, signal};
+            signal(Signal::SIGXFSZ, SigHandler::SigIgn).map_err(std::io::Error::from)?;
+            setrlimit(Resource::RLIMIT_FSIZE, 64, 64).map_err(std::io::Error::from)?;
+            Ok(())
+        });
+    }
+}

@@ -122,8 +122,7 @@ pub fn expiration_help(m: &Model) -> String {
 /// Step 4: expiration and scopes, the authorize URL, how the token comes back, the token.
 pub fn token(m: &Model) -> Vec<Item> {
     let t = &texts().token;
-    let pasting = m.setup.capture_off.is_some() || m.pasting || matches!(m.capture, CaptureState::Failed(_));
-    let mut items = vec![Item::text(if pasting { &t.body_paste } else { &t.body })];
+    let mut items = vec![Item::text(if m.token_comes_back() { &t.body } else { &t.body_paste })];
     items.push(Item::Options {
         label: t.expiration_label.clone(),
         target: Target::Expiration,
