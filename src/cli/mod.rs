@@ -4,7 +4,6 @@ mod interactive;
 mod man;
 mod output;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -165,7 +164,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Env(args)) => commands::env::run(&ctx, args),
         Some(Command::Login(args)) => commands::login::run(&ctx, args),
         Some(Command::Logout(args)) => commands::logout::run(&ctx, args),
-        Some(Command::Token(args)) => commands::token::run(&ctx, args, std::io::stdout().is_terminal()),
+        Some(Command::Token(args)) => commands::token::run(&ctx, args),
         Some(Command::Storage(args)) => commands::storage::run(&ctx, args),
         Some(Command::Board(args)) => commands::board::run(&ctx, args),
         Some(Command::Profile(args)) => commands::profile::run(&ctx, args),

@@ -17,13 +17,17 @@ pub struct Args {
     /// Which variable names the program that reads them expects.
     #[arg(long, value_enum, default_value = "default", value_name = "PRESET")]
     pub names: Names,
+    #[command(flatten)]
+    pub reveal: super::reveal::Reveal,
 }
 
 pub const AFTER_HELP: &str = "\
 Prints TRELLO_API_KEY and TRELLO_TOKEN (and TRELLO_API_SECRET with --with-secret,
 TRELLO_BOARD_ID when a default board is chosen), quoted for the chosen format so
-that evaluating the output runs nothing, whatever the values hold. With nothing
-saved: a message on stderr, exit 4, nothing on stdout. A token that expires within
+that evaluating the output runs nothing, whatever the values hold. On a terminal
+the token and secret are masked (on screen they would stay in the scrollback)
+unless --reveal; into a pipe or a file they are printed as they are, with a word
+on stderr when the file is one others can read. With nothing saved: a message on stderr, exit 4, nothing on stdout. A token that expires within
 7 days, or has expired, is said on stderr; it is still printed (exit 0): only
 Trello knows for sure, and `trello-auth status` asks it.
 
@@ -48,6 +52,22 @@ pub enum Format {
     Dotenv,
     /// A JSON object, like the env block of an MCP server config.
     Json,
+}
+
+impl Format {
+    /// The usual line that takes this format's output as it is meant to be
+    /// taken (`run` is how trello-auth is run for this profile), named when
+    /// a terminal gets it masked.
+    pub fn for_real(self, run: &str) -> String {
+        match self {
+            Format::Sh => format!("eval \"$({run} env)\""),
+            Format::Fish => format!("{run} env --format fish | source"),
+            Format::Powershell => format!("{run} env --format powershell | Out-String | Invoke-Expression"),
+            // A file made under umask 077 is the owner's alone.
+            Format::Dotenv => format!("(umask 077; {run} env --format dotenv > .env)"),
+            Format::Json => format!("(umask 077; {run} env --format json > trello.json)"),
+        }
+    }
 }
 
 /// Which environment variable names the consumer reads.
@@ -165,7 +185,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // Printed as rendered: `render` refuses any value the terminal filter
     // would change (JSON escapes instead), so what a pipe gets is exact.
     let output = if args.format == Format::Json { Output::json(text) } else { Output::raw(text) };
-    Ok(output.warn(warnings))
+    let (_, token_var) = args.names.key_and_token();
+    let secrets: Vec<&str> =
+        vars.iter().filter(|(name, _)| *name == token_var || *name == SECRET_VAR).map(|(_, v)| v.as_str()).collect();
+    let to = super::reveal::Destination::stdout();
+    let for_real = args.format.for_real(&ctx.invocation());
+    Ok(super::reveal::credential(output.warn(warnings), &secrets, &for_real, args.reveal.reveal, &to))
 }
 
 /// The variables in `format`, one per line (or one JSON object); `Err` when a

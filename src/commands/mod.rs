@@ -14,6 +14,7 @@ pub mod login;
 pub mod logout;
 pub mod mcp;
 pub mod profile;
+pub mod reveal;
 pub mod status;
 pub mod storage;
 pub mod token;

@@ -6,34 +6,30 @@ use super::{CommandError, Context, Output};
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// Print even to a terminal.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub reveal: super::reveal::Reveal,
 }
 
 pub const AFTER_HELP: &str = "\
-Prints the token and a newline, from the config file or the keyring. Refuses to
-print to a terminal unless --force: a token on screen stays in the scrollback. A
-token that expires within 7 days, or has expired, is said on stderr (and still
-printed: `trello-auth status` asks Trello).
+Prints the token and a newline, from the config file or the keyring. On a
+terminal the token is masked (on screen it would stay in the scrollback) unless
+--reveal; into a pipe or a file it is printed as it is, with a word on stderr when
+the file is one others can read. A token that expires within 7 days, or has
+expired, is said on stderr (and still printed: `trello-auth status` asks Trello).
 
 Example:
   export TRELLO_TOKEN=\"$(trello-auth token)\"";
 
-/// The token and a newline. Refused when stdout is a terminal unless `force`:
-/// a token on screen ends up in scrollback and screen shares.
-pub fn run(ctx: &Context, args: &Args, stdout_is_terminal: bool) -> Result<Output, CommandError> {
-    if stdout_is_terminal && !args.force {
-        return Err(CommandError::Usage(
-            "refusing to print the token to a terminal (it would stay in the scrollback); pipe it, use it in \
-             $(trello-auth token), or pass --force"
-                .into(),
-        ));
-    }
+/// The token and a newline, as the one rule for printing a credential says.
+pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let stored = ctx.stored()?;
     // Printed raw, so it must be a token: a hand-edited value with control
     // characters would reach whatever reads it (or a terminal, with --force).
     let creds = ctx.credentials_to_send(&stored)?;
     let warning = super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc());
-    Ok(Output::raw(format!("{}\n", creds.token.expose())).warn(warning))
+    let output = Output::raw(format!("{}\n", creds.token.expose())).warn(warning);
+    let to = super::reveal::Destination::stdout();
+    // The line that gets the token itself, named when a terminal gets the mask.
+    let for_real = format!("export TRELLO_TOKEN=\"$({} token)\"", ctx.invocation());
+    Ok(super::reveal::credential(output, &[creds.token.expose()], &for_real, args.reveal.reveal, &to))
 }

@@ -96,25 +96,3 @@ fn a_missing_command_is_127_with_the_shell_s_words() {
     let out = nothing.run(&["exec", "--", "true"]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
 }
-
-#[test]
-fn token_prints_alone_to_a_pipe_and_refuses_a_terminal() {
-    let env = Env::saved_offline();
-    let out = env.run(&["token"]);
-    assert_eq!((code(&out), stdout(&out)), (0, format!("{TOKEN}\n")));
-    let nothing = Env::offline();
-    assert_eq!(code(&nothing.run(&["token"])), 4);
-
-    let mut cmd = base_command(env.dir.path());
-    cmd.arg("token");
-    let mut pty = Pty::spawn(cmd, 100, 10);
-    assert_eq!(pty.wait(), 2);
-    let screen = pty.screen();
-    assert!(screen.contains("refusing to print the token to a terminal"), "{screen}");
-    assert!(!screen.contains(TOKEN));
-    let mut cmd = base_command(env.dir.path());
-    cmd.args(["token", "--force"]);
-    let mut pty = Pty::spawn(cmd, 100, 10);
-    assert_eq!(pty.wait(), 0);
-    assert!(pty.screen().contains(TOKEN));
-}

@@ -15,3 +15,4 @@ mod hostile;
 mod keyring;
 mod mcp;
 mod mcp_sdk;
+mod reveal;

@@ -76,8 +76,8 @@ pub struct Entry {
     pub name: String,
     pub server: Server,
     pub warnings: Vec<String>,
-    /// The profile's key and token, whether the entry holds them
-    /// (`--inline-secrets`) or not: no backup may keep them.
+    /// The profile's key and token, in that order, whether the entry holds
+    /// them (`--inline-secrets`) or not: no backup may keep them.
     pub secrets: Vec<String>,
     pub inline: bool,
 }
@@ -112,11 +112,6 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
     warnings.extend(found);
     let mut env: Vec<(String, String)> = Vec::new();
     let (command, args) = if request.inline_secrets {
-        warnings.push(
-            "--inline-secrets: the key and token are now written into that client's config file; keep it out of \
-             source control and revoke the token if it leaks"
-                .into(),
-        );
         env.extend(values.iter().map(|(k, v)| (k.to_string(), v.clone())));
         (program, rest.to_vec())
     } else {

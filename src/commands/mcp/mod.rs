@@ -53,6 +53,8 @@ pub struct Args {
     /// Write the key and token into the entry's env block (for clients that cannot run a wrapper).
     #[arg(long)]
     pub inline_secrets: bool,
+    #[command(flatten)]
+    pub reveal: super::reveal::Reveal,
 }
 
 pub const AFTER_HELP: &str = "\
@@ -127,7 +129,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
             Format::Json => Output::json(printed.text),
             Format::Toml => Output::text(printed.text),
         };
-        return Ok(output.warn(warnings));
+        if !entry.inline {
+            return Ok(output.warn(warnings));
+        }
+        warnings.push(
+            "--inline-secrets: this entry holds the key and token, and so will any file it is pasted into; keep that \
+             file out of source control, and revoke the token if it leaks"
+                .into(),
+        );
+        // The key names the app; the token is the secret.
+        let token: Vec<&str> = entry.secrets.get(1).map(String::as_str).into_iter().collect();
+        let for_real = format!("{} mcp {} --inline-secrets --write", ctx.invocation(), args.client.flag());
+        let to = super::reveal::Destination::stdout();
+        return Ok(super::reveal::credential(output.warn(warnings), &token, &for_real, args.reveal.reveal, &to));
     };
     let file = match path.clone() {
         Some(file) => file,
@@ -137,6 +151,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     };
     let place = Place { path: cwd.join(file), format: args.client.format(), keys };
     let written = write(&entry, &place, typed, &profile_secrets(ctx, &entry)?)?;
+    if entry.inline {
+        warnings.push(format!(
+            "--inline-secrets: the key and token are now written into {}; keep it out of source control, and revoke \
+             the token if it leaks",
+            shown(&written.path)
+        ));
+    }
     if args.scope == Scope::Project {
         warnings.push(project_note(args, &entry, &written.path));
     }
