@@ -71,7 +71,8 @@ variables! {
     DBUS_SESSION_BUS_ADDRESS = "DBUS_SESSION_BUS_ADDRESS", "the session bus of the keyring; unset: $XDG_RUNTIME_DIR/bus, else /run/user/UID/bus";
     XDG_RUNTIME_DIR = "XDG_RUNTIME_DIR", "where the per-user session bus is";
     XDG_CONFIG_HOME = "XDG_CONFIG_HOME", "the config file is $XDG_CONFIG_HOME/trello-auth/config.toml";
-    HOME = "HOME", "without XDG_CONFIG_HOME: ~/.config; also where `mcp` finds user-scope client files";
+    XDG_DATA_HOME = "XDG_DATA_HOME", "the pinned MCP server is installed in $XDG_DATA_HOME/trello-auth/mcp-server";
+    HOME = "HOME", "without XDG_CONFIG_HOME: ~/.config (and ~/.local/share without XDG_DATA_HOME); where `mcp` finds user-scope client files";
     PATH = "PATH", "where `mcp` finds trello-auth and the server command, and `exec` the command";
     CODEX_HOME = "CODEX_HOME", "Codex CLI's folder (default ~/.codex): where `mcp codex` writes config.toml";
 }

@@ -90,6 +90,8 @@ pub enum Command {
     Profile(commands::profile::Args),
     /// An AI agent's MCP server entry that runs the server through `trello-auth exec`.
     Mcp(commands::mcp::Args),
+    /// Install, check or update the pinned MCP server the entries run.
+    McpServer(commands::mcp_server::Args),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -169,6 +171,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Board(args)) => commands::board::run(&ctx, args),
         Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
         Some(Command::Mcp(args)) => commands::mcp::run(&ctx, args),
+        Some(Command::McpServer(args)) => commands::mcp_server::run(&ctx, args),
     };
     let run = ctx.invocation();
     match result {

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod login;
 pub mod logout;
 pub mod mcp;
+pub mod mcp_server;
 pub mod profile;
 pub mod reveal;
 pub mod status;

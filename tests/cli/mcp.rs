@@ -61,8 +61,11 @@ fn each_client_gets_its_shape_and_no_secret() {
         let config = env.config().display().to_string();
         let args = args_of(&server);
         assert_eq!(args[..6], ["--config", config.as_str(), "exec", "--profile", "default", "--"], "{client}");
-        assert!(args[6].ends_with("npx"), "{client}: {args:?}");
-        assert_eq!(args[7..], ["-y", "@delorenj/mcp-server-trello"], "{client}");
+        // The pinned server, by absolute path: node and the package's script in trello-auth's data folder.
+        assert!(args[6].starts_with('/') && args[6].ends_with("/node"), "{client}: {args:?}");
+        let script = support::mcp_sdk::shared_data_home()
+            .join("trello-auth/mcp-server/node_modules/@delorenj/mcp-server-trello/build/index.js");
+        assert_eq!(args[7..], [script.display().to_string()], "{client}");
         assert_eq!(server.get("type").is_some(), typed, "{client}: {server}");
     }
 }
@@ -235,12 +238,12 @@ fn inline_secrets_is_an_explicit_opt_out_with_a_warning() {
     let env = Env::saved_offline();
     let out = env.run(&["mcp", "cursor", "--inline-secrets"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("--inline-secrets: the key and token are now written"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--inline-secrets: this entry holds the key and token"), "{}", stderr(&out));
     // No client command with the token in it (shell history).
     assert!(!stderr(&out).contains(TOKEN), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["mcpServers"]["trello"]["env"]["TRELLO_TOKEN"], TOKEN);
-    assert!(json["mcpServers"]["trello"]["command"].as_str().unwrap().ends_with("npx"));
+    assert!(json["mcpServers"]["trello"]["command"].as_str().unwrap().ends_with("/node"));
 }
 
 /// `--inline-secrets`, then a normal write: neither the file, nor its
@@ -468,7 +471,8 @@ fn the_server_command_is_resolved_with_the_folders_it_needs() {
     executable(&tools.join("npx"), "#!/usr/bin/env node\n");
     executable(&nodes.join("node"), "#!/bin/sh\n");
     let path = format!("{}:{}:/usr/bin:/bin", tools.display(), nodes.display());
-    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(&dir).output().unwrap();
+    let npx = ["mcp", "cursor", "--server", "npx -y @delorenj/mcp-server-trello"];
+    let out = env.cmd(&npx).env("PATH", &path).current_dir(&dir).output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
     assert!(args_of(&entry).contains(&tools.join("npx").display().to_string()), "{entry}");
@@ -484,17 +488,12 @@ fn the_server_command_is_resolved_with_the_folders_it_needs() {
 
     // A planted ./npx in the project, and PATH starting with ".".
     executable(&dir.join("npx"), "#!/bin/sh\necho planted\n");
-    let out = env.cmd(&["mcp", "cursor"]).env("PATH", format!(".:{path}")).current_dir(&dir).output().unwrap();
+    let out = env.cmd(&npx).env("PATH", format!(".:{path}")).current_dir(&dir).output().unwrap();
     let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
     assert!(args_of(&entry).contains(&tools.join("npx").display().to_string()), "{entry}");
     assert!(!entry.to_string().contains(&dir.join("npx").display().to_string()), "{entry}");
     // An absolute PATH entry inside the project is used, but said.
-    let out = env
-        .cmd(&["mcp", "cursor"])
-        .env("PATH", format!("{}:{path}", dir.display()))
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let out = env.cmd(&npx).env("PATH", format!("{}:{path}", dir.display())).current_dir(&dir).output().unwrap();
     assert!(stderr(&out).contains("is inside the current folder"), "{}", stderr(&out));
 }
 
@@ -610,7 +609,7 @@ fn the_clients_own_commands_are_quoted_for_a_shell_and_match_the_entry() {
     // An entry with env.PATH (npx in a folder with a space): `claude mcp add --env PATH=…`.
     let tools = env.dir.path().join("my tools");
     executable(&tools.join("npx"), "#!/bin/sh\n");
-    let mut cmd = env.cmd(&["mcp", "claude-code"]);
+    let mut cmd = env.cmd(&["mcp", "claude-code", "--server", "npx -y @delorenj/mcp-server-trello"]);
     let out = cmd.env("PATH", format!("{}:/usr/bin:/bin", tools.display())).current_dir(&dir).output().unwrap();
     let entry = printed(&out, "claude-code")["mcpServers"]["trello"].clone();
     let path = entry["env"]["PATH"].as_str().unwrap().to_string();

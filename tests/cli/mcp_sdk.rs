@@ -8,12 +8,12 @@
 
 use crate::support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use support::cli::{Env, TOKEN, code, stderr};
 use support::fake_trello::KEY;
 use support::mcp::{entry_in, executable, project};
-use support::mcp_sdk::{Around, namespaces, node, python, scripts, start, trello_server};
+use support::mcp_sdk::{Around, namespaces, node, offline_npm, python, scripts, start};
 use trello_auth::commands::env::Names;
 use trello_auth::credentials::store::Store;
 
@@ -205,24 +205,25 @@ fn npx_found_only_outside_the_client_s_path_starts() {
     assert!(mark.exists(), "node was not found through the entry's PATH");
 }
 
-/// The real delorenj/mcp-server-trello, installed from npm, through a written
-/// entry: it starts, and answers initialize and tools/list. Those make no
-/// Trello call (its only start-up work is reading ~/.trello-mcp/config.json;
-/// its API base is fixed to api.trello.com), and it runs in a network
-/// namespace with nothing in it, so no request could leave anyway.
+/// The real delorenj/mcp-server-trello, the default entry's pinned install
+/// (trello-auth's own install step, offline, from the lockfile it ships):
+/// it starts, and answers initialize and tools/list. Those make no Trello
+/// call (its only start-up work is reading ~/.trello-mcp/config.json; its API
+/// base is fixed to api.trello.com), and it runs in a network namespace with
+/// nothing in it, so no request could leave anyway.
 #[test]
 fn the_real_trello_server_starts_through_a_written_entry() {
     let case = "mcp sdk: @delorenj/mcp-server-trello";
     let Some(python) = python(case) else { return };
-    let Some(bin) = trello_server(case) else { return };
+    let Some(()) = offline_npm(case) else { return };
     let Some(()) = namespaces(case) else { return };
     let env = Env::saved_offline();
     let dir = project(&env);
-    write(&env, &dir, &["mcp", "claude-code", "--server", &quoted(&bin), "--write"]);
+    write(&env, &dir, &["mcp", "claude-code", "--write"]);
     let file = user_file(&env, "claude-code");
     let entry = entry_in(&file, &["mcpServers"], "trello");
     let args: Vec<String> = support::mcp::args_of(&entry);
-    assert_eq!(args.last().map(PathBuf::from), Some(bin.clone()), "{entry}");
+    assert!(args.last().is_some_and(|a| a.ends_with("/@delorenj/mcp-server-trello/build/index.js")), "{entry}");
     let result = start_entry(&python, &env, &file, "mcpServers", "trello", Around::NoNetwork, false);
     assert_eq!(result["server"], "trello-server", "{result}");
     let tools: Vec<&str> = result["tools"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();

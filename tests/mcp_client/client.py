@@ -3,12 +3,13 @@ the way the official MCP Python SDK starts stdio servers: the SDK's default
 environment (HOME, LOGNAME, PATH, SHELL, TERM, USER of this process) plus the
 entry's env block, nothing else.
 
-usage: client.py FILE KEY... --name NAME [--call-env]
+usage: client.py FILE KEY... --name NAME [--call-env] [--cwd DIR]
 
 FILE is the client's config (JSON, or TOML for Codex); the KEYs lead to the
 object holding the servers (mcpServers; projects /abs/dir mcpServers). Prints
 one JSON object: the server's name, its tools, and with --call-env what the
-`env` tool answered.
+`env` tool answered. --cwd starts the server in DIR, as a client starts its
+servers in the folder it was opened in (default: this process's own).
 """
 
 import argparse
@@ -35,9 +36,12 @@ async def main():
     parser.add_argument("keys", nargs="+")
     parser.add_argument("--name", required=True)
     parser.add_argument("--call-env", action="store_true")
+    parser.add_argument("--cwd")
     args = parser.parse_args()
     entry = entry_of(args.file, args.keys, args.name)
-    params = StdioServerParameters(command=entry["command"], args=entry.get("args", []), env=entry.get("env"))
+    params = StdioServerParameters(
+        command=entry["command"], args=entry.get("args", []), env=entry.get("env"), cwd=args.cwd
+    )
     out = {"default_environment": sorted(get_default_environment())}
     async with stdio_client(params, errlog=sys.stderr) as (read, write):
         async with ClientSession(read, write) as session:

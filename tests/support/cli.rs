@@ -62,6 +62,11 @@ impl Env {
             .env("XDG_CONFIG_HOME", self.dir.path())
             .env("TRELLO_API_BASE", &self.api_base)
             .env("TRELLO_WEB_BASE", &self.web_base)
+            // The pinned MCP server: one install, offline, from the cache `.ci/run` fills.
+            .env("XDG_DATA_HOME", super::mcp_sdk::shared_data_home())
+            .env("npm_config_cache", super::mcp_sdk::npm_cache())
+            .env("npm_config_offline", "true")
+            .env("npm_config_update_notifier", "false")
             .stdin(Stdio::null());
         cmd
     }

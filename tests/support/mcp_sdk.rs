@@ -12,13 +12,6 @@ pub fn mcp_sdk_version() -> String {
     text.lines().find_map(|l| l.trim().strip_prefix("mcp==")).expect("mcp==VERSION in requirements.txt").to_string()
 }
 
-/// The server's version pinned in `tests/mcp_client/package.json` (what `.ci/run` installs).
-pub fn trello_server_version() -> String {
-    let text = std::fs::read_to_string(scripts().join("package.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    json["dependencies"]["@delorenj/mcp-server-trello"].as_str().expect("a pinned version").to_string()
-}
-
 /// Where `.ci/run` keeps what it installs: out of the clone, kept between runs.
 pub fn cache() -> PathBuf {
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
@@ -51,19 +44,26 @@ pub fn python(case: &str) -> Option<PathBuf> {
     if ok { Some(python) } else { missing(case, &format!("no venv with mcp=={version} at {}", python.display())) }
 }
 
-/// The installed `mcp-server-trello` bin (npm's link to its `build/index.js`).
-pub fn trello_server(case: &str) -> Option<PathBuf> {
-    let root = cache().join("npm");
-    let package = root.join("node_modules/@delorenj/mcp-server-trello/package.json");
-    let version = std::fs::read_to_string(&package)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v["version"].as_str().map(str::to_string));
-    let pinned = trello_server_version();
-    if version.as_deref() != Some(pinned.as_str()) {
-        return missing(case, &format!("no @delorenj/mcp-server-trello@{pinned} under {}", root.display()));
+/// The npm cache `.ci/run` fills from trello-auth's own lockfile
+/// (`assets/mcp-server/`): trello-auth's install step runs from it offline.
+pub fn npm_cache() -> PathBuf {
+    cache().join("npm-cache")
+}
+
+/// `Some` when [`npm_cache`] holds the pinned packages; NOT RUN / a failure in CI otherwise.
+pub fn offline_npm(case: &str) -> Option<()> {
+    if npm_cache().join(".filled-from").exists() {
+        Some(())
+    } else {
+        missing(case, &format!("no npm cache filled from assets/mcp-server at {}", npm_cache().display()))
     }
-    Some(root.join("node_modules/.bin/mcp-server-trello"))
+}
+
+/// The data folder every test's trello-auth uses (support::cli::Env): the
+/// pinned server is installed there by the first `--write` of a default
+/// entry (from [`npm_cache`], offline), and shared by the rest.
+pub fn shared_data_home() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("data-home")
 }
 
 /// The machine's `node`, found on this process's PATH.

@@ -2,22 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
+use super::pinned::{self, Npm, Server as Pinned, State};
 use super::resolve::{self, Resolved, shown};
 use crate::commands::env::{Names, Vars, vars};
 use crate::commands::{CommandError, Context};
 
-/// A well-known Trello MCP server (delorenj/mcp-server-trello), which reads
-/// `TRELLO_API_KEY`, `TRELLO_TOKEN` and `TRELLO_BOARD_ID`.
-pub const DEFAULT_SERVER: &str = "npx -y @delorenj/mcp-server-trello";
-
-/// The default server's package, as npx names it (with or without `@VERSION`).
-const DEFAULT_PACKAGE: &str = "@delorenj/mcp-server-trello";
-
 /// A warning when the server reads fixed names (the default server reads
 /// the `default` preset's) and `--names` hands it others: it would start,
-/// then fail for want of a key or token.
-fn names_warning(words: &[String], names: Names) -> Option<String> {
-    let fixed = words.iter().any(|w| w == DEFAULT_PACKAGE || w.starts_with(&format!("{DEFAULT_PACKAGE}@")));
+/// then fail for want of a key or token. `default`: no `--server` was given.
+fn names_warning(default: bool, words: &[String], names: Names) -> Option<String> {
+    let package = pinned::PACKAGE;
+    let fixed = default || words.iter().any(|w| w == package || w.starts_with(&format!("{package}@")));
     let (key, token) = Names::Default.key_and_token();
     let (given_key, given_token) = names.key_and_token();
     let missing: Vec<&str> = [(key, given_key), (token, given_token)]
@@ -29,8 +24,8 @@ fn names_warning(words: &[String], names: Names) -> Option<String> {
         return None;
     }
     Some(format!(
-        "{DEFAULT_PACKAGE} reads {key} and {token}, but --names {} hands it {given_key} and {given_token}: it will \
-         not find {}. Leave out --names, or give --server a server that reads those names",
+        "{package} reads {key} and {token}, but --names {} hands it {given_key} and {given_token}: it will not find \
+         {}. Leave out --names, or give --server a server that reads those names",
         names.flag(),
         missing.join(" or ")
     ))
@@ -90,24 +85,26 @@ pub struct Request<'a> {
     pub inline_secrets: bool,
     /// The folder a relative `--server` path is taken from.
     pub cwd: &'a Path,
+    /// Install the default server when it is not installed yet (`--write`).
+    pub install: bool,
 }
 
 /// Builds the entry for the chosen profile, which must hand something over
 /// (checked now: an entry for an empty profile only fails later, in the client).
 pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
-    let line = request.server.unwrap_or(DEFAULT_SERVER);
-    // Shell rules, so a path with a space can be quoted: 'node "/My Apps/server.js"'.
-    let words = shell_words::split(line).map_err(|_| {
-        CommandError::Usage(
-            "--server has an unclosed quote; quote it as in a shell: --server 'node \"/My Apps/server.js\"'".into(),
-        )
-    })?;
+    let dirs = resolve::path_dirs(crate::environment::PATH.get_os());
+    // A usage error first; then an empty profile, before anything is installed.
+    let given = request.server.map(given_server).transpose()?;
+    let Vars { vars: values, mut warnings } = vars(ctx, request.names, false)?;
+    let (words, said) = match given {
+        Some(given) => given,
+        None => default_server(ctx, request, &dirs)?,
+    };
+    warnings.extend(said);
     let Some((first, rest)) = words.split_first() else {
         return Err(CommandError::Usage("--server names no command".into()));
     };
-    let Vars { vars: values, mut warnings } = vars(ctx, request.names, false)?;
-    warnings.extend(names_warning(&words, request.names));
-    let dirs = resolve::path_dirs(crate::environment::PATH.get_os());
+    warnings.extend(names_warning(request.server.is_none(), &words, request.names));
     let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, request.cwd);
     warnings.extend(found);
     let mut env: Vec<(String, String)> = Vec::new();
@@ -145,6 +142,51 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
         secrets,
         inline: request.inline_secrets,
     })
+}
+
+/// `--server`'s words, split by shell rules (so a path with a space can be
+/// quoted: 'node "/My Apps/server.js"'), and a warning for a package runner.
+fn given_server(line: &str) -> Result<(Vec<String>, Vec<String>), CommandError> {
+    let words = shell_words::split(line).map_err(|_| {
+        CommandError::Usage(
+            "--server has an unclosed quote; quote it as in a shell: --server 'node \"/My Apps/server.js\"'".into(),
+        )
+    })?;
+    let warnings = pinned::runner_warning(&words).into_iter().collect();
+    Ok((words, warnings))
+}
+
+/// The default server: `node` and the pinned package's script, installed in
+/// trello-auth's data folder (by `--write` when it is not there yet).
+fn default_server(
+    ctx: &Context,
+    request: &Request,
+    dirs: &[PathBuf],
+) -> Result<(Vec<String>, Vec<String>), CommandError> {
+    let failed = |e: pinned::PinError| CommandError::Failed(e.to_string());
+    let server = Pinned::here().map_err(failed)?;
+    let pin = pinned::Pin::shipped();
+    let mut warnings = Vec::new();
+    match &server.state {
+        State::Missing if request.install => {
+            let npm = Npm::find(dirs, request.cwd).map_err(failed)?;
+            pinned::install(&server, &npm, &|line| ctx.say(line)).map_err(failed)?;
+        }
+        State::Missing => warnings.push(format!(
+            "{} is not installed yet: the entry names where `trello-auth mcp-server install` puts it (--write \
+             installs it too)",
+            pin.words()
+        )),
+        State::Pinned => {}
+        State::Differs { version, .. } => warnings.push(format!(
+            "the server installed in {} ({}) is not this trello-auth's pin, {}: `trello-auth mcp-server update` \
+             moves it and says what changes; the entry runs what is installed",
+            shown(&server.folder),
+            version.as_deref().map_or("unknown version".to_string(), |v| format!("{} {v}", pinned::PACKAGE)),
+            pin.words()
+        )),
+    }
+    Ok((vec!["node".to_string(), server.script().display().to_string()], warnings))
 }
 
 /// The `trello-auth` the entry names: the one `PATH` finds when it is this
@@ -198,15 +240,15 @@ mod tests {
 
     #[test]
     fn the_default_server_is_warned_about_names_it_does_not_read() {
-        let default = words(DEFAULT_SERVER);
-        assert_eq!(names_warning(&default, Names::Default), None);
-        let said = names_warning(&default, Names::TrelloJs).unwrap();
+        let default = words("node /data/mcp-server/node_modules/@delorenj/mcp-server-trello/build/index.js");
+        assert_eq!(names_warning(true, &default, Names::Default), None);
+        let said = names_warning(true, &default, Names::TrelloJs).unwrap();
         assert!(
             said.contains("--names trello-js hands it TRELLO_KEY and TRELLO_TOKEN: it will not find TRELLO_API_KEY."),
             "{said}"
         );
-        let said = names_warning(&words("npx -y @delorenj/mcp-server-trello@1.5.0"), Names::RubyTrello).unwrap();
+        let said = names_warning(false, &words("npx -y @delorenj/mcp-server-trello@1.5.0"), Names::RubyTrello).unwrap();
         assert!(said.contains("will not find TRELLO_API_KEY or TRELLO_TOKEN"), "{said}");
-        assert_eq!(names_warning(&words("uvx mcp-server-trello"), Names::ApiToken), None);
+        assert_eq!(names_warning(false, &words("uvx mcp-server-trello"), Names::ApiToken), None);
     }
 }

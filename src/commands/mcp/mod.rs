@@ -11,12 +11,12 @@
 pub(crate) mod clients;
 mod edit;
 mod entry;
-mod resolve;
+pub(crate) mod pinned;
+pub(crate) mod resolve;
 
 use std::path::{Path, PathBuf};
 
 pub use clients::{Client, Scope};
-pub use entry::DEFAULT_SERVER;
 
 use super::env::Names;
 use super::{CommandError, Context, Output};
@@ -32,7 +32,7 @@ pub struct Args {
     /// Which client's config.
     #[arg(value_enum)]
     pub client: Client,
-    /// The server command, quoted as in a POSIX shell (default: delorenj/mcp-server-trello via npx).
+    /// The server command, quoted as in a POSIX shell (default: delorenj/mcp-server-trello, installed pinned).
     #[arg(long, value_name = "COMMAND ARGS")]
     pub server: Option<String>,
     /// The server's name in the config.
@@ -60,11 +60,15 @@ pub struct Args {
 pub const AFTER_HELP: &str = "\
 Prints (or, with --write, merges into the client's config file) a server entry
 whose command is `trello-auth --config FILE exec --profile P -- SERVER`, so no
-key or token is written into the client's config. SERVER defaults to the npx
-line of delorenj/mcp-server-trello (it reads TRELLO_API_KEY, TRELLO_TOKEN,
-TRELLO_BOARD_ID). Every program is named by its absolute path, and the entry's
-env.PATH holds the folders the server needs (npx needs node), since clients
-start servers with a short PATH and a stripped environment. Without --write,
+key or token is written into the client's config. SERVER defaults to
+delorenj/mcp-server-trello (it reads TRELLO_API_KEY, TRELLO_TOKEN,
+TRELLO_BOARD_ID), installed once at a pinned version into trello-auth's own
+folder (`trello-auth mcp-server`; --write installs it) and run as node and its
+script by absolute path: no project a client opens can swap it, as it can a
+package npx, uvx or bunx resolve (a --server of theirs is warned about). Every
+program is named by its absolute path, and the entry's env.PATH holds the
+folders the server needs, since clients start servers with a short PATH and a
+stripped environment. Without --write,
 the client's own command for the same entry is shown too, where it has one.
 
 Files (--scope user, the default / project):
@@ -108,6 +112,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         names: args.names,
         inline_secrets: args.inline_secrets,
         cwd: &cwd,
+        install: args.write.is_some(),
     };
     let entry = entry::build(ctx, &request)?;
     let keys = args.client.keys(args.scope, &cwd);
