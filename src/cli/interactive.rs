@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::output::{eprint_clean, report_for, write};
-use crate::commands::{CommandError, Context, Output, ProfileChoice, exit};
+use crate::commands::{CommandError, Context, Output, ProfileChoice, exit, mcp};
 use crate::credentials::Profile;
 use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
 use crate::environment::{NO_COLOR, PLAIN, TERM};
 use crate::trello::Endpoints;
+use crate::wizard::model::AgentFlow;
 use crate::wizard::{self, Exit, Model, Setup};
 
 pub const ROTATE_HELP: &str = "\
@@ -167,11 +168,10 @@ fn saved_with_secrets(ctx: &Context) -> Result<Option<Profile>, CommandError> {
 /// The wizard: the start screen when something is saved, the setup otherwise,
 /// or straight to the token step for `rotate`.
 pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
-    let plain = plain_reason(flags.plain, PLAIN.is_on(), TERM.get().as_deref());
-    if let Err(e) = check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
-        eprint_clean(&crate::commands::naming_profile(&format!("trello-auth: {e}\n"), &ctx.invocation()));
-        return exit::USAGE;
-    }
+    let plain = match front_end(flags, ctx) {
+        Ok(plain) => plain,
+        Err(code) => return code,
+    };
     let saved = match saved_with_secrets(ctx) {
         Ok(saved) => saved,
         Err(e) => return report_for(&ctx.invocation(), &e),
@@ -185,7 +185,11 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     let setup = setup(flags, ctx, endpoints, Desktop::detect(), !NO_COLOR.is_set());
     let now = Instant::now();
     let model = match (rotate, saved) {
-        (true, Some(profile)) => Model::rotate(setup, now, profile),
+        (true, Some(profile)) => {
+            let parent = profile.agent().and_then(|agent| ctx.vault.stored(&agent.parent).ok().flatten());
+            let revoke_with = parent.and_then(|parent| ctx.credentials_to_send(&parent).ok());
+            Model { revoke_with, ..Model::rotate(setup, now, profile) }
+        }
         (true, None) => return report_for(&ctx.invocation(), &ctx.nothing_saved()),
         (false, Some(profile)) => Model::start_screen(setup, now, profile),
         // A setup ends in a save, which would refuse the name: said before the steps, not after.
@@ -194,12 +198,7 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
             Err(e) => return report_for(&ctx.invocation(), &ctx.vault_error(e)),
         },
     };
-    let desktop = Desktop::detect();
-    let ran = match &plain {
-        Some(plain) => wizard::plain::run(model, vault, desktop, &plain.why),
-        None => wizard::runtime::run(model, vault, desktop),
-    };
-    match ran {
+    match drive(model, vault, plain.as_ref()) {
         Ok(model) => match model.exit {
             Some(Exit::Saved) => {
                 if let Some(line) = wizard::model::summary(&model) {
@@ -220,6 +219,147 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
             eprint_clean(&format!("trello-auth: the terminal failed: {e}\n"));
             exit::REJECTED
         }
+    }
+}
+
+/// Which front end runs here (plain, and why), or the exit status after
+/// saying why no wizard can run.
+fn front_end(flags: &WizardFlags, ctx: &Context) -> Result<Option<Plain>, u8> {
+    let plain = plain_reason(flags.plain, PLAIN.is_on(), TERM.get().as_deref());
+    match check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
+        Ok(()) => Ok(plain),
+        Err(e) => {
+            eprint_clean(&crate::commands::naming_profile(&format!("trello-auth: {e}\n"), &ctx.invocation()));
+            Err(exit::USAGE)
+        }
+    }
+}
+
+/// Runs the wizard in the chosen front end until it ends.
+fn drive(model: Model, vault: Vault, plain: Option<&Plain>) -> std::io::Result<Model> {
+    let desktop = Desktop::detect();
+    match plain {
+        Some(plain) => wizard::plain::run(model, vault, desktop, &plain.why),
+        None => wizard::runtime::run(model, vault, desktop),
+    }
+}
+
+/// `mcp CLIENT`: whose token the agent gets (asked once in a terminal, own
+/// token first), the agent's own token authorized when it has none (the
+/// token step here, or stdin without a terminal), then the entry, naming the
+/// agent's profile or this one.
+pub fn mcp(flags: &WizardFlags, ctx: &Context, args: &mcp::Args) -> u8 {
+    let run = ctx.invocation();
+    let asking = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let offered = args.write.is_some() && !args.inline_secrets && !args.token.shared_token;
+    let own = args.token.own_token || (offered && asking && ask_own_token(args.client));
+    if !own {
+        let result = mcp::run(ctx, args).map(|output| {
+            // Without a terminal nothing was asked: how to give the agent its own is said.
+            let hint = (offered && !asking).then(|| {
+                format!(
+                    "{} gets profile \"{}\"'s own token, the one you use; to give it a token of its own (its own \
+                     scopes and expiry, revocable alone): `{run} mcp {} --write --own-token` in a terminal, or with \
+                     that token on stdin",
+                    args.client.words(),
+                    crate::untrusted::line(ctx.name()),
+                    args.client.flag()
+                )
+            });
+            output.warn(hint)
+        });
+        return finish(&run, result);
+    }
+    let plan = match mcp::agent::plan(ctx, args.client, &args.token) {
+        Ok(plan) => plan,
+        Err(e) => return report_for(&run, &e),
+    };
+    let agent = ctx.for_profile(&plan.name);
+    let mut said = Vec::new();
+    if plan.existing {
+        said.push(format!(
+            "{} already has its own token, profile \"{}\": the entry names it (`{} rotate` renews it)",
+            args.client.words(),
+            crate::untrusted::line(&plan.name),
+            agent.invocation()
+        ));
+    } else if std::io::stdin().is_terminal() {
+        let code = authorize(flags, ctx, &agent, &plan, args.client);
+        if code != exit::OK {
+            return code;
+        }
+    } else {
+        match mcp::agent::from_stdin(ctx, &plan) {
+            Ok(lines) => said.extend(lines),
+            Err(e) => return report_for(&run, &e),
+        }
+    }
+    let saved = mcp::agent::saved_words(ctx, &plan, args.client);
+    let result = mcp::run(&agent, args).map(|output| {
+        let stdout = match output.stdout {
+            crate::commands::Stdout::Text(text) => crate::commands::Stdout::Text(format!("{saved}{text}")),
+            other => other,
+        };
+        Output { stdout, ..output }.warn(said)
+    });
+    finish(&agent.invocation(), result)
+}
+
+/// The agent's own token through the wizard's token step; the exit status.
+fn authorize(flags: &WizardFlags, ctx: &Context, agent: &Context, plan: &mcp::agent::Plan, client: mcp::Client) -> u8 {
+    let plain = match front_end(flags, agent) {
+        Ok(plain) => plain,
+        Err(code) => return code,
+    };
+    let endpoints = match ctx.endpoints() {
+        Ok(endpoints) => endpoints,
+        Err(e) => return report_for(&agent.invocation(), &e),
+    };
+    let vault = Vault::new(ctx.vault.store().clone(), Arc::new(|| {}));
+    let setup = setup(flags, agent, endpoints, Desktop::detect(), !NO_COLOR.is_set());
+    let flow = AgentFlow {
+        agent: plan.agent.clone(),
+        client: client.words().to_string(),
+        member_id: plan.parent.member_id.clone(),
+        who: plan.parent.who(),
+        storage: plan.parent.storage,
+    };
+    let model = Model::agent(setup, Instant::now(), &plan.parent, flow, plan.scopes, plan.expiration);
+    match drive(model, vault, plain.as_ref()) {
+        Ok(model) if model.exit == Some(Exit::Saved) => exit::OK,
+        Ok(_) => {
+            eprint_clean("trello-auth: quit before the agent's token was saved; nothing was written.\n");
+            exit::REJECTED
+        }
+        Err(e) => {
+            eprint_clean(&format!("trello-auth: the terminal failed: {e}\n"));
+            exit::REJECTED
+        }
+    }
+}
+
+/// Asks once whether `client` gets a token of its own (the default) or this profile's.
+fn ask_own_token(client: mcp::Client) -> bool {
+    use std::io::{BufRead, Read, Write};
+    let question = format!(
+        "Give {} a token of its own (its own scopes and expiry, revocable alone; authorized now in your browser), or \
+         this profile's own token? [O]wn / [s]hared: ",
+        client.words()
+    );
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(question.as_bytes());
+    let _ = err.flush();
+    let mut answer = String::new();
+    // A closed or failing terminal answers with the default.
+    let _ = std::io::stdin().lock().take(256).read_line(&mut answer);
+    !matches!(answer.trim().to_lowercase().as_str(), "s" | "shared")
+}
+
+/// Prints a command's result; its exit status.
+fn finish(run: &str, result: Result<Output, CommandError>) -> u8 {
+    match result {
+        Ok(output) => super::output::write_for(run, &output),
+        Err(e) => report_for(run, &e),
     }
 }
 

@@ -89,7 +89,7 @@ pub enum Command {
     /// List the saved profiles, or choose the one used by default.
     Profile(commands::profile::Args),
     /// An AI agent's MCP server entry that runs the server through `trello-auth exec`.
-    Mcp(commands::mcp::Args),
+    Mcp(McpArgs),
     /// Install, check or update the pinned MCP server the entries run.
     McpServer(commands::mcp_server::Args),
     /// Print a shell completion script.
@@ -101,6 +101,15 @@ pub enum Command {
     /// Print the manual page (roff), built from this same definition.
     #[command(after_help = MAN_HELP)]
     Man,
+}
+
+/// `mcp`'s arguments, and the wizard's flags for authorizing an agent's own token (`--own-token` in a terminal).
+#[derive(Debug, Clone, clap::Args)]
+pub struct McpArgs {
+    #[command(flatten)]
+    pub mcp: commands::mcp::Args,
+    #[command(flatten, next_help_heading = "Authorizing the agent's own token in a terminal")]
+    pub wizard: WizardFlags,
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -170,7 +179,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Storage(args)) => commands::storage::run(&ctx, args),
         Some(Command::Board(args)) => commands::board::run(&ctx, args),
         Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
-        Some(Command::Mcp(args)) => commands::mcp::run(&ctx, args),
+        Some(Command::Mcp(args)) => return interactive::mcp(&args.wizard, &ctx, &args.mcp),
         Some(Command::McpServer(args)) => commands::mcp_server::run(&ctx, args),
     };
     let run = ctx.invocation();

@@ -43,7 +43,7 @@ const PIPE_IT_IN: &str = "pipe it in: printf '%s' \"$TRELLO_TOKEN\" | trello-aut
 /// The token, from a pipe, or typed without echo at a terminal; nothing at
 /// all is said as such (an unset variable in `printf '%s' "$TOKEN" |` is the
 /// usual cause), not as a token of the wrong shape.
-fn read_token() -> Result<String, CommandError> {
+pub(crate) fn read_token() -> Result<String, CommandError> {
     if std::io::stdin().is_terminal() {
         eprint!("Paste the token (it will not be shown), then press Enter (Ctrl+C to quit): ");
         let Some(text) =
@@ -205,6 +205,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         verification: verified.verification(crate::credentials::expiry::now_rfc3339()),
         api_secret: SecretChange::Keep,
         storage: args.storage.map(Into::into),
+        agent: None,
     };
     let outcome = ctx.vault.save(ctx.name(), new).map_err(|e| ctx.vault_error(e))?;
     warnings.extend(outcome.warnings.clone());

@@ -1,6 +1,7 @@
 //! `trello-auth logout`: revoke the token at Trello, then forget it locally.
 
 use super::{CommandError, Context, Output, online};
+use crate::credentials::vault::Stored;
 use crate::trello::{Endpoints, TrelloError};
 
 /// `logout`'s arguments.
@@ -38,7 +39,20 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         let credentials = ctx.credentials_to_send(&stored)?;
         let (runtime, client) = online(&endpoints)?;
         let username = stored.profile.member_username.as_deref();
-        match runtime.block_on(client.revoke_token(&credentials)) {
+        // A read-only agent's token cannot revoke itself: its parent's token (the same member's) can.
+        let parent = parent_credentials(ctx, &stored);
+        let revoked = match &parent {
+            Some(parent) if !stored.profile.scopes().write => {
+                runtime.block_on(client.revoke_token_as(parent, &credentials.token))
+            }
+            _ => match runtime.block_on(client.revoke_token(&credentials)) {
+                Err(TrelloError::MissingScope { .. }) if let Some(parent) = &parent => {
+                    runtime.block_on(client.revoke_token_as(parent, &credentials.token))
+                }
+                other => other,
+            },
+        };
+        match revoked {
             Ok(()) => "revoked at Trello".to_string(),
             // Already dead at Trello: nothing left to revoke.
             Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => "already invalid at Trello".to_string(),
@@ -66,6 +80,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         changed.saved.path.display()
     ))
     .warn(warnings))
+}
+
+/// An agent's parent profile's key and token, when the agent's token may be
+/// revoked with them: the same member's, and sendable.
+fn parent_credentials(ctx: &Context, stored: &Stored) -> Option<crate::credentials::Credentials> {
+    let parent = ctx.vault.stored(&stored.profile.agent()?.parent).ok().flatten()?;
+    let same_member = parent.profile.member_id.is_some() && parent.profile.member_id == stored.profile.member_id;
+    same_member.then(|| ctx.credentials_to_send(&parent).ok()).flatten()
 }
 
 /// Where the member sees and revokes tokens.

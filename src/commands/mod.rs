@@ -245,6 +245,12 @@ impl Context {
         &self.profile.name
     }
 
+    /// The same file and words, for profile `name` (as if `--profile name` were given).
+    pub fn for_profile(&self, name: &str) -> Context {
+        let profile = ProfileChoice { name: name.to_string(), source: ProfileSource::Flag };
+        Context { vault: self.vault.clone(), profile, say: self.say.clone() }
+    }
+
     /// The config file, when it is not the one found by default: suggested commands name it.
     pub fn named_config(&self) -> Option<&std::path::Path> {
         (!self.vault.store().is_default_place()).then(|| self.vault.path())

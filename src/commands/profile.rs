@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::status::{Check, saved_member_json};
+use super::status::{Check, agent_json, agent_words, saved_member_json};
 use super::{CommandError, Context, Output, ProfileSource};
 use crate::credentials::expiry::expiry_words;
 use crate::untrusted::line;
@@ -105,6 +105,8 @@ fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
                     "storage": p.storage.as_str(),
                     "kept_in": s.place().to_string(),
                     "status": check.name(),
+                    "scopes": p.scopes().names(),
+                    "agent": agent_json(p),
                     "expires": p.token_expires.as_ref().map(|e| e.to_string()),
                     "expired": p.expired_words(now).is_some(),
                     "board": p.board().map(|b| json!({"id": b.id, "name": b.name, "short_link": b.short_link})),
@@ -133,6 +135,10 @@ fn list(ctx: &Context, json: bool) -> Result<Output, CommandError> {
             let _ = writeln!(out, "  {label:<10} {value}");
         };
         row(&mut out, "Member", &p.who().unwrap_or_else(|| "unknown (not verified yet)".into()));
+        if let Some(agent) = p.agent() {
+            row(&mut out, "Agent", &agent_words(&agent));
+        }
+        row(&mut out, "Scopes", &p.scopes().names().join(", "));
         let kept = if logged_out(p) { "no token (logged out)".to_string() } else { s.place().to_string() };
         row(&mut out, "Token in", &kept);
         row(&mut out, "Expires", &expiry_words(p.token_expires.as_ref(), now));

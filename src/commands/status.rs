@@ -298,6 +298,9 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             _ => profile.who().unwrap_or_else(|| "unknown".into()),
         };
         row(&mut out, "Member", &who);
+        if let Some(agent) = profile.agent() {
+            row(&mut out, "Agent", &agent_words(&agent));
+        }
         row(&mut out, "API key", &mask(&profile.api_key));
         let token = match (&p.credentials, &p.check) {
             (Some(creds), _) => creds.token.masked(),
@@ -364,6 +367,19 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
     all
 }
 
+/// An agent's own token in words: `claude-code's own token, made from profile "default"`.
+pub fn agent_words(agent: &crate::credentials::Agent) -> String {
+    format!("{}'s own token, made from profile \"{}\"", line(&agent.client), line(&agent.parent))
+}
+
+/// An agent's own token in `status --json` and `profile list --json` (`null` for any other profile).
+pub fn agent_json(profile: &Profile) -> serde_json::Value {
+    match profile.agent() {
+        Some(agent) => json!({"client": agent.client, "parent": agent.parent}),
+        None => serde_json::Value::Null,
+    }
+}
+
 /// The member a profile was saved for, as the JSON of `status` and
 /// `profile list` both give it (`null` before any verification).
 pub fn saved_member_json(profile: &Profile) -> serde_json::Value {
@@ -411,6 +427,7 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 "token_source": p.source,
                 "storage": profile.storage.as_str(),
                 "app_name": profile.app_name,
+                "agent": agent_json(profile),
                 "scopes": scopes.names(),
                 "requested_scopes": profile.requested_scope.names(),
                 "expiration": profile.expiration.as_str(),

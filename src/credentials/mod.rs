@@ -11,7 +11,7 @@ pub mod secret;
 pub mod store;
 pub mod vault;
 
-pub use profile::{Chosen, Credentials, Profile, Storage, Verification};
+pub use profile::{Agent, Chosen, Credentials, Profile, Storage, Verification};
 pub use scopes::{Expiration, Scopes};
 pub use secret::Secret;
 

@@ -93,6 +93,29 @@ impl Credentials {
     }
 }
 
+/// An agent's own token: made from profile `parent` (its key, its member)
+/// for the MCP client `client`, saved as a profile of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub parent: String,
+    pub client: String,
+}
+
+impl Agent {
+    /// The app name its token is authorized under, which Trello's
+    /// Applications page lists: `trello-auth (claude-code)`.
+    pub fn app_name(&self) -> String {
+        format!("{DEFAULT_APP_NAME} ({})", self.client)
+    }
+}
+
+impl Profile {
+    /// The agent this profile's token was made for, if it is an agent's own.
+    pub fn agent(&self) -> Option<Agent> {
+        Some(Agent { parent: self.parent.clone()?, client: self.client.clone()? })
+    }
+}
+
 /// What the user chose for a profile, which Trello does not report back.
 /// `Debug` masks the key and token.
 #[derive(Clone, PartialEq, Eq)]
@@ -175,6 +198,10 @@ pub struct Profile {
     /// has no token entry, and that is not an error.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub logged_out: bool,
+    /// An agent's own token (`mcp CLIENT --own-token`): the profile it was made from.
+    pub parent: Option<String>,
+    /// An agent's own token: the MCP client it was made for (`claude-code`).
+    pub client: Option<String>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -241,6 +268,8 @@ impl Default for Profile {
             board_name: None,
             board_short_link: None,
             logged_out: false,
+            parent: None,
+            client: None,
             extra: toml::Table::new(),
         }
     }
@@ -264,6 +293,8 @@ impl std::fmt::Debug for Profile {
             .field("verified_at", &self.verified_at)
             .field("board_id", &self.board_id)
             .field("logged_out", &self.logged_out)
+            .field("parent", &self.parent)
+            .field("client", &self.client)
             .field("extra", &self.extra.keys().collect::<Vec<_>>())
             .finish()
     }

@@ -249,6 +249,8 @@ pub struct NewToken {
     pub api_secret: SecretChange,
     /// Where the secrets go; `None` keeps the profile's current choice (the file for a new profile).
     pub storage: Option<Storage>,
+    /// An agent's own token: the profile records its parent and client.
+    pub agent: Option<super::profile::Agent>,
 }
 
 /// The token a save replaced, and whose it was: a rotation offers to revoke it
@@ -356,7 +358,10 @@ impl Vault {
             SecretChange::Clear => None,
         };
         let token = new.chosen.token.clone();
-        let profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
+        let mut profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
+        if let Some(agent) = new.agent {
+            (profile.parent, profile.client) = (Some(agent.parent), Some(agent.client));
+        }
         let board_dropped = before.as_ref().and_then(Profile::board).filter(|_| profile.board_id.is_none());
         // Secrets the file held and no longer will (moved into the keyring): out of the backup too.
         let forget: Vec<Secret> = match (old_storage, target) {

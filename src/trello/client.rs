@@ -14,9 +14,9 @@ use super::authorize::{QUERY_VALUE, Scopes};
 pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
 use super::errors::{TrelloError, classify, decode_error, parse_retry_after, snippet};
 pub use crate::credentials::Credentials;
-use crate::credentials::Verification;
 use crate::credentials::expiry::Expiry;
 use crate::credentials::format::{is_short_link, is_trello_id};
+use crate::credentials::{Secret, Verification};
 
 /// How 429 answers are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +168,16 @@ impl TokenInfo {
 pub struct Verified {
     pub member: Member,
     pub token: TokenInfo,
+    /// How far Trello's clock was ahead of this machine's when it answered
+    /// (from its `Date` header): a token's `dateCreated` is Trello's time.
+    pub clock_ahead: Option<time::Duration>,
+}
+
+/// A successful answer: its body, and Trello's `Date` with this machine's
+/// time when it arrived.
+struct Answer {
+    body: Vec<u8>,
+    date: Option<(SystemTime, SystemTime)>,
 }
 
 /// A board, as `GET /1/boards/{id}` and `/1/members/me/boards` give it (only the fields asked for).
@@ -221,6 +231,8 @@ pub enum KeyCheck {
 enum Auth<'a> {
     KeyOnly(&'a str),
     Full(&'a Credentials),
+    /// Sent as `creds`, about another token of the same member (named in the path).
+    About(&'a Credentials, &'a Secret),
 }
 
 impl Auth<'_> {
@@ -229,6 +241,7 @@ impl Auth<'_> {
         match self {
             Auth::KeyOnly(key) => vec![key],
             Auth::Full(creds) => vec![&creds.key, creds.token.expose()],
+            Auth::About(creds, other) => vec![&creds.key, creds.token.expose(), other.expose()],
         }
     }
 }
@@ -291,7 +304,7 @@ impl Client {
     /// `GET /1/members/me`: who the token belongs to.
     pub async fn member_me(&self, creds: &Credentials) -> Result<Member, TrelloError> {
         let auth = Auth::Full(creds);
-        let body = self.call(Method::GET, "/members/me", &auth).await?;
+        let body = self.call(Method::GET, "/members/me", &auth).await?.body;
         let member: Member = parse_json(&body, &auth)?;
         if !is_trello_id(&member.id) {
             return Err(unexpected("the member's id is not 24 hex characters"));
@@ -302,10 +315,16 @@ impl Client {
     /// `GET /1/tokens/{token}`: the token's scopes and expiry. Trello's API
     /// names the token in the path; it is never put in the query string.
     pub async fn token_info(&self, creds: &Credentials) -> Result<TokenInfo, TrelloError> {
+        self.token_info_dated(creds).await.map(|(info, _)| info)
+    }
+
+    /// [`Client::token_info`], and how far Trello's clock was ahead of this
+    /// machine's when it answered (its `Date` header; `None` without one).
+    async fn token_info_dated(&self, creds: &Credentials) -> Result<(TokenInfo, Option<time::Duration>), TrelloError> {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
         let auth = Auth::Full(creds);
-        let body = self.call(Method::GET, &path, &auth).await?;
-        let info: TokenInfo = parse_json(&body, &auth)?;
+        let answer = self.call(Method::GET, &path, &auth).await?;
+        let info: TokenInfo = parse_json(&answer.body, &auth)?;
         // Trello never issues a token that may do nothing: such an answer is
         // not Trello's, and its empty scope must not be saved.
         if info.scopes().is_empty() {
@@ -320,7 +339,11 @@ impl Client {
         if matches!(info.expiry(), Expiry::Unreadable(_)) {
             return Err(unexpected("the token's dateExpires is neither null nor an RFC 3339 time"));
         }
-        Ok(info)
+        let ahead = answer.date.map(|(trello, here)| {
+            let signed = |t: SystemTime| OffsetDateTime::from(t);
+            signed(trello) - signed(here)
+        });
+        Ok((info, ahead))
     }
 
     /// `DELETE /1/tokens/{token}` for `creds.token`. The body is undocumented, so
@@ -330,12 +353,19 @@ impl Client {
         self.call(Method::DELETE, &path, &Auth::Full(creds)).await.map(drop)
     }
 
+    /// `DELETE /1/tokens/{token}` sent as `creds`, another token of the same
+    /// member that may write: a read-only token cannot revoke itself.
+    pub async fn revoke_token_as(&self, creds: &Credentials, token: &Secret) -> Result<(), TrelloError> {
+        let path = format!("/tokens/{}", path_segment(token.expose()));
+        self.call(Method::DELETE, &path, &Auth::About(creds, token)).await.map(drop)
+    }
+
     /// `GET /1/members/me/boards`: the member's open boards. Trello limits
     /// `/1/members/` calls separately (100 per 900 s per token): call once, keep the list.
     pub async fn boards(&self, creds: &Credentials) -> Result<Vec<Board>, TrelloError> {
         let auth = Auth::Full(creds);
         let path = format!("/members/me/boards?filter=open&{BOARD_FIELDS}");
-        let body = self.call(Method::GET, &path, &auth).await?;
+        let body = self.call(Method::GET, &path, &auth).await?.body;
         let boards: Vec<Board> = parse_json(&body, &auth)?;
         boards.into_iter().map(checked_board).collect()
     }
@@ -343,7 +373,7 @@ impl Client {
     /// `GET /1/members/me/organizations`: the workspaces boards belong to.
     pub async fn workspaces(&self, creds: &Credentials) -> Result<Vec<Workspace>, TrelloError> {
         let auth = Auth::Full(creds);
-        let body = self.call(Method::GET, "/members/me/organizations?fields=displayName", &auth).await?;
+        let body = self.call(Method::GET, "/members/me/organizations?fields=displayName", &auth).await?.body;
         parse_json(&body, &auth)
     }
 
@@ -351,7 +381,7 @@ impl Client {
     pub async fn board(&self, creds: &Credentials, id: &str) -> Result<Board, TrelloError> {
         let auth = Auth::Full(creds);
         let path = format!("/boards/{}?{BOARD_FIELDS}", path_segment(id));
-        let body = self.call(Method::GET, &path, &auth).await?;
+        let body = self.call(Method::GET, &path, &auth).await?.body;
         checked_board(parse_json(&body, &auth)?)
     }
 
@@ -367,12 +397,12 @@ impl Client {
 
     /// `member_me` and `token_info` at once: one round trip, not two.
     pub async fn verify(&self, creds: &Credentials) -> Result<Verified, TrelloError> {
-        let (member, token) = tokio::try_join!(self.member_me(creds), self.token_info(creds))?;
-        Ok(Verified { member, token })
+        let (member, (token, clock_ahead)) = tokio::try_join!(self.member_me(creds), self.token_info_dated(creds))?;
+        Ok(Verified { member, token, clock_ahead })
     }
 
     /// One call with 429 retries under the policy's bounds.
-    async fn call(&self, method: Method, path: &str, auth: &Auth<'_>) -> Result<Vec<u8>, TrelloError> {
+    async fn call(&self, method: Method, path: &str, auth: &Auth<'_>) -> Result<Answer, TrelloError> {
         let policy = self.config.retry;
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
@@ -401,7 +431,7 @@ impl Client {
         }
     }
 
-    async fn call_once(&self, method: Method, path: &str, auth: &Auth<'_>) -> Result<Vec<u8>, TrelloError> {
+    async fn call_once(&self, method: Method, path: &str, auth: &Auth<'_>) -> Result<Answer, TrelloError> {
         let url = format!("{}{}", self.api_base, path);
         let response = self
             .http
@@ -427,9 +457,16 @@ impl Client {
                 .unwrap_or_else(|| "nowhere (no Location header)".into());
             return Err(TrelloError::Redirected { status: status.as_u16(), location });
         }
+        // Trello's own clock, to the second, beside this machine's at the same moment.
+        let date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .map(|trello| (trello, SystemTime::now()));
         let body = self.read_body(response).await?;
         if status.is_success() {
-            return Ok(body);
+            return Ok(Answer { body, date });
         }
         let text = String::from_utf8_lossy(&body);
         Err(classify(status.as_u16(), &text, retry_after, &auth.known()))
@@ -520,7 +557,7 @@ fn auth_header(auth: &Auth<'_>) -> Result<HeaderValue, TrelloError> {
     let enc = |v: &str| utf8_percent_encode(v, QUERY_VALUE).to_string();
     let text = match auth {
         Auth::KeyOnly(key) => format!("OAuth oauth_consumer_key=\"{}\"", enc(key)),
-        Auth::Full(creds) => {
+        Auth::Full(creds) | Auth::About(creds, _) => {
             format!("OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"", enc(&creds.key), enc(creds.token.expose()))
         }
     };

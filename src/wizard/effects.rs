@@ -194,8 +194,8 @@ impl Executor {
                     move |e| Msg::Verified { generation, result: Err(e), at: now_rfc3339() },
                 );
             }
-            Effect::Revoke(credentials) => self.with_client(
-                |client| async move { Msg::Revoked(client.revoke_token(&credentials).await) },
+            Effect::Revoke { with, token } => self.with_client(
+                |client| async move { Msg::Revoked(client.revoke_token_as(&with, &token).await) },
                 |e| Msg::Revoked(Err(e)),
             ),
             Effect::ConfirmRevoked(credentials) => self.with_client(

@@ -428,7 +428,10 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
             }
             let options = if m.focused() == Some(Target::Token) { &k.options } else { &k.next_field };
             list.extend(focus_keys(options, &k.previous_field).into_iter().flatten());
-            list.push(Binding::new(&[ESC], Action::Back, &k.back));
+            // An agent's token starts on this step: there is nothing to go back to.
+            if m.mode != crate::wizard::model::Mode::Agent {
+                list.push(Binding::new(&[ESC], Action::Back, &k.back));
+            }
             list.push(Binding::new(reveal, Action::Reveal, &k.reveal));
             list.push(Binding::new(keys.url, Action::ShowUrl, &k.show_url).quiet());
             list
@@ -443,6 +446,7 @@ fn screen_bindings(m: &Model, keys: &StepKeys, in_text: bool) -> Vec<Binding> {
                     };
                     vec![Binding::new(&[ENTER, ch('r')], Action::Retry, label)]
                 }
+                VerifyState::Refused(..) => vec![Binding::new(&[ENTER, ch('r')], Action::Retry, &k.new_token)],
                 // The keyring refused: retry, or choose the file. Never a silent switch.
                 VerifyState::SaveFailed(..) if m.storage == crate::credentials::store::Storage::Keyring => vec![
                     Binding::new(&[ENTER, ch('r')], Action::Retry, &k.retry_save),

@@ -115,6 +115,8 @@ pub enum VerifyState {
     Failed(TrelloError),
     /// Rotating, and the new token belongs to someone else: ask before saving.
     OtherMember(Box<Verified>),
+    /// Trello accepts the token, but it is not saved: why.
+    Refused(Box<Verified>, Refusal),
     /// Setting up with a token that came through the listener: any local
     /// program could have sent one, so the account is shown and confirmed first.
     ConfirmCaptured(Box<Verified>),
@@ -179,11 +181,38 @@ pub enum Exit {
     Left,
 }
 
-/// Setting up from nothing, or replacing the token of a saved profile.
+/// Setting up from nothing, replacing the token of a saved profile, or
+/// authorizing an agent's own token from a saved profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Setup,
     Rotate,
+    Agent,
+}
+
+/// An agent's own token being authorized: for whom, and from which profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentFlow {
+    pub agent: crate::credentials::Agent,
+    /// The client in words ("Claude Code").
+    pub client: String,
+    /// The parent profile's member: the agent's token must be the same member's.
+    pub member_id: Option<String>,
+    /// "Ann Example (@ann)", for the words.
+    pub who: Option<String>,
+    /// Where the parent keeps its token: the agent's goes there too.
+    pub storage: Storage,
+}
+
+/// Why a verified token is not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// An agent's token of another member than its parent profile's (who it is).
+    OtherMember(String),
+    /// A token that came through the listener but was made before this run
+    /// began (Trello's `dateCreated`, on Trello's clock): not the one just
+    /// authorized, so someone else sent it.
+    MadeBefore { created: String },
 }
 
 /// The start screen's "verify now".
@@ -312,6 +341,11 @@ pub struct Model {
     pub now: Instant,
     /// Spinner frame, advanced by ticks.
     pub frame: usize,
+    /// Authorizing an agent's own token (`Mode::Agent`).
+    pub agent: Option<AgentFlow>,
+    /// Rotating an agent's read-only token: its parent's key and token, which
+    /// may revoke the old one (a read-only token cannot revoke itself).
+    pub revoke_with: Option<crate::trello::Credentials>,
     /// The terminal's size (columns, rows), told by the runtime; the plain front end has none.
     pub size: Option<(u16, u16)>,
     /// Rows PgDn (+) and PgUp (-) moved the body from where it follows the
@@ -395,6 +429,8 @@ impl Model {
             verified_at: None,
             now,
             frame: 0,
+            agent: None,
+            revoke_with: None,
             size: None,
             scroll: 0,
         }
@@ -414,6 +450,33 @@ impl Model {
         m.prefill_from(&profile);
         m.saved = Some(profile);
         m.mode = Mode::Rotate;
+        m.step = Step::Token;
+        m.focus = Step::Token.targets().iter().position(|t| *t == Target::Token).unwrap_or(0);
+        m
+    }
+
+    /// Step 4 for an agent's own token: the parent profile's key, the app
+    /// name `trello-auth (CLIENT)`, and the scopes and expiration asked for.
+    pub fn agent(
+        setup: Setup,
+        now: Instant,
+        parent: &Profile,
+        flow: AgentFlow,
+        scopes: Scopes,
+        expiration: Expiration,
+    ) -> Self {
+        let mut m = Model::new(setup, now);
+        m.key = Input::new(parent.api_key.clone());
+        m.app_name = Input::new(flow.agent.app_name());
+        m.scopes = scopes;
+        m.expiration = expiration;
+        m.storage = flow.storage;
+        let app = flow.agent.app_name();
+        let who = flow.who.clone().unwrap_or_default();
+        let intro = fill(&texts().agent.intro, &[("client", &flow.client), ("app", &app), ("who", &who)]);
+        m.notice = Some(Notice { kind: NoticeKind::Info, text: intro });
+        m.agent = Some(flow);
+        m.mode = Mode::Agent;
         m.step = Step::Token;
         m.focus = Step::Token.targets().iter().position(|t| *t == Target::Token).unwrap_or(0);
         m

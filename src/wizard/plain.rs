@@ -398,7 +398,7 @@ fn question(m: &Model, said: &Said) -> Option<Ask> {
             Some(Ask::Field { target: Target::Token, prompt: prompt.clone(), secret: true })
         }
         Step::Verify => match &m.verify {
-            VerifyState::Failed(_) | VerifyState::SaveFailed(..) => {
+            VerifyState::Failed(_) | VerifyState::SaveFailed(..) | VerifyState::Refused(..) => {
                 Some(Ask::Enter { prompt: p.retry.clone(), secret: true })
             }
             VerifyState::ChooseStorage(_) => Some(Ask::Choice {

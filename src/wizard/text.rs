@@ -29,6 +29,7 @@ pub struct Texts {
     pub quit: Quit,
     pub start: Start,
     pub rotate: Rotate,
+    pub agent: Agent,
     pub capture: Capture,
 }
 
@@ -158,6 +159,7 @@ pub struct Notices {
     pub catching: String,
     pub capture_off: String,
     pub takeover: String,
+    pub old_token: String,
     pub copied: String,
     pub copied_terminal: String,
     pub copy_by_hand: String,
@@ -259,6 +261,7 @@ pub struct Capture {
     pub failed: String,
     pub received: String,
     pub takeover: String,
+    pub old_token: String,
     pub confirm: String,
     pub confirm_question: String,
     pub pasting: String,
@@ -283,6 +286,12 @@ pub struct Start {
     pub choice_rotate: String,
     pub choice_setup: String,
     pub choice_quit: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Agent {
+    pub title_bar: String,
+    pub intro: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -404,6 +413,10 @@ pub struct Verify {
     pub save_failed: String,
     pub nothing_saved: String,
     pub saved_on_yes: String,
+    pub refused: String,
+    pub refused_other_member: String,
+    pub refused_made_before: String,
+    pub refused_next: String,
     pub why: String,
     pub fix: String,
     pub next_fix_key: String,
@@ -459,10 +472,13 @@ pub const PLACEHOLDERS: &[&str] = &[
     "account",
     "answer",
     "account_url",
+    "app",
     "attempt",
     "backup",
     "cause",
+    "client",
     "code",
+    "created",
     "command",
     "old_url",
     "copy",
@@ -486,6 +502,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "old",
     "options",
     "origin",
+    "parent",
     "path",
     "profile",
     "reason",

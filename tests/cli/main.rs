@@ -16,4 +16,5 @@ mod keyring;
 mod mcp;
 mod mcp_sdk;
 mod mcp_server;
+mod own_token;
 mod reveal;

@@ -40,6 +40,8 @@ pub struct FakeToken {
     pub expires: Option<String>,
     pub expired: bool,
     pub revoked: bool,
+    /// `dateCreated`, RFC 3339: when it was issued, unless a test says otherwise.
+    pub created: String,
 }
 
 /// A one-off answer that replaces the next normal one.
@@ -194,6 +196,23 @@ impl FakeTrello {
         issue(&mut self.state(), key, member_id, scope, expires)
     }
 
+    /// [`FakeTrello::issue_token`], made at `created` (RFC 3339): a token someone held before.
+    pub fn issue_token_made(
+        &self,
+        key: &str,
+        member_id: &str,
+        scope: &str,
+        expires: Option<&str>,
+        created: &str,
+    ) -> String {
+        let mut state = self.state();
+        let token = issue(&mut state, key, member_id, scope, expires);
+        if let Some(t) = state.tokens.get_mut(&token) {
+            t.created = created.to_string();
+        }
+        token
+    }
+
     /// Adds a board `member` belongs to; returns its 24-hex id.
     pub fn add_board(&self, short_link: &str, name: &str, workspace: Option<(&str, &str)>, member: &str) -> String {
         let mut state = self.state();
@@ -265,9 +284,18 @@ fn issue(state: &mut State, key: &str, member_id: &str, scope: &str, expires: Op
             expires: expires.map(str::to_string),
             expired: false,
             revoked: false,
+            created: now_rfc3339(),
         },
     );
     token
+}
+
+/// Now, as Trello writes its dates (`2026-11-28T12:00:00.000Z`).
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    now.format(&format).unwrap()
 }
 
 fn text(status: u16, body: &str) -> Response<Body> {
@@ -487,7 +515,7 @@ fn token_json(t: &FakeToken) -> serde_json::Value {
     }
     serde_json::json!({
         "id": t.id, "identifier": t.app_name, "idMember": t.member_id,
-        "dateCreated": "2026-11-28T12:00:00.000Z", "dateExpires": t.expires, "permissions": permissions,
+        "dateCreated": t.created, "dateExpires": t.expires, "permissions": permissions,
     })
 }
 

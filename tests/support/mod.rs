@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests: the fake Trello server and friends.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod cli;
 pub mod fake_trello;
 pub mod mcp;

@@ -105,5 +105,6 @@ pub fn verified(scopes: &str, expires: Option<&str>) -> Box<Verified> {
             date_expires: expires.map(str::to_string),
             permissions: serde_json::from_str(&permissions).unwrap(),
         },
+        clock_ahead: None,
     })
 }

@@ -152,7 +152,7 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
         Action::StartUp | Action::StartDown => after.choice != before.choice,
         Action::SaveOtherMember => any_effect(|e| matches!(e, Effect::Save { .. })),
         Action::RefuseOtherMember => after.step == Step::Token && after.token.value().is_empty(),
-        Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke(_))),
+        Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke { .. })),
         Action::KeepOld => after.revoke == RevokeState::Declined,
         Action::SaveToFile => {
             any_effect(|e| matches!(e, Effect::Save { new, .. } if new.storage == Some(Storage::File)))

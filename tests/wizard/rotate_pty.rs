@@ -172,3 +172,56 @@ fn the_start_screen_never_shows_a_credential_from_a_wrong_typed_answer() {
     assert!(!shown.contains(&token[..12]) && !shown.contains(&token[64..]), "the token was on screen");
     assert!(!shown.contains(&KEY[..12]), "the key was on screen");
 }
+
+/// Another local program holds a token of this very member (the leaked one
+/// that made the user rotate, or an older one) and posts it to the listener
+/// before the browser gets there: neither is saved. The token being replaced
+/// is named as such; one made before this run began is refused on Trello's
+/// own dates; in both cases the next token is pasted, and the saved one stays.
+#[test]
+fn a_token_planted_in_a_rotation_is_never_saved() {
+    let port = support::raw_server::closed_port();
+    let fake = FakeTrello::with_ann();
+    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
+    let old = fake.issue_token(KEY, ANN, "read,write,account", None);
+    let older = fake.issue_token_made(KEY, ANN, "read,write", None, "2026-10-01T09:00:00.000Z");
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    saved_profile(&store, &old);
+    for (planted, said, plain) in [
+        (&old, "That is the token being replaced", false),
+        (&older, "before this run began", false),
+        (&older, "before this run began", true),
+    ] {
+        let mut cmd = base_command(home.path());
+        cmd.args(if plain { &["rotate", "--plain"][..] } else { &["rotate"][..] });
+        cmd.env("TRELLO_API_BASE", fake.api_base());
+        cmd.env("TRELLO_WEB_BASE", fake.web_base());
+        cmd.env("TRELLO_AUTH_CALLBACK_PORT", port.to_string());
+        cmd.env("DISPLAY", ":99");
+        cmd.env("BROWSER", support::browser::planting(home.path(), planted));
+        let mut pty = Pty::spawn(cmd, 110, 34);
+        if plain {
+            pty.expect("How long should the token live?");
+            pty.send(ENTER);
+            pty.expect("Scopes (");
+            pty.send(ENTER);
+            pty.expect("Paste the token");
+            pty.send("open\r");
+        } else {
+            pty.expect("^C quit");
+            pty.send("\x0f");
+        }
+        let screen = pty.expect(said);
+        assert!(!screen.contains("your account? Save it?"), "{screen}");
+        if !plain && planted == &older {
+            // The way on is step 4, pasting this time.
+            pty.send(ENTER);
+            pty.expect("Paste mode");
+        }
+        pty.send(CTRL_C);
+        pty.wait();
+        assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), old, "nothing was saved");
+        assert!(!fake.is_revoked(&old));
+    }
+}

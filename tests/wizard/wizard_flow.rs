@@ -420,13 +420,13 @@ fn the_listener_lives_only_on_step_four() {
     assert!(!m.wants_capture());
 }
 
-/// A rotation knows whose token it should be: one of the saved member that
-/// came through the listener is saved at once (no one else can make one);
-/// when the saved profile names no member, it is shown and confirmed first.
+/// Every token that came through the listener is shown and confirmed before
+/// it is saved, in a rotation too: another local program may hold a token of
+/// this very member (the leaked one a rotation replaces) and post it.
 #[test]
-fn a_caught_token_in_a_rotation_is_confirmed_unless_it_is_the_saved_member_s() {
+fn a_caught_token_in_a_rotation_is_always_confirmed() {
     use trello_auth::credentials::store::Profile;
-    for (member, asks) in [(Some("5f00a11"), false), (None, true)] {
+    for member in [Some("5f00a11"), None] {
         let saved = Profile {
             api_key: KEY.into(),
             token: Some(trello_auth::credentials::Secret::new(TOKEN)),
@@ -440,10 +440,79 @@ fn a_caught_token_in_a_rotation_is_confirmed_unless_it_is_the_saved_member_s() {
         let at = "2026-11-28T21:00:00Z".into();
         let effects =
             send(&mut m, Msg::Verified { generation: *generation, result: Ok(verified("read,write", None)), at });
-        if asks {
-            assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)), "{:?}", m.verify);
+        assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)), "{:?}", m.verify);
+        assert!(effects.is_empty(), "{effects:?}");
+        assert!(m.holds_capture(), "the start URL stays armed as a tripwire until the answer");
+    }
+}
+
+/// The token a rotation replaces, given back (caught or pasted), is never
+/// saved and never sent: the words say it is the token being replaced.
+#[test]
+fn the_token_being_replaced_is_refused_caught_or_pasted() {
+    use trello_auth::credentials::store::Profile;
+    let saved = Profile {
+        api_key: KEY.into(),
+        token: Some(trello_auth::credentials::Secret::new(TOKEN)),
+        member_id: Some("5f00a11".into()),
+        ..Profile::default()
+    };
+    let mut m = Model::rotate(support::wizard::setup(), Instant::now(), saved.clone());
+    send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    let effects = send(&mut m, Msg::TokenCaptured(TOKEN.into()));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(m.step, Step::Token);
+    assert!(m.notice.as_ref().unwrap().text.starts_with("That is the token being replaced"), "{:?}", m.notice);
+    assert!(m.pasting && m.token_value().is_empty());
+    let mut m = Model::rotate(support::wizard::setup(), Instant::now(), saved);
+    paste(&mut m, TOKEN);
+    let effects = press(&mut m, KeyCode::Enter);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(m.notice.as_ref().unwrap().text.starts_with("That is the token being replaced"), "{:?}", m.notice);
+}
+
+/// A caught token made before this run began (Trello's `dateCreated`, on
+/// Trello's clock as its `Date` header tells it) is not the one just
+/// authorized: refused, and the next one is pasted. A pasted one is the
+/// user's own choice; a caught one made within the clock skew is kept.
+#[test]
+fn a_caught_token_made_before_the_run_began_is_refused() {
+    let setup = support::wizard::setup();
+    let began = setup.started_at;
+    let at = |minutes: i64| {
+        let when = began + time::Duration::minutes(minutes);
+        when.format(&time::format_description::well_known::Rfc3339).unwrap()
+    };
+    for (created, ahead, caught, refused) in [
+        (at(-60 * 24 * 30), None, true, true),
+        (at(-60 * 24 * 30), None, false, false),
+        (at(1), None, true, false),
+        (at(-1), None, true, false),
+        // Trello's clock is an hour ahead: made 30 minutes before the run began, as Trello counts.
+        (at(30), Some(time::Duration::hours(1)), true, true),
+    ] {
+        let mut m = Model { setup: setup.clone(), ..at_token_step() };
+        let effects = if caught {
+            send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+            send(&mut m, Msg::TokenCaptured(TOKEN.into()))
         } else {
-            assert!(effects.iter().any(|e| matches!(e, Effect::Save { .. })), "{effects:?}");
+            paste(&mut m, TOKEN);
+            press(&mut m, KeyCode::Enter)
+        };
+        let [Effect::Verify { generation, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        let mut v = verified("read,write", None);
+        v.token.date_created = Some(created.clone());
+        v.clock_ahead = ahead;
+        send(&mut m, Msg::Verified { generation: *generation, result: Ok(v), at: "x".into() });
+        assert_eq!(
+            matches!(m.verify, VerifyState::Refused(..)),
+            refused,
+            "{created} {ahead:?} {caught}: {:?}",
+            m.verify
+        );
+        if refused {
+            let effects = press(&mut m, KeyCode::Enter);
+            assert!(effects.is_empty() && m.step == Step::Token && m.pasting && m.token_value().is_empty());
         }
     }
 }

@@ -8,6 +8,7 @@
 //! `#!/usr/bin/env node`). The keyring's session bus is found without
 //! `DBUS_SESSION_BUS_ADDRESS` by `credentials::keyring`.
 
+pub mod agent;
 pub(crate) mod clients;
 mod edit;
 mod entry;
@@ -55,6 +56,8 @@ pub struct Args {
     pub inline_secrets: bool,
     #[command(flatten)]
     pub reveal: super::reveal::Reveal,
+    #[command(flatten, next_help_heading = "The agent's token")]
+    pub token: agent::TokenArgs,
 }
 
 pub const AFTER_HELP: &str = "\

@@ -3,7 +3,7 @@
 use super::{Item, Tone};
 use crate::credentials::format::Level;
 use crate::wizard::keymap::{Action, key_name, remedy_step, yes_no};
-use crate::wizard::model::{Model, Step, VerifyState};
+use crate::wizard::model::{Model, Refusal, Step, VerifyState};
 use crate::wizard::text::{fill, texts};
 
 pub fn items(m: &Model) -> Vec<Item> {
@@ -38,6 +38,23 @@ pub fn items(m: &Model) -> Vec<Item> {
             };
             let key = key_name(m, Action::Retry).unwrap_or_default();
             items.push(Item::toned(fill(next, &[("key", &key)]), Tone::Accent));
+            items.push(Item::toned(&t.nothing_saved, Tone::Dim));
+        }
+        VerifyState::Refused(v, refusal) => {
+            items.push(Item::Check { level: Level::Error, text: t.refused.clone(), indented: false });
+            items.push(Item::Blank);
+            let why = match refusal {
+                Refusal::OtherMember(who) => {
+                    let parent = m.agent.as_ref().and_then(|f| f.who.clone()).unwrap_or_default();
+                    fill(&t.refused_other_member, &[("who", who), ("parent", &parent)])
+                }
+                Refusal::MadeBefore { created } => fill(&t.refused_made_before, &[("created", created)]),
+            };
+            items.push(Item::text(fill(&t.success, &[("who", &v.member.who())])));
+            items.push(Item::toned(why, Tone::Bold));
+            items.push(Item::Blank);
+            let key = key_name(m, Action::Retry).unwrap_or_default();
+            items.push(Item::toned(fill(&t.refused_next, &[("key", &key)]), Tone::Accent));
             items.push(Item::toned(&t.nothing_saved, Tone::Dim));
         }
         VerifyState::Saving(v) => {

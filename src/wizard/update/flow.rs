@@ -49,6 +49,8 @@ pub(super) fn advance(m: &mut Model) -> Vec<Effect> {
             let token = m.token_verdict();
             if m.scopes.is_empty() {
                 notice(m, NoticeKind::Warning, n.no_scope.clone());
+            } else if is_old_token(m, m.token_value()) {
+                notice(m, NoticeKind::Warning, n.old_token.clone());
             } else if !token.is_savable() {
                 notice(m, NoticeKind::Warning, fill(&n.token, &[("verdict", &token.message())]));
             } else {
@@ -64,6 +66,16 @@ pub(super) fn advance(m: &mut Model) -> Vec<Effect> {
 /// On the verify step: go where the failure is fixed, or try again.
 pub(super) fn retry(m: &mut Model) -> Vec<Effect> {
     match &m.verify {
+        VerifyState::Refused(_, refusal) => {
+            // A token planted through the listener: the next one is pasted.
+            if matches!(refusal, Refusal::MadeBefore { .. }) {
+                m.pasting = true;
+            }
+            m.token = Input::default();
+            m.token_from_listener = false;
+            m.verify = VerifyState::Idle;
+            goto(m, Step::Token, Some(Target::Token));
+        }
         VerifyState::Failed(e) => match remedy_step(e.remedy()) {
             Some(Step::ApiKey) => goto(m, Step::ApiKey, Some(Target::Key)),
             Some(step) => goto(m, step, Some(Target::Token)),
@@ -114,16 +126,20 @@ pub(super) fn on_verified(
     match result {
         Ok(verified) => {
             m.verified_at = Some(at);
+            if let Some(refusal) = refusal(m, &verified) {
+                m.verify = VerifyState::Refused(verified, refusal);
+                return Vec::new();
+            }
             let saved_member = m.saved.as_ref().and_then(|p| p.member_id.as_deref());
             if m.mode == Mode::Rotate && saved_member.is_some_and(|id| id != verified.member.id) {
                 // A token of another account is usually a mistake: ask first.
                 m.verify = VerifyState::OtherMember(verified);
                 return Vec::new();
             }
-            if m.token_from_listener && (m.mode == Mode::Setup || saved_member.is_none()) {
-                // Any local program can reach the listener: show whose token it is before saving.
-                // A rotation knows whose it should be: the saved member's own is
-                // saved (no one else can make one), another's was asked about above.
+            if m.token_from_listener {
+                // Any local program can reach the listener, and may hold a
+                // token of this very member (the leaked one a rotation
+                // replaces): whose it is, is shown and confirmed before saving.
                 m.verify = VerifyState::ConfirmCaptured(verified);
                 return Vec::new();
             }
@@ -138,6 +154,35 @@ pub(super) fn on_verified(
             Vec::new()
         }
     }
+}
+
+/// How far this machine's clock and Trello's may disagree beyond what Trello's
+/// `Date` header says (its one-second steps, the time an answer travels, a
+/// proxy that drops the header).
+pub const CLOCK_SKEW: time::Duration = time::Duration::minutes(2);
+
+/// Why a token Trello accepts is not saved: an agent's token of another
+/// member than its parent's; a token that came through the listener but was
+/// made before this run began (on Trello's clock, within [`CLOCK_SKEW`]).
+fn refusal(m: &Model, verified: &Verified) -> Option<Refusal> {
+    if let Some(flow) = &m.agent
+        && flow.member_id.as_deref().is_some_and(|id| id != verified.member.id)
+    {
+        return Some(Refusal::OtherMember(verified.member.who()));
+    }
+    if !m.token_from_listener {
+        return None;
+    }
+    let created = verified.token.date_created.as_deref()?;
+    let created = time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339).ok()?;
+    let began = m.setup.started_at.checked_add(verified.clock_ahead.unwrap_or_default())?;
+    let earliest = began.checked_sub(CLOCK_SKEW)?;
+    (created < earliest).then(|| Refusal::MadeBefore { created: crate::credentials::expiry::format_time(created) })
+}
+
+/// The token a rotation replaces, given again (pasted or caught): never saved.
+pub(super) fn is_old_token(m: &Model, token: &str) -> bool {
+    m.mode == Mode::Rotate && m.old_token().is_some_and(|old| !token.is_empty() && old.expose() == token)
 }
 
 /// Saves, or first asks where the token goes when a keyring could keep it.
@@ -172,8 +217,10 @@ pub fn new_token(m: &Model, verified: &Verified) -> NewToken {
         verification: verified.verification(m.verified_at.clone().unwrap_or_default()),
         api_secret: if secret.is_empty() { SecretChange::Clear } else { SecretChange::Set(Secret::new(secret)) },
         // A rotation keeps the profile's place (even one changed in another
-        // terminal meanwhile); a setup puts the secrets where step 5 chose.
-        storage: (m.mode == Mode::Setup).then_some(m.storage),
+        // terminal meanwhile); a setup puts the secrets where step 5 chose,
+        // an agent's token where its parent keeps its own.
+        storage: (m.mode != Mode::Rotate).then_some(m.storage),
+        agent: m.agent.as_ref().map(|flow| flow.agent.clone()),
     }
 }
 
@@ -194,6 +241,8 @@ pub(super) fn back(m: &mut Model) -> Vec<Effect> {
                 *m = Model::start_screen(m.setup.clone(), m.now, saved);
             }
         }
+        // An agent's token starts here with the parent's key: there is no step before it.
+        Step::Token if m.mode == Mode::Agent => {}
         Step::Token => goto(m, Step::ApiKey, Some(Target::Key)),
         Step::Verify => {
             if !matches!(m.verify, VerifyState::Saving(_)) {

@@ -124,7 +124,11 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::CloseBoards => m.overlay = Overlay::None,
         Action::RevokeOld => {
             m.revoke = RevokeState::Revoking;
-            return old_credentials(m).map(Effect::Revoke).into_iter().collect();
+            let Some(old) = old_credentials(m) else { return Vec::new() };
+            // A read-only token cannot revoke itself: the profile's parent (an agent's) may.
+            let read_only = m.saved.as_ref().is_some_and(|p| !p.scopes().write);
+            let with = m.revoke_with.clone().filter(|_| read_only).unwrap_or_else(|| old.clone());
+            return vec![Effect::Revoke { with, token: old.token }];
         }
         Action::KeepOld => m.revoke = RevokeState::Declined,
     }

@@ -14,7 +14,7 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::model::{
-    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, RevokeState,
+    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, Notice, NoticeKind, Overlay, RateWait, Refusal, RevokeState,
     StartCheck, Step, Target, VerifyState,
 };
 use super::text::{fill, texts};
@@ -111,8 +111,12 @@ pub enum Effect {
         profile_name: String,
         new: Box<NewToken>,
     },
-    /// Revoke the old token after a rotation.
-    Revoke(Credentials),
+    /// Revoke the old token after a rotation, sent as `with` (the old pair,
+    /// or another token of the same member that may write).
+    Revoke {
+        with: Credentials,
+        token: Secret,
+    },
     /// Ask Trello whether the revoked token is now refused.
     ConfirmRevoked(Credentials),
     /// List the member's boards and workspaces, once.
@@ -184,6 +188,10 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     m.focus = 0;
                     if m.mode == Mode::Rotate && saved.replaced.is_some() {
                         m.revoke = RevokeState::Offered;
+                    }
+                    // An agent's token is one step of `mcp --write`, which goes on to write the entry.
+                    if m.mode == Mode::Agent {
+                        m.exit = Some(Exit::Saved);
                     }
                     VerifyState::Saved(v, saved)
                 }
@@ -383,6 +391,14 @@ fn on_captured(m: &mut Model, token: String) -> Vec<Effect> {
     m.overlay = Overlay::None;
     m.help = false;
     m.capture = CaptureState::Received;
+    if flow::is_old_token(m, &token) {
+        // The token being replaced came back: whoever sent it, it is not saved,
+        // and the listener (which takes one token) is not trusted further.
+        m.pasting = true;
+        m.capture = CaptureState::Failed(texts().capture.old_token.clone());
+        notice(m, NoticeKind::Warning, texts().notices.old_token.clone());
+        return Vec::new();
+    }
     m.token = Input::new(token);
     m.token_from_listener = true;
     if let Some(index) = m.step.targets().iter().position(|t| *t == Target::Token) {

@@ -16,6 +16,10 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let left = match (m.step, m.mode) {
         (Step::Start, _) => format!(" trello-auth · {}", t.start),
         (_, Mode::Rotate) => format!(" trello-auth · {}", texts().rotate.title_bar),
+        (_, Mode::Agent) => {
+            let client = m.agent.as_ref().map_or("", |f| f.client.as_str());
+            format!(" trello-auth · {}", fill(&texts().agent.title_bar, &[("client", client)]))
+        }
         _ => format!(" trello-auth · {}", t.setup),
     };
     let profile = fill(&t.profile, &[("profile", &crate::untrusted::line(&m.setup.profile))]);
