@@ -24,6 +24,7 @@ struct Scene {
     project: PathBuf,
     bin: PathBuf,
     token: String,
+    agent_token: String,
 }
 
 impl Scene {
@@ -41,7 +42,8 @@ impl Scene {
         // Installed as a person would have it: `trello-auth` on PATH.
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trello-auth"), bin.join("trello-auth")).unwrap();
         let token = fake.issue_token(KEY, ANN, "read,write", None);
-        Scene { env, bus: ss.as_ref().map(|s| s.address.clone()), project, bin, token }
+        let agent_token = fake.issue_token(KEY, ANN, "read", None);
+        Scene { env, bus: ss.as_ref().map(|s| s.address.clone()), project, bin, token, agent_token }
     }
 
     /// The environment a documented line runs in: the test's, with PATH led by the binary.
@@ -57,8 +59,9 @@ impl Scene {
                 *v = format!("{}:{v}", self.bin.display());
             }
         }
-        // What the README's CI example pipes in.
+        // What the README's CI example pipes in, and an agent's own token.
         vars.push(("TRELLO_TOKEN".into(), self.token.clone()));
+        vars.push(("AGENT_TOKEN".into(), self.agent_token.clone()));
         if let Some(bus) = &self.bus {
             vars.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.clone()));
             vars.push(("TRELLO_AUTH_KEYRING_TIMEOUT_MS".into(), "10000".into()));
@@ -108,9 +111,13 @@ fn is_fish(line: &str) -> bool {
     line.contains("| source") || line.contains("--format fish |")
 }
 
-/// Opens the wizard: `trello-auth` alone (with global flags) or `rotate`.
+/// Opens the wizard: `trello-auth` alone (with global flags), `rotate`, or
+/// an agent's own token authorized in a terminal (not piped in).
 fn is_wizard(line: &str) -> bool {
     let Some(rest) = line.trim().strip_prefix("trello-auth") else { return false };
+    if rest.split_whitespace().any(|w| w == "--own-token") {
+        return true;
+    }
     let words: Vec<&str> = rest.split_whitespace().filter(|w| !w.starts_with('#')).collect();
     let mut i = 0;
     while i < words.len() {

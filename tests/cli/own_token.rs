@@ -57,7 +57,7 @@ fn in_a_terminal_the_token_is_caught_confirmed_and_saved_as_the_agent_s_own_prof
     let (fake, env, parent) = ann(port);
     let mut pty = in_terminal(&env, &fake, port, &["mcp", "claude-code", "--write", "--own-token", "--read-only"]);
     let screen = pty.expect("^C quit");
-    assert!(screen.contains("a token of its own for Claude Code"), "{screen}");
+    assert!(screen.contains("own token for Claude Code"), "{screen}");
     assert!(screen.contains("trello-auth (claude-code)"), "{screen}");
     let url = screen.replace(['│', '\n', ' '], "");
     assert!(
