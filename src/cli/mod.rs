@@ -47,7 +47,7 @@ fn after_long_help() -> String {
 // term_width 0: the help keeps its source lines, so an example is never
 // broken in two (a copied half would not run) and the tables stay tables.
 #[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP, after_long_help = after_long_help(),
-          term_width = 0)]
+          term_width = 0, disable_help_subcommand = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -101,7 +101,20 @@ pub enum Command {
     /// Print the manual page (roff), built from this same definition.
     #[command(after_help = MAN_HELP)]
     Man,
+    /// Print this help, or a command's.
+    #[command(after_help = HELP_HELP)]
+    Help {
+        /// The command (and subcommand) whose help to print.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
+
+const HELP_HELP: &str = "\
+Examples:
+  trello-auth help
+  trello-auth help mcp
+  trello-auth help profile use";
 
 /// `mcp`'s arguments, and the wizard's flags for authorizing an agent's own token (`--own-token` in a terminal).
 #[derive(Debug, Clone, clap::Args)]
@@ -171,6 +184,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Exec(args)) => return exec(&ctx, args),
         Some(Command::Completions { shell }) => return write(&commands::Output::raw(completions(*shell))),
         Some(Command::Man) => return man(),
+        Some(Command::Help { command }) => return help(command),
         Some(Command::Status(args)) => commands::status::run(&ctx, args),
         Some(Command::Env(args)) => commands::env::run(&ctx, args),
         Some(Command::Login(args)) => commands::login::run(&ctx, args),
@@ -258,6 +272,28 @@ fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
     }
 }
 
+/// `help [COMMAND…]`: the long help of the top level or of that command,
+/// as `--help` prints it (clap's own `help` cannot take `--help` itself).
+fn help(path: &[String]) -> u8 {
+    let mut command = Cli::command();
+    command.build();
+    let mut current = &mut command;
+    for word in path {
+        let known = current.get_subcommands().any(|c| c.get_name() == word);
+        match current.find_subcommand_mut(word) {
+            Some(sub) if known => current = sub,
+            _ => {
+                return report(&CommandError::Usage(format!(
+                    "there is no command \"{}\" here; `trello-auth --help` lists them",
+                    crate::untrusted::line(&path.join(" "))
+                )));
+            }
+        }
+    }
+    let text = current.render_long_help().to_string();
+    write(&commands::Output::raw(text))
+}
+
 /// The man page: the top level, then a section for each command with its
 /// options and examples, from the same clap definition as `--help`.
 fn man() -> u8 {
@@ -266,4 +302,27 @@ fn man() -> u8 {
         return report(&CommandError::Failed(format!("could not write the man page: {e}")));
     }
     write(&commands::Output::raw(String::from_utf8_lossy(&out).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own consistency checks over the whole definition (conflicts,
+    /// requirements, ids, value names), which it otherwise runs only when a
+    /// command line happens to reach the broken part.
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_takes_a_command_path_and_its_own_help() {
+        let parsed = |args: &[&str]| <Cli as clap::Parser>::try_parse_from(args).map(|c| c.command);
+        assert!(
+            matches!(parsed(&["trello-auth", "help", "profile", "use"]), Ok(Some(Command::Help { command })) if command == ["profile", "use"])
+        );
+        let help = parsed(&["trello-auth", "help", "--help"]).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
 }

@@ -161,14 +161,14 @@ pub struct BoardChoice {
 /// One set of credentials and what was learned when they were verified.
 /// `Debug` masks the key; the token and secret mask themselves. Fields that
 /// are `None` are left out of the file.
-#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Profile {
     #[serde(deserialize_with = "shaped::api_key")]
     pub api_key: String,
-    #[serde(deserialize_with = "shaped::api_secret")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "shaped::api_secret")]
     pub api_secret: Option<Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
     /// `keyring`: the token and secret are in the system keyring, not above.
     #[serde(skip_serializing_if = "is_file")]
@@ -179,28 +179,37 @@ pub struct Profile {
     #[serde(rename = "requested_scope", alias = "scope")]
     pub requested_scope: Scopes,
     /// The scopes Trello reported for the token when it was last verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_scope: Option<Scopes>,
     pub expiration: Expiration,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_full_name: Option<String>,
     /// When the token stops working (`never`, or RFC 3339); absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_expires: Option<Expiry>,
     /// RFC 3339 time of the last successful verification.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
     /// The default board scripts and agents get as `TRELLO_BOARD_ID`.
-    #[serde(deserialize_with = "shaped::board_id")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "shaped::board_id")]
     pub board_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub board_name: Option<String>,
-    #[serde(deserialize_with = "shaped::board_short_link")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "shaped::board_short_link")]
     pub board_short_link: Option<String>,
     /// The token was forgotten on purpose (`logout`): a keyring profile then
     /// has no token entry, and that is not an error.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub logged_out: bool,
     /// An agent's own token (`mcp CLIENT --own-token`): the profile it was made from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// An agent's own token: the MCP client it was made for (`claude-code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]

@@ -436,7 +436,7 @@ complete -p trello-auth"#,
 }
 
 /// `--plain`, `--no-browser`, `--no-capture` and `--callback-port` are the
-/// wizard's: in the help of `trello-auth` and `rotate` only, taken before or
+/// wizard's: in the help of `trello-auth`, `rotate` and `mcp` (an agent's own token) only, taken before or
 /// after `rotate`.
 #[test]
 fn the_wizard_flags_are_where_a_wizard_runs_only() {
@@ -446,7 +446,10 @@ fn the_wizard_flags_are_where_a_wizard_runs_only() {
         let help = stdout(&env.run(&args));
         assert!(wizard.iter().all(|f| help.contains(f)), "{args:?}:\n{help}");
     }
-    for command in ["status", "env", "login", "logout", "token", "exec", "storage", "board", "profile", "mcp", "man"] {
+    // `mcp` opens the token step for an agent's own token (`--own-token` in a terminal).
+    let help = stdout(&env.run(&["mcp", "--help"]));
+    assert!(wizard.iter().all(|f| help.contains(f)), "mcp:\n{help}");
+    for command in ["status", "env", "login", "logout", "token", "exec", "storage", "board", "profile", "man"] {
         let help = stdout(&env.run(&[command, "--help"]));
         assert!(help.contains("--profile"), "{command}:\n{help}");
         assert!(!wizard.iter().any(|f| help.contains(f)), "{command} offers a wizard flag:\n{help}");

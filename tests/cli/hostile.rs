@@ -76,6 +76,9 @@ fn a_token_that_arrives_while_help_is_open_is_kept_and_verified() {
     pty.send(F1);
     pty.expect("On this screen:");
     assert_eq!(post_to_listener(&url, &token), "HTTP/1.1 200 OK");
+    // Every caught token is confirmed, in a rotation too.
+    pty.expect("your account? Save it?");
+    pty.send("y");
     pty.expect("Revoke the old one");
     pty.send("n");
     pty.send(ENTER);
@@ -106,6 +109,8 @@ fn the_running_wizard_takes_a_token_only_from_its_own_page() {
     }
     pty.expect("Waiting on http://127.0.0.1:");
     assert_eq!(post_to_listener(&url, &real), "HTTP/1.1 200 OK");
+    pty.expect("your account? Save it?");
+    pty.send("y");
     pty.expect("Revoke the old one");
     pty.send("n");
     pty.send(ENTER);
