@@ -237,7 +237,9 @@ impl Context {
                 waiting_say("waiting for the keyring (unlock it if it asks)…");
             }
         });
-        Context { vault: Vault::new(store, waiting), profile, say }
+        let lock_say = say.clone();
+        let lock_notice = Arc::new(move |wait: &crate::files::LockWait| lock_say(&wait.to_string()));
+        Context { vault: Vault::new(store, waiting).saying_lock_waits(lock_notice), profile, say }
     }
 
     pub fn name(&self) -> &str {

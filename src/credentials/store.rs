@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Secret;
 pub use super::profile::{DEFAULT_APP_NAME, DEFAULT_PROFILE, Profile, Storage};
-use crate::files::{self, Backup, Dir, FileError, Mode, Replace};
+use crate::files::{self, Backup, Dir, FileError, LockWait, Mode, Replace};
 
 /// The file format written by this build. A newer file is never overwritten.
 pub const FORMAT_VERSION: u32 = 1;
@@ -143,6 +143,9 @@ pub enum StoreError {
         path.display()
     )]
     NotAFile { path: PathBuf, kind: &'static str },
+    /// A lock that did not come, a lock folder others could change: the words are the file layer's.
+    #[error(transparent)]
+    File(FileError),
 }
 
 impl From<FileError> for StoreError {
@@ -153,13 +156,16 @@ impl From<FileError> for StoreError {
             FileError::NotAFile { path, kind } => StoreError::NotAFile { path, kind },
             FileError::TooLarge { path, size, .. } => StoreError::TooLarge { path, size },
             FileError::Write { path, action, source } => StoreError::Write { path, action, source },
+            e @ (FileError::Locked { .. } | FileError::Untrusted { .. } | FileError::NoOwnFolder) => {
+                StoreError::File(e)
+            }
         }
     }
 }
 
 /// The platform's config directory for trello-auth (`$XDG_CONFIG_HOME/trello-auth` on Linux).
 fn platform_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf())
+    files::own_dir()
 }
 
 /// No real config comes near this; a larger file is refused rather than parsed.
@@ -271,7 +277,13 @@ impl Store {
     /// Starts an edit: the lock is taken and the file read; nothing is written
     /// until [`Edit::commit`]. The vault does its keyring work in between.
     pub fn edit(&self) -> Result<Edit, StoreError> {
-        let replace = Replace::begin(&self.path, MAX_CONFIG_BYTES, Dir::Private { owned_name: "trello-auth" })?;
+        self.edit_waiting(&|_| {})
+    }
+
+    /// [`Store::edit`], calling `waiting` once if another trello-auth holds the lock for a while.
+    pub fn edit_waiting(&self, waiting: &dyn Fn(&LockWait)) -> Result<Edit, StoreError> {
+        let dir = Dir::Private { owned_name: "trello-auth" };
+        let replace = Replace::begin_waiting(&self.path, MAX_CONFIG_BYTES, dir, waiting)?;
         let before = match &replace.old {
             Some(old) => parse(replace.target(), &old.text)?,
             None => ConfigFile::default(),
@@ -504,4 +516,5 @@ mod tests {
         let text = toml::to_string(&config).unwrap();
         assert_eq!(parse(Path::new("x"), &text).unwrap(), config);
     }
+
 }

@@ -25,10 +25,14 @@ use super::Secret;
 use super::keyring::{self, Item, KeyringError};
 use super::profile::{BoardChoice, Chosen, Profile, Storage, Verification};
 use super::store::{ConfigFile, Edit, Loaded, Saved, Store, StoreError};
+use crate::files::LockWait;
 
 /// Said when a keyring call is slow (probably an unlock prompt); the commands
 /// print a line, the wizard shows "Saving…" already.
 pub type Waiting = Arc<dyn Fn() + Send + Sync>;
+
+/// Said when another trello-auth holds the config file's lock for a while.
+pub type LockNotice = Arc<dyn Fn(&LockWait) + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -280,11 +284,26 @@ pub struct SaveOutcome {
 pub struct Vault {
     store: Store,
     waiting: Waiting,
+    lock_notice: LockNotice,
 }
 
 impl Vault {
+    /// A vault that waits for the config file's lock silently (the wizard
+    /// shows "Saving…"); see [`Vault::saying_lock_waits`].
     pub fn new(store: Store, waiting: Waiting) -> Vault {
-        Vault { store, waiting }
+        Vault { store, waiting, lock_notice: Arc::new(|_| {}) }
+    }
+
+    /// Calls `notice` when a change waits for another trello-auth's lock.
+    pub fn saying_lock_waits(mut self, notice: LockNotice) -> Vault {
+        self.lock_notice = notice;
+        self
+    }
+
+    /// Starts a change of the file: its lock taken, waiting at most
+    /// `files::LOCK_WAIT` and saying so after a moment.
+    fn edit(&self) -> Result<Edit, StoreError> {
+        self.store.edit_waiting(self.lock_notice.as_ref())
     }
 
     pub fn store(&self) -> &Store {
@@ -340,7 +359,7 @@ impl Vault {
     pub fn save(&self, name: &str, new: NewToken) -> Result<SaveOutcome, VaultError> {
         self.check_name(name)?;
         let waiting = self.waiting.as_ref();
-        let edit = self.store.edit()?;
+        let edit = self.edit()?;
         let before = edit.before.profiles.get(name).cloned();
         let previous = self.stored_in(&edit.before, name);
         let (old_token, old_secret) = match &previous {
@@ -385,7 +404,7 @@ impl Vault {
 
     /// Sets (or, with `None`, clears) the default board.
     pub fn set_board(&self, name: &str, board: Option<BoardChoice>) -> Result<Saved, VaultError> {
-        let mut edit = self.store.edit()?;
+        let mut edit = self.edit()?;
         let profile = edit.config.profiles.get_mut(name).ok_or(VaultError::NothingSaved)?;
         profile.board_id = board.as_ref().map(|b| b.id.clone());
         profile.board_name = board.as_ref().map(|b| crate::untrusted::capped(&b.name));
@@ -395,7 +414,7 @@ impl Vault {
 
     /// Makes `name` the profile used when none is named.
     pub fn set_default_profile(&self, name: &str) -> Result<Saved, VaultError> {
-        let mut edit = self.store.edit()?;
+        let mut edit = self.edit()?;
         if !edit.config.profiles.contains_key(name) {
             return Err(VaultError::NothingSaved);
         }
@@ -409,7 +428,7 @@ impl Vault {
     /// the keyring also strips them from the file's backup.
     pub fn move_to(&self, name: &str, target: Storage) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
-        let edit = self.store.edit()?;
+        let edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
         if stored.profile.storage == target {
             return Err(VaultError::Already(target));
@@ -428,7 +447,7 @@ impl Vault {
     /// file profile and a keyring profile alike.
     pub fn forget_token(&self, name: &str) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
-        let mut edit = self.store.edit()?;
+        let mut edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
         let token = stored.token(waiting).ok().flatten();
         let profile = edit.config.profiles.get_mut(name).ok_or(VaultError::NothingSaved)?;

@@ -1,0 +1,136 @@
+//! A hostile world around the files, through the real binary (issue 27): a
+//! lock another process holds, and a lock on the target's folder held by
+//! another user. Each case failed before its fix.
+
+use crate::support;
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::cli::{Env, code, stderr};
+use trello_auth::credentials::store::Store;
+
+/// The uid (and gid) the other local user runs as: one no account uses.
+const OTHER: u32 = 54321;
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// `setpriv` as another uid: only root may (CI runs as root). Elsewhere the
+/// case says NOT RUN, except in CI, where not running it fails.
+fn as_other_user() -> Option<Command> {
+    let root = rustix::process::geteuid().is_root();
+    let have = Command::new("setpriv").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !root || !have {
+        assert!(std::env::var_os("CI").is_none(), "this case needs root and setpriv (util-linux) in CI");
+        eprintln!("NOT RUN: acting as another user needs root and setpriv");
+        return None;
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args([format!("--reuid={OTHER}"), format!("--regid={OTHER}"), "--clear-groups".into()]);
+    Some(cmd)
+}
+
+/// Whether another open file description holds a lock on `path`.
+fn is_locked(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+}
+
+/// `flock -o PATH sleep 60` (in `cmd`, maybe as another user), once it
+/// holds the lock; `-o` keeps the lock in flock itself, so killing it lets go.
+fn hold_lock(mut cmd: Command, path: &Path) -> Child {
+    let child = cmd.args(["flock", "-o"]).arg(path).args(["sleep", "60"]).stdout(Stdio::null()).spawn().unwrap();
+    let started = Instant::now();
+    while !is_locked(path) {
+        assert!(started.elapsed() < Duration::from_secs(10), "flock never took {}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+// ---- 4. A lock held by someone else ----
+
+/// Where the binary run by `env` keeps the lock of `config`: in its own 0700
+/// folder, named after the file's canonical path.
+fn lock_of(env: &Env, config: &Path) -> PathBuf {
+    let name = trello_auth::files::lock_name(&std::fs::canonicalize(config).unwrap());
+    env.dir.path().join("trello-auth").join("locks").join(name)
+}
+
+/// A save waits for a lock another process holds, says what it waits for
+/// and where after a moment, and gives up with the fix within its bound.
+#[test]
+fn a_save_waits_for_a_held_lock_says_so_and_gives_up_with_the_fix() {
+    let env = Env::saved_offline();
+    // A save by the binary itself, which makes its locks folder.
+    let out = env.run_within(&["profile", "use", "default"], "", Duration::from_secs(5));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let lock = lock_of(&env, &env.config());
+    assert!(lock.parent().unwrap().is_dir(), "the first save made the locks folder");
+    assert_eq!(std::fs::metadata(lock.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    let before = std::fs::read_to_string(env.config()).unwrap();
+    std::fs::File::create(&lock).unwrap();
+    let holder = hold_lock(Command::new("env"), &lock);
+
+    let started = Instant::now();
+    let mut child =
+        env.cmd(&["profile", "use", "default"]).stderr(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        lines.push((started.elapsed(), line.unwrap()));
+    }
+    let status = child.wait().unwrap();
+    let took = started.elapsed();
+    stop(holder);
+    let said: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
+    eprintln!("measured: gave up after {took:?}; lines at {:?}", lines.iter().map(|(t, _)| *t).collect::<Vec<_>>());
+    assert_eq!(status.code(), Some(1), "{said}");
+    let config = env.config().display().to_string();
+    let (at, waiting) = lines.iter().find(|(_, l)| l.contains("waiting")).expect("a line says it waits");
+    assert!(
+        waiting.contains("waiting for another trello-auth") && waiting.contains(&config),
+        "the first line says what waits and where: {said}"
+    );
+    assert!(*at >= Duration::from_millis(500) && *at < Duration::from_secs(3), "said after a moment, at {at:?}");
+    assert!(took >= Duration::from_secs(9) && took < Duration::from_secs(13), "gave up after {took:?}");
+    assert!(said.contains(&lock.display().to_string()) && said.contains("10 s"), "{said}");
+    assert!(said.contains("nothing was written") && said.contains("fuser"), "the fix: {said}");
+    assert_eq!(std::fs::read_to_string(env.config()).unwrap(), before, "the file is untouched");
+
+    // Once the holder is gone, the same save goes through at once.
+    let out = env.run_within(&["profile", "use", "default"], "", Duration::from_secs(5));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+/// Another user who can open the folder of a config file (a project folder,
+/// a 0755 home) holds `flock` on it: saves no longer take that lock, so
+/// nothing waits. Before, every save there hung for as long as they liked.
+#[test]
+fn a_lock_on_the_folder_held_by_another_user_blocks_nothing() {
+    let Some(other) = as_other_user() else { return };
+    let env = Env::offline();
+    chmod(env.dir.path(), 0o755);
+    let project = env.dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let config = project.join("trello.toml");
+    env.save_in(&Store::at(&config), "default", support::cli::TOKEN, "never");
+    let holder = hold_lock(other, &project);
+    let config = config.to_str().unwrap();
+    let started = Instant::now();
+    let out = env.run_within(&["--config", config, "profile", "use", "default"], "", Duration::from_secs(8));
+    stop(holder);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(started.elapsed() < Duration::from_secs(2), "it waited {:?}", started.elapsed());
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let names: Vec<_> = std::fs::read_dir(&project).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "only the file and its backup beside it: {names:?}");
+}
