@@ -140,8 +140,14 @@ pub enum Dir {
 /// Dropping it without [`Replace::commit`] changes nothing.
 pub struct Replace {
     target: PathBuf,
-    _lock: Lock,
+    lock: Lock,
     pub old: Option<Existing>,
+}
+
+/// The lock of a replaced file, still held: what else belongs to the change
+/// (keyring entries) is done before it is dropped.
+pub struct Held {
+    _lock: Lock,
 }
 
 impl Replace {
@@ -162,7 +168,7 @@ impl Replace {
         let lock = lock(&target, waiting)?;
         remove_stale_temp_files(&target);
         let old = read_regular(&target, limit)?;
-        Ok(Replace { target, _lock: lock, old })
+        Ok(Replace { target, lock, old })
     }
 
     /// The file that will be replaced (the real file behind a symlink).
@@ -170,8 +176,13 @@ impl Replace {
         &self.target
     }
 
-    /// Writes `bytes` in place of the old file, after the backup.
+    /// Writes `bytes` in place of the old file, after the backup, and lets go of the lock.
     pub fn commit(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<Written, FileError> {
+        self.commit_held(bytes, mode, backup).map(|(written, _)| written)
+    }
+
+    /// [`Replace::commit`], keeping the lock until the [`Held`] is dropped.
+    pub fn commit_held(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<(Written, Held), FileError> {
         let mode = match (mode, &self.old) {
             (Mode::Private, _) => 0o600,
             (Mode::KeepOrShared, Some(old)) => old.mode,
@@ -192,7 +203,7 @@ impl Replace {
             None => None,
         };
         write_atomically(&self.target, &self.target, bytes, mode)?;
-        Ok(Written { path: self.target, backup })
+        Ok((Written { path: self.target, backup }, Held { _lock: self.lock }))
     }
 }
 
@@ -589,7 +600,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.json");
         let first = Replace::begin(&path, 1024, Dir::Shared).unwrap();
-        let lock = first._lock.folder.try_clone().unwrap();
+        let lock = first.lock.folder.try_clone().unwrap();
         let name = lock_name(&canonical(&path));
         let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let heard = said.clone();

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Secret;
 pub use super::profile::{DEFAULT_APP_NAME, DEFAULT_PROFILE, Profile, Storage};
-use crate::files::{self, Backup, Dir, FileError, LockWait, Mode, Replace};
+use crate::files::{self, Backup, Dir, FileError, Held, LockWait, Mode, Replace};
 
 /// The file format written by this build. A newer file is never overwritten.
 pub const FORMAT_VERSION: u32 = 1;
@@ -303,8 +303,14 @@ pub struct Edit {
 
 impl Edit {
     /// Writes the changed file, keeping the previous one as `.bak` without
-    /// any of `forget`.
-    pub fn commit(mut self, forget: &[&Secret]) -> Result<Saved, StoreError> {
+    /// any of `forget`, and lets go of the lock.
+    pub fn commit(self, forget: &[&Secret]) -> Result<Saved, StoreError> {
+        self.commit_held(forget).map(|(saved, _)| saved)
+    }
+
+    /// [`Edit::commit`], keeping the lock until the [`Held`] is dropped: the
+    /// vault cleans the keyring under it, so no other change runs in between.
+    pub fn commit_held(mut self, forget: &[&Secret]) -> Result<(Saved, Held), StoreError> {
         self.config.version = FORMAT_VERSION;
         let path = self.replace.target().to_path_buf();
         let text = serialize(&path, &self.config)?;
@@ -314,8 +320,8 @@ impl Edit {
             }
             _ => Backup::Previous,
         };
-        let written = self.replace.commit(text.as_bytes(), Mode::Private, backup)?;
-        Ok(Saved { path: written.path, backup: written.backup })
+        let (written, held) = self.replace.commit_held(text.as_bytes(), Mode::Private, backup)?;
+        Ok((Saved { path: written.path, backup: written.backup }, held))
     }
 }
 

@@ -4,8 +4,11 @@
 //! `storage`, `logout`, the default profile) is an edit of what is stored
 //! now, made under the config file's lock, in one order: write the new place
 //! (keyring entries, read back), commit the file, then clean the old place
-//! (keyring entries, the `.bak` copy). When a later step fails, the keyring
-//! gets its previous values back, so a failure leaves the old pair whole.
+//! (keyring entries, the `.bak` copy). The lock is held until the last
+//! keyring delete is done: a second command changing the same profile waits,
+//! so it never writes an entry the first one then deletes. When a later step
+//! fails, the keyring gets its previous values back, so a failure leaves the
+//! old pair whole.
 //! gh's `AuthConfig` is the model: commands never assign profile fields or
 //! touch the keyring themselves.
 //!
@@ -25,7 +28,7 @@ use super::Secret;
 use super::keyring::{self, Item, KeyringError};
 use super::profile::{BoardChoice, Chosen, Profile, Storage, Verification};
 use super::store::{ConfigFile, Edit, Loaded, Saved, Store, StoreError};
-use crate::files::LockWait;
+use crate::files::{Held, LockWait};
 
 /// Said when a keyring call is slow (probably an unlock prompt); the commands
 /// print a line, the wizard shows "Saving…" already.
@@ -384,11 +387,12 @@ impl Vault {
             }
             _ => Vec::new(),
         };
-        let (written, mut warnings) = self.put(edit, name, profile, target, &token, api_secret, &forget)?;
+        let Put { saved: written, held, place, mut warnings } =
+            self.put(edit, name, profile, target, &token, api_secret, &forget)?;
         if let Some(previous) = &previous {
             self.clean_up(previous, target, Some(&token), &mut warnings);
         }
-        let place = self.place_of(name, target)?;
+        drop(held);
         let replaced = old_token.filter(|old| *old != token).map(|old| Replaced {
             token: old,
             member_username: before.as_ref().and_then(|p| p.member_username.clone()),
@@ -437,14 +441,16 @@ impl Vault {
         let secret = stored.api_secret(waiting).map_err(VaultError::Read)?;
         let profile = stored.profile.clone();
         let forget: Vec<Secret> = [Some(token.clone()), secret.clone()].into_iter().flatten().collect();
-        let (saved, mut warnings) = self.put(edit, name, profile, target, &token, secret, &forget)?;
+        let Put { saved, held, place, mut warnings } =
+            self.put(edit, name, profile, target, &token, secret, &forget)?;
         self.clean_up(&stored, target, Some(&token), &mut warnings);
-        Ok(SaveOutcome { saved, place: self.place_of(name, target)?, replaced: None, board_dropped: None, warnings })
+        drop(held);
+        Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
     }
 
     /// Forgets the token (logout): the file and its backup no longer hold it,
-    /// the keyring entry is deleted. The API secret stays where it is, for a
-    /// file profile and a keyring profile alike.
+    /// the keyring entry is deleted, still under the file's lock. The API
+    /// secret stays where it is, for a file profile and a keyring profile alike.
     pub fn forget_token(&self, name: &str) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
         let mut edit = self.edit()?;
@@ -456,7 +462,8 @@ impl Vault {
         profile.verified_at = None;
         profile.logged_out = true;
         let forget: Vec<&Secret> = token.iter().collect();
-        let saved = edit.commit(&forget)?;
+        let place = self.place_in(&edit.config, name, stored.profile.storage);
+        let (saved, held) = edit.commit_held(&forget)?;
         let mut warnings = Vec::new();
         if let Some(account) = &stored.account {
             for user in account.deletable() {
@@ -466,14 +473,14 @@ impl Vault {
             }
             warnings.extend(account.left_behind());
         }
-        let storage = stored.profile.storage;
-        Ok(SaveOutcome { saved, place: self.place_of(name, storage)?, replaced: None, board_dropped: None, warnings })
+        drop(held);
+        Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
     }
 
     /// Puts the profile's secrets where `target` says (in the keyring: written
     /// and read back, the file then holding none of them) and commits the file,
     /// its backup without `forget`; a failed commit puts the keyring back.
-    /// Returns what the user should hear (entries a moved file left behind).
+    /// The file's lock comes back held, for the old place to be cleaned under it.
     #[allow(clippy::too_many_arguments)]
     fn put(
         &self,
@@ -484,7 +491,7 @@ impl Vault {
         token: &Secret,
         secret: Option<Secret>,
         forget: &[Secret],
-    ) -> Result<(Saved, Vec<String>), VaultError> {
+    ) -> Result<Put, VaultError> {
         profile.storage = target;
         match target {
             Storage::Keyring => {
@@ -503,13 +510,17 @@ impl Vault {
                 profile.token = None;
                 profile.api_secret = None;
                 edit.config.profiles.insert(name.to_string(), profile);
-                Ok((self.commit_or_undo(edit, forget, undo)?, warnings))
+                let place = self.place_in(&edit.config, name, target);
+                let (saved, held) = self.commit_or_undo(edit, forget, undo)?;
+                Ok(Put { saved, held, place, warnings })
             }
             Storage::File => {
                 profile.token = Some(token.clone());
                 profile.api_secret = secret;
                 edit.config.profiles.insert(name.to_string(), profile);
-                Ok((edit.commit(&[])?, Vec::new()))
+                let place = self.place_in(&edit.config, name, target);
+                let (saved, held) = edit.commit_held(&[])?;
+                Ok(Put { saved, held, place, warnings: Vec::new() })
             }
         }
     }
@@ -557,18 +568,19 @@ impl Vault {
         Ok((id, warnings))
     }
 
-    /// Commits the file; when that fails, the keyring gets its previous values back.
-    fn commit_or_undo(&self, edit: Edit, forget: &[Secret], undo: Undo) -> Result<Saved, VaultError> {
+    /// Commits the file, keeping its lock; when that fails, the keyring gets its previous values back.
+    fn commit_or_undo(&self, edit: Edit, forget: &[Secret], undo: Undo) -> Result<(Saved, Held), VaultError> {
         let forget: Vec<&Secret> = forget.iter().collect();
-        edit.commit(&forget).map_err(|e| {
+        edit.commit_held(&forget).map_err(|e| {
             undo.run(self.waiting.as_ref());
             VaultError::Store(e)
         })
     }
 
-    /// After the file was committed: deletes keyring entries the profile no
-    /// longer uses (all of them when it moved to the file; the old-style entry
-    /// once the new one is written, if it held this profile's token).
+    /// After the file was committed, still under its lock: deletes keyring
+    /// entries the profile no longer uses (all of them when it moved to the
+    /// file; the old-style entry once the new one is written, if it held this
+    /// profile's token).
     fn clean_up(&self, previous: &Stored, target: Storage, kept: Option<&Secret>, warnings: &mut Vec<String>) {
         let waiting = self.waiting.as_ref();
         let Some(account) = &previous.account else { return };
@@ -593,16 +605,22 @@ impl Vault {
         }
     }
 
-    /// Where a profile's token is kept now (after a change).
-    fn place_of(&self, name: &str, storage: Storage) -> Result<Place, StoreError> {
-        Ok(match storage {
+    /// Where a profile's token is kept in `config`, the file as a change writes it.
+    fn place_in(&self, config: &ConfigFile, name: &str, storage: Storage) -> Place {
+        match storage {
             Storage::File => Place::File(self.store.path().to_path_buf()),
-            Storage::Keyring => {
-                let config = self.load()?.map(|l| l.config).unwrap_or_default();
-                Place::Keyring { user: self.home().account(&config, name).shown().to_string() }
-            }
-        })
+            Storage::Keyring => Place::Keyring { user: self.home().account(config, name).shown().to_string() },
+        }
     }
+}
+
+/// A committed change whose old place is still to be cleaned: where it
+/// went, the lock still held, where the token is kept, and what to say.
+struct Put {
+    saved: Saved,
+    held: Held,
+    place: Place,
+    warnings: Vec<String>,
 }
 
 /// What keyring entries held before a change wrote them, to put back on failure.
