@@ -8,7 +8,8 @@
 //! keyring delete is done: a second command changing the same profile waits,
 //! so it never writes an entry the first one then deletes. When a later step
 //! fails, the keyring gets its previous values back, so a failure leaves the
-//! old pair whole.
+//! old pair whole. A value that cannot be read is never taken for "none": a
+//! save that would have to keep an API secret it cannot read saves nothing.
 //! gh's `AuthConfig` is the model: commands never assign profile fields or
 //! touch the keyring themselves.
 //!
@@ -53,6 +54,9 @@ pub enum VaultError {
     NoToken,
     #[error("the token is already in the {}", .0.as_str())]
     Already(Storage),
+    /// The API secret a save had to keep could not be read: nothing was saved.
+    #[error("the API secret kept in the keyring could not be read ({0}); nothing was saved, so it stays there")]
+    SecretUnreadable(KeyringError),
     /// The profile to be made has a name the file cannot hold.
     #[error("profile \"{}\": {why}; choose another name with --profile", crate::untrusted::line(.name))]
     BadName { name: String, why: &'static str },
@@ -366,17 +370,34 @@ impl Vault {
         let before = edit.before.profiles.get(name).cloned();
         let previous = self.stored_in(&edit.before, name);
         let (old_token, old_secret) = match &previous {
-            // A keyring that cannot be read loses nothing here: there is just no old value to clean up.
-            Some(p) => (p.token(waiting).ok().flatten(), p.api_secret(waiting).ok().flatten()),
-            None => (None, None),
+            Some(p) => (p.token(waiting), p.api_secret(waiting)),
+            None => (Ok(None), Ok(None)),
+        };
+        let mut warnings = Vec::new();
+        // A keyring that cannot be read is not a keyring with nothing in it:
+        // a secret to keep that cannot be read would be dropped from the
+        // profile and its entry then deleted, so nothing is saved.
+        let api_secret = match (new.api_secret, old_secret) {
+            (SecretChange::Keep, Ok(old)) => old,
+            (SecretChange::Keep, Err(e)) => return Err(VaultError::SecretUnreadable(e)),
+            (SecretChange::Set(secret), _) => Some(secret),
+            (SecretChange::Clear, _) => None,
+        };
+        let old_token = match old_token {
+            Ok(token) => token,
+            // Deleted by hand: there is no old token.
+            Err(KeyringError::Missing { .. }) => None,
+            // The new token is saved all the same; the one it replaces is unknown, so it is said.
+            Err(e) => {
+                warnings.push(format!(
+                    "the token saved before could not be read from the keyring ({e}); if it still works, revoke it \
+                     on your Trello account's Applications page"
+                ));
+                None
+            }
         };
         let old_storage = before.as_ref().map_or(Storage::File, |p| p.storage);
         let target = new.storage.unwrap_or(old_storage);
-        let api_secret = match new.api_secret {
-            SecretChange::Keep => old_secret.clone(),
-            SecretChange::Set(secret) => Some(secret),
-            SecretChange::Clear => None,
-        };
         let token = new.chosen.token.clone();
         let profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
         let board_dropped = before.as_ref().and_then(Profile::board).filter(|_| profile.board_id.is_none());
@@ -387,8 +408,9 @@ impl Vault {
             }
             _ => Vec::new(),
         };
-        let Put { saved: written, held, place, mut warnings } =
+        let Put { saved: written, held, place, warnings: said } =
             self.put(edit, name, profile, target, &token, api_secret, &forget)?;
+        warnings.extend(said);
         if let Some(previous) = &previous {
             self.clean_up(previous, target, Some(&token), &mut warnings);
         }
