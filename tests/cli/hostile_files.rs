@@ -1,6 +1,7 @@
 //! A hostile world around the files, through the real binary (issue 27): a
-//! lock another process holds, and a lock on the target's folder held by
-//! another user. Each case failed before its fix.
+//! lock another process holds, a lock on the target's folder held by another
+//! user, and tokens written in TOML escapes that a backup kept. Each case
+//! failed before its fix.
 
 use crate::support;
 
@@ -10,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::cli::{Env, code, stderr};
+use support::cli::{Env, SECRET, code, stderr, stdout};
+use support::fake_trello::FakeTrello;
+use support::secret_service::SecretService;
 use trello_auth::credentials::store::Store;
 
 /// The uid (and gid) the other local user runs as: one no account uses.
@@ -133,4 +136,85 @@ fn a_lock_on_the_folder_held_by_another_user_blocks_nothing() {
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let names: Vec<_> = std::fs::read_dir(&project).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 2, "only the file and its backup beside it: {names:?}");
+}
+
+// ---- 5. A token written in a TOML escape ----
+
+/// Whether `text` holds `value`: as it is written, or as a parsed string
+/// (a value or a key, anywhere in the file).
+fn holds(text: &str, value: &str) -> bool {
+    fn walk(v: &toml::Value, value: &str) -> bool {
+        match v {
+            toml::Value::String(s) => s.contains(value),
+            toml::Value::Array(items) => items.iter().any(|i| walk(i, value)),
+            toml::Value::Table(t) => t.iter().any(|(k, v)| k.contains(value) || walk(v, value)),
+            _ => false,
+        }
+    }
+    text.contains(value) || toml::from_str::<toml::Value>(text).is_ok_and(|v| walk(&v, value))
+}
+
+/// The token and secret lines of a saved file rewritten in the ways TOML
+/// allows: the first letter as a `\u` escape, or the value as a multi-line
+/// string whose line ends with a backslash (which joins it to the next line).
+fn disguised(text: &str, token: &str) -> [String; 2] {
+    let mut forms = [text.to_string(), text.to_string()];
+    for (key, value) in [("token", token), ("api_secret", SECRET)] {
+        let line = format!("{key} = \"{value}\"");
+        assert!(text.contains(&line), "{text}");
+        let first = value.chars().next().unwrap() as u32;
+        let escaped = format!("{key} = \"\\u{first:04X}{}\"", &value[1..]);
+        let (head, tail) = value.split_at(20);
+        let continued = format!("{key} = \"\"\"{head}\\\n      {tail}\"\"\"");
+        forms[0] = forms[0].replace(&line, &escaped);
+        forms[1] = forms[1].replace(&line, &continued);
+    }
+    forms
+}
+
+#[test]
+fn a_token_in_a_toml_escape_leaves_no_copy_in_the_backup_after_logout() {
+    let fake = FakeTrello::with_ann();
+    let (env, token) = Env::saved_for_ann(&fake);
+    let plain = std::fs::read_to_string(env.config()).unwrap();
+    for text in disguised(&plain, &token) {
+        std::fs::write(env.config(), &text).unwrap();
+        assert!(!text.contains(&token) && holds(&text, &token), "{text}");
+        assert!(!text.contains(SECRET) && holds(&text, SECRET), "{text}");
+        let out = env.run_within(&["token"], "", Duration::from_secs(10));
+        assert_eq!(stdout(&out).trim(), token, "the disguise reads as the token");
+        let out = env.run_within(&["logout", "--keep-remote"], "", Duration::from_secs(10));
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(stdout(&out).contains("and its backup"), "{}", stdout(&out));
+        for file in ["config.toml", "config.toml.bak"] {
+            let saved = std::fs::read_to_string(env.config().with_file_name(file)).unwrap();
+            assert!(!holds(&saved, &token), "{file} still holds the token:\n{saved}");
+        }
+        let backup = std::fs::read_to_string(env.config().with_file_name("config.toml.bak")).unwrap();
+        assert!(Store::at(env.config().with_file_name("config.toml.bak")).load().is_ok(), "{backup}");
+        env.save("default", &token, "never");
+    }
+}
+
+#[test]
+fn a_token_in_a_toml_escape_leaves_no_copy_in_the_backup_after_a_move_to_the_keyring() {
+    let Some(ss) = SecretService::start() else { return };
+    let fake = FakeTrello::with_ann();
+    let (env, token) = Env::saved_for_ann(&fake);
+    let plain = std::fs::read_to_string(env.config()).unwrap();
+    for text in disguised(&plain, &token) {
+        std::fs::write(env.config(), &text).unwrap();
+        let mut cmd = env.cmd(&["storage", "keyring"]);
+        let out = cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).output().unwrap();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(stdout(&out).contains("the config file and its backup no longer hold it"), "{}", stdout(&out));
+        for file in ["config.toml", "config.toml.bak"] {
+            let saved = std::fs::read_to_string(env.config().with_file_name(file)).unwrap();
+            assert!(!holds(&saved, &token), "{file} still holds the token:\n{saved}");
+            assert!(!holds(&saved, SECRET), "{file} still holds the API secret:\n{saved}");
+        }
+        let mut cmd = env.cmd(&["storage", "file"]);
+        let out = cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).output().unwrap();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
 }
