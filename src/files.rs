@@ -14,7 +14,9 @@
 //! after the target's canonical path), never the target's folder: another
 //! user who can open a project folder or a 0755 home cannot hold it. A
 //! change waits for it at most [`LOCK_WAIT`], and says so after
-//! [`LOCK_PATIENCE`]. The system calls behind it are in `files/unix.rs`.
+//! [`LOCK_PATIENCE`]. A file of secrets ([`Dir::Private`]) is used only when
+//! no one but its user (or root) can change it or any folder above it, as
+//! ssh treats a key file. The system calls behind both are in `files/unix.rs`.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -127,10 +129,12 @@ pub struct Written {
     pub backup: Option<PathBuf>,
 }
 
-/// What the directory of a new file should be like.
+/// What the directory of a new file should be like, and whose the file must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
-    /// Created 0700; an existing directory named `owned_name` is tightened to 0700.
+    /// A file of secrets: its directory is created 0700 (an existing one named
+    /// `owned_name` is tightened to 0700), and the file, any link to it and
+    /// every folder above must be changeable only by the user or root ([`check_private`]).
     Private { owned_name: &'static str },
     /// Created with the usual permissions.
     Shared,
@@ -165,9 +169,21 @@ impl Replace {
         let parent = parent_dir(&target).to_path_buf();
         let write_error = |action, source| FileError::Write { path: target.clone(), action, source };
         ensure_dir(&parent, dir).map_err(|source| write_error("creating the directory", source))?;
+        if matches!(dir, Dir::Private { .. }) {
+            // Before the lock, so a refused folder is said at once.
+            check_private(path, &target, None)?;
+        }
         let lock = lock(&target, waiting)?;
         remove_stale_temp_files(&target);
-        let old = read_regular(&target, limit)?;
+        let old = match open_regular(&target, limit)? {
+            Some((old, meta)) => {
+                if matches!(dir, Dir::Private { .. }) {
+                    check_private(path, &target, Some(&meta))?;
+                }
+                Some(old)
+            }
+            None => None,
+        };
         Ok(Replace { target, lock, old })
     }
 
@@ -282,6 +298,14 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Existing>, FileErr
     Ok(open_regular(path, limit)?.map(|(existing, _)| existing))
 }
 
+/// [`read_regular`] for a file of secrets: refused, before its text is
+/// used, when anyone but the user or root could have changed it ([`check_private`]).
+pub fn read_private(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
+    let Some((existing, meta)) = open_regular(path, limit)? else { return Ok(None) };
+    check_private(path, &canonical(path), Some(&meta))?;
+    Ok(Some(existing))
+}
+
 /// [`read_regular`], with the open file's metadata (who owns it, its mode).
 fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadata)>, FileError> {
     let read_error = |source| FileError::Read { path: path.to_path_buf(), source };
@@ -307,12 +331,59 @@ fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadat
     Ok(Some((Existing { text, mode }, meta)))
 }
 
-/// Whether no one but the user (or root, who can change anything anyway, as
-/// ssh allows) can change what is in `folder`: it and every folder above it
-/// must be owned by the user or root and not writable by its group or
-/// others, unless it is sticky (`/tmp`) and the entry below it is the user's
-/// or root's, which only they can then rename or replace. `below` owns the
-/// entry in `folder` the path goes through; `named` is what is refused.
+/// Whether a file of secrets can be trusted: no one but the user (or root,
+/// who can change anything anyway, as ssh allows) can have changed it.
+/// `named` is the path as given, `real` the file behind it, `file` its
+/// metadata through the open handle (`None`: not made yet). Refused when
+/// `named` is a link owned by another user; when the file is owned by
+/// another user or writable by its group or by others; or when a folder
+/// above either is owned by another user or writable by its group or others,
+/// unless it is sticky (`/tmp`) and the entry below it is the user's or
+/// root's, which only they can then rename or replace. Group-writable counts
+/// even for a group of one: which groups have one member cannot be known here.
+pub fn check_private(named: &Path, real: &Path, file: Option<&fs::Metadata>) -> Result<(), FileError> {
+    let me = platform::me();
+    let trusted = |uid: u32| uid == me || uid == 0;
+    let untrusted = |why: String, fix: String| Err(FileError::Untrusted { path: named.to_path_buf(), why, fix });
+    let shown = |p: &Path| crate::shell::sh_word(&p.to_string_lossy());
+    if let Ok(link) = fs::symlink_metadata(named)
+        && link.file_type().is_symlink()
+    {
+        let access = platform::access(&link);
+        if !trusted(access.owner) {
+            return untrusted(
+                format!("it is a symbolic link owned by uid {}, not by you (uid {me}) or root", access.owner),
+                format!("remove the link (`rm {}`) and name your own file", shown(named)),
+            );
+        }
+        check_folders(named, &canonical(parent_dir(named)), access.owner)?;
+    }
+    let owner = match file.map(platform::access) {
+        None => me,
+        Some(access) if !trusted(access.owner) => {
+            let path = shown(real);
+            return untrusted(
+                format!("it is owned by uid {}, not by you (uid {me}) or root", access.owner),
+                format!(
+                    "if you did not make it, move it away (`mv {path} {path}.untrusted`) and set up your own with \
+                     `trello-auth`; if it is yours, take it back with `sudo chown {me} {path}`"
+                ),
+            );
+        }
+        Some(access) if access.others_write || access.group_writes => {
+            let by = if access.others_write { "others" } else { "its group" };
+            return untrusted(
+                format!("it can be written by {by} (mode {:04o})", access.mode),
+                format!("`chmod go-w {}`, then check that it holds only what you saved", shown(real)),
+            );
+        }
+        Some(access) => access.owner,
+    };
+    check_folders(named, &canonical(parent_dir(real)), owner)
+}
+
+/// The folder `folder` and every one above it, for [`check_private`];
+/// `below` owns the entry in `folder` the path goes through.
 fn check_folders(named: &Path, folder: &Path, mut below: u32) -> Result<(), FileError> {
     let me = platform::me();
     let trusted = |uid: u32| uid == me || uid == 0;
@@ -622,4 +693,41 @@ mod tests {
         assert!(rustix::fs::statat(&lock, name.as_str(), rustix::fs::AtFlags::empty()).is_err());
     }
 
+    fn refusal(named: &Path) -> String {
+        let meta = fs::metadata(named).ok();
+        match check_private(named, &canonical(named), meta.as_ref()) {
+            Ok(()) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Who may change a file of secrets, and each folder above it.
+    #[test]
+    fn a_file_of_secrets_is_used_only_when_no_one_else_can_change_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        fs::write(&file, "").unwrap();
+        for (mode, refused) in [(0o600, ""), (0o644, ""), (0o620, "written by its group"), (0o602, "written by others")]
+        {
+            fs::set_permissions(&file, fs::Permissions::from_mode(mode)).unwrap();
+            let said = refusal(&file);
+            assert!(if refused.is_empty() { said.is_empty() } else { said.contains(refused) }, "{mode:o}: {said}");
+        }
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+        // An open folder lets anyone swap the file; a sticky one does not, for a file of one's own.
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let said = refusal(&file);
+        assert!(
+            said.contains("its folder") && said.contains("written by others") && said.contains("chmod go-w"),
+            "{said}"
+        );
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o1777)).unwrap();
+        assert_eq!(refusal(&file), "");
+        // A file not made yet, in an open folder: refused before it is written.
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let new = dir.path().join("new.toml");
+        assert!(check_private(&new, &new, None).is_err());
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(check_private(&new, &new, None).is_ok());
+    }
 }

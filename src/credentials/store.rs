@@ -143,7 +143,7 @@ pub enum StoreError {
         path.display()
     )]
     NotAFile { path: PathBuf, kind: &'static str },
-    /// A lock that did not come, a lock folder others could change: the words are the file layer's.
+    /// A lock that did not come, a file others could change: the words are the file layer's.
     #[error(transparent)]
     File(FileError),
 }
@@ -230,9 +230,11 @@ impl Store {
         files::sibling(&self.path, ".bak")
     }
 
-    /// Reads the file; `Ok(None)` when there is none yet.
+    /// Reads the file; `Ok(None)` when there is none yet. A file someone else
+    /// could have changed (planted, or writable by others) is refused: its
+    /// token would be handed to the commands `exec` runs.
     pub fn load(&self) -> Result<Option<Loaded>, StoreError> {
-        let Some(existing) = files::read_regular(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
+        let Some(existing) = files::read_private(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
         let config = parse(&self.path, &existing.text)?;
         let mut warnings = Vec::new();
         if existing.mode & 0o077 != 0 {

@@ -1,18 +1,18 @@
 //! A hostile world around the files, through the real binary (issue 27): a
 //! lock another process holds, a lock on the target's folder held by another
-//! user, and tokens written in TOML escapes that a backup kept. Each case
-//! failed before its fix.
+//! user, tokens written in TOML escapes that a backup kept, and config files
+//! planted by another user or writable by others. Each case failed before its fix.
 
 use crate::support;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::cli::{Env, SECRET, code, stderr, stdout};
-use support::fake_trello::FakeTrello;
+use support::fake_trello::{FakeTrello, KEY};
 use support::secret_service::SecretService;
 use trello_auth::credentials::store::Store;
 
@@ -217,4 +217,103 @@ fn a_token_in_a_toml_escape_leaves_no_copy_in_the_backup_after_a_move_to_the_key
         let out = cmd.env("DBUS_SESSION_BUS_ADDRESS", &ss.address).output().unwrap();
         assert_eq!(code(&out), 0, "{}", stderr(&out));
     }
+}
+
+// ---- 6. A config file planted by another user, or writable by others ----
+
+/// A config holding the planter's own token for Ann's key: a child given it
+/// would act as the planter's account.
+fn planted_text(fake: &FakeTrello) -> (String, String) {
+    let bob = "5f0000000000000000000b0b";
+    fake.add_member(bob, "bob", "Bob Planter", "bob@example.com");
+    let token = fake.issue_token(KEY, bob, "read,write", None);
+    let scratch = tempfile::tempdir().unwrap();
+    let store = Store::at(scratch.path().join("c.toml"));
+    let env = Env::new(fake);
+    env.save_in(&store, "default", &token, "never");
+    (std::fs::read_to_string(store.path()).unwrap(), token)
+}
+
+/// `token`, `env` and `exec` on `config` (named by the variable and by the
+/// flag): each refuses, prints no token, runs nothing, and says why and the fix.
+fn assert_refused(env: &Env, config: &Path, token: &str, why: &str, fix: &str) {
+    let config_s = config.to_str().unwrap();
+    let commands: [&[&str]; 3] =
+        [&["token"], &["env"], &["exec", "--", "sh", "-c", "printf ran; printf %s \"$TRELLO_TOKEN\""]];
+    for args in commands {
+        for by_flag in [false, true] {
+            let mut cmd = if by_flag {
+                env.cmd(&[&["--config", config_s][..], args].concat())
+            } else {
+                let mut cmd = env.cmd(args);
+                cmd.env("TRELLO_AUTH_CONFIG", config);
+                cmd
+            };
+            let out = cmd.output().unwrap();
+            let what = format!("{args:?} (by flag: {by_flag})");
+            assert_eq!(code(&out), 1, "{what}: {}{}", stdout(&out), stderr(&out));
+            assert!(stdout(&out).is_empty(), "{what}: {}", stdout(&out));
+            assert!(!stderr(&out).contains(token), "{what}: {}", stderr(&out));
+            let said = stderr(&out);
+            assert!(said.contains(config_s) && said.contains(why) && said.contains(fix), "{what}: {said}");
+        }
+    }
+}
+
+#[test]
+fn a_config_planted_by_another_user_is_refused_with_the_fix() {
+    let Some(mut other) = as_other_user() else { return };
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    chmod(env.dir.path(), 0o755);
+    // A shared folder like /tmp: anyone may create files, only their owner may replace them.
+    let shared = env.dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    chmod(&shared, 0o1777);
+    let planted = shared.join("config.toml");
+    let (text, token) = planted_text(&fake);
+    let mut child = other
+        .args(["sh", "-c", "umask 0; cat > \"$0\"; chmod 666 \"$0\""])
+        .arg(&planted)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&planted).unwrap()), OTHER);
+    assert_refused(&env, &planted, &token, &format!("owned by uid {OTHER}"), "chown");
+
+    // The same text in a file of one's own in that folder is fine: only its owner can replace it.
+    let own = shared.join("mine.toml");
+    std::fs::write(&own, &text).unwrap();
+    chmod(&own, 0o600);
+    let out = env.run(&["--config", own.to_str().unwrap(), "token"]);
+    assert_eq!((code(&out), stdout(&out).trim()), (0, token.as_str()), "{}", stderr(&out));
+}
+
+#[test]
+fn a_config_others_can_write_is_refused_with_the_fix() {
+    let fake = FakeTrello::with_ann();
+    let (env, token) = Env::saved_for_ann(&fake);
+    let config = env.config();
+    // The file itself: chmod o+w, then g+w.
+    for (mode, words) in [(0o606, "can be written by others"), (0o620, "can be written by its group")] {
+        chmod(&config, mode);
+        assert_refused(&env, &config, &token, words, &format!("chmod go-w {}", config.display()));
+    }
+    chmod(&config, 0o600);
+    // Its folder, without the sticky bit: anyone could swap the file.
+    let folder = env.dir.path().join("open");
+    std::fs::create_dir(&folder).unwrap();
+    let moved = folder.join("config.toml");
+    std::fs::copy(&config, &moved).unwrap();
+    chmod(&moved, 0o600);
+    chmod(&folder, 0o777);
+    assert_refused(&env, &moved, &token, "can be written by others", &format!("chmod go-w {}", folder.display()));
+    // A save into such a folder is refused before anything is written there.
+    let fresh = folder.join("new.toml");
+    let out = env.run_with_stdin(&["--config", fresh.to_str().unwrap(), "login", "--with-token", "--key", KEY], &token);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("can be written by others"), "{}", stderr(&out));
+    assert!(!fresh.exists());
 }
