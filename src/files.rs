@@ -1,21 +1,45 @@
 //! The one way trello-auth reads and replaces a file: regular files only, through a size cap, atomically, under a lock.
 //!
-//! A replacement takes a lock on the file's directory, sweeps temp files a
-//! killed replacement of the same file left behind, writes a temp file named
-//! after its target in the same directory (0600 while it is written), fsyncs
-//! it, keeps the previous file as `<name>.bak` the same way (what the backup
+//! A replacement takes the lock of its file, sweeps temp files a killed
+//! replacement of the same file left behind, writes a temp file named after
+//! its target in the same directory (0600 while it is written), fsyncs it,
+//! keeps the previous file as `<name>.bak` the same way (what the backup
 //! holds is the caller's choice: it may have to leave a secret out), renames
 //! the temp file over the target and fsyncs the directory. A reader therefore
 //! sees the whole old file or the whole new one, never a mix, and no temp file
 //! outlives the next replacement. The config store and every client-config
 //! writer (`mcp`) use this module; nothing else writes a file.
+//!
+//! The lock is a file in trello-auth's own 0700 folder (`locks/`, named
+//! after the target's canonical path), never the target's folder: another
+//! user who can open a project folder or a 0755 home cannot hold it. A
+//! change waits for it at most [`LOCK_WAIT`], and says so after
+//! [`LOCK_PATIENCE`]. A file of secrets ([`Dir::Private`]) is used only when
+//! no one but its user (or root) can change it or any folder above it, as
+//! ssh treats a key file. The system calls behind both are in `files/unix.rs`.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use tempfile::NamedTempFile;
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as platform;
+
+/// How long a change waits for another trello-auth holding its file's lock
+/// (a person answering a keyring prompt, at worst) before it gives up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// How long a change waits for a lock before it says so.
+pub const LOCK_PATIENCE: Duration = Duration::from_secs(1);
+
+/// The name of trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth`).
+const OWN_NAME: &str = "trello-auth";
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -29,6 +53,45 @@ pub enum FileError {
     TooLarge { path: PathBuf, size: u64, limit: u64 },
     #[error("could not save {}: {action} failed: {source}", path.display())]
     Write { path: PathBuf, action: &'static str, source: io::Error },
+    #[error(
+        "could not save {}: another trello-auth has held its lock ({}) for {seconds} s, so nothing was written\n  fix: \
+         let that one finish, or stop it (`fuser -v {}` names it), and run the command again",
+        path.display(),
+        lock.display(),
+        lock.display()
+    )]
+    Locked { path: PathBuf, lock: PathBuf, seconds: u64 },
+    #[error(
+        "refusing {}: {why}; another user could change it, and trello-auth would use what they put there, so \
+         nothing was read or written\n  fix: {fix}",
+        path.display()
+    )]
+    Untrusted { path: PathBuf, why: String, fix: String },
+    #[error(
+        "no folder of trello-auth's own could be found for its lock files (is HOME set?); set HOME or XDG_CONFIG_HOME"
+    )]
+    NoOwnFolder,
+}
+
+/// What a change is waiting for, said after [`LOCK_PATIENCE`].
+#[derive(Debug, Clone, Copy)]
+pub struct LockWait<'a> {
+    /// The file it is about to change.
+    pub target: &'a Path,
+    /// The lock another trello-auth holds.
+    pub lock: &'a Path,
+}
+
+impl std::fmt::Display for LockWait<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "waiting for another trello-auth to finish changing {} (it holds {}); giving up after {} s…",
+            self.target.display(),
+            self.lock.display(),
+            LOCK_WAIT.as_secs()
+        )
+    }
 }
 
 /// A file as it was read: its text and permission bits.
@@ -66,36 +129,62 @@ pub struct Written {
     pub backup: Option<PathBuf>,
 }
 
-/// What the directory of a new file should be like.
+/// What the directory of a new file should be like, and whose the file must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
-    /// Created 0700; an existing directory named `owned_name` is tightened to 0700.
+    /// A file of secrets: its directory is created 0700 (an existing one named
+    /// `owned_name` is tightened to 0700), and the file, any link to it and
+    /// every folder above must be changeable only by the user or root ([`check_private`]).
     Private { owned_name: &'static str },
     /// Created with the usual permissions.
     Shared,
 }
 
-/// A replacement in progress: the directory is locked and the old file read.
+/// A replacement in progress: the file is locked and the old file read.
 /// Dropping it without [`Replace::commit`] changes nothing.
 pub struct Replace {
     target: PathBuf,
-    _lock: File,
+    lock: Lock,
     pub old: Option<Existing>,
+}
+
+/// The lock of a replaced file, still held: what else belongs to the change
+/// (keyring entries) is done before it is dropped.
+pub struct Held {
+    _lock: Lock,
 }
 
 impl Replace {
     /// Resolves `path` (a symlink to a regular file is followed, so a dotfile
-    /// manager's link stays a link), creates its directory, takes the lock,
-    /// sweeps this file's stale temp files and reads the old file through `limit`.
+    /// manager's link stays a link), creates its directory, takes the lock
+    /// (waiting at most [`LOCK_WAIT`], silently), sweeps this file's stale
+    /// temp files and reads the old file through `limit`.
     pub fn begin(path: &Path, limit: u64, dir: Dir) -> Result<Replace, FileError> {
+        Replace::begin_waiting(path, limit, dir, &|_| {})
+    }
+
+    /// [`Replace::begin`], calling `waiting` once when the lock takes longer than [`LOCK_PATIENCE`].
+    pub fn begin_waiting(path: &Path, limit: u64, dir: Dir, waiting: &dyn Fn(&LockWait)) -> Result<Replace, FileError> {
         let target = write_target(path)?;
         let parent = parent_dir(&target).to_path_buf();
         let write_error = |action, source| FileError::Write { path: target.clone(), action, source };
         ensure_dir(&parent, dir).map_err(|source| write_error("creating the directory", source))?;
-        let lock = lock_dir(&parent).map_err(|source| write_error("locking", source))?;
+        if matches!(dir, Dir::Private { .. }) {
+            // Before the lock, so a refused folder is said at once.
+            check_private(path, &target, None)?;
+        }
+        let lock = lock(&target, waiting)?;
         remove_stale_temp_files(&target);
-        let old = read_regular(&target, limit)?;
-        Ok(Replace { target, _lock: lock, old })
+        let old = match open_regular(&target, limit)? {
+            Some((old, meta)) => {
+                if matches!(dir, Dir::Private { .. }) {
+                    check_private(path, &target, Some(&meta))?;
+                }
+                Some(old)
+            }
+            None => None,
+        };
+        Ok(Replace { target, lock, old })
     }
 
     /// The file that will be replaced (the real file behind a symlink).
@@ -103,8 +192,13 @@ impl Replace {
         &self.target
     }
 
-    /// Writes `bytes` in place of the old file, after the backup.
+    /// Writes `bytes` in place of the old file, after the backup, and lets go of the lock.
     pub fn commit(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<Written, FileError> {
+        self.commit_held(bytes, mode, backup).map(|(written, _)| written)
+    }
+
+    /// [`Replace::commit`], keeping the lock until the [`Held`] is dropped.
+    pub fn commit_held(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<(Written, Held), FileError> {
         let mode = match (mode, &self.old) {
             (Mode::Private, _) => 0o600,
             (Mode::KeepOrShared, Some(old)) => old.mode,
@@ -125,7 +219,7 @@ impl Replace {
             None => None,
         };
         write_atomically(&self.target, &self.target, bytes, mode)?;
-        Ok(Written { path: self.target, backup })
+        Ok((Written { path: self.target, backup }, Held { _lock: self.lock }))
     }
 }
 
@@ -201,6 +295,19 @@ fn check_regular(path: &Path, file_type: &fs::FileType) -> Result<(), FileError>
 /// swap between a check and the read), and read through `limit` (a device
 /// such as `/dev/zero` never ends). `Ok(None)` when there is no file.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
+    Ok(open_regular(path, limit)?.map(|(existing, _)| existing))
+}
+
+/// [`read_regular`] for a file of secrets: refused, before its text is
+/// used, when anyone but the user or root could have changed it ([`check_private`]).
+pub fn read_private(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
+    let Some((existing, meta)) = open_regular(path, limit)? else { return Ok(None) };
+    check_private(path, &canonical(path), Some(&meta))?;
+    Ok(Some(existing))
+}
+
+/// [`read_regular`], with the open file's metadata (who owns it, its mode).
+fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadata)>, FileError> {
     let read_error = |source| FileError::Read { path: path.to_path_buf(), source };
     let file = match OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32).open(path) {
         Ok(file) => file,
@@ -220,7 +327,93 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Existing>, FileErr
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| read_error(io::Error::new(io::ErrorKind::InvalidData, "the file is not UTF-8 text")))?;
-    Ok(Some(Existing { text, mode: meta.permissions().mode() & 0o777 }))
+    let mode = meta.permissions().mode() & 0o777;
+    Ok(Some((Existing { text, mode }, meta)))
+}
+
+/// Whether a file of secrets can be trusted: no one but the user (or root,
+/// who can change anything anyway, as ssh allows) can have changed it.
+/// `named` is the path as given, `real` the file behind it, `file` its
+/// metadata through the open handle (`None`: not made yet). Refused when
+/// `named` is a link owned by another user; when the file is owned by
+/// another user or writable by its group or by others; or when a folder
+/// above either is owned by another user or writable by its group or others,
+/// unless it is sticky (`/tmp`) and the entry below it is the user's or
+/// root's, which only they can then rename or replace. Group-writable counts
+/// even for a group of one: which groups have one member cannot be known here.
+pub fn check_private(named: &Path, real: &Path, file: Option<&fs::Metadata>) -> Result<(), FileError> {
+    let me = platform::me();
+    let trusted = |uid: u32| uid == me || uid == 0;
+    let untrusted = |why: String, fix: String| Err(FileError::Untrusted { path: named.to_path_buf(), why, fix });
+    let shown = |p: &Path| crate::shell::sh_word(&p.to_string_lossy());
+    if let Ok(link) = fs::symlink_metadata(named)
+        && link.file_type().is_symlink()
+    {
+        let access = platform::access(&link);
+        if !trusted(access.owner) {
+            return untrusted(
+                format!("it is a symbolic link owned by uid {}, not by you (uid {me}) or root", access.owner),
+                format!("remove the link (`rm {}`) and name your own file", shown(named)),
+            );
+        }
+        check_folders(named, &canonical(parent_dir(named)), access.owner)?;
+    }
+    let owner = match file.map(platform::access) {
+        None => me,
+        Some(access) if !trusted(access.owner) => {
+            let path = shown(real);
+            return untrusted(
+                format!("it is owned by uid {}, not by you (uid {me}) or root", access.owner),
+                format!(
+                    "if you did not make it, move it away (`mv {path} {path}.untrusted`) and set up your own with \
+                     `trello-auth`; if it is yours, take it back with `sudo chown {me} {path}`"
+                ),
+            );
+        }
+        Some(access) if access.others_write || access.group_writes => {
+            let by = if access.others_write { "others" } else { "its group" };
+            return untrusted(
+                format!("it can be written by {by} (mode {:04o})", access.mode),
+                format!("`chmod go-w {}`, then check that it holds only what you saved", shown(real)),
+            );
+        }
+        Some(access) => access.owner,
+    };
+    check_folders(named, &canonical(parent_dir(real)), owner)
+}
+
+/// The folder `folder` and every one above it, for [`check_private`];
+/// `below` owns the entry in `folder` the path goes through.
+fn check_folders(named: &Path, folder: &Path, mut below: u32) -> Result<(), FileError> {
+    let me = platform::me();
+    let trusted = |uid: u32| uid == me || uid == 0;
+    for dir in folder.ancestors() {
+        let shown = crate::shell::sh_word(&dir.to_string_lossy());
+        let untrusted = |why: String, fix: String| FileError::Untrusted { path: named.to_path_buf(), why, fix };
+        let meta = fs::metadata(dir).map_err(|e| {
+            untrusted(
+                format!("its folder {} could not be checked ({e})", dir.display()),
+                "name a file in a folder you own".into(),
+            )
+        })?;
+        let access = platform::access(&meta);
+        if !trusted(access.owner) {
+            return Err(untrusted(
+                format!("its folder {} is owned by uid {}, not by you (uid {me}) or root", dir.display(), access.owner),
+                "keep the file in a folder of your own".into(),
+            ));
+        }
+        let open = access.others_write || access.group_writes;
+        if open && !(access.sticky && trusted(below)) {
+            let by = if access.others_write { "others" } else { "its group" };
+            return Err(untrusted(
+                format!("its folder {} can be written by {by} (mode {:04o})", dir.display(), access.mode),
+                format!("`chmod go-w {shown}`, or keep the file in a folder only you can write"),
+            ));
+        }
+        below = access.owner;
+    }
+    Ok(())
 }
 
 /// The real file behind a symlink, so a replacement replaces the file, not
@@ -271,16 +464,105 @@ fn ensure_dir(dir: &Path, policy: Dir) -> io::Result<()> {
     Ok(())
 }
 
-/// An exclusive lock on the directory itself, held until dropped: no lock
-/// file is left beside a user's file (a project's `.mcp.json`), and nothing
-/// is created through a planted link.
-fn lock_dir(dir: &Path) -> io::Result<File> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags((rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::NOFOLLOW).bits() as i32)
-        .open(dir)?;
-    file.lock()?;
-    Ok(file)
+/// trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth` on Linux): the
+/// default config file, and the lock files of every file it changes.
+pub fn own_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", OWN_NAME).map(|d| d.config_dir().to_path_buf())
+}
+
+/// The lock file's name for a file at the canonical path `target`: a hash of
+/// the path, so it is one name whatever the path holds, the same in every
+/// build (SHA-256, not the standard library's unspecified hasher).
+pub fn lock_name(target: &Path) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, target.as_os_str().as_encoded_bytes());
+    let hex: String = digest.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}.lock")
+}
+
+/// The lock of one file: a file in our own `locks` folder, held with `flock`
+/// until dropped. Nobody else can open it, so nobody else can hold it.
+struct Lock {
+    file: File,
+    folder: File,
+    name: String,
+}
+
+impl Drop for Lock {
+    /// Removed while still held, so one empty file per path ever changed does
+    /// not pile up: a process that opened it meanwhile finds the name gone
+    /// once it gets the lock, and takes the lock of the file now under that name.
+    fn drop(&mut self) {
+        if platform::still_named(&self.folder, &self.name, &self.file) {
+            platform::remove_in(&self.folder, &self.name);
+        }
+    }
+}
+
+/// Takes the lock of `target`, waiting at most [`LOCK_WAIT`]; `waiting` is
+/// called once after [`LOCK_PATIENCE`]. Polled, not blocked on: a wait with
+/// a bound, and a word to the person when it is long.
+fn lock(target: &Path, waiting: &dyn Fn(&LockWait)) -> Result<Lock, FileError> {
+    let (folder_path, folder) = locks_folder()?;
+    let name = lock_name(&canonical(target));
+    let lock_path = folder_path.join(&name);
+    let fail = |action, source| FileError::Write { path: target.to_path_buf(), action, source };
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        let file = platform::open_in(&folder, &name).map_err(|e| fail("opening its lock file", e))?;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => return Err(fail("locking", e)),
+            }
+            let waited = started.elapsed();
+            if waited >= LOCK_WAIT {
+                return Err(FileError::Locked {
+                    path: target.to_path_buf(),
+                    lock: lock_path,
+                    seconds: LOCK_WAIT.as_secs(),
+                });
+            }
+            if !said && waited >= LOCK_PATIENCE {
+                said = true;
+                waiting(&LockWait { target, lock: &lock_path });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if platform::still_named(&folder, &name, &file) {
+            return Ok(Lock { file, folder, name });
+        }
+    }
+}
+
+/// Our own `locks` folder, opened: made 0700 in our own folder, which must
+/// be changeable by no one else (nor any folder above it); the `locks` folder
+/// itself must be a folder, not a link, owned by the user (tightened to 0700
+/// if it was opened up).
+fn locks_folder() -> Result<(PathBuf, File), FileError> {
+    let own = own_dir().ok_or(FileError::NoOwnFolder)?;
+    let path = own.join("locks");
+    let fail = |action, source| FileError::Write { path: path.clone(), action, source };
+    ensure_dir(&own, Dir::Private { owned_name: OWN_NAME }).map_err(|e| fail("creating the directory", e))?;
+    check_folders(&path, &canonical(&own), platform::me())?;
+    platform::make_private_folder(&path).map_err(|e| fail("creating the directory", e))?;
+    let folder = platform::open_folder(&path).map_err(|e| fail("opening the directory", e))?;
+    let access = platform::access(&folder.metadata().map_err(|e| fail("opening the directory", e))?);
+    if access.owner != platform::me() {
+        return Err(FileError::Untrusted {
+            path: path.clone(),
+            why: format!("it is owned by uid {}, not by you (uid {})", access.owner, platform::me()),
+            fix: format!(
+                "remove it (`rm -r {}`); trello-auth makes its own",
+                crate::shell::sh_word(&path.to_string_lossy())
+            ),
+        });
+    }
+    if access.mode & 0o077 != 0 {
+        platform::tighten(&folder).map_err(|e| fail("setting permissions", e))?;
+    }
+    Ok((path, folder))
 }
 
 /// The prefix of the temp files a replacement of `target` writes: `.config.toml.tmp-`.
@@ -370,5 +652,82 @@ mod tests {
         assert!(!dir.path().join(".a.json.tmp-XYZ").exists());
         assert!(dir.path().join(".b.json.tmp-XYZ").exists());
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    /// The name is the same in every build and for every spelling of one
+    /// path that resolves alike (the caller passes the canonical path).
+    #[test]
+    fn lock_names_are_a_stable_hash_of_the_path() {
+        let name = lock_name(Path::new("/home/ann/.config/trello-auth/config.toml"));
+        assert_eq!(name, "9df62c15475cf8e0355fa69a6176b289.lock");
+        assert_ne!(lock_name(Path::new("/home/ann/.codex/config.toml")), name);
+    }
+
+    /// A second change of the same file waits for the first, says so once
+    /// after a moment, and gets the lock as soon as the first lets go; no
+    /// lock file is left behind.
+    #[test]
+    fn a_second_change_waits_for_the_first_and_no_lock_file_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        let first = Replace::begin(&path, 1024, Dir::Shared).unwrap();
+        let lock = first.lock.folder.try_clone().unwrap();
+        let name = lock_name(&canonical(&path));
+        let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heard = said.clone();
+        let (path2, started) = (path.clone(), Instant::now());
+        let second = std::thread::spawn(move || {
+            let replace =
+                Replace::begin_waiting(&path2, 1024, Dir::Shared, &|w| heard.lock().unwrap().push(w.to_string()))
+                    .unwrap();
+            (started.elapsed(), replace.commit(b"second", Mode::Private, Backup::None).unwrap())
+        });
+        std::thread::sleep(LOCK_PATIENCE + Duration::from_millis(300));
+        first.commit(b"first", Mode::Private, Backup::None).unwrap();
+        let (waited, _) = second.join().unwrap();
+        assert!(waited >= LOCK_PATIENCE, "{waited:?}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "second");
+        let said = said.lock().unwrap();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains(&path.display().to_string()) && said[0].contains(&name), "{said:?}");
+        assert!(rustix::fs::statat(&lock, name.as_str(), rustix::fs::AtFlags::empty()).is_err());
+    }
+
+    fn refusal(named: &Path) -> String {
+        let meta = fs::metadata(named).ok();
+        match check_private(named, &canonical(named), meta.as_ref()) {
+            Ok(()) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Who may change a file of secrets, and each folder above it.
+    #[test]
+    fn a_file_of_secrets_is_used_only_when_no_one_else_can_change_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        fs::write(&file, "").unwrap();
+        for (mode, refused) in [(0o600, ""), (0o644, ""), (0o620, "written by its group"), (0o602, "written by others")]
+        {
+            fs::set_permissions(&file, fs::Permissions::from_mode(mode)).unwrap();
+            let said = refusal(&file);
+            assert!(if refused.is_empty() { said.is_empty() } else { said.contains(refused) }, "{mode:o}: {said}");
+        }
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+        // An open folder lets anyone swap the file; a sticky one does not, for a file of one's own.
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let said = refusal(&file);
+        assert!(
+            said.contains("its folder") && said.contains("written by others") && said.contains("chmod go-w"),
+            "{said}"
+        );
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o1777)).unwrap();
+        assert_eq!(refusal(&file), "");
+        // A file not made yet, in an open folder: refused before it is written.
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let new = dir.path().join("new.toml");
+        assert!(check_private(&new, &new, None).is_err());
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(check_private(&new, &new, None).is_ok());
     }
 }

@@ -52,6 +52,14 @@ pub enum CommandError {
     Keyring { profile: String, error: KeyringError },
     #[error("profile \"{profile}\": {error}; nothing was saved\n  fix: {}", save_fix(error))]
     KeyringSave { profile: String, error: KeyringError },
+    /// A save that had to keep the API secret could not read it from the keyring:
+    /// only the keyring's own cure helps (the file would need the secret too).
+    #[error(
+        "profile \"{profile}\": the API secret kept in the keyring could not be read ({error}); nothing was saved, so \
+         it stays there\n  fix: {}",
+        keyring_cure(error)
+    )]
+    SecretUnreadable { profile: String, error: KeyringError },
     #[error("{0}")]
     Failed(String),
 }
@@ -62,7 +70,9 @@ impl CommandError {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
             CommandError::Usage(_) | CommandError::Endpoint(_) => exit::USAGE,
             CommandError::Trello { error, .. } if !error.is_rejection() => exit::UNREACHABLE,
-            CommandError::Keyring { error, .. } | CommandError::KeyringSave { error, .. } => keyring_exit(error),
+            CommandError::Keyring { error, .. }
+            | CommandError::KeyringSave { error, .. }
+            | CommandError::SecretUnreadable { error, .. } => keyring_exit(error),
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
         }
     }
@@ -72,7 +82,16 @@ impl CommandError {
 /// itself first (each failure has its own cure), then the way around it,
 /// named with the command that takes it.
 fn save_fix(error: &KeyringError) -> String {
-    let first = match error {
+    format!(
+        "{}; or keep the token in the config file (mode 0600): `trello-auth login --with-token --storage file` \
+         saves it there, and a profile you were moving with `trello-auth storage keyring` simply stays where it was",
+        keyring_cure(error)
+    )
+}
+
+/// What to do about the keyring itself, for each way it fails.
+fn keyring_cure(error: &KeyringError) -> &'static str {
+    match error {
         KeyringError::Unavailable { .. } => {
             "no keyring answers here: start one that offers the Secret Service (GNOME Keyring, KeePassXC, KWallet) in \
              this session and run the command again"
@@ -88,11 +107,7 @@ fn save_fix(error: &KeyringError) -> String {
         KeyringError::Missing { .. } | KeyringError::Refused { .. } | KeyringError::Mismatch { .. } => {
             "this keyring does not keep the token reliably"
         }
-    };
-    format!(
-        "{first}; or keep the token in the config file (mode 0600): `trello-auth login --with-token --storage file` \
-         saves it there, and a profile you were moving with `trello-auth storage keyring` simply stays where it was"
-    )
+    }
 }
 
 /// A keyring that cannot be reached is like Trello not answering (3); a
@@ -238,7 +253,9 @@ impl Context {
                 waiting_say("waiting for the keyring (unlock it if it asks)…");
             }
         });
-        Context { vault: Vault::new(store, waiting), profile, say }
+        let lock_say = say.clone();
+        let lock_notice = Arc::new(move |wait: &crate::files::LockWait| lock_say(&wait.to_string()));
+        Context { vault: Vault::new(store, waiting).saying_lock_waits(lock_notice), profile, say }
     }
 
     pub fn name(&self) -> &str {
@@ -321,6 +338,7 @@ impl Context {
             VaultError::Store(e) => e.into(),
             VaultError::Keyring(error) => CommandError::KeyringSave { profile, error },
             VaultError::Read(error) => CommandError::Keyring { profile, error },
+            VaultError::SecretUnreadable(error) => CommandError::SecretUnreadable { profile, error },
             VaultError::NothingSaved => self.nothing_saved(),
             VaultError::NoToken => CommandError::NoToken { profile },
             error @ VaultError::BadName { .. } => CommandError::Usage(error.to_string()),

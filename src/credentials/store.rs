@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Secret;
 pub use super::profile::{DEFAULT_APP_NAME, DEFAULT_PROFILE, Profile, Storage};
-use crate::files::{self, Backup, Dir, FileError, Mode, Replace};
+use crate::files::{self, Backup, Dir, FileError, Held, LockWait, Mode, Replace};
 
 /// The file format written by this build. A newer file is never overwritten.
 pub const FORMAT_VERSION: u32 = 1;
@@ -143,6 +143,9 @@ pub enum StoreError {
         path.display()
     )]
     NotAFile { path: PathBuf, kind: &'static str },
+    /// A lock that did not come, a file others could change: the words are the file layer's.
+    #[error(transparent)]
+    File(FileError),
 }
 
 impl From<FileError> for StoreError {
@@ -153,13 +156,16 @@ impl From<FileError> for StoreError {
             FileError::NotAFile { path, kind } => StoreError::NotAFile { path, kind },
             FileError::TooLarge { path, size, .. } => StoreError::TooLarge { path, size },
             FileError::Write { path, action, source } => StoreError::Write { path, action, source },
+            e @ (FileError::Locked { .. } | FileError::Untrusted { .. } | FileError::NoOwnFolder) => {
+                StoreError::File(e)
+            }
         }
     }
 }
 
 /// The platform's config directory for trello-auth (`$XDG_CONFIG_HOME/trello-auth` on Linux).
 fn platform_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.config_dir().to_path_buf())
+    files::own_dir()
 }
 
 /// No real config comes near this; a larger file is refused rather than parsed.
@@ -224,9 +230,11 @@ impl Store {
         files::sibling(&self.path, ".bak")
     }
 
-    /// Reads the file; `Ok(None)` when there is none yet.
+    /// Reads the file; `Ok(None)` when there is none yet. A file someone else
+    /// could have changed (planted, or writable by others) is refused: its
+    /// token would be handed to the commands `exec` runs.
     pub fn load(&self) -> Result<Option<Loaded>, StoreError> {
-        let Some(existing) = files::read_regular(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
+        let Some(existing) = files::read_private(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
         let config = parse(&self.path, &existing.text)?;
         let mut warnings = Vec::new();
         if existing.mode & 0o077 != 0 {
@@ -271,7 +279,13 @@ impl Store {
     /// Starts an edit: the lock is taken and the file read; nothing is written
     /// until [`Edit::commit`]. The vault does its keyring work in between.
     pub fn edit(&self) -> Result<Edit, StoreError> {
-        let replace = Replace::begin(&self.path, MAX_CONFIG_BYTES, Dir::Private { owned_name: "trello-auth" })?;
+        self.edit_waiting(&|_| {})
+    }
+
+    /// [`Store::edit`], calling `waiting` once if another trello-auth holds the lock for a while.
+    pub fn edit_waiting(&self, waiting: &dyn Fn(&LockWait)) -> Result<Edit, StoreError> {
+        let dir = Dir::Private { owned_name: "trello-auth" };
+        let replace = Replace::begin_waiting(&self.path, MAX_CONFIG_BYTES, dir, waiting)?;
         let before = match &replace.old {
             Some(old) => parse(replace.target(), &old.text)?,
             None => ConfigFile::default(),
@@ -291,19 +305,122 @@ pub struct Edit {
 
 impl Edit {
     /// Writes the changed file, keeping the previous one as `.bak` without
-    /// any of `forget`.
-    pub fn commit(mut self, forget: &[&Secret]) -> Result<Saved, StoreError> {
+    /// any of `forget`, and lets go of the lock.
+    pub fn commit(self, forget: &[&Secret]) -> Result<Saved, StoreError> {
+        self.commit_held(forget).map(|(saved, _)| saved)
+    }
+
+    /// [`Edit::commit`], keeping the lock until the [`Held`] is dropped: the
+    /// vault cleans the keyring under it, so no other change runs in between.
+    pub fn commit_held(mut self, forget: &[&Secret]) -> Result<(Saved, Held), StoreError> {
         self.config.version = FORMAT_VERSION;
         let path = self.replace.target().to_path_buf();
         let text = serialize(&path, &self.config)?;
         let backup = match &self.replace.old {
-            Some(old) if forget.iter().any(|s| old.text.contains(s.expose())) => {
-                Backup::Text(serialize(&path, &without_secrets(self.before.clone(), forget))?)
-            }
+            Some(old) if !forget.is_empty() => backup_without(&old.text, &text, forget),
             _ => Backup::Previous,
         };
-        let written = self.replace.commit(text.as_bytes(), Mode::Private, backup)?;
-        Ok(Saved { path: written.path, backup: written.backup })
+        let (written, held) = self.replace.commit_held(text.as_bytes(), Mode::Private, backup)?;
+        Ok((Saved { path: written.path, backup: written.backup }, held))
+    }
+}
+
+/// What `config.toml.bak` holds when a change forgets secrets (a logout, a
+/// move into the keyring), decided from what the old file *means*, not from
+/// how it is written: a token may be spelt with TOML escapes (`"\u0041TTA…"`)
+/// or split by a line-ending backslash, and then no search of the text finds
+/// it. The old file as it was when it holds none of them, as written or as
+/// parsed; else the old file with every value and key holding one removed,
+/// its layout and comments kept (toml_edit); else, if a comment or the like
+/// still holds one, the same values written afresh without comments; and if
+/// even that held one, the new file itself. Each is read back before it is used.
+fn backup_without(old: &str, new: &str, forget: &[&Secret]) -> Backup {
+    let forget: Vec<&str> = forget.iter().map(|s| s.expose()).filter(|s| !s.is_empty()).collect();
+    if !holds_any(old, &forget) {
+        return Backup::Previous;
+    }
+    let gone = |text: &str| forget.iter().any(|secret| text.contains(secret));
+    let edited = old.parse::<toml_edit::DocumentMut>().ok().map(|mut doc| {
+        scrub_table(doc.as_table_mut(), &gone);
+        doc.to_string()
+    });
+    let afresh = toml::from_str::<toml::Table>(old).ok().and_then(|mut table| {
+        table.retain(|key, value| !gone(key) && scrub_plain(value, &gone));
+        toml::to_string(&table).ok().map(|body| format!("{HEADER}{body}"))
+    });
+    match [edited, afresh].into_iter().flatten().find(|text| !holds_any(text, &forget)) {
+        Some(text) => Backup::Text(text),
+        None => Backup::Text(new.to_string()),
+    }
+}
+
+/// Whether `text` holds any of `secrets`: as written, or in any string or key once parsed.
+fn holds_any(text: &str, secrets: &[&str]) -> bool {
+    fn parsed(value: &toml::Value, gone: &dyn Fn(&str) -> bool) -> bool {
+        match value {
+            toml::Value::String(s) => gone(s),
+            toml::Value::Array(items) => items.iter().any(|v| parsed(v, gone)),
+            toml::Value::Table(table) => table.iter().any(|(k, v)| gone(k) || parsed(v, gone)),
+            _ => false,
+        }
+    }
+    let gone = |s: &str| secrets.iter().any(|secret| s.contains(secret));
+    // Text that does not parse holds what it says; only the raw search applies.
+    gone(text) || toml::from_str::<toml::Table>(text).is_ok_and(|t| parsed(&toml::Value::Table(t), &gone))
+}
+
+/// Removes, in place, every entry of `table` whose key or value holds what `gone` says.
+fn scrub_table(table: &mut toml_edit::Table, gone: &dyn Fn(&str) -> bool) {
+    table.retain(|key, item| {
+        !gone(key)
+            && match item {
+                toml_edit::Item::Value(value) => scrub_value(value, gone),
+                toml_edit::Item::Table(inner) => {
+                    scrub_table(inner, gone);
+                    true
+                }
+                toml_edit::Item::ArrayOfTables(tables) => {
+                    tables.iter_mut().for_each(|t| scrub_table(t, gone));
+                    true
+                }
+                toml_edit::Item::None => true,
+            }
+    });
+}
+
+/// Whether `value` stays: a string holding a secret goes; arrays and inline
+/// tables stay, with what held one removed from them.
+fn scrub_value(value: &mut toml_edit::Value, gone: &dyn Fn(&str) -> bool) -> bool {
+    match value {
+        toml_edit::Value::String(s) => !gone(s.value()),
+        toml_edit::Value::Array(items) => {
+            items.iter_mut().for_each(|v| {
+                scrub_value(v, gone);
+            });
+            items.retain(|v| !v.as_str().is_some_and(gone));
+            true
+        }
+        toml_edit::Value::InlineTable(table) => {
+            table.retain(|key, v| !gone(key) && scrub_value(v, gone));
+            true
+        }
+        _ => true,
+    }
+}
+
+/// [`scrub_value`] for a parsed value without layout.
+fn scrub_plain(value: &mut toml::Value, gone: &dyn Fn(&str) -> bool) -> bool {
+    match value {
+        toml::Value::String(s) => !gone(s),
+        toml::Value::Array(items) => {
+            items.retain_mut(|v| scrub_plain(v, gone));
+            true
+        }
+        toml::Value::Table(table) => {
+            table.retain(|key, v| !gone(key) && scrub_plain(v, gone));
+            true
+        }
+        _ => true,
     }
 }
 
@@ -324,20 +441,6 @@ fn serialize(path: &Path, config: &ConfigFile) -> Result<String, StoreError> {
         }
         Err(other) => Err(StoreError::WouldNotReadBack { path: path.to_path_buf(), detail: other.to_string() }),
     }
-}
-
-/// `config` with every token and secret equal to one of `forget` removed.
-fn without_secrets(mut config: ConfigFile, forget: &[&Secret]) -> ConfigFile {
-    let gone = |value: &Option<Secret>| value.as_ref().is_some_and(|v| forget.contains(&v));
-    for profile in config.profiles.values_mut() {
-        if gone(&profile.token) {
-            profile.token = None;
-        }
-        if gone(&profile.api_secret) {
-            profile.api_secret = None;
-        }
-    }
-    config
 }
 
 fn parse(path: &Path, text: &str) -> Result<ConfigFile, StoreError> {
@@ -503,5 +606,38 @@ mod tests {
         );
         let text = toml::to_string(&config).unwrap();
         assert_eq!(parse(Path::new("x"), &text).unwrap(), config);
+    }
+
+    /// What a backup holds when a change forgets a secret is decided from
+    /// the parsed values: a TOML escape, a line-ending backslash, a comment,
+    /// another key or an array element cannot carry it over.
+    #[test]
+    fn a_backup_that_forgets_a_secret_holds_it_in_no_spelling() {
+        let token = format!("ATTA{}", "3f".repeat(32));
+        let secret = Secret::new(token.clone());
+        let (head, tail) = token.split_at(20);
+        let key = "api_key = \"0123456789abcdef0123456789abcdef\"";
+        let cases = [
+            format!("version = 1\n[profiles.default]\n{key}\ntoken = \"\\u0041{}\"\n", &token[1..]),
+            format!("version = 1\n[profiles.default]\n{key}\ntoken = \"\"\"{head}\\\n    {tail}\"\"\"\n"),
+            format!("# kept: {token}\nversion = 1\n[profiles.default]\n{key}\n"),
+            format!(
+                "version = 1\nold = [\"x\", \"\\u0041{}\"]\n[profiles.default]\n{key}\nnote = {{ t = '{token}' }}\n",
+                &token[1..]
+            ),
+        ];
+        for old in cases {
+            assert!(holds_any(&old, &[&token]), "{old}");
+            let Backup::Text(text) = backup_without(&old, "new", &[&secret]) else { panic!("{old}: kept as it was") };
+            assert!(!holds_any(&text, &[&token]), "{old}\n->\n{text}");
+            assert!(parse(Path::new("c.toml"), &text).is_ok(), "the backup still reads: {text}");
+        }
+        // Layout and comments stay where nothing needed them gone.
+        let old =
+            format!("# mine\nversion = 1\n[profiles.default]\n{key}  # the key\ntoken = \"\\u0041{}\"\n", &token[1..]);
+        let Backup::Text(text) = backup_without(&old, "new", &[&secret]) else { panic!() };
+        assert_eq!(text, format!("# mine\nversion = 1\n[profiles.default]\n{key}  # the key\n"));
+        // A file that never held it is kept byte for byte.
+        assert_eq!(backup_without("version = 1\n", "new", &[&secret]), Backup::Previous);
     }
 }

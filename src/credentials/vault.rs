@@ -4,8 +4,12 @@
 //! `storage`, `logout`, the default profile) is an edit of what is stored
 //! now, made under the config file's lock, in one order: write the new place
 //! (keyring entries, read back), commit the file, then clean the old place
-//! (keyring entries, the `.bak` copy). When a later step fails, the keyring
-//! gets its previous values back, so a failure leaves the old pair whole.
+//! (keyring entries, the `.bak` copy). The lock is held until the last
+//! keyring delete is done: a second command changing the same profile waits,
+//! so it never writes an entry the first one then deletes. When a later step
+//! fails, the keyring gets its previous values back, so a failure leaves the
+//! old pair whole. A value that cannot be read is never taken for "none": a
+//! save that would have to keep an API secret it cannot read saves nothing.
 //! gh's `AuthConfig` is the model: commands never assign profile fields or
 //! touch the keyring themselves.
 //!
@@ -25,10 +29,14 @@ use super::Secret;
 use super::keyring::{self, Item, KeyringError};
 use super::profile::{BoardChoice, Chosen, Profile, Storage, Verification};
 use super::store::{ConfigFile, Edit, Loaded, Saved, Store, StoreError};
+use crate::files::{Held, LockWait};
 
 /// Said when a keyring call is slow (probably an unlock prompt); the commands
 /// print a line, the wizard shows "Saving…" already.
 pub type Waiting = Arc<dyn Fn() + Send + Sync>;
+
+/// Said when another trello-auth holds the config file's lock for a while.
+pub type LockNotice = Arc<dyn Fn(&LockWait) + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -46,6 +54,9 @@ pub enum VaultError {
     NoToken,
     #[error("the token is already in the {}", .0.as_str())]
     Already(Storage),
+    /// The API secret a save had to keep could not be read: nothing was saved.
+    #[error("the API secret kept in the keyring could not be read ({0}); nothing was saved, so it stays there")]
+    SecretUnreadable(KeyringError),
     /// The profile to be made has a name the file cannot hold.
     #[error("profile \"{}\": {why}; choose another name with --profile", crate::untrusted::line(.name))]
     BadName { name: String, why: &'static str },
@@ -282,11 +293,26 @@ pub struct SaveOutcome {
 pub struct Vault {
     store: Store,
     waiting: Waiting,
+    lock_notice: LockNotice,
 }
 
 impl Vault {
+    /// A vault that waits for the config file's lock silently (the wizard
+    /// shows "Saving…"); see [`Vault::saying_lock_waits`].
     pub fn new(store: Store, waiting: Waiting) -> Vault {
-        Vault { store, waiting }
+        Vault { store, waiting, lock_notice: Arc::new(|_| {}) }
+    }
+
+    /// Calls `notice` when a change waits for another trello-auth's lock.
+    pub fn saying_lock_waits(mut self, notice: LockNotice) -> Vault {
+        self.lock_notice = notice;
+        self
+    }
+
+    /// Starts a change of the file: its lock taken, waiting at most
+    /// `files::LOCK_WAIT` and saying so after a moment.
+    fn edit(&self) -> Result<Edit, StoreError> {
+        self.store.edit_waiting(self.lock_notice.as_ref())
     }
 
     pub fn store(&self) -> &Store {
@@ -342,21 +368,38 @@ impl Vault {
     pub fn save(&self, name: &str, new: NewToken) -> Result<SaveOutcome, VaultError> {
         self.check_name(name)?;
         let waiting = self.waiting.as_ref();
-        let edit = self.store.edit()?;
+        let edit = self.edit()?;
         let before = edit.before.profiles.get(name).cloned();
         let previous = self.stored_in(&edit.before, name);
         let (old_token, old_secret) = match &previous {
-            // A keyring that cannot be read loses nothing here: there is just no old value to clean up.
-            Some(p) => (p.token(waiting).ok().flatten(), p.api_secret(waiting).ok().flatten()),
-            None => (None, None),
+            Some(p) => (p.token(waiting), p.api_secret(waiting)),
+            None => (Ok(None), Ok(None)),
+        };
+        let mut warnings = Vec::new();
+        // A keyring that cannot be read is not a keyring with nothing in it:
+        // a secret to keep that cannot be read would be dropped from the
+        // profile and its entry then deleted, so nothing is saved.
+        let api_secret = match (new.api_secret, old_secret) {
+            (SecretChange::Keep, Ok(old)) => old,
+            (SecretChange::Keep, Err(e)) => return Err(VaultError::SecretUnreadable(e)),
+            (SecretChange::Set(secret), _) => Some(secret),
+            (SecretChange::Clear, _) => None,
+        };
+        let old_token = match old_token {
+            Ok(token) => token,
+            // Deleted by hand: there is no old token.
+            Err(KeyringError::Missing { .. }) => None,
+            // The new token is saved all the same; the one it replaces is unknown, so it is said.
+            Err(e) => {
+                warnings.push(format!(
+                    "the token saved before could not be read from the keyring ({e}); if it still works, revoke it \
+                     on your Trello account's Applications page"
+                ));
+                None
+            }
         };
         let old_storage = before.as_ref().map_or(Storage::File, |p| p.storage);
         let target = new.storage.unwrap_or(old_storage);
-        let api_secret = match new.api_secret {
-            SecretChange::Keep => old_secret.clone(),
-            SecretChange::Set(secret) => Some(secret),
-            SecretChange::Clear => None,
-        };
         let token = new.chosen.token.clone();
         let mut profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
         if let Some(agent) = new.agent {
@@ -370,11 +413,13 @@ impl Vault {
             }
             _ => Vec::new(),
         };
-        let (written, mut warnings) = self.put(edit, name, profile, target, &token, api_secret, &forget)?;
+        let Put { saved: written, held, place, warnings: said } =
+            self.put(edit, name, profile, target, &token, api_secret, &forget)?;
+        warnings.extend(said);
         if let Some(previous) = &previous {
             self.clean_up(previous, target, Some(&token), &mut warnings);
         }
-        let place = self.place_of(name, target)?;
+        drop(held);
         let replaced = old_token.filter(|old| *old != token).map(|old| Replaced {
             token: old,
             member_username: before.as_ref().and_then(|p| p.member_username.clone()),
@@ -390,7 +435,7 @@ impl Vault {
 
     /// Sets (or, with `None`, clears) the default board.
     pub fn set_board(&self, name: &str, board: Option<BoardChoice>) -> Result<Saved, VaultError> {
-        let mut edit = self.store.edit()?;
+        let mut edit = self.edit()?;
         let profile = edit.config.profiles.get_mut(name).ok_or(VaultError::NothingSaved)?;
         profile.board_id = board.as_ref().map(|b| b.id.clone());
         profile.board_name = board.as_ref().map(|b| crate::untrusted::capped(&b.name));
@@ -400,7 +445,7 @@ impl Vault {
 
     /// Makes `name` the profile used when none is named.
     pub fn set_default_profile(&self, name: &str) -> Result<Saved, VaultError> {
-        let mut edit = self.store.edit()?;
+        let mut edit = self.edit()?;
         if !edit.config.profiles.contains_key(name) {
             return Err(VaultError::NothingSaved);
         }
@@ -414,7 +459,7 @@ impl Vault {
     /// the keyring also strips them from the file's backup.
     pub fn move_to(&self, name: &str, target: Storage) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
-        let edit = self.store.edit()?;
+        let edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
         if stored.profile.storage == target {
             return Err(VaultError::Already(target));
@@ -423,17 +468,19 @@ impl Vault {
         let secret = stored.api_secret(waiting).map_err(VaultError::Read)?;
         let profile = stored.profile.clone();
         let forget: Vec<Secret> = [Some(token.clone()), secret.clone()].into_iter().flatten().collect();
-        let (saved, mut warnings) = self.put(edit, name, profile, target, &token, secret, &forget)?;
+        let Put { saved, held, place, mut warnings } =
+            self.put(edit, name, profile, target, &token, secret, &forget)?;
         self.clean_up(&stored, target, Some(&token), &mut warnings);
-        Ok(SaveOutcome { saved, place: self.place_of(name, target)?, replaced: None, board_dropped: None, warnings })
+        drop(held);
+        Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
     }
 
     /// Forgets the token (logout): the file and its backup no longer hold it,
-    /// the keyring entry is deleted. The API secret stays where it is, for a
-    /// file profile and a keyring profile alike.
+    /// the keyring entry is deleted, still under the file's lock. The API
+    /// secret stays where it is, for a file profile and a keyring profile alike.
     pub fn forget_token(&self, name: &str) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
-        let mut edit = self.store.edit()?;
+        let mut edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
         let token = stored.token(waiting).ok().flatten();
         let profile = edit.config.profiles.get_mut(name).ok_or(VaultError::NothingSaved)?;
@@ -442,7 +489,8 @@ impl Vault {
         profile.verified_at = None;
         profile.logged_out = true;
         let forget: Vec<&Secret> = token.iter().collect();
-        let saved = edit.commit(&forget)?;
+        let place = self.place_in(&edit.config, name, stored.profile.storage);
+        let (saved, held) = edit.commit_held(&forget)?;
         let mut warnings = Vec::new();
         if let Some(account) = &stored.account {
             for user in account.deletable() {
@@ -452,14 +500,14 @@ impl Vault {
             }
             warnings.extend(account.left_behind());
         }
-        let storage = stored.profile.storage;
-        Ok(SaveOutcome { saved, place: self.place_of(name, storage)?, replaced: None, board_dropped: None, warnings })
+        drop(held);
+        Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
     }
 
     /// Puts the profile's secrets where `target` says (in the keyring: written
     /// and read back, the file then holding none of them) and commits the file,
     /// its backup without `forget`; a failed commit puts the keyring back.
-    /// Returns what the user should hear (entries a moved file left behind).
+    /// The file's lock comes back held, for the old place to be cleaned under it.
     #[allow(clippy::too_many_arguments)]
     fn put(
         &self,
@@ -470,7 +518,7 @@ impl Vault {
         token: &Secret,
         secret: Option<Secret>,
         forget: &[Secret],
-    ) -> Result<(Saved, Vec<String>), VaultError> {
+    ) -> Result<Put, VaultError> {
         profile.storage = target;
         match target {
             Storage::Keyring => {
@@ -489,13 +537,17 @@ impl Vault {
                 profile.token = None;
                 profile.api_secret = None;
                 edit.config.profiles.insert(name.to_string(), profile);
-                Ok((self.commit_or_undo(edit, forget, undo)?, warnings))
+                let place = self.place_in(&edit.config, name, target);
+                let (saved, held) = self.commit_or_undo(edit, forget, undo)?;
+                Ok(Put { saved, held, place, warnings })
             }
             Storage::File => {
                 profile.token = Some(token.clone());
                 profile.api_secret = secret;
                 edit.config.profiles.insert(name.to_string(), profile);
-                Ok((edit.commit(&[])?, Vec::new()))
+                let place = self.place_in(&edit.config, name, target);
+                let (saved, held) = edit.commit_held(&[])?;
+                Ok(Put { saved, held, place, warnings: Vec::new() })
             }
         }
     }
@@ -543,18 +595,19 @@ impl Vault {
         Ok((id, warnings))
     }
 
-    /// Commits the file; when that fails, the keyring gets its previous values back.
-    fn commit_or_undo(&self, edit: Edit, forget: &[Secret], undo: Undo) -> Result<Saved, VaultError> {
+    /// Commits the file, keeping its lock; when that fails, the keyring gets its previous values back.
+    fn commit_or_undo(&self, edit: Edit, forget: &[Secret], undo: Undo) -> Result<(Saved, Held), VaultError> {
         let forget: Vec<&Secret> = forget.iter().collect();
-        edit.commit(&forget).map_err(|e| {
+        edit.commit_held(&forget).map_err(|e| {
             undo.run(self.waiting.as_ref());
             VaultError::Store(e)
         })
     }
 
-    /// After the file was committed: deletes keyring entries the profile no
-    /// longer uses (all of them when it moved to the file; the old-style entry
-    /// once the new one is written, if it held this profile's token).
+    /// After the file was committed, still under its lock: deletes keyring
+    /// entries the profile no longer uses (all of them when it moved to the
+    /// file; the old-style entry once the new one is written, if it held this
+    /// profile's token).
     fn clean_up(&self, previous: &Stored, target: Storage, kept: Option<&Secret>, warnings: &mut Vec<String>) {
         let waiting = self.waiting.as_ref();
         let Some(account) = &previous.account else { return };
@@ -579,16 +632,22 @@ impl Vault {
         }
     }
 
-    /// Where a profile's token is kept now (after a change).
-    fn place_of(&self, name: &str, storage: Storage) -> Result<Place, StoreError> {
-        Ok(match storage {
+    /// Where a profile's token is kept in `config`, the file as a change writes it.
+    fn place_in(&self, config: &ConfigFile, name: &str, storage: Storage) -> Place {
+        match storage {
             Storage::File => Place::File(self.store.path().to_path_buf()),
-            Storage::Keyring => {
-                let config = self.load()?.map(|l| l.config).unwrap_or_default();
-                Place::Keyring { user: self.home().account(&config, name).shown().to_string() }
-            }
-        })
+            Storage::Keyring => Place::Keyring { user: self.home().account(config, name).shown().to_string() },
+        }
     }
+}
+
+/// A committed change whose old place is still to be cleaned: where it
+/// went, the lock still held, where the token is kept, and what to say.
+struct Put {
+    saved: Saved,
+    held: Held,
+    place: Place,
+    warnings: Vec<String>,
 }
 
 /// What keyring entries held before a change wrote them, to put back on failure.

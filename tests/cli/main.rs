@@ -12,6 +12,7 @@ mod faults_network;
 mod help;
 mod holes;
 mod hostile;
+mod hostile_files;
 mod keyring;
 mod mcp;
 mod mcp_sdk;

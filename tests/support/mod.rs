@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod cli;
+pub mod dbus_proxy;
 pub mod fake_trello;
 pub mod mcp;
 pub mod mcp_sdk;
