@@ -81,14 +81,29 @@ fn sigkill_at_any_point_of_a_save_leaves_the_old_or_the_new_file_whole() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("trello-auth").join("config.toml");
     Store::at(&config).save_profile("default", profile(0, PADDING)).unwrap();
+    // How long a worker takes to its first save on this machine now (a loaded
+    // CI machine starts processes slowly): the kills are spread around it.
+    let first_save = {
+        let before = assert_whole(&config, "config");
+        let started = std::time::Instant::now();
+        let mut child = worker("loop", &config).spawn().unwrap();
+        while assert_whole(&config, "config") == before && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        let took = started.elapsed();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        took.as_micros() as u64
+    };
     let mut mid_write = 0;
     let mut saved_something = 0;
-    let runs = 240;
+    let runs = 160;
     for run in 0..runs {
         let before = assert_whole(&config, "config before the run");
         let mut child = worker("loop", &config).spawn().unwrap();
         // Spread the kills over start-up and many points of the save loop.
-        std::thread::sleep(Duration::from_micros(3_000 + (run * 7_919) % 120_000));
+        let spread = first_save + 120_000;
+        std::thread::sleep(Duration::from_micros(first_save / 2 + (run * 7_919) % spread));
         child.kill().unwrap();
         child.wait().unwrap();
         let after = assert_whole(&config, "config");
