@@ -1,4 +1,4 @@
-//! Stand-ins for the browser launcher (`BROWSER`) in the capture tests: one that follows the start URL as a browser does and hands the token back, and one that is another local program planting a token it holds.
+//! Browsers for the capture tests: stand-ins for the browser launcher (`BROWSER`), one that follows the start page as a browser does and hands the token back and one that is another local program planting a token it holds, and real Chromium driven through the DevTools protocol.
 
 use std::path::Path;
 
@@ -18,15 +18,19 @@ fn launcher(home: &Path, name: &str, python: &str) -> String {
     launcher.display().to_string()
 }
 
-/// The start URL's redirect, as seen without following it.
-const FETCH: &str = r##"import http.client, json, sys, urllib.parse
+/// What a program sees of the listener's start page without running it, and
+/// the page's POST of the token.
+const FETCH: &str = r##"import html, http.client, json, re, sys, urllib.parse
 def get(url, headers={}):
     u = urllib.parse.urlparse(url)
     c = http.client.HTTPConnection(u.hostname, u.port)
     c.request("GET", u.path + ("?" + u.query if u.query else ""), headers=headers)
-    r = c.getresponse()
-    r.read()
-    return r.getheader("Location")
+    return c.getresponse().read().decode()
+def start_page(url, headers={}):
+    page = get(url, headers)
+    slot = lambda name: html.unescape(re.search('data-%s="([^"]*)"' % name, page).group(1))
+    origin = "http://" + urllib.parse.urlparse(url).netloc
+    return slot("popup"), origin + slot("callback")
 def post(return_url, token):
     u = urllib.parse.urlparse(return_url)
     c = http.client.HTTPConnection(u.hostname, u.port)
@@ -35,27 +39,23 @@ def post(return_url, token):
     print(c.getresponse().status)
 "##;
 
-/// A browser: it navigates to the start URL, follows Trello's authorize
-/// redirect back to the callback and posts the token from the fragment, as
-/// the callback page's script does.
+/// A browser: it navigates to the start URL, opens Trello's authorize page in
+/// the popup flow as the start page does on a click, and posts the token that
+/// Trello's page hands to it, as the start page's script does.
 pub fn following(home: &Path) -> String {
     let code = format!(
-        "{FETCH}authorize = get(sys.argv[1], {{\"Sec-Fetch-Site\": \"none\", \"Sec-Fetch-Mode\": \"navigate\"}})\n\
-         url, fragment = get(authorize).split(\"#\", 1)\n\
-         post(url, urllib.parse.parse_qs(fragment)[\"token\"][0])\n"
+        "{FETCH}popup, callback = start_page(sys.argv[1], {{\"Sec-Fetch-Site\": \"none\", \"Sec-Fetch-Mode\": \"navigate\"}})\n\
+         token = json.loads(re.search(r'postMessage\\((\"[^\"]+\")', get(popup)).group(1))\n\
+         post(callback, token)\n"
     );
     launcher(home, "browser", &code)
 }
 
 /// Another local program that reads the start URL first (from the
-/// launcher's command line), takes the return URL from its redirect without
-/// following it, and posts `token`, one it already holds.
+/// launcher's command line), takes the return URL from its page without
+/// running it, and posts `token`, one it already holds.
 pub fn planting(home: &Path, token: &str) -> String {
-    let code = format!(
-        "{FETCH}authorize = get(sys.argv[1])\n\
-         ret = urllib.parse.parse_qs(urllib.parse.urlparse(authorize).query)[\"return_url\"][0]\n\
-         post(ret, \"{token}\")\n"
-    );
+    let code = format!("{FETCH}popup, callback = start_page(sys.argv[1])\npost(callback, \"{token}\")\n");
     launcher(home, "planter", &code)
 }
 
@@ -185,7 +185,8 @@ impl Chromium {
         let deadline = std::time::Instant::now() + DEVTOOLS_PATIENCE;
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let message = self.from_browser.recv_timeout(left).unwrap_or_else(|_| panic!("chromium did not answer {method}"));
+            let message =
+                self.from_browser.recv_timeout(left).unwrap_or_else(|_| panic!("chromium did not answer {method}"));
             if message["id"] == id {
                 assert!(message.get("error").is_none(), "{method}: {message}");
                 return message["result"].clone();
@@ -227,7 +228,8 @@ impl Chromium {
             .find(|t| t["type"] == "page")
             .map(|t| t["targetId"].clone())
             .expect("a tab");
-        let attached = self.call(None, "Target.attachToTarget", serde_json::json!({ "targetId": tab, "flatten": true }));
+        let attached =
+            self.call(None, "Target.attachToTarget", serde_json::json!({ "targetId": tab, "flatten": true }));
         let session = attached["sessionId"].as_str().unwrap().to_string();
         self.call(Some(&session), "Page.enable", serde_json::json!({}));
         session
