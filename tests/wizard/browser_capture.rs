@@ -234,14 +234,7 @@ fn open_on_step_4(fake: &FakeTrello, home: &std::path::Path, port: u16, browser:
 /// hands the token it posts back to the listener.
 #[test]
 fn the_browser_opens_a_one_shot_start_url_that_leads_to_trello() {
-    let Some(mut chromium) = Chromium::launch() else { return };
-    let port = closed_port();
-    let fake = FakeTrello::with_ann();
-    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
-    let home = tempfile::tempdir().unwrap();
-    let (browser, opened) = browser_script(home.path(), "");
-    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
-    let start = first_line(&opened);
+    let Some(Live { mut chromium, fake, home, mut pty, port, start, .. }) = live() else { return };
     assert_eq!(start, format!("http://127.0.0.1:{port}/start/1"), "the launcher saw no nonce");
     let screen = pty.screen();
     let said = screen.replace(['│', '\n', ' '], "");
@@ -513,8 +506,33 @@ fn line(file: &std::path::Path, n: usize) -> String {
     }
 }
 
-fn first_line(file: &std::path::Path) -> String {
-    line(file, 0)
+/// A capture through real Chromium, under way: the wizard on step 4 has
+/// handed the launcher the start URL (which the launcher only records), and
+/// the fake Trello lists the listener's origin.
+struct Live {
+    chromium: Chromium,
+    fake: FakeTrello,
+    home: tempfile::TempDir,
+    pty: Pty,
+    port: u16,
+    /// What the launcher was handed, for Chromium to open.
+    start: String,
+    /// The launcher, and the file where it records what it is handed.
+    browser: String,
+    opened: std::path::PathBuf,
+}
+
+/// [`Live`], or `None` where Chromium is not installed.
+fn live() -> Option<Live> {
+    let chromium = Chromium::launch()?;
+    let port = closed_port();
+    let fake = FakeTrello::with_ann();
+    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
+    let home = tempfile::tempdir().unwrap();
+    let (browser, opened) = browser_script(home.path(), "");
+    let pty = open_on_step_4(&fake, home.path(), port, browser.clone());
+    let start = line(&opened, 0);
+    Some(Live { chromium, fake, home, pty, port, start, browser, opened })
 }
 
 /// Issue 27 (7): with `callback_method=fragment` Trello puts the token in a
@@ -527,15 +545,7 @@ fn first_line(file: &std::path::Path) -> String {
 /// either token.
 #[test]
 fn a_click_opens_trello_the_token_comes_by_postmessage_and_no_file_of_the_browser_keeps_it() {
-    let Some(mut chromium) = Chromium::launch() else { return };
-    let port = closed_port();
-    let fake = FakeTrello::with_ann();
-    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
-    let home = tempfile::tempdir().unwrap();
-    // The launcher only records what it was handed; Chromium then opens it.
-    let (browser, opened) = browser_script(home.path(), "");
-    let mut pty = open_on_step_4(&fake, home.path(), port, browser.clone());
-    let start = line(&opened, 0);
+    let Some(Live { mut chromium, fake, home, mut pty, port, start, browser, opened }) = live() else { return };
     assert_eq!(start, format!("http://127.0.0.1:{port}/start/1"));
     let tab = chromium.tab();
     chromium.open(&tab, &start);
@@ -606,16 +616,9 @@ fn a_click_opens_trello_the_token_comes_by_postmessage_and_no_file_of_the_browse
 #[test]
 fn a_token_posted_from_another_origin_is_ignored() {
     use serde_json::json;
-    let Some(mut chromium) = Chromium::launch() else { return };
-    let port = closed_port();
-    let fake = FakeTrello::with_ann();
-    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
+    let Some(Live { mut chromium, fake, home, mut pty, start, .. }) = live() else { return };
     fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
     let bob = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
-    let home = tempfile::tempdir().unwrap();
-    let (browser, opened) = browser_script(home.path(), "");
-    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
-    let start = first_line(&opened);
 
     // Requests to Trello's authorize page and to the other origin wait for the test.
     let elsewhere = format!("http://localhost:{}/elsewhere", fake.addr.port());
@@ -678,14 +681,7 @@ fn a_token_posted_from_another_origin_is_ignored() {
 #[test]
 fn without_trellos_window_the_same_tab_fallback_works_and_history_keeps_the_token() {
     use serde_json::json;
-    let Some(mut chromium) = Chromium::launch() else { return };
-    let port = closed_port();
-    let fake = FakeTrello::with_ann();
-    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
-    let home = tempfile::tempdir().unwrap();
-    let (browser, opened) = browser_script(home.path(), "");
-    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
-    let start = first_line(&opened);
+    let Some(Live { mut chromium, fake, home: _home, mut pty, start, .. }) = live() else { return };
     chromium.call(None, "Fetch.enable", json!({ "patterns": [{ "urlPattern": "*callback_method=postMessage*" }] }));
     let tab = chromium.tab();
     chromium.open(&tab, &start);
