@@ -238,6 +238,8 @@ impl Chromium {
     /// Opens `url` in the tab as the browser does with a URL it was handed
     /// (a navigation of its own: `Sec-Fetch-Site: none`), and waits for it to load.
     pub fn open(&mut self, tab: &str, url: &str) {
+        // Only this navigation's load counts, not one seen before.
+        self.events.retain(|m| !(m["method"] == "Page.loadEventFired" && m["sessionId"] == tab));
         self.call(Some(tab), "Page.navigate", serde_json::json!({ "url": url }));
         let loaded = self.event("Page.loadEventFired", |m| m["sessionId"] == tab, DEVTOOLS_PATIENCE);
         assert!(loaded.is_some(), "{url} did not load");
