@@ -1,8 +1,22 @@
-//! Token capture: a one-shot HTTP listener on 127.0.0.1 for Trello's `return_url#token=…` redirect.
+//! Token capture: a one-shot HTTP listener on 127.0.0.1 that takes the token Trello hands back after Allow.
 //!
-//! Trello puts the token in the URL fragment, which never reaches a server, so
-//! the listener serves a page (`assets/callback.html`) whose script reads
-//! `location.hash` and posts the token back with the one-time nonce in the path.
+//! The listener serves one page (`assets/callback.html`) in two roles, and
+//! takes the token only as that page's own POST, with the one-time nonce in
+//! the path:
+//!
+//! - The start page, `/start/N`, is what the browser opens. On the person's
+//!   click it opens Trello's authorize page in a window of its own, in the
+//!   popup flow of Trello's client.js (`callback_method=postMessage`): Trello's
+//!   page posts the token to the window that opened it, and the start page
+//!   takes it only from Trello's web origin and that window. The token is
+//!   never in a URL, so the browser's history never holds it. A browser opens
+//!   a window only from a click, so the page waits for one.
+//! - The callback page, `/callback/NONCE`, is where Trello redirects with
+//!   `callback_method=fragment` (`return_url#token=…`): the fallback when no
+//!   window can be opened, and the URL shown on screen for copying. Its script
+//!   reads `location.hash`; the browser has by then recorded that URL, token
+//!   included, in its history, as the start page says where it offers this way.
+//!
 //! The listener takes exactly one well-shaped token; it keeps answering until
 //! the wizard drops it, so a start URL opened after a token arrived is still
 //! seen (the token came from whoever opened it first).
@@ -17,10 +31,9 @@
 //!
 //! The browser is never handed the return URL on its command line (every local
 //! user can read `/proc/PID/cmdline`): it opens a one-shot start URL,
-//! `/start/N`, armed by the wizard, which redirects to Trello's authorize page.
-//! A start URL opened twice means someone else opened it too: the listener
-//! reports a takeover, and the wizard drops what it caught and falls back to
-//! pasting.
+//! `/start/N`, armed by the wizard with the authorize URL. A start URL opened
+//! twice means someone else opened it too: the listener reports a takeover,
+//! and the wizard drops what it caught and falls back to pasting.
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -276,7 +289,8 @@ fn text(status: StatusCode, body: &'static str) -> Answer {
 }
 
 /// The page's Content-Security-Policy: its one script and one style block are
-/// allowed by their SHA-256 hashes, so nothing injected could run.
+/// allowed by their SHA-256 hashes, so nothing injected could run. What the
+/// start page is filled with stands in attributes, outside both blocks.
 pub fn content_security_policy() -> &'static str {
     static CSP: OnceLock<String> = OnceLock::new();
     CSP.get_or_init(|| {
@@ -298,8 +312,22 @@ fn inline_hash(page: &str, open: &str, close: &str) -> String {
     format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
 }
 
-fn page() -> Answer {
-    let mut response = Response::new(Full::new(Bytes::from_static(PAGE.as_bytes())));
+/// What fills the page's `{{…}}` slots: empty for the callback page; for the
+/// start page, Trello's authorize URL in the popup flow, the same in the
+/// fragment flow (the fallback link), and where to post the token.
+#[derive(Default)]
+struct Fill<'a> {
+    popup: &'a str,
+    fallback: &'a str,
+    callback: &'a str,
+}
+
+fn page(fill: &Fill) -> Answer {
+    let body = PAGE
+        .replace("{{popup}}", &attribute(fill.popup))
+        .replace("{{fallback}}", &attribute(fill.fallback))
+        .replace("{{callback}}", &attribute(fill.callback));
+    let mut response = Response::new(Full::new(Bytes::from(body)));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -307,6 +335,25 @@ fn page() -> Answer {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(content_security_policy()));
     response
+}
+
+/// `value` as the text of a double-quoted HTML attribute: it can end neither
+/// the attribute nor the element, nor look like a slot to fill after it.
+fn attribute(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '{' => escaped.push_str("&#123;"),
+            '}' => escaped.push_str("&#125;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// Only requests addressed to this listener as `127.0.0.1:PORT`, the one name
@@ -349,10 +396,11 @@ struct Posted {
     token: String,
 }
 
-/// `GET /start/N`: the link the browser was handed, the first time: a
-/// redirect to Trello's authorize page. Opened a second time, or a link that
-/// was not the one handed out (an earlier one, one from before this
-/// listener): a takeover, someone else opened it.
+/// `GET /start/N`: the link the browser was handed, the first time: the
+/// start page, which opens Trello's page on the person's click (a redirect to
+/// the authorize URL where it names no return URL, as in paste mode). Opened a
+/// second time, or a link that was not the one handed out (an earlier one,
+/// one from before this listener): a takeover, someone else opened it.
 fn start(shared: &Shared, n: &str) -> Answer {
     let Some(n) = n.parse::<u32>().ok().filter(|n| *n > 0) else { return text(StatusCode::NOT_FOUND, "Not found.") };
     let Ok(mut starts) = shared.starts.lock() else { return text(StatusCode::NOT_FOUND, "Not found.") };
@@ -371,6 +419,10 @@ fn start(shared: &Shared, n: &str) -> Answer {
         );
     }
     starts.used.push(n);
+    if let Some(popup) = crate::trello::authorize::popup(&starts.authorize) {
+        let callback = format!("/callback/{}", shared.nonce);
+        return page(&Fill { popup: &popup, fallback: &starts.authorize, callback: &callback });
+    }
     let mut response = text(StatusCode::FOUND, "Redirecting to Trello.");
     if let Ok(location) = HeaderValue::from_str(&starts.authorize) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -401,7 +453,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>, read: &AtomicBool) -> A
         return text(StatusCode::NOT_FOUND, "Not found.");
     }
     match *req.method() {
-        Method::GET | Method::HEAD => page(),
+        Method::GET | Method::HEAD => page(&Fill::default()),
         Method::POST => {
             if !origin_is_ours(req.headers(), shared.port) {
                 return text(StatusCode::FORBIDDEN, "Only the trello-auth page may send the token.");
@@ -469,5 +521,19 @@ mod tests {
         assert_ne!(style, inline_hash("", "<style>", "</style>"));
         assert!(csp.contains(&format!("script-src '{script}'")), "{csp}");
         assert!(csp.contains(&format!("style-src '{style}'")), "{csp}");
+    }
+
+    #[test]
+    fn what_fills_the_page_stays_in_its_attribute() {
+        assert_eq!(attribute("https://t.example/1/authorize?a=1&b=2"), "https://t.example/1/authorize?a=1&amp;b=2");
+        assert_eq!(attribute("\"><script>x</script>'"), "&quot;&gt;&lt;script&gt;x&lt;/script&gt;&#39;");
+        assert_eq!(attribute("{{callback}}"), "&#123;&#123;callback&#125;&#125;");
+        // Every slot of the page is inside a double-quoted attribute, outside the script and style.
+        for slot in ["{{popup}}", "{{fallback}}", "{{callback}}"] {
+            assert_eq!(PAGE.matches(slot).count(), 1, "{slot}");
+            assert!(PAGE.contains(&format!("\"{slot}\"")), "{slot}");
+        }
+        let script = PAGE.split_once("<script>").and_then(|(_, rest)| rest.split_once("</script>")).unwrap().0;
+        assert!(!script.contains("{{"), "a slot in the script would change its hash");
     }
 }

@@ -1,6 +1,6 @@
 //! Builds the URL where the user authorizes a token (`{web}/1/authorize?…`).
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 pub use crate::credentials::scopes::{Expiration, ParseError, Scopes};
 
@@ -18,6 +18,11 @@ pub struct AuthorizeUrl {
     /// Where Trello redirects after Allow, with `#token=…` appended.
     pub return_url: Option<String>,
 }
+
+/// Trello's redirect flow: back to `return_url#token=…`, a URL the browser keeps in its history.
+const FRAGMENT: &str = "&callback_method=fragment";
+/// Trello's popup flow: the token is posted to the page that opened Trello's window.
+const POST_MESSAGE: &str = "&callback_method=postMessage";
 
 impl AuthorizeUrl {
     /// The full URL under `web_base` (e.g. `https://trello.com`).
@@ -40,10 +45,27 @@ impl AuthorizeUrl {
         if let Some(return_url) = &self.return_url {
             url.push_str("&return_url=");
             url.push_str(&enc(return_url));
-            url.push_str("&callback_method=fragment");
+            url.push_str(FRAGMENT);
         }
         Ok(url)
     }
+}
+
+/// The popup flow of Trello's own client.js (`Trello.authorize({type: "popup"})`)
+/// for `url`, an authorize URL [`AuthorizeUrl::build`] made with a return URL:
+/// the same request with `return_url` cut to its origin, as client.js sends it,
+/// and `callback_method=postMessage`. Trello's page, opened with `window.open`
+/// by a page of that origin, then posts the token to `window.opener` for that
+/// origin, and the token is never in a URL. `None` for any other URL.
+pub fn popup(url: &str) -> Option<String> {
+    let (head, tail) = url.split_once("&return_url=")?;
+    let return_url = percent_decode_str(tail.strip_suffix(FRAGMENT)?).decode_utf8().ok()?;
+    let origin = url::Url::parse(&return_url).ok()?.origin();
+    if !origin.is_tuple() {
+        return None;
+    }
+    let origin = utf8_percent_encode(&origin.ascii_serialization(), QUERY_VALUE).to_string();
+    Some(format!("{head}&return_url={origin}{POST_MESSAGE}"))
 }
 
 #[cfg(test)]
@@ -83,6 +105,20 @@ mod tests {
              &name=Ann%27s%20app%20%26%20co%20%231%2F%C3%BC&key=0123456789abcdef0123456789abcdef\
              &return_url=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback%2Fabc123&callback_method=fragment"
         );
+    }
+
+    #[test]
+    fn the_popup_flow_sends_the_origin_only_and_asks_for_postmessage() {
+        let mut r = request();
+        r.return_url = Some("http://127.0.0.1:8765/callback/abc123".into());
+        let fragment = r.build("https://trello.com").unwrap();
+        assert_eq!(
+            popup(&fragment).unwrap(),
+            "https://trello.com/1/authorize?expiration=never&scope=read,write&response_type=token&name=My-Trello-App\
+             &key=0123456789abcdef0123456789abcdef&return_url=http%3A%2F%2F127.0.0.1%3A8765&callback_method=postMessage"
+        );
+        // Paste mode's URL has no return URL, so no popup flow.
+        assert_eq!(popup(&request().build("https://trello.com").unwrap()), None);
     }
 
     #[test]

@@ -353,3 +353,45 @@ async fn trickling_bodies_cannot_keep_the_callback_out() {
     assert_eq!(answer, "HTTP/1.1 200 OK");
     assert_eq!(tokens.try_recv().unwrap(), TOKEN);
 }
+
+/// The start URL, opened by the browser, answers the start page: Trello's
+/// authorize URL in the popup flow (`callback_method=postMessage`, the return
+/// URL cut to the listener's origin) for the button, the fragment flow for the
+/// fallback link, the page's own callback path to post to, under the same
+/// headers as the callback page (no cache, no referrer, the script's hash).
+#[tokio::test]
+async fn the_start_page_opens_trello_s_popup_flow_and_posts_to_its_own_callback() {
+    let (capture, mut tokens) = Capture::start(0).await.unwrap();
+    let port = capture.port;
+    let return_url = capture.return_url();
+    let encoded = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let authorize = format!(
+        "https://trello.example/1/authorize?expiration=never&scope=read&response_type=token&name=x&key=k\
+         &return_url={}&callback_method=fragment",
+        encoded(&return_url)
+    );
+    capture.arm(0, &authorize);
+    capture.arm(1, &authorize);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let start = trello_auth::capture::start_url(port, 1);
+    let page = client.get(&start).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert_eq!(csp, trello_auth::capture::content_security_policy());
+    let body = page.text().await.unwrap();
+    let popup = format!(
+        "https://trello.example/1/authorize?expiration=never&amp;scope=read&amp;response_type=token&amp;name=x\
+         &amp;key=k&amp;return_url=http%3A%2F%2F127.0.0.1%3A{port}&amp;callback_method=postMessage"
+    );
+    assert!(body.contains(&format!("data-popup=\"{popup}\"")), "{body}");
+    assert!(body.contains(&format!("href=\"{}\"", authorize.replace('&', "&amp;"))), "{body}");
+    let callback = return_url.strip_prefix(&trello_auth::capture::origin(port)).unwrap();
+    assert!(body.contains(&format!("data-callback=\"{callback}\"")), "{body}");
+    // The page posts the token Trello's window hands it, as the callback page does.
+    assert_eq!(post(&http(), &return_url, json_token(TOKEN)).await, StatusCode::OK);
+    assert_eq!(tokens.try_recv().unwrap(), TOKEN);
+    // Still one-shot: a second open is a takeover.
+    assert_eq!(client.get(&start).send().await.unwrap().status(), StatusCode::GONE);
+}

@@ -540,7 +540,11 @@ fn html(status: u16, body: &str) -> Response<Body> {
 
 /// `GET /1/authorize`: the logged-in member clicks Allow at once. With a
 /// listed `return_url` it redirects to `return_url#token=…` as Trello does with
-/// `callback_method=fragment`; an unlisted origin gets Trello's refusal page.
+/// `callback_method=fragment`; with `callback_method=postMessage` (the popup
+/// flow of Trello's client.js) it answers a page whose script posts the bare
+/// token to `window.opener` for the return URL's origin, as Trello's page does
+/// in a window opened by a page of that origin; an unlisted origin gets
+/// Trello's refusal page.
 fn authorize(state: &mut State, query: &str) -> Response<Body> {
     let params = query_params(query);
     let key = params.get("key").cloned().unwrap_or_default();
@@ -556,9 +560,10 @@ fn authorize(state: &mut State, query: &str) -> Response<Body> {
         _ => Some("2026-12-28T12:00:00.000Z"),
     };
     let return_url = params.get("return_url").cloned();
+    let mut return_origin = String::new();
     if let Some(url) = &return_url {
-        let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
-        if !state.allowed_origins.contains(&origin) {
+        return_origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+        if !state.allowed_origins.contains(&return_origin) {
             return html(
                 400,
                 "Invalid return_url. The return URL should match the application's allowed origins. Contact the developer.",
@@ -572,12 +577,28 @@ fn authorize(state: &mut State, query: &str) -> Response<Body> {
         t.app_name = name.clone();
     }
     state.authorized.push(token.clone());
-    match return_url {
-        Some(url) if params.get("callback_method").map(String::as_str) == Some("fragment") => Response::builder()
+    match (return_url, params.get("callback_method").map(String::as_str)) {
+        (Some(url), Some("fragment")) => Response::builder()
             .status(302)
             .header(header::LOCATION, format!("{url}#token={token}"))
             .body(Body::empty())
             .unwrap(),
+        (Some(_), Some("postMessage")) => {
+            let post = format!(
+                "<!doctype html><html><body><p>You have granted access.</p><script>\
+                 if (window.opener) {{ window.opener.postMessage({}, {}); }}</script></body></html>",
+                serde_json::Value::from(token),
+                serde_json::Value::from(return_origin),
+            );
+            Response::builder()
+                .status(200)
+                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                // The page holds the token: the stand-in lets no cache keep it
+                // (what Trello's own page sends is not known here).
+                .header(header::CACHE_CONTROL, "no-store")
+                .body(Body::from(post))
+                .unwrap()
+        }
         _ => html(200, &format!("You have granted access. Your token is: <pre>{token}</pre>")),
     }
 }

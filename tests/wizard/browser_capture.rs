@@ -1,11 +1,10 @@
-//! Token capture end to end: real headless Chromium follows the fake Trello's
-//! authorize redirect to the real binary's listener, which hands the token to
-//! the wizard. Also the fallbacks to paste.
+//! Token capture end to end: real headless Chromium, driven through the DevTools protocol with a real click, opens the real binary's start page, Trello's (the fake's) window, and hands the token to the wizard by `postMessage`; the redirect flow it falls back to; and the fallbacks to paste.
 
 use crate::support;
 
 use std::process::{Child, Command, Stdio};
 
+use support::browser::{CHROMIUM_FLAGS, Chromium, chromium_binary, files_holding};
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{CTRL_C, ENTER, Pty, base_command};
 use support::raw_server::closed_port;
@@ -37,40 +36,15 @@ fn to_token_step(pty: &mut Pty) {
     pty.expect("Authorize a token");
 }
 
-/// Debian's chromium. CI installs it (.ci/run); without CI a missing browser is
-/// reported loudly rather than failing a developer's `cargo test`.
-fn chromium() -> Option<&'static str> {
-    for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
-        if std::path::Path::new(path).exists() {
-            return Some(path);
-        }
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("chromium is not installed; .ci/run installs Debian's chromium package");
-    }
-    eprintln!("NOT RUN: the headless-Chromium capture test needs /usr/bin/chromium (apt-get install chromium)");
-    None
-}
-
-/// A headless Chromium with its own throw-away profile directory.
+/// A headless Chromium with its own throw-away profile directory, printing the page it ends on.
 struct Browser(Child, #[allow(dead_code)] tempfile::TempDir);
 
 impl Browser {
     fn open(binary: &str, url: &str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(binary)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=10000",
-                "--dump-dom",
-            ])
+            .args(CHROMIUM_FLAGS)
+            .args(["--virtual-time-budget=10000", "--dump-dom"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
             .stdout(Stdio::piped())
@@ -96,7 +70,7 @@ impl Drop for Browser {
 
 #[test]
 fn chromium_hands_the_token_to_the_wizard_which_verifies_and_saves_it() {
-    let Some(binary) = chromium() else { return };
+    let Some(binary) = chromium_binary() else { return };
     let port = closed_port();
     let fake = FakeTrello::with_ann();
     fake.allow_origin(&format!("http://127.0.0.1:{port}"));
@@ -130,7 +104,7 @@ fn chromium_hands_the_token_to_the_wizard_which_verifies_and_saves_it() {
 
 #[test]
 fn an_unlisted_origin_gets_trellos_refusal_and_paste_still_works() {
-    let Some(binary) = chromium() else { return };
+    let Some(binary) = chromium_binary() else { return };
     let fake = FakeTrello::with_ann();
     let home = tempfile::tempdir().unwrap();
     let mut pty = wizard(&fake, home.path(), &[], &[]);
@@ -207,6 +181,21 @@ fn the_fake_trello_authorize_page_behaves_like_trello() {
         assert_eq!(listed.status(), 302);
         let location = listed.headers()["location"].to_str().unwrap().to_string();
         assert!(location.starts_with("http://127.0.0.1:47130/callback/abc#token=ATTA"), "{location}");
+        // Trello's popup flow: a page that posts the bare token to the window that opened it, for the return
+        // URL's origin (client.js takes `event.data` as the token once `event.origin` is Trello's).
+        let popup = client
+            .get(format!("{base}&return_url=http%3A%2F%2F127.0.0.1%3A47130&callback_method=postMessage"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(popup.status(), 200);
+        assert_eq!(popup.headers()["cache-control"], "no-store");
+        let page = popup.text().await.unwrap();
+        let issued = fake.state().authorized.last().cloned().unwrap();
+        assert!(
+            page.contains(&format!("window.opener.postMessage(\"{issued}\", \"http://127.0.0.1:47130\")")),
+            "{page}"
+        );
         let unlisted = client
             .get(format!("{base}&return_url=http%3A%2F%2F127.0.0.1%3A9999%2Fcb&callback_method=fragment"))
             .send()
@@ -240,26 +229,26 @@ fn open_on_step_4(fake: &FakeTrello, home: &std::path::Path, port: u16, browser:
 }
 
 /// The real flow through the browser launcher: `o` opens the one-shot start
-/// URL (no nonce on any command line), which Chromium follows to Trello's
-/// authorize page and back to the listener.
+/// URL (no nonce on any command line); Chromium shows the start page, which
+/// waits for the person's click, opens Trello's authorize page in a window and
+/// hands the token it posts back to the listener.
 #[test]
 fn the_browser_opens_a_one_shot_start_url_that_leads_to_trello() {
-    let Some(binary) = chromium() else { return };
-    let port = closed_port();
-    let fake = FakeTrello::with_ann();
-    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
-    let home = tempfile::tempdir().unwrap();
-    let chromium = format!(
-        "{binary} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-         --disable-background-networking --disable-component-update --disable-sync --virtual-time-budget=10000 \
-         --user-data-dir='{}' --dump-dom \"$1\" > /dev/null 2>&1 &",
-        home.path().join("chromium").display()
-    );
-    let (browser, opened) = browser_script(home.path(), &chromium);
-    let mut pty = open_on_step_4(&fake, home.path(), port, browser);
+    let Some(Live { mut chromium, fake, home, mut pty, port, start, .. }) = live() else { return };
+    assert_eq!(start, format!("http://127.0.0.1:{port}/start/1"), "the launcher saw no nonce");
+    let screen = pty.screen();
+    let said = screen.replace(['│', '\n', ' '], "");
+    assert!(said.contains("clickOpenTrello"), "the wizard says what to click in the browser: {screen}");
+    let tab = chromium.tab();
+    chromium.open(&tab, &start);
+    let said = chromium.eval(&tab, "document.body.innerText");
+    assert!(said.as_str().unwrap().contains("Click Open Trello"), "{said}");
+    // Nothing opens and nothing is authorized until the person clicks.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(fake.state().authorized.is_empty());
+    assert!(chromium.click(&tab, "#open"), "no button on the start page");
     pty.expect("Is Ann Example (@ann) your account?");
-    let launched = std::fs::read_to_string(&opened).unwrap();
-    assert_eq!(launched.trim(), format!("http://127.0.0.1:{port}/start/1"), "the launcher saw no nonce");
+    chromium.wait_until(&tab, "document.body.innerText.includes('Token received')").unwrap();
     // Enter is no answer to "is this yours?": only a deliberate `y` saves a caught token.
     pty.send(ENTER);
     std::thread::sleep(std::time::Duration::from_millis(300));
@@ -281,19 +270,17 @@ fn a_token_planted_through_the_start_url_is_shown_and_a_second_open_is_a_takeove
     fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
     let bob = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
     let home = tempfile::tempdir().unwrap();
-    // The attacker: fetch the start URL without following it, take the return URL, post Bob's token.
+    // The attacker: fetch the start page without running it, take the return URL, post Bob's token.
     let attacker = home.path().join("attacker.py");
     std::fs::write(
         &attacker,
         format!(
-            r#"import http.client, json, sys, urllib.parse
+            r#"import http.client, json, re, sys, urllib.parse
 c = http.client.HTTPConnection("127.0.0.1", {port})
 c.request("GET", urllib.parse.urlparse(sys.argv[1]).path)
-loc = c.getresponse().getheader("Location")
-ret = urllib.parse.parse_qs(urllib.parse.urlparse(loc).query)["return_url"][0]
-u = urllib.parse.urlparse(ret)
+path = re.search('data-callback="([^"]*)"', c.getresponse().read().decode()).group(1)
 c = http.client.HTTPConnection("127.0.0.1", {port})
-c.request("POST", u.path, body=json.dumps({{"token": "{bob}"}}),
+c.request("POST", path, body=json.dumps({{"token": "{bob}"}}),
           headers={{"Content-Type": "application/json", "Origin": "http://127.0.0.1:{port}"}})
 print(c.getresponse().status)
 "#
@@ -505,4 +492,223 @@ fn reconnecting_half_open_clients_cannot_starve_the_callback() {
     pty.expect("Credentials verified and saved");
     pty.send(ENTER);
     assert_eq!(pty.wait(), 0);
+}
+
+/// Line `n` (from 0) of `file` once something wrote it.
+fn line(file: &std::path::Path, n: usize) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(line) = std::fs::read_to_string(file).ok().and_then(|t| t.lines().nth(n).map(str::to_string)) {
+            return line;
+        }
+        assert!(start.elapsed() < support::pty::PATIENCE, "nothing was opened");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A capture through real Chromium, under way: the wizard on step 4 has
+/// handed the launcher the start URL (which the launcher only records), and
+/// the fake Trello lists the listener's origin.
+struct Live {
+    chromium: Chromium,
+    fake: FakeTrello,
+    home: tempfile::TempDir,
+    pty: Pty,
+    port: u16,
+    /// What the launcher was handed, for Chromium to open.
+    start: String,
+    /// The launcher, and the file where it records what it is handed.
+    browser: String,
+    opened: std::path::PathBuf,
+}
+
+/// [`Live`], or `None` where Chromium is not installed.
+fn live() -> Option<Live> {
+    let chromium = Chromium::launch()?;
+    let port = closed_port();
+    let fake = FakeTrello::with_ann();
+    fake.allow_origin(&format!("http://127.0.0.1:{port}"));
+    let home = tempfile::tempdir().unwrap();
+    let (browser, opened) = browser_script(home.path(), "");
+    let pty = open_on_step_4(&fake, home.path(), port, browser.clone());
+    let start = line(&opened, 0);
+    Some(Live { chromium, fake, home, pty, port, start, browser, opened })
+}
+
+/// Issue 27 (7): with `callback_method=fragment` Trello puts the token in a
+/// URL, and Chromium's History database kept `…/callback/NONCE#token=ATTA…`
+/// (the page's `history.replaceState` runs after the visit is recorded). The
+/// start page instead opens Trello's page in a window on the person's click
+/// (popups stay blocked as they ship, so without the click nothing opens),
+/// and takes the token from it by `postMessage`. Setup, then `rotate`, in
+/// one browser: after Chromium has exited, no file of its profile holds
+/// either token.
+#[test]
+fn a_click_opens_trello_the_token_comes_by_postmessage_and_no_file_of_the_browser_keeps_it() {
+    let Some(Live { mut chromium, fake, home, mut pty, port, start, browser, opened }) = live() else { return };
+    assert_eq!(start, format!("http://127.0.0.1:{port}/start/1"));
+    let tab = chromium.tab();
+    chromium.open(&tab, &start);
+    // As in any browser: a page opening a window without the person's click is blocked.
+    assert_eq!(chromium.eval(&tab, "window.open('about:blank') === null"), true, "popups are not blocked");
+    let clicked = chromium.click(&tab, "#open");
+    let to_trello = |m: &serde_json::Value| m["params"]["url"].as_str().is_some_and(|u| u.contains("/1/authorize?"));
+    let popup = chromium.event("Page.windowOpen", to_trello, std::time::Duration::from_secs(5));
+    pty.expect("Is Ann Example (@ann) your account?");
+    pty.send("y");
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let first = fake.state().authorized.last().cloned().expect("the fake authorized a token");
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), first);
+
+    // `rotate`, in the same browser.
+    let mut cmd = base_command(home.path());
+    cmd.arg("rotate");
+    for (k, v) in [
+        ("TRELLO_API_BASE", fake.api_base()),
+        ("TRELLO_WEB_BASE", fake.web_base()),
+        ("TRELLO_AUTH_CALLBACK_PORT", port.to_string()),
+        ("DISPLAY", ":99".into()),
+        ("BROWSER", browser),
+    ] {
+        cmd.env(k, v);
+    }
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.expect("^C quit");
+    pty.send(CTRL_O);
+    chromium.open(&tab, &line(&opened, 1));
+    let clicked_again = chromium.click(&tab, "#open");
+    pty.expect("Is Ann Example (@ann) your account?");
+    pty.send("y");
+    pty.expect("Revoke the old one");
+    pty.send("y");
+    pty.expect("The old token is revoked");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let second = fake.state().authorized.last().cloned().unwrap();
+    assert_ne!(second, first);
+    assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), second);
+
+    let folder = chromium.close();
+    for token in [&first, &second] {
+        let holding = files_holding(folder.path(), token);
+        assert!(holding.is_empty(), "after Chromium exited, its profile holds a token in {holding:#?}");
+    }
+    assert!(clicked && clicked_again, "the start page has no button to click");
+    let popup = popup.expect("the click opened no window");
+    assert_eq!(popup["params"]["userGesture"], true, "{popup}");
+    let url = popup["params"]["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/1/authorize?", fake.web_base())), "{url}");
+    // Trello's popup flow: the return URL is the listener's origin only, so no nonce is in history either.
+    assert!(
+        url.ends_with(&format!("&return_url=http%3A%2F%2F127.0.0.1%3A{port}&callback_method=postMessage")),
+        "{url}"
+    );
+}
+
+/// The start page takes a token only from Trello's web origin: Trello's
+/// window is sent first to a page of another origin (here `localhost`, the
+/// same machine under another name), which posts Bob's real token to the
+/// start page, then on to Trello's page. Bob's token is ignored, never reaches
+/// the listener or Trello, and Ann's, posted by Trello's page, is the one asked about.
+#[test]
+fn a_token_posted_from_another_origin_is_ignored() {
+    use serde_json::json;
+    let Some(Live { mut chromium, fake, home, mut pty, start, .. }) = live() else { return };
+    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
+    let bob = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+
+    // Requests to Trello's authorize page and to the other origin wait for the test.
+    let elsewhere = format!("http://localhost:{}/elsewhere", fake.addr.port());
+    let patterns = json!([{ "urlPattern": "*/1/authorize*" }, { "urlPattern": format!("{elsewhere}*") }]);
+    chromium.call(None, "Fetch.enable", json!({ "patterns": patterns }));
+    let tab = chromium.tab();
+    chromium.open(&tab, &start);
+    assert!(chromium.click(&tab, "#open"), "no button on the start page");
+    let wait = std::time::Duration::from_secs(10);
+    let paused = |url: &str| {
+        let url = url.to_string();
+        move |m: &serde_json::Value| m["params"]["request"]["url"].as_str().is_some_and(|u| u.starts_with(&url))
+    };
+    let first = chromium.event("Fetch.requestPaused", paused(&fake.web_base()), wait).expect("Trello's window");
+    let authorize = first["params"]["request"]["url"].as_str().unwrap().to_string();
+    let redirect = json!([{ "name": "Location", "value": elsewhere }]);
+    let id = &first["params"]["requestId"];
+    chromium.call(
+        None,
+        "Fetch.fulfillRequest",
+        json!({ "requestId": id, "responseCode": 302, "responseHeaders": redirect }),
+    );
+    let other = chromium.event("Fetch.requestPaused", paused(&elsewhere), wait).expect("the other origin");
+    let page = format!(
+        "<!doctype html><script>window.opener.postMessage({bob:?}, '*'); \
+         setTimeout(function () {{ location.replace({authorize:?}); }}, 500);</script>"
+    );
+    use base64::Engine;
+    let body = base64::engine::general_purpose::STANDARD.encode(page);
+    let html = json!([{ "name": "Content-Type", "value": "text/html" }]);
+    let id = &other["params"]["requestId"];
+    chromium.call(
+        None,
+        "Fetch.fulfillRequest",
+        json!({ "requestId": id, "responseCode": 200, "responseHeaders": html, "body": body }),
+    );
+    let Some(again) = chromium.event("Fetch.requestPaused", paused(&fake.web_base()), wait) else {
+        panic!("Trello's window never came back: the other origin's message was taken?\n{}", pty.screen());
+    };
+    chromium.call(None, "Fetch.continueRequest", json!({ "requestId": again["params"]["requestId"] }));
+
+    let screen = pty.expect("Is Ann Example (@ann) your account?");
+    assert!(!screen.contains("Bob"), "{screen}");
+    assert!(fake.requests().iter().all(|r| !r.uri.contains(&bob)), "Bob's token was checked with Trello");
+    pty.send("y");
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let ann = fake.state().authorized.last().cloned().unwrap();
+    let profile = Store::at(home.path().join("trello-auth/config.toml")).profile("default").unwrap().unwrap();
+    assert_eq!(profile.token.unwrap().expose(), ann);
+}
+
+/// The fallback: when Trello's window closes without handing over a token
+/// (here the test closes it; a popup blocker, or a login page that cuts the
+/// window's link to its opener, ends the same way), the start page says so
+/// and offers Trello's redirect flow in the same tab, which still brings the
+/// token back. What it costs, as the page says: Chromium's History keeps
+/// `…/callback/NONCE#token=…` until it is cleared.
+#[test]
+fn without_trellos_window_the_same_tab_fallback_works_and_history_keeps_the_token() {
+    use serde_json::json;
+    let Some(Live { mut chromium, fake, home: _home, mut pty, start, .. }) = live() else { return };
+    chromium.call(None, "Fetch.enable", json!({ "patterns": [{ "urlPattern": "*callback_method=postMessage*" }] }));
+    let tab = chromium.tab();
+    chromium.open(&tab, &start);
+    assert_eq!(chromium.eval(&tab, "document.getElementById('fallback').hidden"), true, "the fallback waits");
+    assert!(chromium.click(&tab, "#open"));
+    let paused =
+        chromium.event("Fetch.requestPaused", |_| true, std::time::Duration::from_secs(10)).expect("Trello's window");
+    let targets = chromium.call(None, "Target.getTargets", json!({}));
+    let window = targets["targetInfos"].as_array().unwrap().iter().find(|t| t["openerId"].is_string()).unwrap().clone();
+    chromium.call(
+        None,
+        "Fetch.failRequest",
+        json!({ "requestId": paused["params"]["requestId"], "errorReason": "Aborted" }),
+    );
+    chromium.call(None, "Target.closeTarget", json!({ "targetId": window["targetId"] }));
+    chromium.wait_until(&tab, "!document.getElementById('fallback').hidden").unwrap();
+    let said = chromium.eval(&tab, "document.body.innerText").as_str().unwrap().to_string();
+    assert!(said.contains("closed without handing over a token"), "{said}");
+    assert!(said.contains("keeps that address, token included, in its history"), "{said}");
+    assert!(chromium.click(&tab, "#here"));
+    pty.expect("Is Ann Example (@ann) your account?");
+    pty.send("y");
+    pty.expect("Credentials verified and saved");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0);
+    let token = fake.state().authorized.last().cloned().unwrap();
+    let folder = chromium.close();
+    let holding = files_holding(folder.path(), &token);
+    assert!(holding.contains(&folder.path().join("Default/History")), "{holding:#?}");
 }
