@@ -270,7 +270,7 @@ fn debug_prints_mask_every_credential() {
     let _ = update(&mut m, Msg::Paste(SECRET.into()));
     let _ = update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
     let effects = update(&mut m, Msg::TokenCaptured(token.clone()));
-    assert_eq!(m.token.value(), token, "the walk reached step 4 and took the token");
+    assert_eq!(m.form.token.value(), token, "the walk reached step 4 and took the token");
     messages.push(format!("{:?}", Msg::TokenCaptured(token.clone())));
     messages.push(format!("{:?}", Msg::KeyChecked { key: KEY.into(), result: trello_auth::trello::KeyCheck::Known }));
     messages.push(format!("{m:?}"));
@@ -287,7 +287,7 @@ fn debug_prints_mask_every_credential() {
         "{:?}",
         Effect::Save {
             profile_name: "default".into(),
-            new: Box::new(trello_auth::wizard::update::new_token(&m, &verified))
+            new: Box::new(trello_auth::wizard::screen::new_token(&m, &verified))
         }
     ));
     messages.push(format!("{:?}", Credentials { key: KEY.into(), token: Secret::new(token.clone()) }));

@@ -6,12 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::form::{
-    LABEL_WIDTH, Overflow, Row, blank, fact_styled, fact_wrapped, indented_rows, label, labelled, render_rows,
-    text_rows, wrap,
+    LABEL_WIDTH, Row, blank, fact_styled, fact_wrapped, indented_rows, label, labelled, render_rows, text_rows, wrap,
 };
 use super::theme::Theme;
 use crate::credentials::format::Level;
-use crate::wizard::model::Model;
+use crate::wizard::model::{Model, Room};
 use crate::wizard::screen::{Item, Tone};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -42,13 +41,13 @@ fn check(theme: &Theme, level: Level) -> (&'static str, Style) {
 
 /// Draws `items` into `area`: scrolled as far as asked, and so the focused
 /// field (or selected choice) stays visible. Says what is left out of view.
-pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) -> Overflow {
+pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) -> Room {
     render_rows(frame, area, m, rows(m, items, area.width, theme), theme)
 }
 
 /// The rows `items` take at `width`, top to bottom.
 pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
-    let focused = m.focused();
+    let focused = crate::wizard::screen::focused(m);
     let mut rows = Vec::new();
     for item in items {
         match item {
@@ -95,7 +94,7 @@ pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
                 }
             }
             Item::Progress(text) => rows.push(Row::Text(Line::from(vec![
-                Span::styled(format!("{} ", SPINNER[m.frame % SPINNER.len()]), theme.accent()),
+                Span::styled(format!("{} ", SPINNER[m.ui.frame % SPINNER.len()]), theme.accent()),
                 Span::raw(text.clone()),
             ]))),
             Item::Options { label: text, target, options, help } => {

@@ -8,20 +8,12 @@ use unicode_width::UnicodeWidthStr;
 use super::form::wrap;
 use super::theme::Theme;
 use crate::wizard::keymap::hints;
-use crate::wizard::model::{Mode, Model, NoticeKind, Step};
+use crate::wizard::model::{Model, NoticeKind, Step};
 use crate::wizard::text::{fill, texts};
 
 pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let t = &texts().title;
-    let left = match (m.step, m.mode) {
-        (Step::Start, _) => format!(" trello-auth · {}", t.start),
-        (_, Mode::Rotate) => format!(" trello-auth · {}", texts().rotate.title_bar),
-        (_, Mode::Agent) => {
-            let client = m.agent.as_ref().map_or("", |f| f.client.as_str());
-            format!(" trello-auth · {}", fill(&texts().agent.title_bar, &[("client", client)]))
-        }
-        _ => format!(" trello-auth · {}", t.setup),
-    };
+    let left = format!(" trello-auth · {}", crate::wizard::screen::purpose(m));
     let profile = fill(&t.profile, &[("profile", &crate::untrusted::line(&m.setup.profile))]);
     // An overridden endpoint decides where the token goes: never out of sight.
     let hosts = m.setup.endpoints.overridden_hosts();
@@ -61,10 +53,9 @@ pub fn step_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
 
 /// The five steps, marked done, current or to come; `compact` names only the current one.
 fn step_spans(m: &Model, theme: &Theme, compact: bool) -> Vec<Span<'static>> {
-    let t = &texts().steps;
-    let names = [&t.portal, &t.powerup, &t.key, &t.token, &t.verify];
     let mut spans = vec![Span::raw(" ")];
-    for (index, (step, name)) in Step::FIVE.iter().zip(names).enumerate() {
+    for (index, step) in Step::FIVE.iter().enumerate() {
+        let name = crate::wizard::screen::page(*step).short_name();
         if index > 0 {
             spans.push(Span::styled(if compact { " " } else { " ─ " }, theme.dim()));
         }
@@ -92,7 +83,7 @@ const NOTICE_LINES: usize = 3;
 /// The notice wrapped to `width`, at most [`NOTICE_LINES`] lines, the last
 /// ending with `…` when words were left out.
 fn notice_text(m: &Model, width: u16) -> Vec<String> {
-    let Some(notice) = &m.notice else { return Vec::new() };
+    let Some(notice) = &m.ui.notice else { return Vec::new() };
     let mut lines = wrap(&notice.text, (width as usize).saturating_sub(2).max(1));
     if lines.len() > NOTICE_LINES {
         lines.truncate(NOTICE_LINES);
@@ -110,7 +101,7 @@ pub fn notice_lines(m: &Model, width: u16) -> u16 {
 }
 
 pub fn notice_line(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
-    let Some(notice) = &m.notice else { return Paragraph::new("") };
+    let Some(notice) = &m.ui.notice else { return Paragraph::new("") };
     let style = match notice.kind {
         NoticeKind::Info => theme.accent(),
         NoticeKind::Success => theme.ok(),
