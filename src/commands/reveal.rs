@@ -25,7 +25,10 @@ pub enum Destination {
     Terminal,
     /// A regular file whose permissions let others read it: its name (or
     /// "the file") and its mode.
-    SharedFile { path: String, mode: u32 },
+    SharedFile {
+        path: String,
+        mode: u32,
+    },
     /// A pipe, or a file only its owner reads.
     Private,
 }
@@ -50,7 +53,9 @@ impl Destination {
 pub fn credential(output: Output, secrets: &[&str], for_real: &str, reveal: bool, to: &Destination) -> Output {
     match to {
         Destination::Terminal if !reveal => {
-            let hide = |text: &str| secrets.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |t, s| t.replace(s, &mask(s)));
+            let hide = |text: &str| {
+                secrets.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |t, s| t.replace(s, &mask(s)))
+            };
             let stdout = match &output.stdout {
                 Stdout::Json(text) => Stdout::Json(hide(text)),
                 Stdout::Text(text) | Stdout::Raw(text) => Stdout::Text(hide(text)),
@@ -106,7 +111,11 @@ mod tests {
         let out = Output::raw(format!("export TRELLO_TOKEN='{TOKEN}'\n"));
         let shown = credential(out.clone(), &[TOKEN], "eval \"$(trello-auth env)\"", false, &Destination::Terminal);
         assert_eq!(shown.stdout, Stdout::Text("export TRELLO_TOKEN='ATTA…3D4E'\n".into()));
-        assert!(shown.warnings[0].contains("`eval \"$(trello-auth env)\"` gets the value itself"), "{:?}", shown.warnings);
+        assert!(
+            shown.warnings[0].contains("`eval \"$(trello-auth env)\"` gets the value itself"),
+            "{:?}",
+            shown.warnings
+        );
         let revealed = credential(out.clone(), &[TOKEN], "x", true, &Destination::Terminal);
         assert_eq!(revealed, out);
         assert_eq!(credential(out.clone(), &[TOKEN], "x", false, &Destination::Private), out);

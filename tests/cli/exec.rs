@@ -9,7 +9,6 @@ use std::process::Stdio;
 
 use support::cli::{Env, SECRET, TOKEN, code, stderr, stdout};
 use support::fake_trello::KEY;
-use support::pty::{Pty, base_command};
 
 #[test]
 fn the_child_sees_the_variables_and_nothing_is_written() {
