@@ -15,4 +15,5 @@ mod hostile;
 mod keyring;
 mod mcp;
 mod mcp_sdk;
+mod outside_data;
 mod reveal;
