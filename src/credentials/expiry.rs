@@ -225,4 +225,13 @@ mod tests {
         assert_eq!(format_rfc3339("9999-12-31T23:59:59-23:59"), "9999-12-31 23:59 UTC-23:59");
         assert_eq!(format_rfc3339("soon\u{1b}[2J"), "soon[2J");
     }
+
+    /// Any length of time has words, the longest the type holds included.
+    #[test]
+    fn spans_of_any_length_are_worded() {
+        let edges = [Duration::MIN, Duration::MAX, Duration::ZERO, Duration::nanoseconds(-1), Duration::nanoseconds(1)];
+        for d in edges.into_iter().chain((0..64).map(|shift| Duration::seconds(1i64 << shift))) {
+            assert!(within(d).starts_with("in ") && ago(d).ends_with(" ago"));
+        }
+    }
 }

@@ -1,12 +1,14 @@
 //! No value from outside makes a command panic, through the real binary: a
-//! date at the edge of the range from Trello. A panic is exit 101; every run
-//! must end in one of the documented exits instead.
+//! date at the edge of the range from Trello, and generated configs of valid
+//! shape holding extreme values. A panic is exit 101; every run must end in
+//! one of the documented exits instead.
 
 use crate::support;
 
 use std::time::Duration;
 
-use support::cli::{ANN, Env, code, stderr, stdout};
+use proptest::prelude::*;
+use support::cli::{ANN, Env, TOKEN, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{CTRL_C, Pty, base_command};
 
@@ -56,5 +58,23 @@ fn a_date_at_the_edge_of_the_range_is_saved_and_shown_by_every_listing() {
         // Quitting the start screen is 0 or 1 (nothing new was saved); a panic is 101.
         let code = pty.wait();
         assert!(code <= 1, "TERM={term} exited {code}: {}", pty.screen());
+    }
+}
+
+proptest! {
+    // Each case runs the binary four times; a few cases cover the shapes.
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_extreme_config_makes_a_command_panic(text in support::extreme::config(KEY, TOKEN)) {
+        let env = Env::offline();
+        std::fs::create_dir_all(env.config().parent().unwrap()).unwrap();
+        std::fs::write(env.config(), &text).unwrap();
+        for args in [&["status", "--offline"][..], &["status", "--all", "--offline", "--json"], &["profile", "list"], &["env"]] {
+            let out = env.run_within(args, "", FAST);
+            let code = code(&out);
+            prop_assert!([0, 1, 3, 4].contains(&code), "{args:?} exited {code} on\n{text}\n{}", stderr(&out));
+            prop_assert!(!stderr(&out).contains("panicked"), "{args:?} on\n{text}\n{}", stderr(&out));
+        }
     }
 }
