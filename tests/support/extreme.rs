@@ -95,12 +95,13 @@ pub fn toml_value() -> impl Strategy<Value = String> {
 }
 
 /// Every field a profile has.
-pub const PROFILE_FIELDS: [&str; 15] = [
+pub const PROFILE_FIELDS: [&str; 17] = [
     "api_key",
     "token",
     "api_secret",
     "app_name",
     "requested_scope",
+    "granted_scope",
     "expiration",
     "storage",
     "member_id",
@@ -111,6 +112,7 @@ pub const PROFILE_FIELDS: [&str; 15] = [
     "board_id",
     "board_name",
     "board_short_link",
+    "logged_out",
 ];
 
 /// A whole config file of valid TOML and the right shape: a working profile
