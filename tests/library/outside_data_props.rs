@@ -101,11 +101,6 @@ proptest! {
     }
 
     #[test]
-    fn trello_shaped_answers_with_extreme_values(answer in trello_shaped(), now in extreme::instant()) {
-        show_answer(answer.to_string().as_bytes(), now)?;
-    }
-
-    #[test]
     fn any_error_answer_and_header_is_classified(
         status in any::<u16>(),
         body in prop::collection::vec(any::<u8>(), 0..512),
@@ -212,19 +207,6 @@ proptest! {
         merge_any_way(toml, &text, &name)?;
     }
 
-    #[test]
-    fn client_files_of_valid_shape_with_extreme_values(json in extreme::json(), name in extreme::odd_text()) {
-        let servers = serde_json::json!({"mcpServers": {"other": json.clone(), "trello": json.clone()}, "x": json.clone()});
-        for text in [json.to_string(), servers.to_string(), serde_json::to_string_pretty(&servers).unwrap()] {
-            merge_any_way(false, &text, "trello")?;
-            merge_any_way(false, &text, &name)?;
-        }
-        // The same values as TOML, where TOML can hold them (no null).
-        if let Ok(toml) = toml::to_string(&serde_json::json!({"mcp_servers": {"trello": json.clone()}, "x": json})) {
-            merge_any_way(true, &toml, "trello")?;
-        }
-    }
-
     // ---- The callback's body ----
 
     #[test]
@@ -235,6 +217,30 @@ proptest! {
                 Ok(token) => prop_assert!(token.len() == 76 || token.len() == 64, "{token:?}"),
                 Err(why) => prop_assert!(!why.is_empty()),
             }
+        }
+    }
+}
+
+proptest! {
+    // Documents of up to 48 nodes with long values: fewer cases keep the
+    // suite within its time in a debug build.
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn trello_shaped_answers_with_extreme_values(answer in trello_shaped(), now in extreme::instant()) {
+        show_answer(answer.to_string().as_bytes(), now)?;
+    }
+
+    #[test]
+    fn client_files_of_valid_shape_with_extreme_values(json in extreme::json(), name in extreme::odd_text()) {
+        let servers = serde_json::json!({"mcpServers": {"other": json.clone(), "trello": json.clone()}, "x": json.clone()});
+        for text in [json.to_string(), servers.to_string(), serde_json::to_string_pretty(&servers).unwrap()] {
+            merge_any_way(false, &text, "trello")?;
+            merge_any_way(false, &text, &name)?;
+        }
+        // The same values as TOML, where TOML can hold them (no null).
+        if let Ok(toml) = toml::to_string(&serde_json::json!({"mcp_servers": {"trello": json.clone()}, "x": json})) {
+            merge_any_way(true, &toml, "trello")?;
         }
     }
 }
