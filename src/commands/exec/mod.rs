@@ -1,5 +1,7 @@
 //! `trello-auth exec -- COMMAND`: runs COMMAND with exactly the profile's credentials in its environment, replacing this process.
 
+pub mod mask;
+
 use std::ffi::OsString;
 use std::process::Command;
 
