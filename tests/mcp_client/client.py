@@ -8,7 +8,7 @@ usage: client.py FILE KEY... --name NAME [--call-env]
 FILE is the client's config (JSON, or TOML for Codex); the KEYs lead to the
 object holding the servers (mcpServers; projects /abs/dir mcpServers). Prints
 one JSON object: the server's name, its tools, and with --call-env what the
-`env` tool answered.
+`env` tool answered (its hex-encoded values decoded).
 """
 
 import argparse
@@ -49,7 +49,8 @@ async def main():
                 result = await session.call_tool("env", {})
                 if result.is_error:
                     raise SystemExit(f"the env tool failed: {result.content}")
-                out["env"] = json.loads(result.content[0].text)
+                answer = json.loads(result.content[0].text)
+                out["env"] = {k: bytes.fromhex(v).decode() for k, v in answer.items()}
     print(json.dumps(out))
 
 
