@@ -7,8 +7,8 @@ usage: client.py FILE KEY... --name NAME [--call-env]
 
 FILE is the client's config (JSON, or TOML for Codex); the KEYs lead to the
 object holding the servers (mcpServers; projects /abs/dir mcpServers). Prints
-one JSON object: the server's name, its tools, and with --call-env what the
-`env` tool answered (its hex-encoded values decoded).
+one JSON object: the server's name, its tools and their descriptions, and
+with --call-env what the `env` tool answered (its hex-encoded values decoded).
 """
 
 import argparse
@@ -45,6 +45,7 @@ async def main():
             out["server"] = init.server_info.name
             tools = await session.list_tools()
             out["tools"] = sorted(t.name for t in tools.tools)
+            out["descriptions"] = {t.name: t.description for t in tools.tools}
             if args.call_env:
                 result = await session.call_tool("env", {})
                 if result.is_error:
