@@ -7,9 +7,10 @@ use std::thread::JoinHandle;
 use super::mask::{Mask, Stream};
 use super::{Masked, RunError};
 
-/// How much is read at a time: a pipe hands over at most its size (64 KiB
-/// by default on Linux) a read; twice that leaves room for what is held.
-const READ_SIZE: usize = 128 * 1024;
+/// How much is read at a time, and (on Linux) the size of each pipe from
+/// the command: a read hands over at most what the pipe holds, and few large
+/// reads and writes are what keep the relay near a direct pipe's speed.
+const READ_SIZE: usize = 1024 * 1024;
 
 /// Where a relayed stream goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,9 +67,15 @@ fn pipes(command: &mut Command, masked: Masked) -> io::Result<Vec<(PipeReader, T
     let one = masked.stdout && masked.stderr && super::unix::one_output();
     #[cfg(not(unix))]
     let one = false;
+    let pipe = || {
+        let (reader, writer) = io::pipe()?;
+        #[cfg(unix)]
+        super::unix::widen(&reader, READ_SIZE);
+        io::Result::Ok((reader, writer))
+    };
     let mut pipes = Vec::new();
     if masked.stdout {
-        let (reader, writer) = io::pipe()?;
+        let (reader, writer) = pipe()?;
         if one {
             command.stderr(writer.try_clone()?);
         }
@@ -76,7 +83,7 @@ fn pipes(command: &mut Command, masked: Masked) -> io::Result<Vec<(PipeReader, T
         pipes.push((reader, To::Stdout));
     }
     if masked.stderr && !one {
-        let (reader, writer) = io::pipe()?;
+        let (reader, writer) = pipe()?;
         command.stderr(writer);
         pipes.push((reader, To::Stderr));
     }

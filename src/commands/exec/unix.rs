@@ -101,6 +101,16 @@ pub fn output(to: To) -> io::Result<File> {
     Ok(File::from(fd))
 }
 
+/// Makes the pipe from the command hold up to `size` bytes (Linux), so a
+/// fast command is read in a few large reads rather than many 64 KiB ones.
+/// Refused (over the user's pipe quota), the pipe keeps its size.
+pub fn widen(pipe: &impl AsFd, size: usize) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::pipe::fcntl_setpipe_size(pipe, size);
+    #[cfg(not(target_os = "linux"))]
+    let _ = (pipe, size);
+}
+
 /// Whether stdout and stderr are one pipe or file (`2>&1`): the child then
 /// gets one pipe for both, so its two streams stay in the order it wrote them.
 pub fn one_output() -> bool {
