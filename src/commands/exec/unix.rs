@@ -45,7 +45,9 @@ impl Signals {
     /// `child` until it ends, then sends how it ended. A signal from the
     /// terminal (Ctrl+C, Ctrl+\, a hang-up) is not forwarded: the terminal
     /// sends it to its whole foreground group, the child included, and a
-    /// second SIGINT would often end a program's clean-up. After the child
+    /// second SIGINT would often end a program's clean-up. Where the system
+    /// does not say who sent a signal (macOS), it is forwarded: a doubled
+    /// Ctrl+C there rather than a `kill` that never arrives. After the child
     /// ended, while its output is still being relayed, a signal ends this
     /// process as it would without the catching.
     pub fn forward(self, mut child: Child) -> io::Result<Receiver<io::Result<ExitStatus>>> {
