@@ -46,6 +46,20 @@ for name, value in ms.items():
     print(f"{name:<28} {value:7.2f} ms{ratio}")
 PY
 
+echo "== exec's relay: 500 MB through a pipe, directly and through exec's mask (hyperfine, 10 runs, medians)"
+# exec's stdout is a pipe here, so the command runs as a child and its output
+# is relayed through the mask; the same bytes straight through a pipe beside it.
+hyperfine -N --warmup 2 --runs 10 -i --export-json "$work/r.json" \
+  "sh -c 'head -c 500000000 /dev/zero | wc -c'" \
+  "sh -c '$bin exec -- head -c 500000000 /dev/zero | wc -c'" >/dev/null 2>&1
+python3 - "$work/r.json" <<'PY'
+import json, sys
+direct, relayed = (r["median"] for r in json.load(open(sys.argv[1]))["results"])
+mb = 500
+print(f"direct pipe        {mb / direct:8.0f} MB/s  ({direct * 1000:.0f} ms)")
+print(f"through exec       {mb / relayed:8.0f} MB/s  ({relayed * 1000:.0f} ms), {direct / relayed:.2f} of direct")
+PY
+
 echo "== token from the system keyring (private D-Bus + gnome-keyring, 100 runs)"
 if command -v dbus-daemon >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
   keyring_home=$work/keyring

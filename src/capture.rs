@@ -396,6 +396,17 @@ struct Posted {
     token: String,
 }
 
+/// The token in a callback POST's body, `{"token": "…"}`, when it has a
+/// shape Trello hands out (today's, or the older 64 hex), nothing merely
+/// plausible; else the words the listener answers with.
+pub fn token_from_body(body: &[u8]) -> Result<String, &'static str> {
+    let posted: Posted = serde_json::from_slice(body).map_err(|_| "Expected {\"token\": \"…\"}.")?;
+    match check_token(&posted.token, None, None).shape {
+        Shape::Valid | Shape::ValidLegacy => Ok(posted.token),
+        _ => Err("That does not look like a Trello token."),
+    }
+}
+
 /// `GET /start/N`: the link the browser was handed, the first time: the
 /// start page, which opens Trello's page on the person's click (a redirect to
 /// the authorize URL where it names no return URL, as in paste mode). Opened a
@@ -469,19 +480,15 @@ async fn handle(shared: &Shared, req: Request<Incoming>, read: &AtomicBool) -> A
             let Ok(body) = body else {
                 return text(StatusCode::PAYLOAD_TOO_LARGE, "That is far too large to be a token.");
             };
-            let Ok(posted) = serde_json::from_slice::<Posted>(&body.to_bytes()) else {
-                return text(StatusCode::BAD_REQUEST, "Expected {\"token\": \"…\"}.");
+            let token = match token_from_body(&body.to_bytes()) {
+                Ok(token) => token,
+                Err(why) => return text(StatusCode::BAD_REQUEST, why),
             };
-            // A token of a shape Trello hands out (today's, or the older 64 hex), nothing merely plausible.
-            let shape = check_token(&posted.token, None, None).shape;
-            if !matches!(shape, Shape::Valid | Shape::ValidLegacy) {
-                return text(StatusCode::BAD_REQUEST, "That does not look like a Trello token.");
-            }
             let sender = shared.token_tx.lock().ok().and_then(|mut slot| slot.take());
             let Some(sender) = sender else {
                 return text(StatusCode::CONFLICT, "A token was already received.");
             };
-            if sender.send(posted.token).is_err() {
+            if sender.send(token).is_err() {
                 return text(StatusCode::GONE, "trello-auth is no longer waiting for a token.");
             }
             text(StatusCode::OK, "Token received.")

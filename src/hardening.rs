@@ -6,14 +6,8 @@
 /// token. Failures are ignored: hardening is a bonus, never a reason to stop.
 pub fn disable_core_dumps() {
     #[cfg(unix)]
-    {
-        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-        let before = getrlimit(Resource::Core);
-        // Only the soft limit: the hard one stays, so `exec` can hand the
-        // command the limit it would have had (see `restore_for_child`).
-        if setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: before.maximum }).is_ok() {
-            let _ = CORE_BEFORE.set(before.current);
-        }
+    if let Some(before) = set_core_limit(Some(0)) {
+        let _ = CORE_BEFORE.set(before);
     }
     #[cfg(target_os = "linux")]
     {
@@ -25,16 +19,31 @@ pub fn disable_core_dumps() {
 #[cfg(unix)]
 static CORE_BEFORE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
 
-/// Puts back the core-dump limit this process started with, right before it
-/// replaces itself with another program (`exec`): the hardening is ours, not
-/// the command's. (The dumpable flag resets by itself on exec.)
-pub fn restore_for_child() {
+/// Sets only the soft core-dump limit; the hard one stays, so a child can be
+/// handed the limit it would have had. The soft limit before, if it was set.
+#[cfg(unix)]
+fn set_core_limit(current: Option<u64>) -> Option<Option<u64>> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let before = getrlimit(Resource::Core);
+    setrlimit(Resource::Core, Rlimit { current, maximum: before.maximum }).ok().map(|()| before.current)
+}
+
+/// Starts another program through `start` (`exec`'s command, as a child or
+/// in this process's place) with the core-dump limit this process started
+/// with: the hardening is ours, not the command's. (The dumpable flag resets
+/// by itself on exec.) When `start` returns, the limit is lowered again, since
+/// this process still holds the secrets.
+pub fn for_child<T>(start: impl FnOnce() -> T) -> T {
     #[cfg(unix)]
     if let Some(current) = CORE_BEFORE.get() {
-        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-        let maximum = getrlimit(Resource::Core).maximum;
-        let _ = setrlimit(Resource::Core, Rlimit { current: *current, maximum });
+        set_core_limit(*current);
     }
+    let started = start();
+    #[cfg(unix)]
+    if CORE_BEFORE.get().is_some() {
+        set_core_limit(Some(0));
+    }
+    started
 }
 
 #[cfg(test)]
@@ -46,5 +55,9 @@ mod tests {
         assert_eq!(core.current, Some(0));
         #[cfg(target_os = "linux")]
         assert_eq!(rustix::process::dumpable_behavior().unwrap(), rustix::process::DumpableBehavior::NotDumpable);
+        // A child started through `for_child` gets the limit from before; this process keeps none.
+        let during = super::for_child(|| rustix::process::getrlimit(rustix::process::Resource::Core).current);
+        assert_eq!(during, *super::CORE_BEFORE.get().unwrap());
+        assert_eq!(rustix::process::getrlimit(rustix::process::Resource::Core).current, Some(0));
     }
 }

@@ -105,6 +105,56 @@ pub fn cut(text: &str, chars: usize) -> String {
     }
 }
 
+/// Characters that draw nothing yet are not Unicode whitespace: the Braille
+/// blank, the Hangul fillers, the Mongolian vowel separator.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{2800}' | '\u{3164}' | '\u{ffa0}' | '\u{115f}' | '\u{1160}' | '\u{180e}')
+}
+
+/// Characters that take no column: zero-width spaces and joiners, the word
+/// joiner and invisible operators, the byte-order mark, the soft hyphen and
+/// the combining grapheme joiner.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}' | '\u{34f}')
+}
+
+/// A name from outside shown where what follows it must stay in view (a
+/// member's full name before its `(@username)`): plain (see [`is_plain`]),
+/// every run of blank or invisible characters one space, trimmed, and cut to
+/// `columns` terminal columns with `…`. A name of 500 Braille blanks would
+/// otherwise fill the screen with nothing and push the username below it.
+pub fn name(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let (mut used, mut blank) = (0, false);
+    for c in text.chars() {
+        if is_blank(c) {
+            blank = true;
+            // A joiner before a blank joins nothing: it would keep two blanks apart.
+            while out.ends_with(is_invisible) {
+                out.pop();
+            }
+            continue;
+        }
+        if is_unsafe(c) || (blank && is_invisible(c)) {
+            continue;
+        }
+        let space = usize::from(blank && !out.is_empty());
+        let width = c.width().unwrap_or(0);
+        if used + space + width > columns {
+            let kept = out.trim_end();
+            return format!("{kept}…");
+        }
+        if space == 1 {
+            out.push(' ');
+        }
+        out.push(c);
+        used += space + width;
+        blank = false;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +178,18 @@ mod tests {
         assert!(!safe.contains('\u{1b}'));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn names_are_one_short_line_whatever_pads_them() {
+        assert_eq!(name("  Ann \t  Example\n", 40), "Ann Example");
+        assert_eq!(name("Ann\u{2800}\u{2800}\u{3164}\u{200b} \u{200d}Example", 40), "Ann Example");
+        assert_eq!(name("Ann\u{1b}[2J \u{202e}Example", 40), "Ann[2J Example");
+        assert_eq!(name("山田太郎", 5), "山田…");
+        assert_eq!(name(&"x".repeat(100), 10), format!("{}…", "x".repeat(10)));
+        assert_eq!(name("Ann Example", 4), "Ann…");
+        assert_eq!(name("e\u{301}", 1), "e\u{301}");
+        assert_eq!(name("\u{2800}\u{200b}", 10), "");
+        assert!(is_plain(&name("a\u{2028}b\rc\u{85}d", 10)));
     }
 }

@@ -4,6 +4,7 @@ mod interactive;
 mod man;
 mod output;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -259,14 +260,22 @@ fn fish_positional_values(cli: &clap::Command) -> String {
     lines
 }
 
-/// `exec`: on success this process becomes the command and never returns here.
+/// `exec`: the command's exit status. Where nothing is masked this process
+/// becomes the command and returns here only if that failed; a command
+/// killed by a signal ends this process by the same signal.
 fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
     match commands::exec::prepare(ctx, args) {
-        Ok((command, warnings)) => {
-            output::warn_for(&ctx.invocation(), &warnings);
-            let (code, message) = commands::exec::replace_with(command);
-            eprint_clean(&format!("trello-auth: {message}\n"));
-            code
+        Ok(prepared) => {
+            output::warn_for(&ctx.invocation(), &prepared.warnings);
+            let masked = commands::exec::Masked::choose(
+                args.no_mask,
+                std::io::stdout().is_terminal(),
+                std::io::stderr().is_terminal(),
+            );
+            commands::exec::run(prepared, masked).unwrap_or_else(|e| {
+                eprint_clean(&format!("trello-auth: {e}\n"));
+                e.exit_code()
+            })
         }
         Err(e) => output::report_for(&ctx.invocation(), &e),
     }

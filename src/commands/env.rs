@@ -131,6 +131,20 @@ pub struct Vars {
     pub warnings: Vec<String>,
 }
 
+impl Vars {
+    /// The values that are secrets: the token (under any preset's name) and
+    /// the API secret. The key and the board id are not: neither acts for
+    /// anyone without the token (Trello's own browser apps carry the key).
+    pub fn secrets(&self) -> Vec<&str> {
+        let tokens: Vec<&str> = Names::ALL.iter().map(|n| n.key_and_token().1).collect();
+        self.vars
+            .iter()
+            .filter(|(name, _)| *name == SECRET_VAR || tokens.contains(name))
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+}
+
 /// The saved key and token (and secret with `with_secret`, and the default
 /// board) under `names`, wherever they are stored. Shared by `env`, `exec` and `mcp`.
 /// The token must pass the rule `token` and every request use (a hand-edited

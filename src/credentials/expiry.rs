@@ -65,7 +65,13 @@ impl std::fmt::Display for Expiry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Expiry::Never => f.write_str("never"),
-            Expiry::At(at) => f.write_str(&at.format(&Rfc3339).map_err(|_| std::fmt::Error)?),
+            // A parsed time always formats back (RFC 3339 in, RFC 3339 out); an
+            // error here would make `to_string`, and so every save, panic, so
+            // the crate's own form stands in rather than `fmt::Error`.
+            Expiry::At(at) => match at.format(&Rfc3339) {
+                Ok(text) => f.write_str(&text),
+                Err(_) => write!(f, "{at}"),
+            },
             Expiry::Unreadable(text) => f.write_str(text),
         }
     }
@@ -83,16 +89,26 @@ impl<'de> Deserialize<'de> for Expiry {
     }
 }
 
-/// `2026-12-28 12:00 UTC`.
+/// `2026-12-28 12:00 UTC`; a time that has no UTC form is shown at its own
+/// offset, `9999-12-31 23:59 UTC-23:59`.
 pub fn format_time(at: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    // Formatting a UTC time with a fixed description has nothing that can fail.
-    at.to_offset(UtcOffset::UTC).format(&format).unwrap_or_default()
+    // `9999-12-31T23:59:59-23:59` is valid RFC 3339, yet in UTC it is the year
+    // 10000, past what `time` holds: `to_offset` would panic on it, and every
+    // listing of that profile with it.
+    let text = match at.checked_to_offset(UtcOffset::UTC) {
+        Some(utc) => utc.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")),
+        None => at.format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC[offset_hour sign:mandatory]:[offset_minute]"
+        )),
+    };
+    // A fixed description of a date `time` holds has nothing that can fail.
+    text.unwrap_or_default()
 }
 
-/// An RFC 3339 time (such as `verified_at`) as `2026-12-28 12:00 UTC`, or the text itself.
+/// An RFC 3339 time (such as `verified_at`) as `2026-12-28 12:00 UTC`, or
+/// the text shown as any unreadable expiry is (a hand-edited file's).
 pub fn format_rfc3339(text: &str) -> String {
-    OffsetDateTime::parse(text, &Rfc3339).map_or_else(|_| text.to_string(), format_time)
+    OffsetDateTime::parse(text, &Rfc3339).map_or_else(|_| Expiry::Unreadable(text.into()).shown(), format_time)
 }
 
 /// Now, to the second, as RFC 3339 (what `verified_at` holds).
@@ -192,5 +208,30 @@ mod tests {
         assert_eq!(words("2026-12-28T12:00:00.000Z"), "2026-12-28 12:00 UTC (in 30 days)");
         assert_eq!(words("2026-12-01T12:00:00.000Z"), "2026-12-01 12:00 UTC (in 3 days: rotate soon)");
         assert_eq!(words("2026-11-26T12:00:00.000Z"), "2026-11-26 12:00 UTC (EXPIRED 2 days ago)");
+    }
+
+    /// Issue 27 (3): valid RFC 3339 whose UTC form is the year 10000 (or
+    /// before the year 0) made `format_time` panic, and so `status`, `profile
+    /// list` and the wizards, on every run.
+    #[test]
+    fn dates_at_the_edge_of_the_range_are_shown_not_a_panic() {
+        let last = Expiry::from("9999-12-31T23:59:59-23:59");
+        assert_eq!(last.shown(), "9999-12-31 23:59 UTC-23:59");
+        assert_eq!(last.to_string(), "9999-12-31T23:59:59-23:59");
+        assert!(expiry_words(Some(&last), now()).starts_with("9999-12-31 23:59 UTC-23:59 (in "));
+        let first = Expiry::from("0000-01-01T00:00:00+23:59");
+        assert_eq!(first.shown(), "-0001-12-31 00:01 UTC");
+        assert!(expiry_words(Some(&first), now()).ends_with(" days ago)"), "{}", expiry_words(Some(&first), now()));
+        assert_eq!(format_rfc3339("9999-12-31T23:59:59-23:59"), "9999-12-31 23:59 UTC-23:59");
+        assert_eq!(format_rfc3339("soon\u{1b}[2J"), "soon[2J");
+    }
+
+    /// Any length of time has words, the longest the type holds included.
+    #[test]
+    fn spans_of_any_length_are_worded() {
+        let edges = [Duration::MIN, Duration::MAX, Duration::ZERO, Duration::nanoseconds(-1), Duration::nanoseconds(1)];
+        for d in edges.into_iter().chain((0..64).map(|shift| Duration::seconds(1i64 << shift))) {
+            assert!(within(d).starts_with("in ") && ago(d).ends_with(" ago"));
+        }
     }
 }

@@ -110,6 +110,16 @@ impl Member {
     pub fn who(&self) -> String {
         crate::credentials::who(&self.full_name, &self.username)
     }
+
+    /// The body of `GET /1/members/me`, checked: what [`Client::member_me`]
+    /// keeps. `known` are the credentials an error must not quote.
+    pub fn from_answer(body: &[u8], known: &[&str]) -> Result<Member, TrelloError> {
+        let member: Member = parse_json(body, known)?;
+        if !is_trello_id(&member.id) {
+            return Err(unexpected("the member's id is not 24 hex characters"));
+        }
+        Ok(member)
+    }
 }
 
 /// One entry of a token's `permissions`.
@@ -161,6 +171,27 @@ impl TokenInfo {
     pub fn expires_at(&self) -> Option<OffsetDateTime> {
         self.expiry().at()
     }
+
+    /// The body of `GET /1/tokens/{token}`, checked: what
+    /// [`Client::token_info`] keeps. `known` as for [`Member::from_answer`].
+    pub fn from_answer(body: &[u8], known: &[&str]) -> Result<TokenInfo, TrelloError> {
+        let info: TokenInfo = parse_json(body, known)?;
+        // Trello never issues a token that may do nothing: such an answer is
+        // not Trello's, and its empty scope must not be saved.
+        if info.scopes().is_empty() {
+            return Err(unexpected(
+                "the token's permissions grant no scope at all (no read, write or account), which Trello never \
+                 answers for a working token",
+            ));
+        }
+        // The expiry is saved and printed: `null` or an RFC 3339 time, as
+        // Trello gives it, never free text (a line break there would forge a
+        // line of `status`, a megabyte would fill the config).
+        if matches!(info.expiry(), Expiry::Unreadable(_)) {
+            return Err(unexpected("the token's dateExpires is neither null nor an RFC 3339 time"));
+        }
+        Ok(info)
+    }
 }
 
 /// The result of [`Client::verify`]: who the token belongs to and what it may do.
@@ -191,12 +222,32 @@ pub struct Board {
     pub id_organization: Option<String>,
 }
 
+impl Board {
+    /// The body of `GET /1/boards/{id}`, checked. `known` as for [`Member::from_answer`].
+    pub fn from_answer(body: &[u8], known: &[&str]) -> Result<Board, TrelloError> {
+        checked_board(parse_json(body, known)?)
+    }
+
+    /// The body of `GET /1/members/me/boards`, every board checked.
+    pub fn list_from_answer(body: &[u8], known: &[&str]) -> Result<Vec<Board>, TrelloError> {
+        let boards: Vec<Board> = parse_json(body, known)?;
+        boards.into_iter().map(checked_board).collect()
+    }
+}
+
 /// A workspace, from `GET /1/members/me/organizations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Workspace {
     pub id: String,
     pub display_name: String,
+}
+
+impl Workspace {
+    /// The body of `GET /1/members/me/organizations`. `known` as for [`Member::from_answer`].
+    pub fn list_from_answer(body: &[u8], known: &[&str]) -> Result<Vec<Workspace>, TrelloError> {
+        parse_json(body, known)
+    }
 }
 
 /// The fields a board is asked for: what is shown and saved, nothing more.
@@ -305,11 +356,7 @@ impl Client {
     pub async fn member_me(&self, creds: &Credentials) -> Result<Member, TrelloError> {
         let auth = Auth::Full(creds);
         let body = self.call(Method::GET, "/members/me", &auth).await?.body;
-        let member: Member = parse_json(&body, &auth)?;
-        if !is_trello_id(&member.id) {
-            return Err(unexpected("the member's id is not 24 hex characters"));
-        }
-        Ok(member)
+        Member::from_answer(&body, &auth.known())
     }
 
     /// `GET /1/tokens/{token}`: the token's scopes and expiry. Trello's API
@@ -324,21 +371,7 @@ impl Client {
         let path = format!("/tokens/{}", path_segment(creds.token.expose()));
         let auth = Auth::Full(creds);
         let answer = self.call(Method::GET, &path, &auth).await?;
-        let info: TokenInfo = parse_json(&answer.body, &auth)?;
-        // Trello never issues a token that may do nothing: such an answer is
-        // not Trello's, and its empty scope must not be saved.
-        if info.scopes().is_empty() {
-            return Err(unexpected(
-                "the token's permissions grant no scope at all (no read, write or account), which Trello never \
-                 answers for a working token",
-            ));
-        }
-        // The expiry is saved and printed: `null` or an RFC 3339 time, as
-        // Trello gives it, never free text (a line break there would forge a
-        // line of `status`, a megabyte would fill the config).
-        if matches!(info.expiry(), Expiry::Unreadable(_)) {
-            return Err(unexpected("the token's dateExpires is neither null nor an RFC 3339 time"));
-        }
+        let info = TokenInfo::from_answer(&answer.body, &auth.known())?;
         let ahead = answer.date.map(|(trello, here)| {
             let signed = |t: SystemTime| OffsetDateTime::from(t);
             signed(trello) - signed(here)
@@ -366,15 +399,14 @@ impl Client {
         let auth = Auth::Full(creds);
         let path = format!("/members/me/boards?filter=open&{BOARD_FIELDS}");
         let body = self.call(Method::GET, &path, &auth).await?.body;
-        let boards: Vec<Board> = parse_json(&body, &auth)?;
-        boards.into_iter().map(checked_board).collect()
+        Board::list_from_answer(&body, &auth.known())
     }
 
     /// `GET /1/members/me/organizations`: the workspaces boards belong to.
     pub async fn workspaces(&self, creds: &Credentials) -> Result<Vec<Workspace>, TrelloError> {
         let auth = Auth::Full(creds);
         let body = self.call(Method::GET, "/members/me/organizations?fields=displayName", &auth).await?.body;
-        parse_json(&body, &auth)
+        Workspace::list_from_answer(&body, &auth.known())
     }
 
     /// `GET /1/boards/{id}`: one board by its 24-hex id or 8-character short link.
@@ -382,7 +414,7 @@ impl Client {
         let auth = Auth::Full(creds);
         let path = format!("/boards/{}?{BOARD_FIELDS}", path_segment(id));
         let body = self.call(Method::GET, &path, &auth).await?.body;
-        checked_board(parse_json(&body, &auth)?)
+        Board::from_answer(&body, &auth.known())
     }
 
     /// Best effort: does Trello know this key? Sends the key alone, no retries.
@@ -600,14 +632,13 @@ fn unexpected(what: &str) -> TrelloError {
     TrelloError::MalformedResponse { detail: what.to_string() }
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], auth: &Auth<'_>) -> Result<T, TrelloError> {
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], known: &[&str]) -> Result<T, TrelloError> {
     serde_json::from_slice(body).map_err(|e| {
-        let known = auth.known();
-        let shown = snippet(&String::from_utf8_lossy(body), &known);
+        let shown = snippet(&String::from_utf8_lossy(body), known);
         let detail = if shown.is_empty() {
             "the body was empty".to_string()
         } else {
-            format!("{} (the body began: {shown})", decode_error(&e.to_string(), &known))
+            format!("{} (the body began: {shown})", decode_error(&e.to_string(), known))
         };
         TrelloError::MalformedResponse { detail }
     })

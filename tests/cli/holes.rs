@@ -191,7 +191,7 @@ fn exec_hands_over_exactly_the_profile() {
     ];
     let names = "^TRELLO_(API_KEY|KEY|TOKEN|API_TOKEN|API_SECRET|BOARD_ID|DEVELOPER_PUBLIC_KEY|MEMBER_TOKEN)=";
     let script = format!("env | grep -E '{names}' | sort");
-    let mut cmd = env.cmd(&["exec", "--names", "trello-js", "--", "sh", "-c", &script]);
+    let mut cmd = env.cmd(&["exec", "--no-mask", "--names", "trello-js", "--", "sh", "-c", &script]);
     for (k, v) in inherited {
         cmd.env(k, v);
     }

@@ -76,8 +76,12 @@ fn login_to_the_keyring_keeps_no_secret_in_the_file_and_every_command_finds_it()
     assert_eq!((code(&out), stdout(&out)), (0, format!("{token}\n")), "{}", stderr(&out));
     let out = run(&env, &ss, &["--profile", "work", "env"], "");
     assert!(stdout(&out).contains(&format!("export TRELLO_TOKEN='{token}'")), "{}", stderr(&out));
-    let out = run(&env, &ss, &["--profile", "work", "exec", "--", "sh", "-c", "printf %s \"$TRELLO_TOKEN\""], "");
+    let script = "printf %s \"$TRELLO_TOKEN\"";
+    let out = run(&env, &ss, &["--profile", "work", "exec", "--no-mask", "--", "sh", "-c", script], "");
     assert_eq!(stdout(&out), token);
+    // Read through a pipe, the keyring's token is hidden like the file's.
+    let out = run(&env, &ss, &["--profile", "work", "exec", "--", "sh", "-c", script], "");
+    assert_eq!(stdout(&out), trello_auth::commands::exec::mask::MARKER);
 
     let out = run(&env, &ss, &["--profile", "work", "status"], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -17,5 +17,6 @@ mod keyring;
 mod mcp;
 mod mcp_sdk;
 mod mcp_server;
+mod outside_data;
 mod own_token;
 mod reveal;

@@ -15,6 +15,7 @@ use support::fake_trello::KEY;
 use support::mcp::{entry_in, executable, project};
 use support::mcp_sdk::{Around, namespaces, node, offline_npm, python, scripts, start};
 use trello_auth::commands::env::Names;
+use trello_auth::commands::exec::mask::MARKER;
 use trello_auth::credentials::store::Store;
 
 use super::mcp::{CLIENTS, user_file};
@@ -94,6 +95,30 @@ fn every_client_s_entry_starts_in_the_sdk_with_a_profile_kept_in_a_custom_place(
         assert_eq!(seen["TRELLO_API_KEY"], KEY, "{client}: {seen:?}");
         assert_eq!(seen["TRELLO_TOKEN"], TOKEN, "{client}: {seen:?}");
     }
+}
+
+/// A server that puts its token into what it answers (here a tool's
+/// description, as one that logs its request URL would): through the written
+/// entry the client reads valid JSON-RPC with the marker, never the token,
+/// and the server still received the token itself.
+#[test]
+fn a_server_that_echoes_its_token_gives_the_client_valid_json_rpc_with_the_marker() {
+    let Some(python) = python("mcp sdk: a server echoing its token") else { return };
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    let server = stand_in(&python, &scripts().join("stand_in_server.py"));
+    write(&env, &dir, &["mcp", "claude-code", "--server", &server, "--write"]);
+    let file = user_file(&env, "claude-code");
+    let result = start_entry(&python, &env, &file, "mcpServers", "trello", Around::Nothing, true);
+    // The SDK parsed every message (it fails on one that is not JSON-RPC).
+    assert_eq!(result["tools"], serde_json::json!(["env", "whoami"]), "{result}");
+    let said = result["descriptions"]["whoami"].as_str().unwrap();
+    assert_eq!(said, format!("Acts for the member whose token is {MARKER} (\"the saved one\")."));
+    let seen = env_seen(&result);
+    assert_eq!(seen["TRELLO_TOKEN"], TOKEN, "the server itself got the token");
+    let mut read = result.clone();
+    read.as_object_mut().unwrap().remove("env");
+    assert!(!read.to_string().contains(TOKEN), "{read}");
 }
 
 /// A keyring profile, started by the SDK with no DBUS_SESSION_BUS_ADDRESS

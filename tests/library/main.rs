@@ -8,5 +8,6 @@ mod capture;
 mod client;
 mod faults_store;
 mod format_props;
+mod outside_data_props;
 mod secrets;
 mod store;

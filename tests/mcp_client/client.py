@@ -7,9 +7,10 @@ usage: client.py FILE KEY... --name NAME [--call-env] [--cwd DIR]
 
 FILE is the client's config (JSON, or TOML for Codex); the KEYs lead to the
 object holding the servers (mcpServers; projects /abs/dir mcpServers). Prints
-one JSON object: the server's name, its tools, and with --call-env what the
-`env` tool answered. --cwd starts the server in DIR, as a client starts its
-servers in the folder it was opened in (default: this process's own).
+one JSON object: the server's name, its tools and their descriptions, and
+with --call-env what the `env` tool answered (its hex-encoded values decoded).
+--cwd starts the server in DIR, as a client starts its servers in the folder
+it was opened in (default: this process's own).
 """
 
 import argparse
@@ -49,11 +50,13 @@ async def main():
             out["server"] = init.server_info.name
             tools = await session.list_tools()
             out["tools"] = sorted(t.name for t in tools.tools)
+            out["descriptions"] = {t.name: t.description for t in tools.tools}
             if args.call_env:
                 result = await session.call_tool("env", {})
                 if result.is_error:
                     raise SystemExit(f"the env tool failed: {result.content}")
-                out["env"] = json.loads(result.content[0].text)
+                answer = json.loads(result.content[0].text)
+                out["env"] = {k: bytes.fromhex(v).decode() for k, v in answer.items()}
     print(json.dumps(out))
 
 

@@ -1,7 +1,12 @@
 """A stand-in MCP server, written with the official MCP Python SDK (mcp 2.x,
-where FastMCP is called MCPServer): its one tool `env` reports the Trello
+where FastMCP is called MCPServer): its tool `env` reports the Trello
 variables and the PATH it was started with, so a test sees exactly what a
-real server would have received."""
+real server would have received; and, as a careless server would, it puts
+the token it was given into a tool's description.
+
+`env` answers each value hex-encoded: `trello-auth exec` hides the token
+wherever it appears whole in the server's output, and the tests want to see
+the very bytes the server received (client.py decodes them)."""
 
 import os
 
@@ -9,13 +14,21 @@ from mcp.server.mcpserver import MCPServer
 
 app = MCPServer("trello-auth-stand-in")
 
+TOKEN_NAMES = ("TRELLO_TOKEN", "TRELLO_API_TOKEN", "TRELLO_MEMBER_TOKEN")
+token = next((os.environ[n] for n in TOKEN_NAMES if n in os.environ), "")
+
 
 @app.tool()
 def env() -> dict:
-    """The Trello variables (and PATH) this server received."""
+    """The Trello variables (and PATH) this server received, hex-encoded."""
     seen = {k: v for k, v in os.environ.items() if k.startswith("TRELLO_")}
     seen["PATH"] = os.environ.get("PATH", "")
-    return seen
+    return {k: v.encode().hex() for k, v in seen.items()}
+
+
+@app.tool(description=f'Acts for the member whose token is {token} ("the saved one").')
+def whoami() -> str:
+    return "a careless server"
 
 
 if __name__ == "__main__":

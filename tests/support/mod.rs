@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod cli;
 pub mod dbus_proxy;
+pub mod extreme;
 pub mod fake_trello;
 pub mod mcp;
 pub mod mcp_sdk;

@@ -7,6 +7,7 @@ mod browser_capture;
 mod clipboard_x11;
 mod faults_wizard;
 mod keymap;
+mod member_names;
 mod plain_pty;
 mod rotate_pty;
 mod snapshots;

@@ -243,6 +243,30 @@ fn write(entry: &Entry, place: &Place, typed: bool, secrets: &[String]) -> Resul
     Ok(Written { path: written.path, backup: written.backup, replaced, created, unchanged: false })
 }
 
+/// [`edit::merge`] of a fixed entry (with a token in its `env`, as
+/// `--inline-secrets` writes) into `old`, a client's file as TOML (Codex) or
+/// JSON with comments: the text and the backup's text. The one way in for the
+/// property tests and fuzz targets, which feed it any text.
+#[doc(hidden)]
+pub fn merge_any(
+    toml: bool,
+    old: &str,
+    keys: &[String],
+    name: &str,
+    secrets: &[String],
+) -> Result<(String, Option<String>), String> {
+    let server = entry::Server {
+        command: "/usr/local/bin/trello-auth".into(),
+        args: ["exec", "--profile", "default", "--", "/usr/bin/npx", "-y", "@delorenj/mcp-server-trello"]
+            .map(String::from)
+            .to_vec(),
+        env: secrets.iter().map(|s| ("TRELLO_TOKEN".to_string(), s.clone())).collect(),
+    };
+    let format = if toml { Format::Toml } else { Format::Json };
+    let merged = edit::merge(format, Some(old), keys, name, &server, !toml, secrets).map_err(|e| e.to_string())?;
+    Ok((merged.text, merged.backup))
+}
+
 /// Exactly what changed, in words.
 fn said(entry: &Entry, place: &Place, written: &Written) -> String {
     let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
