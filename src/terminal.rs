@@ -44,14 +44,15 @@ impl Quiet {
 /// One line typed without echo, with the terminal quiet only while it is read.
 pub fn read_hidden_line() -> std::io::Result<Line> {
     let quiet = Quiet::new()?;
-    read_line(&quiet)
+    read_line(quiet.is_terminal())
 }
 
-/// One line, read under `quiet`: byte by byte at a terminal (Backspace and
-/// Ctrl+U edit; Enter or Ctrl+D end the line; Ctrl+C interrupts), as it is
-/// from a pipe or a file.
-pub fn read_line(quiet: &Quiet) -> std::io::Result<Line> {
-    if !quiet.is_terminal() {
+/// One line: byte by byte from a terminal held by a [`Quiet`] (`terminal`;
+/// Backspace and Ctrl+U edit, Enter or Ctrl+D end the line, Ctrl+C
+/// interrupts), as it is from a pipe or a file. It takes no [`Quiet`] so that
+/// a reader thread still blocked here never keeps the terminal quiet.
+pub fn read_line(terminal: bool) -> std::io::Result<Line> {
+    if !terminal {
         return read_piped_line();
     }
     let stdin = std::io::stdin();
@@ -66,6 +67,8 @@ pub fn read_line(quiet: &Quiet) -> std::io::Result<Line> {
             Err(e) => return Err(e),
         }
         match byte[0] {
+            // Ctrl+D ends the input on an empty line, as a terminal's EOF does; else it ends the line.
+            0x04 if line.is_empty() => return Ok(Line::End),
             b'\r' | b'\n' | 0x04 => break,
             0x03 => return Ok(Line::Interrupted),
             0x7f | 0x08 => {

@@ -65,6 +65,9 @@ pub enum Msg {
         target: Target,
         text: String,
     },
+    /// The plain front end is about to ask this field: what the screen shows
+    /// for the focused field is then said before its question.
+    Focus(Target),
     /// The member's boards and workspaces (for the default-board picker).
     BoardsLoaded(Result<(Vec<Board>, Vec<Workspace>), TrelloError>),
     /// The default board was saved (`None`: cleared).
@@ -157,6 +160,7 @@ impl std::fmt::Debug for Msg {
             Msg::Answer { target, text } => {
                 f.debug_struct("Answer").field("target", target).field("text", &mask(text)).finish()
             }
+            Msg::Focus(target) => f.debug_tuple("Focus").field(target).finish(),
             Msg::BoardsLoaded(result) => f.debug_tuple("BoardsLoaded").field(result).finish(),
             Msg::BoardSaved(result) => f.debug_tuple("BoardSaved").field(result).finish(),
             Msg::Terminate => f.write_str("Terminate"),

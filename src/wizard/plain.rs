@@ -52,6 +52,13 @@ impl Ask {
     fn is_secret(&self) -> bool {
         matches!(self, Ask::Screen(q) if q.is_secret())
     }
+
+    fn target(&self) -> Option<Target> {
+        match self {
+            Ask::Screen(q) => q.target(),
+            _ => None,
+        }
+    }
 }
 
 /// What has been said already, so each change is said once.
@@ -116,8 +123,9 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: Option
     probe_keyring(tx);
     // Every answer is read without echo (a token pasted at the wrong prompt
     // is never shown), and repeated when it is not shaped like a credential.
-    let quiet = std::sync::Arc::new(Quiet::new()?);
-    let mut lines = read_lines(quiet.clone());
+    // Held here alone: returning gives the terminal back, whatever the reader thread is doing.
+    let quiet = Quiet::new()?;
+    let mut lines = read_lines(quiet.is_terminal());
     // The input ended (Ctrl+D, or the last line of a file of answers). What
     // is under way (a verification, a save) still finishes; the next
     // question, which no one can answer now, quits.
@@ -132,7 +140,19 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: Option
             apply(&mut model, msg, &mut executor, &capture, &mut sink);
         }
         let ask = question(&model, &said);
-        let news = narrate(&model, &ask, &mut said);
+        let mut news = Vec::new();
+        if let Some(target) = ask.as_ref().and_then(Ask::target)
+            && screen::focused(&model) != Some(target)
+        {
+            // What an answer brought (the email's verdict) is said while its
+            // field still has the focus; then the next field takes it, and
+            // what the screen shows for that one is said before its question.
+            if screen::focused(&model).is_some_and(|t| said.answered.contains(&t)) {
+                news = narrate(&model, &ask, &mut said);
+            }
+            apply(&mut model, Msg::Focus(target), &mut executor, &capture, &mut sink);
+        }
+        news.extend(narrate(&model, &ask, &mut said));
         if !news.is_empty() {
             if said.asked.is_some() && said.at_prompt {
                 // What came in while a prompt waited goes on lines of its own,
@@ -261,11 +281,11 @@ fn same_field(asked: &Option<Ask>, ask: &Option<Ask>) -> bool {
 }
 
 /// Standard input as lines, read quietly on a thread of its own.
-fn read_lines(quiet: std::sync::Arc<Quiet>) -> UnboundedReceiver<Line> {
+fn read_lines(terminal: bool) -> UnboundedReceiver<Line> {
     let (tx, rx) = unbounded_channel();
     std::thread::spawn(move || {
         loop {
-            let line = crate::terminal::read_line(&quiet).unwrap_or(Line::End);
+            let line = crate::terminal::read_line(terminal).unwrap_or(Line::End);
             let last = !matches!(line, Line::Text(_));
             if tx.send(line).is_err() || last {
                 return;
@@ -577,8 +597,16 @@ fn narrate(m: &Model, ask: &Option<Ask>, said: &mut Said) -> Vec<String> {
             break;
         }
     }
+    // A choice still to be asked is said by its question, not before it as well.
+    let ahead: Vec<Target> = described
+        .questions
+        .iter()
+        .filter_map(Question::target)
+        .filter(|target| !said.answered.contains(target))
+        .collect();
     let told: Vec<(String, bool)> = items
         .iter()
+        .filter(|item| !matches!(item, Item::Options { target, .. } if ahead.contains(target)))
         .filter_map(|item| tell(item).map(|line| (line, matches!(item, Item::Check { level: Level::Error, .. }))))
         .collect();
     // An answer the screen refused (an error or a warning says why) changes no

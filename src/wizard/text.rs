@@ -358,7 +358,6 @@ pub struct PowerUp {
     pub author_placeholder: String,
     pub iframe_label: String,
     pub iframe_value: String,
-    pub iframe_help: String,
     #[serde(rename = "continue")]
     pub next: String,
     pub name_placeholder: String,
@@ -503,6 +502,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "hosts",
     "key",
     "name",
+    "next",
     "number",
     "keyring_key",
     "min",

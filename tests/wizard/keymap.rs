@@ -224,7 +224,7 @@ fn every_listed_key_does_what_the_help_says() {
 #[test]
 fn typing_in_a_field_never_triggers_a_command() {
     for (name, m) in screens().into_iter().filter(|(_, m)| {
-        trello_auth::wizard::screen::focused_text(&m).is_some() && m.ui.overlay == Overlay::None && !m.ui.help
+        trello_auth::wizard::screen::focused_text(m).is_some() && m.ui.overlay == Overlay::None && !m.ui.help
     }) {
         for c in ['q', 'c', 'o', 'r', '?', ' ', 'y', 'n', 'v', 's'] {
             let mut after = m.clone();

@@ -18,7 +18,7 @@ pub use ui::{Notice, NoticeKind, Overlay, Room, Ui};
 use super::text::{env_command, fill, texts};
 use crate::credentials::store::{Profile, Storage};
 use crate::credentials::vault::SaveOutcome;
-use crate::trello::{AuthorizeUrl, Endpoints, Expiration, Scopes, TrelloError, Verified};
+use crate::trello::{AuthorizeUrl, Endpoints, Scopes, TrelloError, Verified};
 
 /// A rate-limit wait the client reported, for the countdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,43 +223,7 @@ impl Model {
         m
     }
 
-    /// Step 4 with the saved key, secret, app name, scopes and expiration chosen.
-    pub fn rotate(setup: Setup, now: Instant, profile: Profile) -> Self {
-        let mut m = Model::new(setup, now);
-        m.prefill_from(&profile);
-        m.saved = Some(profile);
-        m.mode = Mode::Rotate;
-        m.step = Step::Token;
-        m
-    }
-
-    /// Step 4 for an agent's own token: the parent profile's key, the app
-    /// name `trello-auth (CLIENT)`, and the scopes and expiration asked for.
-    pub fn agent(
-        setup: Setup,
-        now: Instant,
-        parent: &Profile,
-        flow: AgentFlow,
-        scopes: Scopes,
-        expiration: Expiration,
-    ) -> Self {
-        let mut m = Model::new(setup, now);
-        m.form.key = tui_input::Input::new(parent.api_key.clone());
-        m.form.app_name = tui_input::Input::new(flow.agent.app_name());
-        m.form.scopes = scopes;
-        m.form.expiration = expiration;
-        m.storage = flow.storage;
-        let app = flow.agent.app_name();
-        let who = flow.who.clone().unwrap_or_default();
-        let intro = fill(&texts().agent.intro, &[("client", &flow.client), ("app", &app), ("who", &who)]);
-        m.ui.notice = Some(Notice { kind: NoticeKind::Info, text: intro });
-        m.agent = Some(flow);
-        m.mode = Mode::Agent;
-        m.step = Step::Token;
-        m
-    }
-
-    fn prefill_from(&mut self, profile: &Profile) {
+    pub(in crate::wizard) fn prefill_from(&mut self, profile: &Profile) {
         self.form.key = tui_input::Input::new(profile.api_key.clone());
         if let Some(secret) = &profile.api_secret {
             self.form.secret = tui_input::Input::new(secret.expose().to_string());

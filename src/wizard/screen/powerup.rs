@@ -60,22 +60,14 @@ impl Page for PowerUp {
             EmailVerdict::Valid => Item::check(Level::Ok, &t.email_valid),
             EmailVerdict::Empty => Item::toned(&texts().labels.email_empty, Tone::Dim),
         };
-        if m.setup.plain {
-            // No focus to follow: what each row needs is said before the questions.
-            items.push(Item::toned(&t.name_help, Tone::Dim));
-            items.push(Item::toned(&t.iframe_help, Tone::Dim));
-            if !m.form.email.value().trim().is_empty() {
-                items.push(email_check());
-            }
-        } else {
-            let help = match focused(m) {
-                Some(Target::AppName) => Some(Item::toned(&t.name_help, Tone::Dim)),
-                Some(Target::Iframe) => Some(Item::toned(&t.iframe_help, Tone::Dim)),
-                Some(Target::Email | Target::Support) => Some(email_check()),
-                _ => None,
-            };
-            items.push(help.unwrap_or(Item::Blank));
-        }
+        // The focused row's help; plain mode answers a field by focusing it, so
+        // it hears the name's help before its question and the email's verdict after.
+        let help = match focused(m) {
+            Some(Target::AppName) => Some(Item::toned(&t.name_help, Tone::Dim)),
+            Some(Target::Email | Target::Support) => Some(email_check()),
+            _ => None,
+        };
+        items.push(help.unwrap_or(Item::Blank));
         then_next(items, &t.next)
     }
 

@@ -1,15 +1,61 @@
 //! Step 4: how long the token lives and what it may do, the authorize URL built from them, how the token comes back, and the token.
 
+use std::time::Instant;
+
+use tui_input::Input;
+
 use super::{
     Empty, Go, Item, Page, Question, Tone, focus_keys, focused, goto, help_and_quit, is_old_token, key_name, open_key,
 };
 use crate::credentials::format::Level;
+use crate::credentials::store::Profile;
 use crate::credentials::{Credentials, Secret};
-use crate::trello::Expiration;
+use crate::trello::{Expiration, Scopes};
 use crate::wizard::keys::{Action, Binding, ENTER, ESC, LEFT, RIGHT, SPACE, StepKeys, ctrl, press};
-use crate::wizard::model::{CaptureState, Mode, Model, NoticeKind, Step, Target, VerifyState};
+use crate::wizard::model::{
+    AgentFlow, CaptureState, Mode, Model, Notice, NoticeKind, Setup, Step, Target, VerifyState,
+};
 use crate::wizard::msg::Effect;
 use crate::wizard::text::{fill, texts};
+
+/// Step 4 is where a rotation and an agent's own token begin, with the token's field in focus.
+impl Model {
+    /// Step 4 with the saved key, secret, app name, scopes and expiration chosen.
+    pub fn rotate(setup: Setup, now: Instant, profile: Profile) -> Self {
+        let mut m = Model::new(setup, now);
+        m.prefill_from(&profile);
+        m.saved = Some(profile);
+        m.mode = Mode::Rotate;
+        goto(&mut m, Step::Token, Some(Target::Token));
+        m
+    }
+
+    /// Step 4 for an agent's own token: the parent profile's key, the app
+    /// name `trello-auth (CLIENT)`, and the scopes and expiration asked for.
+    pub fn agent(
+        setup: Setup,
+        now: Instant,
+        parent: &Profile,
+        flow: AgentFlow,
+        scopes: Scopes,
+        expiration: Expiration,
+    ) -> Self {
+        let mut m = Model::new(setup, now);
+        m.form.key = Input::new(parent.api_key.clone());
+        m.form.app_name = Input::new(flow.agent.app_name());
+        m.form.scopes = scopes;
+        m.form.expiration = expiration;
+        m.storage = flow.storage;
+        let app = flow.agent.app_name();
+        let who = flow.who.clone().unwrap_or_default();
+        let intro = fill(&texts().agent.intro, &[("client", &flow.client), ("app", &app), ("who", &who)]);
+        m.ui.notice = Some(Notice { kind: NoticeKind::Info, text: intro });
+        m.agent = Some(flow);
+        m.mode = Mode::Agent;
+        goto(&mut m, Step::Token, Some(Target::Token));
+        m
+    }
+}
 
 pub struct Token;
 
@@ -128,7 +174,10 @@ impl Page for Token {
         vec![
             Question::field(Target::Expiration, &p.expiration, false).options(expirations, chosen),
             Question::field(Target::Read, scopes, false).on_empty(Empty::Keeps),
-            Question::field(Target::Token, token, true).prefaced(url_and_way_back(m, bindings)),
+            // A token Trello refused, or one taken away (another member's, refused), is asked again.
+            Question::field(Target::Token, token, true).prefaced(url_and_way_back(m, bindings)).settled(
+                m.form.token_verdict().is_savable() && m.form.rejected_token.as_deref() != Some(m.form.token()),
+            ),
         ]
     }
 

@@ -107,15 +107,9 @@ impl Page for Verify {
                 items.push(Item::Blank);
                 items.push(Item::text(fill(&t.why, &[("cause", e.cause())])));
                 items.push(Item::text(fill(&t.fix, &[("fix", e.fix())])));
-                items.push(Item::Blank);
-                let next = match remedy_step(e.remedy()) {
-                    Some(Step::ApiKey) => &t.next_fix_key,
-                    Some(_) => &t.next_new_token,
-                    None => &t.next_retry,
-                };
-                let key = key_name(m, bindings, Action::Retry);
-                items.push(Item::toned(fill(next, &[("key", &key)]), Tone::Accent));
                 items.push(Item::toned(&t.nothing_saved, Tone::Dim));
+                items.push(Item::Blank);
+                items.extend(next_line(m, bindings).map(Item::Next));
             }
             VerifyState::Refused(v, refusal) => {
                 items.push(Item::check(Level::Error, &t.refused));
@@ -129,10 +123,9 @@ impl Page for Verify {
                 };
                 items.push(Item::text(fill(&t.success, &[("who", &v.member.who())])));
                 items.push(Item::toned(why, Tone::Bold));
-                items.push(Item::Blank);
-                let key = key_name(m, bindings, Action::Retry);
-                items.push(Item::toned(fill(&t.refused_next, &[("key", &key)]), Tone::Accent));
                 items.push(Item::toned(&t.nothing_saved, Tone::Dim));
+                items.push(Item::Blank);
+                items.extend(next_line(m, bindings).map(Item::Next));
             }
             VerifyState::Saving(v) => {
                 items.push(success(Level::Ok, &v.member.who()));
@@ -145,8 +138,7 @@ impl Page for Verify {
                 items.push(Item::check(Level::Error, &t.save_failed));
                 items.push(Item::toned(error, Tone::Bold));
                 items.push(Item::Blank);
-                let key = key_name(m, bindings, Action::Retry);
-                items.push(Item::toned(fill(&t.retry_save, &[("key", &key)]), Tone::Accent));
+                items.extend(next_line(m, bindings).map(Item::Next));
             }
             VerifyState::OtherMember(v) => {
                 let r = &texts().rotate;
@@ -189,7 +181,8 @@ impl Page for Verify {
         let p = &texts().plain;
         vec![match &m.verify {
             VerifyState::Failed(_) | VerifyState::SaveFailed(..) | VerifyState::Refused(..) => {
-                Question::Enter { prompt: p.retry.clone(), secret: true }
+                let prompt = next_line(m, bindings).unwrap_or_default();
+                Question::Enter { prompt: fill(&p.retry, &[("next", prompt.trim_end_matches('.'))]), secret: true }
             }
             VerifyState::ChooseStorage(_) => {
                 Question::choice(&p.storage, bindings, &[Action::SaveToFile, Action::SaveToKeyring], 0)
@@ -218,6 +211,22 @@ impl Page for Verify {
         }
         Vec::new()
     }
+}
+
+/// After a failure, what the retry key does here, in words that name it.
+fn next_line(m: &Model, bindings: &[Binding]) -> Option<String> {
+    let t = &texts().verify;
+    let next = match &m.verify {
+        VerifyState::Failed(e) => match remedy_step(e.remedy()) {
+            Some(Step::ApiKey) => &t.next_fix_key,
+            Some(_) => &t.next_new_token,
+            None => &t.next_retry,
+        },
+        VerifyState::Refused(..) => &t.refused_next,
+        VerifyState::SaveFailed(..) => &t.retry_save,
+        _ => return None,
+    };
+    Some(fill(next, &[("key", &key_name(m, bindings, Action::Retry))]))
 }
 
 /// On step 5: go where the failure is fixed, or try again.

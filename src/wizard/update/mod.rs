@@ -180,6 +180,12 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Answer { target, text } => on_answer(m, target, &text),
+        Msg::Focus(target) => {
+            if let Some(index) = screen::targets(m).iter().position(|t| *t == target) {
+                m.focus = index;
+            }
+            Vec::new()
+        }
         Msg::BoardsLoaded(result) => {
             m.boards.list = match result {
                 Ok((boards, workspaces)) => BoardList::Loaded { boards, workspaces },
