@@ -41,9 +41,28 @@ pub fn entry_in(file: &Path, keys: &[&str], name: &str) -> serde_json::Value {
     entry
 }
 
-/// An entry's args as strings.
+/// An entry's args as strings (OpenCode's: its `command` array after the program).
 pub fn args_of(entry: &serde_json::Value) -> Vec<String> {
-    entry["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()
+    let words = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()
+    };
+    match &entry["command"] {
+        serde_json::Value::Array(_) => words(&entry["command"])[1..].to_vec(),
+        _ => words(&entry["args"]),
+    }
+}
+
+/// An entry's program (OpenCode's: the first word of its `command` array).
+pub fn command_of(entry: &serde_json::Value) -> String {
+    match &entry["command"] {
+        serde_json::Value::Array(words) => words[0].as_str().unwrap().to_string(),
+        other => other.as_str().unwrap_or_else(|| panic!("no command: {entry}")).to_string(),
+    }
+}
+
+/// An entry's variables (OpenCode's `environment`).
+pub fn env_of(entry: &serde_json::Value) -> serde_json::Value {
+    entry.get("env").or_else(|| entry.get("environment")).cloned().unwrap_or(serde_json::Value::Null)
 }
 
 /// Writes an executable file.

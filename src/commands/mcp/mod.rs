@@ -11,7 +11,9 @@
 pub(crate) mod clients;
 mod edit;
 mod entry;
+mod official;
 pub(crate) mod pinned;
+mod project;
 pub(crate) mod resolve;
 
 use std::path::{Path, PathBuf};
@@ -20,9 +22,11 @@ pub use clients::{Client, Scope};
 
 use super::env::Names;
 use super::{CommandError, Context, Output};
-use crate::files::{Backup, Dir, Mode, Replace};
-use clients::{Format, Place};
+use crate::files::{Dir, Mode, Replace};
+use clients::{Format, Homes, Place, Shape};
+use edit::Change;
 use entry::{Entry, Request};
+use project::Project;
 use resolve::shown;
 
 /// `mcp`'s arguments.
@@ -55,6 +59,10 @@ pub struct Args {
     pub inline_secrets: bool,
     #[command(flatten)]
     pub reveal: super::reveal::Reveal,
+    /// Atlassian's official remote Trello server instead (https://mcp.trello.com/v1), named trello-official:
+    /// the client signs in with OAuth, and no key or token is involved.
+    #[arg(long, conflicts_with_all = ["server", "names", "inline_secrets"])]
+    pub official: bool,
 }
 
 pub const AFTER_HELP: &str = "\
@@ -92,8 +100,12 @@ Examples:
   trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev
   trello-auth mcp claude-desktop --write";
 
-/// The largest client file read: `~/.claude.json` keeps per-project history and grows.
+/// The largest JSON client file read: `~/.claude.json` keeps per-project
+/// history and grows; it is edited in bounded memory (`edit`).
 const MAX_CLIENT_FILE: u64 = 64 * 1024 * 1024;
+/// The largest TOML file read: Codex's config is small, and `toml_edit` holds
+/// the whole document.
+const MAX_TOML_FILE: u64 = 1024 * 1024;
 
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     args.client.check_scope(args.scope)?;
@@ -104,8 +116,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if args.name.as_deref().is_some_and(|n| n.chars().any(crate::untrusted::is_unsafe)) {
         return Err(CommandError::Usage("--name holds a control character; use letters, digits, - and _".into()));
     }
+    check_name(args)?;
     let cwd =
         std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
+    if args.official {
+        return official::run(ctx, args, &cwd);
+    }
     let request = Request {
         server: args.server.as_deref(),
         name: args.name.as_deref(),
@@ -115,80 +131,170 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         install: args.write.is_some(),
     };
     let entry = entry::build(ctx, &request)?;
-    let keys = args.client.keys(args.scope, &cwd);
-    let typed = args.client.typed();
-    let mut warnings = entry.warnings.clone();
+    let mut delivery = Delivery {
+        name: &entry.name,
+        shape: Shape::Local(&entry.server),
+        inline: entry.inline,
+        warnings: entry.warnings.clone(),
+        secrets: Vec::new(),
+    };
+    if args.write.is_some() {
+        delivery.secrets = profile_secrets(ctx, &entry)?;
+    }
+    let said = deliver(ctx, args, &cwd, delivery)?;
+    if !entry.inline || said.written.is_some() {
+        return Ok(said.output);
+    }
+    let warnings = ["--inline-secrets: this entry holds the key and token, and so will any file it is pasted into; \
+                     keep that file out of source control, and revoke the token if it leaks"
+        .to_string()];
+    // The key names the app; the token is the secret.
+    let token: Vec<&str> = entry.secrets.get(1).map(String::as_str).into_iter().collect();
+    let for_real = format!("{} mcp {} --inline-secrets --write", ctx.invocation(), args.client.flag());
+    let to = super::reveal::Destination::stdout();
+    Ok(super::reveal::credential(said.output.warn(warnings), &token, &for_real, args.reveal.reveal, &to))
+}
+
+/// A server name the clients' own commands would read as an option, or
+/// one the chosen client's tools refuse.
+fn check_name(args: &Args) -> Result<(), CommandError> {
+    let Some(name) = args.name.as_deref() else { return Ok(()) };
+    if name.starts_with('-') {
+        return Err(CommandError::Usage(
+            "--name starts with -, which the clients' own commands read as an option; start it with a letter".into(),
+        ));
+    }
+    args.client.check_name(name)
+}
+
+/// What goes into the client's file, and what to say with it.
+struct Delivery<'a> {
+    name: &'a str,
+    shape: Shape<'a>,
+    /// The entry holds the key and token (`--inline-secrets`).
+    inline: bool,
+    warnings: Vec<String>,
+    /// The profile's own key, token and API secret: no backup keeps them.
+    secrets: Vec<String>,
+}
+
+/// What [`deliver`] did.
+struct Delivered {
+    output: Output,
+    written: Option<Written>,
+}
+
+/// Prints the entry (saying first which file it goes in, then the client's
+/// own command for it), or with `--write` merges it into that file and says
+/// what the client needs before it works.
+fn deliver(ctx: &Context, args: &Args, cwd: &Path, delivery: Delivery) -> Result<Delivered, CommandError> {
+    let client = args.client;
+    let project = Project::find(cwd);
+    let keys = client.keys(args.scope, &project);
+    let value = client.entry(delivery.shape).map_err(CommandError::Usage)?;
+    let homes = Homes::here();
+    let mut warnings = delivery.warnings;
+    let local = matches!(delivery.shape, Shape::Local(_));
     let Some(path) = &args.write else {
-        if args.scope == Scope::Project {
-            warnings.push(project_note(args, &entry, Path::new("the project's file")));
+        let file = client.default_file(args.scope, &homes).map(|f| cwd.join(f));
+        let keys_said = clients::keys_in_words(client.format(), &keys);
+        match &file {
+            Some(file) => ctx.say(&format!(
+                "the entry below goes in {}, under {keys_said} (`--write` merges it there):",
+                shown(file)
+            )),
+            None => ctx.say(&format!(
+                "the entry below goes in {}'s own file, under {keys_said}; no home folder is known here to name it",
+                client.words()
+            )),
         }
-        let printed = edit::merge(args.client.format(), None, &keys, &entry.name, &entry.server, typed, &[])
-            .map_err(|e| CommandError::Failed(format!("could not build the entry: {e}")))?;
         // Not with --inline-secrets: a command line with the token would land in shell history.
-        if !entry.inline
-            && let Some(command) = args.client.own_command(args.scope, &entry.name, &entry.server)
+        if !delivery.inline
+            && let Some(command) = client.add_command(args.scope, delivery.name, delivery.shape)
         {
-            ctx.say(&format!("or let {} add the same entry itself:\n  {command}", args.client.words()));
+            ctx.say(&format!("or let {} add the same entry itself:\n  {command}", client.words()));
         }
-        let output = match args.client.format() {
-            Format::Json => Output::json(printed.text),
-            Format::Toml => Output::text(printed.text),
+        if args.scope == Scope::Project && local {
+            warnings.push(project_note(args, &value, Path::new("the project's file")));
+        }
+        let change = Change { keys: &keys, name: delivery.name, entry: &value, secrets: &[] };
+        let printed = edit::merge(client.format(), None, &change)
+            .map_err(|e| CommandError::Failed(format!("could not build the entry: {e}")))?;
+        let output = match client.format() {
+            Format::Json => Output::json(printed.text()),
+            Format::Toml => Output::text(printed.text()),
         };
-        if !entry.inline {
-            return Ok(output.warn(warnings));
-        }
-        warnings.push(
-            "--inline-secrets: this entry holds the key and token, and so will any file it is pasted into; keep that \
-             file out of source control, and revoke the token if it leaks"
-                .into(),
-        );
-        // The key names the app; the token is the secret.
-        let token: Vec<&str> = entry.secrets.get(1).map(String::as_str).into_iter().collect();
-        let for_real = format!("{} mcp {} --inline-secrets --write", ctx.invocation(), args.client.flag());
-        let to = super::reveal::Destination::stdout();
-        return Ok(super::reveal::credential(output.warn(warnings), &token, &for_real, args.reveal.reveal, &to));
+        return Ok(Delivered { output: output.warn(warnings), written: None });
     };
     let file = match path.clone() {
         Some(file) => file,
-        None => default_file(args.client, args.scope).ok_or_else(|| {
+        None => client.default_file(args.scope, &homes).ok_or_else(|| {
             CommandError::Usage("no home or config folder is known here: give the file, --write=PATH".into())
         })?,
     };
-    let place = Place { path: cwd.join(file), format: args.client.format(), keys };
-    let written = write(&entry, &place, typed, &profile_secrets(ctx, &entry)?)?;
-    if entry.inline {
+    let place = Place { path: cwd.join(&file), format: client.format(), keys };
+    guard(ctx, args, &place.path, &project)?;
+    let written = write(&place, delivery.name, &value, &delivery.secrets, delivery.inline)?;
+    if delivery.inline {
         warnings.push(format!(
             "--inline-secrets: the key and token are now written into {}; keep it out of source control, and revoke \
              the token if it leaks",
             shown(&written.path)
         ));
     }
-    if args.scope == Scope::Project {
-        warnings.push(project_note(args, &entry, &written.path));
+    if args.scope == Scope::Project && local {
+        warnings.push(project_note(args, &value, &written.path));
     }
-    Ok(Output::text(said(&entry, &place, &written)).warn(warnings))
+    let mut text = said(delivery.name, &place, &written);
+    for step in client.after_write(args.scope, delivery.name, &project, delivery.shape) {
+        text.push_str(&format!("Next: {step}\n"));
+    }
+    Ok(Delivered { output: Output::text(text).warn(warnings), written: Some(written) })
 }
 
-/// The client's file for `scope`, from the home and config folders.
-fn default_file(client: Client, scope: Scope) -> Option<PathBuf> {
-    let base = directories::BaseDirs::new();
-    let codex_home = crate::environment::CODEX_HOME.get_os().map(PathBuf::from);
-    client.default_file(
-        scope,
-        base.as_ref().map(|b| b.home_dir()),
-        base.as_ref().map(|b| b.config_dir()),
-        codex_home.as_deref(),
-    )
+/// Refuses a target `--write` must never touch: trello-auth's own config
+/// file or its backup, whatever the scope (a client's file linked to it would
+/// have its credentials edited and its backup overwritten); and for the
+/// project scope, a file inside the project that leads outside it through a
+/// link (a repository can commit `.codex/config.toml` as a link to any file
+/// of the person who opens it).
+fn guard(ctx: &Context, args: &Args, path: &Path, project: &Project) -> Result<(), CommandError> {
+    let config = ctx.vault.path();
+    let real = crate::files::canonical(path);
+    for (own, what) in [(config.to_path_buf(), "config file"), (crate::files::sibling(config, ".bak"), "config backup")]
+    {
+        if crate::files::canonical(&own) == real || resolve::same_file(&own, path) {
+            return Err(CommandError::Failed(format!(
+                "{} is trello-auth's own {what}, never an MCP client's file: refused, and nothing was written",
+                shown(path)
+            )));
+        }
+    }
+    let given = args.write.as_ref().and_then(|p| p.as_deref());
+    let inside = given.is_none_or(|p| project.names_inside(p));
+    if args.scope == Scope::Project && inside && !project.holds(path) {
+        return Err(CommandError::Failed(format!(
+            "{} leads outside this project ({}) through a symbolic link: a project's file is written only inside \
+             the project, so nothing was written; see where it points with `ls -l`",
+            shown(path),
+            shown(&project.top)
+        )));
+    }
+    Ok(())
 }
 
 /// A project file is shared; this entry is one person's.
-fn project_note(args: &Args, entry: &Entry, file: &Path) -> String {
+fn project_note(args: &Args, entry: &serde_json::Value, file: &Path) -> String {
+    let command = match &entry["command"] {
+        serde_json::Value::Array(words) => words.first().and_then(|w| w.as_str()).unwrap_or_default(),
+        other => other.as_str().unwrap_or_default(),
+    };
     format!(
         "{} is meant to be committed and shared, but this entry holds this machine's paths ({}, the config file) and \
          the profile name: keep it out of git, or have each person run `trello-auth mcp {} --scope project --write` \
          on their own machine",
         shown(file),
-        crate::untrusted::line(&entry.server.command),
+        crate::untrusted::line(command),
         args.client.flag()
     )
 }
@@ -216,33 +322,46 @@ fn profile_secrets(ctx: &Context, entry: &Entry) -> Result<Vec<String>, CommandE
 /// it is. The old file is kept as `.bak`, but without `secrets` anywhere in
 /// it, without the values of the Trello variables the replaced entry held,
 /// and without anything in the replaced entry shaped like a credential (a
-/// `--token ATTA…` argument, a `Bearer` header, a `key=…&token=…` URL).
-/// `--inline-secrets` files are 0600.
-fn write(entry: &Entry, place: &Place, typed: bool, secrets: &[String]) -> Result<Written, CommandError> {
+/// `--token ATTA…` argument, a `Bearer` header, a `key=…&token=…` URL). A
+/// new file is 0600, and so is any file with `--inline-secrets`. The file is
+/// written as pieces cut from the old one, never copied whole.
+fn write(
+    place: &Place,
+    name: &str,
+    entry: &serde_json::Value,
+    secrets: &[String],
+    inline: bool,
+) -> Result<Written, CommandError> {
     let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
-    let replace = Replace::begin(&place.path, MAX_CLIENT_FILE, Dir::Shared).map_err(|e| failed(e.to_string()))?;
-    let old = replace.old.as_ref().map(|o| o.text.clone());
-    let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed, secrets)
-        .map_err(|e| failed(e.to_string()))?;
-    let backup = match merged.backup {
-        Some(text) => Backup::Text(text),
-        None => Backup::Previous,
+    let limit = match place.format {
+        Format::Json => MAX_CLIENT_FILE,
+        Format::Toml => MAX_TOML_FILE,
     };
+    let replace = Replace::begin(&place.path, limit, Dir::Shared).map_err(|e| failed(e.to_string()))?;
+    let old = replace.old.as_ref().map(|o| o.text.as_str());
+    let change = Change { keys: &place.keys, name, entry, secrets };
+    let merged = edit::merge(place.format, old, &change).map_err(|e| failed(e.to_string()))?;
     // Written again as it is, the file would only trade its backup for a
     // copy of itself. An inline entry is written anyway: that makes it 0600.
-    if old.as_deref() == Some(merged.text.as_str()) && !entry.inline {
+    if merged.unchanged && !inline {
         let path = place.path.clone();
         return Ok(Written { path, backup: None, replaced: true, created: Vec::new(), unchanged: true });
     }
-    let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
-    let written = replace.commit(merged.text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;
-    let (replaced, created) = (merged.replaced, merged.created);
+    let pieces: Vec<&[u8]> = merged.pieces.iter().map(|p| p.as_bytes()).collect();
+    let backup: Vec<&[u8]> = match (&merged.backup, old) {
+        (Some(backup), _) => backup.iter().map(|p| p.as_bytes()).collect(),
+        (None, Some(old)) => vec![old.as_bytes()],
+        (None, None) => Vec::new(),
+    };
+    let mode = if inline { Mode::Private } else { Mode::KeepOrPrivate };
+    let written = replace.commit_pieces(&pieces, mode, Some(&backup)).map_err(|e| failed(e.to_string()))?;
+    let (replaced, created) = (merged.replaced, merged.created.clone());
     Ok(Written { path: written.path, backup: written.backup, replaced, created, unchanged: false })
 }
 
 /// Exactly what changed, in words.
-fn said(entry: &Entry, place: &Place, written: &Written) -> String {
-    let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
+fn said(name: &str, place: &Place, written: &Written) -> String {
+    let name = serde_json::Value::String(crate::untrusted::line(name).into_owned());
     let keys = crate::untrusted::line(&place.keys_in_words()).into_owned();
     let file = shown(&written.path);
     if written.unchanged {
