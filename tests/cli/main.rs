@@ -14,6 +14,7 @@ mod holes;
 mod hostile;
 mod keyring;
 mod mcp;
+mod mcp_clis;
 mod mcp_sdk;
 mod mcp_server;
 mod reveal;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod clis;
 pub mod fake_trello;
 pub mod mcp;
 pub mod mcp_sdk;

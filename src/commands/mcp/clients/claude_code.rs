@@ -90,12 +90,12 @@ impl Agent for ClaudeCode {
     }
 
     fn after_write(&self, scope: Scope, name: &str, _project: &Project, shape: Shape) -> Vec<String> {
-        let name = Value::String(name.to_string());
+        let (quoted, word) = (Value::String(name.to_string()), super::sh_word(name));
         let mut next = Vec::new();
         if scope == Scope::Project {
             next.push(format!(
                 "Claude Code holds a server from .mcp.json as pending approval: start `claude` in this folder and \
-                 approve {name} (`claude mcp list` shows it pending until then)."
+                 approve {quoted} (`claude mcp list` shows it pending until then)."
             ));
         } else {
             next.push(
@@ -103,11 +103,11 @@ impl Agent for ClaudeCode {
             );
             next.push(format!(
                 "Claude Code rewrites this file while it runs: if a session was open, check with `claude mcp get \
-                 {name}` that the entry is still there, and write again with Claude Code closed if it is not."
+                 {word}` that the entry is still there, and write again with Claude Code closed if it is not."
             ));
         }
         if let Shape::Remote(_) = shape {
-            next.push(format!("In Claude Code, `/mcp` then signs in to {name} (Atlassian's OAuth)."));
+            next.push(format!("In Claude Code, `/mcp` then signs in to {quoted} (Atlassian's OAuth)."));
         }
         next
     }
