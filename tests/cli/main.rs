@@ -15,6 +15,7 @@ mod hostile;
 mod keyring;
 mod mcp;
 mod mcp_clis;
+mod mcp_hostile;
 mod mcp_sdk;
 mod mcp_server;
 mod reveal;

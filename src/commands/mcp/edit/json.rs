@@ -25,6 +25,10 @@ use super::{Change, EditError, Merged, Redact, TREE_LIMIT, json_path, known, tre
 
 /// As deep as `jsonc-parser` nests (its own limit): deeper is refused, never a stack overflow.
 const NESTING_LIMIT: usize = 512;
+/// The most keys held at once to find a key written twice (about 20 bytes
+/// each): a real client file has thousands; a file built to hold millions
+/// in one object is refused rather than let grow the memory an edit takes.
+const KEYS_LIMIT: usize = 1 << 17;
 
 pub(super) fn merge<'a>(old: &'a str, change: &Change) -> Result<Merged<'a>, EditError> {
     merge_within(old, change, TREE_LIMIT, TREE_LIMIT)
@@ -312,6 +316,7 @@ impl Outline {
         let mut prev_end = 0;
         let mut root_done = false;
         let mut duplicate: Option<String> = None;
+        let mut keys_held = 0;
         let mut shape: Option<EditError> = None;
         loop {
             let token = scanner.scan().map_err(|e| EditError::Json {
@@ -399,6 +404,7 @@ impl Outline {
                 (Token::CloseBrace, true, Expect::First | Expect::AfterComma | Expect::Next)
                 | (Token::CloseBracket, false, Expect::First | Expect::AfterComma | Expect::Next) => {
                     let Some(frame) = stack.pop() else { return Err(error(ParseErrorKind::UnexpectedToken)) };
+                    keys_held -= frame.keys.len();
                     if let Some(level) = frame.level {
                         outline.levels[level].span = frame.start..end;
                     }
@@ -419,6 +425,10 @@ impl Outline {
                             stack.iter().filter_map(|f| f.key.as_ref().map(|k| k.name.clone())).collect();
                         keys.push(key.to_string());
                         duplicate = Some(json_path(&keys));
+                    }
+                    keys_held += 1;
+                    if keys_held > KEYS_LIMIT {
+                        return Err(EditError::TooManyKeys { limit: KEYS_LIMIT });
                     }
                     let Some(frame) = stack.last_mut() else { return Err(error(ParseErrorKind::UnexpectedToken)) };
                     frame.keys.insert(hash, start);

@@ -32,6 +32,11 @@ pub enum EditError {
     TooLarge { what: String, size: usize, limit: usize, fix: &'static str },
     #[error("the entry could not be placed without changing the file around it; nothing was written")]
     Splice,
+    #[error(
+        "holds an object with more than {limit} keys, which trello-auth does not edit (a client's own file has far \
+         fewer): edit it by hand, or give --write=PATH another file"
+    )]
+    TooManyKeys { limit: usize },
 }
 
 /// What the merge did. The new file and its backup are pieces written one
