@@ -14,6 +14,7 @@ mod holes;
 mod hostile;
 mod keyring;
 mod mcp;
+mod mcp_clients;
 mod mcp_clis;
 mod mcp_hostile;
 mod mcp_sdk;
