@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Whose file: user (your own, for every project), project (the project's,
-    /// meant to be committed), local (Claude Code: your own, this folder only).
+    /// meant to be committed), local (Claude Code: your own, this repository only).
     #[arg(long, value_enum, default_value = "user")]
     pub scope: Scope,
     /// Variable names the server reads (see `env --help`); the default server reads the default
@@ -76,26 +76,44 @@ script by absolute path: no project a client opens can swap it, as it can a
 package npx, uvx or bunx resolve (a --server of theirs is warned about). Every
 program is named by its absolute path, and the entry's env.PATH holds the
 folders the server needs, since clients start servers with a short PATH and a
-stripped environment. Without --write,
-the client's own command for the same entry is shown too, where it has one.
+stripped environment. Without --write it first names the file the entry goes
+in, then the client's own command for the same entry, where it has one; with
+--write it says what the client needs before the entry works (a restart, an
+approval, trusting the folder).
+
+--official writes Atlassian's remote Trello server (https://mcp.trello.com/v1)
+in the client's own shape, as trello-official: the client signs you in with
+OAuth and no key or token is kept here, but a connection reaches one
+workspace, and it has no comments, attachments or custom fields yet; it can
+sit beside the local trello server.
 
 Files (--scope user, the default / project):
-  claude-code     ~/.claude.json mcpServers / .mcp.json (local: ~/.claude.json,
-                  this folder's projects entry)
+  claude-code     ~/.claude.json ($CLAUDE_CONFIG_DIR) / .mcp.json (local: the
+                  same file, under the repository root's projects entry)
   claude-desktop  claude_desktop_config.json in Claude's config folder
   vscode          the user profile's mcp.json / .vscode/mcp.json
   cursor          ~/.cursor/mcp.json / .cursor/mcp.json
   codex           ~/.codex/config.toml ($CODEX_HOME) / .codex/config.toml
-  gemini          ~/.gemini/settings.json / .gemini/settings.json
+  gemini          ~/.gemini/settings.json ($GEMINI_CLI_HOME) /
+                  .gemini/settings.json
+  windsurf        ~/.codeium/windsurf/mcp_config.json (user only)
+  zed             ~/.config/zed/settings.json / .zed/settings.json
+  opencode        ~/.config/opencode/opencode.json[c] / opencode.json
+  kiro            ~/.kiro/settings/mcp.json / .kiro/settings/mcp.json
+  antigravity     .agents/mcp_config.json (project only)
 --write edits the file in place: comments, numbers, key order and other
-servers stay as they were. It refuses a file it cannot parse or that holds a
-key twice, keeps the old file as .bak (without the profile's key, token or
-secret, and with anything shaped like one in the replaced entry redacted), and
-writes atomically.
+servers stay as they were, and a large file is never parsed whole. It refuses
+a file it cannot parse or that holds a key twice, a project's file that leads
+out of the project through a link, and trello-auth's own config file; keeps
+the old file as .bak (without the profile's key, token or secret, and with
+anything shaped like one in the replaced entry redacted); creates a new file
+0600; and writes atomically.
 
 Examples:
   trello-auth mcp claude-code --write
   trello-auth mcp cursor --scope project --write
+  trello-auth mcp claude-code --official --write
+  trello-auth mcp zed --scope project --write
   trello-auth mcp codex --names api-token --server 'uvx mcp-server-trello'
   trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev
   trello-auth mcp claude-desktop --write";

@@ -62,7 +62,7 @@ pub enum Scope {
     User,
     /// The project's file in the current folder, meant to be committed.
     Project,
-    /// Claude Code only: the person's own file, for the current folder only.
+    /// Claude Code only: the person's own file, for this repository (or folder) only.
     Local,
 }
 
