@@ -1,4 +1,4 @@
-//! `mcp --write` tried as an attacker would (issue 26, item 8), through the real binary: a project's file committed as a link out of the project, trello-auth's own config or its backup as the target, new files under a loose umask, and files too large to parse whole — a 20 MB `~/.claude.json` and 60 MB `.mcp.json` files — edited within 100 MiB of peak memory with everything outside the entry byte for byte, or refused untouched.
+//! `mcp --write` tried as an attacker would (issue 26, item 8), through the real binary: a project's file committed as a link out of the project, trello-auth's own config or its backup as the target, new files under a loose umask, and files too large to parse whole — a 20 MB `~/.claude.json`, and project files of 60 MB and of 30 MB built to be expensive — edited within 100 MiB of peak memory with everything outside the entry byte for byte, or refused untouched.
 
 use crate::support;
 
@@ -204,39 +204,51 @@ fn a_20_mb_claude_json_is_edited_within_100_mib_with_everything_else_byte_for_by
 }
 
 #[test]
-fn a_60_mb_mcp_json_is_edited_within_the_same_bound_or_refused_untouched() {
+fn a_60_mb_mcp_json_is_refused_and_project_files_built_to_be_expensive_stay_within_the_bound() {
     let env = Env::saved_offline();
     let dir = project(&env);
     let file = dir.join(".mcp.json");
-    // Large values under few keys: edited.
-    let huge = "x".repeat(60_000);
-    let servers: serde_json::Map<String, serde_json::Value> = (0..1000)
-        .map(|i| (format!("server-{i}"), serde_json::json!({"command": "/bin/true", "args": [huge.clone()]})))
-        .collect();
-    let old = serde_json::to_string_pretty(&serde_json::json!({"mcpServers": servers})).unwrap();
-    assert!(old.len() >= 60_000_000);
-    std::fs::write(&file, &old).unwrap();
     let mut cmd = env.cmd(&["mcp", "claude-code", "--scope", "project", "--server", "/bin/true", "--write"]);
     cmd.current_dir(&dir);
-    let (out, kib) = with_peak_memory(&cmd);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(kib < MEMORY_BOUND_KIB, "{kib} KiB at the peak");
-    eprintln!("a {} byte .mcp.json edited at a peak of {kib} KiB", old.len());
-    one_insertion(old.as_bytes(), &std::fs::read(&file).unwrap());
-    // Millions of tiny keys in one object: refused, untouched, within the bound.
+    let run = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        let _ = std::fs::remove_file(dir.join(".mcp.json.bak"));
+        let (out, kib) = with_peak_memory(&cmd);
+        assert!(kib < MEMORY_BOUND_KIB, "{kib} KiB at the peak");
+        eprintln!("a {} byte .mcp.json: exit {}, a peak of {kib} KiB", text.len(), code(&out));
+        out
+    };
+    // A project's file of 60 MB: refused before it is read.
+    let huge = "x".repeat(60_000);
+    let servers = |count: usize| -> serde_json::Map<String, serde_json::Value> {
+        (0..count)
+            .map(|i| (format!("server-{i}"), serde_json::json!({"command": "/bin/true", "args": [huge.clone()]})))
+            .collect()
+    };
+    let old = serde_json::to_string_pretty(&serde_json::json!({"mcpServers": servers(1000)})).unwrap();
+    assert!(old.len() >= 60_000_000);
+    let out = run(&old);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("larger than the 33554432 bytes allowed"), "{}", stderr(&out));
+    assert!(std::fs::read(&file).unwrap() == old.as_bytes() && !dir.join(".mcp.json.bak").exists());
+    // 30 MB under the cap, each built to cost: large values; one string of
+    // escapes (the scanner decodes it whole); millions of tiny keys (refused).
+    let large = serde_json::to_string_pretty(&serde_json::json!({"mcpServers": servers(500)})).unwrap();
+    let escaped = format!("{{\"mcpServers\": {{}}, \"x\": \"{}\"}}\n", "\\n".repeat(15_000_000));
+    for text in [&large, &escaped] {
+        let out = run(text);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        one_insertion(text.as_bytes(), &std::fs::read(&file).unwrap());
+    }
     let mut tiny = String::from("{\"mcpServers\": {");
     let mut i = 0;
-    while tiny.len() < 60_000_000 {
+    while tiny.len() < 30_000_000 {
         tiny.push_str(&format!("\"{i:x}\":0,"));
         i += 1;
     }
     tiny.push_str("\"end\":0}}\n");
-    std::fs::write(&file, &tiny).unwrap();
-    std::fs::remove_file(dir.join(".mcp.json.bak")).unwrap();
-    let (out, kib) = with_peak_memory(&cmd);
+    let out = run(&tiny);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("keys, which trello-auth does not edit"), "{}", stderr(&out));
-    assert!(kib < MEMORY_BOUND_KIB, "{kib} KiB at the peak");
-    eprintln!("a {} byte .mcp.json of tiny keys refused at a peak of {kib} KiB", tiny.len());
     assert!(std::fs::read(&file).unwrap() == tiny.as_bytes() && !dir.join(".mcp.json.bak").exists());
 }

@@ -118,12 +118,26 @@ Examples:
   trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev
   trello-auth mcp claude-desktop --write";
 
-/// The largest JSON client file read: `~/.claude.json` keeps per-project
-/// history and grows; it is edited in bounded memory (`edit`).
+/// The largest JSON client file of the user's own read: `~/.claude.json`
+/// keeps per-project history and grows; it is edited in bounded memory
+/// (`edit`): the file, its longest string with an escape in it, and a little.
 const MAX_CLIENT_FILE: u64 = 64 * 1024 * 1024;
+/// The largest project file read: a project's file is the project's to
+/// choose, and a real one is small; this keeps an edit of one built to be
+/// expensive (one string of escapes as long as the file) under 100 MiB.
+const MAX_PROJECT_FILE: u64 = 32 * 1024 * 1024;
 /// The largest TOML file read: Codex's config is small, and `toml_edit` holds
 /// the whole document.
 const MAX_TOML_FILE: u64 = 1024 * 1024;
+
+/// How much of the file `--write` reads, by its format and whose it is.
+fn read_limit(format: Format, scope: Scope) -> u64 {
+    match (format, scope) {
+        (Format::Toml, _) => MAX_TOML_FILE,
+        (Format::Json, Scope::Project) => MAX_PROJECT_FILE,
+        (Format::Json, _) => MAX_CLIENT_FILE,
+    }
+}
 
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     args.client.check_scope(args.scope)?;
@@ -252,7 +266,8 @@ fn deliver(ctx: &Context, args: &Args, cwd: &Path, delivery: Delivery) -> Result
     };
     let place = Place { path: cwd.join(&file), format: client.format(), keys };
     guard(ctx, args, &place.path, &project)?;
-    let written = write(&place, delivery.name, &value, &delivery.secrets, delivery.inline)?;
+    let limit = read_limit(client.format(), args.scope);
+    let written = write(&place, limit, delivery.name, &value, &delivery.secrets, delivery.inline)?;
     if delivery.inline {
         warnings.push(format!(
             "--inline-secrets: the key and token are now written into {}; keep it out of source control, and revoke \
@@ -345,16 +360,13 @@ fn profile_secrets(ctx: &Context, entry: &Entry) -> Result<Vec<String>, CommandE
 /// written as pieces cut from the old one, never copied whole.
 fn write(
     place: &Place,
+    limit: u64,
     name: &str,
     entry: &serde_json::Value,
     secrets: &[String],
     inline: bool,
 ) -> Result<Written, CommandError> {
     let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
-    let limit = match place.format {
-        Format::Json => MAX_CLIENT_FILE,
-        Format::Toml => MAX_TOML_FILE,
-    };
     let replace = Replace::begin(&place.path, limit, Dir::Shared).map_err(|e| failed(e.to_string()))?;
     let old = replace.old.as_ref().map(|o| o.text.as_str());
     let change = Change { keys: &place.keys, name, entry, secrets };

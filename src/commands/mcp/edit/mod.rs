@@ -112,10 +112,22 @@ struct Redact {
 impl Redact {
     /// `text` cleaned, when anything had to go.
     fn clean(&self, text: &str) -> Option<String> {
+        // Most text holds none of the known values: found so without a copy
+        // of it (a string may be as long as the file).
+        if !self.entry && !self.known.iter().any(|k| mentions(text, k)) {
+            return None;
+        }
         let known: Vec<&str> = self.known.iter().map(String::as_str).collect();
         let clean = if self.entry { scrub(text, &known) } else { scrub_known(text, &known) };
         (clean != text).then_some(clean)
     }
+}
+
+/// Whether `value` occurs in `text` in any ASCII case: where it does not, no
+/// redaction of it can change the text.
+fn mentions(text: &str, value: &str) -> bool {
+    let value = value.as_bytes();
+    !value.is_empty() && text.as_bytes().windows(value.len()).any(|w| w.eq_ignore_ascii_case(value))
 }
 
 /// The secrets the backup leaves out: the profile's and the replaced entry's.
