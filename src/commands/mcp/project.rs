@@ -68,13 +68,21 @@ fn checkout_root(dir: &Path) -> Option<PathBuf> {
     let pointer = read_short(&dot_git)?;
     let gitdir = pointer.lines().next()?.strip_prefix("gitdir:")?.trim();
     let gitdir = fs::canonicalize(dir.join(gitdir)).ok()?;
+    if !gitdir.is_dir() {
+        return None;
+    }
     let Some(common) = read_short(&gitdir.join("commondir")) else { return Some(dir.to_path_buf()) };
     let common = fs::canonicalize(gitdir.join(common.trim())).ok()?;
     // The common folder is the main checkout's `.git`; a bare main repository has no checkout.
     if common.file_name().is_some_and(|n| n == ".git") { common.parent().map(Path::to_path_buf) } else { Some(common) }
 }
 
+/// A small regular file's text: a repository may hold a FIFO or a device
+/// where git keeps a pointer, and opening one would wait forever.
 fn read_short(path: &Path) -> Option<String> {
+    if !fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let mut text = String::new();
     fs::File::open(path).ok()?.take(GIT_POINTER_LIMIT).read_to_string(&mut text).ok()?;
     Some(text)
@@ -153,6 +161,11 @@ mod tests {
         fs::write(repo.join("lib/.git"), "gitdir: ../.git/modules/lib\n").unwrap();
         let found = Project::find(&repo.join("lib"));
         assert_eq!(found.root, repo.join("lib"));
+        // A FIFO where git keeps its pointer is not read (it would never answer).
+        let fifo = base.join("fifo");
+        fs::create_dir_all(&fifo).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(fifo.join(".git")).status().unwrap().success());
+        assert_eq!(Project::find(&fifo).root, fifo);
         // Through a link, and outside any repository.
         symlink(&repo, base.join("link")).unwrap();
         assert_eq!(Project::find(&base.join("link/sub")).root, repo);
