@@ -230,10 +230,14 @@ fn official_is_each_client_s_remote_shape_beside_the_local_server() {
         entry_in(&dir.join(".agents/mcp_config.json"), &["mcpServers"], "trello-official"),
         remote(&[("serverUrl", url)])
     );
-    // No profile is needed: no token is involved.
+    // No profile is needed: no token is involved. The file is still named first.
     let empty = Env::offline();
     let out = empty.cmd(&["mcp", "cursor", "--official"]).current_dir(&dir).output().unwrap();
     ok(&out, "no profile");
+    let said = stderr(&out);
+    let lines: Vec<&str> = said.lines().collect();
+    assert!(lines[0].starts_with("trello-auth: the entry below goes in "), "{said}");
+    assert!(lines[1].contains("no comments, attachments or custom fields"), "{said}");
     let out = run_in(&env, &dir, &["mcp", "claude-desktop", "--official", "--write"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("Settings → Connectors → Add custom connector"), "{}", stderr(&out));

@@ -167,6 +167,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         name: &entry.name,
         shape: Shape::Local(&entry.server),
         inline: entry.inline,
+        note: None,
         warnings: entry.warnings.clone(),
         secrets: Vec::new(),
     };
@@ -205,6 +206,8 @@ struct Delivery<'a> {
     shape: Shape<'a>,
     /// The entry holds the key and token (`--inline-secrets`).
     inline: bool,
+    /// Said once, after the file is named (`--official`'s trade-offs).
+    note: Option<&'static str>,
     warnings: Vec<String>,
     /// The profile's own key, token and API secret: no backup keeps them.
     secrets: Vec<String>,
@@ -246,6 +249,9 @@ fn deliver(ctx: &Context, args: &Args, cwd: &Path, delivery: Delivery) -> Result
         {
             ctx.say(&format!("or let {} add the same entry itself:\n  {command}", client.words()));
         }
+        if let Some(note) = delivery.note {
+            ctx.say(note);
+        }
         if args.scope == Scope::Project && local {
             warnings.push(project_note(args, &value, Path::new("the project's file")));
         }
@@ -266,6 +272,9 @@ fn deliver(ctx: &Context, args: &Args, cwd: &Path, delivery: Delivery) -> Result
     };
     let place = Place { path: cwd.join(&file), format: client.format(), keys };
     guard(ctx, args, &place.path, &project)?;
+    if let Some(note) = delivery.note {
+        ctx.say(note);
+    }
     let limit = read_limit(client.format(), args.scope);
     let written = write(&place, limit, delivery.name, &value, &delivery.secrets, delivery.inline)?;
     if delivery.inline {

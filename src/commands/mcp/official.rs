@@ -27,9 +27,7 @@ pub const TRADE_OFFS: &str = "the official server is Atlassian's, at https://mcp
 pub fn run(ctx: &Context, args: &Args, cwd: &Path) -> Result<Output, CommandError> {
     let name = args.name.as_deref().unwrap_or(NAME);
     let shape = Shape::Remote(URL);
-    // Refused before anything is said: a client whose file has no remote shape.
-    args.client.entry(shape).map_err(CommandError::Usage)?;
-    ctx.say(TRADE_OFFS);
-    let delivery = Delivery { name, shape, inline: false, warnings: Vec::new(), secrets: Vec::new() };
+    let delivery =
+        Delivery { name, shape, inline: false, note: Some(TRADE_OFFS), warnings: Vec::new(), secrets: Vec::new() };
     Ok(deliver(ctx, args, cwd, delivery)?.output)
 }
