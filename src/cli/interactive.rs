@@ -251,7 +251,7 @@ fn drive(model: Model, vault: Vault, plain: Option<&Plain>) -> std::io::Result<M
 pub fn mcp(flags: &WizardFlags, ctx: &Context, args: &mcp::Args) -> u8 {
     let run = ctx.invocation();
     let asking = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let offered = args.write.is_some() && !args.inline_secrets && !args.token.shared_token;
+    let offered = args.write.is_some() && !args.inline_secrets && !args.official && !args.token.shared_token;
     let own = args.token.own_token || (offered && asking && ask_own_token(args.client));
     if !own {
         let result = mcp::run(ctx, args).map(|output| {

@@ -421,7 +421,22 @@ complete -p trello-auth"#,
     assert!(!log.exists(), "loading the completions ran trello-auth: {:?}", std::fs::read_to_string(&log));
     // Positional values too (clap_complete writes none for fish): from the same definition.
     for (line, expected) in [
-        ("trello-auth mcp ", &["claude-code", "claude-desktop", "codex", "cursor", "gemini", "vscode"][..]),
+        (
+            "trello-auth mcp ",
+            &[
+                "antigravity",
+                "claude-code",
+                "claude-desktop",
+                "codex",
+                "cursor",
+                "gemini",
+                "kiro",
+                "opencode",
+                "vscode",
+                "windsurf",
+                "zed",
+            ][..],
+        ),
         ("trello-auth storage ", &["file", "keyring"][..]),
     ] {
         let out = std::process::Command::new("fish")
