@@ -4,6 +4,7 @@ mod interactive;
 mod man;
 mod output;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -144,12 +145,38 @@ Examples:
   mkdir -p ~/.local/share/man/man1
   trello-auth man > ~/.local/share/man/man1/trello-auth.1";
 
+/// Commands on which `--profile` and `--config` mean nothing: they print
+/// text that is the same whichever profile or file is in use.
+const WITHOUT_PROFILE: [&str; 3] = ["completions", "man", "help"];
+
+/// The one definition of the command line, which parsing, `--help`, the
+/// completions and the man page all read: the derive's, with the global
+/// options (`--profile`, `--config`) given to every command but
+/// [`WITHOUT_PROFILE`]. clap has no per-command way to leave a global out
+/// (a hidden copy is still completed), so they are global within each
+/// command that takes them, and clap carries a value given there up to
+/// [`Cli`], as it does for a global.
+pub fn definition() -> clap::Command {
+    let cli = Cli::command();
+    let globals: Vec<clap::Arg> = cli.get_arguments().filter(|arg| arg.is_global_set()).cloned().collect();
+    // In place (mut_args, mut_subcommands), so the order of options and commands stays the derive's.
+    cli.mut_args(|arg| if arg.is_global_set() { arg.global(false) } else { arg })
+        .mut_subcommands(|sub| if WITHOUT_PROFILE.contains(&sub.get_name()) { sub } else { sub.args(globals.clone()) })
+}
+
+/// The command line parsed by [`definition`].
+fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
+    let mut matches = definition().try_get_matches_from(args)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut definition()))
+}
+
 /// Parses the command line and runs it; the exit status. A parse error
 /// quotes what was typed (`invalid value 'x…' for '--profile'`), which may
 /// hold control characters or a pasted credential: it goes out scrubbed,
 /// through the same filter as every other line on stderr.
 pub fn main() -> u8 {
-    match <Cli as clap::Parser>::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match parse(&args) {
         Ok(cli) => run(cli),
         Err(e) if !e.use_stderr() => {
             // --help and --version: our own text, to stdout.
@@ -211,10 +238,10 @@ pub fn run(cli: Cli) -> u8 {
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();
     let name = if shell == clap_complete::Shell::Bash { "trello_auth" } else { "trello-auth" };
-    clap_complete::generate(shell, &mut Cli::command(), name, &mut out);
+    clap_complete::generate(shell, &mut definition(), name, &mut out);
     let mut script = String::from_utf8_lossy(&out).into_owned();
     if shell == clap_complete::Shell::Fish {
-        script.push_str(&fish_positional_values(&Cli::command()));
+        script.push_str(&fish_positional_values(&definition()));
     }
     if shell != clap_complete::Shell::Bash {
         return script;
@@ -275,7 +302,7 @@ fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
 /// `help [COMMAND…]`: the long help of the top level or of that command,
 /// as `--help` prints it (clap's own `help` cannot take `--help` itself).
 fn help(path: &[String]) -> u8 {
-    let mut command = Cli::command();
+    let mut command = definition();
     command.build();
     let mut current = &mut command;
     for word in path {
@@ -290,7 +317,11 @@ fn help(path: &[String]) -> u8 {
             }
         }
     }
-    let text = current.render_long_help().to_string();
+    let mut text = current.render_long_help().to_string();
+    // As `--help` ends: on a line of its own, so a prompt or the next output starts on the next.
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
     write(&commands::Output::raw(text))
 }
 
@@ -313,12 +344,12 @@ mod tests {
     /// command line happens to reach the broken part.
     #[test]
     fn the_definition_is_consistent() {
-        Cli::command().debug_assert();
+        definition().debug_assert();
     }
 
     #[test]
     fn help_takes_a_command_path_and_its_own_help() {
-        let parsed = |args: &[&str]| <Cli as clap::Parser>::try_parse_from(args).map(|c| c.command);
+        let parsed = |args: &[&str]| parse(&args.iter().map(OsString::from).collect::<Vec<_>>()).map(|c| c.command);
         assert!(
             matches!(parsed(&["trello-auth", "help", "profile", "use"]), Ok(Some(Command::Help { command })) if command == ["profile", "use"])
         );

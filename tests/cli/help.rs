@@ -23,3 +23,36 @@ fn unknown_flags_are_refused_with_usage() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument"));
 }
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).env_clear().output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+/// `--profile` and `--config` are offered where they mean something: not on
+/// `completions`, `man` or `help`, in their help, completions or man page.
+#[test]
+fn profile_and_config_only_where_they_mean_something() {
+    for command in ["completions", "man", "help"] {
+        let (code, help, _) = run(&[command, "--help"]);
+        assert_eq!(code, 0);
+        assert!(!help.contains("--profile") && !help.contains("--config"), "{command}:\n{help}");
+    }
+    for command in [&["status"][..], &["rotate"], &["board", "set"], &["mcp"], &["exec"]] {
+        let (_, help, _) = run(&[command, &["--help"]].concat());
+        assert!(help.contains("--profile <NAME>") && help.contains("--config <PATH>"), "{command:?}:\n{help}");
+    }
+    let (_, fish, _) = run(&["completions", "fish"]);
+    for command in ["completions", "man", "help"] {
+        let condition = format!("__fish_trello_auth_using_subcommand {command}\" -l profile");
+        assert!(!fish.contains(&condition), "{command} offers --profile");
+    }
+    assert!(fish.contains("__fish_trello_auth_using_subcommand status\" -l profile"), "{fish}");
+    // Given before the command, or after it, the value is the same.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["--profile", "work", "status", "--offline"][..], &["status", "--offline", "--profile", "work"]] {
+        let out = bin().args(args).env_clear().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stderr).contains("profile \"work\""), "{args:?}");
+    }
+}
