@@ -8,6 +8,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub use interactive::{LaunchError, Plain, WizardFlags, plain_reason};
@@ -183,12 +184,82 @@ pub fn main() -> u8 {
             let _ = e.print();
             exit::OK
         }
-        Err(e) => {
+        Err(mut e) => {
+            if let Some(tip) = tip(&e, &args) {
+                let mut tips = match e.get(ContextKind::Suggested) {
+                    Some(ContextValue::StyledStrs(tips)) => tips.clone(),
+                    _ => Vec::new(),
+                };
+                tips.push(tip.into());
+                e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+            }
             // A token given where a name goes (`--profile ATTA…`) is not repeated.
             eprint_clean(&crate::credentials::secret::scrub(&e.to_string(), &[]));
             exit::USAGE
         }
     }
+}
+
+/// The form that works, for the parse errors people make with a form that
+/// looks right: a file after `--write ` (it takes `--write=PATH`, so that
+/// `mcp --write cursor` reads `cursor` as the client), and a command after
+/// `exec` without `--` (so that the command's own options are never read as
+/// trello-auth's).
+fn tip(error: &clap::Error, args: &[OsString]) -> Option<String> {
+    let command = subcommand_at(args)?;
+    let name = args[command].to_str()?;
+    let after = &args[command + 1..];
+    if name == "mcp" {
+        // `--write FILE`: FILE is read as the client, or as one argument too many.
+        let clients = definition()
+            .find_subcommand("mcp")?
+            .get_positionals()
+            .flat_map(|a| a.get_possible_values())
+            .collect::<Vec<_>>();
+        let file = after.windows(2).find_map(|pair| {
+            let word = pair[1].to_str()?;
+            let client = clients.iter().any(|c| c.matches(word, false));
+            (pair[0] == "--write" && !word.starts_with('-') && !client).then_some(word)
+        })?;
+        return Some(format!("--write takes its file after an equals sign: `--write={}`", crate::shell::sh_word(file)));
+    }
+    let given = match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(given)) => given.as_str(),
+        _ => return None,
+    };
+    let at = command + 1 + after.iter().position(|arg| arg.to_str() == Some(given))?;
+    // An unknown option before the command, or a command already after `--`, is another mistake.
+    if name != "exec"
+        || error.kind() != ErrorKind::UnknownArgument
+        || given.starts_with('-')
+        || after.iter().any(|a| a == "--")
+    {
+        return None;
+    }
+    let mut words: Vec<String> = args.iter().map(|arg| crate::shell::sh_word(&arg.to_string_lossy())).collect();
+    words[0] = "trello-auth".into();
+    words.insert(at, "--".into());
+    Some(format!("the command to run goes after `--`, so that its options are its own: `{}`", words.join(" ")))
+}
+
+/// Where the command's name is in `args`: the first word that is not a
+/// top-level option or an option's value.
+fn subcommand_at(args: &[OsString]) -> Option<usize> {
+    let cli = definition();
+    let mut at = 1;
+    while let Some(word) = args.get(at) {
+        let word = word.to_str()?;
+        match word.strip_prefix("--") {
+            Some(long) if !long.contains('=') => {
+                let takes_value =
+                    cli.get_arguments().any(|arg| arg.get_long() == Some(long) && arg.get_action().takes_values());
+                at += if takes_value { 2 } else { 1 };
+            }
+            _ if word.starts_with('-') => at += 1,
+            _ => return Some(at),
+        }
+    }
+    None
 }
 
 /// Runs the parsed command line and returns the exit status.

@@ -30,6 +30,35 @@ fn run(args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
+/// The two parse errors whose mistake looks right name the form that works.
+#[test]
+fn parse_errors_name_the_form_that_works() {
+    for args in [&["mcp", "cursor", "--write", "./my file.json"][..], &["mcp", "--write", "./my file.json", "cursor"]] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}");
+        assert!(
+            stderr.contains("tip: --write takes its file after an equals sign: `--write='./my file.json'`"),
+            "{stderr}"
+        );
+    }
+    let (code, _, stderr) = run(&["--profile", "work", "exec", "--names", "trello-js", "printenv", "TRELLO_KEY"]);
+    assert_eq!(code, 2);
+    let fixed = "`trello-auth --profile work exec --names trello-js -- printenv TRELLO_KEY`";
+    assert!(
+        stderr.contains(&format!("tip: the command to run goes after `--`, so that its options are its own: {fixed}")),
+        "{stderr}"
+    );
+    // The tip is the form that works: it gets past the parser.
+    let (_, _, stderr) = run(&["--profile", "work", "exec", "--names", "trello-js", "--", "printenv", "TRELLO_KEY"]);
+    assert!(!stderr.contains("Usage:"), "{stderr}");
+    // Other mistakes get no such tip, and a token typed into one is still not repeated.
+    let token = format!("ATTA{}", "ab".repeat(32));
+    let (_, _, stderr) = run(&["exec", "--bogus", "--", "true"]);
+    assert!(!stderr.contains("goes after `--`"), "{stderr}");
+    let (_, _, stderr) = run(&["exec", &token]);
+    assert!(!stderr.contains(&token) && stderr.contains("exec -- [redacted]"), "{stderr}");
+}
+
 /// `--profile` and `--config` are offered where they mean something: not on
 /// `completions`, `man` or `help`, in their help, completions or man page.
 #[test]
