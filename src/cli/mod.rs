@@ -21,25 +21,48 @@ use crate::credentials::store::Store;
 
 const ABOUT: &str = "Get, verify, store and rotate Trello API credentials (API key + user token).";
 
-const AFTER_HELP: &str = "\
+/// What running the program does, beyond [`ABOUT`]: the help's first
+/// paragraph and the man page's DESCRIPTION.
+const DESCRIPTION: &str = "\
 Run without a command in a terminal: with nothing saved it opens the setup wizard
 (portal, Power-Up, API key, token, verify); with credentials saved it shows who you
-are logged in as and offers to verify, rotate, choose a default board or set up again.
+are logged in as and offers to verify, rotate, choose a default board or set up again.";
 
-Where credentials are kept:
-  $XDG_CONFIG_HOME/trello-auth/config.toml (mode 0600), or --config / TRELLO_AUTH_CONFIG;
-  the token and secret optionally in the system keyring (`trello-auth storage keyring`).
+/// The files and places credentials are kept, and what each holds: the
+/// help's table and the man page's FILES.
+const FILES: &[(&str, &str)] = &[
+    (
+        "$XDG_CONFIG_HOME/trello-auth/config.toml",
+        "the profiles (mode 0600; ~/.config without XDG_CONFIG_HOME), or the file --config or TRELLO_AUTH_CONFIG \
+         names",
+    ),
+    ("config.toml.bak", "beside it: the file before the last change, without a secret that change removed"),
+    ("the system keyring", "a profile's token and API secret, when kept there (`trello-auth storage keyring`)"),
+];
 
-Examples:
-  trello-auth                      set up, or manage what is saved
-  eval \"$(trello-auth env)\"        export TRELLO_API_KEY and TRELLO_TOKEN
-  trello-auth status               check the saved token with Trello";
+/// The top level's examples: the help's and the man page's EXAMPLES.
+// No `\` after the opening quote: it would eat the first line's indent.
+const EXAMPLES: &str = "  trello-auth                set up, or manage what is saved
+  eval \"$(trello-auth env)\"  export TRELLO_API_KEY and TRELLO_TOKEN
+  trello-auth status         check the saved token with Trello";
+
+/// [`FILES`] as the help shows it: one place a line.
+fn files_table() -> String {
+    let width = FILES.iter().map(|(place, _)| place.len()).max().unwrap_or(0);
+    FILES.iter().map(|(place, what)| format!("  {place:<width$}  {what}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The short help after the options.
+fn after_help() -> String {
+    format!("{DESCRIPTION}\n\nFiles:\n{}\n\nExamples:\n{EXAMPLES}", files_table())
+}
 
 /// The long help: the short one, then every environment variable read and
 /// every exit status, from their one tables.
 fn after_long_help() -> String {
     format!(
-        "{AFTER_HELP}\n\nEnvironment:\n{}\n\nExit status, the same for every command:\n{}",
+        "{}\n\nEnvironment:\n{}\n\nExit status, the same for every command:\n{}",
+        after_help(),
         crate::environment::help_table(),
         exit::help_table()
     )
@@ -48,7 +71,7 @@ fn after_long_help() -> String {
 #[derive(Debug, Parser)]
 // term_width 0: the help keeps its source lines, so an example is never
 // broken in two (a copied half would not run) and the tables stay tables.
-#[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP, after_long_help = after_long_help(),
+#[command(name = "trello-auth", version, about = ABOUT, after_help = after_help(), after_long_help = after_long_help(),
           term_width = 0, disable_help_subcommand = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -141,10 +164,15 @@ Examples:
   echo 'use trello-auth' >> ~/.config/elvish/rc.elv";
 
 const MAN_HELP: &str = "\
+`man` looks for pages beside each folder on PATH (for ~/.cargo/bin, in
+~/.cargo/share/man and ~/.cargo/man), so the page is installed beside the
+trello-auth that PATH finds; a prefix you cannot write to (/usr/local) needs
+sudo. A MANPATH you set replaces that search unless it starts or ends with `:`.
+
 Examples:
   trello-auth man | man -l -
-  mkdir -p ~/.local/share/man/man1
-  trello-auth man > ~/.local/share/man/man1/trello-auth.1";
+  p=$(command -v trello-auth) && mkdir -p \"${p%/*/*}/share/man/man1\" && trello-auth man > \"${p%/*/*}/share/man/man1/trello-auth.1\"
+  man trello-auth";
 
 /// Commands on which `--profile` and `--config` mean nothing: they print
 /// text that is the same whichever profile or file is in use.
