@@ -54,6 +54,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
                     path: ctx.vault.path().to_path_buf(),
                     // Set up under its own name: a bare `trello-auth` would set up another.
                     setup: super::invocation(ctx.named_config(), Some(name)),
+                    others: ctx.other_profiles(name),
                 },
                 other => ctx.vault_error(other),
             })?;
@@ -71,7 +72,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
 }
 
 /// Logged out, or a file profile with no token: nothing to hand out.
-fn logged_out(p: &crate::credentials::Profile) -> bool {
+pub(crate) fn logged_out(p: &crate::credentials::Profile) -> bool {
     p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none())
 }
 
