@@ -314,7 +314,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Status(args)) => commands::status::run(&ctx, args),
         Some(Command::Env(args)) => commands::env::run(&ctx, args),
         Some(Command::Login(args)) => commands::login::run(&ctx, args),
-        Some(Command::Logout(args)) => commands::logout::run(&ctx, args),
+        Some(Command::Logout(args)) => commands::logout::run(&ctx, args, &interactive::ask),
         Some(Command::Token(args)) => commands::token::run(&ctx, args),
         Some(Command::Storage(args)) => commands::storage::run(&ctx, args),
         Some(Command::Board(args)) => commands::board::run(&ctx, args),

@@ -241,6 +241,12 @@ impl ProfileChoice {
 /// Where a command writes a line for stderr (notes, warnings, "waiting for the keyring").
 pub type Say = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// Asks the person at the terminal a yes/no question before a change that
+/// cannot be taken back: `None` when there is no one to ask (stdin or stderr
+/// not a terminal), so a script is never stopped by a question. The CLI
+/// supplies it; no command reads the terminal itself.
+pub type Ask<'a> = &'a dyn Fn(&str) -> Option<bool>;
+
 /// What every command gets.
 pub struct Context {
     pub vault: Vault,

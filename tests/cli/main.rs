@@ -14,6 +14,7 @@ mod holes;
 mod hostile;
 mod hostile_files;
 mod keyring;
+mod logout;
 mod man;
 mod mcp;
 mod mcp_sdk;
