@@ -318,7 +318,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Token(args)) => commands::token::run(&ctx, args),
         Some(Command::Storage(args)) => commands::storage::run(&ctx, args),
         Some(Command::Board(args)) => commands::board::run(&ctx, args),
-        Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
+        Some(Command::Profile(args)) => commands::profile::run(&ctx, args, &interactive::ask),
         Some(Command::Mcp(args)) => return interactive::mcp(&args.wizard, &ctx, &args.mcp),
         Some(Command::McpServer(args)) => commands::mcp_server::run(&ctx, args),
     };

@@ -15,8 +15,8 @@ pub const TABLE: &[(u8, &str)] = &[
     (OK, "done; for `status`, the credentials are valid"),
     (
         REJECTED,
-        "Trello rejected the key or token, something failed, the wizard was quit before saving, or (`status`) the \
-         saved token has expired",
+        "Trello rejected the key or token, something failed, the wizard was quit before saving, a question was \
+         answered no (`logout`, `profile remove`), or (`status`) the saved token has expired",
     ),
     (USAGE, "usage error (a bad flag, a malformed key or token), or the wizard was started without a terminal"),
     (

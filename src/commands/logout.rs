@@ -25,6 +25,7 @@ Revokes the token (DELETE /1/tokens/{token}) unless --keep-remote, then removes 
 from the profile and from the backup of the config file; the API secret stays
 where it is. If revoking fails, the local token is kept unless --force. In a
 terminal it asks first, unless --yes; without one (a script, CI) it never asks.
+The profile itself stays: `trello-auth profile remove NAME` removes it.
 
 Examples:
   trello-auth logout

@@ -20,4 +20,5 @@ mod mcp;
 mod mcp_sdk;
 mod mcp_server;
 mod own_token;
+mod profile;
 mod reveal;
