@@ -83,8 +83,8 @@ pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, Comman
                 Err(error) => {
                     let account = revoke_page(&endpoints, username);
                     return Err(CommandError::Failed(format!(
-                        "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. Revoke it by \
-                     hand at {account}, then run `trello-auth logout --keep-remote`, or pass --force.",
+                        "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. \
+                         Revoke it by hand at {account}, then run `trello-auth logout --keep-remote`, or pass --force.",
                         error.cli_fix()
                     )));
                 }
