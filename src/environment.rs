@@ -70,11 +70,16 @@ variables! {
     SSH_CLIENT = "SSH_CLIENT", "as SSH_CONNECTION";
     DBUS_SESSION_BUS_ADDRESS = "DBUS_SESSION_BUS_ADDRESS", "the session bus of the keyring; unset: $XDG_RUNTIME_DIR/bus, else /run/user/UID/bus";
     XDG_RUNTIME_DIR = "XDG_RUNTIME_DIR", "where the per-user session bus is";
-    XDG_CONFIG_HOME = "XDG_CONFIG_HOME", "the config file is $XDG_CONFIG_HOME/trello-auth/config.toml";
+    XDG_CONFIG_HOME = "XDG_CONFIG_HOME", "the config file is $XDG_CONFIG_HOME/trello-auth/config.toml; `mcp` finds OpenCode's, Zed's (Linux), VS Code's and Claude Desktop's (Linux) files there";
     XDG_DATA_HOME = "XDG_DATA_HOME", "the pinned MCP server is installed in $XDG_DATA_HOME/trello-auth/mcp-server";
     HOME = "HOME", "without XDG_CONFIG_HOME: ~/.config (and ~/.local/share without XDG_DATA_HOME); where `mcp` finds user-scope client files";
     PATH = "PATH", "where `mcp` finds trello-auth and the server command, and `exec` the command";
     CODEX_HOME = "CODEX_HOME", "Codex CLI's folder (default ~/.codex): where `mcp codex` writes config.toml";
+    CLAUDE_CONFIG_DIR = "CLAUDE_CONFIG_DIR", "Claude Code's folder: `mcp claude-code` writes $CLAUDE_CONFIG_DIR/.claude.json instead of ~/.claude.json";
+    GEMINI_CLI_HOME = "GEMINI_CLI_HOME", "Gemini CLI's home: `mcp gemini` writes $GEMINI_CLI_HOME/.gemini/settings.json";
+    VSCODE_PORTABLE = "VSCODE_PORTABLE", "a portable VS Code: `mcp vscode` writes $VSCODE_PORTABLE/user-data/User/mcp.json";
+    VSCODE_APPDATA = "VSCODE_APPDATA", "VS Code's data folder's parent: `mcp vscode` writes $VSCODE_APPDATA/Code/User/mcp.json";
+    FLATPAK_XDG_CONFIG_HOME = "FLATPAK_XDG_CONFIG_HOME", "Zed under Flatpak (Linux): `mcp zed` writes $FLATPAK_XDG_CONFIG_HOME/zed/settings.json";
 }
 
 /// The table as `--help` and the man page show it: one variable a line.

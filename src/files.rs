@@ -108,6 +108,9 @@ pub enum Mode {
     Private,
     /// The previous file's mode, or 0644 for a new file: a file meant to be shared.
     KeepOrShared,
+    /// The previous file's mode, or 0600 for a new file: another program's
+    /// file that may come to hold a secret (an MCP client's config).
+    KeepOrPrivate,
 }
 
 /// What `<name>.bak` holds after a replacement.
@@ -199,27 +202,42 @@ impl Replace {
 
     /// [`Replace::commit`], keeping the lock until the [`Held`] is dropped.
     pub fn commit_held(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<(Written, Held), FileError> {
+        let backup: Option<&[u8]> = match (&self.old, &backup) {
+            (None, _) | (_, Backup::None) => None,
+            (Some(old), Backup::Previous) => Some(old.text.as_bytes()),
+            (Some(_), Backup::Text(text)) => Some(text.as_bytes()),
+        };
+        let written = self.write(&[bytes], mode, backup.as_ref().map(std::slice::from_ref))?;
+        Ok((written, Held { _lock: self.lock }))
+    }
+
+    /// As [`Replace::commit`], with the new file and its backup (when there
+    /// was an old file) each given as pieces written one after another: a
+    /// large file edited in one place is never copied whole in memory. It
+    /// borrows the replacement, so the pieces may be cut from [`Replace::old`];
+    /// the lock is held until the replacement is dropped.
+    pub fn commit_pieces(&self, pieces: &[&[u8]], mode: Mode, backup: Option<&[&[u8]]>) -> Result<Written, FileError> {
+        self.write(pieces, mode, backup.filter(|_| self.old.is_some()))
+    }
+
+    fn write(&self, pieces: &[&[u8]], mode: Mode, backup: Option<&[&[u8]]>) -> Result<Written, FileError> {
         let mode = match (mode, &self.old) {
             (Mode::Private, _) => 0o600,
-            (Mode::KeepOrShared, Some(old)) => old.mode,
+            (Mode::KeepOrShared | Mode::KeepOrPrivate, Some(old)) => old.mode,
             (Mode::KeepOrShared, None) => 0o644,
+            (Mode::KeepOrPrivate, None) => 0o600,
         };
-        let backup_text = match (&self.old, backup) {
-            (None, _) | (_, Backup::None) => None,
-            (Some(old), Backup::Previous) => Some(old.text.clone()),
-            (Some(_), Backup::Text(text)) => Some(text),
-        };
-        let backup = match backup_text {
-            Some(text) => {
+        let backup = match backup {
+            Some(pieces) => {
                 let path = sibling(&self.target, ".bak");
                 // A backup is always private: it may hold what the new file no longer does.
-                write_atomically(&self.target, &path, text.as_bytes(), 0o600)?;
+                write_atomically(&self.target, &path, pieces, 0o600)?;
                 Some(path)
             }
             None => None,
         };
-        write_atomically(&self.target, &self.target, bytes, mode)?;
-        Ok((Written { path: self.target, backup }, Held { _lock: self.lock }))
+        write_atomically(&self.target, &self.target, pieces, mode)?;
+        Ok(Written { path: self.target.clone(), backup })
     }
 }
 
@@ -319,7 +337,8 @@ fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadat
     if meta.len() > limit {
         return Err(FileError::TooLarge { path: path.to_path_buf(), size: meta.len(), limit });
     }
-    let mut bytes = Vec::new();
+    // Sized once: a large file read in doubling steps would briefly need twice its size.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // One byte past the cap tells a file that grew since the check.
     file.take(limit + 1).read_to_end(&mut bytes).map_err(read_error)?;
     if bytes.len() as u64 > limit {
@@ -586,10 +605,10 @@ fn remove_stale_temp_files(target: &Path) {
 }
 
 /// Temp file next to `target` (named after it, so its own sweep finds it),
-/// 0600 while written, then `mode`, fsync, rename over `path`, fsync the
-/// directory. `path` is the target or its backup. Refuses to replace anything
+/// `pieces` one after another, 0600 while written, then `mode`, fsync,
+/// rename over `path`, fsync the directory. `path` is the target or its backup. Refuses to replace anything
 /// but a regular file, checked again here, right before the rename.
-fn write_atomically(target: &Path, path: &Path, bytes: &[u8], mode: u32) -> Result<(), FileError> {
+fn write_atomically(target: &Path, path: &Path, pieces: &[&[u8]], mode: u32) -> Result<(), FileError> {
     let fail = |action, source| FileError::Write { path: path.to_path_buf(), action, source };
     let dir = parent_dir(target);
     if let Ok(meta) = fs::symlink_metadata(path)
@@ -603,7 +622,9 @@ fn write_atomically(target: &Path, path: &Path, bytes: &[u8], mode: u32) -> Resu
     let mut tmp =
         NamedTempFile::with_prefix_in(temp_prefix(target), dir).map_err(|e| fail("creating a temporary file", e))?;
     tmp.as_file().set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| fail("setting permissions", e))?;
-    tmp.write_all(bytes).map_err(|e| fail("writing", e))?;
+    for piece in pieces {
+        tmp.write_all(piece).map_err(|e| fail("writing", e))?;
+    }
     if mode != 0o600 {
         tmp.as_file().set_permissions(fs::Permissions::from_mode(mode)).map_err(|e| fail("setting permissions", e))?;
     }

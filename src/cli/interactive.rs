@@ -273,7 +273,7 @@ fn drive(model: Model, vault: Vault, plain: Option<&Plain>) -> std::io::Result<M
 pub fn mcp(flags: &WizardFlags, ctx: &Context, args: &mcp::Args) -> u8 {
     let run = ctx.invocation();
     let asking = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let offered = args.write.is_some() && !args.inline_secrets && !args.token.shared_token;
+    let offered = args.write.is_some() && !args.inline_secrets && !args.official && !args.token.shared_token;
     let own = args.token.own_token || (offered && asking && ask_own_token(args.client));
     if !own {
         let result = mcp::run(ctx, args).map(|output| {
@@ -362,19 +362,32 @@ fn authorize(flags: &WizardFlags, ctx: &Context, agent: &Context, plan: &mcp::ag
 
 /// Asks once whether `client` gets a token of its own (the default) or this profile's.
 fn ask_own_token(client: mcp::Client) -> bool {
-    use std::io::{BufRead, Read, Write};
     let question = format!(
         "Give {} a token of its own (its own scopes and expiry, revocable alone; authorized now in your browser), or \
          this profile's own token? [O]wn / [s]hared: ",
         client.words()
     );
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(question.as_bytes());
-    let _ = err.flush();
+    !matches!(answer(&question).trim().to_lowercase().as_str(), "s" | "shared")
+}
+
+/// Asks `question` (ending in `[y/N] `) in a terminal: yes only for `y` or
+/// `yes`. `None` when stdin or stderr is not a terminal: nothing is asked,
+/// and a script or CI goes on as told (see [`crate::commands::Ask`]).
+pub fn ask(question: &str) -> Option<bool> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return None;
+    }
+    Some(matches!(answer(question).trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Writes `question` on stderr and reads one line of answer; a closed or
+/// failing terminal answers nothing, which each question takes as its default.
+fn answer(question: &str) -> String {
+    use std::io::{BufRead, Read};
+    eprint_clean(question);
     let mut answer = String::new();
-    // A closed or failing terminal answers with the default.
     let _ = std::io::stdin().lock().take(256).read_line(&mut answer);
-    !matches!(answer.trim().to_lowercase().as_str(), "s" | "shared")
+    answer
 }
 
 /// Prints a command's result; its exit status.

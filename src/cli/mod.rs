@@ -4,10 +4,12 @@ mod interactive;
 mod man;
 mod output;
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub use interactive::{LaunchError, Plain, WizardFlags, plain_reason};
@@ -20,25 +22,48 @@ use crate::credentials::store::Store;
 
 const ABOUT: &str = "Get, verify, store and rotate Trello API credentials (API key + user token).";
 
-const AFTER_HELP: &str = "\
+/// What running the program does, beyond [`ABOUT`]: the help's first
+/// paragraph and the man page's DESCRIPTION.
+const DESCRIPTION: &str = "\
 Run without a command in a terminal: with nothing saved it opens the setup wizard
 (portal, Power-Up, API key, token, verify); with credentials saved it shows who you
-are logged in as and offers to verify, rotate, choose a default board or set up again.
+are logged in as and offers to verify, rotate, choose a default board or set up again.";
 
-Where credentials are kept:
-  $XDG_CONFIG_HOME/trello-auth/config.toml (mode 0600), or --config / TRELLO_AUTH_CONFIG;
-  the token and secret optionally in the system keyring (`trello-auth storage keyring`).
+/// The files and places credentials are kept, and what each holds: the
+/// help's table and the man page's FILES.
+const FILES: &[(&str, &str)] = &[
+    (
+        "$XDG_CONFIG_HOME/trello-auth/config.toml",
+        "the profiles (mode 0600; ~/.config without XDG_CONFIG_HOME), or the file --config or TRELLO_AUTH_CONFIG \
+         names",
+    ),
+    ("config.toml.bak", "beside it: the file before the last change, without a secret that change removed"),
+    ("the system keyring", "a profile's token and API secret, when kept there (`trello-auth storage keyring`)"),
+];
 
-Examples:
-  trello-auth                      set up, or manage what is saved
-  eval \"$(trello-auth env)\"        export TRELLO_API_KEY and TRELLO_TOKEN
-  trello-auth status               check the saved token with Trello";
+/// The top level's examples: the help's and the man page's EXAMPLES.
+// No `\` after the opening quote: it would eat the first line's indent.
+const EXAMPLES: &str = "  trello-auth                set up, or manage what is saved
+  eval \"$(trello-auth env)\"  export TRELLO_API_KEY and TRELLO_TOKEN
+  trello-auth status         check the saved token with Trello";
+
+/// [`FILES`] as the help shows it: one place a line.
+fn files_table() -> String {
+    let width = FILES.iter().map(|(place, _)| place.len()).max().unwrap_or(0);
+    FILES.iter().map(|(place, what)| format!("  {place:<width$}  {what}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The short help after the options.
+fn after_help() -> String {
+    format!("{DESCRIPTION}\n\nFiles:\n{}\n\nExamples:\n{EXAMPLES}", files_table())
+}
 
 /// The long help: the short one, then every environment variable read and
 /// every exit status, from their one tables.
 fn after_long_help() -> String {
     format!(
-        "{AFTER_HELP}\n\nEnvironment:\n{}\n\nExit status, the same for every command:\n{}",
+        "{}\n\nEnvironment:\n{}\n\nExit status, the same for every command:\n{}",
+        after_help(),
         crate::environment::help_table(),
         exit::help_table()
     )
@@ -47,7 +72,7 @@ fn after_long_help() -> String {
 #[derive(Debug, Parser)]
 // term_width 0: the help keeps its source lines, so an example is never
 // broken in two (a copied half would not run) and the tables stay tables.
-#[command(name = "trello-auth", version, about = ABOUT, after_help = AFTER_HELP, after_long_help = after_long_help(),
+#[command(name = "trello-auth", version, about = ABOUT, after_help = after_help(), after_long_help = after_long_help(),
           term_width = 0, disable_help_subcommand = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -140,29 +165,130 @@ Examples:
   echo 'use trello-auth' >> ~/.config/elvish/rc.elv";
 
 const MAN_HELP: &str = "\
+`man` looks for pages beside each folder on PATH (for ~/.cargo/bin, in
+~/.cargo/share/man and ~/.cargo/man), so the page is installed beside the
+trello-auth that PATH finds; a prefix you cannot write to (/usr/local) needs
+sudo. A MANPATH you set replaces that search unless it starts or ends with `:`.
+
 Examples:
   trello-auth man | man -l -
-  mkdir -p ~/.local/share/man/man1
-  trello-auth man > ~/.local/share/man/man1/trello-auth.1";
+  p=$(command -v trello-auth) && mkdir -p \"${p%/*/*}/share/man/man1\" && trello-auth man > \"${p%/*/*}/share/man/man1/trello-auth.1\"
+  man trello-auth";
+
+/// Commands on which `--profile` and `--config` mean nothing: they print
+/// text that is the same whichever profile or file is in use.
+const WITHOUT_PROFILE: [&str; 3] = ["completions", "man", "help"];
+
+/// The one definition of the command line, which parsing, `--help`, the
+/// completions and the man page all read: the derive's, with the global
+/// options (`--profile`, `--config`) given to every command but
+/// [`WITHOUT_PROFILE`]. clap has no per-command way to leave a global out
+/// (a hidden copy is still completed), so they are global within each
+/// command that takes them, and clap carries a value given there up to
+/// [`Cli`], as it does for a global.
+pub fn definition() -> clap::Command {
+    let cli = Cli::command();
+    let globals: Vec<clap::Arg> = cli.get_arguments().filter(|arg| arg.is_global_set()).cloned().collect();
+    // In place (mut_args, mut_subcommands), so the order of options and commands stays the derive's.
+    cli.mut_args(|arg| if arg.is_global_set() { arg.global(false) } else { arg })
+        .mut_subcommands(|sub| if WITHOUT_PROFILE.contains(&sub.get_name()) { sub } else { sub.args(globals.clone()) })
+}
+
+/// The command line parsed by [`definition`].
+fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
+    let mut matches = definition().try_get_matches_from(args)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut definition()))
+}
 
 /// Parses the command line and runs it; the exit status. A parse error
 /// quotes what was typed (`invalid value 'x…' for '--profile'`), which may
 /// hold control characters or a pasted credential: it goes out scrubbed,
 /// through the same filter as every other line on stderr.
 pub fn main() -> u8 {
-    match <Cli as clap::Parser>::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match parse(&args) {
         Ok(cli) => run(cli),
         Err(e) if !e.use_stderr() => {
             // --help and --version: our own text, to stdout.
             let _ = e.print();
             exit::OK
         }
-        Err(e) => {
+        Err(mut e) => {
+            if let Some(tip) = tip(&e, &args) {
+                let mut tips = match e.get(ContextKind::Suggested) {
+                    Some(ContextValue::StyledStrs(tips)) => tips.clone(),
+                    _ => Vec::new(),
+                };
+                tips.push(tip.into());
+                e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+            }
             // A token given where a name goes (`--profile ATTA…`) is not repeated.
             eprint_clean(&crate::credentials::secret::scrub(&e.to_string(), &[]));
             exit::USAGE
         }
     }
+}
+
+/// The form that works, for the parse errors people make with a form that
+/// looks right: a file after `--write ` (it takes `--write=PATH`, so that
+/// `mcp --write cursor` reads `cursor` as the client), and a command after
+/// `exec` without `--` (so that the command's own options are never read as
+/// trello-auth's).
+fn tip(error: &clap::Error, args: &[OsString]) -> Option<String> {
+    let command = subcommand_at(args)?;
+    let name = args[command].to_str()?;
+    let after = &args[command + 1..];
+    if name == "mcp" {
+        // `--write FILE`: FILE is read as the client, or as one argument too many.
+        let clients = definition()
+            .find_subcommand("mcp")?
+            .get_positionals()
+            .flat_map(|a| a.get_possible_values())
+            .collect::<Vec<_>>();
+        let file = after.windows(2).find_map(|pair| {
+            let word = pair[1].to_str()?;
+            let client = clients.iter().any(|c| c.matches(word, false));
+            (pair[0] == "--write" && !word.starts_with('-') && !client).then_some(word)
+        })?;
+        return Some(format!("--write takes its file after an equals sign: `--write={}`", crate::shell::sh_word(file)));
+    }
+    let given = match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(given)) => given.as_str(),
+        _ => return None,
+    };
+    let at = command + 1 + after.iter().position(|arg| arg.to_str() == Some(given))?;
+    // An unknown option before the command, or a command already after `--`, is another mistake.
+    if name != "exec"
+        || error.kind() != ErrorKind::UnknownArgument
+        || given.starts_with('-')
+        || after.iter().any(|a| a == "--")
+    {
+        return None;
+    }
+    let mut words: Vec<String> = args.iter().map(|arg| crate::shell::sh_word(&arg.to_string_lossy())).collect();
+    words[0] = "trello-auth".into();
+    words.insert(at, "--".into());
+    Some(format!("the command to run goes after `--`, so that its options are its own: `{}`", words.join(" ")))
+}
+
+/// Where the command's name is in `args`: the first word that is not a
+/// top-level option or an option's value.
+fn subcommand_at(args: &[OsString]) -> Option<usize> {
+    let cli = definition();
+    let mut at = 1;
+    while let Some(word) = args.get(at) {
+        let word = word.to_str()?;
+        match word.strip_prefix("--") {
+            Some(long) if !long.contains('=') => {
+                let takes_value =
+                    cli.get_arguments().any(|arg| arg.get_long() == Some(long) && arg.get_action().takes_values());
+                at += if takes_value { 2 } else { 1 };
+            }
+            _ if word.starts_with('-') => at += 1,
+            _ => return Some(at),
+        }
+    }
+    None
 }
 
 /// Runs the parsed command line and returns the exit status.
@@ -189,11 +315,11 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Status(args)) => commands::status::run(&ctx, args),
         Some(Command::Env(args)) => commands::env::run(&ctx, args),
         Some(Command::Login(args)) => commands::login::run(&ctx, args),
-        Some(Command::Logout(args)) => commands::logout::run(&ctx, args),
+        Some(Command::Logout(args)) => commands::logout::run(&ctx, args, &interactive::ask),
         Some(Command::Token(args)) => commands::token::run(&ctx, args),
         Some(Command::Storage(args)) => commands::storage::run(&ctx, args),
         Some(Command::Board(args)) => commands::board::run(&ctx, args),
-        Some(Command::Profile(args)) => commands::profile::run(&ctx, args),
+        Some(Command::Profile(args)) => commands::profile::run(&ctx, args, &interactive::ask),
         Some(Command::Mcp(args)) => return interactive::mcp(&args.wizard, &ctx, &args.mcp),
         Some(Command::McpServer(args)) => commands::mcp_server::run(&ctx, args),
     };
@@ -212,10 +338,10 @@ pub fn run(cli: Cli) -> u8 {
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();
     let name = if shell == clap_complete::Shell::Bash { "trello_auth" } else { "trello-auth" };
-    clap_complete::generate(shell, &mut Cli::command(), name, &mut out);
+    clap_complete::generate(shell, &mut definition(), name, &mut out);
     let mut script = String::from_utf8_lossy(&out).into_owned();
     if shell == clap_complete::Shell::Fish {
-        script.push_str(&fish_positional_values(&Cli::command()));
+        script.push_str(&fish_positional_values(&definition()));
     }
     if shell != clap_complete::Shell::Bash {
         return script;
@@ -284,7 +410,7 @@ fn exec(ctx: &Context, args: &commands::exec::Args) -> u8 {
 /// `help [COMMAND…]`: the long help of the top level or of that command,
 /// as `--help` prints it (clap's own `help` cannot take `--help` itself).
 fn help(path: &[String]) -> u8 {
-    let mut command = Cli::command();
+    let mut command = definition();
     command.build();
     let mut current = &mut command;
     for word in path {
@@ -299,7 +425,11 @@ fn help(path: &[String]) -> u8 {
             }
         }
     }
-    let text = current.render_long_help().to_string();
+    let mut text = current.render_long_help().to_string();
+    // As `--help` ends: on a line of its own, so a prompt or the next output starts on the next.
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
     write(&commands::Output::raw(text))
 }
 
@@ -322,12 +452,12 @@ mod tests {
     /// command line happens to reach the broken part.
     #[test]
     fn the_definition_is_consistent() {
-        Cli::command().debug_assert();
+        definition().debug_assert();
     }
 
     #[test]
     fn help_takes_a_command_path_and_its_own_help() {
-        let parsed = |args: &[&str]| <Cli as clap::Parser>::try_parse_from(args).map(|c| c.command);
+        let parsed = |args: &[&str]| parse(&args.iter().map(OsString::from).collect::<Vec<_>>()).map(|c| c.command);
         assert!(
             matches!(parsed(&["trello-auth", "help", "profile", "use"]), Ok(Some(Command::Help { command })) if command == ["profile", "use"])
         );

@@ -29,7 +29,9 @@ the token and secret are masked (on screen they would stay in the scrollback)
 unless --reveal; into a pipe or a file they are printed as they are, with a word
 on stderr when the file is one others can read. With nothing saved: a message on stderr, exit 4, nothing on stdout. A token that expires within
 7 days, or has expired, is said on stderr; it is still printed (exit 0): only
-Trello knows for sure, and `trello-auth status` asks it.
+Trello knows for sure, and `trello-auth status` asks it. --format fish piped
+into another shell (bash's `source` reads no pipe) says so on stderr, with the
+line for that shell, where the system names the shell (Linux).
 
 Examples:
   eval \"$(trello-auth env)\"
@@ -56,18 +58,82 @@ pub enum Format {
 
 impl Format {
     /// The usual line that takes this format's output as it is meant to be
-    /// taken (`run` is how trello-auth is run for this profile), named when
-    /// a terminal gets it masked.
-    pub fn for_real(self, run: &str) -> String {
+    /// taken (`run` is how trello-auth is run for this profile, `options`
+    /// the other options given, each after a space), named when a terminal
+    /// gets it masked or another shell gets fish's.
+    pub fn for_real(self, run: &str, options: &str) -> String {
         match self {
-            Format::Sh => format!("eval \"$({run} env)\""),
-            Format::Fish => format!("{run} env --format fish | source"),
-            Format::Powershell => format!("{run} env --format powershell | Out-String | Invoke-Expression"),
+            Format::Sh => format!("eval \"$({run} env{options})\""),
+            Format::Fish => format!("{run} env --format fish{options} | source"),
+            Format::Powershell => format!("{run} env --format powershell{options} | Out-String | Invoke-Expression"),
             // A file made under umask 077 is the owner's alone.
-            Format::Dotenv => format!("(umask 077; {run} env --format dotenv > .env)"),
-            Format::Json => format!("(umask 077; {run} env --format json > trello.json)"),
+            Format::Dotenv => format!("(umask 077; {run} env --format dotenv{options} > .env)"),
+            Format::Json => format!("(umask 077; {run} env --format json{options} > trello.json)"),
         }
     }
+
+    /// The format a shell evaluates, by the shell's program name.
+    fn of_shell(program: &str) -> Option<Format> {
+        match program {
+            "bash" | "zsh" | "sh" | "dash" | "ksh" | "ksh93" | "mksh" | "ash" | "yash" | "posh" | "busybox" => {
+                Some(Format::Sh)
+            }
+            "fish" => Some(Format::Fish),
+            "pwsh" | "powershell" => Some(Format::Powershell),
+            _ => None,
+        }
+    }
+}
+
+impl Args {
+    /// The options given besides `--format` and `--reveal`, as typed, for a suggested line.
+    fn options(&self) -> String {
+        let mut options = String::new();
+        if self.names != Names::Default {
+            options.push_str(&format!(" --names {}", self.names.flag()));
+        }
+        if self.with_secret {
+            options.push_str(" --with-secret");
+        }
+        options
+    }
+}
+
+/// A word when fish's lines go into a pipe of another shell (`env --format
+/// fish | source` typed in bash, whose `source` reads no pipe and whose
+/// syntax this is not): whose syntax it is, and the line for the shell in
+/// use. `shell` is the program of the shell that runs the pipe, when known;
+/// when it is not (no /proc, or a program that is not a shell), nothing is
+/// said, rather than a guess.
+pub fn fish_elsewhere(format: Format, shell: Option<&str>, run: &str, options: &str) -> Option<String> {
+    let shell = shell?;
+    let theirs = Format::of_shell(shell)?;
+    (format == Format::Fish && theirs != Format::Fish).then(|| {
+        format!(
+            "--format fish writes fish's syntax (`set -gx`) for fish's `source`, but this pipe is {}'s; there: `{}`",
+            crate::untrusted::line(shell),
+            theirs.for_real(run, options)
+        )
+    })
+}
+
+/// The program of the shell whose pipe standard output is, when that can be
+/// known: standard output is a pipe, and this process's parent (the shell
+/// that started the pipeline) is named in /proc.
+#[cfg(target_os = "linux")]
+fn piped_to_shell() -> Option<String> {
+    let stdout = rustix::fs::fstat(std::io::stdout()).ok()?;
+    if rustix::fs::FileType::from_raw_mode(stdout.st_mode) != rustix::fs::FileType::Fifo {
+        return None;
+    }
+    let comm = std::fs::read_to_string(format!("/proc/{}/comm", std::os::unix::process::parent_id())).ok()?;
+    Some(comm.trim().to_string())
+}
+
+/// Elsewhere no /proc names the parent: unknown, so nothing is said.
+#[cfg(not(target_os = "linux"))]
+fn piped_to_shell() -> Option<String> {
+    None
 }
 
 /// Which environment variable names the consumer reads.
@@ -203,8 +269,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let secrets: Vec<&str> =
         vars.iter().filter(|(name, _)| *name == token_var || *name == SECRET_VAR).map(|(_, v)| v.as_str()).collect();
     let to = super::reveal::Destination::stdout();
-    let for_real = args.format.for_real(&ctx.invocation());
-    Ok(super::reveal::credential(output.warn(warnings), &secrets, &for_real, args.reveal.reveal, &to))
+    let (run, options) = (ctx.invocation(), args.options());
+    let elsewhere = fish_elsewhere(args.format, piped_to_shell().as_deref(), &run, &options);
+    let for_real = args.format.for_real(&run, &options);
+    Ok(super::reveal::credential(output.warn(warnings).warn(elsewhere), &secrets, &for_real, args.reveal.reveal, &to))
 }
 
 /// The variables in `format`, one per line (or one JSON object); `Err` when a
@@ -315,6 +383,20 @@ mod tests {
             let back: serde_json::Value = serde_json::from_str(&json).unwrap();
             assert_eq!(back["TRELLO_TOKEN"], value, "JSON keeps it exact");
         }
+    }
+
+    #[test]
+    fn fish_s_lines_in_another_shell_s_pipe_say_whose_they_are() {
+        let said = fish_elsewhere(Format::Fish, Some("bash"), "trello-auth --profile w", " --names trello-js").unwrap();
+        assert!(said.contains("fish's syntax") && said.contains("this pipe is bash's"), "{said}");
+        assert!(said.ends_with("`eval \"$(trello-auth --profile w env --names trello-js)\"`"), "{said}");
+        let said = fish_elsewhere(Format::Fish, Some("pwsh"), "trello-auth", "").unwrap();
+        assert!(said.ends_with("`trello-auth env --format powershell | Out-String | Invoke-Expression`"), "{said}");
+        // fish's own pipe, another format, or a parent that is not a shell we know: nothing to say.
+        assert_eq!(fish_elsewhere(Format::Fish, Some("fish"), "trello-auth", ""), None);
+        assert_eq!(fish_elsewhere(Format::Sh, Some("bash"), "trello-auth", ""), None);
+        assert_eq!(fish_elsewhere(Format::Fish, Some("python3"), "trello-auth", ""), None);
+        assert_eq!(fish_elsewhere(Format::Fish, None, "trello-auth", ""), None);
     }
 
     #[test]

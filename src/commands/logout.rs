@@ -3,6 +3,7 @@
 use super::{CommandError, Context, Output, online};
 use crate::credentials::vault::Stored;
 use crate::trello::{Endpoints, TrelloError};
+use crate::untrusted::line;
 
 /// `logout`'s arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -14,61 +15,79 @@ pub struct Args {
     /// Remove the local token even if revoking it at Trello fails.
     #[arg(long)]
     pub force: bool,
+    /// Do not ask first (in a terminal it asks; without one it never does).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 pub const AFTER_HELP: &str = "\
 Revokes the token (DELETE /1/tokens/{token}) unless --keep-remote, then removes it
 from the profile and from the backup of the config file; the API secret stays
-where it is. If revoking fails, the local token is kept unless --force.
+where it is. If revoking fails, the local token is kept unless --force. In a
+terminal it asks first, unless --yes; without one (a script, CI) it never asks.
+The profile itself stays: `trello-auth profile remove NAME` removes it.
 
 Examples:
   trello-auth logout
   trello-auth logout --keep-remote --profile old";
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, CommandError> {
     // A refused override is said first, whatever is saved.
     let endpoints = if args.keep_remote { None } else { Some(ctx.endpoints()?) };
     let stored = ctx.stored()?;
-    let mut warnings = Vec::new();
-    let remote = if args.keep_remote {
+    // Checked before asking: a profile with nothing to log out is told so, not asked about.
+    let credentials = if args.keep_remote {
         // Nothing is sent, so even a mangled token can be forgotten.
         ctx.token(&stored)?;
-        "left valid at Trello (--keep-remote)".to_string()
+        None
     } else {
-        let endpoints = endpoints.unwrap_or_default();
-        let credentials = ctx.credentials_to_send(&stored)?;
-        let (runtime, client) = online(&endpoints)?;
-        let username = stored.profile.member_username.as_deref();
-        // A read-only agent's token cannot revoke itself: its parent's token (the same member's) can.
-        let parent = parent_credentials(ctx, &stored);
-        let revoked = match &parent {
-            Some(parent) if !stored.profile.scopes().write => {
-                runtime.block_on(client.revoke_token_as(parent, &credentials.token))
-            }
-            _ => match runtime.block_on(client.revoke_token(&credentials)) {
-                Err(TrelloError::MissingScope { .. }) if let Some(parent) = &parent => {
+        Some(ctx.credentials_to_send(&stored)?)
+    };
+    if !args.yes && ask(&question(&stored, args.keep_remote)) == Some(false) {
+        return Err(CommandError::Failed(format!(
+            "profile \"{}\" keeps its token: nothing was revoked or removed",
+            line(ctx.name())
+        )));
+    }
+    let mut warnings = Vec::new();
+    let remote = match credentials {
+        None => "left valid at Trello (--keep-remote)".to_string(),
+        Some(credentials) => {
+            let endpoints = endpoints.unwrap_or_default();
+            let (runtime, client) = online(&endpoints)?;
+            let username = stored.profile.member_username.as_deref();
+            // A read-only agent's token cannot revoke itself: its parent's token (the same member's) can.
+            let parent = parent_credentials(ctx, &stored);
+            let revoked = match &parent {
+                Some(parent) if !stored.profile.scopes().write => {
                     runtime.block_on(client.revoke_token_as(parent, &credentials.token))
                 }
-                other => other,
-            },
-        };
-        match revoked {
-            Ok(()) => "revoked at Trello".to_string(),
-            // Already dead at Trello: nothing left to revoke.
-            Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => "already invalid at Trello".to_string(),
-            Err(error) if args.force => {
-                let account = revoke_page(&endpoints, username);
-                warnings
-                    .push(format!("could not revoke the token at Trello ({error}); revoke it by hand at {account}"));
-                "NOT revoked at Trello (--force)".to_string()
-            }
-            Err(error) => {
-                let account = revoke_page(&endpoints, username);
-                return Err(CommandError::Failed(format!(
-                    "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. Revoke it by \
-                     hand at {account}, then run `trello-auth logout --keep-remote`, or pass --force.",
-                    error.cli_fix()
-                )));
+                _ => match runtime.block_on(client.revoke_token(&credentials)) {
+                    Err(TrelloError::MissingScope { .. }) if let Some(parent) = &parent => {
+                        runtime.block_on(client.revoke_token_as(parent, &credentials.token))
+                    }
+                    other => other,
+                },
+            };
+            match revoked {
+                Ok(()) => "revoked at Trello".to_string(),
+                // Already dead at Trello: nothing left to revoke.
+                Err(TrelloError::InvalidToken | TrelloError::ExpiredToken) => "already invalid at Trello".to_string(),
+                Err(error) if args.force => {
+                    let account = revoke_page(&endpoints, username);
+                    warnings.push(format!(
+                        "could not revoke the token at Trello ({error}); revoke it by hand at {account}"
+                    ));
+                    "NOT revoked at Trello (--force)".to_string()
+                }
+                Err(error) => {
+                    let account = revoke_page(&endpoints, username);
+                    return Err(CommandError::Failed(format!(
+                        "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. \
+                         Revoke it by hand at {account}, then run `trello-auth logout --keep-remote`, or pass --force.",
+                        error.cli_fix()
+                    )));
+                }
             }
         }
     };
@@ -80,6 +99,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         changed.saved.path.display()
     ))
     .warn(warnings))
+}
+
+/// What is asked in a terminal before the token goes.
+fn question(stored: &Stored, keep_remote: bool) -> String {
+    let who = stored.profile.who().map(|who| format!(" ({})", line(&who))).unwrap_or_default();
+    let profile = format!("profile \"{}\"{who}", line(&stored.name));
+    if keep_remote {
+        format!("Remove the token of {profile} from this machine, leaving it valid at Trello? [y/N] ")
+    } else {
+        format!("Revoke the token of {profile} at Trello and remove it? [y/N] ")
+    }
 }
 
 /// An agent's parent profile's key and token, when the agent's token may be

@@ -33,12 +33,15 @@ use crate::trello::{Client, ClientConfig, EndpointError, Endpoints, TrelloError}
 pub enum CommandError {
     /// `setup`: the command that sets it up (`trello-auth`, named for the
     /// profile at the stderr boundary, or a command that names its own).
-    #[error("nothing is saved for profile \"{profile}\" in {}; run `{setup}` to set it up", path.display())]
-    NothingSaved { profile: String, path: PathBuf, setup: String },
+    /// `others`: the other profiles to use instead ([`Context::other_profiles`]).
+    #[error("nothing is saved for profile \"{profile}\" in {}; run `{setup}` to set it up{}", path.display(), hint(others))]
+    NothingSaved { profile: String, path: PathBuf, setup: String, others: Option<String> },
     #[error(
-        "profile \"{profile}\" has no token (it was logged out); run `trello-auth` or `trello-auth login --with-token`"
+        "profile \"{profile}\" has no token (it was logged out); run `trello-auth` or `trello-auth login \
+         --with-token`{}",
+        hint(others)
     )]
-    NoToken { profile: String },
+    NoToken { profile: String, others: Option<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -76,6 +79,11 @@ impl CommandError {
             CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
         }
     }
+}
+
+/// A hint as the line after an error.
+fn hint(line: &Option<String>) -> String {
+    line.as_ref().map(|line| format!("\n  {line}")).unwrap_or_default()
 }
 
 /// What to do when the keyring would not take a token: about the keyring
@@ -233,6 +241,12 @@ impl ProfileChoice {
 /// Where a command writes a line for stderr (notes, warnings, "waiting for the keyring").
 pub type Say = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// Asks the person at the terminal a yes/no question before a change that
+/// cannot be taken back: `None` when there is no one to ask (stdin or stderr
+/// not a terminal), so a script is never stopped by a question. The CLI
+/// supplies it; no command reads the terminal itself.
+pub type Ask<'a> = &'a dyn Fn(&str) -> Option<bool>;
+
 /// What every command gets.
 pub struct Context {
     pub vault: Vault,
@@ -303,15 +317,48 @@ impl Context {
             profile: self.name().to_string(),
             path: self.vault.path().to_path_buf(),
             setup: "trello-auth".into(),
+            others: self.other_profiles(self.name()),
         }
+    }
+
+    /// The profiles other than `except` that hold a token, and how to use
+    /// one, for when `except` has nothing to hand out (after `profile use
+    /// work` and `logout`, `default` is still there); `None` when there are none.
+    pub fn other_profiles(&self, except: &str) -> Option<String> {
+        const NAMED: usize = 5;
+        let loaded = self.vault.load().ok().flatten()?;
+        let others: Vec<(&String, &crate::credentials::Profile)> =
+            loaded.config.profiles.iter().filter(|(name, p)| *name != except && !profile::logged_out(p)).collect();
+        let (first, _) = others.first()?;
+        let mut named: Vec<String> = others
+            .iter()
+            .take(NAMED)
+            .map(|(name, p)| match p.who() {
+                Some(who) => format!("\"{}\" ({})", crate::untrusted::line(name), crate::untrusted::line(&who)),
+                None => format!("\"{}\"", crate::untrusted::line(name)),
+            })
+            .collect();
+        if others.len() > NAMED {
+            named.push(format!("{} more (`trello-auth profile list`)", others.len() - NAMED));
+        }
+        let with = invocation(self.named_config(), Some(first));
+        let mut line = format!("other profiles with a token: {}; use one with `{with} status`", named.join(", "));
+        // --profile and TRELLO_AUTH_PROFILE win over the default: naming another default would change nothing here.
+        if matches!(self.profile.source, ProfileSource::Chosen | ProfileSource::BuiltIn) {
+            let run = invocation(self.named_config(), None);
+            line.push_str(&format!(
+                ", or make it the default with `{run} profile use {}`",
+                crate::shell::sh_word(first)
+            ));
+        }
+        Some(line)
     }
 
     /// The saved token of `stored`, wherever it is kept.
     pub fn token(&self, stored: &Stored) -> Result<Secret, CommandError> {
-        stored
-            .token(self.vault.waiting())
-            .map_err(|error| self.keyring_error(error))?
-            .ok_or_else(|| CommandError::NoToken { profile: stored.name.clone() })
+        stored.token(self.vault.waiting()).map_err(|error| self.keyring_error(error))?.ok_or_else(|| {
+            CommandError::NoToken { profile: stored.name.clone(), others: self.other_profiles(&stored.name) }
+        })
     }
 
     /// The saved API secret of `stored`, if any.
@@ -340,7 +387,7 @@ impl Context {
             VaultError::Read(error) => CommandError::Keyring { profile, error },
             VaultError::SecretUnreadable(error) => CommandError::SecretUnreadable { profile, error },
             VaultError::NothingSaved => self.nothing_saved(),
-            VaultError::NoToken => CommandError::NoToken { profile },
+            VaultError::NoToken => CommandError::NoToken { others: self.other_profiles(&profile), profile },
             error @ VaultError::BadName { .. } => CommandError::Usage(error.to_string()),
             VaultError::Already(storage) => CommandError::Usage(format!(
                 "{}; nothing to move",

@@ -1,4 +1,4 @@
-//! `trello-auth profile list|use`: every saved account at a glance, and the one used when none is named.
+//! `trello-auth profile list|use|remove`: every saved account at a glance, the one used when none is named, and removing one.
 
 use std::fmt::Write as _;
 
@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::status::{Check, agent_json, agent_words, saved_member_json};
 use super::{CommandError, Context, Output, ProfileSource};
 use crate::credentials::expiry::expiry_words;
+use crate::credentials::vault::VaultError;
 use crate::untrusted::line;
 
 /// `profile`'s arguments.
@@ -21,12 +22,18 @@ pub struct Args {
 pub const AFTER_HELP: &str = "\
 `profile use NAME` keeps NAME as the default in the config file, the way `gh auth
 switch` does; --profile and TRELLO_AUTH_PROFILE still win over it. `status` says
-which profile it used and why. Nothing here contacts Trello.
+which profile it used and why. `profile remove NAME` removes the profile, its API
+key and secret from the file, its backup and the keyring; a profile that still
+holds a token is refused (`logout` revokes it first), unless --keep-remote leaves
+that token valid at Trello. In a terminal it asks first, unless --yes. Nothing
+here contacts Trello.
 
 Examples:
   trello-auth profile list
   trello-auth profile list --json
-  trello-auth profile use work";
+  trello-auth profile use work
+  trello-auth --profile old logout
+  trello-auth profile remove old";
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Action {
@@ -42,19 +49,27 @@ pub enum Action {
         #[arg(value_parser = crate::credentials::profile::parse_name)]
         name: String,
     },
+    /// Remove the saved profile NAME (log it out first: its token is not revoked here).
+    Remove {
+        /// A saved profile.
+        #[arg(value_parser = crate::credentials::profile::parse_name)]
+        name: String,
+        /// Remove it although it still holds a token, leaving that token valid at Trello.
+        #[arg(long)]
+        keep_remote: bool,
+        /// Do not ask first (in a terminal it asks; without one it never does).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, CommandError> {
     match &args.action {
         Action::List { json } => list(ctx, *json),
+        Action::Remove { name, keep_remote, yes } => remove(ctx, name, *keep_remote, *yes, ask),
         Action::Use { name } => {
             ctx.vault.set_default_profile(name).map_err(|e| match e {
-                crate::credentials::vault::VaultError::NothingSaved => CommandError::NothingSaved {
-                    profile: name.clone(),
-                    path: ctx.vault.path().to_path_buf(),
-                    // Set up under its own name: a bare `trello-auth` would set up another.
-                    setup: super::invocation(ctx.named_config(), Some(name)),
-                },
+                VaultError::NothingSaved => not_saved(ctx, name),
                 other => ctx.vault_error(other),
             })?;
             let note = match ctx.profile.source {
@@ -70,8 +85,62 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     }
 }
 
+/// NAME, given to a `profile` command, is not saved. Its suggested commands
+/// name it: the error is said for the profile in use, which may be another.
+fn not_saved(ctx: &Context, name: &str) -> CommandError {
+    CommandError::NothingSaved {
+        profile: name.to_string(),
+        path: ctx.vault.path().to_path_buf(),
+        // Set up under its own name: a bare `trello-auth` would set up another.
+        setup: super::invocation(ctx.named_config(), Some(name)),
+        others: ctx.other_profiles(name),
+    }
+}
+
+/// `profile remove NAME`. A profile that still holds a token is refused
+/// unless `keep_remote`: removed here, the token would stay valid at Trello
+/// with nothing left to revoke it; `logout` revokes it first.
+fn remove(ctx: &Context, name: &str, keep_remote: bool, yes: bool, ask: super::Ask) -> Result<Output, CommandError> {
+    let stored = ctx.vault.stored(name)?.ok_or_else(|| not_saved(ctx, name))?;
+    let run = super::invocation(ctx.named_config(), Some(name));
+    let shown = line(name).into_owned();
+    let holds_token = !logged_out(&stored.profile);
+    if holds_token && !keep_remote {
+        return Err(CommandError::Usage(format!(
+            "profile \"{shown}\" still holds a token, which removing the profile would leave valid at Trello with \
+             nothing here to revoke it: run `{run} logout` first (it revokes the token), then remove the profile; or \
+             give --keep-remote to leave the token valid"
+        )));
+    }
+    let who = stored.profile.who().map(|who| format!(" ({})", line(&who))).unwrap_or_default();
+    let valid = if holds_token { ", leaving its token valid at Trello" } else { "" };
+    let question = format!(
+        "Remove profile \"{shown}\"{who}, its API key and secret, from {}{valid}? [y/N] ",
+        ctx.vault.path().display()
+    );
+    if !yes && ask(&question) == Some(false) {
+        return Err(CommandError::Failed(format!("profile \"{shown}\" was not removed; nothing was changed")));
+    }
+    let removed = ctx.vault.remove_profile(name).map_err(|e| match e {
+        VaultError::NothingSaved => not_saved(ctx, name),
+        other => ctx.for_profile(name).vault_error(other),
+    })?;
+    let mut text = format!("Removed profile \"{shown}\" from {} and its backup.\n", removed.saved.path.display());
+    if removed.was_default {
+        text.push_str("It was the default profile: where none is named, \"default\" is used now.\n");
+    }
+    let mut warnings = removed.warnings;
+    if holds_token {
+        let endpoints = crate::trello::Endpoints::from_env().unwrap_or_default();
+        let page = super::logout::revoke_page(&endpoints, stored.profile.member_username.as_deref());
+        warnings
+            .push(format!("its token was not revoked (--keep-remote) and works until it expires; revoke it at {page}"));
+    }
+    Ok(Output::text(text).warn(warnings))
+}
+
 /// Logged out, or a file profile with no token: nothing to hand out.
-fn logged_out(p: &crate::credentials::Profile) -> bool {
+pub(crate) fn logged_out(p: &crate::credentials::Profile) -> bool {
     p.logged_out || (p.storage == crate::credentials::Storage::File && p.token.is_none())
 }
 

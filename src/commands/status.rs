@@ -156,7 +156,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     } else {
         Output::text(render_text(&report, now))
     };
-    Ok(output.warn(notes(&report)).code(report.exit_code()))
+    // One profile with nothing to hand out: the others that have, as `env` and `token` say.
+    let others = match report.profiles.as_slice() {
+        [only] if !args.all && only.check == Check::NoToken => ctx.other_profiles(&only.name),
+        _ => None,
+    };
+    Ok(output.warn(notes(&report)).warn(others).code(report.exit_code()))
 }
 
 /// Reads the profiles and, unless `offline`, checks them with Trello at once.

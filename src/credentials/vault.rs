@@ -1,7 +1,7 @@
 //! The one owner of every profile change, across the keyring and the config file, and of where a saved secret is read from.
 //!
 //! Every change (a save after a verification, `login`, the default board,
-//! `storage`, `logout`, the default profile) is an edit of what is stored
+//! `storage`, `logout`, the default profile, removing a profile) is an edit of what is stored
 //! now, made under the config file's lock, in one order: write the new place
 //! (keyring entries, read back), commit the file, then clean the old place
 //! (keyring entries, the `.bak` copy). The lock is held until the last
@@ -504,6 +504,49 @@ impl Vault {
         Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
     }
 
+    /// Removes the profile (`profile remove`): the file no longer holds it,
+    /// its backup holds none of its secrets, and its keyring entries (token
+    /// and API secret) are deleted, still under the file's lock, as
+    /// [`Vault::forget_token`] cleans. Nothing is revoked: whether its token
+    /// may be left valid is the caller's to decide. When it was the default
+    /// profile, no profile is the default any more.
+    pub fn remove_profile(&self, name: &str) -> Result<Removed, VaultError> {
+        let waiting = self.waiting.as_ref();
+        let mut edit = self.edit()?;
+        let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
+        // What the keyring holds is forgotten too, in case an old copy of the file held it;
+        // one that cannot be read is deleted all the same.
+        let secrets: Vec<Secret> = [
+            stored.profile.token.clone(),
+            stored.profile.api_secret.clone(),
+            stored.token(waiting).ok().flatten(),
+            stored.api_secret(waiting).ok().flatten(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        edit.config.profiles.remove(name);
+        let was_default = edit.config.default_profile.as_deref() == Some(name);
+        if was_default {
+            edit.config.default_profile = None;
+        }
+        let forget: Vec<&Secret> = secrets.iter().collect();
+        let (saved, held) = edit.commit_held(&forget)?;
+        let mut warnings = Vec::new();
+        if let Some(account) = &stored.account {
+            for user in account.deletable() {
+                for item in [Item::Token, Item::ApiSecret] {
+                    if let Err(e) = keyring::delete(user, item, waiting) {
+                        warnings.push(leftover(user, item, &e));
+                    }
+                }
+            }
+            warnings.extend(account.left_behind());
+        }
+        drop(held);
+        Ok(Removed { saved, was_default, warnings })
+    }
+
     /// Puts the profile's secrets where `target` says (in the keyring: written
     /// and read back, the file then holding none of them) and commits the file,
     /// its backup without `forget`; a failed commit puts the keyring back.
@@ -639,6 +682,15 @@ impl Vault {
             Storage::Keyring => Place::Keyring { user: self.home().account(config, name).shown().to_string() },
         }
     }
+}
+
+/// What removing a profile did: where the file went, whether the profile
+/// was the default one, and old copies that could not be cleaned up, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removed {
+    pub saved: Saved,
+    pub was_default: bool,
+    pub warnings: Vec<String>,
 }
 
 /// A committed change whose old place is still to be cleaned: where it

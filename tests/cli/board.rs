@@ -55,7 +55,38 @@ fn an_ambiguous_or_unknown_name_lists_or_says_so() {
     assert!(stderr(&out).contains(&other), "{}", stderr(&out));
     let out = env.run(&["board", "set", "Holidays"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("no open board named \"Holidays\""), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no open board matches \"Holidays\""), "{}", stderr(&out));
+    assert_eq!(saved_board(&env), None, "nothing saved");
+}
+
+/// `board set` takes what the picker's filter takes: a part of a board's
+/// name, of its workspace's name or of its short link, in any case. Several
+/// matches are refused with their list, none with the member's boards.
+#[test]
+fn board_set_takes_a_part_of_a_name_as_the_picker_does() {
+    let (fake, env, roadmap, chores) = with_boards();
+    let support = fake.add_board("SuPp0rt1", "Customer Support", Some(("5e0000000000000000000001", "Acme")), ANN);
+    for (given, expected) in [("support", &support), ("ROADMAP", &roadmap), ("zzyy", &chores)] {
+        let out = env.run(&["board", "set", given]);
+        assert_eq!(code(&out), 0, "{given}: {}", stderr(&out));
+        assert_eq!(saved_board(&env).as_ref(), Some(expected), "{given}");
+    }
+    assert_eq!(code(&env.run(&["board", "clear"])), 0);
+    // "acme" is the workspace of two boards.
+    let out = env.run(&["board", "set", "acme"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("2 boards match \"acme\"; choose one by its id"), "{said}");
+    assert!(said.contains(&format!("  {support}  Customer Support (Acme, SuPp0rt1)")), "{said}");
+    assert!(said.contains(&format!("  {roadmap}  Team Roadmap (Acme, AbCd1234)")), "{said}");
+    // Nothing matches: the member's boards are named.
+    let out = env.run(&["board", "set", "holidays"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("this member's open boards:"), "{said}");
+    for name in ["Customer Support (Acme, SuPp0rt1)", "Chores (no workspace, ZzYy9876)"] {
+        assert!(said.contains(name), "{name}: {said}");
+    }
     assert_eq!(saved_board(&env), None, "nothing saved");
 }
 

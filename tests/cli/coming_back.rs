@@ -135,3 +135,39 @@ fn login_over_a_token_says_the_old_one_still_works_and_where_it_is() {
         }
     }
 }
+
+/// After `profile use work` and `logout`, `env`, `token` and `status` say
+/// that `default` still holds a token, and how to use it; the line they
+/// suggest works. With `--profile` given, making another the default would
+/// change nothing, so only `--profile` is suggested.
+#[test]
+fn after_logging_out_the_profiles_still_saved_are_named() {
+    let env = Env::offline();
+    env.save("default", TOKEN, "never");
+    env.save("work", TOKEN, "never");
+    assert_eq!(code(&env.run(&["profile", "use", "work"])), 0);
+    let out = env.run(&["logout", "--keep-remote"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for args in [&["env"][..], &["token"], &["status", "--offline"]] {
+        let out = env.run(args);
+        assert_eq!(code(&out), 4, "{args:?}: {}", stderr(&out));
+        let said = stderr(&out);
+        assert!(said.contains("other profiles with a token: \"default\" (Ann Example (@ann))"), "{args:?}: {said}");
+        assert!(said.contains("use one with `trello-auth --profile default status`"), "{args:?}: {said}");
+        assert!(said.contains("or make it the default with `trello-auth profile use default`"), "{args:?}: {said}");
+        assert!(!said.contains("\"work\" ("), "the logged-out profile is not offered: {said}");
+    }
+    let out = env.run(&["--profile", "work", "env"]);
+    assert!(stderr(&out).contains("`trello-auth --profile default status`"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("profile use"), "--profile wins over the default: {}", stderr(&out));
+    // A profile never saved names them too; and the suggested line works.
+    let out = env.run(&["--profile", "nope", "token"]);
+    assert!(stderr(&out).contains("other profiles with a token: \"default\""), "{}", stderr(&out));
+    assert_eq!(code(&env.run(&["profile", "use", "default"])), 0);
+    assert_eq!(stdout(&env.run(&["token"])).trim(), TOKEN);
+    // Nothing else saved with a token: nothing to offer.
+    let alone = Env::offline();
+    alone.save("default", TOKEN, "never");
+    assert_eq!(code(&alone.run(&["logout", "--keep-remote"])), 0);
+    assert!(!stderr(&alone.run(&["env"])).contains("other profiles"));
+}

@@ -173,6 +173,48 @@ fn env_formats() {
     assert!(!run("sh").contains("TRELLO_API_SECRET"), "the secret needs --with-secret");
 }
 
+/// `env --format fish | source` typed in bash: bash's `source` reads no
+/// pipe and fish's lines are not its syntax, so trello-auth says whose they
+/// are and the line for bash. In fish's own pipe, or into a file, nothing is said.
+#[test]
+fn fish_s_lines_piped_into_another_shell_say_whose_they_are() {
+    let env = Env::offline();
+    env.save("default", support::cli::TOKEN, "never");
+    let bin = env!("CARGO_BIN_EXE_trello-auth");
+    let in_shell = |shell: &str, line: &str| {
+        let mut cmd = Command::new(shell);
+        cmd.arg("-c").arg(line.replace("trello-auth", bin)).env_clear().stdin(Stdio::null());
+        for (k, v) in env.cmd(&[]).get_envs() {
+            if let Some(v) = v {
+                cmd.env(k, v);
+            }
+        }
+        cmd.output().unwrap()
+    };
+    let out = in_shell("bash", "trello-auth env --format fish --names trello-js | source");
+    let said = stderr(&out);
+    assert!(
+        said.contains("--format fish writes fish's syntax (`set -gx`) for fish's `source`, but this pipe is bash's"),
+        "{said}"
+    );
+    assert!(said.contains("there: `eval \"$(trello-auth env --names trello-js)\"`"), "{said}");
+    assert!(!said.contains(support::cli::TOKEN), "{said}");
+    for (shell, line) in
+        [("sh", "trello-auth env --format fish > fish.env"), ("sh", "trello-auth env | cat >/dev/null")]
+    {
+        let out = in_shell(shell, &format!("cd \"$HOME\" && {line}"));
+        assert_eq!(code(&out), 0, "{line}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("fish's syntax"), "{line}: {}", stderr(&out));
+    }
+    if Command::new("fish").arg("--version").output().is_ok() {
+        let out = in_shell("fish", "trello-auth env --format fish | source; printf %s $TRELLO_TOKEN");
+        assert_eq!(stdout(&out), support::cli::TOKEN, "{}", stderr(&out));
+        assert!(!stderr(&out).contains("fish's syntax"), "{}", stderr(&out));
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "fish is missing: .ci/run installs it");
+    }
+}
+
 #[test]
 fn env_with_nothing_saved_prints_nothing() {
     let env = Env::offline();
@@ -421,7 +463,22 @@ complete -p trello-auth"#,
     assert!(!log.exists(), "loading the completions ran trello-auth: {:?}", std::fs::read_to_string(&log));
     // Positional values too (clap_complete writes none for fish): from the same definition.
     for (line, expected) in [
-        ("trello-auth mcp ", &["claude-code", "claude-desktop", "codex", "cursor", "gemini", "vscode"][..]),
+        (
+            "trello-auth mcp ",
+            &[
+                "antigravity",
+                "claude-code",
+                "claude-desktop",
+                "codex",
+                "cursor",
+                "gemini",
+                "kiro",
+                "opencode",
+                "vscode",
+                "windsurf",
+                "zed",
+            ][..],
+        ),
         ("trello-auth storage ", &["file", "keyring"][..]),
     ] {
         let out = std::process::Command::new("fish")
@@ -451,7 +508,8 @@ fn the_wizard_flags_are_where_a_wizard_runs_only() {
     assert!(wizard.iter().all(|f| help.contains(f)), "mcp:\n{help}");
     for command in ["status", "env", "login", "logout", "token", "exec", "storage", "board", "profile", "man"] {
         let help = stdout(&env.run(&[command, "--help"]));
-        assert!(help.contains("--profile"), "{command}:\n{help}");
+        // `man` prints the same page whatever the profile: it takes no --profile either.
+        assert_eq!(help.contains("--profile"), command != "man", "{command}:\n{help}");
         assert!(!wizard.iter().any(|f| help.contains(f)), "{command} offers a wizard flag:\n{help}");
     }
     let out = env.run(&["status", "--plain"]);

@@ -271,44 +271,6 @@ fn every_command_line_of_the_readme_and_the_docs_runs_as_written() {
 }
 
 #[test]
-fn the_man_page_is_a_man_page() {
-    let env = Env::offline();
-    let out = env.run(&["man"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let roff = stdout(&out);
-    assert!(roff.starts_with(".ie \\n(.g .ds Aq") || roff.contains(".TH trello-auth"), "{roff}");
-    for section in ["TRELLO-AUTH STATUS", "TRELLO-AUTH MCP", "Environment", "Exit status"] {
-        assert!(roff.contains(section), "{section} missing");
-    }
-    if Command::new("sh").arg("-c").arg("command -v man").output().is_ok_and(|o| !o.status.success()) {
-        assert!(std::env::var_os("CI").is_none(), "man is missing: .ci/run installs man-db");
-        eprintln!("NOT RUN: man -l (apt-get install man-db)");
-        return;
-    }
-    let scene = Scene::new(&fake(), &None);
-    let shown = scene.run("trello-auth man | man -l -");
-    assert_eq!(code(&shown), 0, "{}", stderr(&shown));
-    assert!(stderr(&shown).is_empty(), "troff warned: {}", stderr(&shown));
-    let text = stdout(&shown);
-    assert!(text.contains("trello-auth") && text.contains("SYNOPSIS"), "{text}");
-    // In a UTF-8 terminal too: nothing but ASCII (no hyphen glyph at a line
-    // break, no typographic quote), and the tables and examples line for line.
-    let shown = scene.run("trello-auth man | LC_ALL=C.UTF-8 MANWIDTH=80 man -l -");
-    let text = stdout(&shown);
-    assert!(text.is_ascii(), "{:?}", text.chars().filter(|c| !c.is_ascii()).collect::<String>());
-    assert!(!text.contains("trello-auth-status(1)"), "names a page that does not exist");
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    for (code, meaning) in trello_auth::commands::exit::TABLE {
-        assert!(lines.contains(&format!("{code}  {meaning}").as_str()), "exit {code} was reflowed:\n{text}");
-    }
-    for var in trello_auth::environment::ALL {
-        assert!(lines.iter().any(|l| l.starts_with(var.name) && l.ends_with(var.meaning)), "{} reflowed", var.name);
-    }
-    let example = "trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev";
-    assert!(lines.contains(&example), "an example was reflowed:\n{text}");
-}
-
-#[test]
 fn the_readme_tables_are_the_program_s_tables() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/COMMANDS.md")).unwrap();

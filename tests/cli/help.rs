@@ -23,3 +23,65 @@ fn unknown_flags_are_refused_with_usage() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument"));
 }
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).env_clear().output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+/// The two parse errors whose mistake looks right name the form that works.
+#[test]
+fn parse_errors_name_the_form_that_works() {
+    for args in [&["mcp", "cursor", "--write", "./my file.json"][..], &["mcp", "--write", "./my file.json", "cursor"]] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}");
+        assert!(
+            stderr.contains("tip: --write takes its file after an equals sign: `--write='./my file.json'`"),
+            "{stderr}"
+        );
+    }
+    let (code, _, stderr) = run(&["--profile", "work", "exec", "--names", "trello-js", "printenv", "TRELLO_KEY"]);
+    assert_eq!(code, 2);
+    let fixed = "`trello-auth --profile work exec --names trello-js -- printenv TRELLO_KEY`";
+    assert!(
+        stderr.contains(&format!("tip: the command to run goes after `--`, so that its options are its own: {fixed}")),
+        "{stderr}"
+    );
+    // The tip is the form that works: it gets past the parser.
+    let (_, _, stderr) = run(&["--profile", "work", "exec", "--names", "trello-js", "--", "printenv", "TRELLO_KEY"]);
+    assert!(!stderr.contains("Usage:"), "{stderr}");
+    // Other mistakes get no such tip, and a token typed into one is still not repeated.
+    let token = format!("ATTA{}", "ab".repeat(32));
+    let (_, _, stderr) = run(&["exec", "--bogus", "--", "true"]);
+    assert!(!stderr.contains("goes after `--`"), "{stderr}");
+    let (_, _, stderr) = run(&["exec", &token]);
+    assert!(!stderr.contains(&token) && stderr.contains("exec -- [redacted]"), "{stderr}");
+}
+
+/// `--profile` and `--config` are offered where they mean something: not on
+/// `completions`, `man` or `help`, in their help, completions or man page.
+#[test]
+fn profile_and_config_only_where_they_mean_something() {
+    for command in ["completions", "man", "help"] {
+        let (code, help, _) = run(&[command, "--help"]);
+        assert_eq!(code, 0);
+        assert!(!help.contains("--profile") && !help.contains("--config"), "{command}:\n{help}");
+    }
+    for command in [&["status"][..], &["rotate"], &["board", "set"], &["mcp"], &["exec"]] {
+        let (_, help, _) = run(&[command, &["--help"]].concat());
+        assert!(help.contains("--profile <NAME>") && help.contains("--config <PATH>"), "{command:?}:\n{help}");
+    }
+    let (_, fish, _) = run(&["completions", "fish"]);
+    for command in ["completions", "man", "help"] {
+        let condition = format!("__fish_trello_auth_using_subcommand {command}\" -l profile");
+        assert!(!fish.contains(&condition), "{command} offers --profile");
+    }
+    assert!(fish.contains("__fish_trello_auth_using_subcommand status\" -l profile"), "{fish}");
+    // Given before the command, or after it, the value is the same.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["--profile", "work", "status", "--offline"][..], &["status", "--offline", "--profile", "work"]] {
+        let out = bin().args(args).env_clear().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stderr).contains("profile \"work\""), "{args:?}");
+    }
+}

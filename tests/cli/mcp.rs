@@ -12,16 +12,33 @@ use std::process::Command;
 
 use support::cli::{Env, TOKEN, code, stderr, stdout};
 use support::fake_trello::KEY;
-use support::mcp::{args_of, entry_in, executable, files_holding, mode, names_in, project, run_in};
+use support::mcp::{args_of, command_of, entry_in, executable, files_holding, mode, names_in, project, run_in};
 
-/// Every client, the keys to its servers (user scope) and whether entries carry `"type": "stdio"`.
-pub(crate) const CLIENTS: [(&str, &str, bool); 6] = [
+/// Every client with a user scope, the key to its servers and whether entries carry a `type`.
+pub(crate) const CLIENTS: [(&str, &str, bool); 10] = [
     ("claude-code", "mcpServers", true),
     ("claude-desktop", "mcpServers", false),
     ("vscode", "servers", true),
     ("cursor", "mcpServers", false),
     ("codex", "mcp_servers", false),
     ("gemini", "mcpServers", false),
+    ("windsurf", "mcpServers", false),
+    ("zed", "context_servers", false),
+    ("opencode", "mcp", true),
+    ("kiro", "mcpServers", false),
+];
+
+/// Every client with a project scope: its file in the project and the key to its servers.
+pub(crate) const PROJECT_FILES: [(&str, &str, &str); 9] = [
+    ("claude-code", ".mcp.json", "mcpServers"),
+    ("vscode", ".vscode/mcp.json", "servers"),
+    ("cursor", ".cursor/mcp.json", "mcpServers"),
+    ("codex", ".codex/config.toml", "mcp_servers"),
+    ("gemini", ".gemini/settings.json", "mcpServers"),
+    ("zed", ".zed/settings.json", "context_servers"),
+    ("opencode", "opencode.json", "mcp"),
+    ("kiro", ".kiro/settings/mcp.json", "mcpServers"),
+    ("antigravity", ".agents/mcp_config.json", "mcpServers"),
 ];
 
 /// Where `--write` puts a client's entry with the default (user) scope, for a test home.
@@ -35,6 +52,11 @@ pub(crate) fn user_file(env: &Env, client: &str) -> PathBuf {
         "cursor" => home.join(".cursor/mcp.json"),
         "codex" => home.join(".codex/config.toml"),
         "gemini" => home.join(".gemini/settings.json"),
+        "windsurf" => home.join(".codeium/windsurf/mcp_config.json"),
+        // XDG_CONFIG_HOME is the test's home.
+        "zed" => home.join("zed/settings.json"),
+        "opencode" => home.join("opencode/opencode.jsonc"),
+        "kiro" => home.join(".kiro/settings/mcp.json"),
         _ => unreachable!(),
     }
 }
@@ -57,7 +79,7 @@ fn each_client_gets_its_shape_and_no_secret() {
         assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
         assert!(!stdout(&out).contains(TOKEN) && !stdout(&out).contains(KEY), "{client}: a secret:\n{}", stdout(&out));
         let server = printed(&out, client)[key]["trello"].clone();
-        assert!(server["command"].as_str().unwrap().ends_with("/trello-auth"), "{client}: {server}");
+        assert!(command_of(&server).ends_with("/trello-auth"), "{client}: {server}");
         let config = env.config().display().to_string();
         let args = args_of(&server);
         assert_eq!(args[..6], ["--config", config.as_str(), "exec", "--profile", "default", "--"], "{client}");
@@ -88,13 +110,7 @@ fn write_with_no_path_goes_to_each_client_s_own_file_for_each_scope() {
         assert!(args_of(&entry).contains(&"exec".to_string()), "{client}: {entry}");
         assert!(!stderr(&out).contains("meant to be committed"), "{client}: {}", stderr(&out));
     }
-    for (client, rel, key) in [
-        ("claude-code", ".mcp.json", "mcpServers"),
-        ("vscode", ".vscode/mcp.json", "servers"),
-        ("cursor", ".cursor/mcp.json", "mcpServers"),
-        ("codex", ".codex/config.toml", "mcp_servers"),
-        ("gemini", ".gemini/settings.json", "mcpServers"),
-    ] {
+    for (client, rel, key) in PROJECT_FILES {
         let out = run_in(&env, &dir, &["mcp", client, "--scope", "project", "--write"]);
         assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
         entry_in(&dir.join(rel), &[key], "trello");
@@ -118,6 +134,12 @@ fn write_with_no_path_goes_to_each_client_s_own_file_for_each_scope() {
     let out = run_in(&env, &dir, &["mcp", "claude-desktop", "--scope", "project", "--write"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(!dir.join("Claude").exists());
+    let out = run_in(&env, &dir, &["mcp", "windsurf", "--scope", "project", "--write"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no project file"), "{}", stderr(&out));
+    let out = run_in(&env, &dir, &["mcp", "antigravity", "--write"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("~/.gemini/antigravity-cli/mcp_config.json"), "{}", stderr(&out));
     // Codex honours CODEX_HOME.
     let codex_home = env.dir.path().join("codex-home");
     let out = env.cmd(&["mcp", "codex", "--write"]).env("CODEX_HOME", &codex_home).current_dir(&dir).output().unwrap();
@@ -140,7 +162,7 @@ fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file()
         "Added the MCP server \"trello-work\" in {f}, under mcpServers; nothing else in the file changed, and the \
          previous file is kept as {f}.bak.\n"
     );
-    assert_eq!(stdout(&out), said);
+    assert!(stdout(&out).starts_with(&said), "{}", stdout(&out));
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"gh-mcp\", \"env\": {\"X\": \"1\"}},\n    \"trello-work\": {\n"), "{text}");
     assert!(text.ends_with("  },\n  \"zzz\": true\n}\n"), "{text}");
@@ -150,7 +172,7 @@ fn write_merges_beside_other_servers_keeps_a_backup_and_refuses_a_corrupt_file()
     let out =
         run_in(&env, &dir, &["mcp", "claude-code", &format!("--write={}", file.display()), "--name", "trello-work"]);
     let said = format!("{f} already has this MCP server \"trello-work\" under mcpServers: nothing was changed.\n");
-    assert_eq!(stdout(&out), said);
+    assert!(stdout(&out).starts_with(&said), "{}", stdout(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     assert_eq!(std::fs::read_to_string(dir.join(".mcp.json.bak")).unwrap(), before);
     // Another profile under the same name: replaced, not doubled.
@@ -554,23 +576,32 @@ fn a_trello_auth_inside_the_current_folder_is_said() {
 }
 
 /// The clients' own commands, run by a POSIX shell with stand-ins for
-/// `claude` and `code` that report their arguments: the shell gives them
-/// exactly the entry.
+/// `claude`, `code`, `codex`, `gemini` and `opencode` that report their
+/// arguments: the shell gives them exactly the entry, the name before any
+/// variable (Claude Code's `-e` takes every value up to the next option),
+/// and Gemini CLI's arguments after `CMD --`. (`mcp_clis.rs` runs the real
+/// CLIs on these lines.)
 #[test]
 fn the_clients_own_commands_are_quoted_for_a_shell_and_match_the_entry() {
     let env = Env::saved_offline();
     let dir = project(&env);
     let bin = env.dir.path().join("stand-ins");
     let said = env.dir.path().join("argv.txt");
-    for name in ["claude", "code"] {
+    for name in ["claude", "code", "codex", "gemini", "opencode"] {
         executable(
             &bin.join(name),
             &format!("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\n", said.display()),
         );
     }
-    let server = "sh -c 'exit 0' \"it's here\"";
+    // An entry with env.PATH: a server in a folder with a space that the short PATH lacks.
+    let tools = env.dir.path().join("my tools");
+    executable(&tools.join("my-server"), "#!/bin/sh\n");
+    let server = "my-server 'it''s here' -e x";
+    let path = format!("{}:/usr/bin:/bin", tools.display());
+    let run = |args: &[&str]| env.cmd(args).env("PATH", &path).current_dir(&dir).output().unwrap();
+    let words = |entry: &serde_json::Value| [vec![command_of(entry)], args_of(entry)].concat();
     for scope in ["user", "project", "local"] {
-        let out = run_in(&env, &dir, &["mcp", "claude-code", "--scope", scope, "--server", server]);
+        let out = run(&["mcp", "claude-code", "--scope", scope, "--server", server]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let entry = printed(&out, "claude-code");
         let entry = if scope == "local" {
@@ -579,23 +610,33 @@ fn the_clients_own_commands_are_quoted_for_a_shell_and_match_the_entry() {
             entry["mcpServers"]["trello"].clone()
         };
         let line = own_command(&stderr(&out), "claude mcp add");
-        assert!(line.starts_with(&format!("claude mcp add --transport stdio --scope {scope} trello -- ")), "{line}");
         let argv = shell_argv(&line, &bin, &said);
-        let mut want = vec![
-            "mcp".to_string(),
-            "add".into(),
-            "--transport".into(),
-            "stdio".into(),
-            "--scope".into(),
-            scope.into(),
-            "trello".into(),
-            "--".into(),
-        ];
-        want.push(entry["command"].as_str().unwrap().to_string());
-        want.extend(args_of(&entry));
-        assert_eq!(argv, want);
+        let path_value = format!("PATH={}", entry["env"]["PATH"].as_str().unwrap());
+        let head = ["mcp", "add", "--scope", scope, "--transport", "stdio", "trello", "--env", &path_value, "--"];
+        assert_eq!(argv, [head.map(String::from).to_vec(), words(&entry)].concat(), "{line}");
     }
-    let out = run_in(&env, &dir, &["mcp", "vscode", "--server", server]);
+    let out = run(&["mcp", "codex", "--server", server]);
+    let entry = printed(&out, "codex")["mcp_servers"]["trello"].clone();
+    let argv = shell_argv(&own_command(&stderr(&out), "codex mcp add"), &bin, &said);
+    let path_value = format!("PATH={}", entry["env"]["PATH"].as_str().unwrap());
+    let head = ["mcp", "add", "trello", "--env", &path_value, "--"].map(String::from).to_vec();
+    assert_eq!(argv, [head, words(&entry)].concat());
+    for scope in ["user", "project"] {
+        let out = run(&["mcp", "gemini", "--scope", scope, "--server", server]);
+        let entry = printed(&out, "gemini")["mcpServers"]["trello"].clone();
+        let argv = shell_argv(&own_command(&stderr(&out), "gemini mcp add"), &bin, &said);
+        let path_value = format!("PATH={}", entry["env"]["PATH"].as_str().unwrap());
+        let head = ["mcp", "add", "--scope", scope, "trello", "--env", &path_value].map(String::from).to_vec();
+        let tail = [vec![command_of(&entry), "--".into()], args_of(&entry)].concat();
+        assert_eq!(argv, [head, tail].concat());
+    }
+    let out = run(&["mcp", "opencode", "--server", server]);
+    let entry = printed(&out, "opencode")["mcp"]["trello"].clone();
+    let argv = shell_argv(&own_command(&stderr(&out), "opencode mcp add"), &bin, &said);
+    let path_value = format!("PATH={}", entry["environment"]["PATH"].as_str().unwrap());
+    let head = ["mcp", "add", "trello", "--env", &path_value, "--"].map(String::from).to_vec();
+    assert_eq!(argv, [head, words(&entry)].concat());
+    let out = run(&["mcp", "vscode", "--server", server]);
     let line = own_command(&stderr(&out), "code --add-mcp");
     let argv = shell_argv(&line, &bin, &said);
     assert_eq!(argv[0], "--add-mcp");
@@ -603,19 +644,28 @@ fn the_clients_own_commands_are_quoted_for_a_shell_and_match_the_entry() {
     assert_eq!(added["name"], "trello");
     added.as_object_mut().unwrap().remove("name");
     assert_eq!(added, printed(&out, "vscode")["servers"]["trello"]);
-    // VS Code's command adds to the user profile only.
-    let out = run_in(&env, &dir, &["mcp", "vscode", "--scope", "project"]);
-    assert!(!stderr(&out).contains("code --add-mcp"), "{}", stderr(&out));
-    // An entry with env.PATH (npx in a folder with a space): `claude mcp add --env PATH=…`.
-    let tools = env.dir.path().join("my tools");
-    executable(&tools.join("npx"), "#!/bin/sh\n");
-    let mut cmd = env.cmd(&["mcp", "claude-code", "--server", "npx -y @delorenj/mcp-server-trello"]);
-    let out = cmd.env("PATH", format!("{}:/usr/bin:/bin", tools.display())).current_dir(&dir).output().unwrap();
-    let entry = printed(&out, "claude-code")["mcpServers"]["trello"].clone();
-    let path = entry["env"]["PATH"].as_str().unwrap().to_string();
-    let argv = shell_argv(&own_command(&stderr(&out), "claude mcp add"), &bin, &said);
-    assert_eq!(argv[6..10], ["--env".to_string(), format!("PATH={path}"), "trello".into(), "--".into()]);
-    assert_eq!(argv[10..].to_vec(), [vec![entry["command"].as_str().unwrap().to_string()], args_of(&entry)].concat());
+    // Commands that write the user's file only, or that cannot carry the value, are not printed.
+    for (client, scope, start) in [
+        ("vscode", "project", "code --add-mcp"),
+        ("codex", "project", "codex mcp add"),
+        ("opencode", "project", "opencode mcp add"),
+        ("cursor", "user", "mcp add"),
+        ("zed", "user", "mcp add"),
+        ("kiro", "user", "mcp add"),
+        ("windsurf", "user", "mcp add"),
+    ] {
+        let out = run(&["mcp", client, "--scope", scope, "--server", server]);
+        assert_eq!(code(&out), 0, "{client}: {}", stderr(&out));
+        assert!(!stderr(&out).contains(start), "{client} {scope}: {}", stderr(&out));
+    }
+    let odd = env.dir.path().join("a=b");
+    executable(&odd.join("my-server"), "#!/bin/sh\n");
+    let out = env
+        .cmd(&["mcp", "gemini", "--server", "my-server"])
+        .env("PATH", format!("{}:/usr/bin:/bin", odd.display()))
+        .output()
+        .unwrap();
+    assert!(!stderr(&out).contains("gemini mcp add"), "Gemini CLI cuts a value at its second =: {}", stderr(&out));
 }
 
 fn own_command(stderr: &str, start: &str) -> String {
@@ -638,8 +688,9 @@ fn shell_argv(line: &str, bin: &Path, said: &Path) -> Vec<String> {
     std::fs::read_to_string(said).unwrap().lines().map(str::to_string).collect()
 }
 
-/// A symlinked file (a dotfile manager's) stays a link and its target is
-/// edited; a FIFO or a link to nothing is refused and left alone.
+/// A symlinked file of the user's own (a dotfile manager's) stays a link and
+/// its target is edited; a FIFO or a link to nothing is refused and left alone.
+/// (A project's file that links out of the project is refused: `mcp_hostile.rs`.)
 #[test]
 fn odd_targets_a_symlink_is_followed_a_fifo_refused() {
     let env = Env::saved_offline();
@@ -647,11 +698,12 @@ fn odd_targets_a_symlink_is_followed_a_fifo_refused() {
     let real = env.dir.path().join("dotfiles/cursor-mcp.json");
     std::fs::create_dir_all(real.parent().unwrap()).unwrap();
     std::fs::write(&real, "{}\n").unwrap();
-    std::fs::create_dir_all(dir.join(".cursor")).unwrap();
-    std::os::unix::fs::symlink(&real, dir.join(".cursor/mcp.json")).unwrap();
-    let out = run_in(&env, &dir, &["mcp", "cursor", "--scope", "project", "--write"]);
+    let link = env.dir.path().join(".cursor/mcp.json");
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = run_in(&env, &dir, &["mcp", "cursor", "--write"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(std::fs::symlink_metadata(dir.join(".cursor/mcp.json")).unwrap().file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     entry_in(&real, &["mcpServers"], "trello");
 
     let fifo = dir.join("fifo.json");

@@ -86,9 +86,14 @@ fn every_client_s_entry_starts_in_the_sdk_with_a_profile_kept_in_a_custom_place(
     let config = env.dir.path().join("custom place/trello.toml");
     env.save_in(&Store::at(&config), "default", TOKEN, "never");
     let server = stand_in(&python, &scripts().join("stand_in_server.py"));
-    for (client, key, _) in CLIENTS {
-        write(&env, &dir, &["--config", config.to_str().unwrap(), "mcp", client, "--server", &server, "--write"]);
-        let file = user_file(&env, client);
+    let config = config.to_str().unwrap();
+    let mut files: Vec<(&str, &str, std::path::PathBuf)> =
+        CLIENTS.iter().map(|(client, key, _)| (*client, *key, user_file(&env, client))).collect();
+    // Antigravity CLI has a project file only.
+    files.push(("antigravity", "mcpServers", dir.join(".agents/mcp_config.json")));
+    for (client, key, file) in files {
+        let scope = if client == "antigravity" { "project" } else { "user" };
+        write(&env, &dir, &["--config", config, "mcp", client, "--scope", scope, "--server", &server, "--write"]);
         let result = start_entry(&python, &env, &file, key, "trello", Around::Nothing, true);
         assert_eq!(result["server"], "trello-auth-stand-in", "{client}");
         let seen = env_seen(&result);

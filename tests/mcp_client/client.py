@@ -6,7 +6,8 @@ entry's env block, nothing else.
 usage: client.py FILE KEY... --name NAME [--call-env] [--cwd DIR]
 
 FILE is the client's config (JSON, or TOML for Codex); the KEYs lead to the
-object holding the servers (mcpServers; projects /abs/dir mcpServers). Prints
+object holding the servers (mcpServers; projects /abs/dir mcpServers). An
+OpenCode entry (`command` as a list, `environment`) is read as OpenCode does. Prints
 one JSON object: the server's name, its tools and their descriptions, and
 with --call-env what the `env` tool answered (its hex-encoded values decoded).
 --cwd starts the server in DIR, as a client starts its servers in the folder
@@ -40,9 +41,13 @@ async def main():
     parser.add_argument("--cwd")
     args = parser.parse_args()
     entry = entry_of(args.file, args.keys, args.name)
-    params = StdioServerParameters(
-        command=entry["command"], args=entry.get("args", []), env=entry.get("env"), cwd=args.cwd
-    )
+    command = entry["command"]
+    if isinstance(command, list):
+        # OpenCode: {"type": "local", "command": [CMD, ARGS...], "environment": {...}}
+        command, server_args, env = command[0], command[1:], entry.get("environment")
+    else:
+        server_args, env = entry.get("args", []), entry.get("env")
+    params = StdioServerParameters(command=command, args=server_args, env=env, cwd=args.cwd)
     out = {"default_environment": sorted(get_default_environment())}
     async with stdio_client(params, errlog=sys.stderr) as (read, write):
         async with ClientSession(read, write) as session:

@@ -26,7 +26,27 @@ pub fn read_config(file: &Path) -> serde_json::Value {
         let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", file.display()));
         serde_json::to_value(table).unwrap()
     } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", file.display()))
+        // JSON with comments and trailing commas, as VS Code, Gemini CLI, Zed and OpenCode read it.
+        let options =
+            jsonc_parser::ParseOptions { allow_comments: true, allow_trailing_commas: true, ..Default::default() };
+        let value = jsonc_parser::parse_to_value(&text, &options)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{text}", file.display()))
+            .unwrap_or_else(|| panic!("{}: no value\n{text}", file.display()));
+        to_serde(value)
+    }
+}
+
+fn to_serde(value: jsonc_parser::JsonValue) -> serde_json::Value {
+    use jsonc_parser::JsonValue;
+    match value {
+        JsonValue::String(s) => s.into_owned().into(),
+        JsonValue::Number(n) => serde_json::from_str(n).unwrap_or_else(|_| n.into()),
+        JsonValue::Boolean(b) => b.into(),
+        JsonValue::Null => serde_json::Value::Null,
+        JsonValue::Array(items) => items.into_iter().map(to_serde).collect(),
+        JsonValue::Object(object) => {
+            object.into_iter().map(|(k, v)| (k.into_owned(), to_serde(v))).collect::<serde_json::Map<_, _>>().into()
+        }
     }
 }
 
@@ -41,9 +61,28 @@ pub fn entry_in(file: &Path, keys: &[&str], name: &str) -> serde_json::Value {
     entry
 }
 
-/// An entry's args as strings.
+/// An entry's args as strings (OpenCode's: its `command` array after the program).
 pub fn args_of(entry: &serde_json::Value) -> Vec<String> {
-    entry["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()
+    let words = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()
+    };
+    match &entry["command"] {
+        serde_json::Value::Array(_) => words(&entry["command"])[1..].to_vec(),
+        _ => words(&entry["args"]),
+    }
+}
+
+/// An entry's program (OpenCode's: the first word of its `command` array).
+pub fn command_of(entry: &serde_json::Value) -> String {
+    match &entry["command"] {
+        serde_json::Value::Array(words) => words[0].as_str().unwrap().to_string(),
+        other => other.as_str().unwrap_or_else(|| panic!("no command: {entry}")).to_string(),
+    }
+}
+
+/// An entry's variables (OpenCode's `environment`).
+pub fn env_of(entry: &serde_json::Value) -> serde_json::Value {
+    entry.get("env").or_else(|| entry.get("environment")).cloned().unwrap_or(serde_json::Value::Null)
 }
 
 /// Writes an executable file.

@@ -24,7 +24,7 @@ pub fn scripts() -> PathBuf {
 }
 
 /// `None` and NOT RUN outside CI; a failure in CI.
-fn missing<T>(case: &str, what: &str) -> Option<T> {
+pub fn missing<T>(case: &str, what: &str) -> Option<T> {
     if std::env::var_os("CI").is_some() {
         panic!("{case}: {what}; .ci/run installs it");
     }

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod cli;
+pub mod clis;
 pub mod dbus_proxy;
 pub mod extreme;
 pub mod fake_trello;

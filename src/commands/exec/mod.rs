@@ -58,11 +58,6 @@ Examples:
   trello-auth exec --profile work -- sh -c 'echo \"board: ${TRELLO_BOARD_ID:-none set}\"'
   trello-auth exec -- sh -c 'echo \"token=$TRELLO_TOKEN\"' | cat  prints token=[hidden by trello-auth]";
 
-/// Exit status when the command cannot be found, as shells use.
-pub const NOT_FOUND: u8 = 127;
-/// Exit status when the command exists but cannot be run, as shells use.
-pub const NOT_EXECUTABLE: u8 = 126;
-
 /// The command to run, and what to hide in its output.
 pub struct Prepared {
     pub command: Command,
@@ -147,8 +142,8 @@ impl RunError {
     /// The shell's statuses for a command that cannot be found or run.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RunError::NotFound(_) => NOT_FOUND,
-            RunError::NotPermitted(_) | RunError::CannotStart(..) => NOT_EXECUTABLE,
+            RunError::NotFound(_) => super::exit::NOT_FOUND,
+            RunError::NotPermitted(_) | RunError::CannotStart(..) => super::exit::NOT_EXECUTABLE,
             RunError::Relay(..) => super::exit::REJECTED,
         }
     }

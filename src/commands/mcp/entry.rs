@@ -49,23 +49,6 @@ impl std::fmt::Debug for Server {
     }
 }
 
-impl Server {
-    /// The entry as JSON, `"type": "stdio"` first where the client writes it.
-    pub fn to_json(&self, typed: bool) -> serde_json::Value {
-        let mut object = serde_json::Map::new();
-        if typed {
-            object.insert("type".into(), "stdio".into());
-        }
-        object.insert("command".into(), self.command.clone().into());
-        object.insert("args".into(), self.args.clone().into());
-        if !self.env.is_empty() {
-            let env = self.env.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
-            object.insert("env".into(), serde_json::Value::Object(env));
-        }
-        serde_json::Value::Object(object)
-    }
-}
-
 /// What to write, and anything to say about it.
 pub struct Entry {
     pub name: String,

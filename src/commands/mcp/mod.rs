@@ -12,7 +12,9 @@ pub mod agent;
 pub(crate) mod clients;
 mod edit;
 mod entry;
+mod official;
 pub(crate) mod pinned;
+mod project;
 pub(crate) mod resolve;
 
 use std::path::{Path, PathBuf};
@@ -21,9 +23,11 @@ pub use clients::{Client, Scope};
 
 use super::env::Names;
 use super::{CommandError, Context, Output};
-use crate::files::{Backup, Dir, Mode, Replace};
-use clients::{Format, Place};
+use crate::files::{Dir, Mode, Replace};
+use clients::{Format, Homes, Place, Shape};
+use edit::Change;
 use entry::{Entry, Request};
+use project::Project;
 use resolve::shown;
 
 /// `mcp`'s arguments.
@@ -40,7 +44,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Whose file: user (your own, for every project), project (the project's,
-    /// meant to be committed), local (Claude Code: your own, this folder only).
+    /// meant to be committed), local (Claude Code: your own, this repository only).
     #[arg(long, value_enum, default_value = "user")]
     pub scope: Scope,
     /// Variable names the server reads (see `env --help`); the default server reads the default
@@ -58,6 +62,10 @@ pub struct Args {
     pub reveal: super::reveal::Reveal,
     #[command(flatten, next_help_heading = "The agent's token")]
     pub token: agent::TokenArgs,
+    /// Atlassian's official remote Trello server instead (https://mcp.trello.com/v1), named trello-official:
+    /// the client signs in with OAuth, and no key or token is involved.
+    #[arg(long, conflicts_with_all = ["server", "names", "inline_secrets", "own_token", "shared_token"])]
+    pub official: bool,
 }
 
 pub const AFTER_HELP: &str = "\
@@ -71,32 +79,68 @@ script by absolute path: no project a client opens can swap it, as it can a
 package npx, uvx or bunx resolve (a --server of theirs is warned about). Every
 program is named by its absolute path, and the entry's env.PATH holds the
 folders the server needs, since clients start servers with a short PATH and a
-stripped environment. Without --write,
-the client's own command for the same entry is shown too, where it has one.
+stripped environment. Without --write it first names the file the entry goes
+in, then the client's own command for the same entry, where it has one; with
+--write it says what the client needs before the entry works (a restart, an
+approval, trusting the folder).
+
+--official writes Atlassian's remote Trello server (https://mcp.trello.com/v1)
+in the client's own shape, as trello-official: the client signs you in with
+OAuth and no key or token is kept here, but a connection reaches one
+workspace, and it has no comments, attachments or custom fields yet; it can
+sit beside the local trello server.
 
 Files (--scope user, the default / project):
-  claude-code     ~/.claude.json mcpServers / .mcp.json (local: ~/.claude.json,
-                  this folder's projects entry)
+  claude-code     ~/.claude.json ($CLAUDE_CONFIG_DIR) / .mcp.json (local: the
+                  same file, under the repository root's projects entry)
   claude-desktop  claude_desktop_config.json in Claude's config folder
   vscode          the user profile's mcp.json / .vscode/mcp.json
   cursor          ~/.cursor/mcp.json / .cursor/mcp.json
   codex           ~/.codex/config.toml ($CODEX_HOME) / .codex/config.toml
-  gemini          ~/.gemini/settings.json / .gemini/settings.json
+  gemini          ~/.gemini/settings.json ($GEMINI_CLI_HOME) /
+                  .gemini/settings.json
+  windsurf        ~/.codeium/windsurf/mcp_config.json (user only)
+  zed             ~/.config/zed/settings.json / .zed/settings.json
+  opencode        ~/.config/opencode/opencode.json[c] / opencode.json
+  kiro            ~/.kiro/settings/mcp.json / .kiro/settings/mcp.json
+  antigravity     .agents/mcp_config.json (project only)
 --write edits the file in place: comments, numbers, key order and other
-servers stay as they were. It refuses a file it cannot parse or that holds a
-key twice, keeps the old file as .bak (without the profile's key, token or
-secret, and with anything shaped like one in the replaced entry redacted), and
-writes atomically.
+servers stay as they were, and a large file is never parsed whole. It refuses
+a file it cannot parse or that holds a key twice, a project's file that leads
+out of the project through a link, and trello-auth's own config file; keeps
+the old file as .bak (without the profile's key, token or secret, and with
+anything shaped like one in the replaced entry redacted); creates a new file
+0600; and writes atomically.
 
 Examples:
   trello-auth mcp claude-code --write
   trello-auth mcp cursor --scope project --write
+  trello-auth mcp claude-code --official --write
+  trello-auth mcp zed --scope project --write
   trello-auth mcp codex --names api-token --server 'uvx mcp-server-trello'
   trello-auth mcp vscode --server 'node \"/opt/My Servers/trello.js\"' --name trello-dev
   trello-auth mcp claude-desktop --write";
 
-/// The largest client file read: `~/.claude.json` keeps per-project history and grows.
+/// The largest JSON client file of the user's own read: `~/.claude.json`
+/// keeps per-project history and grows; it is edited in bounded memory
+/// (`edit`): the file, its longest string with an escape in it, and a little.
 const MAX_CLIENT_FILE: u64 = 64 * 1024 * 1024;
+/// The largest project file read: a project's file is the project's to
+/// choose, and a real one is small; this keeps an edit of one built to be
+/// expensive (one string of escapes as long as the file) under 100 MiB.
+const MAX_PROJECT_FILE: u64 = 32 * 1024 * 1024;
+/// The largest TOML file read: Codex's config is small, and `toml_edit` holds
+/// the whole document.
+const MAX_TOML_FILE: u64 = 1024 * 1024;
+
+/// How much of the file `--write` reads, by its format and whose it is.
+fn read_limit(format: Format, scope: Scope) -> u64 {
+    match (format, scope) {
+        (Format::Toml, _) => MAX_TOML_FILE,
+        (Format::Json, Scope::Project) => MAX_PROJECT_FILE,
+        (Format::Json, _) => MAX_CLIENT_FILE,
+    }
+}
 
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     args.client.check_scope(args.scope)?;
@@ -107,8 +151,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if args.name.as_deref().is_some_and(|n| n.chars().any(crate::untrusted::is_unsafe)) {
         return Err(CommandError::Usage("--name holds a control character; use letters, digits, - and _".into()));
     }
+    check_name(args)?;
     let cwd =
         std::env::current_dir().map_err(|e| CommandError::Failed(format!("could not tell the current folder: {e}")))?;
+    if args.official {
+        return official::run(ctx, args, &cwd);
+    }
     let request = Request {
         server: args.server.as_deref(),
         name: args.name.as_deref(),
@@ -118,80 +166,180 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         install: args.write.is_some(),
     };
     let entry = entry::build(ctx, &request)?;
-    let keys = args.client.keys(args.scope, &cwd);
-    let typed = args.client.typed();
-    let mut warnings = entry.warnings.clone();
+    let mut delivery = Delivery {
+        name: &entry.name,
+        shape: Shape::Local(&entry.server),
+        inline: entry.inline,
+        note: None,
+        warnings: entry.warnings.clone(),
+        secrets: Vec::new(),
+    };
+    if args.write.is_some() {
+        delivery.secrets = profile_secrets(ctx, &entry)?;
+    }
+    let said = deliver(ctx, args, &cwd, delivery)?;
+    if !entry.inline || said.written.is_some() {
+        return Ok(said.output);
+    }
+    let warnings = ["--inline-secrets: this entry holds the key and token, and so will any file it is pasted into; \
+                     keep that file out of source control, and revoke the token if it leaks"
+        .to_string()];
+    // The key names the app; the token is the secret.
+    let token: Vec<&str> = entry.secrets.get(1).map(String::as_str).into_iter().collect();
+    let for_real = format!("{} mcp {} --inline-secrets --write", ctx.invocation(), args.client.flag());
+    let to = super::reveal::Destination::stdout();
+    Ok(super::reveal::credential(said.output.warn(warnings), &token, &for_real, args.reveal.reveal, &to))
+}
+
+/// A server name the clients' own commands would read as an option, or
+/// one the chosen client's tools refuse.
+fn check_name(args: &Args) -> Result<(), CommandError> {
+    let Some(name) = args.name.as_deref() else { return Ok(()) };
+    if name.starts_with('-') {
+        return Err(CommandError::Usage(
+            "--name starts with -, which the clients' own commands read as an option; start it with a letter".into(),
+        ));
+    }
+    args.client.check_name(name)
+}
+
+/// What goes into the client's file, and what to say with it.
+struct Delivery<'a> {
+    name: &'a str,
+    shape: Shape<'a>,
+    /// The entry holds the key and token (`--inline-secrets`).
+    inline: bool,
+    /// Said once, after the file is named (`--official`'s trade-offs).
+    note: Option<&'static str>,
+    warnings: Vec<String>,
+    /// The profile's own key, token and API secret: no backup keeps them.
+    secrets: Vec<String>,
+}
+
+/// What [`deliver`] did.
+struct Delivered {
+    output: Output,
+    written: Option<Written>,
+}
+
+/// Prints the entry (saying first which file it goes in, then the client's
+/// own command for it), or with `--write` merges it into that file and says
+/// what the client needs before it works.
+fn deliver(ctx: &Context, args: &Args, cwd: &Path, delivery: Delivery) -> Result<Delivered, CommandError> {
+    let client = args.client;
+    let project = Project::find(cwd);
+    let keys = client.keys(args.scope, &project);
+    let value = client.entry(delivery.shape).map_err(CommandError::Usage)?;
+    let homes = Homes::here();
+    let mut warnings = delivery.warnings;
+    let local = matches!(delivery.shape, Shape::Local(_));
     let Some(path) = &args.write else {
-        if args.scope == Scope::Project {
-            warnings.push(project_note(args, &entry, Path::new("the project's file")));
+        let file = client.default_file(args.scope, &homes).map(|f| cwd.join(f));
+        let keys_said = clients::keys_in_words(client.format(), &keys);
+        match &file {
+            Some(file) => ctx.say(&format!(
+                "the entry below goes in {}, under {keys_said} (`--write` merges it there):",
+                shown(file)
+            )),
+            None => ctx.say(&format!(
+                "the entry below goes in {}'s own file, under {keys_said}; no home folder is known here to name it",
+                client.words()
+            )),
         }
-        let printed = edit::merge(args.client.format(), None, &keys, &entry.name, &entry.server, typed, &[])
-            .map_err(|e| CommandError::Failed(format!("could not build the entry: {e}")))?;
         // Not with --inline-secrets: a command line with the token would land in shell history.
-        if !entry.inline
-            && let Some(command) = args.client.own_command(args.scope, &entry.name, &entry.server)
+        if !delivery.inline
+            && let Some(command) = client.add_command(args.scope, delivery.name, delivery.shape)
         {
-            ctx.say(&format!("or let {} add the same entry itself:\n  {command}", args.client.words()));
+            ctx.say(&format!("or let {} add the same entry itself:\n  {command}", client.words()));
         }
-        let output = match args.client.format() {
-            Format::Json => Output::json(printed.text),
-            Format::Toml => Output::text(printed.text),
+        if let Some(note) = delivery.note {
+            ctx.say(note);
+        }
+        if args.scope == Scope::Project && local {
+            warnings.push(project_note(args, &value, Path::new("the project's file")));
+        }
+        let change = Change { keys: &keys, name: delivery.name, entry: &value, secrets: &[] };
+        let printed = edit::merge(client.format(), None, &change)
+            .map_err(|e| CommandError::Failed(format!("could not build the entry: {e}")))?;
+        let output = match client.format() {
+            Format::Json => Output::json(printed.text()),
+            Format::Toml => Output::text(printed.text()),
         };
-        if !entry.inline {
-            return Ok(output.warn(warnings));
-        }
-        warnings.push(
-            "--inline-secrets: this entry holds the key and token, and so will any file it is pasted into; keep that \
-             file out of source control, and revoke the token if it leaks"
-                .into(),
-        );
-        // The key names the app; the token is the secret.
-        let token: Vec<&str> = entry.secrets.get(1).map(String::as_str).into_iter().collect();
-        let for_real = format!("{} mcp {} --inline-secrets --write", ctx.invocation(), args.client.flag());
-        let to = super::reveal::Destination::stdout();
-        return Ok(super::reveal::credential(output.warn(warnings), &token, &for_real, args.reveal.reveal, &to));
+        return Ok(Delivered { output: output.warn(warnings), written: None });
     };
     let file = match path.clone() {
         Some(file) => file,
-        None => default_file(args.client, args.scope).ok_or_else(|| {
+        None => client.default_file(args.scope, &homes).ok_or_else(|| {
             CommandError::Usage("no home or config folder is known here: give the file, --write=PATH".into())
         })?,
     };
-    let place = Place { path: cwd.join(file), format: args.client.format(), keys };
-    let written = write(&entry, &place, typed, &profile_secrets(ctx, &entry)?)?;
-    if entry.inline {
+    let place = Place { path: cwd.join(&file), format: client.format(), keys };
+    guard(ctx, args, &place.path, &project)?;
+    if let Some(note) = delivery.note {
+        ctx.say(note);
+    }
+    let limit = read_limit(client.format(), args.scope);
+    let written = write(&place, limit, delivery.name, &value, &delivery.secrets, delivery.inline)?;
+    if delivery.inline {
         warnings.push(format!(
             "--inline-secrets: the key and token are now written into {}; keep it out of source control, and revoke \
              the token if it leaks",
             shown(&written.path)
         ));
     }
-    if args.scope == Scope::Project {
-        warnings.push(project_note(args, &entry, &written.path));
+    if args.scope == Scope::Project && local {
+        warnings.push(project_note(args, &value, &written.path));
     }
-    Ok(Output::text(said(&entry, &place, &written)).warn(warnings))
+    let mut text = said(delivery.name, &place, &written);
+    for step in client.after_write(args.scope, delivery.name, &project, delivery.shape) {
+        text.push_str(&format!("Next: {step}\n"));
+    }
+    Ok(Delivered { output: Output::text(text).warn(warnings), written: Some(written) })
 }
 
-/// The client's file for `scope`, from the home and config folders.
-fn default_file(client: Client, scope: Scope) -> Option<PathBuf> {
-    let base = directories::BaseDirs::new();
-    let codex_home = crate::environment::CODEX_HOME.get_os().map(PathBuf::from);
-    client.default_file(
-        scope,
-        base.as_ref().map(|b| b.home_dir()),
-        base.as_ref().map(|b| b.config_dir()),
-        codex_home.as_deref(),
-    )
+/// Refuses a target `--write` must never touch: trello-auth's own config
+/// file or its backup, whatever the scope (a client's file linked to it would
+/// have its credentials edited and its backup overwritten); and for the
+/// project scope, a file inside the project that leads outside it through a
+/// link (a repository can commit `.codex/config.toml` as a link to any file
+/// of the person who opens it).
+fn guard(ctx: &Context, args: &Args, path: &Path, project: &Project) -> Result<(), CommandError> {
+    let config = ctx.vault.path();
+    let real = crate::files::canonical(path);
+    for (own, what) in [(config.to_path_buf(), "config file"), (crate::files::sibling(config, ".bak"), "config backup")]
+    {
+        if crate::files::canonical(&own) == real || resolve::same_file(&own, path) {
+            return Err(CommandError::Failed(format!(
+                "{} is trello-auth's own {what}, never an MCP client's file: refused, and nothing was written",
+                shown(path)
+            )));
+        }
+    }
+    let given = args.write.as_ref().and_then(|p| p.as_deref());
+    let inside = given.is_none_or(|p| project.names_inside(p));
+    if args.scope == Scope::Project && inside && !project.holds(path) {
+        return Err(CommandError::Failed(format!(
+            "{} leads outside this project ({}) through a symbolic link: a project's file is written only inside \
+             the project, so nothing was written; see where it points with `ls -l`",
+            shown(path),
+            shown(&project.top)
+        )));
+    }
+    Ok(())
 }
 
 /// A project file is shared; this entry is one person's.
-fn project_note(args: &Args, entry: &Entry, file: &Path) -> String {
+fn project_note(args: &Args, entry: &serde_json::Value, file: &Path) -> String {
+    let command = match &entry["command"] {
+        serde_json::Value::Array(words) => words.first().and_then(|w| w.as_str()).unwrap_or_default(),
+        other => other.as_str().unwrap_or_default(),
+    };
     format!(
         "{} is meant to be committed and shared, but this entry holds this machine's paths ({}, the config file) and \
          the profile name: keep it out of git, or have each person run `trello-auth mcp {} --scope project --write` \
          on their own machine",
         shown(file),
-        crate::untrusted::line(&entry.server.command),
+        crate::untrusted::line(command),
         args.client.flag()
     )
 }
@@ -219,27 +367,37 @@ fn profile_secrets(ctx: &Context, entry: &Entry) -> Result<Vec<String>, CommandE
 /// it is. The old file is kept as `.bak`, but without `secrets` anywhere in
 /// it, without the values of the Trello variables the replaced entry held,
 /// and without anything in the replaced entry shaped like a credential (a
-/// `--token ATTA…` argument, a `Bearer` header, a `key=…&token=…` URL).
-/// `--inline-secrets` files are 0600.
-fn write(entry: &Entry, place: &Place, typed: bool, secrets: &[String]) -> Result<Written, CommandError> {
+/// `--token ATTA…` argument, a `Bearer` header, a `key=…&token=…` URL). A
+/// new file is 0600, and so is any file with `--inline-secrets`. The file is
+/// written as pieces cut from the old one, never copied whole.
+fn write(
+    place: &Place,
+    limit: u64,
+    name: &str,
+    entry: &serde_json::Value,
+    secrets: &[String],
+    inline: bool,
+) -> Result<Written, CommandError> {
     let failed = |what: String| CommandError::Failed(format!("{}: {what}; it was left as it is", shown(&place.path)));
-    let replace = Replace::begin(&place.path, MAX_CLIENT_FILE, Dir::Shared).map_err(|e| failed(e.to_string()))?;
-    let old = replace.old.as_ref().map(|o| o.text.clone());
-    let merged = edit::merge(place.format, old.as_deref(), &place.keys, &entry.name, &entry.server, typed, secrets)
-        .map_err(|e| failed(e.to_string()))?;
-    let backup = match merged.backup {
-        Some(text) => Backup::Text(text),
-        None => Backup::Previous,
-    };
+    let replace = Replace::begin(&place.path, limit, Dir::Shared).map_err(|e| failed(e.to_string()))?;
+    let old = replace.old.as_ref().map(|o| o.text.as_str());
+    let change = Change { keys: &place.keys, name, entry, secrets };
+    let merged = edit::merge(place.format, old, &change).map_err(|e| failed(e.to_string()))?;
     // Written again as it is, the file would only trade its backup for a
     // copy of itself. An inline entry is written anyway: that makes it 0600.
-    if old.as_deref() == Some(merged.text.as_str()) && !entry.inline {
+    if merged.unchanged && !inline {
         let path = place.path.clone();
         return Ok(Written { path, backup: None, replaced: true, created: Vec::new(), unchanged: true });
     }
-    let mode = if entry.inline { Mode::Private } else { Mode::KeepOrShared };
-    let written = replace.commit(merged.text.as_bytes(), mode, backup).map_err(|e| failed(e.to_string()))?;
-    let (replaced, created) = (merged.replaced, merged.created);
+    let pieces: Vec<&[u8]> = merged.pieces.iter().map(|p| p.as_bytes()).collect();
+    let backup: Vec<&[u8]> = match (&merged.backup, old) {
+        (Some(backup), _) => backup.iter().map(|p| p.as_bytes()).collect(),
+        (None, Some(old)) => vec![old.as_bytes()],
+        (None, None) => Vec::new(),
+    };
+    let mode = if inline { Mode::Private } else { Mode::KeepOrPrivate };
+    let written = replace.commit_pieces(&pieces, mode, Some(&backup)).map_err(|e| failed(e.to_string()))?;
+    let (replaced, created) = (merged.replaced, merged.created.clone());
     Ok(Written { path: written.path, backup: written.backup, replaced, created, unchanged: false })
 }
 
@@ -255,21 +413,22 @@ pub fn merge_any(
     name: &str,
     secrets: &[String],
 ) -> Result<(String, Option<String>), String> {
-    let server = entry::Server {
-        command: "/usr/local/bin/trello-auth".into(),
-        args: ["exec", "--profile", "default", "--", "/usr/bin/npx", "-y", "@delorenj/mcp-server-trello"]
-            .map(String::from)
-            .to_vec(),
-        env: secrets.iter().map(|s| ("TRELLO_TOKEN".to_string(), s.clone())).collect(),
-    };
+    let env: serde_json::Map<String, serde_json::Value> =
+        secrets.iter().map(|s| ("TRELLO_TOKEN".to_string(), serde_json::Value::String(s.clone()))).collect();
+    let entry = serde_json::json!({
+        "command": "/usr/local/bin/trello-auth",
+        "args": ["exec", "--profile", "default", "--", "/usr/bin/node", "/srv/mcp-server-trello/build/index.js"],
+        "env": env,
+    });
     let format = if toml { Format::Toml } else { Format::Json };
-    let merged = edit::merge(format, Some(old), keys, name, &server, !toml, secrets).map_err(|e| e.to_string())?;
-    Ok((merged.text, merged.backup))
+    let change = Change { keys, name, entry: &entry, secrets };
+    let merged = edit::merge(format, Some(old), &change).map_err(|e| e.to_string())?;
+    Ok((merged.text(), merged.backup.map(|pieces| pieces.concat())))
 }
 
 /// Exactly what changed, in words.
-fn said(entry: &Entry, place: &Place, written: &Written) -> String {
-    let name = serde_json::Value::String(crate::untrusted::line(&entry.name).into_owned());
+fn said(name: &str, place: &Place, written: &Written) -> String {
+    let name = serde_json::Value::String(crate::untrusted::line(name).into_owned());
     let keys = crate::untrusted::line(&place.keys_in_words()).into_owned();
     let file = shown(&written.path);
     if written.unchanged {
