@@ -134,7 +134,7 @@ fn no_secret_leaves_the_process_except_where_it_must() {
 
     // Rotate, revoking the old token.
     let mut pty = audit.pty(&["rotate"]);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.paste(&new);
     pty.send(ENTER);
     pty.expect("Revoke the old one");
