@@ -95,7 +95,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         .ok_or_else(|| {
             CommandError::Usage("no API key: pass --key, set TRELLO_API_KEY, or save a profile with the wizard".into())
         })?;
-    let key = extract_key(&key_source);
+    let mut key = extract_key(&key_source);
+    let mut warnings = Vec::new();
+    if let Some(lower) = crate::credentials::format::lowercase_hex(&key) {
+        // Trello's keys are lowercase hex; it refuses one in capitals.
+        key = lower;
+        warnings.push("API key: lowercased, as Trello's keys are".to_string());
+    }
     let key_verdict = check_key(&key);
     if !key_verdict.is_savable() {
         return Err(CommandError::Usage(format!("API key: {}", key_verdict.message())));
@@ -106,7 +112,6 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if !token_verdict.is_savable() {
         return Err(CommandError::Usage(format!("token: {}", token_verdict.message())));
     }
-    let mut warnings = Vec::new();
     if !token_verdict.is_valid() {
         warnings.push(format!("token: {}", token_verdict.message()));
     }

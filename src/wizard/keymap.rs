@@ -54,6 +54,10 @@ pub fn under_help(m: &Model) -> Vec<Binding> {
         }
         Overlay::None | Overlay::Url => {
             let mut list = screen::bindings(m);
+            // Every text field clears with Ctrl+U, as a shell's line does; said in help, not in the hint bar.
+            if screen::focused_text(m).is_some() {
+                list.push(Binding::new(&[ctrl('u')], Action::ClearField, &k.clear_field).quiet());
+            }
             // Only where there is more than fits: a short terminal over a long step.
             if m.ui.room.below > 0 {
                 list.push(Binding::new(&[PAGE_DOWN], Action::ScrollDown, &k.scroll_down).quiet());

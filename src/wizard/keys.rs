@@ -29,6 +29,8 @@ pub enum Action {
     Open,
     Copy,
     Reveal,
+    /// Empties the focused text field.
+    ClearField,
     /// Step 5: go where the failure is fixed, or try again.
     Retry,
     /// Left on a selector: the previous expiration, or toggle a scope.

@@ -516,3 +516,48 @@ fn a_caught_token_made_before_the_run_began_is_refused() {
         }
     }
 }
+
+/// What a newcomer types is cleaned as a paste is (issue 28): a key in
+/// capitals is lowercased and said so, a space typed after a token is
+/// dropped rather than refused behind the mask, a web address pasted as the
+/// key is named as one, and Ctrl+U empties the field.
+#[test]
+fn typed_credentials_are_cleaned_as_pasted_ones_are() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::ApiKey);
+    let effects = type_text(&mut m, &KEY.to_uppercase());
+    assert_eq!(m.form.key(), KEY);
+    assert!(matches!(effects.as_slice(), [Effect::CheckKey(key)] if key == KEY), "{effects:?}");
+    let notice = m.ui.notice.clone().expect("the change of case is said").text;
+    assert!(notice.contains("lowercased"), "{notice}");
+
+    send(&mut m, support::wizard::ctrl('u'));
+    assert_eq!(m.form.key(), "", "Ctrl+U clears the field");
+    paste(&mut m, "https://trello.com/power-ups/68a0/edit/api-key");
+    let verdict = m.form.key_verdict().message();
+    assert!(verdict.contains("web address"), "{verdict}");
+
+    let mut m = at_token_step();
+    type_text(&mut m, TOKEN);
+    type_text(&mut m, " ");
+    assert_eq!(m.form.token(), TOKEN);
+    assert!(m.form.token_verdict().is_valid());
+    assert!(matches!(press(&mut m, KeyCode::Enter).as_slice(), [Effect::Verify { .. }]));
+}
+
+/// The help names Ctrl+U where a text field has the focus, and only there.
+#[test]
+fn help_names_the_key_that_clears_a_field() {
+    let mut m = at_token_step();
+    send(&mut m, Msg::Resize(100, 40));
+    let listed = |m: &Model| {
+        trello_auth::wizard::keymap::under_help(m)
+            .iter()
+            .any(|b| b.action == trello_auth::wizard::keys::Action::ClearField)
+    };
+    assert!(listed(&m), "the token field has the focus");
+    m.focus = 0;
+    assert!(!listed(&m), "the expiration is no text field");
+}

@@ -71,6 +71,11 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         Action::Open => return open(m),
         Action::Copy => return copy(m),
         Action::Reveal => m.form.reveal = !m.form.reveal,
+        Action::ClearField => {
+            if let Some(target) = screen::focused_text(m) {
+                return change(m, target, |input| *input = Input::default());
+            }
+        }
         Action::ScrollDown => m.ui.scroll += SCROLL_PAGE.min(m.ui.room.below) as isize,
         Action::ScrollUp => m.ui.scroll -= SCROLL_PAGE.min(m.ui.room.above) as isize,
         Action::OptionPrev => choose(m, false),
@@ -290,10 +295,30 @@ fn change(m: &mut Model, target: Target, apply: impl FnOnce(&mut Input)) -> Vec<
     apply(input);
     let slip = matches!(target, Target::AppName | Target::Email | Target::Author)
         && crate::credentials::secret::holds_credential_start(input.value());
+    // Typed as a paste is cleaned: a credential holds no space (one typed
+    // after a token would be refused behind its mask), and Trello's keys and
+    // secrets are lowercase hex, which it refuses in capitals.
+    let mut lowered = false;
+    if matches!(target, Target::Key | Target::Secret | Target::Token) {
+        let mut value: String = input.value().chars().filter(|c| !c.is_whitespace()).collect();
+        if target != Target::Token
+            && let Some(lower) = crate::credentials::format::lowercase_hex(&value)
+        {
+            value = lower;
+            lowered = true;
+        }
+        if value != input.value() {
+            *input = Input::new(value);
+        }
+    }
     if slip {
         *input = before;
         let label = screen::field_label(target);
         m.notice(NoticeKind::Warning, fill(&texts().notices.credential_in_field, &[("field", &label)]));
+    }
+    if lowered {
+        let label = screen::field_label(target);
+        m.notice(NoticeKind::Info, fill(&texts().notices.lowercased, &[("field", &label)]));
     }
     after_edit(m, target)
 }
