@@ -428,6 +428,7 @@ pub struct Verify {
     pub refused_next: String,
     pub why: String,
     pub fix: String,
+    pub maybe_secret: String,
     pub next_fix_key: String,
     pub next_new_token: String,
     pub next_retry: String,

@@ -561,3 +561,23 @@ fn help_names_the_key_that_clears_a_field() {
     m.focus = 0;
     assert!(!listed(&m), "the expiration is no text field");
 }
+
+/// 64 hex characters on step 4 may be the API secret; when Trello refuses
+/// them, step 5's "why" still asks (issue 28), and a token made today does not.
+#[test]
+fn a_refused_64_hex_token_keeps_the_secret_question() {
+    let says = |token: &str| {
+        let mut m = at_token_step();
+        paste(&mut m, token);
+        let generation = match press(&mut m, KeyCode::Enter).as_slice() {
+            [Effect::Verify { generation, .. }] => *generation,
+            other => panic!("expected a verification, got {other:?}"),
+        };
+        send(&mut m, Msg::Verified { generation, result: Err(TrelloError::InvalidToken), at: String::new() });
+        trello_auth::wizard::screen::describe(&m).items.iter().any(|item| {
+            matches!(item, trello_auth::wizard::screen::Item::Text { text, .. } if text.contains("or the API secret?"))
+        })
+    };
+    assert!(says(&"ab".repeat(32)));
+    assert!(!says(TOKEN));
+}

@@ -1,7 +1,7 @@
 //! Step 5: the verification in progress, its failure with the fix, the questions before saving, saving; and the rules a verified token must meet before it is saved.
 
 use super::{Go, Item, Page, Question, Tone, goto, help_and_quit, help_key, key_name};
-use crate::credentials::format::Level;
+use crate::credentials::format::{Level, Shape};
 use crate::credentials::vault::{NewToken, SecretChange};
 use crate::credentials::{Chosen, Secret};
 use crate::trello::{Remedy, TrelloError, Verified};
@@ -107,6 +107,10 @@ impl Page for Verify {
                 items.push(Item::Blank);
                 items.push(Item::text(fill(&t.why, &[("cause", e.cause())])));
                 items.push(Item::text(fill(&t.fix, &[("fix", e.fix())])));
+                // Step 4 asked whether 64 hex characters were the secret; a refusal keeps the question.
+                if e.remedy() == Remedy::NewToken && m.form.token_verdict().shape == Shape::ValidLegacy {
+                    items.push(Item::text(&t.maybe_secret));
+                }
                 items.push(Item::toned(&t.nothing_saved, Tone::Dim));
                 items.push(Item::Blank);
                 items.extend(next_line(m, bindings).map(Item::Next));
