@@ -552,6 +552,11 @@ fn tell(item: &Item) -> Option<String> {
             Some(format!("{label}: {}", value.iter().map(|(t, _)| t.trim()).collect::<Vec<_>>().join(" ")))
         }
         Item::Row { label, value, .. } => Some(format!("{label}: {value}")),
+        Item::Commands(commands) => {
+            let column = commands.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(0) + 3;
+            let lines: Vec<String> = commands.iter().map(|(c, what)| format!("  {c:<column$}{what}")).collect();
+            Some(lines.join("\n"))
+        }
         Item::Options { label, options, help, .. } => {
             let chosen = options.iter().find(|(_, on)| *on).map(|(name, _)| name.as_str()).unwrap_or_default();
             Some(format!("{label}: {chosen} ({help})"))

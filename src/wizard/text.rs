@@ -39,6 +39,7 @@ pub struct Title {
     pub setup: String,
     pub start: String,
     pub not_trello: String,
+    pub not_trello_short: String,
     pub profile: String,
 }
 
@@ -440,6 +441,9 @@ pub struct Verify {
 pub struct Done {
     pub title: String,
     pub next: String,
+    pub env: String,
+    pub status: String,
+    pub rotate: String,
     pub revoke: String,
     pub secrets: String,
 }

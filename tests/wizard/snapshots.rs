@@ -559,3 +559,13 @@ fn help_over_a_question_leaves_the_question_s_keys_named() {
     let screen = render(&m, 120, 40);
     assert!(screen.contains("(y/n)") && !screen.contains("(/)"), "{screen}");
 }
+
+#[test]
+fn zz_scratch_done_work() {
+    let mut m = done("read,write");
+    m.setup.profile = "work".into();
+    m.setup.run = "trello-auth --profile work".into();
+    println!("{}", render(&m, 80, 24));
+    println!("{}", render(&m, 60, 20));
+    println!("{}", render(&at_step(1), 200, 30));
+}

@@ -1,6 +1,6 @@
 //! Step 3: the API key (and, optionally, the secret), checked as typed and asked of Trello; the origin to allow for catching the token.
 
-use super::{Empty, Go, Item, Page, Question, Tone, copy_key, focus_keys, goto, help_and_quit, key_name, open_key};
+use super::{Empty, Go, Item, Page, Question, Tone, copy_key, focus_keys, focused, goto, help_and_quit, key_name, open_key};
 use crate::credentials::format::Level;
 use crate::wizard::keys::{Action, Binding, ENTER, ESC, StepKeys};
 use crate::wizard::model::{KeyStatus, Model, NoticeKind, Step, Target};
@@ -61,9 +61,12 @@ impl Page for ApiKey {
         } else {
             items.push(Item::verdict(&m.form.secret_verdict()));
         }
-        items.push(Item::Blank);
-        items.push(Item::toned(&t.secret_help, Tone::Dim));
-        items.push(Item::Blank);
+        // What the secret is for, while it has the focus (plain mode focuses
+        // the field it asks): the origin below stays in view on a short terminal.
+        if focused(m) == Some(Target::Secret) {
+            items.push(Item::toned(&t.secret_help, Tone::Dim));
+            items.push(Item::Blank);
+        }
         let c = &texts().capture;
         match &m.setup.capture_off {
             None => {

@@ -103,7 +103,13 @@ impl Page for Done {
         }
         if m.mode == Mode::Setup {
             items.push(Item::Blank);
-            items.push(Item::text(fill(&t.done.next, &[("run", &m.setup.run)])));
+            items.push(Item::text(&t.done.next));
+            let run = &m.setup.run;
+            items.push(Item::Commands(vec![
+                (crate::wizard::text::env_command(run), t.done.env.clone()),
+                (format!("{run} status"), t.done.status.clone()),
+                (format!("{run} rotate"), t.done.rotate.clone()),
+            ]));
         }
         items.push(Item::Blank);
         let account = m.setup.endpoints.account_url(&v.member.username);

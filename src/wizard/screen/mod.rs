@@ -96,6 +96,9 @@ pub enum Item {
     },
     /// Something in progress (a spinner in the view, a line in plain mode).
     Progress(String),
+    /// Commands to run, each with what it does: in a column beside them
+    /// where they fit, else under each.
+    Commands(Vec<(String, String)>),
     /// A question answered with keys (`… (y/n)`): the plain wizard asks it in
     /// its own words, with numbered answers, and does not say this line.
     Question(String),

@@ -1,6 +1,7 @@
 //! A screen's description drawn as rows of the body: each item gets the look of its kind and tone.
 
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -91,6 +92,28 @@ pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
                     rows.extend(indented_rows(LABEL_WIDTH, &text, width, style));
                 } else {
                     rows.extend(text_rows(&text, width, style));
+                }
+            }
+            Item::Commands(commands) => {
+                // A column of "what" beside the commands where the widest fits with room to read;
+                // else each "what" under its command (a long `--profile` or `--config` run).
+                let column = commands.iter().map(|(c, _)| c.width()).max().unwrap_or(0) + 5;
+                let beside = commands.iter().all(|(_, what)| column + what.width().min(24) <= width as usize);
+                for (command, what) in commands {
+                    if beside {
+                        let pad = " ".repeat(column - 2 - command.width());
+                        let mut lines = wrap(what, (width as usize).saturating_sub(column)).into_iter();
+                        rows.push(Row::Text(Line::from(vec![
+                            Span::styled(format!("  {command}{pad}"), theme.accent()),
+                            Span::styled(lines.next().unwrap_or_default(), theme.dim()),
+                        ])));
+                        rows.extend(lines.map(|l| Row::Text(Line::styled(format!("{:column$}{l}", ""), theme.dim()))));
+                    } else {
+                        for line in wrap(command, (width as usize).saturating_sub(2)) {
+                            rows.push(Row::Text(Line::styled(format!("  {line}"), theme.accent())));
+                        }
+                        rows.extend(indented_rows(6, what, width, theme.dim()));
+                    }
                 }
             }
             Item::Progress(text) => rows.push(Row::Text(Line::from(vec![

@@ -17,18 +17,23 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let profile = fill(&t.profile, &[("profile", &crate::untrusted::line(&m.setup.profile))]);
     // An overridden endpoint decides where the token goes: never out of sight.
     let hosts = m.setup.endpoints.overridden_hosts();
-    let warning = (!hosts.is_empty()).then(|| fill(&t.not_trello, &[("hosts", &hosts.join(", "))]));
+    let hosts = hosts.join(", ");
+    let warning = (!hosts.is_empty()).then(|| fill(&t.not_trello, &[("hosts", &hosts)]));
     let width = width as usize;
     let right = |warning: Option<&str>| match warning {
         Some(w) => format!("{w} · {profile} "),
         None => format!("{profile} "),
     };
-    // Too narrow for it all: the mode goes first, then the host is cut with
-    // `…`; the warning sign and the profile always stay whole.
+    // Too narrow for it all: the mode goes first, then the warning's words
+    // (the sign and the host stay: a port is what tells one stand-in from
+    // another), and only then is the host cut with `…`; the profile always stays whole.
     // At least three columns between the two halves, so they never read as one phrase.
     let left =
         if left.width() + right(warning.as_deref()).width() + 3 <= width { left } else { " trello-auth".to_string() };
     let mut warning = warning;
+    if warning.as_ref().is_some_and(|w| left.width() + right(Some(w)).width() >= width) {
+        warning = Some(fill(&t.not_trello_short, &[("hosts", &hosts)]));
+    }
     while let Some(w) = &warning {
         if left.width() + right(Some(w)).width() < width || w.chars().count() <= 16 {
             break;

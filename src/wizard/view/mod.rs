@@ -86,9 +86,17 @@ fn areas(m: &Model, area: Rect) -> [Rect; 5] {
     .areas(area)
 }
 
-/// Where the body's text goes inside its box: within the border, a column of margin each side.
+/// Lines longer than this are hard to follow from one to the next: on a
+/// wide terminal the text keeps to this width (the box still spans it).
+const TEXT_WIDTH: u16 = 100;
+
+/// Where the body's text goes inside its box: within the border, a column of
+/// margin each side, at most [`TEXT_WIDTH`] wide.
 fn body_text(body: Rect) -> Rect {
-    Block::default().borders(Borders::ALL).inner(body).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 })
+    let mut text =
+        Block::default().borders(Borders::ALL).inner(body).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    text.width = text.width.min(TEXT_WIDTH);
+    text
 }
 
 /// How far PgUp and PgDn can move the body at the terminal's size, as the
