@@ -560,12 +560,25 @@ fn help_over_a_question_leaves_the_question_s_keys_named() {
     assert!(screen.contains("(y/n)") && !screen.contains("(/)"), "{screen}");
 }
 
+/// A long `--profile` run keeps the Done screen's commands readable: each
+/// "what" beside its command where the column fits, else under it (issue 28).
 #[test]
-fn zz_scratch_done_work() {
+fn done_for_another_profile() {
     let mut m = done("read,write");
     m.setup.profile = "work".into();
     m.setup.run = "trello-auth --profile work".into();
-    println!("{}", render(&m, 80, 24));
-    println!("{}", render(&m, 60, 20));
-    println!("{}", render(&at_step(1), 200, 30));
+    snap("done_profile_work", &m);
+}
+
+/// On a wide terminal no line of text runs past 100 columns (issue 28).
+#[test]
+fn a_wide_terminal_keeps_lines_short() {
+    for m in [at_step(1), at_step(3), done("read,write")] {
+        let screen = render(&m, 200, 50);
+        // The body's lines, between the box's top and bottom borders.
+        for line in screen.lines().skip(3).filter(|l| l.starts_with('│')) {
+            let text = line.trim_start_matches('│').trim_end_matches('│').trim_end();
+            assert!(text.chars().count() <= 102, "{} columns: {text}\n{screen}", text.chars().count());
+        }
+    }
 }
