@@ -116,7 +116,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         warnings.push(format!("token: {}", token_verdict.message()));
     }
 
-    let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
+    // The token was shape-checked just above: this only builds what it allowed.
+    let credentials =
+        Credentials::sendable(&key, &Secret::new(token)).map_err(|why| CommandError::Usage(format!("token: {why}")))?;
     let (runtime, client) = online(&endpoints)?;
     let verified = runtime
         .block_on(client.verify(&credentials))
@@ -128,7 +130,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let granted = verified.token.scopes();
     let chosen = Chosen {
         key,
-        token: credentials.token,
+        token: credentials.token().clone(),
         app_name: args.app_name.clone().unwrap_or(base.app_name.clone()),
         requested_scope: if base.api_key.is_empty() && !granted.is_empty() { granted } else { base.requested_scope },
         expiration: if verified.token.date_expires.is_none() { Expiration::Never } else { base.expiration },

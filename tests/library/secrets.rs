@@ -235,7 +235,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn debug_output_of_credentials_is_masked() {
     let creds =
-        trello_auth::trello::Credentials { key: KEY.into(), token: trello_auth::credentials::Secret::new(SECRET) };
+        trello_auth::trello::Credentials::sendable(KEY, &trello_auth::credentials::Secret::new(SECRET)).unwrap();
     let shown = format!("{creds:?}");
     assert!(!shown.contains(SECRET), "{shown}");
     let profile = trello_auth::credentials::store::Profile {
@@ -290,7 +290,7 @@ fn debug_prints_mask_every_credential() {
             new: Box::new(trello_auth::wizard::screen::new_token(&m, &verified))
         }
     ));
-    messages.push(format!("{:?}", Credentials { key: KEY.into(), token: Secret::new(token.clone()) }));
+    messages.push(format!("{:?}", Credentials::sendable(KEY, &Secret::new(token.clone())).unwrap()));
     for text in &messages {
         for secret in [KEY, SECRET, token.as_str()] {
             assert!(!text.contains(secret), "{text}");

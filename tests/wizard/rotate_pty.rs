@@ -38,7 +38,7 @@ fn spawn(fake: &FakeTrello, home: &std::path::Path, args: &[&str]) -> Pty {
 fn old_token_is_refused(fake: &FakeTrello, token: &str) -> bool {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let client = Client::new(&fake.api_base(), ClientConfig::default()).unwrap();
-    let creds = Credentials { key: KEY.into(), token: Secret::new(token) };
+    let creds = Credentials::sendable(KEY, &Secret::new(token)).unwrap();
     rt.block_on(client.member_me(&creds)) == Err(TrelloError::InvalidToken)
 }
 

@@ -66,8 +66,8 @@ fn all_five_steps_to_a_saved_profile() {
     let effects = press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::Verify);
     let [Effect::Verify { generation, credentials }] = effects.as_slice() else { panic!("{effects:?}") };
-    assert_eq!(credentials.key, KEY);
-    assert_eq!(credentials.token.expose(), TOKEN);
+    assert_eq!(credentials.key(), KEY);
+    assert_eq!(credentials.token().expose(), TOKEN);
     assert!(m.is_animating(), "the spinner runs while verifying");
 
     let effects = send(

@@ -12,7 +12,6 @@ use super::{Masked, RunError, To};
 /// reads and writes are what keep the relay near a direct pipe's speed.
 const READ_SIZE: usize = 1024 * 1024;
 
-
 /// Runs `command` with the `masked` streams read through pipes and written
 /// on with each secret of `mask` hidden; stdin, and a stream that is not
 /// masked (a terminal), are inherited as they are. Returns the command's
@@ -46,7 +45,6 @@ pub fn run(mut command: Command, mask: &Mask, masked: Masked) -> Result<u8, RunE
         child.wait().map(super::exit_code).map_err(|e| RunError::relay(&program, e))
     }
 }
-
 
 /// A pipe for each masked stream, its write end given to `command`, and where
 /// its read end is relayed to. With both masked and stdout and stderr one

@@ -1,6 +1,8 @@
 //! Step 3: the API key (and, optionally, the secret), checked as typed and asked of Trello; the origin to allow for catching the token.
 
-use super::{Empty, Go, Item, Page, Question, Tone, copy_key, focus_keys, focused, goto, help_and_quit, key_name, open_key};
+use super::{
+    Empty, Go, Item, Page, Question, Tone, copy_key, focus_keys, focused, goto, help_and_quit, key_name, open_key,
+};
 use crate::credentials::format::Level;
 use crate::wizard::keys::{Action, Binding, ENTER, ESC, StepKeys};
 use crate::wizard::model::{KeyStatus, Model, NoticeKind, Step, Target};

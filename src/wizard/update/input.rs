@@ -151,7 +151,7 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
             // A read-only token cannot revoke itself: the profile's parent (an agent's) may.
             let read_only = m.saved.as_ref().is_some_and(|p| !p.scopes().write);
             let with = m.rotation.revoke_with.clone().filter(|_| read_only).unwrap_or_else(|| old.clone());
-            return vec![Effect::Revoke { with, token: old.token.clone() }];
+            return vec![Effect::Revoke { with, token: old.token().clone() }];
         }
         Action::KeepOld => m.rotation.revoke = RevokeState::Declined,
         Action::Reauthorize => reauthorize(m),

@@ -1,10 +1,10 @@
 //! A screen's description drawn as rows of the body: each item gets the look of its kind and tone.
 
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 use super::form::{
     LABEL_WIDTH, Row, blank, fact_styled, fact_wrapped, indented_rows, label, labelled, render_rows, text_rows, wrap,

@@ -93,8 +93,10 @@ const TEXT_WIDTH: u16 = 100;
 /// Where the body's text goes inside its box: within the border, a column of
 /// margin each side, at most [`TEXT_WIDTH`] wide.
 fn body_text(body: Rect) -> Rect {
-    let mut text =
-        Block::default().borders(Borders::ALL).inner(body).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    let mut text = Block::default()
+        .borders(Borders::ALL)
+        .inner(body)
+        .inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
     text.width = text.width.min(TEXT_WIDTH);
     text
 }
