@@ -34,7 +34,7 @@ fn screens() -> Vec<(&'static str, Model, KeyCode)> {
     paste(&mut token, KEY);
     send(&mut token, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
     press(&mut token, KeyCode::Enter);
-    send(&mut token, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/0123456789abcdef".into())));
+    send(&mut token, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/0123456789abcdef".into(), 47130))));
     paste(&mut token, &TOKEN[..40]);
     let mut verify = token.clone();
     paste(&mut verify, TOKEN);

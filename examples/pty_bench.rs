@@ -170,8 +170,7 @@ fn verify_latency(runs: usize, latency_ms: u64) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let client =
         trello_auth::trello::Client::new(&fake.api_base(), trello_auth::trello::ClientConfig::default()).unwrap();
-    let creds =
-        trello_auth::trello::Credentials { key: KEY.into(), token: trello_auth::credentials::Secret::new(token) };
+    let creds = trello_auth::trello::Credentials::sendable(KEY, &trello_auth::credentials::Secret::new(token)).unwrap();
     // One warm-up call opens the connections, as the wizard's key check does.
     rt.block_on(client.member_me(&creds)).unwrap();
     let mut times = Vec::new();

@@ -74,7 +74,10 @@ pub const MAX_CONNECTIONS: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
-    #[error("port {port} on 127.0.0.1 is already in use (choose another with --callback-port)")]
+    #[error(
+        "port {port} on 127.0.0.1 is already in use: choose another with --callback-port, and list \
+         http://127.0.0.1:PORT with that port under Allowed origins on the API Key tab too"
+    )]
     PortTaken { port: u16 },
     #[error("could not listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },

@@ -1,7 +1,7 @@
 //! trello-auth: get, verify, store and rotate Trello API credentials.
 //!
 //! Layers point one way: the leaves (`untrusted`, `hardening`, `environment`,
-//! `files`, `shell`) under `credentials`, then `trello`, then `commands`, `wizard` (with
+//! `files`, `shell`, `terminal`) under `credentials`, then `trello`, then `commands`, `wizard` (with
 //! `capture` and `desktop`), then `cli` on top.
 
 pub mod capture;
@@ -13,6 +13,7 @@ pub mod environment;
 pub mod files;
 pub mod hardening;
 pub mod shell;
+pub mod terminal;
 pub mod trello;
 pub mod untrusted;
 pub mod wizard;

@@ -188,20 +188,33 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
         (true, Some(profile)) => {
             let parent = profile.agent().and_then(|agent| ctx.vault.stored(&agent.parent).ok().flatten());
             let revoke_with = parent.and_then(|parent| ctx.credentials_to_send(&parent).ok());
-            Model { revoke_with, ..Model::rotate(setup, now, profile) }
+            let mut model = Model::rotate(setup, now, profile);
+            model.rotation.revoke_with = revoke_with;
+            model
         }
         (true, None) => return report_for(&ctx.invocation(), &ctx.nothing_saved()),
         (false, Some(profile)) => Model::start_screen(setup, now, profile),
         // A setup ends in a save, which would refuse the name: said before the steps, not after.
         (false, None) => match ctx.vault.check_name(ctx.name()) {
-            Ok(()) => Model::new(setup, now),
+            Ok(()) => {
+                let mut model = Model::new(setup, now);
+                // A second profile of the same file is offered the key the others use.
+                if let Some(key) = key_of_another(ctx) {
+                    model.form.key = tui_input::Input::new(key);
+                }
+                model
+            }
             Err(e) => return report_for(&ctx.invocation(), &ctx.vault_error(e)),
         },
     };
     match drive(model, vault, plain.as_ref()) {
         Ok(model) => match model.exit {
             Some(Exit::Saved) => {
-                if let Some(line) = wizard::model::summary(&model) {
+                // The full screen is gone when it ends: what was saved is said
+                // on the normal screen. The plain wizard has just said it.
+                if plain.is_none()
+                    && let Some(line) = wizard::model::summary(&model)
+                {
                     write(&Output::text(format!("{line}\n")));
                 }
                 exit::OK
@@ -222,6 +235,14 @@ pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
     }
 }
 
+/// The API key the file's other profiles use (the default one's first), for a new profile.
+fn key_of_another(ctx: &Context) -> Option<String> {
+    let config = ctx.vault.load().ok().flatten()?.config;
+    let default = config.default_profile.clone().unwrap_or_else(|| crate::credentials::store::DEFAULT_PROFILE.into());
+    let first = config.profiles.get(&default).into_iter().chain(config.profiles.values());
+    first.map(|p| p.api_key.clone()).find(|k| !k.is_empty())
+}
+
 /// Which front end runs here (plain, and why), or the exit status after
 /// saying why no wizard can run.
 fn front_end(flags: &WizardFlags, ctx: &Context) -> Result<Option<Plain>, u8> {
@@ -239,7 +260,8 @@ fn front_end(flags: &WizardFlags, ctx: &Context) -> Result<Option<Plain>, u8> {
 fn drive(model: Model, vault: Vault, plain: Option<&Plain>) -> std::io::Result<Model> {
     let desktop = Desktop::detect();
     match plain {
-        Some(plain) => wizard::plain::run(model, vault, desktop, &plain.why),
+        // Asked for, it says only how to get help; come on by itself, why it runs.
+        Some(plain) => wizard::plain::run(model, vault, desktop, (!plain.asked).then_some(plain.why.as_str())),
         None => wizard::runtime::run(model, vault, desktop),
     }
 }

@@ -220,7 +220,7 @@ pub fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, Comm
     let stored = ctx.stored()?;
     let creds = ctx.credentials_to_send(&stored)?;
     let (key_var, token_var) = names.key_and_token();
-    let mut vars = vec![(key_var, creds.key), (token_var, creds.token.expose().to_string())];
+    let mut vars = vec![(key_var, creds.key().to_string()), (token_var, creds.token().expose().to_string())];
     let mut warnings = Vec::new();
     if with_secret {
         match ctx.api_secret(&stored)? {

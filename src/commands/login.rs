@@ -46,10 +46,14 @@ const PIPE_IT_IN: &str = "pipe it in: printf '%s' \"$TRELLO_TOKEN\" | trello-aut
 pub(crate) fn read_token() -> Result<String, CommandError> {
     if std::io::stdin().is_terminal() {
         eprint!("Paste the token (it will not be shown), then press Enter (Ctrl+C to quit): ");
-        let Some(text) =
-            read_hidden_line().map_err(|e| CommandError::Usage(format!("could not read the token: {e}")))?
-        else {
-            return Err(CommandError::Failed("quit at the token prompt; nothing was saved".into()));
+        let read = crate::terminal::read_hidden_line();
+        // The Enter typed was not echoed: the next line starts on a line of its own.
+        eprintln!();
+        let text = match read.map_err(|e| CommandError::Usage(format!("could not read the token: {e}")))? {
+            crate::terminal::Line::Text(text) => text,
+            crate::terminal::Line::Interrupted | crate::terminal::Line::End => {
+                return Err(CommandError::Failed("quit at the token prompt; nothing was saved".into()));
+            }
         };
         if text.trim().is_empty() {
             return Err(CommandError::Usage(format!(
@@ -73,82 +77,6 @@ pub(crate) fn read_token() -> Result<String, CommandError> {
     Ok(text)
 }
 
-/// Most bytes a typed or pasted line may hold; a token is under 100.
-const LINE_LIMIT: usize = 4096;
-
-/// One line from the terminal, read byte by byte with echo, line editing and
-/// signals off, so that Ctrl+C is seen here (`None`) and the terminal is
-/// always given back as it was: a signal that killed the process mid-read
-/// would leave the user's terminal silent. Backspace and Ctrl+U edit; Enter
-/// or Ctrl+D end the line.
-fn read_hidden_line() -> std::io::Result<Option<String>> {
-    use rustix::termios::{LocalModes, OptionalActions, SpecialCodeIndex, Termios, tcgetattr, tcsetattr};
-    use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2};
-    /// Gives the terminal back when the read ends, and meanwhile on a signal
-    /// from outside (`kill`, a closed terminal, `timeout`), which then ends
-    /// the process as it would have: a prompt must never leave a silent terminal.
-    struct Restore(Termios, Vec<signal_hook::SigId>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            for id in self.1.drain(..) {
-                signal_hook::low_level::unregister(id);
-            }
-            let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &self.0);
-        }
-    }
-    let stdin = std::io::stdin();
-    let original = tcgetattr(&stdin)?;
-    let mut quiet = original.clone();
-    quiet.local_modes.remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
-    quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
-    quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
-    let mut restore = Restore(original.clone(), Vec::new());
-    // Every signal whose default ends the process (SIGPIPE stays ignored, as
-    // Rust sets it), and those that stop it: the terminal is given back while
-    // stopped, and taken quiet again when continued.
-    let ending = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
-    for signal in ending.into_iter().chain([SIGTSTP, SIGTTIN, SIGTTOU]) {
-        let (original, quiet) = (original.clone(), quiet.clone());
-        let action = move || {
-            // SAFETY (async-signal-safety): only tcsetattr (an ioctl, safe in a
-            // handler per POSIX) on fd 0, borrowed without touching std's
-            // stdin lock, around the default action re-raised.
-            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(0) };
-            let _ = tcsetattr(fd, OptionalActions::Now, &original);
-            let _ = signal_hook::low_level::emulate_default_handler(signal);
-            // Only a stop returns here, once continued: quiet again before the next byte.
-            let _ = tcsetattr(fd, OptionalActions::Now, &quiet);
-        };
-        // SAFETY: the action above does only async-signal-safe work.
-        restore.1.push(unsafe { signal_hook::low_level::register(signal, action) }?);
-    }
-    tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
-    let _restore = restore;
-    let mut line: Vec<u8> = Vec::new();
-    let mut input = stdin.lock();
-    let mut byte = [0u8; 1];
-    let ended = loop {
-        match input.read(&mut byte) {
-            Ok(0) => break true,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-        match byte[0] {
-            b'\r' | b'\n' | 0x04 => break true,
-            0x03 => break false,
-            0x7f | 0x08 => {
-                line.pop();
-            }
-            0x15 => line.clear(),
-            b if line.len() < LINE_LIMIT => line.push(b),
-            _ => {}
-        }
-    };
-    eprintln!();
-    Ok(ended.then(|| String::from_utf8_lossy(&line).into_owned()))
-}
-
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // Said before the token is read and sent: the save would refuse the name.
     ctx.vault.check_name(ctx.name()).map_err(|e| ctx.vault_error(e))?;
@@ -167,7 +95,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
         .ok_or_else(|| {
             CommandError::Usage("no API key: pass --key, set TRELLO_API_KEY, or save a profile with the wizard".into())
         })?;
-    let key = extract_key(&key_source);
+    let mut key = extract_key(&key_source);
+    let mut warnings = Vec::new();
+    if let Some(lower) = crate::credentials::format::lowercase_hex(&key) {
+        // Trello's keys are lowercase hex; it refuses one in capitals.
+        key = lower;
+        warnings.push("API key: lowercased, as Trello's keys are".to_string());
+    }
     let key_verdict = check_key(&key);
     if !key_verdict.is_savable() {
         return Err(CommandError::Usage(format!("API key: {}", key_verdict.message())));
@@ -178,12 +112,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if !token_verdict.is_savable() {
         return Err(CommandError::Usage(format!("token: {}", token_verdict.message())));
     }
-    let mut warnings = Vec::new();
     if !token_verdict.is_valid() {
         warnings.push(format!("token: {}", token_verdict.message()));
     }
 
-    let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
+    // The token was shape-checked just above: this only builds what it allowed.
+    let credentials =
+        Credentials::sendable(&key, &Secret::new(token)).map_err(|why| CommandError::Usage(format!("token: {why}")))?;
     let (runtime, client) = online(&endpoints)?;
     let verified = runtime
         .block_on(client.verify(&credentials))
@@ -195,7 +130,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let granted = verified.token.scopes();
     let chosen = Chosen {
         key,
-        token: credentials.token,
+        token: credentials.token().clone(),
         app_name: args.app_name.clone().unwrap_or(base.app_name.clone()),
         requested_scope: if base.api_key.is_empty() && !granted.is_empty() { granted } else { base.requested_scope },
         expiration: if verified.token.date_expires.is_none() { Expiration::Never } else { base.expiration },

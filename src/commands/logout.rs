@@ -60,11 +60,11 @@ pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, Comman
             let parent = parent_credentials(ctx, &stored);
             let revoked = match &parent {
                 Some(parent) if !stored.profile.scopes().write => {
-                    runtime.block_on(client.revoke_token_as(parent, &credentials.token))
+                    runtime.block_on(client.revoke_token_as(parent, credentials.token()))
                 }
                 _ => match runtime.block_on(client.revoke_token(&credentials)) {
                     Err(TrelloError::MissingScope { .. }) if let Some(parent) = &parent => {
-                        runtime.block_on(client.revoke_token_as(parent, &credentials.token))
+                        runtime.block_on(client.revoke_token_as(parent, credentials.token()))
                     }
                     other => other,
                 },

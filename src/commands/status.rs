@@ -308,7 +308,7 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         }
         row(&mut out, "API key", &mask(&profile.api_key));
         let token = match (&p.credentials, &p.check) {
-            (Some(creds), _) => creds.token.masked(),
+            (Some(creds), _) => creds.token().masked(),
             (None, Check::NoToken) => "none (logged out)".into(),
             (None, _) => profile.token.as_ref().map(|t| t.masked()).unwrap_or_else(|| "none".into()),
         };
@@ -428,7 +428,7 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 "member_differs": p.member_differs,
                 "member": member,
                 "api_key": mask(&profile.api_key),
-                "token": p.credentials.as_ref().map(|c| c.token.masked()).or_else(|| profile.token.as_ref().map(|t| t.masked())),
+                "token": p.credentials.as_ref().map(|c| c.token().masked()).or_else(|| profile.token.as_ref().map(|t| t.masked())),
                 "token_source": p.source,
                 "storage": profile.storage.as_str(),
                 "app_name": profile.app_name,

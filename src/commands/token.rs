@@ -27,9 +27,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // characters would reach whatever reads it (or a terminal, with --force).
     let creds = ctx.credentials_to_send(&stored)?;
     let warning = super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc());
-    let output = Output::raw(format!("{}\n", creds.token.expose())).warn(warning);
+    let output = Output::raw(format!("{}\n", creds.token().expose())).warn(warning);
     let to = super::reveal::Destination::stdout();
     // The line that gets the token itself, named when a terminal gets the mask.
     let for_real = format!("export TRELLO_TOKEN=\"$({} token)\"", ctx.invocation());
-    Ok(super::reveal::credential(output, &[creds.token.expose()], &for_real, args.reveal.reveal, &to))
+    Ok(super::reveal::credential(output, &[creds.token().expose()], &for_real, args.reveal.reveal, &to))
 }

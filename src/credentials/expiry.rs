@@ -127,10 +127,15 @@ pub(crate) fn within(d: Duration) -> String {
     format!("in {}", span(d))
 }
 
-/// A length of time in whole days, or hours under a day.
+/// A length of time to the nearest day, or hour under a day: 47 hours is
+/// "2 days", which is what a person counting would say, not "1 day".
 fn span(d: Duration) -> String {
-    match (d.whole_days(), d.whole_hours()) {
-        (0, hours) if hours < 1 => "less than an hour".into(),
+    const HOUR: i64 = 3600;
+    let seconds = d.whole_seconds();
+    let hours = seconds.saturating_add(HOUR / 2) / HOUR;
+    let days = seconds.saturating_add(12 * HOUR) / (24 * HOUR);
+    match (days, hours) {
+        (_, hours) if hours < 1 => "less than an hour".into(),
         (0, 1) => "1 hour".into(),
         (0, hours) => format!("{hours} hours"),
         (1, _) => "1 day".into(),
@@ -186,10 +191,14 @@ mod tests {
     #[test]
     fn spans_in_words_agree_in_number() {
         assert_eq!(within(Duration::minutes(20)), "in less than an hour");
-        assert_eq!(within(Duration::minutes(90)), "in 1 hour");
+        assert_eq!(within(Duration::minutes(80)), "in 1 hour");
         assert_eq!(ago(Duration::hours(5)), "5 hours ago");
         assert_eq!(ago(Duration::hours(30)), "1 day ago");
         assert_eq!(within(Duration::days(29)), "in 29 days");
+        // To the nearest unit: about two days is two days, not one.
+        assert_eq!(within(Duration::hours(47)), "in 2 days");
+        assert_eq!(within(Duration::hours(23) + Duration::minutes(40)), "in 1 day");
+        assert_eq!(within(Duration::minutes(100)), "in 2 hours");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub enum Kind {
     ApiSecret,
     Token,
     AtlassianToken,
+    /// A web address with no credential in it (the portal's page, say).
+    Url,
 }
 
 /// How a value compares with the shape the field expects.
@@ -159,6 +161,7 @@ impl Verdict {
                 (_, Kind::AtlassianToken) => {
                     format!("this is an Atlassian account API token (ATATT…), not a Trello {what}")
                 }
+                (_, Kind::Url) => format!("this is a web address with no {what} in it: copy the {what} itself"),
                 (Field::ApiKey, Kind::ApiSecret) => {
                     "64 characters: this looks like the API secret (or a token), not the 32-character key".into()
                 }
@@ -237,12 +240,27 @@ impl Kind {
             Kind::ApiSecret => "an API secret",
             Kind::Token => "a Trello token",
             Kind::AtlassianToken => "an Atlassian account API token",
+            Kind::Url => "a web address",
         }
     }
 }
 
 fn is_hex(c: char) -> bool {
     c.is_ascii_hexdigit()
+}
+
+/// Text that starts as a web address does: what is left of a pasted URL the
+/// cleaning found no credential in.
+fn is_url(value: &str) -> bool {
+    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// A key or secret in capitals, lowercased (Trello's are lowercase hex, and
+/// refuses them otherwise); `None` when there is nothing to change.
+pub fn lowercase_hex(value: &str) -> Option<String> {
+    let changes = value.chars().any(|c| c.is_ascii_uppercase() && c.is_ascii_hexdigit());
+    changes.then(|| value.chars().map(|c| if c.is_ascii_hexdigit() { c.to_ascii_lowercase() } else { c }).collect())
 }
 
 /// Checks a fixed-length hex value (key or secret).
@@ -256,6 +274,9 @@ fn check_hex(field: Field, value: &str, len: usize) -> Verdict {
     }
     if value.starts_with(TOKEN_PREFIX) {
         return verdict(Shape::LooksLike(Kind::Token));
+    }
+    if is_url(value) {
+        return verdict(Shape::LooksLike(Kind::Url));
     }
     if let Some((index, ch)) = value.chars().enumerate().find(|(_, c)| !is_hex(*c)) {
         return verdict(Shape::InvalidChar { ch, position: index + 1 });
@@ -296,6 +317,9 @@ pub fn check_token(token: &str, secret: Option<&str>, key: Option<&str>) -> Verd
     }
     if key.is_some_and(|k| !k.is_empty() && k == token) {
         return verdict(Shape::LooksLike(Kind::ApiKey));
+    }
+    if is_url(token) {
+        return verdict(Shape::LooksLike(Kind::Url));
     }
     if TOKEN_PREFIX.starts_with(token) && token.len() < TOKEN_PREFIX.len() {
         return verdict(Shape::Incomplete { have: token.len(), need: TOKEN_LEN });
@@ -452,6 +476,13 @@ mod tests {
         assert_eq!(check_key(SECRET).shape, Shape::LooksLike(Kind::ApiSecret));
         assert_eq!(check_key(&token()).shape, Shape::LooksLike(Kind::Token));
         assert_eq!(check_key("ATATT3xFfGF0abc").shape, Shape::LooksLike(Kind::AtlassianToken));
+        let portal = check_key("https://trello.com/power-ups/admin");
+        assert_eq!(portal.shape, Shape::LooksLike(Kind::Url));
+        assert_eq!(portal.message(), "this is a web address with no API key in it: copy the API key itself");
+        assert_eq!(check_token("HTTPS://trello.com/1/authorize", None, None).shape, Shape::LooksLike(Kind::Url));
+        assert_eq!(lowercase_hex(&KEY.to_uppercase()).as_deref(), Some(KEY));
+        assert_eq!(lowercase_hex(KEY), None);
+        assert_eq!(lowercase_hex("ABCG").as_deref(), Some("abcG"), "only hex digits change");
         assert!(check_key(&KEY.to_uppercase()).is_valid());
         assert!(!check_key("0123g").is_savable());
     }

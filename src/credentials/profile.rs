@@ -66,10 +66,12 @@ impl Storage {
 }
 
 /// An API key and a user token, as sent to Trello. `Debug` masks both.
+/// Built only through [`Credentials::sendable`], so no token that cannot be
+/// sent reaches a request: the fields are private.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    pub key: String,
-    pub token: Secret,
+    key: String,
+    token: Secret,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -90,6 +92,20 @@ impl Credentials {
         } else {
             Err(verdict.message())
         }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// For the client's own tests of how odd values are encoded: no check.
+    #[cfg(test)]
+    pub(crate) fn unchecked(key: &str, token: &str) -> Credentials {
+        Credentials { key: key.to_string(), token: Secret::new(token) }
     }
 }
 
@@ -409,7 +425,7 @@ mod tests {
     #[test]
     fn expired_profiles_are_known_offline() {
         let p = Profile { token_expires: Some("2026-11-01T00:00:00Z".into()), ..Profile::default() };
-        assert_eq!(p.expired_words(now()).unwrap(), "expired 27 days ago");
+        assert_eq!(p.expired_words(now()).unwrap(), "expired 28 days ago");
         assert!(p.expires_soon(now()));
         assert_eq!(p.expires_within_window(now()), None);
         let p = Profile { token_expires: Some("never".into()), ..Profile::default() };

@@ -291,8 +291,8 @@ impl Auth<'_> {
     fn known(&self) -> Vec<&str> {
         match self {
             Auth::KeyOnly(key) => vec![key],
-            Auth::Full(creds) => vec![&creds.key, creds.token.expose()],
-            Auth::About(creds, other) => vec![&creds.key, creds.token.expose(), other.expose()],
+            Auth::Full(creds) => vec![creds.key(), creds.token().expose()],
+            Auth::About(creds, other) => vec![creds.key(), creds.token().expose(), other.expose()],
         }
     }
 }
@@ -368,7 +368,7 @@ impl Client {
     /// [`Client::token_info`], and how far Trello's clock was ahead of this
     /// machine's when it answered (its `Date` header; `None` without one).
     async fn token_info_dated(&self, creds: &Credentials) -> Result<(TokenInfo, Option<time::Duration>), TrelloError> {
-        let path = format!("/tokens/{}", path_segment(creds.token.expose()));
+        let path = format!("/tokens/{}", path_segment(creds.token().expose()));
         let auth = Auth::Full(creds);
         let answer = self.call(Method::GET, &path, &auth).await?;
         let info = TokenInfo::from_answer(&answer.body, &auth.known())?;
@@ -382,7 +382,7 @@ impl Client {
     /// `DELETE /1/tokens/{token}` for `creds.token`. The body is undocumented, so
     /// only the status counts.
     pub async fn revoke_token(&self, creds: &Credentials) -> Result<(), TrelloError> {
-        let path = format!("/tokens/{}", path_segment(creds.token.expose()));
+        let path = format!("/tokens/{}", path_segment(creds.token().expose()));
         self.call(Method::DELETE, &path, &Auth::Full(creds)).await.map(drop)
     }
 
@@ -590,7 +590,11 @@ fn auth_header(auth: &Auth<'_>) -> Result<HeaderValue, TrelloError> {
     let text = match auth {
         Auth::KeyOnly(key) => format!("OAuth oauth_consumer_key=\"{}\"", enc(key)),
         Auth::Full(creds) | Auth::About(creds, _) => {
-            format!("OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"", enc(&creds.key), enc(creds.token.expose()))
+            format!(
+                "OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"",
+                enc(creds.key()),
+                enc(creds.token().expose())
+            )
         }
     };
     // Percent-encoding leaves only visible ASCII, so this cannot fail; mapped anyway.
@@ -656,18 +660,16 @@ mod tests {
         assert_eq!(p.wait_for(0, Some(Duration::from_secs(7))), Duration::from_secs(7));
     }
 
-    use crate::credentials::Secret;
-
     #[test]
     fn auth_header_shape_and_sensitivity() {
-        let creds = Credentials { key: "k".repeat(32), token: Secret::new("ATTAtok") };
+        let creds = Credentials::unchecked(&"k".repeat(32), "ATTAtok");
         let h = auth_header(&Auth::Full(&creds)).unwrap();
         assert!(h.is_sensitive());
         assert_eq!(
             h.to_str().unwrap(),
             format!("OAuth oauth_consumer_key=\"{}\", oauth_token=\"ATTAtok\"", "k".repeat(32))
         );
-        let odd = Credentials { key: "k".into(), token: Secret::new("a\"b c") };
+        let odd = Credentials::unchecked("k", "a\"b c");
         assert_eq!(
             auth_header(&Auth::Full(&odd)).unwrap().to_str().unwrap(),
             "OAuth oauth_consumer_key=\"k\", oauth_token=\"a%22b%20c\""

@@ -42,9 +42,9 @@ impl CaptureSlot {
         if model.wants_capture() && self.0.is_none() {
             return Some(match Capture::start(model.setup.capture_port).await {
                 Ok((listener, tokens)) => {
-                    let url = listener.return_url();
+                    let started = (listener.return_url(), listener.port);
                     self.0 = Some((listener, Some(tokens)));
-                    Msg::CaptureStarted(Ok(url))
+                    Msg::CaptureStarted(Ok(started))
                 }
                 Err(e) => Msg::CaptureStarted(Err(e)),
             });
@@ -59,7 +59,7 @@ impl CaptureSlot {
     /// armed, and the authorize URL they lead to.
     pub fn arm(&self, model: &Model) {
         if let Some((capture, _)) = &self.0 {
-            capture.arm(model.start_opened, &model.authorize_url());
+            capture.arm(model.capture.start_opened, &model.authorize_url());
         }
     }
 

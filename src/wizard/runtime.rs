@@ -18,7 +18,7 @@ use tokio::sync::mpsc::unbounded_channel;
 use super::effects::{CaptureSlot, Executor, apply, probe_keyring};
 use super::model::Model;
 use super::update::Msg;
-use super::view::view;
+use super::view::{scroll_room, view};
 use crate::credentials::vault::Vault;
 use crate::desktop::Desktop;
 use crate::desktop::clipboard::Clipboard;
@@ -51,13 +51,21 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
             dirty = true;
         }
         // The model learns the size once at start; later through resize events.
-        if model.size.is_none() {
+        if model.ui.size.is_none() {
             let size = terminal.size()?;
             apply(&mut model, Msg::Resize(size.width, size.height), &mut executor, &capture, terminal.backend_mut());
         }
         if dirty {
             terminal.draw(|frame| view(&model, frame))?;
             dirty = false;
+            // What the frame left out of view is a fact of layout: told to
+            // `update` (PgUp and PgDn act on it), and drawn again if it changed.
+            let room = scroll_room(&model);
+            if room != model.ui.room {
+                apply(&mut model, Msg::Layout(room), &mut executor, &capture, terminal.backend_mut());
+                dirty = true;
+                continue;
+            }
         }
         if model.exit.is_some() {
             return Ok(model);

@@ -35,9 +35,11 @@ pub struct Texts {
 
 #[derive(Debug, Deserialize, Serialize)]
 pub struct Title {
+    pub step: String,
     pub setup: String,
     pub start: String,
     pub not_trello: String,
+    pub not_trello_short: String,
     pub profile: String,
 }
 
@@ -68,6 +70,7 @@ pub struct Keys {
     pub copy_origin: String,
     pub copy_command: String,
     pub reveal: String,
+    pub clear_field: String,
     pub verify: String,
     pub options: String,
     pub option: String,
@@ -82,6 +85,7 @@ pub struct Keys {
     pub retry: String,
     pub retry_save: String,
     pub finish: String,
+    pub reauthorize: String,
     pub start_verify: String,
     pub start_rotate: String,
     pub start_setup: String,
@@ -147,6 +151,7 @@ pub struct Notices {
     pub other_member_refused: String,
     pub account_refused: String,
     pub credential_in_field: String,
+    pub lowercased: String,
     pub no_usable_token: String,
     pub nothing_to_paste: String,
     pub no_browser: String,
@@ -185,6 +190,8 @@ pub struct Boards {
 #[derive(Debug, Deserialize, Serialize)]
 pub struct Plain {
     pub mode: String,
+    pub asked: String,
+    pub board_offer: String,
     pub choose: String,
     pub what_next: String,
     pub portal_ready: String,
@@ -273,6 +280,7 @@ pub struct Start {
     pub title: String,
     pub who: String,
     pub who_logged_out: String,
+    pub who_rejected: String,
     pub unknown_who: String,
     pub no_token: String,
     pub expires_soon: String,
@@ -353,7 +361,6 @@ pub struct PowerUp {
     pub author_placeholder: String,
     pub iframe_label: String,
     pub iframe_value: String,
-    pub iframe_help: String,
     #[serde(rename = "continue")]
     pub next: String,
     pub name_placeholder: String,
@@ -379,9 +386,12 @@ pub struct Key {
 #[derive(Debug, Deserialize, Serialize)]
 pub struct Token {
     pub title: String,
+    pub title_rotate: String,
+    pub title_agent: String,
     pub body: String,
     /// The body when the token cannot come back by itself (capture off, failed, or paste chosen).
     pub body_paste: String,
+    pub body_plain: String,
     pub expiration_label: String,
     #[serde(rename = "expiration_1hour")]
     pub expiration_one_hour: String,
@@ -419,6 +429,7 @@ pub struct Verify {
     pub refused_next: String,
     pub why: String,
     pub fix: String,
+    pub maybe_secret: String,
     pub next_fix_key: String,
     pub next_new_token: String,
     pub next_retry: String,
@@ -430,6 +441,9 @@ pub struct Verify {
 pub struct Done {
     pub title: String,
     pub next: String,
+    pub env: String,
+    pub status: String,
+    pub rotate: String,
     pub revoke: String,
     pub secrets: String,
 }
@@ -495,10 +509,13 @@ pub const PLACEHOLDERS: &[&str] = &[
     "hosts",
     "key",
     "name",
+    "next",
+    "number",
     "keyring_key",
     "min",
     "new",
     "now",
+    "of",
     "old",
     "options",
     "origin",
@@ -540,7 +557,24 @@ mod tests {
     #[test]
     fn assets_parse() {
         let t: Texts = toml::from_str(SOURCE).unwrap();
-        assert!(t.portal.title.contains("Step 1"));
+        // Titles are names; the step's number is the one template's.
+        assert_eq!(
+            fill(&t.title.step, &[("number", "1"), ("of", "5"), ("name", &t.portal.title)]),
+            "Step 1 of 5 · Open the app admin portal"
+        );
+    }
+
+    /// Marks (✓, ✗, !, ◉) are drawn from an item's level or tone, and a
+    /// screen reader says words: none is written into the words.
+    #[test]
+    fn no_mark_is_written_into_the_words() {
+        for (path, template) in all_templates() {
+            let start = template.trim_start();
+            for mark in ["✓", "✗", "◉", "! ", "›"] {
+                assert!(!start.starts_with(mark), "{path}: {template:?} starts with a mark");
+            }
+            assert!(!template.contains(" → "), "{path}: {template:?} points with an arrow a screen reader reads out");
+        }
     }
 
     /// Every string of every section, with its path.

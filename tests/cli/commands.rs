@@ -563,7 +563,8 @@ fn a_file_of_answers_sets_up_and_saves() {
     let answers = format!("\n\nann@example.com\n\n\n{KEY}\n\n\n\n\n{token}\n");
     let out = env.run_with_stdin(&["--plain", "--no-capture"], &answers);
     assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("Saved Trello credentials for Ann Example (@ann)"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("OK: Authenticated as Ann Example (@ann)"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Done: Credentials verified and saved"), "{}", stdout(&out));
     assert!(!stdout(&out).contains(&token), "{}", stdout(&out));
     let saved = stdout(&env.run(&["status", "--offline"]));
     assert!(saved.contains("Ann Example (@ann)"), "{saved}");

@@ -213,7 +213,7 @@ fn a_rotation_keeps_a_board_set_meanwhile_in_another_terminal() {
     cmd.env("TRELLO_API_BASE", fake.api_base());
     cmd.env("TRELLO_WEB_BASE", fake.web_base());
     let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     // Meanwhile, in another terminal:
     let out = env.run(&["board", "set", "AbCd1234"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -518,7 +518,7 @@ fn a_rotation_that_keeps_the_old_token_says_where_it_is() {
     cmd.env("TRELLO_API_BASE", &env.api_base);
     cmd.env("TRELLO_WEB_BASE", &env.web_base);
     let mut pty = Pty::spawn(cmd, 120, 30);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.paste(&new);
     pty.send(ENTER);
     pty.expect("Revoke the old one");

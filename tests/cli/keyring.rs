@@ -264,7 +264,7 @@ fn the_wizard_offers_the_keyring_and_rotate_replaces_the_entry() {
 
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let mut pty = wizard(&["rotate", "--no-capture"]);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.paste(&new);
     pty.send(ENTER);
     pty.expect("Revoke the old one");

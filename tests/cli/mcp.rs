@@ -508,6 +508,16 @@ fn the_server_command_is_resolved_with_the_folders_it_needs() {
     let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
     assert!(args_of(&entry).ends_with(&["no-such-server".to_string(), "--stdio".into()]), "{entry}");
 
+    // A script argument: made absolute when it is there (the client starts the
+    // server elsewhere), said when it is not.
+    std::fs::write(dir.join("server.js"), "").unwrap();
+    let out = env.cmd(&["mcp", "cursor", "--server", "node ./server.js"]).current_dir(&dir).output().unwrap();
+    let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
+    assert!(args_of(&entry).ends_with(&[dir.join("server.js").display().to_string()]), "{entry}");
+    let out = env.cmd(&["mcp", "cursor", "--server", "node ./build/index.js"]).current_dir(&dir).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("./build/index.js names no file"), "{}", stderr(&out));
+
     // A planted ./npx in the project, and PATH starting with ".".
     executable(&dir.join("npx"), "#!/bin/sh\necho planted\n");
     let out = env.cmd(&npx).env("PATH", format!(".:{path}")).current_dir(&dir).output().unwrap();

@@ -30,7 +30,7 @@ fn client(base: &str) -> Client {
 }
 
 fn creds(token: &str) -> Credentials {
-    Credentials { key: KEY.into(), token: Secret::new(token) }
+    Credentials::sendable(KEY, &Secret::new(token)).unwrap()
 }
 
 #[tokio::test]
@@ -103,7 +103,7 @@ async fn each_401_row_of_the_error_table() {
     let good = fake.issue_token(KEY, ANN, "read,write", None);
     let c = client(&fake.api_base());
 
-    let wrong_key = Credentials { key: "00000000000000000000000000000000".into(), token: Secret::new(good.clone()) };
+    let wrong_key = Credentials::sendable("00000000000000000000000000000000", &Secret::new(good.clone())).unwrap();
     assert_eq!(c.member_me(&wrong_key).await, Err(TrelloError::InvalidKey));
 
     let unknown = format!("ATTA{}0000AAAA", "0".repeat(64));

@@ -134,7 +134,7 @@ fn no_secret_leaves_the_process_except_where_it_must() {
 
     // Rotate, revoking the old token.
     let mut pty = audit.pty(&["rotate"]);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.paste(&new);
     pty.send(ENTER);
     pty.expect("Revoke the old one");
@@ -235,7 +235,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn debug_output_of_credentials_is_masked() {
     let creds =
-        trello_auth::trello::Credentials { key: KEY.into(), token: trello_auth::credentials::Secret::new(SECRET) };
+        trello_auth::trello::Credentials::sendable(KEY, &trello_auth::credentials::Secret::new(SECRET)).unwrap();
     let shown = format!("{creds:?}");
     assert!(!shown.contains(SECRET), "{shown}");
     let profile = trello_auth::credentials::store::Profile {
@@ -270,7 +270,7 @@ fn debug_prints_mask_every_credential() {
     let _ = update(&mut m, Msg::Paste(SECRET.into()));
     let _ = update(&mut m, support::wizard::key(crossterm::event::KeyCode::Enter));
     let effects = update(&mut m, Msg::TokenCaptured(token.clone()));
-    assert_eq!(m.token.value(), token, "the walk reached step 4 and took the token");
+    assert_eq!(m.form.token.value(), token, "the walk reached step 4 and took the token");
     messages.push(format!("{:?}", Msg::TokenCaptured(token.clone())));
     messages.push(format!("{:?}", Msg::KeyChecked { key: KEY.into(), result: trello_auth::trello::KeyCheck::Known }));
     messages.push(format!("{m:?}"));
@@ -287,10 +287,10 @@ fn debug_prints_mask_every_credential() {
         "{:?}",
         Effect::Save {
             profile_name: "default".into(),
-            new: Box::new(trello_auth::wizard::update::new_token(&m, &verified))
+            new: Box::new(trello_auth::wizard::screen::new_token(&m, &verified))
         }
     ));
-    messages.push(format!("{:?}", Credentials { key: KEY.into(), token: Secret::new(token.clone()) }));
+    messages.push(format!("{:?}", Credentials::sendable(KEY, &Secret::new(token.clone())).unwrap()));
     for text in &messages {
         for secret in [KEY, SECRET, token.as_str()] {
             assert!(!text.contains(secret), "{text}");

@@ -66,20 +66,29 @@ pub fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+/// `msg` to the model, then what the runtime's next frame would tell it: how
+/// far the body can scroll at the size the model knows.
 pub fn send(m: &mut Model, msg: Msg) -> Vec<Effect> {
-    update(m, msg)
+    let mut effects = update(m, msg);
+    if m.ui.size.is_some() {
+        let room = trello_auth::wizard::view::scroll_room(m);
+        if room != m.ui.room {
+            effects.extend(update(m, Msg::Layout(room)));
+        }
+    }
+    effects
 }
 
 pub fn press(m: &mut Model, code: KeyCode) -> Vec<Effect> {
-    update(m, key(code))
+    send(m, key(code))
 }
 
 pub fn type_text(m: &mut Model, text: &str) -> Vec<Effect> {
-    text.chars().flat_map(|c| update(m, key(KeyCode::Char(c)))).collect()
+    text.chars().flat_map(|c| send(m, key(KeyCode::Char(c)))).collect()
 }
 
 pub fn paste(m: &mut Model, text: &str) -> Vec<Effect> {
-    update(m, Msg::Paste(text.to_string()))
+    send(m, Msg::Paste(text.to_string()))
 }
 
 /// What a successful verification of Ann's token returns.

@@ -401,7 +401,9 @@ fn ctrl_p_switches_the_authorize_url_between_catching_and_pasting() {
     assert!(!copied.contains("return_url") && copied.contains("/1/authorize?"), "{copied}");
     let url = wait_opened(2);
     assert!(!url.contains("return_url") && url.contains("/1/authorize?"), "{url}");
-    assert!(on_screen(&pty).contains("copiedandopened"), "{}", pty.screen());
+    // The copy says its outcome; the body says which way the token comes back.
+    assert!(on_screen(&pty).contains("Copiedtheauthorize"), "{}", pty.screen());
+    assert!(on_screen(&pty).contains("Pastemode:"), "{}", pty.screen());
     // Trello (here the fake) then shows the token on its own page.
     let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
     pty.paste(&token);

@@ -9,8 +9,9 @@ use support::wizard::{KEY, TOKEN, model, setup, verified};
 use trello_auth::credentials::Secret;
 use trello_auth::credentials::store::{Profile, Storage};
 use trello_auth::trello::TrelloError;
-use trello_auth::wizard::keymap::{Action, bindings, hints};
-use trello_auth::wizard::model::{CaptureState, Exit, Overlay, RevokeState, Step, VerifyState};
+use trello_auth::wizard::keymap::{bindings, hints};
+use trello_auth::wizard::keys::Action;
+use trello_auth::wizard::model::{CaptureState, Exit, Overlay, RevokeState, Step, Target, VerifyState};
 use trello_auth::wizard::{Effect, Model, Msg, update};
 
 fn saved_profile() -> Profile {
@@ -25,8 +26,10 @@ fn saved_profile() -> Profile {
 
 fn at(step: Step, focus: usize) -> Model {
     let mut m = model();
-    if let Some(input) = m.input_mut(trello_auth::wizard::model::Target::Key) {
-        *input = tui_input::Input::new(KEY.into());
+    m.form.key = tui_input::Input::new(KEY.into());
+    // A retry sends what was verified before: a token is there.
+    if step == Step::Verify {
+        m.form.token = tui_input::Input::new(TOKEN.into());
     }
     m.step = step;
     m.focus = focus;
@@ -37,12 +40,12 @@ fn at(step: Step, focus: usize) -> Model {
 fn screens() -> Vec<(String, Model)> {
     let mut all = Vec::new();
     for step in [Step::Portal, Step::PowerUp, Step::ApiKey, Step::Token] {
-        for focus in 0..step.targets().len().max(1) {
+        for focus in 0..trello_auth::wizard::screen::page(step).targets().len().max(1) {
             all.push((format!("{step:?} focus {focus}"), at(step, focus)));
         }
     }
     let mut pasting = at(Step::Token, 4);
-    pasting.pasting = true;
+    pasting.capture.pasting = true;
     all.push(("token, pasting".into(), pasting));
     for error in [
         TrelloError::InvalidKey,
@@ -71,18 +74,18 @@ fn screens() -> Vec<(String, Model)> {
     m.verify = VerifyState::Saved(verified("read,write", None), support::wizard::saved(true, None));
     all.push(("done".into(), m.clone()));
     m.saved = Some(saved_profile());
-    m.revoke = RevokeState::Offered;
+    m.rotation.revoke = RevokeState::Offered;
     all.push(("done, revoke offered".into(), m));
     for choice in 0..4 {
         let mut m = Model::start_screen(setup(), Instant::now(), saved_profile());
-        m.choice = choice;
+        m.ui.choice = choice;
         all.push((format!("start, choice {choice}"), m));
     }
     let mut m = at(Step::PowerUp, 2);
-    m.help = true;
+    m.ui.help = true;
     all.push(("help".into(), m));
     let mut m = at(Step::ApiKey, 0);
-    m.overlay = Overlay::ConfirmQuit;
+    m.ui.overlay = Overlay::ConfirmQuit;
     all.push(("quit question".into(), m));
     let mut m = at(Step::Verify, 0);
     m.verify = VerifyState::ConfirmCaptured(verified("read,write", None));
@@ -91,7 +94,7 @@ fn screens() -> Vec<(String, Model)> {
     m.verify = VerifyState::Running { rate_wait: None };
     all.push(("verifying".into(), m));
     let mut m = at(Step::Token, 4);
-    m.overlay = Overlay::Url;
+    m.ui.overlay = Overlay::Url;
     all.push(("the URL alone".into(), m));
     let mut m = Model::start_screen(setup(), Instant::now(), saved_profile());
     m.setup.other_profiles = vec!["work".into()];
@@ -99,8 +102,8 @@ fn screens() -> Vec<(String, Model)> {
     let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('s'))));
     all.push(("step 1, from the start screen".into(), m));
     let mut m = Model::start_screen(setup(), Instant::now(), saved_profile());
-    m.overlay = Overlay::Boards;
-    m.boards = trello_auth::wizard::model::BoardList::Loaded { boards: Vec::new(), workspaces: Vec::new() };
+    m.ui.overlay = Overlay::Boards;
+    m.boards.list = trello_auth::wizard::model::BoardList::Loaded { boards: Vec::new(), workspaces: Vec::new() };
     all.push(("board picker".into(), m));
     let mut m = Model::rotate(setup(), Instant::now(), saved_profile());
     m.step = Step::Done;
@@ -108,9 +111,12 @@ fn screens() -> Vec<(String, Model)> {
     all.push(("done after a rotation".into(), m.clone()));
     // A terminal shorter than the step: PgDn scrolls, and once down PgUp scrolls back.
     let _ = update(&mut m, Msg::Resize(60, 20));
+    // What the runtime tells after drawing a frame: what is out of view.
+    let room = trello_auth::wizard::view::scroll_room(&m);
+    let _ = update(&mut m, Msg::Layout(room));
     all.push(("done, short terminal".into(), m.clone()));
     let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::PageDown)));
-    assert!(m.scroll > 0, "PgDn did not scroll the done screen at 60x20");
+    assert!(m.ui.scroll > 0, "PgDn did not scroll the done screen at 60x20");
     all.push(("done, short terminal, scrolled".into(), m));
     all
 }
@@ -120,52 +126,56 @@ fn did(action: Action, before: &Model, after: &Model, effects: &[Effect]) -> boo
     let any_effect = |f: fn(&Effect) -> bool| effects.iter().any(f);
     match action {
         Action::QuitNow => after.exit.is_some(),
-        Action::Quit => after.exit.is_some() || after.overlay == Overlay::ConfirmQuit,
-        Action::Help => after.help,
-        Action::CloseHelp => before.help && !after.help,
-        Action::StayHere | Action::CloseUrl => after.overlay == Overlay::None && before.overlay != Overlay::None,
-        Action::ShowUrl => after.overlay == Overlay::Url,
+        Action::Quit => after.exit.is_some() || after.ui.overlay == Overlay::ConfirmQuit,
+        Action::Help => after.ui.help,
+        Action::CloseHelp => before.ui.help && !after.ui.help,
+        Action::StayHere | Action::CloseUrl => after.ui.overlay == Overlay::None && before.ui.overlay != Overlay::None,
+        Action::ShowUrl => after.ui.overlay == Overlay::Url,
         Action::NextProfile => any_effect(|e| matches!(e, Effect::LoadProfile(name) if name == "work")),
         Action::ConfirmAccount => {
             any_effect(|e| matches!(e, Effect::Save { .. })) || matches!(after.verify, VerifyState::ChooseStorage(_))
         }
-        Action::RefuseAccount => after.step == Step::Token && after.token.value().is_empty(),
+        Action::RefuseAccount => after.step == Step::Token && after.form.token.value().is_empty(),
         Action::ConfirmQuit => after.exit == Some(Exit::Aborted),
         Action::Next => {
-            after.step != before.step || !effects.is_empty() || after.notice.is_some() || after.exit.is_some()
+            after.step != before.step || !effects.is_empty() || after.ui.notice.is_some() || after.exit.is_some()
         }
         Action::Back => after.step < before.step || after.step == Step::Start && before.step != Step::Start,
         Action::FocusNext | Action::FocusPrev => after.focus != before.focus,
-        Action::Open => any_effect(|e| matches!(e, Effect::OpenUrl(_))) || after.notice.is_some(),
-        Action::Copy => any_effect(|e| matches!(e, Effect::Copy { .. })) || after.notice.is_some(),
-        Action::Reveal => after.reveal != before.reveal,
+        Action::Open => any_effect(|e| matches!(e, Effect::OpenUrl(_))) || after.ui.notice.is_some(),
+        Action::Copy => any_effect(|e| matches!(e, Effect::Copy { .. })) || after.ui.notice.is_some(),
+        Action::Reveal => after.form.reveal != before.form.reveal,
+        Action::ClearField => trello_auth::wizard::screen::focused_text(after)
+            .and_then(|t| after.form.input(t))
+            .is_some_and(|input| input.value().is_empty()),
         Action::Retry => after.step != before.step || !effects.is_empty(),
         Action::OptionPrev | Action::OptionNext => {
-            after.expiration != before.expiration || after.scopes != before.scopes
+            after.form.expiration != before.form.expiration || after.form.scopes != before.form.scopes
         }
-        Action::SwitchCapture => after.pasting != before.pasting,
+        Action::SwitchCapture => after.capture.pasting != before.capture.pasting,
         Action::StartVerify => any_effect(|e| matches!(e, Effect::Verify { .. })),
         Action::StartRotate => after.step == Step::Token,
         Action::StartSetup => after.step == Step::Portal,
         Action::StartLeave => after.exit == Some(Exit::Left),
         Action::StartChoose => after.step != before.step || !effects.is_empty() || after.exit.is_some(),
-        Action::StartUp | Action::StartDown => after.choice != before.choice,
+        Action::StartUp | Action::StartDown => after.ui.choice != before.ui.choice,
         Action::SaveOtherMember => any_effect(|e| matches!(e, Effect::Save { .. })),
-        Action::RefuseOtherMember => after.step == Step::Token && after.token.value().is_empty(),
+        Action::RefuseOtherMember => after.step == Step::Token && after.form.token.value().is_empty(),
         Action::RevokeOld => any_effect(|e| matches!(e, Effect::Revoke { .. })),
-        Action::KeepOld => after.revoke == RevokeState::Declined,
+        Action::KeepOld => after.rotation.revoke == RevokeState::Declined,
         Action::SaveToFile => {
             any_effect(|e| matches!(e, Effect::Save { new, .. } if new.storage == Some(Storage::File)))
         }
-        Action::ChooseBoard => after.overlay == Overlay::Boards,
+        Action::ChooseBoard => after.ui.overlay == Overlay::Boards,
         Action::BoardUp | Action::BoardDown => true,
         Action::BoardPick => any_effect(|e| matches!(e, Effect::SaveBoard { .. })),
-        Action::CloseBoards => after.overlay == Overlay::None,
+        Action::CloseBoards => after.ui.overlay == Overlay::None,
         Action::SaveToKeyring => {
             any_effect(|e| matches!(e, Effect::Save { new, .. } if new.storage == Some(Storage::Keyring)))
         }
-        Action::ScrollDown => after.scroll > before.scroll,
-        Action::ScrollUp => after.scroll < before.scroll,
+        Action::ScrollDown => after.ui.scroll > before.ui.scroll,
+        Action::ScrollUp => after.ui.scroll < before.ui.scroll,
+        Action::Reauthorize => after.step == Step::Token && after.mode == trello_auth::wizard::model::Mode::Rotate,
     }
 }
 
@@ -191,7 +201,7 @@ fn every_listed_key_does_what_the_help_says() {
                 assert!(shown.contains(&first.short()), "{name}: hint {shown:?} does not show {first:?}");
             }
             let keys = if binding.keys.is_empty() {
-                vec![trello_auth::wizard::keymap::Key { code: crossterm::event::KeyCode::Char('x'), ctrl: false }]
+                vec![trello_auth::wizard::keys::Key { code: crossterm::event::KeyCode::Char('x'), ctrl: false }]
             } else {
                 binding.keys.clone()
             };
@@ -205,7 +215,7 @@ fn every_listed_key_does_what_the_help_says() {
                     binding.action,
                     m.step,
                     after.step,
-                    after.notice
+                    after.ui.notice
                 );
                 checked += 1;
             }
@@ -216,18 +226,21 @@ fn every_listed_key_does_what_the_help_says() {
 
 #[test]
 fn typing_in_a_field_never_triggers_a_command() {
-    for (name, m) in
-        screens().into_iter().filter(|(_, m)| m.focused_text().is_some() && m.overlay == Overlay::None && !m.help)
-    {
+    for (name, m) in screens().into_iter().filter(|(_, m)| {
+        trello_auth::wizard::screen::focused_text(m).is_some() && m.ui.overlay == Overlay::None && !m.ui.help
+    }) {
         for c in ['q', 'c', 'o', 'r', '?', ' ', 'y', 'n', 'v', 's'] {
             let mut after = m.clone();
-            let target = after.focused_text().unwrap();
-            let before = after.input(target).unwrap().value().to_string();
+            let target = trello_auth::wizard::screen::focused_text(&after).unwrap();
+            let before = after.form.input(target).unwrap().value().to_string();
             let _ = update(&mut after, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))));
             assert_eq!(after.exit, None, "{name}: {c:?} quit");
-            assert_eq!(after.overlay, Overlay::None, "{name}: {c:?} opened an overlay");
-            let now = after.input(target).unwrap().value().to_string();
-            assert_eq!(now.chars().count(), before.chars().count() + 1, "{name}: {c:?} was not typed");
+            assert_eq!(after.ui.overlay, Overlay::None, "{name}: {c:?} opened an overlay");
+            let now = after.form.input(target).unwrap().value().to_string();
+            // A credential holds no space: one typed there is dropped, as from a paste.
+            let credential = matches!(target, Target::Key | Target::Secret | Target::Token);
+            let typed = if c == ' ' && credential { 0 } else { 1 };
+            assert_eq!(now.chars().count(), before.chars().count() + typed, "{name}: {c:?} was not typed");
         }
     }
 }
@@ -238,18 +251,22 @@ fn typing_in_a_field_never_triggers_a_command() {
 fn step_4_switches_between_catching_and_pasting_and_keeps_the_choice() {
     let mut m = at(Step::Token, 4);
     assert!(m.wants_capture());
-    let _ = update(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    let _ = update(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/abc".into(), 47130))));
     assert!(m.authorize_url().contains("&return_url="), "{}", m.authorize_url());
 
     let ctrl_p = Msg::Key(crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Char('p'),
         crossterm::event::KeyModifiers::CONTROL,
     ));
-    let _ = update(&mut m, ctrl_p);
-    assert!(m.pasting);
+    let effects = update(&mut m, ctrl_p);
+    assert!(m.capture.pasting);
     assert!(!m.wants_capture(), "no listener while pasting");
     assert!(!m.authorize_url().contains("return_url"), "{}", m.authorize_url());
-    assert!(m.notice.as_ref().unwrap().text.contains("Paste mode"), "{:?}", m.notice);
+    // The screen says it is pasting now; the new URL's copy says its own outcome ("copied", or why not).
+    let said = format!("{:?}", trello_auth::wizard::screen::describe(&m).items);
+    assert!(said.contains("Paste mode"), "{said}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Copy { quiet: false, .. })), "{effects:?}");
+    assert_eq!(m.ui.notice, None, "Paste mode is said once, by the screen");
     assert!(hints(&m).iter().any(|(k, what)| k == "^P" && *what == "catch it instead"));
 
     // The choice survives going back to step 3 and forward again.
@@ -257,7 +274,7 @@ fn step_4_switches_between_catching_and_pasting_and_keeps_the_choice() {
     assert_eq!(m.step, Step::ApiKey);
     let _ = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
     assert_eq!(m.step, Step::Token);
-    assert!(m.pasting && !m.wants_capture());
+    assert!(m.capture.pasting && !m.wants_capture());
     assert!(!m.authorize_url().contains("return_url"));
 
     // And back: a fresh listener, and the URL regains return_url once it runs.
@@ -266,9 +283,9 @@ fn step_4_switches_between_catching_and_pasting_and_keeps_the_choice() {
         crossterm::event::KeyModifiers::CONTROL,
     ));
     let _ = update(&mut m, ctrl_p);
-    assert!(!m.pasting && m.wants_capture());
-    assert_eq!(m.capture, CaptureState::Idle);
-    let _ = update(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/def".into())));
+    assert!(!m.capture.pasting && m.wants_capture());
+    assert_eq!(m.capture.state, CaptureState::Idle);
+    let _ = update(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/def".into(), 47130))));
     assert!(m.authorize_url().contains("return_url=http%3A%2F%2F127.0.0.1%3A47130%2Fcallback%2Fdef"));
 }
 

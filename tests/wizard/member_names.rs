@@ -40,7 +40,7 @@ fn confirming(full_name: &str) -> Model {
     paste(&mut m, KEY);
     send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
     press(&mut m, KeyCode::Enter);
-    send(&mut m, Msg::CaptureStarted(Ok(RETURN_URL.into())));
+    send(&mut m, Msg::CaptureStarted(Ok((RETURN_URL.into(), 47130))));
     paste(&mut m, TOKEN);
     press(&mut m, KeyCode::Enter);
     let mut v = verified("read,write", None);

@@ -41,6 +41,13 @@ fn save_ann(home: &Path, token: &str) -> Store {
     store
 }
 
+/// The Done screen's last question: a default board now, or finish (Enter).
+fn finish(pty: &mut Pty) {
+    pty.expect("Done: Credentials verified and saved");
+    pty.expect("Choose a default board for scripts and agents (TRELLO_BOARD_ID) now?");
+    line(pty, "");
+}
+
 fn line(pty: &mut Pty, text: &str) {
     pty.send(&format!("{text}\r"));
 }
@@ -101,7 +108,7 @@ fn all_five_steps_as_lines_with_nothing_drawn_and_nothing_leaked() {
     line(&mut pty, &token);
     pty.expect("Step 5 of 5: Verify");
     pty.expect("Done: Credentials verified and saved");
-    pty.expect("Saved Trello credentials for Ann Example (@ann)");
+    finish(&mut pty);
     assert_eq!(pty.wait(), 0);
     assert_plain(&pty, &[&token, SECRET]);
     let profile = Store::at(home.path().join("trello-auth/config.toml")).profile("default").unwrap().unwrap();
@@ -126,7 +133,7 @@ fn a_rejected_token_leads_back_to_step_4_and_a_good_one_finishes() {
     pty.expect("Trello rejected the token (401 invalid token)");
     pty.expect("Why: ");
     pty.expect("Fix: ");
-    pty.expect("Press Enter to go back to step 4 and authorize a new token.");
+    pty.expect("Press Enter to go back to step 4 and authorize a new token, or type back or quit.");
     line(&mut pty, "");
     // Back on step 4 the expiration and scopes chosen stand: straight to the token.
     let start = std::time::Instant::now();
@@ -141,7 +148,7 @@ fn a_rejected_token_leads_back_to_step_4_and_a_good_one_finishes() {
     });
     line(&mut pty, &good);
     pty.expect("Trello says slow down (API_TOKEN_LIMIT_EXCEEDED): retrying in 1 s (attempt 1)");
-    pty.expect("Saved Trello credentials");
+    finish(&mut pty);
     assert_eq!(pty.wait(), 0);
     assert_plain(&pty, &[&good, &unknown, SECRET]);
 }
@@ -192,7 +199,7 @@ fn rotate_in_plain_mode_asks_about_another_member_then_revokes() {
     let home = tempfile::tempdir().unwrap();
     let store = save_ann(home.path(), &old);
     let mut pty = plain(&fake, home.path(), &["rotate", "--no-capture"]);
-    pty.expect("Step 4 of 5: Authorize a token");
+    pty.expect("Step 4 of 5: Authorize a new token (rotating)");
     line(&mut pty, "");
     line(&mut pty, "");
     line(&mut pty, &bobs);
@@ -200,12 +207,17 @@ fn rotate_in_plain_mode_asks_about_another_member_then_revokes() {
     pty.expect("Save it anyway? (1 save anyway, 2 back to the token; Enter for 2):");
     line(&mut pty, "n");
     pty.expect("Not saved. Authorize the token while logged in to Trello as the saved member.");
-    line(&mut pty, "");
-    line(&mut pty, "");
+    // The expiration and scopes stand: only the token is asked again.
+    let start = std::time::Instant::now();
+    while transcript(&pty).matches("Paste the token (it is not shown):").count() < 2 {
+        assert!(start.elapsed() < support::pty::PATIENCE, "{}", transcript(&pty));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     line(&mut pty, &new);
     pty.expect("Revoke the old token now?");
     line(&mut pty, "y");
     pty.expect("The old token is revoked: Trello now answers 401 invalid token for it.");
+    finish(&mut pty);
     assert_eq!(pty.wait(), 0);
     assert!(fake.is_revoked(&old));
     assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), new);
@@ -228,7 +240,7 @@ fn golden_transcript_of_a_whole_run() {
     line(&mut pty, "read");
     pty.expect("Paste the token");
     line(&mut pty, &token);
-    pty.expect("Saved Trello credentials");
+    finish(&mut pty);
     assert_eq!(pty.wait(), 0);
     let base = fake.web_base();
     let home_text = home.path().display().to_string();
@@ -259,13 +271,14 @@ fn a_token_pasted_at_the_wrong_prompt_is_never_repeated() {
     line(&mut pty, &unknown);
     pty.expect("Trello rejected the token");
     // At "press Enter" (read without echo), the good token is taken as the new one.
-    pty.expect("Press Enter to go on");
+    pty.expect("Press Enter to go back to step 4");
     line(&mut pty, &token);
-    pty.expect("Saved Trello credentials");
+    finish(&mut pty);
     assert_eq!(pty.wait(), 0);
     let text = transcript(&pty);
-    assert_eq!(text.matches(&token).count(), 1, "only the echo of the choice answer:\n{text}");
-    assert_eq!(text.matches(&token.to_lowercase()).count(), 1, "only the echo of the scopes answer:\n{text}");
+    // Answers are read without echo, and one shaped like a credential is not said back.
+    assert_eq!(text.matches(&token).count(), 0, "{text}");
+    assert_eq!(text.matches(&token.to_lowercase()).count(), 0, "{text}");
     assert!(!text.contains(&unknown), "{text}");
     let profile = Store::at(home.path().join("trello-auth/config.toml")).profile("default").unwrap().unwrap();
     assert_eq!(profile.token.unwrap().expose(), token);
@@ -288,7 +301,8 @@ fn the_start_screen_verifies_as_lines() {
     // The default board, as lines: the same picker, chosen by number.
     let roadmap = fake.add_board("AbCd1234", "Team Roadmap", Some(("5e0000000000000000000001", "Acme")), ANN);
     line(&mut pty, "4");
-    pty.expect("Default board (1 No default board, 2 Team Roadmap — Acme — AbCd1234; Enter for 1):");
+    pty.expect("2. Team Roadmap — Acme — AbCd1234");
+    pty.expect("Default board: type a number or the start of a name (Enter for 1):");
     line(&mut pty, "2");
     pty.expect("Default board: Team Roadmap; scripts and agents get it as TRELLO_BOARD_ID.");
     assert_eq!(store.profile("default").unwrap().unwrap().board_id, Some(roadmap));
@@ -328,15 +342,14 @@ fn plain_answers_are_forgiving_and_the_key_is_never_echoed() {
     line(&mut pty, KEY);
     pty.expect("OK: Trello knows this key");
     line(&mut pty, "not-a-secret");
-    pty.expect("Press Enter to go on to the token.");
-    line(&mut pty, "");
-    pty.expect("Secret:");
-    // Only the secret is asked again; Enter clears it.
+    pty.expect("the API secret is 64 hex characters");
+    // Only the secret is asked again, at once; Enter clears it.
     let screen = pty.expect("API secret, only for OAuth");
+    assert_eq!(screen.matches("API secret, only for OAuth").count(), 2, "{screen}");
     assert_eq!(screen.matches("API key (it is not shown").count(), 1, "the key was asked again:\n{screen}");
     line(&mut pty, "");
     let screen = pty.expect("Press Enter to go on to the token.");
-    assert_eq!(screen.matches("Press Enter to go on to the token.").count(), 2, "{screen}");
+    assert_eq!(screen.matches("Press Enter to go on to the token.").count(), 1, "{screen}");
     line(&mut pty, "");
     pty.expect("Step 4 of 5: Authorize a token");
     line(&mut pty, "back");

@@ -38,7 +38,7 @@ fn spawn(fake: &FakeTrello, home: &std::path::Path, args: &[&str]) -> Pty {
 fn old_token_is_refused(fake: &FakeTrello, token: &str) -> bool {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let client = Client::new(&fake.api_base(), ClientConfig::default()).unwrap();
-    let creds = Credentials { key: KEY.into(), token: Secret::new(token) };
+    let creds = Credentials::sendable(KEY, &Secret::new(token)).unwrap();
     rt.block_on(client.member_me(&creds)) == Err(TrelloError::InvalidToken)
 }
 
@@ -53,7 +53,7 @@ fn rotate_saves_the_new_token_then_revokes_the_old_one() {
     let before = std::fs::read_to_string(store.path()).unwrap();
 
     let mut pty = spawn(&fake, home.path(), &["rotate"]);
-    let screen = pty.expect("Authorize a token");
+    let screen = pty.expect("Authorize a new token");
     assert!(screen.contains("rotate the token"), "{screen}");
     let url_text = screen.replace(['│', '\n', ' '], "");
     assert!(
@@ -92,7 +92,7 @@ fn rotating_to_another_members_token_asks_and_declining_changes_nothing() {
     let before = std::fs::read(store.path()).unwrap();
 
     let mut pty = spawn(&fake, home.path(), &["rotate"]);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.paste(&bobs);
     pty.send(ENTER);
     let screen = pty.expect("Save it anyway?");
@@ -117,7 +117,7 @@ fn a_failed_revoke_says_so_and_names_the_applications_page() {
     let store = Store::at(home.path().join("trello-auth/config.toml"));
     saved_profile(&store, &old);
     let mut pty = spawn(&fake, home.path(), &["rotate"]);
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.paste(&new);
     pty.send(ENTER);
     pty.expect("Revoke the old one");
@@ -143,7 +143,7 @@ fn the_start_screen_shows_the_profile_and_verifies_on_demand() {
     pty.send("v");
     pty.expect("Trello accepts the key and token");
     pty.send("r");
-    pty.expect("Authorize a token");
+    pty.expect("Authorize a new token");
     pty.send(CTRL_C);
     assert_eq!(pty.wait(), 1);
     let mut pty = spawn(&fake, home.path(), &[]);

@@ -21,7 +21,7 @@ fn render(m: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     // As the runtime does: the model knows the terminal's size.
     let mut m = m.clone();
-    if m.size != Some((width, height)) {
+    if m.ui.size != Some((width, height)) {
         send(&mut m, Msg::Resize(width, height));
     }
     terminal.draw(|frame| view(&m, frame)).unwrap();
@@ -61,7 +61,7 @@ fn at_step(n: usize) -> Model {
         paste(&mut m, KEY);
         send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
         press(&mut m, KeyCode::Enter);
-        send(&mut m, Msg::CaptureStarted(Ok(RETURN_URL.into())));
+        send(&mut m, Msg::CaptureStarted(Ok((RETURN_URL.into(), 47130))));
     }
     if n >= 5 {
         paste(&mut m, TOKEN);
@@ -432,12 +432,12 @@ fn a_short_terminal_scrolls_with_page_keys() {
     for _ in 0..10 {
         press(&mut m, KeyCode::PageUp);
     }
-    assert_eq!(m.scroll, 0);
+    assert_eq!(m.ui.scroll, 0);
     assert_eq!(render(&m, 60, 20), top);
     // A bigger terminal needs no scrolling: no marker, no key.
     send(&mut m, Msg::Resize(120, 40));
     assert!(!render(&m, 120, 40).contains("more below"));
-    assert!(press(&mut m, KeyCode::PageDown).is_empty() && m.scroll == 0);
+    assert!(press(&mut m, KeyCode::PageDown).is_empty() && m.ui.scroll == 0);
 }
 
 /// On a short terminal the help leaves a note out whole rather than cut it
@@ -555,7 +555,30 @@ fn help_over_a_question_leaves_the_question_s_keys_named() {
     let before = render(&m, 120, 40);
     assert!(before.contains("(y/n)"), "{before}");
     send(&mut m, support::wizard::key(KeyCode::F(1)));
-    assert!(m.help, "F1 opens help on the question");
+    assert!(m.ui.help, "F1 opens help on the question");
     let screen = render(&m, 120, 40);
     assert!(screen.contains("(y/n)") && !screen.contains("(/)"), "{screen}");
+}
+
+/// A long `--profile` run keeps the Done screen's commands readable: each
+/// "what" beside its command where the column fits, else under it (issue 28).
+#[test]
+fn done_for_another_profile() {
+    let mut m = done("read,write");
+    m.setup.profile = "work".into();
+    m.setup.run = "trello-auth --profile work".into();
+    snap("done_profile_work", &m);
+}
+
+/// On a wide terminal no line of text runs past 100 columns (issue 28).
+#[test]
+fn a_wide_terminal_keeps_lines_short() {
+    for m in [at_step(1), at_step(3), done("read,write")] {
+        let screen = render(&m, 200, 50);
+        // The body's lines, between the box's top and bottom borders.
+        for line in screen.lines().skip(3).filter(|l| l.starts_with('│')) {
+            let text = line.trim_start_matches('│').trim_end_matches('│').trim_end();
+            assert!(text.chars().count() <= 102, "{} columns: {text}\n{screen}", text.chars().count());
+        }
+    }
 }

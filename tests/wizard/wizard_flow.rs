@@ -43,31 +43,31 @@ fn all_five_steps_to_a_saved_profile() {
     assert_eq!(m.step, Step::Portal);
     press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::PowerUp);
-    assert_eq!(m.focused(), Some(Target::Email), "the email is what needs typing");
+    assert_eq!(trello_auth::wizard::screen::focused(&m), Some(Target::Email), "the email is what needs typing");
     type_text(&mut m, "ann@example.com");
     press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::ApiKey);
 
     let effects = paste(&mut m, &format!("  \"{KEY}\"\n"));
-    assert_eq!(m.key_value(), KEY, "pasted quotes and newline are cleaned");
+    assert_eq!(m.form.key(), KEY, "pasted quotes and newline are cleaned");
     assert_eq!(effects, vec![Effect::CheckKey(KEY.into())]);
-    assert_eq!(m.key_status, KeyStatus::Checking(KEY.into()));
+    assert_eq!(m.form.key_status, KeyStatus::Checking(KEY.into()));
     send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
-    assert_eq!(m.key_status, KeyStatus::Known(KEY.into()));
+    assert_eq!(m.form.key_status, KeyStatus::Known(KEY.into()));
 
     press(&mut m, KeyCode::Tab);
     paste(&mut m, SECRET);
     press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::Token);
-    assert_eq!(m.focused(), Some(Target::Token));
+    assert_eq!(trello_auth::wizard::screen::focused(&m), Some(Target::Token));
 
     paste(&mut m, &format!("https://example.com/cb#token={TOKEN}"));
-    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.form.token(), TOKEN);
     let effects = press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::Verify);
     let [Effect::Verify { generation, credentials }] = effects.as_slice() else { panic!("{effects:?}") };
-    assert_eq!(credentials.key, KEY);
-    assert_eq!(credentials.token.expose(), TOKEN);
+    assert_eq!(credentials.key(), KEY);
+    assert_eq!(credentials.token().expose(), TOKEN);
     assert!(m.is_animating(), "the spinner runs while verifying");
 
     let effects = send(
@@ -108,8 +108,8 @@ fn escape_goes_back_one_step_at_a_time() {
         press(&mut m, KeyCode::Esc);
         assert_eq!(m.step, expected);
     }
-    assert_eq!(m.key_value(), KEY, "going back keeps what was entered");
-    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.form.key(), KEY, "going back keeps what was entered");
+    assert_eq!(m.form.token(), TOKEN);
     assert_eq!(m.exit, None);
 }
 
@@ -121,14 +121,14 @@ fn enter_waits_for_a_complete_step() {
     paste(&mut m, &KEY[..20]);
     assert!(press(&mut m, KeyCode::Enter).is_empty());
     assert_eq!(m.step, Step::ApiKey);
-    assert!(m.notice.as_ref().unwrap().text.contains("20 of 32 characters"));
+    assert!(m.ui.notice.as_ref().unwrap().text.contains("20 of 32 characters"));
 
     paste(&mut m, KEY);
     press(&mut m, KeyCode::Tab);
     paste(&mut m, "abc");
     press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::ApiKey, "a half-typed secret blocks until fixed or cleared");
-    assert_eq!(m.focused(), Some(Target::Secret));
+    assert_eq!(trello_auth::wizard::screen::focused(&m), Some(Target::Secret));
     paste(&mut m, SECRET);
     press(&mut m, KeyCode::Enter);
     assert_eq!(m.step, Step::Token);
@@ -136,7 +136,7 @@ fn enter_waits_for_a_complete_step() {
     paste(&mut m, SECRET);
     assert!(press(&mut m, KeyCode::Enter).is_empty());
     assert_eq!(m.step, Step::Token);
-    assert!(m.notice.as_ref().unwrap().text.contains("this is your API secret, not a token"));
+    assert!(m.ui.notice.as_ref().unwrap().text.contains("this is your API secret, not a token"));
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn a_key_trello_rejects_blocks_step_three() {
     // A late answer about an older key changes nothing.
     paste(&mut m, "fedcba9876543210fedcba9876543210");
     send(&mut m, Msg::KeyChecked { key: KEY.into(), result: KeyCheck::Known });
-    assert_eq!(m.key_status, KeyStatus::Checking("fedcba9876543210fedcba9876543210".into()));
+    assert_eq!(m.form.key_status, KeyStatus::Checking("fedcba9876543210fedcba9876543210".into()));
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn each_failure_leads_to_the_step_that_fixes_it() {
         assert!(effects.is_empty(), "nothing is saved after {error:?}");
         assert_eq!(m.verify, VerifyState::Failed(error.clone()));
         assert!(press(&mut m, KeyCode::Enter).is_empty());
-        assert_eq!((m.step, m.focused()), (step, Some(target)), "after {error:?}");
+        assert_eq!((m.step, trello_auth::wizard::screen::focused(&m)), (step, Some(target)), "after {error:?}");
     }
 }
 
@@ -243,7 +243,7 @@ fn a_failed_save_keeps_everything_and_retries() {
     assert_eq!(m.step, Step::Verify);
     let effects = press(&mut m, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::Save { .. }]));
-    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.form.token(), TOKEN);
 }
 
 #[test]
@@ -263,12 +263,12 @@ fn q_asks_first_when_something_was_entered() {
     let mut m = model();
     press(&mut m, KeyCode::Enter);
     type_text(&mut m, "ann@example.com");
-    assert_eq!(m.email.value(), "ann@example.com", "q inside a text field is a letter");
+    assert_eq!(m.form.email.value(), "ann@example.com", "q inside a text field is a letter");
     press(&mut m, KeyCode::Tab);
     press(&mut m, KeyCode::Char('q'));
-    assert_eq!(m.overlay, Overlay::ConfirmQuit);
+    assert_eq!(m.ui.overlay, Overlay::ConfirmQuit);
     press(&mut m, KeyCode::Char('n'));
-    assert_eq!((m.overlay, m.exit), (Overlay::None, None));
+    assert_eq!((m.ui.overlay, m.exit), (Overlay::None, None));
     press(&mut m, KeyCode::Char('q'));
     press(&mut m, KeyCode::Char('y'));
     assert_eq!(m.exit, Some(Exit::Aborted));
@@ -278,10 +278,10 @@ fn q_asks_first_when_something_was_entered() {
 fn pasting_on_the_token_step_always_fills_the_token() {
     let mut m = at_token_step();
     press(&mut m, KeyCode::Tab);
-    assert_eq!(m.focused(), Some(Target::Expiration));
+    assert_eq!(trello_auth::wizard::screen::focused(&m), Some(Target::Expiration));
     paste(&mut m, TOKEN);
-    assert_eq!(m.token_value(), TOKEN);
-    assert_eq!(m.focused(), Some(Target::Token));
+    assert_eq!(m.form.token(), TOKEN);
+    assert_eq!(trello_auth::wizard::screen::focused(&m), Some(Target::Token));
 }
 
 #[test]
@@ -307,8 +307,8 @@ fn no_browser_means_no_open_key_and_the_screen_says_why() {
     let mut m = model();
     m.setup.no_browser_reason = Some("this is an SSH session without a display".into());
     let keys = trello_auth::wizard::keymap::bindings(&m);
-    assert!(!keys.iter().any(|b| b.action == trello_auth::wizard::keymap::Action::Open), "{keys:?}");
-    assert!(keys.iter().any(|b| b.action == trello_auth::wizard::keymap::Action::Copy));
+    assert!(!keys.iter().any(|b| b.action == trello_auth::wizard::keys::Action::Open), "{keys:?}");
+    assert!(keys.iter().any(|b| b.action == trello_auth::wizard::keys::Action::Copy));
     assert!(press(&mut m, KeyCode::Char('o')).is_empty());
     let screen = trello_auth::wizard::screen::describe(&m);
     assert!(format!("{screen:?}").contains("SSH session without a display"), "{screen:?}");
@@ -320,11 +320,11 @@ fn no_browser_means_no_open_key_and_the_screen_says_why() {
 fn help_opens_and_any_key_closes_it() {
     let mut m = model();
     press(&mut m, KeyCode::Char('?'));
-    assert!(m.help);
+    assert!(m.ui.help);
     press(&mut m, KeyCode::Enter);
-    assert_eq!((m.overlay, m.step), (Overlay::None, Step::Portal));
+    assert_eq!((m.ui.overlay, m.step), (Overlay::None, Step::Portal));
     press(&mut m, KeyCode::F(1));
-    assert!(m.help);
+    assert!(m.ui.help);
 }
 
 #[test]
@@ -332,13 +332,13 @@ fn a_captured_token_fills_the_field_and_verifies() {
     let mut m = at_token_step();
     assert!(m.wants_capture(), "step 4 wants a listener");
     assert!(!m.authorize_url().contains("return_url"));
-    send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    send(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/abc".into(), 47130))));
     assert!(
         m.authorize_url()
             .ends_with("&return_url=http%3A%2F%2F127.0.0.1%3A47130%2Fcallback%2Fabc&callback_method=fragment")
     );
     let effects = send(&mut m, Msg::TokenCaptured(TOKEN.into()));
-    assert_eq!(m.token_value(), TOKEN);
+    assert_eq!(m.form.token(), TOKEN);
     assert_eq!(m.step, Step::Verify);
     assert!(matches!(effects.as_slice(), [Effect::Verify { .. }]));
     assert!(!m.wants_capture(), "no new listener once the step is left");
@@ -361,35 +361,35 @@ fn a_captured_token_fills_the_field_and_verifies() {
     assert!(matches!(m.verify, VerifyState::ConfirmCaptured(_)));
     // Refused: back to step 4, pasting, the listener gone and the token too.
     press(&mut m, KeyCode::Char('n'));
-    assert_eq!((m.step, m.token_value()), (Step::Token, ""));
-    assert!(m.pasting && !m.holds_capture() && !m.wants_capture());
-    assert!(m.notice.as_ref().unwrap().text.contains("catching is off"), "{:?}", m.notice);
+    assert_eq!((m.step, m.form.token()), (Step::Token, ""));
+    assert!(m.capture.pasting && !m.holds_capture() && !m.wants_capture());
+    assert!(m.ui.notice.as_ref().unwrap().text.contains("catching is off"), "{:?}", m.ui.notice);
 }
 
 #[test]
 fn a_credential_typed_or_pasted_into_the_power_up_form_is_not_kept() {
     let mut m = model();
     press(&mut m, KeyCode::Enter);
-    assert_eq!(m.focused(), Some(Target::Email));
+    assert_eq!(trello_auth::wizard::screen::focused(&m), Some(Target::Email));
     paste(&mut m, TOKEN);
-    assert_eq!(m.email.value(), "");
-    let said = &m.notice.as_ref().unwrap().text;
+    assert_eq!(m.form.email.value(), "");
+    let said = &m.ui.notice.as_ref().unwrap().text;
     assert!(said.contains("does not belong in Email") && !said.contains(&TOKEN[4..20]), "{said}");
     type_text(&mut m, "ann@example.com");
     paste(&mut m, KEY);
-    assert_eq!(m.email.value(), "ann@example.com", "what was there is kept");
-    while m.focused() != Some(Target::AppName) {
+    assert_eq!(m.form.email.value(), "ann@example.com", "what was there is kept");
+    while trello_auth::wizard::screen::focused(&m) != Some(Target::AppName) {
         press(&mut m, KeyCode::BackTab);
     }
-    let before = m.app_name().to_string();
+    let before = m.form.app_name().to_string();
     type_text(&mut m, SECRET);
     // Typed key by key, not even its first dozen characters stay.
-    assert!(!m.app_name().contains(&SECRET[..12]), "the secret reached the name: {}", m.app_name());
+    assert!(!m.form.app_name().contains(&SECRET[..12]), "the secret reached the name: {}", m.form.app_name());
     assert!(!m.authorize_url().contains(&SECRET[..12]));
-    assert!(m.app_name().starts_with(&before));
+    assert!(m.form.app_name().starts_with(&before));
     // An ordinary name is kept as typed.
     type_text(&mut m, " bot");
-    assert!(m.app_name().ends_with(" bot"));
+    assert!(m.form.app_name().ends_with(" bot"));
 }
 
 #[test]
@@ -400,16 +400,16 @@ fn the_listener_lives_only_on_step_four() {
     paste(&mut m, KEY);
     assert!(!m.wants_capture());
     press(&mut m, KeyCode::Enter);
-    send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    send(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/abc".into(), 47130))));
     press(&mut m, KeyCode::Esc);
     assert!(!m.wants_capture());
-    assert_eq!(m.capture, trello_auth::wizard::model::CaptureState::Idle, "a new nonce next time");
+    assert_eq!(m.capture.state, trello_auth::wizard::model::CaptureState::Idle, "a new nonce next time");
     press(&mut m, KeyCode::Enter);
     assert!(m.wants_capture());
     // A token arriving for an abandoned step is ignored.
     press(&mut m, KeyCode::Esc);
     assert!(send(&mut m, Msg::TokenCaptured(TOKEN.into())).is_empty());
-    assert_eq!(m.token_value(), "");
+    assert_eq!(m.form.token(), "");
     // Turned off: never wanted.
     let mut m = model();
     m.setup.capture_off = Some("--no-capture was given".into());
@@ -434,7 +434,7 @@ fn a_caught_token_in_a_rotation_is_always_confirmed() {
             ..Profile::default()
         };
         let mut m = Model::rotate(support::wizard::setup(), Instant::now(), saved);
-        send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+        send(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/abc".into(), 47130))));
         let effects = send(&mut m, Msg::TokenCaptured(TOKEN.replace("3f3f", "4e4e")));
         let [Effect::Verify { generation, .. }] = effects.as_slice() else { panic!("{effects:?}") };
         let at = "2026-11-28T21:00:00Z".into();
@@ -458,17 +458,17 @@ fn the_token_being_replaced_is_refused_caught_or_pasted() {
         ..Profile::default()
     };
     let mut m = Model::rotate(support::wizard::setup(), Instant::now(), saved.clone());
-    send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+    send(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/abc".into(), 47130))));
     let effects = send(&mut m, Msg::TokenCaptured(TOKEN.into()));
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(m.step, Step::Token);
-    assert!(m.notice.as_ref().unwrap().text.starts_with("That is the token being replaced"), "{:?}", m.notice);
-    assert!(m.pasting && m.token_value().is_empty());
+    assert!(m.ui.notice.as_ref().unwrap().text.starts_with("That is the token being replaced"), "{:?}", m.ui.notice);
+    assert!(m.capture.pasting && m.form.token().is_empty());
     let mut m = Model::rotate(support::wizard::setup(), Instant::now(), saved);
     paste(&mut m, TOKEN);
     let effects = press(&mut m, KeyCode::Enter);
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(m.notice.as_ref().unwrap().text.starts_with("That is the token being replaced"), "{:?}", m.notice);
+    assert!(m.ui.notice.as_ref().unwrap().text.starts_with("That is the token being replaced"), "{:?}", m.ui.notice);
 }
 
 /// A caught token made before this run began (Trello's `dateCreated`, on
@@ -493,7 +493,7 @@ fn a_caught_token_made_before_the_run_began_is_refused() {
     ] {
         let mut m = Model { setup: setup.clone(), ..at_token_step() };
         let effects = if caught {
-            send(&mut m, Msg::CaptureStarted(Ok("http://127.0.0.1:47130/callback/abc".into())));
+            send(&mut m, Msg::CaptureStarted(Ok(("http://127.0.0.1:47130/callback/abc".into(), 47130))));
             send(&mut m, Msg::TokenCaptured(TOKEN.into()))
         } else {
             paste(&mut m, TOKEN);
@@ -512,7 +512,72 @@ fn a_caught_token_made_before_the_run_began_is_refused() {
         );
         if refused {
             let effects = press(&mut m, KeyCode::Enter);
-            assert!(effects.is_empty() && m.step == Step::Token && m.pasting && m.token_value().is_empty());
+            assert!(effects.is_empty() && m.step == Step::Token && m.capture.pasting && m.form.token().is_empty());
         }
     }
+}
+
+/// What a newcomer types is cleaned as a paste is (issue 28): a key in
+/// capitals is lowercased and said so, a space typed after a token is
+/// dropped rather than refused behind the mask, a web address pasted as the
+/// key is named as one, and Ctrl+U empties the field.
+#[test]
+fn typed_credentials_are_cleaned_as_pasted_ones_are() {
+    let mut m = model();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.step, Step::ApiKey);
+    let effects = type_text(&mut m, &KEY.to_uppercase());
+    assert_eq!(m.form.key(), KEY);
+    assert!(matches!(effects.as_slice(), [Effect::CheckKey(key)] if key == KEY), "{effects:?}");
+    let notice = m.ui.notice.clone().expect("the change of case is said").text;
+    assert!(notice.contains("lowercased"), "{notice}");
+
+    send(&mut m, support::wizard::ctrl('u'));
+    assert_eq!(m.form.key(), "", "Ctrl+U clears the field");
+    paste(&mut m, "https://trello.com/power-ups/68a0/edit/api-key");
+    let verdict = m.form.key_verdict().message();
+    assert!(verdict.contains("web address"), "{verdict}");
+
+    let mut m = at_token_step();
+    type_text(&mut m, TOKEN);
+    type_text(&mut m, " ");
+    assert_eq!(m.form.token(), TOKEN);
+    assert!(m.form.token_verdict().is_valid());
+    assert!(matches!(press(&mut m, KeyCode::Enter).as_slice(), [Effect::Verify { .. }]));
+}
+
+/// The help names Ctrl+U where a text field has the focus, and only there.
+#[test]
+fn help_names_the_key_that_clears_a_field() {
+    let mut m = at_token_step();
+    send(&mut m, Msg::Resize(100, 40));
+    let listed = |m: &Model| {
+        trello_auth::wizard::keymap::under_help(m)
+            .iter()
+            .any(|b| b.action == trello_auth::wizard::keys::Action::ClearField)
+    };
+    assert!(listed(&m), "the token field has the focus");
+    m.focus = 0;
+    assert!(!listed(&m), "the expiration is no text field");
+}
+
+/// 64 hex characters on step 4 may be the API secret; when Trello refuses
+/// them, step 5's "why" still asks (issue 28), and a token made today does not.
+#[test]
+fn a_refused_64_hex_token_keeps_the_secret_question() {
+    let says = |token: &str| {
+        let mut m = at_token_step();
+        paste(&mut m, token);
+        let generation = match press(&mut m, KeyCode::Enter).as_slice() {
+            [Effect::Verify { generation, .. }] => *generation,
+            other => panic!("expected a verification, got {other:?}"),
+        };
+        send(&mut m, Msg::Verified { generation, result: Err(TrelloError::InvalidToken), at: String::new() });
+        trello_auth::wizard::screen::describe(&m).items.iter().any(|item| {
+            matches!(item, trello_auth::wizard::screen::Item::Text { text, .. } if text.contains("or the API secret?"))
+        })
+    };
+    assert!(says(&"ab".repeat(32)));
+    assert!(!says(TOKEN));
 }

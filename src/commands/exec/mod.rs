@@ -111,6 +111,18 @@ impl Masked {
     }
 }
 
+/// Where a relayed stream goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    Stdout,
+    Stderr,
+}
+
+/// The exit code to return for a command that exited (not killed).
+pub fn exit_code(status: std::process::ExitStatus) -> u8 {
+    status.code().map_or(super::exit::REJECTED, |c| c.clamp(0, 255) as u8)
+}
+
 /// Why the command did not run, or its output could not be relayed.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {

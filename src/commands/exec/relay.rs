@@ -1,23 +1,16 @@
 //! `exec`'s command run as a child whose output is relayed through [`Stream`], one thread a masked stream; how it ended (exit code, or the signal that killed it) becomes how this process ends.
 
 use std::io::{self, PipeReader, Read, Write};
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command};
 use std::thread::JoinHandle;
 
 use super::mask::{Mask, Stream};
-use super::{Masked, RunError};
+use super::{Masked, RunError, To};
 
 /// How much is read at a time, and (on Linux) the size of each pipe from
 /// the command: a read hands over at most what the pipe holds, and few large
 /// reads and writes are what keep the relay near a direct pipe's speed.
 const READ_SIZE: usize = 1024 * 1024;
-
-/// Where a relayed stream goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum To {
-    Stdout,
-    Stderr,
-}
 
 /// Runs `command` with the `masked` streams read through pipes and written
 /// on with each secret of `mask` hidden; stdin, and a stream that is not
@@ -49,13 +42,8 @@ pub fn run(mut command: Command, mask: &Mask, masked: Masked) -> Result<u8, RunE
     {
         let mut child = child;
         finish(relays);
-        child.wait().map(exit_code).map_err(|e| RunError::relay(&program, e))
+        child.wait().map(super::exit_code).map_err(|e| RunError::relay(&program, e))
     }
-}
-
-/// The exit code to return for a command that exited (not killed).
-pub fn exit_code(status: ExitStatus) -> u8 {
-    status.code().map_or(crate::commands::exit::REJECTED, |c| c.clamp(0, 255) as u8)
 }
 
 /// A pipe for each masked stream, its write end given to `command`, and where

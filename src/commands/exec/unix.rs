@@ -12,8 +12,7 @@ use signal_hook::iterator::SignalsInfo;
 use signal_hook::iterator::exfiltrator::WithOrigin;
 use signal_hook::low_level::siginfo::Cause;
 
-use super::RunError;
-use super::relay::To;
+use super::{RunError, To};
 
 /// Replaces this process with `command`: its signals, standard streams, exit
 /// status and place in the process tree are then exactly the command's.
@@ -89,7 +88,7 @@ pub fn end_like(status: ExitStatus) -> u8 {
             // cannot have killed the child: say it the way shells do.
             128u8.saturating_add(u8::try_from(signal).unwrap_or(u8::MAX))
         }
-        None => super::relay::exit_code(status),
+        None => super::exit_code(status),
     }
 }
 

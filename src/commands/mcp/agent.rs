@@ -124,7 +124,9 @@ pub fn from_stdin(ctx: &Context, plan: &Plan) -> Result<Vec<String>, CommandErro
     if !verdict.is_savable() {
         return Err(CommandError::Usage(format!("token: {}", verdict.message())));
     }
-    let credentials = Credentials { key: key.clone(), token: Secret::new(token) };
+    // The token was shape-checked just above: this only builds what it allowed.
+    let credentials =
+        Credentials::sendable(&key, &Secret::new(token)).map_err(|why| CommandError::Usage(format!("token: {why}")))?;
     let (runtime, client) = online(&endpoints)?;
     let verified =
         runtime.block_on(client.verify(&credentials)).map_err(|error| CommandError::Trello { error, saved: false })?;
@@ -182,8 +184,8 @@ fn as_trello_says(plan: &Plan, credentials: Credentials, verified: &Verified) ->
         said.push(format!("the token {lives}, where --expiration {} was asked for", plan.expiration));
     }
     let chosen = Chosen {
-        key: credentials.key,
-        token: credentials.token,
+        key: credentials.key().to_string(),
+        token: credentials.token().clone(),
         app_name: name,
         requested_scope: granted,
         expiration: expiration.unwrap_or(plan.expiration),

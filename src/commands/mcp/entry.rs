@@ -90,10 +90,18 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
     warnings.extend(names_warning(request.server.is_none(), &words, request.names));
     let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, request.cwd);
     warnings.extend(found);
+    // The default server's script is absolute already; a given one is checked.
+    let rest = if request.server.is_some() {
+        let (rest, said) = resolve::script_args(rest, request.cwd);
+        warnings.extend(said);
+        rest
+    } else {
+        rest.to_vec()
+    };
     let mut env: Vec<(String, String)> = Vec::new();
     let (command, args) = if request.inline_secrets {
         env.extend(values.iter().map(|(k, v)| (k.to_string(), v.clone())));
-        (program, rest.to_vec())
+        (program, rest)
     } else {
         let (me, said) = this_program(&dirs);
         warnings.extend(said);
@@ -111,7 +119,7 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
         }
         args.push("--".into());
         args.push(program);
-        args.extend(rest.iter().cloned());
+        args.extend(rest);
         (me.display().to_string(), args)
     };
     if let Some(path) = resolve::entry_path(&needs) {

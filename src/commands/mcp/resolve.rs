@@ -136,6 +136,41 @@ pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
     Resolved { program: program.display().to_string(), needs, warnings }
 }
 
+/// The server's arguments as the entry names them: one that names a script
+/// (a path starting `./`, `../` or `/`, or a `.js`, `.mjs`, `.cjs`, `.ts` or `.py` file) is
+/// made absolute, since a client starts the server in a folder of its own;
+/// one that names no file is said, since the server would then fail to start
+/// where no one sees it.
+pub fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<String>) {
+    const SCRIPTS: [&str; 5] = ["js", "mjs", "cjs", "ts", "py"];
+    let mut warnings = Vec::new();
+    let args = args
+        .iter()
+        .map(|arg| {
+            let path = Path::new(arg);
+            // A package (`@scope/name`), a URL or a `key=value` is no file, whatever its slashes.
+            let script = path.extension().is_some_and(|e| SCRIPTS.iter().any(|s| e.eq_ignore_ascii_case(s)));
+            let pathlike = ["./", "../", "/"].iter().any(|p| arg.starts_with(p));
+            let other = arg.starts_with(['-', '@']) || arg.contains("://") || arg.contains('=');
+            if other || !(pathlike || script) {
+                return arg.clone();
+            }
+            let absolute = normalize(&cwd.join(path));
+            if absolute.is_file() {
+                absolute.display().to_string()
+            } else {
+                warnings.push(format!(
+                    "{} names no file (looked for {}); the server will not start: give --server the script's path",
+                    crate::untrusted::line(arg),
+                    shown(&absolute)
+                ));
+                arg.clone()
+            }
+        })
+        .collect();
+    (args, warnings)
+}
+
 /// A warning when `path` (a program the entry names, or a folder put on its
 /// `PATH`) lies inside the current folder: a project's own `bin/` on `PATH`
 /// (direnv, a hand-made `PATH=$PWD/bin:…`) would make the entry run, from
@@ -190,6 +225,21 @@ pub fn entry_path(needs: &[PathBuf]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_s_script_is_made_absolute_or_said_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("server.js"), "").unwrap();
+        let args: Vec<String> =
+            ["./server.js", "missing.py", "-y", "@delorenj/mcp-server-trello", "https://x.test/a", "--port=1"]
+                .map(String::from)
+                .to_vec();
+        let (args, warnings) = script_args(&args, dir.path());
+        assert_eq!(args[0], dir.path().join("server.js").display().to_string());
+        assert_eq!(&args[1..], ["missing.py", "-y", "@delorenj/mcp-server-trello", "https://x.test/a", "--port=1"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with("missing.py names no file"), "{warnings:?}");
+    }
 
     #[test]
     fn build_folders() {

@@ -4,14 +4,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 use super::form::{
-    LABEL_WIDTH, Overflow, Row, blank, fact_styled, fact_wrapped, indented_rows, label, labelled, render_rows,
-    text_rows, wrap,
+    LABEL_WIDTH, Row, blank, fact_styled, fact_wrapped, indented_rows, label, labelled, render_rows, text_rows, wrap,
 };
 use super::theme::Theme;
 use crate::credentials::format::Level;
-use crate::wizard::model::Model;
+use crate::wizard::model::{Model, Room};
 use crate::wizard::screen::{Item, Tone};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -42,13 +42,13 @@ fn check(theme: &Theme, level: Level) -> (&'static str, Style) {
 
 /// Draws `items` into `area`: scrolled as far as asked, and so the focused
 /// field (or selected choice) stays visible. Says what is left out of view.
-pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) -> Overflow {
+pub fn draw(m: &Model, items: &[Item], frame: &mut Frame, area: Rect, theme: &Theme) -> Room {
     render_rows(frame, area, m, rows(m, items, area.width, theme), theme)
 }
 
 /// The rows `items` take at `width`, top to bottom.
 pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
-    let focused = m.focused();
+    let focused = crate::wizard::screen::focused(m);
     let mut rows = Vec::new();
     for item in items {
         match item {
@@ -94,8 +94,30 @@ pub fn rows(m: &Model, items: &[Item], width: u16, theme: &Theme) -> Vec<Row> {
                     rows.extend(text_rows(&text, width, style));
                 }
             }
+            Item::Commands(commands) => {
+                // A column of "what" beside the commands where the widest fits with room to read;
+                // else each "what" under its command (a long `--profile` or `--config` run).
+                let column = commands.iter().map(|(c, _)| c.width()).max().unwrap_or(0) + 5;
+                let beside = commands.iter().all(|(_, what)| column + what.width().min(24) <= width as usize);
+                for (command, what) in commands {
+                    if beside {
+                        let pad = " ".repeat(column - 2 - command.width());
+                        let mut lines = wrap(what, (width as usize).saturating_sub(column)).into_iter();
+                        rows.push(Row::Text(Line::from(vec![
+                            Span::styled(format!("  {command}{pad}"), theme.accent()),
+                            Span::styled(lines.next().unwrap_or_default(), theme.dim()),
+                        ])));
+                        rows.extend(lines.map(|l| Row::Text(Line::styled(format!("{:column$}{l}", ""), theme.dim()))));
+                    } else {
+                        for line in wrap(command, (width as usize).saturating_sub(2)) {
+                            rows.push(Row::Text(Line::styled(format!("  {line}"), theme.accent())));
+                        }
+                        rows.extend(indented_rows(6, what, width, theme.dim()));
+                    }
+                }
+            }
             Item::Progress(text) => rows.push(Row::Text(Line::from(vec![
-                Span::styled(format!("{} ", SPINNER[m.frame % SPINNER.len()]), theme.accent()),
+                Span::styled(format!("{} ", SPINNER[m.ui.frame % SPINNER.len()]), theme.accent()),
                 Span::raw(text.clone()),
             ]))),
             Item::Options { label: text, target, options, help } => {

@@ -8,35 +8,32 @@ use unicode_width::UnicodeWidthStr;
 use super::form::wrap;
 use super::theme::Theme;
 use crate::wizard::keymap::hints;
-use crate::wizard::model::{Mode, Model, NoticeKind, Step};
+use crate::wizard::model::{Model, NoticeKind, Step};
 use crate::wizard::text::{fill, texts};
 
 pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let t = &texts().title;
-    let left = match (m.step, m.mode) {
-        (Step::Start, _) => format!(" trello-auth · {}", t.start),
-        (_, Mode::Rotate) => format!(" trello-auth · {}", texts().rotate.title_bar),
-        (_, Mode::Agent) => {
-            let client = m.agent.as_ref().map_or("", |f| f.client.as_str());
-            format!(" trello-auth · {}", fill(&texts().agent.title_bar, &[("client", client)]))
-        }
-        _ => format!(" trello-auth · {}", t.setup),
-    };
+    let left = format!(" trello-auth · {}", crate::wizard::screen::purpose(m));
     let profile = fill(&t.profile, &[("profile", &crate::untrusted::line(&m.setup.profile))]);
     // An overridden endpoint decides where the token goes: never out of sight.
     let hosts = m.setup.endpoints.overridden_hosts();
-    let warning = (!hosts.is_empty()).then(|| fill(&t.not_trello, &[("hosts", &hosts.join(", "))]));
+    let hosts = hosts.join(", ");
+    let warning = (!hosts.is_empty()).then(|| fill(&t.not_trello, &[("hosts", &hosts)]));
     let width = width as usize;
     let right = |warning: Option<&str>| match warning {
         Some(w) => format!("{w} · {profile} "),
         None => format!("{profile} "),
     };
-    // Too narrow for it all: the mode goes first, then the host is cut with
-    // `…`; the warning sign and the profile always stay whole.
+    // Too narrow for it all: the mode goes first, then the warning's words
+    // (the sign and the host stay: a port is what tells one stand-in from
+    // another), and only then is the host cut with `…`; the profile always stays whole.
     // At least three columns between the two halves, so they never read as one phrase.
     let left =
         if left.width() + right(warning.as_deref()).width() + 3 <= width { left } else { " trello-auth".to_string() };
     let mut warning = warning;
+    if warning.as_ref().is_some_and(|w| left.width() + right(Some(w)).width() >= width) {
+        warning = Some(fill(&t.not_trello_short, &[("hosts", &hosts)]));
+    }
     while let Some(w) = &warning {
         if left.width() + right(Some(w)).width() < width || w.chars().count() <= 16 {
             break;
@@ -61,10 +58,9 @@ pub fn step_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
 
 /// The five steps, marked done, current or to come; `compact` names only the current one.
 fn step_spans(m: &Model, theme: &Theme, compact: bool) -> Vec<Span<'static>> {
-    let t = &texts().steps;
-    let names = [&t.portal, &t.powerup, &t.key, &t.token, &t.verify];
     let mut spans = vec![Span::raw(" ")];
-    for (index, (step, name)) in Step::FIVE.iter().zip(names).enumerate() {
+    for (index, step) in Step::FIVE.iter().enumerate() {
+        let name = crate::wizard::screen::page(*step).short_name();
         if index > 0 {
             spans.push(Span::styled(if compact { " " } else { " ─ " }, theme.dim()));
         }
@@ -92,7 +88,7 @@ const NOTICE_LINES: usize = 3;
 /// The notice wrapped to `width`, at most [`NOTICE_LINES`] lines, the last
 /// ending with `…` when words were left out.
 fn notice_text(m: &Model, width: u16) -> Vec<String> {
-    let Some(notice) = &m.notice else { return Vec::new() };
+    let Some(notice) = &m.ui.notice else { return Vec::new() };
     let mut lines = wrap(&notice.text, (width as usize).saturating_sub(2).max(1));
     if lines.len() > NOTICE_LINES {
         lines.truncate(NOTICE_LINES);
@@ -110,7 +106,7 @@ pub fn notice_lines(m: &Model, width: u16) -> u16 {
 }
 
 pub fn notice_line(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
-    let Some(notice) = &m.notice else { return Paragraph::new("") };
+    let Some(notice) = &m.ui.notice else { return Paragraph::new("") };
     let style = match notice.kind {
         NoticeKind::Info => theme.accent(),
         NoticeKind::Success => theme.ok(),

@@ -10,7 +10,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::Theme;
 use crate::credentials::secret::mask;
-use crate::wizard::model::{Model, Target};
+use crate::wizard::model::{Model, Room, Target};
 
 /// Draws a one-line text field; secrets are masked unless revealed. Puts the
 /// terminal cursor in it when focused.
@@ -78,13 +78,6 @@ pub enum Row {
     Text(Line<'static>),
     Selected(Line<'static>),
     Field { label: String, target: Target, masked: bool, placeholder: String },
-}
-
-/// What of the body is out of view: rows above and below the visible part.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Overflow {
-    pub above: usize,
-    pub below: usize,
 }
 
 /// Width of the label column in front of fields.
@@ -175,7 +168,7 @@ pub fn blank() -> Row {
 /// The first row shown: where the focused row (or the selected choice) just
 /// comes into view, moved by what PgUp and PgDn asked, within the body.
 pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
-    let focused = m.focused();
+    let focused = crate::wizard::screen::focused(m);
     let focus_row = rows.iter().position(|r| match r {
         Row::Field { target, .. } => Some(*target) == focused,
         Row::Selected(_) => true,
@@ -186,15 +179,15 @@ pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
         _ => 0,
     };
     let last_start = rows.len().saturating_sub(height);
-    follows.saturating_add_signed(m.scroll).min(last_start)
+    follows.saturating_add_signed(m.ui.scroll).min(last_start)
 }
 
 /// Lays rows out top to bottom from [`first_row`]; says how many are out of view.
-pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) -> Overflow {
+pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) -> Room {
     let height = area.height as usize;
-    let focused = m.focused();
+    let focused = crate::wizard::screen::focused(m);
     let skip = first_row(&rows, height, m);
-    let overflow = Overflow { above: skip, below: rows.len().saturating_sub(skip + height) };
+    let overflow = Room { above: skip, below: rows.len().saturating_sub(skip + height) };
     for (offset, row) in rows.into_iter().skip(skip).take(height).enumerate() {
         let line_area = Rect { y: area.y + offset as u16, height: 1, ..area };
         match row {
@@ -209,8 +202,8 @@ pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, the
                     ..line_area
                 };
                 frame.render_widget(Paragraph::new(label(&text, is_focused, label_width as usize, theme)), label_area);
-                if let Some(input) = m.input(target) {
-                    input_field(frame, field_area, input, is_focused, masked && !m.reveal, &placeholder, theme);
+                if let Some(input) = m.form.input(target) {
+                    input_field(frame, field_area, input, is_focused, masked && !m.form.reveal, &placeholder, theme);
                 }
             }
         }

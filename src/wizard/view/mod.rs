@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keymap;
-use super::model::{BoardList, Model, Overlay};
+use super::model::{BoardList, Model, Overlay, Room};
 use super::screen;
 use super::text::{fill, texts};
 pub use theme::Theme;
@@ -27,7 +27,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
         too_small(frame, area, &theme);
         return;
     }
-    if m.overlay == Overlay::Url {
+    if m.ui.overlay == Overlay::Url {
         url_alone(m, frame, area, &theme);
         return;
     }
@@ -53,21 +53,21 @@ pub fn view(m: &Model, frame: &mut Frame) {
         Line::styled(text, theme.accent())
     };
     if overflow.above > 0 {
-        block = block.title_bottom(more(&s.more_above, keymap::Action::ScrollUp).left_aligned());
+        block = block.title_bottom(more(&s.more_above, crate::wizard::keys::Action::ScrollUp).left_aligned());
     }
     if overflow.below > 0 {
-        block = block.title_bottom(more(&s.more_below, keymap::Action::ScrollDown).right_aligned());
+        block = block.title_bottom(more(&s.more_below, crate::wizard::keys::Action::ScrollDown).right_aligned());
     }
     frame.render_widget(block, body);
     frame.render_widget(chrome::notice_line(m, &theme, notice.width), notice);
     frame.render_widget(chrome::footer(m, &theme, footer.width), footer);
 
-    match m.overlay {
+    match m.ui.overlay {
         Overlay::None | Overlay::Url => {}
         Overlay::ConfirmQuit => confirm_quit(m, frame, area, &theme),
         Overlay::Boards => boards(m, frame, area, &theme),
     }
-    if m.help {
+    if m.ui.help {
         help(m, frame, area, &theme);
     }
 }
@@ -86,34 +86,42 @@ fn areas(m: &Model, area: Rect) -> [Rect; 5] {
     .areas(area)
 }
 
-/// Where the body's text goes inside its box: within the border, a column of margin each side.
+/// Lines longer than this are hard to follow from one to the next: on a
+/// wide terminal the text keeps to this width (the box still spans it).
+const TEXT_WIDTH: u16 = 100;
+
+/// Where the body's text goes inside its box: within the border, a column of
+/// margin each side, at most [`TEXT_WIDTH`] wide.
 fn body_text(body: Rect) -> Rect {
-    Block::default().borders(Borders::ALL).inner(body).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 })
+    let mut text = Block::default()
+        .borders(Borders::ALL)
+        .inner(body)
+        .inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    text.width = text.width.min(TEXT_WIDTH);
+    text
 }
 
-/// How far PgUp and PgDn can move the body now, at the terminal's size:
-/// nothing either way when it fits.
-pub fn scroll_room(m: &Model) -> form::Overflow {
-    let Some((width, height)) = m.size else { return form::Overflow::default() };
+/// How far PgUp and PgDn can move the body at the terminal's size, as the
+/// frame just drawn leaves it: nothing either way when it fits. The runtime
+/// tells it to `update` (`Msg::Layout`), which the keymap then reads.
+pub fn scroll_room(m: &Model) -> Room {
+    let Some((width, height)) = m.ui.size else { return Room::default() };
     let area = Rect::new(0, 0, width, height);
-    if width < MIN_WIDTH || height < MIN_HEIGHT || m.overlay == Overlay::Url {
-        return form::Overflow::default();
+    if width < MIN_WIDTH || height < MIN_HEIGHT || m.ui.overlay == Overlay::Url {
+        return Room::default();
     }
     let [_, _, body, _, _] = areas(m, area);
     let text = body_text(body);
-    // Described as if the size were unknown: the body's words name keys, and
-    // the keymap asks this function whether PgDn is one of them.
-    let sizeless = Model { size: None, ..m.clone() };
-    let rows = body::rows(&sizeless, &screen::describe(&sizeless).items, text.width, &Theme::new(false));
+    let rows = body::rows(m, &screen::describe(m).items, text.width, &Theme::new(false));
     let height = text.height as usize;
     let first = form::first_row(&rows, height, m);
-    form::Overflow { above: first, below: rows.len().saturating_sub(first + height) }
+    Room { above: first, below: rows.len().saturating_sub(first + height) }
 }
 
 /// The authorize URL alone on the screen: no border, no other text on its
 /// lines, so selecting it with the mouse takes the URL and nothing else.
 fn url_alone(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let url = crate::wizard::update::url_here(m).unwrap_or_default();
+    let url = screen::page(m.step).url(m).unwrap_or_default();
     let t = &texts().keys;
     let [text, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     let lines: Vec<Line> = form::wrap_hard(&url, text.width as usize).into_iter().map(Line::raw).collect();
@@ -140,15 +148,13 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// bar shows and more, each with what it does.
 fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let t = &texts().help;
-    let mut under = m.clone();
-    under.help = false;
     let width = area.width.saturating_sub(2).min(78);
     let text_width = width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(t.here.clone(), theme.bold())];
     let mut listed = Vec::new();
     const KEYS: usize = 16;
-    for binding in keymap::bindings(&under) {
-        let mut keys: Vec<String> = binding.keys.iter().map(keymap::Key::long).collect();
+    for binding in keymap::under_help(m) {
+        let mut keys: Vec<String> = binding.keys.iter().map(crate::wizard::keys::Key::long).collect();
         keys.dedup();
         // Each action once: the first binding is the one that wins.
         if keys.is_empty() || listed.contains(&binding.action) {
@@ -168,7 +174,7 @@ fn help(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     // Each note whole or not at all: on a short terminal a note cut mid-sentence says the wrong thing.
     let room = area.height.saturating_sub(2) as usize;
     let mut notes: Vec<Line> = Vec::new();
-    for note in screen::help_notes(&under) {
+    for note in screen::help_notes(m) {
         let wrapped = form::wrap(&note, text_width);
         if lines.len() + notes.len() + wrapped.len() <= room {
             notes.extend(wrapped.into_iter().map(Line::raw));
@@ -205,9 +211,9 @@ fn boards(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(block, rect);
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", b.filter), theme.bold()),
-        Span::styled(m.board_filter.value().to_string(), theme.field()),
+        Span::styled(m.boards.filter.value().to_string(), theme.field()),
     ])];
-    match &m.boards {
+    match &m.boards.list {
         BoardList::NotAsked | BoardList::Loading => lines.push(Line::styled(b.loading.clone(), theme.dim())),
         BoardList::Failed(e) => {
             let width = inner.width as usize;
@@ -216,12 +222,12 @@ fn boards(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             lines.extend(form::wrap(e.fix(), width).into_iter().map(Line::raw));
         }
         BoardList::Loaded { .. } => {
-            let rows = m.board_rows();
+            let rows = m.boards.rows();
             // Keep the selected row in view.
             let room = (inner.height as usize).saturating_sub(2).max(1);
-            let skip = m.board_choice.saturating_sub(room.saturating_sub(1));
+            let skip = m.boards.choice.saturating_sub(room.saturating_sub(1));
             for (index, row) in rows.iter().enumerate().skip(skip).take(room) {
-                let selected = index == m.board_choice;
+                let selected = index == m.boards.choice;
                 let style = if selected { theme.focus() } else { Default::default() };
                 lines.push(Line::styled(format!("{} {}", if selected { "›" } else { " " }, row.text), style));
             }
@@ -238,7 +244,7 @@ fn confirm_quit(m: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let rect = centered(area, 64, 4);
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).border_style(theme.warn());
-    let answers = keymap::yes_no(m, keymap::Action::ConfirmQuit, keymap::Action::StayHere);
+    let answers = keymap::yes_no(m, crate::wizard::keys::Action::ConfirmQuit, crate::wizard::keys::Action::StayHere);
     let question = fill(&texts().quit.question, &[("yes_no", &answers)]);
     let text = Paragraph::new(question).block(block).wrap(Wrap { trim: true });
     frame.render_widget(text, rect);
