@@ -54,17 +54,20 @@ pub enum FileError {
     #[error("could not save {}: {action} failed: {source}", path.display())]
     Write { path: PathBuf, action: &'static str, source: io::Error },
     #[error(
-        "could not save {}: another trello-auth has held its lock ({}) for {seconds} s, so nothing was written\n  fix: \
-         let that one finish, or stop it (`fuser -v {}` names it), and run the command again",
+        "could not save {}: another trello-auth has held its lock ({}) for {seconds} s, so nothing was written{}",
         path.display(),
         lock.display(),
-        lock.display()
+        crate::advice::why_fix(None, &format!(
+            "let that one finish, or stop it (`fuser -v {}` names it), and run the command again",
+            lock.display()
+        ))
     )]
     Locked { path: PathBuf, lock: PathBuf, seconds: u64 },
     #[error(
         "refusing {}: {why}; another user could change it, and trello-auth would use what they put there, so \
-         nothing was read or written\n  fix: {fix}",
-        path.display()
+         nothing was read or written{}",
+        path.display(),
+        crate::advice::why_fix(None, fix)
     )]
     Untrusted { path: PathBuf, why: String, fix: String },
     #[error(

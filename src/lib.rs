@@ -4,6 +4,7 @@
 //! `files`, `shell`, `terminal`) under `credentials`, then `trello`, then `commands`, `wizard` (with
 //! `capture` and `desktop`), then `cli` on top.
 
+pub(crate) mod advice;
 pub mod capture;
 pub mod cli;
 pub mod commands;

@@ -69,15 +69,33 @@ impl WizardFlags {
 }
 
 /// Why the wizard cannot start here.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LaunchError {
-    #[error(
-        "the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
-         For scripts and CI: `printf '%s' \"$TOKEN\" | trello-auth login --with-token --key KEY`\n\
-         For answers from a pipe or a file: `trello-auth --plain < answers.txt`\n\
-         To read what is saved: `trello-auth status`, `trello-auth env`"
-    )]
     NotATerminal,
+}
+
+impl LaunchError {
+    /// The message, each command it suggests run as `run`.
+    pub fn words(&self, run: &str) -> String {
+        let command = |args: &str| crate::advice::command(run, args);
+        match self {
+            LaunchError::NotATerminal => format!(
+                "the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
+                 For scripts and CI: `printf '%s' \"$TOKEN\" | {run} login --with-token --key KEY`\n\
+                 For answers from a pipe or a file: {}\n\
+                 To read what is saved: {}, {}",
+                command("--plain < answers.txt"),
+                command("status"),
+                command("env")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for LaunchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words("trello-auth"))
+    }
 }
 
 /// The plain, line-by-line wizard, and why it runs.
@@ -250,7 +268,7 @@ fn front_end(flags: &WizardFlags, ctx: &Context) -> Result<Option<Plain>, u8> {
     match check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
         Ok(()) => Ok(plain),
         Err(e) => {
-            eprint_clean(&crate::commands::naming_profile(&format!("trello-auth: {e}\n"), &ctx.invocation()));
+            eprint_clean(&format!("trello-auth: {}\n", e.words(&ctx.invocation())));
             Err(exit::USAGE)
         }
     }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::commands::{CommandError, Output, Stdout, naming_profile};
+use crate::commands::{CommandError, Output, Stdout};
 use crate::untrusted;
 
 /// Prints an output: stdout made safe as its kind asks, warnings on stderr;
@@ -11,7 +11,8 @@ pub fn write(output: &Output) -> u8 {
     write_for("trello-auth", output)
 }
 
-/// As [`write`], the warnings' suggested commands run as `run`.
+/// As [`write`]: `run` is how trello-auth runs for this file and profile
+/// (warnings are written with it where they are made).
 pub fn write_for(run: &str, output: &Output) -> u8 {
     warn_for(run, &output.warnings);
     match &output.stdout {
@@ -29,16 +30,17 @@ pub fn report(error: &CommandError) -> u8 {
 }
 
 /// The error on stderr, each command it suggests run as `run` (see
-/// [`naming_profile`]); its exit status.
+/// [`CommandError::words`]); its exit status.
 pub fn report_for(run: &str, error: &CommandError) -> u8 {
-    eprint_clean(&naming_profile(&format!("trello-auth: {error}\n"), run));
+    eprint_clean(&format!("trello-auth: {}\n", error.words(run)));
     error.exit_code()
 }
 
-/// Warnings on stderr, each command they suggest run as `run`.
-pub fn warn_for(run: &str, lines: &[String]) {
+/// Warnings on stderr. A warning that suggests a command was written with
+/// the profile's invocation where it was made (`crate::advice::command`).
+pub fn warn_for(_run: &str, lines: &[String]) {
     for line in lines {
-        eprint_clean(&naming_profile(&format!("trello-auth: warning: {line}\n"), run));
+        eprint_clean(&format!("trello-auth: warning: {line}\n"));
     }
 }
 

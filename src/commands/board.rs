@@ -89,30 +89,27 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     }
 }
 
-/// Says what a Trello error means for a board, with the guide's fix.
-fn board_error(what: &str, error: TrelloError) -> CommandError {
+/// Says what a Trello error means for a board, with the guide's fix (its
+/// commands run as `run`).
+fn board_error(what: &str, error: TrelloError, run: &str) -> CommandError {
     let fix = match &error {
-        TrelloError::InvalidId => {
-            "Give the board's id (24 hex characters), its short link (8 characters), its URL \
-             (https://trello.com/b/<shortLink>/…) or its exact name."
-        }
-        TrelloError::NotFound => {
-            "The board does not exist or this token's member cannot see it: check the id, and that you are a member \
-             of the board."
-        }
-        TrelloError::MissingScope { .. } => {
-            "The token lacks the read scope: authorize a new one with `trello-auth rotate`."
-        }
-        other => {
-            return CommandError::Failed(format!(
-                "board {}: {error}\n  why: {}\n  fix: {}",
-                repeatable(what),
-                error.cause(),
-                other.cli_fix()
-            ));
-        }
+        TrelloError::InvalidId => "Give the board's id (24 hex characters), its short link (8 characters), its URL \
+                                   (https://trello.com/b/<shortLink>/…) or its exact name."
+            .to_string(),
+        TrelloError::NotFound => "The board does not exist or this token's member cannot see it: check the id, and \
+                                  that you are a member of the board."
+            .to_string(),
+        TrelloError::MissingScope { .. } => format!(
+            "The token lacks the read scope: authorize a new one with {}.",
+            crate::advice::command(run, "rotate")
+        ),
+        other => super::trello_fix(other, true, run),
     };
-    CommandError::Failed(format!("board {}: {error}\n  why: {}\n  fix: {fix}", repeatable(what), error.cause()))
+    CommandError::Failed(format!(
+        "board {}: {error}{}",
+        repeatable(what),
+        crate::advice::why_fix(Some(error.cause()), &fix)
+    ))
 }
 
 /// Resolves `BOARD` with Trello and saves it as the default board.
@@ -121,7 +118,8 @@ fn set(ctx: &Context, text: &str) -> Result<Board, CommandError> {
     let creds = ctx.credentials_to_send(&stored)?;
     let endpoints = ctx.endpoints()?;
     let (runtime, client) = online(&endpoints)?;
-    let board = runtime.block_on(resolve(&client, &creds, &parse(text), text))?;
+    let run = ctx.invocation();
+    let board = runtime.block_on(resolve(&client, &creds, &parse(text), text, &run))?;
     if board.closed {
         return Err(CommandError::Failed(format!(
             "board \"{}\" is closed; reopen it in Trello, or choose another board",
@@ -133,19 +131,26 @@ fn set(ctx: &Context, text: &str) -> Result<Board, CommandError> {
     Ok(board)
 }
 
-async fn resolve(client: &Client, creds: &Credentials, wanted: &BoardRef, text: &str) -> Result<Board, CommandError> {
+/// The board `wanted` names; `run` is how trello-auth runs for this profile, for the advice.
+async fn resolve(
+    client: &Client,
+    creds: &Credentials,
+    wanted: &BoardRef,
+    text: &str,
+    run: &str,
+) -> Result<Board, CommandError> {
     match wanted {
-        BoardRef::Id(id) => client.board(creds, id).await.map_err(|e| board_error(text, e)),
+        BoardRef::Id(id) => client.board(creds, id).await.map_err(|e| board_error(text, e, run)),
         BoardRef::ShortLink(link) => match client.board(creds, link).await {
             // Eight letters may be a short link or a name ("Holidays"): try the name too.
             Err(TrelloError::NotFound) if !text.contains('/') => {
-                Box::pin(resolve(client, creds, &BoardRef::Name(text.trim().to_string()), text)).await
+                Box::pin(resolve(client, creds, &BoardRef::Name(text.trim().to_string()), text, run)).await
             }
-            other => other.map_err(|e| board_error(text, e)),
+            other => other.map_err(|e| board_error(text, e, run)),
         },
         BoardRef::Name(name) => {
             let (boards, workspaces) = tokio::join!(client.boards(creds), client.workspaces(creds));
-            let boards = boards.map_err(|e| board_error(text, e))?;
+            let boards = boards.map_err(|e| board_error(text, e, run))?;
             // As in the picker: without workspace names, names and short links still match.
             pick(&boards, &workspaces.unwrap_or_default(), name).cloned()
         }
@@ -228,12 +233,12 @@ fn show(ctx: &Context) -> Result<Output, CommandError> {
             format!("{name} ({}, {})\n", line(&board.id), line(&ctx.endpoints()?.board_url(&link)))
         }
         None => format!(
-            "No default board for profile \"{}\"; choose one with `trello-auth board set BOARD`\n",
-            line(ctx.name())
+            "No default board for profile \"{}\"; choose one with {}\n",
+            line(ctx.name()),
+            crate::advice::command(&ctx.invocation(), "board set BOARD")
         ),
     };
-    // The hint is run on this file and profile.
-    Ok(Output::text(super::naming_profile(&text, &ctx.invocation())))
+    Ok(Output::text(text))
 }
 
 #[cfg(test)]

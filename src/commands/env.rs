@@ -243,20 +243,22 @@ pub fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, Comm
     if let Some(board) = &stored.profile.board_id {
         vars.push((BOARD_VAR, board.clone()));
     }
-    warnings.extend(expiry_warning(&stored.profile, time::OffsetDateTime::now_utc()));
+    warnings.extend(expiry_warning(&stored.profile, time::OffsetDateTime::now_utc(), &ctx.invocation()));
     Ok(Vars { vars, warnings })
 }
 
 /// One line for stderr when the saved token has expired or expires within 7
 /// days: the commands that hand the token out say it, since their users (a
-/// backup job, an agent) only notice when it has stopped working.
-pub fn expiry_warning(profile: &crate::credentials::Profile, now: time::OffsetDateTime) -> Option<String> {
+/// backup job, an agent) only notice when it has stopped working. `run`
+/// is how trello-auth runs for this profile, for the command it names.
+pub fn expiry_warning(profile: &crate::credentials::Profile, now: time::OffsetDateTime, run: &str) -> Option<String> {
+    let rotate = crate::advice::command(run, "rotate");
     if let Some(expired) = profile.expired_words(now) {
-        return Some(format!("the token {expired}; run `trello-auth rotate`"));
+        return Some(format!("the token {expired}; run {rotate}"));
     }
     let at = profile.expires_within_window(now)?;
     let (when, left) = (crate::credentials::expiry::format_time(at), crate::credentials::expiry::within(at - now));
-    Some(format!("the token expires on {when} ({left}); run `trello-auth rotate` before then"))
+    Some(format!("the token expires on {when} ({left}); run {rotate} before then"))
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {

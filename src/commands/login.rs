@@ -148,7 +148,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     if let Some(replaced) = &outcome.replaced {
         let username = replaced.member_username.as_deref().unwrap_or(&verified.member.username);
         let mut note = format!(
-            "the token this replaced still works until it expires or is revoked at {} → Applications",
+            "the token this replaced still works until it expires or is revoked at {}, under Applications",
             endpoints.account_url(username)
         );
         if let Some(copy) = &replaced.copy_in {
@@ -158,7 +158,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     }
     // A token that is already past (or near) its expiry is saved, as Trello accepted it, but said.
     if let Ok(Some(stored)) = ctx.vault.stored(ctx.name()) {
-        warnings.extend(super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc()));
+        warnings.extend(super::env::expiry_warning(
+            &stored.profile,
+            time::OffsetDateTime::now_utc(),
+            &ctx.invocation(),
+        ));
     }
     let kept = match &outcome.place {
         crate::credentials::vault::Place::File(_) => String::new(),

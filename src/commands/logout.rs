@@ -82,10 +82,12 @@ pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, Comman
                 }
                 Err(error) => {
                     let account = revoke_page(&endpoints, username);
+                    let run = ctx.invocation();
                     return Err(CommandError::Failed(format!(
-                        "could not revoke the token at Trello: {error}\n  fix: {}\n  The local token was kept. \
-                         Revoke it by hand at {account}, then run `trello-auth logout --keep-remote`, or pass --force.",
-                        error.cli_fix()
+                        "could not revoke the token at Trello: {error}{}\n  The local token was kept. Revoke it by \
+                         hand at {account}, then run {}, or pass --force.",
+                        crate::advice::why_fix(None, &super::trello_fix(&error, true, &run)),
+                        crate::advice::command(&run, "logout --keep-remote")
                     )));
                 }
             }

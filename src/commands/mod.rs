@@ -23,51 +23,132 @@ pub mod token;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::advice;
 use crate::credentials::keyring::KeyringError;
 use crate::credentials::store::{DEFAULT_PROFILE, Store, StoreError};
 use crate::credentials::vault::{Stored, Vault, VaultError};
 use crate::credentials::{Credentials, Secret};
 use crate::trello::{Client, ClientConfig, EndpointError, Endpoints, TrelloError};
 
-#[derive(Debug, thiserror::Error)]
+/// What went wrong in a command. Its words name the commands that fix it,
+/// written to run as the profile's invocation: [`CommandError::words`]; the
+/// `Display` form runs them as a bare `trello-auth`.
+#[derive(Debug)]
 pub enum CommandError {
-    /// `setup`: the command that sets it up (`trello-auth`, named for the
-    /// profile at the stderr boundary, or a command that names its own).
-    /// `others`: the other profiles to use instead ([`Context::other_profiles`]).
-    #[error("nothing is saved for profile \"{profile}\" in {}; run `{setup}` to set it up{}", path.display(), hint(others))]
-    NothingSaved { profile: String, path: PathBuf, setup: String, others: Option<String> },
-    #[error(
-        "profile \"{profile}\" has no token (it was logged out); run `trello-auth` or `trello-auth login \
-         --with-token`{}",
-        hint(others)
-    )]
-    NoToken { profile: String, others: Option<String> },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
+    /// `setup`: the command that sets it up (`None`: the wizard, run as the
+    /// profile's invocation). `others`: the other profiles to use instead
+    /// ([`Context::other_profiles`]).
+    NothingSaved {
+        profile: String,
+        path: PathBuf,
+        setup: Option<String>,
+        others: Option<String>,
+    },
+    NoToken {
+        profile: String,
+        others: Option<String>,
+    },
+    Store(StoreError),
     Usage(String),
-    #[error("{0}; unset it, or point it at an https address")]
-    Endpoint(#[from] EndpointError),
-    /// `saved`: the profile has credentials to rotate (see [`TrelloError::cli_fix_for`]).
-    #[error("{error}\n  why: {}\n  fix: {}", error.cause(), error.cli_fix_for(*saved))]
-    Trello { error: TrelloError, saved: bool },
-    #[error("profile \"{profile}\": {error}\n  fix: {}", error.fix())]
-    Keyring { profile: String, error: KeyringError },
-    #[error("profile \"{profile}\": {error}; nothing was saved\n  fix: {}", save_fix(error))]
-    KeyringSave { profile: String, error: KeyringError },
+    Endpoint(EndpointError),
+    /// `saved`: the profile has credentials to rotate (see [`trello_fix`]).
+    Trello {
+        error: TrelloError,
+        saved: bool,
+    },
+    Keyring {
+        profile: String,
+        error: KeyringError,
+    },
+    KeyringSave {
+        profile: String,
+        error: KeyringError,
+    },
     /// A save that had to keep the API secret could not read it from the keyring:
     /// only the keyring's own cure helps (the file would need the secret too).
-    #[error(
-        "profile \"{profile}\": the API secret kept in the keyring could not be read ({error}); nothing was saved, so \
-         it stays there\n  fix: {}",
-        keyring_cure(error)
-    )]
-    SecretUnreadable { profile: String, error: KeyringError },
-    #[error("{0}")]
+    SecretUnreadable {
+        profile: String,
+        error: KeyringError,
+    },
     Failed(String),
 }
 
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words("trello-auth"))
+    }
+}
+
+impl std::error::Error for CommandError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CommandError::Store(e) => Some(e),
+            CommandError::Endpoint(e) => Some(e),
+            CommandError::Trello { error, .. } => Some(error),
+            CommandError::Keyring { error, .. }
+            | CommandError::KeyringSave { error, .. }
+            | CommandError::SecretUnreadable { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(error: StoreError) -> Self {
+        CommandError::Store(error)
+    }
+}
+
+impl From<EndpointError> for CommandError {
+    fn from(error: EndpointError) -> Self {
+        CommandError::Endpoint(error)
+    }
+}
+
 impl CommandError {
+    /// The message, each command it suggests written to run as `run` (the
+    /// profile's invocation, [`invocation`]).
+    pub fn words(&self, run: &str) -> String {
+        let profile_said = |profile: &str| format!("profile \"{profile}\"");
+        match self {
+            CommandError::NothingSaved { profile, path, setup, others } => {
+                let setup = setup.as_deref().map_or_else(|| advice::command(run, ""), |s| format!("`{s}`"));
+                format!(
+                    "nothing is saved for profile \"{profile}\" in {}; run {setup} to set it up{}",
+                    path.display(),
+                    hint(others)
+                )
+            }
+            CommandError::NoToken { profile, others } => format!(
+                "{} has no token (it was logged out); run {} or {}{}",
+                profile_said(profile),
+                advice::command(run, ""),
+                advice::command(run, "login --with-token"),
+                hint(others)
+            ),
+            CommandError::Store(e) => e.to_string(),
+            CommandError::Usage(text) | CommandError::Failed(text) => text.clone(),
+            CommandError::Endpoint(e) => format!("{e}; unset it, or point it at an https address"),
+            CommandError::Trello { error, saved } => {
+                format!("{error}{}", advice::why_fix(Some(error.cause()), &trello_fix(error, *saved, run)))
+            }
+            CommandError::Keyring { profile, error } => {
+                format!("{}: {error}{}", profile_said(profile), advice::why_fix(None, &keyring_fix(error, run)))
+            }
+            CommandError::KeyringSave { profile, error } => format!(
+                "{}: {error}; nothing was saved{}",
+                profile_said(profile),
+                advice::why_fix(None, &save_fix(error, run))
+            ),
+            CommandError::SecretUnreadable { profile, error } => format!(
+                "{}: the API secret kept in the keyring could not be read ({error}); nothing was saved, so it stays \
+                 there{}",
+                profile_said(profile),
+                advice::why_fix(None, keyring_cure(error))
+            ),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
@@ -89,12 +170,43 @@ fn hint(line: &Option<String>) -> String {
 /// What to do when the keyring would not take a token: about the keyring
 /// itself first (each failure has its own cure), then the way around it,
 /// named with the command that takes it.
-fn save_fix(error: &KeyringError) -> String {
+fn save_fix(error: &KeyringError, run: &str) -> String {
     format!(
-        "{}; or keep the token in the config file (mode 0600): `trello-auth login --with-token --storage file` \
-         saves it there, and a profile you were moving with `trello-auth storage keyring` simply stays where it was",
-        keyring_cure(error)
+        "{}; or keep the token in the config file (mode 0600): {} saves it there, and a profile you were moving \
+         with {} simply stays where it was",
+        keyring_cure(error),
+        advice::command(run, "login --with-token --storage file"),
+        advice::command(run, "storage keyring")
     )
+}
+
+/// What to do when a saved token could not be read from the keyring: its
+/// cure, then the ways around it.
+pub(crate) fn keyring_fix(error: &KeyringError, run: &str) -> String {
+    match error {
+        KeyringError::Missing { .. } => format!(
+            "authorize a new token with {}, or put the entry back with the keyring's own tool",
+            advice::command(run, "rotate")
+        ),
+        _ => format!(
+            "{}; or keep the token in the config file instead: {}",
+            keyring_cure(error),
+            advice::command(run, "storage file")
+        ),
+    }
+}
+
+/// The fix for a Trello error as the commands say it: the guide's words,
+/// then the command that does it (`saved`: there is a token to rotate; else,
+/// at `login`, a new one comes from the wizard).
+pub fn trello_fix(error: &TrelloError, saved: bool, run: &str) -> String {
+    match error.remedy() {
+        crate::trello::Remedy::NewToken if saved => format!("{} Run {}.", error.fix(), advice::command(run, "rotate")),
+        crate::trello::Remedy::NewToken => {
+            format!("{} Run {} to authorize one in the browser.", error.fix(), advice::command(run, ""))
+        }
+        _ => error.fix().to_string(),
+    }
 }
 
 /// What to do about the keyring itself, for each way it fails.
@@ -188,30 +300,6 @@ pub fn invocation(config: Option<&std::path::Path>, profile: Option<&str>) -> St
         line.push_str(&format!(" --profile {}", crate::shell::sh_word(name)));
     }
     line
-}
-
-/// Names this profile in every `trello-auth …` command a message suggests
-/// (written in backticks there), so following the advice acts on the same
-/// profile. The one home of that rule: messages are written plainly, and the
-/// stderr boundary calls this.
-pub fn naming_profile(text: &str, run: &str) -> String {
-    if run == "trello-auth" {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for (index, part) in text.split("trello-auth").enumerate() {
-        if index > 0 {
-            // A command: in backticks, or after a pipe (inside a backticked
-            // pipeline); `trello-auth profile …` manages profiles themselves;
-            // elsewhere it is the program's name in words.
-            let command = out.ends_with('`') || out.ends_with("| ");
-            // A command that names its own profile or config file is left as it is.
-            let own = [" profile ", " --profile ", " --config "].iter().any(|p| part.starts_with(p));
-            out.push_str(if command && !own { run } else { "trello-auth" });
-        }
-        out.push_str(part);
-    }
-    out
 }
 
 impl ProfileChoice {
@@ -316,7 +404,7 @@ impl Context {
         CommandError::NothingSaved {
             profile: self.name().to_string(),
             path: self.vault.path().to_path_buf(),
-            setup: "trello-auth".into(),
+            setup: None,
             others: self.other_profiles(self.name()),
         }
     }
@@ -339,7 +427,8 @@ impl Context {
             })
             .collect();
         if others.len() > NAMED {
-            named.push(format!("{} more (`trello-auth profile list`)", others.len() - NAMED));
+            let list = advice::command(&invocation(self.named_config(), None), "profile list");
+            named.push(format!("{} more ({list})", others.len() - NAMED));
         }
         let with = invocation(self.named_config(), Some(first));
         let mut line = format!("other profiles with a token: {}; use one with `{with} status`", named.join(", "));
@@ -370,8 +459,10 @@ impl Context {
     /// into something that cannot be a token is refused before any request.
     pub fn credentials_to_send(&self, stored: &Stored) -> Result<Credentials, CommandError> {
         let token = self.token(stored)?;
-        Credentials::sendable(&stored.profile.api_key, &token)
-            .map_err(|why| CommandError::Failed(unusable(stored, &why)))
+        Credentials::sendable(&stored.profile.api_key, &token).map_err(|why| {
+            let rotate = advice::command(&self.invocation(), "rotate");
+            CommandError::Failed(format!("{}: run {rotate}", unusable(stored, &why)))
+        })
     }
 
     pub fn keyring_error(&self, error: KeyringError) -> CommandError {
@@ -398,11 +489,11 @@ impl Context {
 }
 
 /// Why a saved token cannot be used (sent, printed or exported), in words
-/// that name where it is kept.
+/// that name where it is kept; the command that replaces it is the caller's
+/// to add, run as the profile's invocation.
 pub fn unusable(stored: &Stored, why: &str) -> String {
     format!(
-        "the token saved in profile \"{}\" is not usable ({why}); nothing was sent or printed. It is kept in {}: run \
-         `trello-auth rotate`",
+        "the token saved in profile \"{}\" is not usable ({why}); nothing was sent or printed. It is kept in {}",
         stored.name,
         stored.place()
     )
@@ -475,13 +566,17 @@ mod tests {
         assert_eq!(named("default", ProfileSource::BuiltIn), "trello-auth");
         let file = std::path::Path::new("/tmp/my dir/config.toml");
         assert_eq!(invocation(Some(file), Some("w")), "trello-auth --config '/tmp/my dir/config.toml' --profile w");
-        let text = "run `trello-auth rotate`, or `trello-auth` to set up; see `trello-auth profile use NAME`";
+        // Errors write their commands with the invocation they are given.
+        let run = "trello-auth --profile work";
+        let no_token = CommandError::NoToken { profile: "work".into(), others: None };
         assert_eq!(
-            naming_profile(text, "trello-auth --profile work"),
-            "run `trello-auth --profile work rotate`, or `trello-auth --profile work` to set up; see \
-             `trello-auth profile use NAME`"
+            no_token.words(run),
+            "profile \"work\" has no token (it was logged out); run `trello-auth --profile work` or \
+             `trello-auth --profile work login --with-token`"
         );
-        assert_eq!(naming_profile(text, "trello-auth"), text);
+        let rejected = CommandError::Trello { error: TrelloError::InvalidToken, saved: true };
+        assert!(rejected.words(run).ends_with("Run `trello-auth --profile work rotate`."), "{}", rejected.words(run));
+        assert!(rejected.to_string().ends_with("Run `trello-auth rotate`."), "{rejected}");
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn not_saved(ctx: &Context, name: &str) -> CommandError {
         profile: name.to_string(),
         path: ctx.vault.path().to_path_buf(),
         // Set up under its own name: a bare `trello-auth` would set up another.
-        setup: super::invocation(ctx.named_config(), Some(name)),
+        setup: Some(super::invocation(ctx.named_config(), Some(name))),
         others: ctx.other_profiles(name),
     }
 }

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{CommandError, Context, Output, ProfileSource, exit, online};
+use crate::advice;
 use crate::credentials::expiry::expiry_words;
 use crate::credentials::keyring::KeyringError;
 use crate::credentials::secret::mask;
@@ -272,7 +273,7 @@ fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result
                     let saved = p.profile.who().unwrap_or_else(|| "another member".into());
                     p.member_differs = Some(format!(
                         "the token belongs to {}, not to {saved} as the profile says (a token of another account, \
-                         or another config file's): run `trello-auth rotate` or `trello-auth login --with-token`",
+                         or another config file's)",
                         v.member.who()
                     ));
                 }
@@ -292,6 +293,8 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
             all.push('\n');
         }
         let mut out = String::new();
+        let run = run_for(report, p);
+        let command = |args: &str| advice::command(&run, args);
         let row = |out: &mut String, label: &str, value: &str| {
             let _ = writeln!(out, "{label:<10} {value}");
         };
@@ -334,17 +337,23 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
         let status = match &p.check {
             Check::Skipped => "not checked (--offline)".to_string(),
             Check::Valid(_) => "valid: Trello accepts the key and token".to_string(),
-            Check::Rejected(e) => format!("rejected: {e}\n{:<10} fix: {}", "", e.cli_fix()),
-            Check::Expired => "expired: run `trello-auth rotate` to authorize a new token".to_string(),
-            Check::Unreachable(e) => {
-                format!("unknown, no usable answer from Trello: {e}\n{:<10} fix: {}", "", e.cli_fix())
-            }
-            Check::NoToken => "no token saved (logged out): run `trello-auth` to authorize one".to_string(),
-            Check::Unusable(why) => format!("unusable: {why}"),
-            Check::Keyring(e) => format!("{e}\n{:<10} fix: {}", "", e.fix()),
+            Check::Rejected(e) => format!("rejected: {e}{}", advice::fix_under(10, &super::trello_fix(e, true, &run))),
+            Check::Expired => format!("expired: run {} to authorize a new token", command("rotate")),
+            Check::Unreachable(e) => format!(
+                "unknown, no usable answer from Trello: {e}{}",
+                advice::fix_under(10, &super::trello_fix(e, true, &run))
+            ),
+            Check::NoToken => format!("no token saved (logged out): run {} to authorize one", command("")),
+            Check::Unusable(why) => format!("unusable: {why}: run {}", command("rotate")),
+            Check::Keyring(e) => format!("{e}{}", advice::fix_under(10, &super::keyring_fix(e, &run))),
         };
         let status = match &p.member_differs {
-            Some(why) => format!("{status}\n{:<10} but {why}", ""),
+            Some(why) => format!(
+                "{status}\n{:<10} but {why}: run {} or {}",
+                "",
+                command("rotate"),
+                command("login --with-token")
+            ),
             None => status,
         };
         row(&mut out, "Status", &status);
@@ -355,21 +364,27 @@ pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
                 None => format!("{name} ({id}), exported as TRELLO_BOARD_ID"),
                 Some(Ok(b)) => format!("{} ({id}): open and visible; exported as TRELLO_BOARD_ID", line(&b.name)),
                 Some(Err(why)) => format!(
-                    "{name} ({id}): not usable: {why}\n{:<10} fix: choose another with `trello-auth board set BOARD`, or \
-                     `trello-auth board clear`",
-                    ""
+                    "{name} ({id}): not usable: {why}{}",
+                    advice::fix_under(
+                        10,
+                        &format!("choose another with {}, or {}", command("board set BOARD"), command("board clear"))
+                    )
                 ),
             };
             row(&mut out, "Board", &board);
         } else {
-            row(&mut out, "Board", "none (`trello-auth board set BOARD` chooses one)");
+            row(&mut out, "Board", &format!("none ({} chooses one)", command("board set BOARD")));
         }
-        // Each profile's advice runs on that profile (`status --all` shows several).
-        let named = !matches!(p.chosen_by, Some(ProfileSource::Chosen | ProfileSource::BuiltIn));
-        let run = super::invocation(report.config.as_deref(), named.then_some(p.name.as_str()));
-        all.push_str(&super::naming_profile(&out, &run));
+        all.push_str(&out);
     }
     all
+}
+
+/// How to run trello-auth on this profile, for its advice: each profile's
+/// runs on that profile (`status --all` shows several).
+fn run_for(report: &Report, p: &ProfileStatus) -> String {
+    let named = !matches!(p.chosen_by, Some(ProfileSource::Chosen | ProfileSource::BuiltIn));
+    super::invocation(report.config.as_deref(), named.then_some(p.name.as_str()))
 }
 
 /// An agent's own token in words: `claude-code's own token, made from profile "default"`.
@@ -412,9 +427,12 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
                 ),
                 _ => (saved_member_json(profile), profile.scopes(), profile.token_expires.as_ref().map(|e| e.to_string())),
             };
+            let run = run_for(report, p);
             let (error, fix) = match &p.check {
-                Check::Rejected(e) | Check::Unreachable(e) => (Some(e.to_string()), Some(e.cli_fix())),
-                Check::Keyring(e) => (Some(e.to_string()), Some(e.fix().to_string())),
+                Check::Rejected(e) | Check::Unreachable(e) => {
+                    (Some(e.to_string()), Some(super::trello_fix(e, true, &run)))
+                }
+                Check::Keyring(e) => (Some(e.to_string()), Some(super::keyring_fix(e, &run))),
                 _ => (None, None),
             };
             let expired =

@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // Printed raw, so it must be a token: a hand-edited value with control
     // characters would reach whatever reads it (or a terminal, with --force).
     let creds = ctx.credentials_to_send(&stored)?;
-    let warning = super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc());
+    let warning = super::env::expiry_warning(&stored.profile, time::OffsetDateTime::now_utc(), &ctx.invocation());
     let output = Output::raw(format!("{}\n", creds.token().expose())).warn(warning);
     let to = super::reveal::Destination::stdout();
     // The line that gets the token itself, named when a terminal gets the mask.

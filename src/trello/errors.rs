@@ -79,7 +79,7 @@ impl TrelloError {
     }
 
     /// What to do next, in the guide's words and without naming a command:
-    /// the wizard names its step and key, the commands add theirs ([`Self::cli_fix`]).
+    /// the wizard names its step and key, the commands add theirs (`commands::trello_fix`).
     pub fn fix(&self) -> &'static str {
         self.row().1
     }
@@ -109,21 +109,6 @@ impl TrelloError {
             Server { .. } => ("Trello had an internal problem.", "Try again in a minute (status: https://trello.status.atlassian.com)."),
             UnexpectedStatus { .. } | MalformedResponse { .. } | BodyTooLarge { .. } => (CHANGED, CHECK_BASE),
             Redirected { .. } => ("Trello's API does not redirect: a proxy, captive portal or wrong TRELLO_API_BASE sent the request elsewhere.", CHECK_BASE),
-        }
-    }
-
-    /// The fix as the commands say it: with the command that does it.
-    pub fn cli_fix(&self) -> String {
-        self.cli_fix_for(true)
-    }
-
-    /// [`Self::cli_fix`] where a profile may not be saved yet (`login`): a
-    /// new token then comes from the wizard, as `rotate` has nothing to rotate.
-    pub fn cli_fix_for(&self, saved: bool) -> String {
-        match self.remedy() {
-            Remedy::NewToken if saved => format!("{} Run `trello-auth rotate`.", self.fix()),
-            Remedy::NewToken => format!("{} Run `trello-auth` to authorize one in the browser.", self.fix()),
-            _ => self.fix().to_string(),
         }
     }
 

@@ -162,7 +162,7 @@ proptest! {
         let _ = profile.expired_words(now);
         let _ = profile.expires_soon(now);
         let _ = profile.expires_within_window(now);
-        let _ = trello_auth::commands::env::expiry_warning(&profile, now);
+        let _ = trello_auth::commands::env::expiry_warning(&profile, now, "trello-auth");
     }
 
     // ---- The config file ----
@@ -181,7 +181,7 @@ proptest! {
                     let _ = profile.scopes().names();
                     prop_assert!(!expiry_words(profile.token_expires.as_ref(), now).is_empty());
                     let _ = profile.expired_words(now);
-                    let _ = trello_auth::commands::env::expiry_warning(profile, now);
+                    let _ = trello_auth::commands::env::expiry_warning(profile, now, "trello-auth");
                     if let Some(at) = &profile.verified_at {
                         let _ = format_rfc3339(at);
                     }

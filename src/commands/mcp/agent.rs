@@ -64,12 +64,13 @@ pub fn plan(ctx: &Context, client: Client, args: &TokenArgs) -> Result<Plan, Com
     let parent = stored.profile;
     if let Some(agent) = parent.agent() {
         return Err(CommandError::Usage(format!(
-            "profile \"{}\" is itself {}'s own token; make an agent's token from the profile it came from: \
-             `trello-auth --profile {} mcp {} --write --own-token`",
+            "profile \"{}\" is itself {}'s own token; make an agent's token from the profile it came from: {}",
             crate::untrusted::line(ctx.name()),
             crate::untrusted::line(&agent.client),
-            crate::shell::sh_word(&agent.parent),
-            client.flag()
+            crate::advice::command(
+                &super::super::invocation(ctx.named_config(), Some(&agent.parent)),
+                &format!("mcp {} --write --own-token", client.flag())
+            )
         )));
     }
     if parent.api_key.is_empty() || parent.member_id.is_none() || parent.logged_out {
