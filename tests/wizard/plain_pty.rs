@@ -371,3 +371,74 @@ fn plain_answers_are_forgiving_and_the_key_is_never_echoed() {
     assert!(parting.contains(&format!("trello-auth login --with-token --key {KEY}")), "{text}");
     assert!(parting.contains("/1/authorize?") && !parting.contains("return_url"), "{text}");
 }
+
+/// Plain mode asks exactly what each screen says it asks (issue 28): every
+/// field question of steps 2 to 4, in the screen's own order, each once; the
+/// fields a screen masks (the secret, the token) are never said back, and
+/// neither is the key, which plain mode reads as a secret too.
+#[test]
+fn plain_mode_asks_each_screen_s_fields_in_its_order_with_its_masking() {
+    use trello_auth::wizard::screen::{Item, Question, describe, page};
+    use trello_auth::wizard::{Model, Step};
+    // What the screens ask, from their own descriptions.
+    let mut expected: Vec<(String, bool)> = Vec::new();
+    for step in [Step::PowerUp, Step::ApiKey, Step::Token] {
+        let mut m: Model = support::wizard::model();
+        m.setup.plain = true;
+        m.step = step;
+        let described = describe(&m);
+        for question in described.questions {
+            if let Question::Field { target, prompt, secret, .. } = question {
+                // A field the full screen masks is a secret question here too.
+                let masked = described
+                    .items
+                    .iter()
+                    .any(|i| matches!(i, Item::Field { target: t, masked: true, .. } if *t == target));
+                assert!(!masked || secret, "{step:?}: {target:?} is masked on screen but said back in plain mode");
+                assert!(page(step).targets().contains(&target), "{step:?} asks {target:?}, which it does not show");
+                expected.push((prompt, secret));
+            }
+        }
+    }
+    let names: Vec<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(names.len() >= 7, "{names:?}");
+
+    let fake = FakeTrello::with_ann();
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &["--no-capture"]);
+    pty.expect("Step 1 of 5");
+    line(&mut pty, "");
+    pty.expect("Power-Up name");
+    line(&mut pty, "");
+    line(&mut pty, "ann@example.com");
+    line(&mut pty, "Ann Example");
+    line(&mut pty, "");
+    pty.expect("API key (it is not shown");
+    line(&mut pty, KEY);
+    pty.expect("Trello knows this key");
+    line(&mut pty, SECRET);
+    line(&mut pty, "");
+    pty.expect("How long should the token live?");
+    line(&mut pty, "4");
+    line(&mut pty, "read, write");
+    pty.expect("Paste the token");
+    line(&mut pty, &token);
+    finish(&mut pty);
+    assert_eq!(pty.wait(), 0);
+    let text = transcript(&pty);
+    // Each question once, in the screens' order.
+    let mut from = 0;
+    for (prompt, _) in &expected {
+        let at = text[from..]
+            .find(prompt.as_str())
+            .unwrap_or_else(|| panic!("{prompt:?} not asked after byte {from}:\n{text}"));
+        assert_eq!(text.matches(prompt.as_str()).count(), 1, "{prompt:?} asked more than once:\n{text}");
+        from += at + prompt.len();
+    }
+    // The answers to secret questions are never said back (the key only in
+    // the authorize URL, which holds it on screen too); the others are.
+    assert_plain(&pty, &[SECRET, &token]);
+    assert!(!text.lines().any(|l| l.starts_with("API key") && l.contains(KEY)), "{text}");
+    assert!(text.contains("ann@example.com") && text.contains("Ann Example"), "{text}");
+}
