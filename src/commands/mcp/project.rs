@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The most of a `.git` file or a `commondir` file read: each is one short line.
 const GIT_POINTER_LIMIT: u64 = 4096;
@@ -43,13 +43,13 @@ impl Project {
     /// project's top folder. A path whose links cannot be followed to the
     /// end (a link to nothing, a loop) is not.
     pub fn holds(&self, path: &Path) -> bool {
-        resolved(&normalized(&self.cwd.join(path))).is_some_and(|real| real.starts_with(&self.top))
+        resolved(&super::resolve::normalize(&self.cwd.join(path))).is_some_and(|real| real.starts_with(&self.top))
     }
 
     /// Whether `path` names a place inside the project as written, before
     /// any link is followed.
     pub fn names_inside(&self, path: &Path) -> bool {
-        normalized(&self.cwd.join(path)).starts_with(&self.top)
+        super::resolve::normalize(&self.cwd.join(path)).starts_with(&self.top)
     }
 }
 
@@ -86,21 +86,6 @@ fn read_short(path: &Path) -> Option<String> {
     let mut text = String::new();
     fs::File::open(path).ok()?.take(GIT_POINTER_LIMIT).read_to_string(&mut text).ok()?;
     Some(text)
-}
-
-/// `a/./b/../c` → `a/c`, without the file system.
-fn normalized(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `path` (absolute, normalized) with every link resolved: the longest part

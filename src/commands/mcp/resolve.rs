@@ -197,7 +197,7 @@ pub fn inside_folder(path: &Path, cwd: &Path) -> Option<String> {
 
 /// `a/./b/../c` → `a/c`, without touching the file system (a symlink in
 /// the path stays as the user named it).
-fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::{Agent, Format, Homes, Refusal, Scope, Shape, env_words, restart, shell_line, stdio_entry, url_entry};
+use super::{Agent, Format, Homes, Refusal, Scope, Shape, restart, stdio_entry, url_entry, user_scope_add};
 use crate::commands::mcp::project::Project;
 use crate::environment::{CODEX_HOME, Var};
 
@@ -61,20 +61,7 @@ impl Agent for Codex {
     }
 
     fn add_command(&self, scope: Scope, name: &str, shape: Shape) -> Option<String> {
-        if scope != Scope::User {
-            return None;
-        }
-        let mut words: Vec<String> = ["codex", "mcp", "add", name].map(str::to_string).into();
-        match shape {
-            Shape::Local(server) => {
-                words.extend(env_words("--env", server));
-                words.push("--".into());
-                words.push(server.command.clone());
-                words.extend(server.args.iter().cloned());
-            }
-            Shape::Remote(url) => words.extend(["--url".into(), url.into()]),
-        }
-        Some(shell_line(&words))
+        user_scope_add("codex", scope, name, shape)
     }
 
     fn after_write(&self, scope: Scope, name: &str, project: &Project, shape: Shape) -> Vec<String> {

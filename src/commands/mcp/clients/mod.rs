@@ -356,6 +356,25 @@ fn env_words(flag: &str, server: &Server) -> Vec<String> {
     server.env.iter().flat_map(|(k, v)| [flag.to_string(), format!("{k}={v}")]).collect()
 }
 
+/// `PROGRAM mcp add NAME --env K=V … -- COMMAND ARGS…` (or `--url URL`),
+/// at user scope only: the add command Codex CLI and OpenCode share.
+fn user_scope_add(program: &str, scope: Scope, name: &str, shape: Shape) -> Option<String> {
+    if scope != Scope::User {
+        return None;
+    }
+    let mut words: Vec<String> = [program, "mcp", "add", name].map(str::to_string).into();
+    match shape {
+        Shape::Local(server) => {
+            words.extend(env_words("--env", server));
+            words.push("--".into());
+            words.push(server.command.clone());
+            words.extend(server.args.iter().cloned());
+        }
+        Shape::Remote(url) => words.extend(["--url".into(), url.into()]),
+    }
+    Some(shell_line(&words))
+}
+
 /// The usual first step after a write.
 fn restart(words: &str) -> String {
     format!(

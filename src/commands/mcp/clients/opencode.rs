@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::{Agent, Homes, Refusal, Scope, Shape, env_object, env_words, restart, shell_line};
+use super::{Agent, Homes, Refusal, Scope, Shape, env_object, restart, user_scope_add};
 use crate::commands::mcp::project::Project;
 
 pub struct Opencode;
@@ -74,20 +74,7 @@ impl Agent for Opencode {
     }
 
     fn add_command(&self, scope: Scope, name: &str, shape: Shape) -> Option<String> {
-        if scope != Scope::User {
-            return None;
-        }
-        let mut words: Vec<String> = ["opencode", "mcp", "add", name].map(str::to_string).into();
-        match shape {
-            Shape::Local(server) => {
-                words.extend(env_words("--env", server));
-                words.push("--".into());
-                words.push(server.command.clone());
-                words.extend(server.args.iter().cloned());
-            }
-            Shape::Remote(url) => words.extend(["--url".into(), url.into()]),
-        }
-        Some(shell_line(&words))
+        user_scope_add("opencode", scope, name, shape)
     }
 
     fn after_write(&self, _scope: Scope, name: &str, _project: &Project, shape: Shape) -> Vec<String> {
