@@ -6,7 +6,7 @@ pub fn quote_sh(value: &str) -> String {
 }
 
 /// A word for a POSIX shell: as it is when nothing in it is special, else in single quotes.
-pub fn sh_word(word: &str) -> String {
+pub(crate) fn sh_word(word: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+,=".contains(c);
     if !word.is_empty() && word.chars().all(safe) { word.to_string() } else { quote_sh(word) }
 }

@@ -21,7 +21,7 @@ pub struct Args {
     pub reveal: super::reveal::Reveal,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Prints TRELLO_API_KEY and TRELLO_TOKEN (and TRELLO_API_SECRET with --with-secret,
 TRELLO_BOARD_ID when a default board is chosen), quoted for the chosen format so
 that evaluating the output runs nothing, whatever the values hold. On a terminal
@@ -61,7 +61,7 @@ impl Format {
     /// taken (`run` is how trello-auth is run for this profile, `options`
     /// the other options given, each after a space), named when a terminal
     /// gets it masked or another shell gets fish's.
-    pub fn for_real(self, run: &str, options: &str) -> String {
+    pub(crate) fn for_real(self, run: &str, options: &str) -> String {
         match self {
             Format::Sh => format!("eval \"$({run} env{options})\""),
             Format::Fish => format!("{run} env --format fish{options} | source"),
@@ -105,7 +105,7 @@ impl Args {
 /// use. `shell` is the program of the shell that runs the pipe, when known;
 /// when it is not (no /proc, or a program that is not a shell), nothing is
 /// said, rather than a guess.
-pub fn fish_elsewhere(format: Format, shell: Option<&str>, run: &str, options: &str) -> Option<String> {
+pub(crate) fn fish_elsewhere(format: Format, shell: Option<&str>, run: &str, options: &str) -> Option<String> {
     let shell = shell?;
     let theirs = Format::of_shell(shell)?;
     (format == Format::Fish && theirs != Format::Fish).then(|| {
@@ -170,14 +170,14 @@ impl Names {
 }
 
 /// The secret's variable name, the same for every preset.
-pub const SECRET_VAR: &str = "TRELLO_API_SECRET";
+pub(crate) const SECRET_VAR: &str = "TRELLO_API_SECRET";
 /// The default board's id, when the profile has one (delorenj/mcp-server-trello reads it).
-pub const BOARD_VAR: &str = "TRELLO_BOARD_ID";
+pub(crate) const BOARD_VAR: &str = "TRELLO_BOARD_ID";
 
 /// Every name any preset hands out: `exec` removes them all from the child's
 /// environment before setting the profile's, so nothing of another profile
 /// (an earlier `eval "$(trello-auth env)"`) rides along.
-pub fn every_name() -> Vec<&'static str> {
+pub(crate) fn every_name() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Names::ALL
         .iter()
         .flat_map(|n| {
@@ -192,7 +192,7 @@ pub fn every_name() -> Vec<&'static str> {
 }
 
 /// The variables a profile hands to other programs, and anything to warn about.
-pub struct Vars {
+pub(crate) struct Vars {
     pub vars: Vec<(&'static str, String)>,
     pub warnings: Vec<String>,
 }
@@ -216,7 +216,7 @@ impl Vars {
 /// The token must pass the rule `token` and every request use (a hand-edited
 /// one is refused, not exported); the file's other values were checked as it
 /// was read, and a secret from the keyring is checked here.
-pub fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
+pub(crate) fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
     let stored = ctx.stored()?;
     let creds = ctx.credentials_to_send(&stored)?;
     let (key_var, token_var) = names.key_and_token();
@@ -261,7 +261,7 @@ pub fn expiry_warning(profile: &crate::credentials::Profile, now: time::OffsetDa
     Some(format!("the token expires on {when} ({left}); run {rotate} before then"))
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let Vars { vars, warnings } = vars(ctx, args.names, args.with_secret)?;
     let text = render(args.format, &vars).map_err(CommandError::Failed)?;
     // Printed as rendered: `render` refuses any value the terminal filter
@@ -319,12 +319,12 @@ pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String>
 pub use crate::shell::quote_sh;
 
 /// fish single quotes: `\` and `'` are escaped with a backslash, nothing else is special.
-pub fn quote_fish(value: &str) -> String {
+pub(crate) fn quote_fish(value: &str) -> String {
     format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
 /// PowerShell single quotes: a quote is doubled; typographic single quotes count as quotes too.
-pub fn quote_powershell(value: &str) -> String {
+pub(crate) fn quote_powershell(value: &str) -> String {
     let mut out = String::from("'");
     for c in value.chars() {
         if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
@@ -340,7 +340,7 @@ pub fn quote_powershell(value: &str) -> String {
 /// Compose) and `set -a; . ./.env` take what is inside literally: no `$`,
 /// backtick or backslash is expanded. Nothing can escape a `'` there, so a
 /// value holding one is refused (`None`).
-pub fn quote_dotenv(value: &str) -> Option<String> {
+pub(crate) fn quote_dotenv(value: &str) -> Option<String> {
     (!value.contains('\'')).then(|| format!("'{value}'"))
 }
 

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 const UNREADABLE_SHOWN: usize = 64;
 
 /// Tokens expiring sooner than this get a warning.
-pub const WARNING_WINDOW: Duration = Duration::days(7);
+pub(crate) const WARNING_WINDOW: Duration = Duration::days(7);
 
 /// When a token expires. Saved as `never` or an RFC 3339 time; Trello's
 /// `dateExpires` is `null` for a token made with `expiration=never`.

@@ -210,7 +210,7 @@ pub fn get(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Secret, Keyring
 }
 
 /// Like [`get`], but `None` when there is no such entry.
-pub fn get_optional(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
+pub(crate) fn get_optional(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
     match get(user, item, waiting) {
         Ok(secret) => Ok(Some(secret)),
         Err(KeyringError::Missing { .. }) => Ok(None),
@@ -253,7 +253,7 @@ pub fn delete(user: &str, item: Item, waiting: &dyn Fn()) -> Result<(), KeyringE
 
 /// Whether a keyring answers at all (connecting, no prompt), within a short
 /// time: the wizard offers the keyring only then.
-pub fn reachable(within: Duration) -> bool {
+pub(crate) fn reachable(within: Duration) -> bool {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(store().is_ok());
@@ -262,7 +262,7 @@ pub fn reachable(within: Duration) -> bool {
 }
 /// The command that removes an entry by hand, each word quoted for the shell
 /// (a profile name may hold a space, a quote or `$(…)`).
-pub fn clear_command(item: Item, user: &str) -> String {
+pub(crate) fn clear_command(item: Item, user: &str) -> String {
     use crate::shell::sh_word;
     format!("secret-tool clear service {} username {}", sh_word(item.service()), sh_word(user))
 }
