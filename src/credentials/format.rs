@@ -162,6 +162,9 @@ impl Verdict {
                     format!("this is an Atlassian account API token (ATATT…), not a Trello {what}")
                 }
                 (_, Kind::Url) => format!("this is a web address with no {what} in it: copy the {what} itself"),
+                (_, Kind::Token) => {
+                    format!("this is a Trello token (ATTA…), not the {what}: the token has its own place")
+                }
                 (Field::ApiKey, Kind::ApiSecret) => {
                     "64 characters: this looks like the API secret (or a token), not the 32-character key".into()
                 }
@@ -257,10 +260,12 @@ fn is_url(value: &str) -> bool {
 }
 
 /// A key or secret in capitals, lowercased (Trello's are lowercase hex, and
-/// refuses them otherwise); `None` when there is nothing to change.
+/// refuses them otherwise); `None` when there is nothing to change, or when
+/// the value is not hex at all: a token (`ATTA…`) pasted into the key field
+/// must stay as it is, so it is named as a token and not shown half-lowered.
 pub(crate) fn lowercase_hex(value: &str) -> Option<String> {
-    let changes = value.chars().any(|c| c.is_ascii_uppercase() && c.is_ascii_hexdigit());
-    changes.then(|| value.chars().map(|c| if c.is_ascii_hexdigit() { c.to_ascii_lowercase() } else { c }).collect())
+    let changes = value.chars().all(|c| c.is_ascii_hexdigit()) && value.chars().any(|c| c.is_ascii_uppercase());
+    changes.then(|| value.to_ascii_lowercase())
 }
 
 /// Checks a fixed-length hex value (key or secret).
@@ -482,7 +487,13 @@ mod tests {
         assert_eq!(check_token("HTTPS://trello.com/1/authorize", None, None).shape, Shape::LooksLike(Kind::Url));
         assert_eq!(lowercase_hex(&KEY.to_uppercase()).as_deref(), Some(KEY));
         assert_eq!(lowercase_hex(KEY), None);
-        assert_eq!(lowercase_hex("ABCG").as_deref(), Some("abcG"), "only hex digits change");
+        assert_eq!(lowercase_hex("ABCG"), None, "text that is not hex is left for the check to name");
+        let token = format!("ATTA{}1B2C3D4E", "0".repeat(64));
+        assert_eq!(lowercase_hex(&token), None);
+        assert_eq!(
+            check_key(&token).message(),
+            "this is a Trello token (ATTA…), not the API key: the token has its own place"
+        );
         assert!(check_key(&KEY.to_uppercase()).is_valid());
         assert!(!check_key("0123g").is_savable());
     }

@@ -265,6 +265,7 @@ pub struct Capture {
     pub off: String,
     pub starting: String,
     pub waiting: String,
+    pub waiting_by_hand: String,
     pub failed: String,
     pub received: String,
     pub takeover: String,

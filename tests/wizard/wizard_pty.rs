@@ -49,6 +49,9 @@ fn a_new_user_walks_all_five_steps() {
     walk_to_token_step(&mut pty);
     let screen = pty.expect("Authorize URL");
     assert!(screen.contains("/1/authorize?expiration=30days&scope=read,write&respon"), "{screen}");
+    // No display here: no "trello-auth's page" to click, the URL above is the way.
+    let screen = pty.expect("open the URL above in a browser on this");
+    assert!(!screen.contains("trello-auth's page"), "{screen}");
 
     pty.paste(SECRET);
     pty.expect("this is your API secret, not a token");

@@ -244,8 +244,10 @@ fn url_and_way_back(m: &Model, bindings: &[Binding]) -> Vec<Item> {
         (None, CaptureState::Failed(reason)) => Item::check(Level::Warning, fill(&c.failed, &[("reason", reason)])),
         (None, _) if m.capture.pasting => Item::toned(fill(&c.pasting, &[("switch_key", &switch_key)]), Tone::Dim),
         (None, CaptureState::Idle) => Item::toned(&c.starting, Tone::Dim),
+        // No browser to open: the URL above is the way, opened by hand where the listener can be reached.
         (None, CaptureState::Waiting { .. }) => {
-            Item::check(Level::Pending, fill(&c.waiting, &[("origin", &origin), ("switch_key", &switch_key)]))
+            let words = if m.setup.no_browser_reason.is_some() { &c.waiting_by_hand } else { &c.waiting };
+            Item::check(Level::Pending, fill(words, &[("origin", &origin), ("switch_key", &switch_key)]))
         }
         (None, CaptureState::Received) => Item::check(Level::Ok, &c.received),
     };
