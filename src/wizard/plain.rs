@@ -506,17 +506,26 @@ fn answer(m: &Model, asked: Option<Ask>, line: &str, said: &mut Said, out: &mut 
 }
 
 /// The option `word` picks among `names`: Enter the default, a number, a
-/// name, or the start of one.
+/// name, the start of one, or a part of exactly one (as the full-screen
+/// board filter matches any part: "road" finds "Team Roadmap").
 fn pick(word: &str, names: &[String], default: usize) -> Option<usize> {
     if word.is_empty() {
         return Some(default);
     }
+    let word = word.to_lowercase();
+    let word = word.as_str();
+    let lower: Vec<String> = names.iter().map(|name| name.to_lowercase()).collect();
+    let inside = || {
+        let mut found = lower.iter().enumerate().filter(|(_, name)| name.contains(word)).map(|(i, _)| i);
+        found.next().filter(|_| found.next().is_none())
+    };
     word.parse::<usize>()
         .ok()
         .and_then(|n| n.checked_sub(1))
         .filter(|i| *i < names.len())
-        .or_else(|| names.iter().position(|name| name.eq_ignore_ascii_case(word)))
-        .or_else(|| names.iter().position(|name| name.to_ascii_lowercase().starts_with(word)))
+        .or_else(|| lower.iter().position(|name| *name == word))
+        .or_else(|| lower.iter().position(|name| name.starts_with(word)))
+        .or_else(inside)
 }
 
 /// An answer that is none of the choices; one shaped like a credential is never repeated back.
@@ -651,4 +660,22 @@ fn narrate(m: &Model, ask: &Option<Ask>, said: &mut Said) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pick;
+
+    #[test]
+    fn a_choice_is_picked_by_number_name_start_or_a_part_of_exactly_one() {
+        let names: Vec<String> = ["Team Roadmap", "Team Ops", "Ünïcode Board"].map(String::from).to_vec();
+        assert_eq!(pick("", &names, 1), Some(1));
+        assert_eq!(pick("3", &names, 0), Some(2));
+        assert_eq!(pick("4", &names, 0), None);
+        assert_eq!(pick("team ops", &names, 0), Some(1));
+        assert_eq!(pick("team", &names, 1), Some(0), "the start of a name: the first that starts so");
+        assert_eq!(pick("road", &names, 0), Some(0), "a part of exactly one name");
+        assert_eq!(pick("o", &names, 0), None, "a part of several names picks none");
+        assert_eq!(pick("ünï", &names, 0), Some(2));
+    }
 }

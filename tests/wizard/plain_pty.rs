@@ -298,12 +298,13 @@ fn the_start_screen_verifies_as_lines() {
     );
     line(&mut pty, "");
     pty.expect("Trello accepts the key and token (checked just now).");
-    // The default board, as lines: the same picker, chosen by number.
+    // The default board, as lines: the same picker, chosen by a part of its
+    // name as the full-screen filter matches.
     let roadmap = fake.add_board("AbCd1234", "Team Roadmap", Some(("5e0000000000000000000001", "Acme")), ANN);
     line(&mut pty, "4");
     pty.expect("2. Team Roadmap — Acme — AbCd1234");
-    pty.expect("Default board: type a number or the start of a name (Enter for 1):");
-    line(&mut pty, "2");
+    pty.expect("Default board: type a number or part of a name (Enter for 1):");
+    line(&mut pty, "road");
     pty.expect("Default board: Team Roadmap; scripts and agents get it as TRELLO_BOARD_ID.");
     assert_eq!(store.profile("default").unwrap().unwrap().board_id, Some(roadmap));
     line(&mut pty, "quit");
