@@ -1,0 +1,61 @@
+//! Windows's store: the Credential Manager (generic credentials), through `windows-native-keyring-store`.
+//!
+//! The store names a credential `{user}.{service}`, its default mapping
+//! (`default@3f2a9c1e5b7d.trello-auth`), with the user as its user name; the
+//! value is kept as UTF-16. Both services are fixed and have no `.`, and
+//! every user ends in `@` and an id, so two entries never share a name. The
+//! limits fit with room to spare: a target name of up to 32 767 characters
+//! and a user name of 513 (a profile name is one line), and a value of 2 560
+//! bytes, 1 280 UTF-16 units (a token is 76 characters, a secret 64). Its
+//! persistence is the store's default, `Enterprise`: kept across logons,
+//! and roaming with a roaming profile, as Windows's own saved credentials do.
+//! Any program the user runs can read a generic credential: the Credential
+//! Manager keeps it from other users, not from the user's other programs.
+
+use std::collections::HashMap;
+
+use super::{Failure, Item, KeyringError, Store, Words};
+use crate::shell::quote_powershell;
+
+pub const WORDS: Words = Words {
+    store: "the Credential Manager",
+    needs: "on Windows the Credential Manager must be open to this logon session (it is not to some service and \
+            network logons)",
+    start: "the Credential Manager is not open to this session (a service, scheduled task or network logon has none): \
+            run the command in your own desktop session",
+    unlock: "the Credential Manager refused this session: run the command in your own desktop session",
+    prompt: "the Credential Manager did not answer: check it in Control Panel › Credential Manager and run the command \
+             again",
+    by_hand: "Credential Manager (Windows Credentials › Generic Credentials), or `cmdkey /generic:<user>.trello-auth \
+              /user:<user> /pass`",
+};
+
+/// The Credential Manager is part of every desktop session: nothing to
+/// connect to, so this does not fail; a session without one fails each call.
+pub fn connect() -> Result<Store, KeyringError> {
+    let store = windows_native_keyring_store::Store::new().map_err(|e| super::unavailable(&e))?;
+    Ok(store)
+}
+
+/// A generic credential named by the store's own mapping; no modifiers, so
+/// the name stays what `cmdkey /list` shows and [`clear_command`] deletes.
+pub fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
+    keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), user, &HashMap::new())
+}
+
+/// The one "no access" the store reports is `ERROR_NO_SUCH_LOGON_SESSION`: a
+/// session with no Credential Manager (it is never locked), so none answers.
+pub fn failure(e: &keyring_core::Error) -> Option<Failure> {
+    matches!(e, keyring_core::Error::NoStorageAccess(_)).then_some(Failure::Unavailable)
+}
+
+/// The credential's name, as the store makes it and `cmdkey /list` shows it.
+pub fn target(item: Item, user: &str) -> String {
+    format!("{user}.{}", item.service())
+}
+
+/// `cmdkey /delete:` for PowerShell, the shell Windows opens by default: one
+/// single-quoted word, whatever the profile name holds.
+pub fn clear_command(item: Item, user: &str) -> String {
+    format!("cmdkey {}", quote_powershell(&format!("/delete:{}", target(item, user))))
+}
