@@ -53,7 +53,7 @@ pub enum Format {
     Fish,
     /// PowerShell: env:NAME assignments, to Invoke-Expression.
     Powershell,
-    /// Windows cmd.exe: set "NAME=value" lines, for a for /f loop or a .cmd file.
+    /// Windows cmd.exe: quoted set NAME=value lines, for a for /f loop or a .cmd file.
     Cmd,
     /// A .env file: one NAME=value line each.
     Dotenv,
