@@ -6,7 +6,6 @@ use super::{Failure, Item, KeyringError, Store, Words};
 use crate::shell::sh_word;
 
 pub const WORDS: Words = Words {
-    store: "the Secret Service",
     needs: "on Linux a Secret Service (GNOME Keyring, KeePassXC, KWallet) must run on the session D-Bus",
     start: "no keyring answers here: start one that offers the Secret Service (GNOME Keyring, KeePassXC, KWallet) in \
             this session and run the command again",

@@ -14,7 +14,6 @@ use super::{Failure, Item, KeyringError, Store, Words};
 use crate::shell::sh_word;
 
 pub const WORDS: Words = Words {
-    store: "the login keychain",
     needs: "on macOS the login keychain must be there and unlocked (Keychain Access shows it)",
     start: "the login keychain could not be opened: check it in Keychain Access (File › Add Keychain, or Keychain \
             First Aid on older systems) and run the command again",

@@ -43,8 +43,6 @@ mod system;
 /// What a system's users call its store and do about it: the words of every
 /// message and fix about the keyring, one set per system (each file's `WORDS`).
 pub struct Words {
-    /// The store by name, as its users know it ("the Secret Service").
-    pub store: &'static str,
     /// What must be there for it to answer (said when it does not).
     pub needs: &'static str,
     /// The cure when it does not answer at all.

@@ -3,7 +3,6 @@
 use super::{Failure, Item, KeyringError, Store, Words};
 
 pub const WORDS: Words = Words {
-    store: "a system keyring",
     needs: "this build has a keyring store for Linux, macOS and Windows only",
     start: "this system has no keyring trello-auth can use",
     unlock: "unlock the keyring and run the command again",

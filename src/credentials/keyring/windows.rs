@@ -18,7 +18,6 @@ use super::{Failure, Item, KeyringError, Store, Words};
 use crate::shell::quote_powershell;
 
 pub const WORDS: Words = Words {
-    store: "the Credential Manager",
     needs: "on Windows the Credential Manager must be open to this logon session (it is not to some service and \
             network logons)",
     start: "the Credential Manager is not open to this session (a service, scheduled task or network logon has none): \
