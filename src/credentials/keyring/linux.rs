@@ -45,7 +45,7 @@ fn per_user_bus() -> std::path::PathBuf {
 /// An item with the `service` and `username` attributes `secret-tool` looks
 /// up, and a label that Seahorse lists it by.
 pub fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
-    let label = item.label(user);
+    let label = format!("Trello {} (trello-auth {user})", item.noun());
     let modifiers = HashMap::from([("label", label.as_str())]);
     keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), user, &modifiers)
 }

@@ -80,12 +80,6 @@ impl Item {
             Item::ApiSecret => "API secret",
         }
     }
-
-    /// A readable name where the store shows one (the Secret Service's label).
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    fn label(self, user: &str) -> String {
-        format!("Trello {} (trello-auth {user})", self.noun())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

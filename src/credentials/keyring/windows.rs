@@ -4,9 +4,12 @@
 //! (`default@3f2a9c1e5b7d.trello-auth`), with the user as its user name; the
 //! value is kept as UTF-16. Both services are fixed and have no `.`, and
 //! every user ends in `@` and an id, so two entries never share a name. The
-//! limits fit with room to spare: a target name of up to 32 767 characters
-//! and a user name of 513 (a profile name is one line), and a value of 2 560
-//! bytes, 1 280 UTF-16 units (a token is 76 characters, a secret 64). Its
+//! limits (wincred.h, checked by the store before it writes) fit with room
+//! to spare: a value of 2 560 bytes is 1 280 UTF-16 units, and a token has 76
+//! characters (the shape check takes no more than 256), a secret 64; a
+//! target name may have 32 767 characters and a user name 513, so only a
+//! profile name of some 500 characters would be refused, and then nothing is
+//! saved and the store's words say which limit. Its
 //! persistence is the store's default, `Enterprise`: kept across logons,
 //! and roaming with a roaming profile, as Windows's own saved credentials do.
 //! Any program the user runs can read a generic credential: the Credential
