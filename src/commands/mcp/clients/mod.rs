@@ -155,9 +155,10 @@ impl Homes {
         self.overrides.iter().find(|(name, _)| *name == var.name).map(|(_, path)| path.as_path())
     }
 
-    /// `rel` in the home folder.
+    /// `rel` (`/`-separated) in the home folder, joined a part at a time so
+    /// that a path printed on Windows has one kind of separator.
     pub fn in_home(&self, rel: &str) -> Option<PathBuf> {
-        self.home.as_ref().map(|h| h.join(rel))
+        self.home.as_ref().map(|h| rel.split('/').fold(h.clone(), |path, part| path.join(part)))
     }
 
     /// `$XDG_CONFIG_HOME`, else `~/.config`, on every platform (the XDG
