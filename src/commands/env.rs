@@ -72,6 +72,9 @@ impl Format {
             Format::Fish => format!("{run} env --format fish{options} | source"),
             Format::Powershell => format!("{run} env --format powershell{options} | Out-String | Invoke-Expression"),
             // Each line is a whole `set` command; `%L` is the interactive form (`%%L` in a .cmd file).
+            // The idiom docker-machine prints for cmd (`@FOR /f "tokens=*" %i IN ('docker-machine env')
+            // DO @%i`). Wine 8's cmd does not run a builtin that comes from a loop variable; a saved
+            // file of these lines, `call`ed, works there as on Windows.
             Format::Cmd => format!("for /f \"delims=\" %L in ('{run} env --format cmd{options}') do @%L"),
             // A file made under umask 077 is the owner's alone.
             Format::Dotenv => format!("(umask 077; {run} env --format dotenv{options} > .env)"),
