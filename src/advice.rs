@@ -13,7 +13,7 @@ pub fn command(run: &str, args: &str) -> String {
 }
 
 /// The lines under a problem: `why:` when the cause is known, then `fix:`.
-pub fn why_fix(why: Option<&str>, fix: &str) -> String {
+pub(crate) fn why_fix(why: Option<&str>, fix: &str) -> String {
     match why {
         Some(why) => format!("\n  why: {why}\n  fix: {fix}"),
         None => format!("\n  fix: {fix}"),
@@ -21,7 +21,7 @@ pub fn why_fix(why: Option<&str>, fix: &str) -> String {
 }
 
 /// The `fix:` line under a table's value (`status`'s rows), `indent` columns in.
-pub fn fix_under(indent: usize, fix: &str) -> String {
+pub(crate) fn fix_under(indent: usize, fix: &str) -> String {
     format!("\n{:indent$} fix: {fix}", "")
 }
 

@@ -53,7 +53,7 @@ use tokio::task::AbortHandle;
 use crate::credentials::format::{Shape, check_token};
 
 /// The port listed once in the key's Allowed origins; `--callback-port` changes it.
-pub const DEFAULT_PORT: u16 = 47130;
+pub(crate) const DEFAULT_PORT: u16 = 47130;
 
 const PAGE: &str = include_str!("../assets/callback.html");
 /// A token is under 100 bytes; anything much larger is not one.
@@ -63,11 +63,11 @@ pub const BODY_LIMIT: usize = 4096;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long a connection may take to deliver its request before a newer one
 /// may evict it: far longer than a browser needs, far shorter than a hog holds.
-pub const EVICT_AFTER: Duration = Duration::from_millis(250);
+pub(crate) const EVICT_AFTER: Duration = Duration::from_millis(250);
 /// The most a POST's body may take to arrive after its headers.
-pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const BODY_READ_TIMEOUT: Duration = Duration::from_secs(2);
 /// The most one connection may last, body included.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at once; a browser needs two (page, then the POST).
 /// Past this, a new connection evicts the oldest one still sending its headers.
 pub const MAX_CONNECTIONS: usize = 16;

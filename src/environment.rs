@@ -25,17 +25,17 @@ impl Var {
     }
 
     /// The raw value, when set and not empty (paths).
-    pub fn get_os(&self) -> Option<OsString> {
+    pub(crate) fn get_os(&self) -> Option<OsString> {
         std::env::var_os(self.name).filter(|v| !v.is_empty())
     }
 
     /// Set to anything but empty or `0`.
-    pub fn is_on(&self) -> bool {
+    pub(crate) fn is_on(&self) -> bool {
         self.get().is_some_and(|v| v != "0")
     }
 
     /// Set, to anything not empty.
-    pub fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         self.get_os().is_some()
     }
 }
@@ -83,7 +83,7 @@ variables! {
 }
 
 /// The table as `--help` and the man page show it: one variable a line.
-pub fn help_table() -> String {
+pub(crate) fn help_table() -> String {
     let width = ALL.iter().map(|v| v.name.len()).max().unwrap_or(0);
     ALL.iter().map(|v| format!("  {:<width$}  {}", v.name, v.meaning)).collect::<Vec<_>>().join("\n")
 }

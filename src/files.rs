@@ -33,10 +33,10 @@ use unix as platform;
 
 /// How long a change waits for another trello-auth holding its file's lock
 /// (a person answering a keyring prompt, at worst) before it gives up.
-pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// How long a change waits for a lock before it says so.
-pub const LOCK_PATIENCE: Duration = Duration::from_secs(1);
+pub(crate) const LOCK_PATIENCE: Duration = Duration::from_secs(1);
 
 /// The name of trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth`).
 const OWN_NAME: &str = "trello-auth";
@@ -78,7 +78,7 @@ pub enum FileError {
 
 /// What a change is waiting for, said after [`LOCK_PATIENCE`].
 #[derive(Debug, Clone, Copy)]
-pub struct LockWait<'a> {
+pub(crate) struct LockWait<'a> {
     /// The file it is about to change.
     pub target: &'a Path,
     /// The lock another trello-auth holds.
@@ -129,7 +129,7 @@ pub enum Backup {
 
 /// Where a replacement went.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     pub path: PathBuf,
     /// The previous file, when there was one and a backup was asked for.
     pub backup: Option<PathBuf>,
@@ -137,7 +137,7 @@ pub struct Written {
 
 /// What the directory of a new file should be like, and whose the file must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
+pub(crate) enum Dir {
     /// A file of secrets: its directory is created 0700 (an existing one named
     /// `owned_name` is tightened to 0700), and the file, any link to it and
     /// every folder above must be changeable only by the user or root ([`check_private`]).
@@ -156,7 +156,7 @@ pub struct Replace {
 
 /// The lock of a replaced file, still held: what else belongs to the change
 /// (keyring entries) is done before it is dropped.
-pub struct Held {
+pub(crate) struct Held {
     _lock: Lock,
 }
 
@@ -165,12 +165,17 @@ impl Replace {
     /// manager's link stays a link), creates its directory, takes the lock
     /// (waiting at most [`LOCK_WAIT`], silently), sweeps this file's stale
     /// temp files and reads the old file through `limit`.
-    pub fn begin(path: &Path, limit: u64, dir: Dir) -> Result<Replace, FileError> {
+    pub(crate) fn begin(path: &Path, limit: u64, dir: Dir) -> Result<Replace, FileError> {
         Replace::begin_waiting(path, limit, dir, &|_| {})
     }
 
     /// [`Replace::begin`], calling `waiting` once when the lock takes longer than [`LOCK_PATIENCE`].
-    pub fn begin_waiting(path: &Path, limit: u64, dir: Dir, waiting: &dyn Fn(&LockWait)) -> Result<Replace, FileError> {
+    pub(crate) fn begin_waiting(
+        path: &Path,
+        limit: u64,
+        dir: Dir,
+        waiting: &dyn Fn(&LockWait),
+    ) -> Result<Replace, FileError> {
         let target = write_target(path)?;
         let parent = parent_dir(&target).to_path_buf();
         let write_error = |action, source| FileError::Write { path: target.clone(), action, source };
@@ -199,12 +204,13 @@ impl Replace {
     }
 
     /// Writes `bytes` in place of the old file, after the backup, and lets go of the lock.
-    pub fn commit(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<Written, FileError> {
+    #[cfg(test)]
+    pub(crate) fn commit(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<Written, FileError> {
         self.commit_held(bytes, mode, backup).map(|(written, _)| written)
     }
 
     /// [`Replace::commit`], keeping the lock until the [`Held`] is dropped.
-    pub fn commit_held(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<(Written, Held), FileError> {
+    pub(crate) fn commit_held(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<(Written, Held), FileError> {
         let backup: Option<&[u8]> = match (&self.old, &backup) {
             (None, _) | (_, Backup::None) => None,
             (Some(old), Backup::Previous) => Some(old.text.as_bytes()),
@@ -219,7 +225,12 @@ impl Replace {
     /// large file edited in one place is never copied whole in memory. It
     /// borrows the replacement, so the pieces may be cut from [`Replace::old`];
     /// the lock is held until the replacement is dropped.
-    pub fn commit_pieces(&self, pieces: &[&[u8]], mode: Mode, backup: Option<&[&[u8]]>) -> Result<Written, FileError> {
+    pub(crate) fn commit_pieces(
+        &self,
+        pieces: &[&[u8]],
+        mode: Mode,
+        backup: Option<&[&[u8]]>,
+    ) -> Result<Written, FileError> {
         self.write(pieces, mode, backup.filter(|_| self.old.is_some()))
     }
 
@@ -246,7 +257,7 @@ impl Replace {
 
 /// 1-based line and column (in characters) of a byte offset in a file's text,
 /// for messages that point at a place in a file the user edits.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -255,7 +266,7 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// `path` with `suffix` added to its file name (`config.toml` → `config.toml.bak`).
-pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(suffix);
     path.with_file_name(name)
@@ -278,7 +289,7 @@ pub fn canonical(path: &Path) -> PathBuf {
 }
 
 /// The directory a file lives in (`.` for a bare name).
-pub fn parent_dir(path: &Path) -> &Path {
+pub(crate) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -286,7 +297,7 @@ pub fn parent_dir(path: &Path) -> &Path {
 }
 
 /// What a file type is, in words, when it is not a regular file.
-pub fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
+pub(crate) fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     if file_type.is_file() {
         return None;
@@ -315,13 +326,13 @@ fn check_regular(path: &Path, file_type: &fs::FileType) -> Result<(), FileError>
 /// would wait forever for a writer), checked through the open handle (no
 /// swap between a check and the read), and read through `limit` (a device
 /// such as `/dev/zero` never ends). `Ok(None)` when there is no file.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
     Ok(open_regular(path, limit)?.map(|(existing, _)| existing))
 }
 
 /// [`read_regular`] for a file of secrets: refused, before its text is
 /// used, when anyone but the user or root could have changed it ([`check_private`]).
-pub fn read_private(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
+pub(crate) fn read_private(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
     let Some((existing, meta)) = open_regular(path, limit)? else { return Ok(None) };
     check_private(path, &canonical(path), Some(&meta))?;
     Ok(Some(existing))
@@ -363,7 +374,7 @@ fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadat
 /// unless it is sticky (`/tmp`) and the entry below it is the user's or
 /// root's, which only they can then rename or replace. Group-writable counts
 /// even for a group of one: which groups have one member cannot be known here.
-pub fn check_private(named: &Path, real: &Path, file: Option<&fs::Metadata>) -> Result<(), FileError> {
+pub(crate) fn check_private(named: &Path, real: &Path, file: Option<&fs::Metadata>) -> Result<(), FileError> {
     let me = platform::me();
     let trusted = |uid: u32| uid == me || uid == 0;
     let untrusted = |why: String, fix: String| Err(FileError::Untrusted { path: named.to_path_buf(), why, fix });
@@ -488,7 +499,7 @@ fn ensure_dir(dir: &Path, policy: Dir) -> io::Result<()> {
 
 /// trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth` on Linux): the
 /// default config file, and the lock files of every file it changes.
-pub fn own_dir() -> Option<PathBuf> {
+pub(crate) fn own_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", OWN_NAME).map(|d| d.config_dir().to_path_buf())
 }
 

@@ -33,7 +33,7 @@ fn set_core_limit(current: Option<u64>) -> Option<Option<u64>> {
 /// with: the hardening is ours, not the command's. (The dumpable flag resets
 /// by itself on exec.) When `start` returns, the limit is lowered again, since
 /// this process still holds the secrets.
-pub fn for_child<T>(start: impl FnOnce() -> T) -> T {
+pub(crate) fn for_child<T>(start: impl FnOnce() -> T) -> T {
     #[cfg(unix)]
     if let Some(current) = CORE_BEFORE.get() {
         set_core_limit(*current);

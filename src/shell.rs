@@ -6,13 +6,13 @@ pub fn quote_sh(value: &str) -> String {
 }
 
 /// A word for a POSIX shell: as it is when nothing in it is special, else in single quotes.
-pub fn sh_word(word: &str) -> String {
+pub(crate) fn sh_word(word: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+,=".contains(c);
     if !word.is_empty() && word.chars().all(safe) { word.to_string() } else { quote_sh(word) }
 }
 
 /// fish single quotes: `\` and `'` are escaped with a backslash, nothing else is special.
-pub fn quote_fish(value: &str) -> String {
+pub(crate) fn quote_fish(value: &str) -> String {
     format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
@@ -24,7 +24,7 @@ pub fn is_powershell_quote(c: char) -> bool {
 
 /// PowerShell single quotes: a verbatim string, where no `$` or backtick is
 /// expanded; a quote is doubled, typographic single quotes too.
-pub fn quote_powershell(value: &str) -> String {
+pub(crate) fn quote_powershell(value: &str) -> String {
     let mut out = String::from("'");
     for c in value.chars() {
         if is_powershell_quote(c) {
@@ -40,7 +40,7 @@ pub fn quote_powershell(value: &str) -> String {
 /// Compose) and `set -a; . ./.env` take what is inside literally: no `$`,
 /// backtick or backslash is expanded. Nothing can escape a `'` there, so a
 /// value holding one is refused (`None`).
-pub fn quote_dotenv(value: &str) -> Option<String> {
+pub(crate) fn quote_dotenv(value: &str) -> Option<String> {
     (!value.contains('\'')).then(|| format!("'{value}'"))
 }
 
@@ -65,7 +65,7 @@ pub fn cmd_problem(value: &str) -> Option<String> {
 }
 
 /// `set "NAME=value"` for `cmd.exe`, or why the value cannot be one ([`cmd_problem`]).
-pub fn cmd_set(name: &str, value: &str) -> Result<String, String> {
+pub(crate) fn cmd_set(name: &str, value: &str) -> Result<String, String> {
     match cmd_problem(value) {
         Some(why) => Err(why),
         None => Ok(format!("set \"{name}={value}\"")),

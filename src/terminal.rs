@@ -19,7 +19,7 @@ pub enum Line {
 /// typed is read byte by byte here, Ctrl+C included. Dropped, or on any
 /// signal that ends or stops the process, the terminal is given back as it
 /// was. Where standard input is not a terminal it does nothing.
-pub struct Quiet {
+pub(crate) struct Quiet {
     #[cfg(unix)]
     restore: Option<unix::Restore>,
 }
@@ -33,7 +33,7 @@ impl Quiet {
     }
 
     /// Whether the terminal is held quiet (standard input is a terminal).
-    pub fn is_terminal(&self) -> bool {
+    pub(crate) fn is_terminal(&self) -> bool {
         #[cfg(unix)]
         return self.restore.is_some();
         #[cfg(not(unix))]
@@ -42,7 +42,7 @@ impl Quiet {
 }
 
 /// One line typed without echo, with the terminal quiet only while it is read.
-pub fn read_hidden_line() -> std::io::Result<Line> {
+pub(crate) fn read_hidden_line() -> std::io::Result<Line> {
     let quiet = Quiet::new()?;
     read_line(quiet.is_terminal())
 }
@@ -102,7 +102,7 @@ mod unix {
     /// Gives the terminal back when dropped, and meanwhile on a signal from
     /// outside (`kill`, a closed terminal, `timeout`), which then ends the
     /// process as it would have: a prompt must never leave a silent terminal.
-    pub struct Restore(Termios, Vec<signal_hook::SigId>);
+    pub(crate) struct Restore(Termios, Vec<signal_hook::SigId>);
 
     impl Drop for Restore {
         fn drop(&mut self) {

@@ -19,7 +19,7 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// Strips every unsafe character but line feeds and tabs, so multi-line
 /// messages keep their shape. Borrows when there is nothing to strip.
-pub fn for_terminal(text: &str) -> Cow<'_, str> {
+pub(crate) fn for_terminal(text: &str) -> Cow<'_, str> {
     strip(text, |c| c == '\n' || c == '\t')
 }
 
@@ -67,7 +67,7 @@ fn strip(text: &str, keep: fn(char) -> bool) -> Cow<'_, str> {
 /// bidi controls) written as a `\uXXXX` escape. Such characters can only stand
 /// inside JSON strings, where the escape means the same character: the parsed
 /// value is unchanged.
-pub fn json_safe(json: &str) -> Cow<'_, str> {
+pub(crate) fn json_safe(json: &str) -> Cow<'_, str> {
     if !json.chars().any(is_unsafe_raw_in_json) {
         return Cow::Borrowed(json);
     }
@@ -90,10 +90,10 @@ fn is_unsafe_raw_in_json(c: char) -> bool {
 /// Most characters of a name from outside that is kept (a member's, a
 /// board's): Trello's are far shorter; a hostile answer's 600 kB name must
 /// not swell the config file past what it may be.
-pub const NAME_CHARS: usize = 512;
+pub(crate) const NAME_CHARS: usize = 512;
 
 /// `text` cut to [`NAME_CHARS`] characters, with `…` where it was cut.
-pub fn capped(text: &str) -> String {
+pub(crate) fn capped(text: &str) -> String {
     cut(text, NAME_CHARS)
 }
 

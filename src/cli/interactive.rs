@@ -17,7 +17,7 @@ use crate::trello::Endpoints;
 use crate::wizard::model::AgentFlow;
 use crate::wizard::{self, Exit, Model, Setup};
 
-pub const ROTATE_HELP: &str = "\
+pub(crate) const ROTATE_HELP: &str = "\
 Opens the wizard at the token step with the saved key, app name, scopes and
 expiration chosen. The new token must verify (and belong to the same Trello
 member, or you are asked) before it is saved. The profile's default board stays,
@@ -70,7 +70,7 @@ impl WizardFlags {
 
 /// Why the wizard cannot start here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LaunchError {
+pub(crate) enum LaunchError {
     NotATerminal,
 }
 
@@ -110,7 +110,7 @@ pub struct Plain {
 
 /// Why the plain, line-by-line wizard runs, if it does: asked for, or a
 /// terminal that cannot draw (`TERM` dumb or unset: Emacs shell buffers, logs).
-pub fn plain_reason(flag: bool, env_plain: bool, term: Option<&str>) -> Option<Plain> {
+pub(crate) fn plain_reason(flag: bool, env_plain: bool, term: Option<&str>) -> Option<Plain> {
     let plain = |why: String, asked| Some(Plain { why, asked });
     if flag {
         return plain("--plain was given".into(), true);
@@ -131,7 +131,7 @@ pub fn plain_reason(flag: bool, env_plain: bool, term: Option<&str>) -> Option<P
 /// reader's helper). Plain mode that only came on by itself still wants a
 /// terminal: a job that runs `trello-auth` with TERM unset and stdin closed
 /// is told so, not walked through a wizard no one reads.
-pub fn check_terminal(plain: Option<&Plain>, stdin: bool, stdout: bool) -> Result<(), LaunchError> {
+pub(crate) fn check_terminal(plain: Option<&Plain>, stdin: bool, stdout: bool) -> Result<(), LaunchError> {
     match plain {
         Some(Plain { asked: true, .. }) => Ok(()),
         Some(_) if stdin => Ok(()),
@@ -149,7 +149,7 @@ pub fn setup(flags: &WizardFlags, ctx: &Context, endpoints: Endpoints, desktop: 
 }
 
 /// [`setup`] with its inputs passed in.
-pub fn setup_with(
+pub(crate) fn setup_with(
     flags: &WizardFlags,
     profile: &ProfileChoice,
     mut others: Vec<String>,

@@ -20,7 +20,7 @@ use clap::builder::StyledStr;
 
 /// The widest text set as laid out: `man` draws an 80-column page (MANWIDTH
 /// 80) 78 columns wide, and indents a section's text by 7.
-pub const VERBATIM_WIDTH: usize = 71;
+pub(crate) const VERBATIM_WIDTH: usize = 71;
 
 /// How much deeper a continued example line is indented.
 const CONTINUED: &str = "    ";

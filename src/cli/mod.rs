@@ -12,7 +12,8 @@ use std::sync::Arc;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand};
 
-pub use interactive::{LaunchError, Plain, WizardFlags, plain_reason};
+pub use interactive::Plain;
+pub(crate) use interactive::WizardFlags;
 use output::{eprint_clean, report, write};
 
 use crate::commands::{self, CommandError, Context, exit};

@@ -13,7 +13,7 @@ pub fn write(output: &Output) -> u8 {
 
 /// As [`write`]: `run` is how trello-auth runs for this file and profile
 /// (warnings are written with it where they are made).
-pub fn write_for(run: &str, output: &Output) -> u8 {
+pub(crate) fn write_for(run: &str, output: &Output) -> u8 {
     warn_for(run, &output.warnings);
     match &output.stdout {
         Stdout::Text(text) => write_stdout(&untrusted::for_terminal(text)),
@@ -31,14 +31,14 @@ pub fn report(error: &CommandError) -> u8 {
 
 /// The error on stderr, each command it suggests run as `run` (see
 /// [`CommandError::words`]); its exit status.
-pub fn report_for(run: &str, error: &CommandError) -> u8 {
+pub(crate) fn report_for(run: &str, error: &CommandError) -> u8 {
     eprint_clean(&format!("trello-auth: {}\n", error.words(run)));
     error.exit_code()
 }
 
 /// Warnings on stderr. A warning that suggests a command was written with
 /// the profile's invocation where it was made (`crate::advice::command`).
-pub fn warn_for(_run: &str, lines: &[String]) {
+pub(crate) fn warn_for(_run: &str, lines: &[String]) {
     for line in lines {
         eprint_clean(&format!("trello-auth: warning: {line}\n"));
     }
@@ -46,7 +46,7 @@ pub fn warn_for(_run: &str, lines: &[String]) {
 
 /// Every line for stderr passes here: messages quote names and text from
 /// Trello and the config file, which must not drive the terminal.
-pub fn eprint_clean(text: &str) {
+pub(crate) fn eprint_clean(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(untrusted::for_terminal(text).as_bytes());
     let _ = err.flush();

@@ -15,7 +15,7 @@ pub struct Args {
     pub action: Option<Action>,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 BOARD is the board's id (24 hex), its short link (8 characters), its URL
 (https://trello.com/b/<shortLink>/<slug>), its name, or a part of its name, its
 workspace's name or its short link in any case, as the wizard's picker filters,
@@ -70,7 +70,7 @@ pub fn parse(text: &str) -> BoardRef {
     BoardRef::Name(text.to_string())
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     match &args.action {
         None => show(ctx),
         Some(Action::Clear) => {
@@ -163,7 +163,7 @@ const LISTED: usize = 10;
 /// Whether `board` is one the picker's filter `filter` shows: a part of its
 /// name, of its workspace's name or of its short link, in any case. The rule
 /// `board set NAME` and the wizard's picker share.
-pub fn board_matches(board: &Board, workspace: &str, filter: &str) -> bool {
+pub(crate) fn board_matches(board: &Board, workspace: &str, filter: &str) -> bool {
     let filter = filter.trim().to_lowercase();
     [board.name.as_str(), workspace, board.short_link.as_str()]
         .iter()

@@ -21,7 +21,7 @@ pub struct Args {
     pub reveal: super::reveal::Reveal,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Prints TRELLO_API_KEY and TRELLO_TOKEN (and TRELLO_API_SECRET with --with-secret,
 TRELLO_BOARD_ID when a default board is chosen), quoted for the chosen format so
 that evaluating the output runs nothing, whatever the values hold. On a terminal
@@ -66,7 +66,7 @@ impl Format {
     /// taken (`run` is how trello-auth is run for this profile, `options`
     /// the other options given, each after a space), named when a terminal
     /// gets it masked or another shell gets fish's.
-    pub fn for_real(self, run: &str, options: &str) -> String {
+    pub(crate) fn for_real(self, run: &str, options: &str) -> String {
         match self {
             Format::Sh => format!("eval \"$({run} env{options})\""),
             Format::Fish => format!("{run} env --format fish{options} | source"),
@@ -116,7 +116,7 @@ impl Args {
 /// use. `shell` is the program of the shell that runs the pipe, when known;
 /// when it is not (no /proc, or a program that is not a shell), nothing is
 /// said, rather than a guess.
-pub fn fish_elsewhere(format: Format, shell: Option<&str>, run: &str, options: &str) -> Option<String> {
+pub(crate) fn fish_elsewhere(format: Format, shell: Option<&str>, run: &str, options: &str) -> Option<String> {
     let shell = shell?;
     let theirs = Format::of_shell(shell)?;
     (format == Format::Fish && theirs != Format::Fish).then(|| {
@@ -181,14 +181,14 @@ impl Names {
 }
 
 /// The secret's variable name, the same for every preset.
-pub const SECRET_VAR: &str = "TRELLO_API_SECRET";
+pub(crate) const SECRET_VAR: &str = "TRELLO_API_SECRET";
 /// The default board's id, when the profile has one (delorenj/mcp-server-trello reads it).
-pub const BOARD_VAR: &str = "TRELLO_BOARD_ID";
+pub(crate) const BOARD_VAR: &str = "TRELLO_BOARD_ID";
 
 /// Every name any preset hands out: `exec` removes them all from the child's
 /// environment before setting the profile's, so nothing of another profile
 /// (an earlier `eval "$(trello-auth env)"`) rides along.
-pub fn every_name() -> Vec<&'static str> {
+pub(crate) fn every_name() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Names::ALL
         .iter()
         .flat_map(|n| {
@@ -203,7 +203,7 @@ pub fn every_name() -> Vec<&'static str> {
 }
 
 /// The variables a profile hands to other programs, and anything to warn about.
-pub struct Vars {
+pub(crate) struct Vars {
     pub vars: Vec<(&'static str, String)>,
     pub warnings: Vec<String>,
 }
@@ -227,7 +227,7 @@ impl Vars {
 /// The token must pass the rule `token` and every request use (a hand-edited
 /// one is refused, not exported); the file's other values were checked as it
 /// was read, and a secret from the keyring is checked here.
-pub fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
+pub(crate) fn vars(ctx: &Context, names: Names, with_secret: bool) -> Result<Vars, CommandError> {
     let stored = ctx.stored()?;
     let creds = ctx.credentials_to_send(&stored)?;
     let (key_var, token_var) = names.key_and_token();
@@ -272,7 +272,7 @@ pub fn expiry_warning(profile: &crate::credentials::Profile, now: time::OffsetDa
     Some(format!("the token expires on {when} ({left}); run {rotate} before then"))
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let Vars { vars, warnings } = vars(ctx, args.names, args.with_secret)?;
     let text = render(args.format, &vars).map_err(CommandError::Failed)?;
     // Printed as rendered: `render` refuses any value the terminal filter
@@ -334,7 +334,8 @@ pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String>
     Ok(out)
 }
 
-pub use crate::shell::{quote_dotenv, quote_fish, quote_powershell, quote_sh};
+pub use crate::shell::quote_sh;
+pub(crate) use crate::shell::{quote_dotenv, quote_fish, quote_powershell};
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,12 @@
 //! Exit statuses, the same for every command: one table, read by the code, `--help`, the man page and (through a test) the README.
 
 pub const OK: u8 = 0;
-pub const REJECTED: u8 = 1;
-pub const USAGE: u8 = 2;
-pub const UNREACHABLE: u8 = 3;
-pub const NOTHING_SAVED: u8 = 4;
+pub(crate) const REJECTED: u8 = 1;
+pub(crate) const USAGE: u8 = 2;
+pub(crate) const UNREACHABLE: u8 = 3;
+pub(crate) const NOTHING_SAVED: u8 = 4;
 /// `exec`: the command exists but cannot be run, as shells say it.
-pub const NOT_EXECUTABLE: u8 = 126;
+pub(crate) const NOT_EXECUTABLE: u8 = 126;
 /// `exec`: no such command, as shells say it.
 pub const NOT_FOUND: u8 = 127;
 
@@ -30,6 +30,6 @@ pub const TABLE: &[(u8, &str)] = &[
 ];
 
 /// The table as `--help` and the man page show it.
-pub fn help_table() -> String {
+pub(crate) fn help_table() -> String {
     TABLE.iter().map(|(code, meaning)| format!("  {code:<3}  {meaning}")).collect::<Vec<_>>().join("\n")
 }

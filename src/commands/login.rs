@@ -28,7 +28,7 @@ pub struct Args {
     pub storage: Option<Where>,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 The token is read from standard input, never from the command line. The key comes
 from --key, else TRELLO_API_KEY, else the saved profile. Both are shape-checked and
 verified with Trello before anything is saved. The profile's default board stays
@@ -77,7 +77,7 @@ pub(crate) fn read_token() -> Result<String, CommandError> {
     Ok(text)
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // Said before the token is read and sent: the save would refuse the name.
     ctx.vault.check_name(ctx.name()).map_err(|e| ctx.vault_error(e))?;
     let endpoints = ctx.endpoints()?;

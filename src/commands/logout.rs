@@ -20,7 +20,7 @@ pub struct Args {
     pub yes: bool,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Revokes the token (DELETE /1/tokens/{token}) unless --keep-remote, then removes it
 from the profile and from the backup of the config file; the API secret stays
 where it is. If revoking fails, the local token is kept unless --force. In a
@@ -31,7 +31,7 @@ Examples:
   trello-auth logout
   trello-auth logout --keep-remote --profile old";
 
-pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, CommandError> {
     // A refused override is said first, whatever is saved.
     let endpoints = if args.keep_remote { None } else { Some(ctx.endpoints()?) };
     let stored = ctx.stored()?;
@@ -123,7 +123,7 @@ fn parent_credentials(ctx: &Context, stored: &Stored) -> Option<crate::credentia
 }
 
 /// Where the member sees and revokes tokens.
-pub fn revoke_page(endpoints: &Endpoints, username: Option<&str>) -> String {
+pub(crate) fn revoke_page(endpoints: &Endpoints, username: Option<&str>) -> String {
     match username {
         Some(u) => format!("{} → Applications", endpoints.account_url(u)),
         None => format!("{}/my/account → Applications", endpoints.web_base),

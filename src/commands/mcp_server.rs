@@ -11,7 +11,7 @@ pub struct Args {
     pub action: Option<Action>,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 The entries `trello-auth mcp CLIENT` writes run this server by absolute path:
 Node.js and the package's script in trello-auth's data folder
 ($XDG_DATA_HOME/trello-auth/mcp-server, else ~/.local/share/trello-auth/mcp-server),
@@ -35,7 +35,7 @@ pub enum Action {
     Update,
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let failed = |e: pinned::PinError| CommandError::Failed(e.to_string());
     let server = Server::here().map_err(failed)?;
     let pin = Pin::shipped();

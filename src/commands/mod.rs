@@ -170,7 +170,7 @@ fn hint(line: &Option<String>) -> String {
 /// The fix for a Trello error as the commands say it: the guide's words,
 /// then the command that does it (`saved`: there is a token to rotate; else,
 /// at `login`, a new one comes from the wizard).
-pub fn trello_fix(error: &TrelloError, saved: bool, run: &str) -> String {
+pub(crate) fn trello_fix(error: &TrelloError, saved: bool, run: &str) -> String {
     match error.remedy() {
         crate::trello::Remedy::NewToken if saved => format!("{} Run {}.", error.fix(), advice::command(run, "rotate")),
         crate::trello::Remedy::NewToken => {
@@ -182,7 +182,7 @@ pub fn trello_fix(error: &TrelloError, saved: bool, run: &str) -> String {
 
 /// A keyring that cannot be reached is like Trello not answering (3); a
 /// missing or refused entry is a problem with what is saved (1).
-pub fn keyring_exit(error: &KeyringError) -> u8 {
+pub(crate) fn keyring_exit(error: &KeyringError) -> u8 {
     match error {
         KeyringError::Unavailable { .. } | KeyringError::Locked { .. } | KeyringError::Timeout { .. } => {
             exit::UNREACHABLE
@@ -232,7 +232,7 @@ impl ProfileSource {
 
 /// The profile a command works on, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileChoice {
+pub(crate) struct ProfileChoice {
     pub name: String,
     pub source: ProfileSource,
 }
@@ -240,7 +240,7 @@ pub struct ProfileChoice {
 /// How to run trello-auth on a config file and profile: `trello-auth`, with
 /// `--config PATH` (absolute) and `--profile NAME` where a bare command run
 /// elsewhere would pick another file or profile.
-pub fn invocation(config: Option<&std::path::Path>, profile: Option<&str>) -> String {
+pub(crate) fn invocation(config: Option<&std::path::Path>, profile: Option<&str>) -> String {
     let mut line = "trello-auth".to_string();
     if let Some(path) = config {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -261,7 +261,11 @@ impl ProfileChoice {
 
     /// `--profile` wins, then `TRELLO_AUTH_PROFILE`, then the file's chosen
     /// default, then `default`.
-    pub fn resolve(flag: Option<&str>, env: Option<String>, chosen: impl FnOnce() -> Option<String>) -> ProfileChoice {
+    pub(crate) fn resolve(
+        flag: Option<&str>,
+        env: Option<String>,
+        chosen: impl FnOnce() -> Option<String>,
+    ) -> ProfileChoice {
         let pick = |name: String, source| ProfileChoice { name, source };
         if let Some(name) = flag.filter(|n| !n.is_empty()) {
             return pick(name.to_string(), ProfileSource::Flag);
@@ -277,16 +281,16 @@ impl ProfileChoice {
 }
 
 /// Where a command writes a line for stderr (notes, warnings, "waiting for the keyring").
-pub type Say = Arc<dyn Fn(&str) + Send + Sync>;
+pub(crate) type Say = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Asks the person at the terminal a yes/no question before a change that
 /// cannot be taken back: `None` when there is no one to ask (stdin or stderr
 /// not a terminal), so a script is never stopped by a question. The CLI
 /// supplies it; no command reads the terminal itself.
-pub type Ask<'a> = &'a dyn Fn(&str) -> Option<bool>;
+pub(crate) type Ask<'a> = &'a dyn Fn(&str) -> Option<bool>;
 
 /// What every command gets.
-pub struct Context {
+pub(crate) struct Context {
     pub vault: Vault,
     pub profile: ProfileChoice,
     say: Say,
@@ -315,18 +319,18 @@ impl Context {
     }
 
     /// The same file and words, for profile `name` (as if `--profile name` were given).
-    pub fn for_profile(&self, name: &str) -> Context {
+    pub(crate) fn for_profile(&self, name: &str) -> Context {
         let profile = ProfileChoice { name: name.to_string(), source: ProfileSource::Flag };
         Context { vault: self.vault.clone(), profile, say: self.say.clone() }
     }
 
     /// The config file, when it is not the one found by default: suggested commands name it.
-    pub fn named_config(&self) -> Option<&std::path::Path> {
+    pub(crate) fn named_config(&self) -> Option<&std::path::Path> {
         (!self.vault.store().is_default_place()).then(|| self.vault.path())
     }
 
     /// How to run trello-auth on this file and profile, for suggested commands.
-    pub fn invocation(&self) -> String {
+    pub(crate) fn invocation(&self) -> String {
         invocation(self.named_config(), self.profile.named())
     }
 
@@ -350,7 +354,7 @@ impl Context {
         self.vault.stored(self.name())?.ok_or_else(|| self.nothing_saved())
     }
 
-    pub fn nothing_saved(&self) -> CommandError {
+    pub(crate) fn nothing_saved(&self) -> CommandError {
         CommandError::NothingSaved {
             profile: self.name().to_string(),
             path: self.vault.path().to_path_buf(),
@@ -407,7 +411,7 @@ impl Context {
 
     /// The saved key and token, for sending to Trello: a token edited by hand
     /// into something that cannot be a token is refused before any request.
-    pub fn credentials_to_send(&self, stored: &Stored) -> Result<Credentials, CommandError> {
+    pub(crate) fn credentials_to_send(&self, stored: &Stored) -> Result<Credentials, CommandError> {
         let token = self.token(stored)?;
         Credentials::sendable(&stored.profile.api_key, &token).map_err(|why| {
             let rotate = advice::command(&self.invocation(), "rotate");
@@ -415,12 +419,12 @@ impl Context {
         })
     }
 
-    pub fn keyring_error(&self, error: KeyringError) -> CommandError {
+    pub(crate) fn keyring_error(&self, error: KeyringError) -> CommandError {
         CommandError::Keyring { profile: self.name().to_string(), error }
     }
 
     /// A vault failure in the words of the commands.
-    pub fn vault_error(&self, error: VaultError) -> CommandError {
+    pub(crate) fn vault_error(&self, error: VaultError) -> CommandError {
         let profile = self.name().to_string();
         match error {
             VaultError::Store(e) => e.into(),
@@ -481,7 +485,7 @@ impl Output {
         Output { stdout: Stdout::Raw(text.into()), warnings: Vec::new(), code: exit::OK }
     }
 
-    pub fn warn(mut self, warnings: impl IntoIterator<Item = String>) -> Output {
+    pub(crate) fn warn(mut self, warnings: impl IntoIterator<Item = String>) -> Output {
         self.warnings.extend(warnings);
         self
     }
@@ -493,7 +497,7 @@ impl Output {
 }
 
 /// A one-thread runtime and a client, made only by the commands that talk to Trello.
-pub fn online(endpoints: &Endpoints) -> Result<(tokio::runtime::Runtime, Client), CommandError> {
+pub(crate) fn online(endpoints: &Endpoints) -> Result<(tokio::runtime::Runtime, Client), CommandError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

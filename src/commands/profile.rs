@@ -19,7 +19,7 @@ pub struct Args {
     pub action: Action,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 `profile use NAME` keeps NAME as the default in the config file, the way `gh auth
 switch` does; --profile and TRELLO_AUTH_PROFILE still win over it. `status` says
 which profile it used and why. `profile remove NAME` removes the profile, its API
@@ -63,7 +63,7 @@ pub enum Action {
     },
 }
 
-pub fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output, CommandError> {
     match &args.action {
         Action::List { json } => list(ctx, *json),
         Action::Remove { name, keep_remote, yes } => remove(ctx, name, *keep_remote, *yes, ask),

@@ -31,7 +31,7 @@ pub struct Args {
     pub all: bool,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Says which profile it used and why (--profile, TRELLO_AUTH_PROFILE, the default
 chosen with `trello-auth profile use`, or the built-in `default`). Exit status 0
 means valid; with --all, the worst profile's status counts (a logged-out one
@@ -45,7 +45,7 @@ Examples:
 
 /// What the live check found.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Check {
+pub(crate) enum Check {
     /// `--offline`: not asked.
     Skipped,
     Valid(Box<Verified>),
@@ -91,7 +91,7 @@ impl Check {
 }
 
 /// One profile's report.
-pub struct ProfileStatus {
+pub(crate) struct ProfileStatus {
     pub name: String,
     pub profile: Profile,
     /// Why this profile was used, for the one the command was run for.
@@ -124,7 +124,7 @@ impl ProfileStatus {
     }
 }
 
-pub struct Report {
+pub(crate) struct Report {
     pub file: String,
     /// The config file when it is not the default one: suggested commands name it.
     pub config: Option<std::path::PathBuf>,
@@ -147,7 +147,7 @@ impl Report {
     }
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // Offline, nothing is sent anywhere: no base to check or announce.
     let endpoints = if args.offline { Endpoints::default() } else { ctx.endpoints()? };
     let report = check(ctx, &endpoints, args.all, args.offline)?;
@@ -166,7 +166,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
 }
 
 /// Reads the profiles and, unless `offline`, checks them with Trello at once.
-pub fn check(ctx: &Context, endpoints: &Endpoints, all: bool, offline: bool) -> Result<Report, CommandError> {
+pub(crate) fn check(ctx: &Context, endpoints: &Endpoints, all: bool, offline: bool) -> Result<Report, CommandError> {
     let file = ctx.vault.path().display().to_string();
     let Some(loaded) = ctx.vault.load()? else { return Err(ctx.nothing_saved()) };
     let names: Vec<String> = if all {
@@ -286,7 +286,7 @@ fn check_online(endpoints: &Endpoints, profiles: &mut [ProfileStatus]) -> Result
 }
 
 /// The human-readable report.
-pub fn render_text(report: &Report, now: OffsetDateTime) -> String {
+pub(crate) fn render_text(report: &Report, now: OffsetDateTime) -> String {
     let mut all = String::new();
     for (index, p) in report.profiles.iter().enumerate() {
         if index > 0 {
@@ -388,12 +388,12 @@ fn run_for(report: &Report, p: &ProfileStatus) -> String {
 }
 
 /// An agent's own token in words: `claude-code's own token, made from profile "default"`.
-pub fn agent_words(agent: &crate::credentials::Agent) -> String {
+pub(crate) fn agent_words(agent: &crate::credentials::Agent) -> String {
     format!("{}'s own token, made from profile \"{}\"", line(&agent.client), line(&agent.parent))
 }
 
 /// An agent's own token in `status --json` and `profile list --json` (`null` for any other profile).
-pub fn agent_json(profile: &Profile) -> serde_json::Value {
+pub(crate) fn agent_json(profile: &Profile) -> serde_json::Value {
     match profile.agent() {
         Some(agent) => json!({"client": agent.client, "parent": agent.parent}),
         None => serde_json::Value::Null,
@@ -402,7 +402,7 @@ pub fn agent_json(profile: &Profile) -> serde_json::Value {
 
 /// The member a profile was saved for, as the JSON of `status` and
 /// `profile list` both give it (`null` before any verification).
-pub fn saved_member_json(profile: &Profile) -> serde_json::Value {
+pub(crate) fn saved_member_json(profile: &Profile) -> serde_json::Value {
     match &profile.member_username {
         Some(username) => json!({
             "id": profile.member_id, "username": username, "full_name": profile.member_full_name,
@@ -412,7 +412,7 @@ pub fn saved_member_json(profile: &Profile) -> serde_json::Value {
 }
 
 /// The JSON report: one object, or an array with `--all`.
-pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
+pub(crate) fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
     let objects: Vec<serde_json::Value> = report
         .profiles
         .iter()
@@ -478,7 +478,7 @@ pub fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> String {
 }
 
 /// Notes for stderr: loose file modes, and environment variables that win over the file.
-pub fn notes(report: &Report) -> Vec<String> {
+pub(crate) fn notes(report: &Report) -> Vec<String> {
     let mut notes = report.warnings.clone();
     for p in &report.profiles {
         if !p.environment_differs.is_empty() {

@@ -13,7 +13,7 @@ pub struct Args {
     pub to: Where,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 The new place is written and read back before the file changes and the old place
 is emptied; moving into the keyring also strips the secrets from config.toml.bak.
 
@@ -44,7 +44,7 @@ pub fn already(profile: &str, place: &str) -> String {
     format!("profile \"{profile}\" already keeps its token in {place}")
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let changed = match ctx.vault.move_to(ctx.name(), args.to.into()) {
         // Asking for where it is already is done, not wrong: a script may run this every time.
         Err(VaultError::Already(_)) => {

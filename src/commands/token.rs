@@ -10,7 +10,7 @@ pub struct Args {
     pub reveal: super::reveal::Reveal,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Prints the token and a newline, from the config file or the keyring. On a
 terminal the token is masked (on screen it would stay in the scrollback) unless
 --reveal; into a pipe or a file it is printed as it is, with a word on stderr when
@@ -21,7 +21,7 @@ Example:
   export TRELLO_TOKEN=\"$(trello-auth token)\"";
 
 /// The token and a newline, as the one rule for printing a credential says.
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     let stored = ctx.stored()?;
     // Printed raw, so it must be a token: a hand-edited value with control
     // characters would reach whatever reads it (or a terminal, with --force).

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 const UNREADABLE_SHOWN: usize = 64;
 
 /// Tokens expiring sooner than this get a warning.
-pub const WARNING_WINDOW: Duration = Duration::days(7);
+pub(crate) const WARNING_WINDOW: Duration = Duration::days(7);
 
 /// When a token expires. Saved as `never` or an RFC 3339 time; Trello's
 /// `dateExpires` is `null` for a token made with `expiration=never`.
@@ -46,7 +46,9 @@ impl Expiry {
             Expiry::Unreadable(text) => {
                 // Scrubbed whole, then cut: a cut token might no longer look like one.
                 let text = crate::untrusted::cut(&super::secret::scrub(text, &[]), UNREADABLE_SHOWN);
-                crate::untrusted::line(&text).into_owned()
+                let shown = crate::untrusted::line(&text);
+                // An empty value (`token_expires = ""`) would leave a blank after "Expires:".
+                if shown.trim().is_empty() { "unknown".into() } else { shown.into_owned() }
             }
         }
     }
@@ -186,6 +188,10 @@ mod tests {
         assert_eq!(Expiry::from("soon\nStatus     revoked").shown(), "soon\\nStatus     revoked");
         assert_eq!(Expiry::from("x".repeat(900).as_str()).shown(), format!("{}…", "x".repeat(64)));
         assert_eq!(format_rfc3339("2026-01-02T03:04:05Z"), "2026-01-02 03:04 UTC");
+        // An empty hand-edited value is said as unknown, never as a blank (found by the property test).
+        assert_eq!(Expiry::from("").shown(), "unknown");
+        assert_eq!(Expiry::from("\u{1b}").shown(), "unknown", "nothing but a control character is nothing to show");
+        assert_eq!(expiry_words(Some(&Expiry::from(" ")), now()), "unknown");
     }
 
     #[test]

@@ -7,19 +7,19 @@
 use std::fmt;
 
 /// Length of an API key (hex characters).
-pub const KEY_LEN: usize = 32;
+pub(crate) const KEY_LEN: usize = 32;
 /// Length of an API secret, and of a legacy token (hex characters).
-pub const SECRET_LEN: usize = 64;
+pub(crate) const SECRET_LEN: usize = 64;
 /// Length of a current token: `ATTA` + 64 lowercase hex + 8 uppercase hex.
-pub const TOKEN_LEN: usize = 76;
+pub(crate) const TOKEN_LEN: usize = 76;
 /// Fewer characters than the shortest Trello credential: not a token of any shape.
-pub const MIN_TOKEN_CHARS: usize = 32;
+pub(crate) const MIN_TOKEN_CHARS: usize = 32;
 /// More than this is not a token, whatever the format becomes.
-pub const MAX_TOKEN_CHARS: usize = 256;
+pub(crate) const MAX_TOKEN_CHARS: usize = 256;
 /// How a current token starts.
-pub const TOKEN_PREFIX: &str = "ATTA";
+pub(crate) const TOKEN_PREFIX: &str = "ATTA";
 /// How an Atlassian account API token starts (not a Trello credential, but a secret all the same).
-pub const ATLASSIAN_PREFIX: &str = "ATATT";
+pub(crate) const ATLASSIAN_PREFIX: &str = "ATATT";
 
 /// Which input a verdict is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,18 +182,18 @@ impl Verdict {
 }
 
 /// A Trello object id (a board's, a member's): 24 hex characters.
-pub fn is_trello_id(text: &str) -> bool {
+pub(crate) fn is_trello_id(text: &str) -> bool {
     text.len() == 24 && text.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// A board's short link: 8 letters and digits.
-pub fn is_short_link(text: &str) -> bool {
+pub(crate) fn is_short_link(text: &str) -> bool {
     text.len() == 8 && text.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// A token's alphabet: letters, digits and URL-safe punctuation, so a token
 /// of any future format can go in a header and a URL path unencoded.
-pub fn is_token_char(c: char) -> bool {
+pub(crate) fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')
 }
 
@@ -216,7 +216,7 @@ impl fmt::Display for Verdict {
 }
 
 impl Field {
-    pub fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Field::ApiKey => "API key",
             Field::ApiSecret => "API secret",
@@ -258,7 +258,7 @@ fn is_url(value: &str) -> bool {
 
 /// A key or secret in capitals, lowercased (Trello's are lowercase hex, and
 /// refuses them otherwise); `None` when there is nothing to change.
-pub fn lowercase_hex(value: &str) -> Option<String> {
+pub(crate) fn lowercase_hex(value: &str) -> Option<String> {
     let changes = value.chars().any(|c| c.is_ascii_uppercase() && c.is_ascii_hexdigit());
     changes.then(|| value.chars().map(|c| if c.is_ascii_hexdigit() { c.to_ascii_lowercase() } else { c }).collect())
 }

@@ -11,7 +11,8 @@ pub mod secret;
 pub mod store;
 pub mod vault;
 
-pub use profile::{Agent, Chosen, Credentials, Profile, Storage, Verification};
+pub use profile::{Agent, Credentials, Profile, Storage};
+pub(crate) use profile::{Chosen, Verification};
 pub use scopes::{Expiration, Scopes};
 pub use secret::Secret;
 

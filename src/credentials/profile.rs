@@ -7,14 +7,14 @@ use super::Secret;
 use super::expiry::{Expiry, WARNING_WINDOW, ago};
 use super::scopes::{Expiration, Scopes};
 
-pub const DEFAULT_PROFILE: &str = "default";
-pub const DEFAULT_APP_NAME: &str = "trello-auth";
+pub(crate) const DEFAULT_PROFILE: &str = "default";
+pub(crate) const DEFAULT_APP_NAME: &str = "trello-auth";
 
 /// Why `name` cannot name a profile, if it cannot. The one rule for profile
 /// names, for the file's tables and for a profile about to be made: a name
 /// becomes part of a keyring entry's name (`name@<file id>`, so an `@` would
 /// let one file's profile name another file's entry) and of messages.
-pub fn name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("a profile name cannot be empty")
     } else if name.starts_with('-') {
@@ -33,7 +33,7 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
 
 /// A profile name as `--profile`, `TRELLO_AUTH_PROFILE` and `profile use`
 /// take it (a clap value parser): the rule above, checked before anything runs.
-pub fn parse_name(name: &str) -> Result<String, String> {
+pub(crate) fn parse_name(name: &str) -> Result<String, String> {
     if name.trim().is_empty() {
         return Err(
             "a profile name cannot be empty; name one (e.g. work), or leave it out for the default profile".into()

@@ -29,13 +29,13 @@ impl Secret {
 }
 
 /// What stands in an error message where a credential was.
-pub const REDACTED: &str = "[redacted]";
+pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Replaces each `known` value, and every word shaped like a key, secret or
 /// token (32+ hex digits, `ATTA…`, `ATATT…`: the shapes of `format`), with
 /// [`REDACTED`]. The one scrub for outside text (an answer's body, a parser's
 /// message, a keyring's words) on its way into an error message.
-pub fn scrub(text: &str, known: &[&str]) -> String {
+pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
     let mut text = text.to_string();
     // Very short values would match by accident; real ones are 32+ characters.
     // Matched in any case: a host name or a proxy may have lowercased it.
@@ -60,7 +60,7 @@ pub fn scrub(text: &str, known: &[&str]) -> String {
 /// Replaces each `known` value (in any case) and nothing else: for text that
 /// may rightly hold other credentials (another server's entry in an agent's
 /// config), where only this profile's own must go.
-pub fn scrub_known(text: &str, known: &[&str]) -> String {
+pub(crate) fn scrub_known(text: &str, known: &[&str]) -> String {
     known
         .iter()
         .filter(|v| v.len() >= 8)
@@ -84,7 +84,7 @@ fn replace_ignoring_case(text: &str, value: &str, with: &str) -> String {
 
 /// True when `text` holds something shaped like a credential: such text is
 /// never quoted back to the user (a token pasted at the wrong prompt).
-pub fn holds_credential(text: &str) -> bool {
+pub(crate) fn holds_credential(text: &str) -> bool {
     scrub(text, &[]) != text
 }
 
@@ -92,7 +92,7 @@ pub fn holds_credential(text: &str) -> bool {
 /// (12 hex digits in a row, `ATTA` or `ATATT` and a few more): for fields
 /// that are shown and sent (a name, an email), where a credential typed key
 /// by key would otherwise be kept up to the keystroke before its shape is complete.
-pub fn holds_credential_start(text: &str) -> bool {
+pub(crate) fn holds_credential_start(text: &str) -> bool {
     use super::format::{ATLASSIAN_PREFIX, TOKEN_PREFIX};
     const HEX_RUN: usize = 12;
     const AFTER_PREFIX: usize = 4;
@@ -108,7 +108,7 @@ pub fn holds_credential_start(text: &str) -> bool {
 
 /// What the user typed, to quote back in a message: on one line, and never a
 /// credential (a token given where a board name belongs) .
-pub fn repeatable(text: &str) -> String {
+pub(crate) fn repeatable(text: &str) -> String {
     if holds_credential(text) {
         "[what was given, which looks like a credential and is not repeated]".into()
     } else {

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Secret;
-pub use super::profile::{DEFAULT_APP_NAME, DEFAULT_PROFILE, Profile, Storage};
+pub(crate) use super::profile::{DEFAULT_APP_NAME, DEFAULT_PROFILE};
+pub use super::profile::{Profile, Storage};
 use crate::files::{self, Backup, Dir, FileError, Held, LockWait, Mode, Replace};
 
 /// The file format written by this build. A newer file is never overwritten.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 const HEADER: &str = "# trello-auth credentials. Keep this file private (mode 0600) and never commit it.\n\n";
 
@@ -169,7 +170,7 @@ fn platform_dir() -> Option<PathBuf> {
 }
 
 /// No real config comes near this; a larger file is refused rather than parsed.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// A file that was read, and anything the user should hear about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,14 +196,14 @@ pub struct Store {
 impl Store {
     /// `explicit` (from `--config`, or `TRELLO_AUTH_CONFIG` through the same
     /// flag), else the platform config dir (`$XDG_CONFIG_HOME/trello-auth/config.toml` on Linux).
-    pub fn locate(explicit: Option<&Path>) -> Result<Store, StoreError> {
+    pub(crate) fn locate(explicit: Option<&Path>) -> Result<Store, StoreError> {
         Store::choose(explicit, platform_dir)
     }
 
     /// Whether this is the file at the default place, however it was named
     /// (`--config` with the same path, a link to it): the one config file
     /// that reads and cleans keyring entries of before per-file ids.
-    pub fn is_default_place(&self) -> bool {
+    pub(crate) fn is_default_place(&self) -> bool {
         platform_dir().is_some_and(|dir| files::canonical(&dir.join("config.toml")) == files::canonical(&self.path))
     }
 
@@ -283,7 +284,7 @@ impl Store {
     }
 
     /// [`Store::edit`], calling `waiting` once if another trello-auth holds the lock for a while.
-    pub fn edit_waiting(&self, waiting: &dyn Fn(&LockWait)) -> Result<Edit, StoreError> {
+    pub(crate) fn edit_waiting(&self, waiting: &dyn Fn(&LockWait)) -> Result<Edit, StoreError> {
         let dir = Dir::Private { owned_name: "trello-auth" };
         let replace = Replace::begin_waiting(&self.path, MAX_CONFIG_BYTES, dir, waiting)?;
         let before = match &replace.old {
@@ -312,7 +313,7 @@ impl Edit {
 
     /// [`Edit::commit`], keeping the lock until the [`Held`] is dropped: the
     /// vault cleans the keyring under it, so no other change runs in between.
-    pub fn commit_held(mut self, forget: &[&Secret]) -> Result<(Saved, Held), StoreError> {
+    pub(crate) fn commit_held(mut self, forget: &[&Secret]) -> Result<(Saved, Held), StoreError> {
         self.config.version = FORMAT_VERSION;
         let path = self.replace.target().to_path_buf();
         let text = serialize(&path, &self.config)?;

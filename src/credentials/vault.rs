@@ -36,7 +36,7 @@ use crate::files::{Held, LockWait};
 pub type Waiting = Arc<dyn Fn() + Send + Sync>;
 
 /// Said when another trello-auth holds the config file's lock for a while.
-pub type LockNotice = Arc<dyn Fn(&LockWait) + Send + Sync>;
+pub(crate) type LockNotice = Arc<dyn Fn(&LockWait) + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -65,7 +65,7 @@ pub enum VaultError {
 impl VaultError {
     /// The keyring's failure behind this one, if a keyring failed: its advice
     /// ([`KeyringError::cure`]) is what the front ends add.
-    pub fn keyring(&self) -> Option<&KeyringError> {
+    pub(crate) fn keyring(&self) -> Option<&KeyringError> {
         match self {
             VaultError::Keyring(e) | VaultError::Read(e) | VaultError::SecretUnreadable(e) => Some(e),
             _ => None,
@@ -234,7 +234,7 @@ impl Stored {
     /// The profile with its token and secret in memory, for the wizard (its
     /// start screen verifies, rotate revokes). A keyring entry deleted by hand
     /// leaves the token empty: the start screen says so and offers to rotate.
-    pub fn with_secrets(&self, waiting: &dyn Fn()) -> Result<Profile, KeyringError> {
+    pub(crate) fn with_secrets(&self, waiting: &dyn Fn()) -> Result<Profile, KeyringError> {
         let mut profile = self.profile.clone();
         profile.token = match self.token(waiting) {
             Ok(token) => token,
@@ -315,7 +315,7 @@ impl Vault {
     }
 
     /// Calls `notice` when a change waits for another trello-auth's lock.
-    pub fn saying_lock_waits(mut self, notice: LockNotice) -> Vault {
+    pub(crate) fn saying_lock_waits(mut self, notice: LockNotice) -> Vault {
         self.lock_notice = notice;
         self
     }
@@ -350,7 +350,7 @@ impl Vault {
     }
 
     /// A profile of an already loaded file.
-    pub fn stored_in(&self, config: &ConfigFile, name: &str) -> Option<Stored> {
+    pub(crate) fn stored_in(&self, config: &ConfigFile, name: &str) -> Option<Stored> {
         let profile = config.profiles.get(name)?.clone();
         let account = (profile.storage == Storage::Keyring).then(|| self.home().account(config, name));
         Some(Stored { name: name.to_string(), profile, account, config_path: self.store.path().to_path_buf() })
@@ -366,7 +366,7 @@ impl Vault {
 
     /// Whether a profile of this name may be made: the one rule for names
     /// (`profile::name_problem`), said before any work is done.
-    pub fn check_name(&self, name: &str) -> Result<(), VaultError> {
+    pub(crate) fn check_name(&self, name: &str) -> Result<(), VaultError> {
         match super::profile::name_problem(name) {
             Some(why) => Err(VaultError::BadName { name: name.to_string(), why }),
             None => Ok(()),
@@ -455,7 +455,7 @@ impl Vault {
     }
 
     /// Makes `name` the profile used when none is named.
-    pub fn set_default_profile(&self, name: &str) -> Result<Saved, VaultError> {
+    pub(crate) fn set_default_profile(&self, name: &str) -> Result<Saved, VaultError> {
         let mut edit = self.edit()?;
         if !edit.config.profiles.contains_key(name) {
             return Err(VaultError::NothingSaved);
@@ -468,7 +468,7 @@ impl Vault {
     /// read back before the file changes and the old place is emptied, so a
     /// crash in between leaves them in both places, never in none. Moving into
     /// the keyring also strips them from the file's backup.
-    pub fn move_to(&self, name: &str, target: Storage) -> Result<SaveOutcome, VaultError> {
+    pub(crate) fn move_to(&self, name: &str, target: Storage) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
         let edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
@@ -489,7 +489,7 @@ impl Vault {
     /// Forgets the token (logout): the file and its backup no longer hold it,
     /// the keyring entry is deleted, still under the file's lock. The API
     /// secret stays where it is, for a file profile and a keyring profile alike.
-    pub fn forget_token(&self, name: &str) -> Result<SaveOutcome, VaultError> {
+    pub(crate) fn forget_token(&self, name: &str) -> Result<SaveOutcome, VaultError> {
         let waiting = self.waiting.as_ref();
         let mut edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;
@@ -521,7 +521,7 @@ impl Vault {
     /// [`Vault::forget_token`] cleans. Nothing is revoked: whether its token
     /// may be left valid is the caller's to decide. When it was the default
     /// profile, no profile is the default any more.
-    pub fn remove_profile(&self, name: &str) -> Result<Removed, VaultError> {
+    pub(crate) fn remove_profile(&self, name: &str) -> Result<Removed, VaultError> {
         let waiting = self.waiting.as_ref();
         let mut edit = self.edit()?;
         let stored = self.stored_in(&edit.before, name).ok_or(VaultError::NothingSaved)?;

@@ -20,7 +20,7 @@ pub enum CopyOutcome {
     Manual(String),
 }
 
-pub struct Clipboard {
+pub(crate) struct Clipboard {
     desktop: Desktop,
     /// Whether OSC 52 through the terminal may be tried (not in plain mode,
     /// which writes no escape sequences at all).
@@ -37,7 +37,7 @@ impl Clipboard {
     }
 
     /// The system clipboard only: never an escape sequence to the terminal.
-    pub fn without_terminal(desktop: Desktop) -> Self {
+    pub(crate) fn without_terminal(desktop: Desktop) -> Self {
         Clipboard { desktop, osc52: false, handle: None, system_failed: false }
     }
 

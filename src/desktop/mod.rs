@@ -13,7 +13,7 @@ pub struct Desktop {
 }
 
 impl Desktop {
-    pub fn detect() -> Self {
+    pub(crate) fn detect() -> Self {
         use crate::environment::{DISPLAY, SSH_CLIENT, SSH_CONNECTION, SSH_TTY, WAYLAND_DISPLAY};
         let display =
             cfg!(any(target_os = "macos", target_os = "windows")) || DISPLAY.is_set() || WAYLAND_DISPLAY.is_set();
@@ -22,7 +22,7 @@ impl Desktop {
     }
 
     /// Why no browser will be opened here, or `None` when one may be.
-    pub fn browser_unavailable(self, disabled_by_flag: bool) -> Option<String> {
+    pub(crate) fn browser_unavailable(self, disabled_by_flag: bool) -> Option<String> {
         if disabled_by_flag {
             return Some("--no-browser was given".into());
         }
@@ -37,7 +37,7 @@ impl Desktop {
     /// Why the token will be pasted rather than caught from the browser, if so:
     /// a browser elsewhere (over SSH, without a display here) cannot reach this
     /// machine's 127.0.0.1.
-    pub fn capture_unavailable(self, disabled_by_flag: bool) -> Option<String> {
+    pub(crate) fn capture_unavailable(self, disabled_by_flag: bool) -> Option<String> {
         if disabled_by_flag {
             Some("--no-capture was given".into())
         } else if self.ssh && !self.display {

@@ -19,7 +19,7 @@ pub fn me() -> u32 {
 
 /// Who owns a file and who besides its owner may change it.
 #[derive(Debug, Clone, Copy)]
-pub struct Access {
+pub(crate) struct Access {
     pub owner: u32,
     /// The permission bits, for messages (`0606`, `1777`).
     pub mode: u32,
@@ -41,7 +41,7 @@ pub fn access(meta: &Metadata) -> Access {
 }
 
 /// Makes a folder only its owner may enter (0700); one already there is left as it is.
-pub fn make_private_folder(path: &Path) -> io::Result<()> {
+pub(crate) fn make_private_folder(path: &Path) -> io::Result<()> {
     match fs::DirBuilder::new().mode(0o700).create(path) {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
         other => other,
@@ -49,25 +49,25 @@ pub fn make_private_folder(path: &Path) -> io::Result<()> {
 }
 
 /// Opens a folder itself, never through a symbolic link in its last component.
-pub fn open_folder(path: &Path) -> io::Result<File> {
+pub(crate) fn open_folder(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     fs::OpenOptions::new().read(true).custom_flags((OFlags::DIRECTORY | OFlags::NOFOLLOW).bits() as i32).open(path)
 }
 
 /// Makes an open folder 0700.
-pub fn tighten(folder: &File) -> io::Result<()> {
+pub(crate) fn tighten(folder: &File) -> io::Result<()> {
     Ok(rustix::fs::fchmod(folder, Mode::from_raw_mode(0o700))?)
 }
 
 /// Opens (creating it 0600) the file `name` inside an open folder, never through a link.
-pub fn open_in(folder: &File, name: &str) -> io::Result<File> {
+pub(crate) fn open_in(folder: &File, name: &str) -> io::Result<File> {
     let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     Ok(File::from(rustix::fs::openat(folder, name, flags, Mode::from_raw_mode(0o600))?))
 }
 
 /// Whether `name` in `folder` is still the file `file` is open on (its holder
 /// may have removed it, and someone may have made a new one since).
-pub fn still_named(folder: &File, name: &str, file: &File) -> bool {
+pub(crate) fn still_named(folder: &File, name: &str, file: &File) -> bool {
     let (Ok(named), Ok(open)) = (rustix::fs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW), file.metadata()) else {
         return false;
     };
@@ -78,6 +78,6 @@ pub fn still_named(folder: &File, name: &str, file: &File) -> bool {
 }
 
 /// Removes `name` from `folder`; one that is already gone is fine.
-pub fn remove_in(folder: &File, name: &str) {
+pub(crate) fn remove_in(folder: &File, name: &str) {
     let _ = rustix::fs::unlinkat(folder, name, AtFlags::empty());
 }

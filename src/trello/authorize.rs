@@ -2,7 +2,8 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
-pub use crate::credentials::scopes::{Expiration, ParseError, Scopes};
+pub(crate) use crate::credentials::scopes::ParseError;
+pub use crate::credentials::scopes::{Expiration, Scopes};
 
 /// Everything but RFC 3986 unreserved characters is encoded, so names with
 /// spaces, `&` or `#`, and return URLs, survive as single query values.
@@ -10,7 +11,7 @@ pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(
 
 /// The parts of an authorize URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthorizeUrl {
+pub(crate) struct AuthorizeUrl {
     pub key: String,
     pub app_name: String,
     pub expiration: Expiration,

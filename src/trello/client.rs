@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::authorize::{QUERY_VALUE, Scopes};
-pub use super::endpoints::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, Endpoints};
+pub use super::endpoints::Endpoints;
 use super::errors::{TrelloError, classify, decode_error, parse_retry_after, snippet};
 pub use crate::credentials::Credentials;
 use crate::credentials::expiry::Expiry;
@@ -73,7 +73,7 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// The defaults, with `TRELLO_AUTH_TIMEOUT_MS` shortening the per-request
     /// timeout (tests of the real binary use it to stay fast).
-    pub fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         let mut config = ClientConfig::default();
         if let Some(ms) = crate::environment::TIMEOUT_MS.get().and_then(|v| v.parse::<u64>().ok()) {
             config.request_timeout = Duration::from_millis(ms.clamp(1, 15_000));
@@ -388,7 +388,7 @@ impl Client {
 
     /// `DELETE /1/tokens/{token}` sent as `creds`, another token of the same
     /// member that may write: a read-only token cannot revoke itself.
-    pub async fn revoke_token_as(&self, creds: &Credentials, token: &Secret) -> Result<(), TrelloError> {
+    pub(crate) async fn revoke_token_as(&self, creds: &Credentials, token: &Secret) -> Result<(), TrelloError> {
         let path = format!("/tokens/{}", path_segment(token.expose()));
         self.call(Method::DELETE, &path, &Auth::About(creds, token)).await.map(drop)
     }

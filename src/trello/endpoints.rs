@@ -8,8 +8,8 @@ use percent_encoding::utf8_percent_encode;
 
 use super::authorize::QUERY_VALUE;
 
-pub const DEFAULT_API_BASE: &str = "https://api.trello.com/1";
-pub const DEFAULT_WEB_BASE: &str = "https://trello.com";
+pub(crate) const DEFAULT_API_BASE: &str = "https://api.trello.com/1";
+pub(crate) const DEFAULT_WEB_BASE: &str = "https://trello.com";
 
 /// Where the API and the web pages live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Default for Endpoints {
 
 impl Endpoints {
     /// `TRELLO_API_BASE` and `TRELLO_WEB_BASE`, checked, or Trello's own addresses.
-    pub fn from_env() -> Result<Self, EndpointError> {
+    pub(crate) fn from_env() -> Result<Self, EndpointError> {
         use crate::environment::{API_BASE, Var, WEB_BASE};
         let read = |var: Var, default: &str| -> Result<String, EndpointError> {
             match var.get().map(|v| v.trim().trim_end_matches('/').to_string()) {
@@ -46,7 +46,7 @@ impl Endpoints {
     }
 
     /// One line per base that is not Trello's own, for stderr or a title bar.
-    pub fn notices(&self) -> Vec<String> {
+    pub(crate) fn notices(&self) -> Vec<String> {
         let mut lines = Vec::new();
         if self.api_base != DEFAULT_API_BASE {
             lines.push(format!("using the API at {} (TRELLO_API_BASE), not Trello's", self.api_base));
@@ -59,7 +59,7 @@ impl Endpoints {
 
     /// `host:port` of each base that is not Trello's own, each once: short
     /// enough for a title bar.
-    pub fn overridden_hosts(&self) -> Vec<String> {
+    pub(crate) fn overridden_hosts(&self) -> Vec<String> {
         let mut hosts = Vec::new();
         for (base, default) in [(&self.api_base, DEFAULT_API_BASE), (&self.web_base, DEFAULT_WEB_BASE)] {
             if base == default {
@@ -79,22 +79,22 @@ impl Endpoints {
     /// The app admin portal, where keys are made (Atlassian's *Managing apps*,
     /// updated January 2026; older guides call it the Power-Ups admin page at
     /// `/power-ups/admin`).
-    pub fn portal_url(&self) -> String {
+    pub(crate) fn portal_url(&self) -> String {
         format!("{}/apps/admin", self.web_base)
     }
 
     /// Where older guides send people for a key; Trello redirects it to the portal.
-    pub fn old_portal_url(&self) -> String {
+    pub(crate) fn old_portal_url(&self) -> String {
         format!("{}/app-key", self.web_base)
     }
 
     /// The page where a member sees and revokes their tokens.
-    pub fn account_url(&self, username: &str) -> String {
+    pub(crate) fn account_url(&self, username: &str) -> String {
         format!("{}/u/{}/account", self.web_base, utf8_percent_encode(username, QUERY_VALUE))
     }
 
     /// A board's page, from its short link (or id).
-    pub fn board_url(&self, short_link: &str) -> String {
+    pub(crate) fn board_url(&self, short_link: &str) -> String {
         format!("{}/b/{}", self.web_base, utf8_percent_encode(short_link, QUERY_VALUE))
     }
 }
@@ -130,7 +130,7 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 }
 
 /// True when `base` names this machine: plain http is then allowed.
-pub fn is_loopback_url(base: &str) -> bool {
+pub(crate) fn is_loopback_url(base: &str) -> bool {
     reqwest::Url::parse(base).is_ok_and(|u| is_loopback(&u))
 }
 

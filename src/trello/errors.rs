@@ -11,7 +11,7 @@ use crate::credentials::secret::scrub;
 
 /// What the user (or the wizard) should do about an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Remedy {
+pub(crate) enum Remedy {
     /// Recopy the API key.
     FixKey,
     /// Authorize a new token.
@@ -112,7 +112,7 @@ impl TrelloError {
         }
     }
 
-    pub fn remedy(&self) -> Remedy {
+    pub(crate) fn remedy(&self) -> Remedy {
         use TrelloError::*;
         match self {
             InvalidKey => Remedy::FixKey,
@@ -134,7 +134,7 @@ impl TrelloError {
 
     /// True when the credentials themselves were refused (as opposed to the
     /// network or Trello failing): `status` exits 1 for these, 3 for the rest.
-    pub fn is_rejection(&self) -> bool {
+    pub(crate) fn is_rejection(&self) -> bool {
         matches!(self.remedy(), Remedy::FixKey | Remedy::NewToken)
     }
 }

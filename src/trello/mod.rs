@@ -5,10 +5,12 @@ pub mod client;
 pub mod endpoints;
 pub mod errors;
 
-pub use authorize::{AuthorizeUrl, Expiration, Scopes};
+pub(crate) use authorize::AuthorizeUrl;
+pub use authorize::{Expiration, Scopes};
 pub use client::{
     Board, Client, ClientConfig, Credentials, Endpoints, KeyCheck, Member, RetryNotice, RetryPolicy, TokenInfo,
     Verified, Workspace,
 };
-pub use endpoints::EndpointError;
-pub use errors::{Remedy, TrelloError};
+pub(crate) use endpoints::EndpointError;
+pub(crate) use errors::Remedy;
+pub use errors::TrelloError;

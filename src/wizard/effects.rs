@@ -22,12 +22,18 @@ use crate::trello::{Client, ClientConfig, KeyCheck, TrelloError};
 /// receiver until the one token arrives: a oneshot receiver must never be
 /// polled again once it has answered.
 #[derive(Default)]
-pub struct CaptureSlot(Option<(Capture, Option<oneshot::Receiver<String>>)>);
+pub(crate) struct CaptureSlot(Option<(Capture, Option<oneshot::Receiver<String>>)>);
 
 /// One message through `update`, with the listener armed before any effect
 /// runs: a start URL the browser is about to open must already lead to
 /// Trello. Both front ends step the model through here.
-pub fn apply(model: &mut Model, msg: Msg, executor: &mut Executor, capture: &CaptureSlot, terminal: &mut impl Write) {
+pub(crate) fn apply(
+    model: &mut Model,
+    msg: Msg,
+    executor: &mut Executor,
+    capture: &CaptureSlot,
+    terminal: &mut impl Write,
+) {
     let effects = super::update::update(model, msg);
     capture.arm(model);
     for effect in effects {
@@ -91,7 +97,7 @@ async fn captured(slot: &mut Option<oneshot::Receiver<String>>) -> Option<String
 
 /// Asks once, off the UI thread, whether a system keyring answers: the wizard
 /// offers it on step 5 only then.
-pub fn probe_keyring(tx: UnboundedSender<Msg>) {
+pub(crate) fn probe_keyring(tx: UnboundedSender<Msg>) {
     std::thread::spawn(move || {
         let _ = tx.send(Msg::KeyringReachable(crate::credentials::keyring::reachable(Duration::from_secs(3))));
     });
@@ -99,7 +105,7 @@ pub fn probe_keyring(tx: UnboundedSender<Msg>) {
 
 /// Carries out effects and sends their outcomes back as messages. It decides
 /// nothing and words nothing: typed results go back to `update`.
-pub struct Executor {
+pub(crate) struct Executor {
     pub tx: UnboundedSender<Msg>,
     vault: Vault,
     api_base: String,

@@ -89,7 +89,7 @@ fn quit_now(m: &Model) -> Binding {
 }
 
 /// The binding a key event triggers now, if any.
-pub fn action_for(m: &Model, event: &KeyEvent) -> Option<Action> {
+pub(crate) fn action_for(m: &Model, event: &KeyEvent) -> Option<Action> {
     let closes = if m.ui.help {
         Some(Action::CloseHelp)
     } else if m.ui.overlay == Overlay::Url {
@@ -110,11 +110,11 @@ pub fn hints(m: &Model) -> Vec<(String, &'static str)> {
 
 /// How a notice names the key for `action` here (`Ctrl+T`), when one is
 /// bound; in the plain wizard, which reads lines, the word to type (`"switch"`).
-pub fn key_name(m: &Model, action: Action) -> Option<String> {
+pub(crate) fn key_name(m: &Model, action: Action) -> Option<String> {
     keys::name(&under_help(m), action, m.setup.plain)
 }
 
 /// `y/n`: the keys of a question's two answers here.
-pub fn yes_no(m: &Model, yes: Action, no: Action) -> String {
+pub(crate) fn yes_no(m: &Model, yes: Action, no: Action) -> String {
     keys::yes_no(&under_help(m), yes, no)
 }

@@ -89,7 +89,7 @@ pub const fn key(code: KeyCode) -> Key {
     Key { code, ctrl: false }
 }
 
-pub const fn ch(c: char) -> Key {
+pub(crate) const fn ch(c: char) -> Key {
     key(KeyCode::Char(c))
 }
 
@@ -100,15 +100,15 @@ pub const fn ctrl(c: char) -> Key {
 pub const ENTER: Key = key(KeyCode::Enter);
 pub const ESC: Key = key(KeyCode::Esc);
 pub const TAB: Key = key(KeyCode::Tab);
-pub const BACKTAB: Key = key(KeyCode::BackTab);
-pub const UP: Key = key(KeyCode::Up);
-pub const DOWN: Key = key(KeyCode::Down);
-pub const LEFT: Key = key(KeyCode::Left);
-pub const RIGHT: Key = key(KeyCode::Right);
-pub const SPACE: Key = ch(' ');
+pub(crate) const BACKTAB: Key = key(KeyCode::BackTab);
+pub(crate) const UP: Key = key(KeyCode::Up);
+pub(crate) const DOWN: Key = key(KeyCode::Down);
+pub(crate) const LEFT: Key = key(KeyCode::Left);
+pub(crate) const RIGHT: Key = key(KeyCode::Right);
+pub(crate) const SPACE: Key = ch(' ');
 pub const F1: Key = key(KeyCode::F(1));
-pub const PAGE_UP: Key = key(KeyCode::PageUp);
-pub const PAGE_DOWN: Key = key(KeyCode::PageDown);
+pub(crate) const PAGE_UP: Key = key(KeyCode::PageUp);
+pub(crate) const PAGE_DOWN: Key = key(KeyCode::PageDown);
 
 impl Key {
     pub fn matches(&self, event: &KeyEvent) -> bool {
@@ -175,7 +175,7 @@ pub struct StepKeys {
 // Ctrl+U is left to the field (it clears the line), so the URL alone is Ctrl+L.
 // Help is Ctrl+G everywhere (nano's "Get Help"): it works in a text field, where
 // `?` is typed, and on a keyboard without F keys (F1 needs fn on many Macs).
-pub const TEXT_KEYS: StepKeys = StepKeys {
+pub(crate) const TEXT_KEYS: StepKeys = StepKeys {
     copy: &[ctrl('t')],
     open: &[ctrl('o')],
     reveal: &[ctrl('r')],
@@ -185,7 +185,7 @@ pub const TEXT_KEYS: StepKeys = StepKeys {
 };
 
 // Reveal shows Ctrl+R first everywhere, so the hint does not change with the focus.
-pub const COMMAND_KEYS: StepKeys = StepKeys {
+pub(crate) const COMMAND_KEYS: StepKeys = StepKeys {
     copy: &[ch('c'), ctrl('t')],
     open: &[ch('o'), ctrl('o')],
     reveal: &[ctrl('r'), ch('r')],
@@ -225,7 +225,7 @@ impl Binding {
         self
     }
 
-    pub fn hinted_as(mut self, label: &'static str) -> Binding {
+    pub(crate) fn hinted_as(mut self, label: &'static str) -> Binding {
         self.hint_label = Some(label);
         self
     }
@@ -255,7 +255,7 @@ pub fn name(bindings: &[Binding], action: Action, plain: bool) -> Option<String>
 }
 
 /// `y/n`: the keys of a question's two answers in `bindings`.
-pub fn yes_no(bindings: &[Binding], yes: Action, no: Action) -> String {
+pub(crate) fn yes_no(bindings: &[Binding], yes: Action, no: Action) -> String {
     let short = |action| bindings.iter().find(|b| b.action == action).and_then(|b| b.keys.first().map(Key::short));
     format!("{}/{}", short(yes).unwrap_or_default(), short(no).unwrap_or_default())
 }
@@ -276,7 +276,7 @@ pub fn word(action: Action) -> Option<&'static str> {
 }
 
 /// Every word the plain wizard knows, bound on this screen or not.
-pub fn all_words() -> Vec<&'static str> {
+pub(crate) fn all_words() -> Vec<&'static str> {
     let w = &texts().words;
     vec![&w.help, &w.back, &w.open, &w.copy, &w.switch, &w.quit]
 }

@@ -142,7 +142,7 @@ impl Drop for TerminalGuard {
 }
 
 /// Puts the terminal back as it was: every mode the wizard turned on, off.
-pub fn restore_terminal() {
+pub(crate) fn restore_terminal() {
     let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
     let _ = disable_raw_mode();
     let _ = io::stdout().flush();

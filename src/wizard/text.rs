@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 const SOURCE: &str = include_str!("../../assets/wizard.toml");
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Texts {
+pub(crate) struct Texts {
     pub title: Title,
     pub keys: Keys,
     pub labels: Labels,
@@ -34,7 +34,7 @@ pub struct Texts {
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Title {
+pub(crate) struct Title {
     pub step: String,
     pub setup: String,
     pub start: String,
@@ -45,7 +45,7 @@ pub struct Title {
 
 /// What each key does: labels for the hint bar and the help (see `keymap`).
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Keys {
+pub(crate) struct Keys {
     pub any_key: String,
     pub up_down_enter: String,
     pub left_right: String,
@@ -119,7 +119,7 @@ pub struct Keys {
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Labels {
+pub(crate) struct Labels {
     pub profile: String,
     pub api_key: String,
     pub token: String,
@@ -141,7 +141,7 @@ pub struct Labels {
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Notices {
+pub(crate) struct Notices {
     pub name_first: String,
     pub api_key: String,
     pub secret: String,
@@ -228,7 +228,7 @@ pub struct Plain {
 
 /// What a person types in plain mode for an action (see `keymap::word`).
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Words {
+pub(crate) struct Words {
     pub help: String,
     pub back: String,
     pub open: String,
@@ -329,7 +329,7 @@ pub struct Rotate {
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct StepNames {
+pub(crate) struct StepNames {
     pub portal: String,
     pub powerup: String,
     pub key: String,
@@ -460,7 +460,7 @@ pub struct Help {
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct Small {
+pub(crate) struct Small {
     pub message: String,
     pub more_above: String,
     pub more_below: String,
@@ -473,7 +473,7 @@ pub struct Quit {
 }
 
 /// The parsed texts, read once.
-pub fn texts() -> &'static Texts {
+pub(crate) fn texts() -> &'static Texts {
     static TEXTS: OnceLock<Texts> = OnceLock::new();
     // The file is compiled in and `tests::assets_parse` proves it parses, so
     // this cannot fail in a built binary.
@@ -482,7 +482,7 @@ pub fn texts() -> &'static Texts {
 
 /// Every placeholder the program fills. A template may use only these; a
 /// test fills every template with all of them and finds no `{…}` left.
-pub const PLACEHOLDERS: &[&str] = &[
+pub(crate) const PLACEHOLDERS: &[&str] = &[
     "account",
     "answer",
     "account_url",
@@ -546,7 +546,7 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 /// The line that exports the saved credentials for this profile, `run`
 /// being how trello-auth is run for it (`Setup::run`).
-pub fn env_command(run: &str) -> String {
+pub(crate) fn env_command(run: &str) -> String {
     format!("eval \"$({run} env)\"")
 }
 

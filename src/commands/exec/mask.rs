@@ -18,7 +18,7 @@ pub const MARKER: &str = "[hidden by trello-auth]";
 
 /// The secrets to hide, searched for together.
 #[derive(Debug, Clone)]
-pub struct Mask {
+pub(crate) struct Mask {
     finder: AhoCorasick,
     needles: Vec<Vec<u8>>,
     /// The longest needle's length: a held end is always shorter.
@@ -79,7 +79,7 @@ impl Mask {
 /// One stream being masked: the buffer reads go into, whose first `held`
 /// bytes are the ending kept back from the reads before.
 #[derive(Debug)]
-pub struct Stream {
+pub(crate) struct Stream {
     mask: Mask,
     buf: Vec<u8>,
     held: usize,
@@ -115,7 +115,8 @@ impl Stream {
     }
 
     /// How many bytes are held back now.
-    pub fn held(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
         self.held
     }
 }

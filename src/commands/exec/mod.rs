@@ -30,7 +30,7 @@ pub struct Args {
     pub command: Vec<OsString>,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Runs COMMAND with TRELLO_API_KEY and TRELLO_TOKEN (names per --names; and
 TRELLO_API_SECRET with --with-secret, TRELLO_BOARD_ID with a default board) in its
 environment, and every other Trello name any preset uses removed, so the command
@@ -69,7 +69,7 @@ pub struct Prepared {
 /// The command to run, with the profile's variables set and every other
 /// Trello name removed from its environment (and only its: nothing is written
 /// anywhere), and a mask of the secrets among them.
-pub fn prepare(ctx: &Context, args: &Args) -> Result<Prepared, CommandError> {
+pub(crate) fn prepare(ctx: &Context, args: &Args) -> Result<Prepared, CommandError> {
     let Some((program, rest)) = args.command.split_first() else {
         return Err(CommandError::Usage(
             "name the command to run after --: trello-auth exec -- COMMAND [ARGS…]".into(),
@@ -92,7 +92,7 @@ pub fn prepare(ctx: &Context, args: &Args) -> Result<Prepared, CommandError> {
 
 /// Which of this process's output streams the command's output is masked on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Masked {
+pub(crate) struct Masked {
     pub stdout: bool,
     pub stderr: bool,
 }
@@ -113,7 +113,7 @@ impl Masked {
 
 /// Where a relayed stream goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum To {
+pub(crate) enum To {
     Stdout,
     Stderr,
 }
@@ -171,7 +171,7 @@ fn shown(program: &OsStr) -> String {
 /// failed. Otherwise the command runs as a child with its masked output
 /// relayed, and a command killed by a signal ends this process by the same
 /// signal.
-pub fn run(prepared: Prepared, masked: Masked) -> Result<u8, RunError> {
+pub(crate) fn run(prepared: Prepared, masked: Masked) -> Result<u8, RunError> {
     if !masked.any() {
         #[cfg(unix)]
         return Err(unix::replace_with(prepared.command));

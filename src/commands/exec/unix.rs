@@ -17,7 +17,7 @@ use super::{RunError, To};
 /// Replaces this process with `command`: its signals, standard streams, exit
 /// status and place in the process tree are then exactly the command's.
 /// Returns only if that failed.
-pub fn replace_with(mut command: Command) -> RunError {
+pub(crate) fn replace_with(mut command: Command) -> RunError {
     let program = command.get_program().to_owned();
     let error = crate::hardening::for_child(|| command.exec());
     RunError::starting(&program, error)
@@ -28,7 +28,7 @@ pub fn replace_with(mut command: Command) -> RunError {
 const FORWARDED: [i32; 6] = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2];
 
 /// The signals caught for the child's run (and SIGCHLD, to see it end).
-pub struct Signals(SignalsInfo<WithOrigin>);
+pub(crate) struct Signals(SignalsInfo<WithOrigin>);
 
 impl Signals {
     /// Starts catching before the child exists, so no signal between its
@@ -80,7 +80,7 @@ impl Signals {
 /// Ends this process as `status` says the child ended: killed by a signal,
 /// by the same signal (its default action put back, so the parent sees the
 /// same death); else the exit code to return.
-pub fn end_like(status: ExitStatus) -> u8 {
+pub(crate) fn end_like(status: ExitStatus) -> u8 {
     match status.signal() {
         Some(signal) => {
             let _ = signal_hook::low_level::emulate_default_handler(signal);
@@ -105,7 +105,7 @@ pub fn output(to: To) -> io::Result<File> {
 /// Makes the pipe from the command hold up to `size` bytes (Linux), so a
 /// fast command is read in a few large reads rather than many 64 KiB ones.
 /// Refused (over the user's pipe quota), the pipe keeps its size.
-pub fn widen(pipe: &impl AsFd, size: usize) {
+pub(crate) fn widen(pipe: &impl AsFd, size: usize) {
     #[cfg(target_os = "linux")]
     let _ = rustix::pipe::fcntl_setpipe_size(pipe, size);
     #[cfg(not(target_os = "linux"))]
@@ -114,7 +114,7 @@ pub fn widen(pipe: &impl AsFd, size: usize) {
 
 /// Whether stdout and stderr are one pipe or file (`2>&1`): the child then
 /// gets one pipe for both, so its two streams stay in the order it wrote them.
-pub fn one_output() -> bool {
+pub(crate) fn one_output() -> bool {
     let (Ok(out), Ok(err)) = (rustix::fs::fstat(io::stdout()), rustix::fs::fstat(io::stderr())) else {
         return false;
     };

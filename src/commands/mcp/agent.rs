@@ -39,7 +39,7 @@ pub struct TokenArgs {
 
 /// What an own token is to be: its profile, the parent's key and member, the choices.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub name: String,
     pub agent: Agent,
     /// The parent profile as saved (its key, member and storage).
@@ -59,7 +59,7 @@ impl Plan {
 }
 
 /// The plan for `client`'s own token from the chosen profile, checked before anything is asked or sent.
-pub fn plan(ctx: &Context, client: Client, args: &TokenArgs) -> Result<Plan, CommandError> {
+pub(crate) fn plan(ctx: &Context, client: Client, args: &TokenArgs) -> Result<Plan, CommandError> {
     let stored = ctx.stored()?;
     let parent = stored.profile;
     if let Some(agent) = parent.agent() {
@@ -116,7 +116,7 @@ pub fn plan(ctx: &Context, client: Client, args: &TokenArgs) -> Result<Plan, Com
 /// The agent's token read from stdin (as `login --with-token` reads it),
 /// verified, checked to be the parent's member's, and saved with what Trello
 /// says of it. Returns what to say: the differences from the flags.
-pub fn from_stdin(ctx: &Context, plan: &Plan) -> Result<Vec<String>, CommandError> {
+pub(crate) fn from_stdin(ctx: &Context, plan: &Plan) -> Result<Vec<String>, CommandError> {
     let endpoints = ctx.endpoints()?;
     let text = crate::commands::login::read_token()?;
     let key = plan.parent.api_key.clone();
@@ -208,7 +208,7 @@ fn expiration_of(verified: &Verified) -> Option<Expiration> {
 }
 
 /// What the agent's profile holds, in one line: whose token, what it may do, until when.
-pub fn saved_words(ctx: &Context, plan: &Plan, client: Client) -> String {
+pub(crate) fn saved_words(ctx: &Context, plan: &Plan, client: Client) -> String {
     let saved = ctx.vault.stored(&plan.name).ok().flatten().map(|s| s.profile);
     let (scopes, expires) = match &saved {
         Some(p) => (p.scopes().names().join(", "), p.token_expires.as_ref().map_or("unknown".into(), |e| e.shown())),

@@ -50,7 +50,7 @@ impl std::fmt::Debug for Server {
 }
 
 /// What to write, and anything to say about it.
-pub struct Entry {
+pub(crate) struct Entry {
     pub name: String,
     pub server: Server,
     pub warnings: Vec<String>,

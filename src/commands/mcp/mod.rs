@@ -68,7 +68,7 @@ pub struct Args {
     pub official: bool,
 }
 
-pub const AFTER_HELP: &str = "\
+pub(crate) const AFTER_HELP: &str = "\
 Prints (or, with --write, merges into the client's config file) a server entry
 whose command is `trello-auth --config FILE exec --profile P -- SERVER`, so no
 key or token is written into the client's config. SERVER defaults to
@@ -142,7 +142,7 @@ fn read_limit(format: Format, scope: Scope) -> u64 {
     }
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     args.client.check_scope(args.scope)?;
     if args.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
         return Err(CommandError::Usage("--name is empty; name the server, e.g. --name trello".into()));
@@ -345,7 +345,7 @@ fn project_note(args: &Args, entry: &serde_json::Value, file: &Path) -> String {
 }
 
 /// What `--write` did.
-pub struct Written {
+pub(crate) struct Written {
     pub path: PathBuf,
     pub backup: Option<PathBuf>,
     pub replaced: bool,

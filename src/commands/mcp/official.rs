@@ -20,7 +20,7 @@ pub const URL: &str = "https://mcp.trello.com/v1";
 pub const NAME: &str = "trello-official";
 
 /// The trade-offs, said once with every `--official` entry.
-pub const TRADE_OFFS: &str = "the official server is Atlassian's, at https://mcp.trello.com/v1: the client signs you \
+pub(crate) const TRADE_OFFS: &str = "the official server is Atlassian's, at https://mcp.trello.com/v1: the client signs you \
      in with OAuth, so no key or token is kept on this machine, but each connection reaches one Trello workspace, and \
      it has no comments, attachments or custom fields yet; the local `trello` server can stay beside it for those";
 

@@ -37,7 +37,7 @@ const NPM_WORDS: usize = 16 * 1024;
 const LOCK_LIMIT: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
-pub enum PinError {
+pub(crate) enum PinError {
     #[error("no data folder is known here (HOME is not set); set HOME or XDG_DATA_HOME")]
     NoDataFolder,
     #[error(
@@ -92,7 +92,7 @@ fn tree_of(text: &str) -> Result<Tree, String> {
 
 /// The pin this trello-auth ships: the package's version and the whole tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pin {
+pub(crate) struct Pin {
     pub version: String,
     tree: Tree,
     /// The package's script, relative to its folder (`build/index.js`).
@@ -206,7 +206,7 @@ fn changes(from: &Tree, to: &Tree) -> Vec<String> {
 }
 
 /// The programs an install runs: `npm`, and the `PATH` it needs (`npm` is `#!/usr/bin/env node`).
-pub struct Npm {
+pub(crate) struct Npm {
     npm: PathBuf,
     path: String,
 }
@@ -400,7 +400,7 @@ fn sweep(parent: &Path) {
 /// A warning when a server command runs a package through a runner that
 /// resolves it from the folder the client opens (`npx`, `uvx`, `bunx`, `pnpm
 /// dlx`, …), pinned or not: the opened project can then choose what runs.
-pub fn runner_warning(words: &[String]) -> Option<String> {
+pub(crate) fn runner_warning(words: &[String]) -> Option<String> {
     let base = |w: &String| Path::new(w).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let first = base(words.first()?);
     let second = words.get(1).map(String::as_str).unwrap_or_default();

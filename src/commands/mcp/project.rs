@@ -48,7 +48,7 @@ impl Project {
 
     /// Whether `path` names a place inside the project as written, before
     /// any link is followed.
-    pub fn names_inside(&self, path: &Path) -> bool {
+    pub(crate) fn names_inside(&self, path: &Path) -> bool {
         super::resolve::normalize(&self.cwd.join(path)).starts_with(&self.top)
     }
 }

@@ -13,7 +13,7 @@ pub const SHORT_PATH: [&str; 4] = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
 /// (`.`, an empty one, `node_modules/.bin`) are skipped: they name whatever
 /// folder the client happens to start in, so a program found through one
 /// would be a different program, or a planted one, elsewhere.
-pub fn path_dirs(path: Option<OsString>) -> Vec<PathBuf> {
+pub(crate) fn path_dirs(path: Option<OsString>) -> Vec<PathBuf> {
     let Some(path) = path else { return Vec::new() };
     std::env::split_paths(&path).filter(|d| d.is_absolute()).collect()
 }
@@ -31,7 +31,7 @@ fn is_executable(path: &Path) -> bool {
 
 /// Whether two paths name the same file (device and inode, after links):
 /// the `trello-auth` on `PATH` may be a symlink to the running one.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
@@ -41,7 +41,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// Whether `path` lies in a cargo build folder (`…/target/debug/…`,
 /// `…/target/release/…`, or the same under a target triple): such a file is
 /// replaced by every build and removed by `cargo clean`.
-pub fn in_build_folder(path: &Path) -> bool {
+pub(crate) fn in_build_folder(path: &Path) -> bool {
     let parts: Vec<&std::ffi::OsStr> =
         path.components().filter_map(|c| if let Component::Normal(s) = c { Some(s) } else { None }).collect();
     parts.iter().enumerate().any(|(i, part)| {
@@ -53,7 +53,7 @@ pub fn in_build_folder(path: &Path) -> bool {
 /// The program a `#!/usr/bin/env NAME` script needs found on `PATH` (npx is
 /// `#!/usr/bin/env node`): `NAME`, or `None` for a binary or a script that
 /// names its interpreter by absolute path.
-pub fn env_interpreter(script: &Path) -> Option<String> {
+pub(crate) fn env_interpreter(script: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = [0u8; 256];
     let n = std::fs::File::open(script).and_then(|mut f| f.read(&mut head)).ok()?;
@@ -75,7 +75,7 @@ pub fn shown(path: &Path) -> String {
 
 /// A server command as the entry names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// An absolute path when it was found, else the word as given.
     pub program: String,
     /// Directories the program needs on the client's `PATH` beyond
@@ -88,7 +88,7 @@ pub struct Resolved {
 /// and current folder (`cwd`): a bare name is looked up on `PATH`, a path
 /// with a slash is made absolute (a client starts servers in a folder of its
 /// own choosing). Not found: the word stays, with a warning.
-pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
+pub(crate) fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
     let mut warnings = Vec::new();
     let found = if word.contains('/') {
         let path = cwd.join(word);
@@ -141,7 +141,7 @@ pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
 /// made absolute, since a client starts the server in a folder of its own;
 /// one that names no file is said, since the server would then fail to start
 /// where no one sees it.
-pub fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<String>) {
+pub(crate) fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<String>) {
     const SCRIPTS: [&str; 5] = ["js", "mjs", "cjs", "ts", "py"];
     let mut warnings = Vec::new();
     let args = args
@@ -178,7 +178,7 @@ pub fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<String>) {
 /// links resolved; the file itself is not (a link in the project is still
 /// the project's). Not said when the current folder is the home folder or
 /// above it, where every installed program would be "inside".
-pub fn inside_folder(path: &Path, cwd: &Path) -> Option<String> {
+pub(crate) fn inside_folder(path: &Path, cwd: &Path) -> Option<String> {
     let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let cwd = real(cwd);
     let home = crate::environment::HOME.get_os().map(|h| real(Path::new(&h)));

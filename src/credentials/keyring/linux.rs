@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::{Failure, Item, KeyringError, Store, Words};
 use crate::shell::sh_word;
 
-pub const WORDS: Words = Words {
+pub(crate) const WORDS: Words = Words {
     needs: "on Linux a Secret Service (GNOME Keyring, KeePassXC, KWallet) must run on the session D-Bus",
     start: "no keyring answers here: start one that offers the Secret Service (GNOME Keyring, KeePassXC, KWallet) in \
             this session and run the command again",
@@ -16,7 +16,7 @@ pub const WORDS: Words = Words {
     by_hand: "the keyring's own tool (`secret-tool store`, or Seahorse)",
 };
 
-pub fn connect() -> Result<Store, KeyringError> {
+pub(crate) fn connect() -> Result<Store, KeyringError> {
     // Without DBUS_SESSION_BUS_ADDRESS (an MCP client starts servers with a
     // stripped environment) zbus uses the standard per-user bus, as libdbus
     // and sd-bus do: `$XDG_RUNTIME_DIR/bus`, else `/run/user/$UID/bus`. When
@@ -44,7 +44,7 @@ fn per_user_bus() -> std::path::PathBuf {
 
 /// An item with the `service` and `username` attributes `secret-tool` looks
 /// up, and a label that Seahorse lists it by.
-pub fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
+pub(crate) fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
     let label = format!("Trello {} (trello-auth {user})", item.noun());
     let modifiers = HashMap::from([("label", label.as_str())]);
     keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), user, &modifiers)
@@ -52,14 +52,14 @@ pub fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entr
 
 /// A platform failure where the bus answered but nobody owns the Secret
 /// Service name, or there was no bus to connect to: no keyring runs.
-pub fn failure(e: &keyring_core::Error) -> Option<Failure> {
+pub(crate) fn failure(e: &keyring_core::Error) -> Option<Failure> {
     let text = e.to_string();
     let absent = text.contains("ServiceUnknown") || text.contains("NameHasNoOwner") || text.contains("connect");
     (matches!(e, keyring_core::Error::PlatformFailure(_)) && absent).then_some(Failure::Unavailable)
 }
 
 /// `secret-tool clear`, its words quoted for a POSIX shell.
-pub fn clear_command(item: Item, user: &str) -> String {
+pub(crate) fn clear_command(item: Item, user: &str) -> String {
     format!("secret-tool clear service {} username {}", sh_word(item.service()), sh_word(user))
 }
 

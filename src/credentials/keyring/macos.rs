@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use super::{Failure, Item, KeyringError, Store, Words};
 use crate::shell::sh_word;
 
-pub const WORDS: Words = Words {
+pub(crate) const WORDS: Words = Words {
     needs: "on macOS the login keychain must be there and unlocked (Keychain Access shows it)",
     start: "the login keychain could not be opened: check it in Keychain Access (File › Add Keychain, or Keychain \
             First Aid on older systems) and run the command again",
@@ -26,7 +26,7 @@ pub const WORDS: Words = Words {
 
 /// The user's (login) keychain. Opening it asks nothing; a locked keychain
 /// prompts, if at all, on the first read or write.
-pub fn connect() -> Result<Store, KeyringError> {
+pub(crate) fn connect() -> Result<Store, KeyringError> {
     let store = apple_native_keyring_store::keychain::Store::new().map_err(|e| super::unavailable(&e))?;
     Ok(store)
 }
@@ -34,7 +34,7 @@ pub fn connect() -> Result<Store, KeyringError> {
 /// A generic password by service and account. The store takes no label (its
 /// only modifier is which keychain): Keychain Access shows the service as
 /// the item's name.
-pub fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
+pub(crate) fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
     keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), user, &HashMap::new())
 }
 
@@ -52,7 +52,7 @@ const ERR_SEC_NO_DEFAULT_KEYCHAIN: i32 = -25307;
 /// session that cannot show one (ssh), is a locked keychain; no keychain to
 /// open is none answering. The store maps some of these to "no storage
 /// access", which alone would read as locked.
-pub fn failure(e: &keyring_core::Error) -> Option<Failure> {
+pub(crate) fn failure(e: &keyring_core::Error) -> Option<Failure> {
     let inner = match e {
         keyring_core::Error::PlatformFailure(inner) | keyring_core::Error::NoStorageAccess(inner) => inner,
         _ => return None,
@@ -68,6 +68,6 @@ pub fn failure(e: &keyring_core::Error) -> Option<Failure> {
 }
 
 /// `security delete-generic-password`, its words quoted for a POSIX shell (zsh, the default).
-pub fn clear_command(item: Item, user: &str) -> String {
+pub(crate) fn clear_command(item: Item, user: &str) -> String {
     format!("security delete-generic-password -s {} -a {}", sh_word(item.service()), sh_word(user))
 }

@@ -103,7 +103,7 @@ pub enum KeyringError {
 /// profile's invocation `run` ([`advice::command`]).
 impl KeyringError {
     /// What to do about the keyring itself: its own cure, no way around it.
-    pub fn cure(&self) -> &'static str {
+    pub(crate) fn cure(&self) -> &'static str {
         match self {
             KeyringError::Unavailable { .. } => WORDS.start,
             KeyringError::Locked { .. } => WORDS.unlock,
@@ -116,7 +116,7 @@ impl KeyringError {
 
     /// What to do when a saved token could not be read from the keyring: its
     /// cure, then the ways around it.
-    pub fn fix(&self, run: &str) -> String {
+    pub(crate) fn fix(&self, run: &str) -> String {
         match self {
             KeyringError::Missing { .. } => format!(
                 "authorize a new token with {}, or put the entry back with {}",
@@ -134,7 +134,7 @@ impl KeyringError {
     /// What to do when the keyring would not take a token: about the keyring
     /// itself first (each failure has its own cure), then the way around it,
     /// named with the command that takes it.
-    pub fn save_fix(&self, run: &str) -> String {
+    pub(crate) fn save_fix(&self, run: &str) -> String {
         format!(
             "{}; or keep the token in the config file (readable by you alone): {} saves it there, and a profile you \
              were moving with {} simply stays where it was",
@@ -249,7 +249,7 @@ pub fn get(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Secret, Keyring
 }
 
 /// Like [`get`], but `None` when there is no such entry.
-pub fn get_optional(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
+pub(crate) fn get_optional(user: &str, item: Item, waiting: &dyn Fn()) -> Result<Option<Secret>, KeyringError> {
     match get(user, item, waiting) {
         Ok(secret) => Ok(Some(secret)),
         Err(KeyringError::Missing { .. }) => Ok(None),
@@ -301,7 +301,7 @@ pub fn delete(user: &str, item: Item, waiting: &dyn Fn()) -> Result<(), KeyringE
 
 /// Whether a keyring answers at all (connecting, no prompt), within a short
 /// time: the wizard offers the keyring only then.
-pub fn reachable(within: Duration) -> bool {
+pub(crate) fn reachable(within: Duration) -> bool {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(store().is_ok());
@@ -312,7 +312,7 @@ pub fn reachable(within: Duration) -> bool {
 /// The command that removes an entry by hand with this system's own tool,
 /// each word quoted for the shell it is typed into (a profile name may hold
 /// a space, a quote or `$(…)`).
-pub fn clear_command(item: Item, user: &str) -> String {
+pub(crate) fn clear_command(item: Item, user: &str) -> String {
     system::clear_command(item, user)
 }
 

@@ -2,7 +2,7 @@
 
 use super::{Failure, Item, KeyringError, Store, Words};
 
-pub const WORDS: Words = Words {
+pub(crate) const WORDS: Words = Words {
     needs: "this build has a keyring store for Linux, macOS and Windows only",
     start: "this system has no keyring trello-auth can use",
     unlock: "unlock the keyring and run the command again",
@@ -10,18 +10,18 @@ pub const WORDS: Words = Words {
     by_hand: "the keyring's own tool",
 };
 
-pub fn connect() -> Result<Store, KeyringError> {
+pub(crate) fn connect() -> Result<Store, KeyringError> {
     Err(KeyringError::Unavailable { detail: "this build has no keyring store for this platform".into() })
 }
 
-pub fn entry(_: &Store, _: Item, _: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
+pub(crate) fn entry(_: &Store, _: Item, _: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
     Err(keyring_core::Error::NoDefaultStore)
 }
 
-pub fn failure(_: &keyring_core::Error) -> Option<Failure> {
+pub(crate) fn failure(_: &keyring_core::Error) -> Option<Failure> {
     None
 }
 
-pub fn clear_command(item: Item, user: &str) -> String {
+pub(crate) fn clear_command(item: Item, user: &str) -> String {
     format!("(remove service {}, user {user}, with the keyring's own tool)", item.service())
 }

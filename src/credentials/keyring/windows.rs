@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use super::{Failure, Item, KeyringError, Store, Words};
 use crate::shell::quote_powershell;
 
-pub const WORDS: Words = Words {
+pub(crate) const WORDS: Words = Words {
     needs: "on Windows the Credential Manager must be open to this logon session (it is not to some service and \
             network logons)",
     start: "the Credential Manager is not open to this session (a service, scheduled task or network logon has none): \
@@ -34,30 +34,30 @@ pub const WORDS: Words = Words {
 
 /// The Credential Manager is part of every desktop session: nothing to
 /// connect to, so this does not fail; a session without one fails each call.
-pub fn connect() -> Result<Store, KeyringError> {
+pub(crate) fn connect() -> Result<Store, KeyringError> {
     let store = windows_native_keyring_store::Store::new().map_err(|e| super::unavailable(&e))?;
     Ok(store)
 }
 
 /// A generic credential named by the store's own mapping; no modifiers, so
 /// the name stays what `cmdkey /list` shows and [`clear_command`] deletes.
-pub fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
+pub(crate) fn entry(store: &Store, item: Item, user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
     keyring_core::Entry::new_in_store_with_modifiers(store, item.service(), user, &HashMap::new())
 }
 
 /// The one "no access" the store reports is `ERROR_NO_SUCH_LOGON_SESSION`: a
 /// session with no Credential Manager (it is never locked), so none answers.
-pub fn failure(e: &keyring_core::Error) -> Option<Failure> {
+pub(crate) fn failure(e: &keyring_core::Error) -> Option<Failure> {
     matches!(e, keyring_core::Error::NoStorageAccess(_)).then_some(Failure::Unavailable)
 }
 
 /// The credential's name, as the store makes it and `cmdkey /list` shows it.
-pub fn target(item: Item, user: &str) -> String {
+pub(crate) fn target(item: Item, user: &str) -> String {
     format!("{user}.{}", item.service())
 }
 
 /// `cmdkey /delete:` for PowerShell, the shell Windows opens by default: one
 /// single-quoted word, whatever the profile name holds.
-pub fn clear_command(item: Item, user: &str) -> String {
+pub(crate) fn clear_command(item: Item, user: &str) -> String {
     format!("cmdkey {}", quote_powershell(&format!("/delete:{}", target(item, user))))
 }

@@ -84,7 +84,7 @@ impl Picker {
     }
 
     /// The row of the board with `id` ("no default board" when none is listed).
-    pub fn row_of(&self, id: Option<&str>) -> usize {
+    pub(crate) fn row_of(&self, id: Option<&str>) -> usize {
         let Some(id) = id else { return 0 };
         self.rows().iter().position(|row| row.board.as_ref().is_some_and(|b| b.id == id)).unwrap_or(0)
     }

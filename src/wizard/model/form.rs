@@ -109,7 +109,7 @@ impl Form {
         })
     }
 
-    pub fn input_mut(&mut self, target: Target) -> Option<&mut Input> {
+    pub(crate) fn input_mut(&mut self, target: Target) -> Option<&mut Input> {
         Some(match target {
             Target::AppName => &mut self.app_name,
             Target::Email => &mut self.email,
@@ -141,7 +141,7 @@ impl Form {
         format::check_key(self.key())
     }
 
-    pub fn secret_verdict(&self) -> Verdict {
+    pub(crate) fn secret_verdict(&self) -> Verdict {
         format::check_secret(self.secret())
     }
 
@@ -149,17 +149,17 @@ impl Form {
         format::check_token(self.token(), Some(self.secret()), Some(self.key()))
     }
 
-    pub fn email_verdict(&self) -> EmailVerdict {
+    pub(crate) fn email_verdict(&self) -> EmailVerdict {
         check_email(self.email.value())
     }
 
     /// Whether the background check already is, or was, about the key in the field.
-    pub fn key_checked(&self) -> bool {
+    pub(crate) fn key_checked(&self) -> bool {
         self.key_status.key() == Some(self.key())
     }
 
     /// Whether anything worth asking about before quitting was typed.
-    pub fn has_input(&self) -> bool {
+    pub(crate) fn has_input(&self) -> bool {
         self.app_name() != DEFAULT_APP_NAME
             || !self.email.value().is_empty()
             || !self.author.value().is_empty()
@@ -171,14 +171,14 @@ impl Form {
 
 /// The live check of the email typed in step 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EmailVerdict {
+pub(crate) enum EmailVerdict {
     Empty,
     Valid,
     Invalid(&'static str),
 }
 
 /// A plain sanity check: enough to catch typos, not RFC 5322.
-pub fn check_email(email: &str) -> EmailVerdict {
+pub(crate) fn check_email(email: &str) -> EmailVerdict {
     let email = email.trim();
     if email.is_empty() {
         return EmailVerdict::Empty;

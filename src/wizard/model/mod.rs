@@ -9,11 +9,16 @@ mod ui;
 use std::path::PathBuf;
 use std::time::Instant;
 
-pub use boards::{BoardList, BoardRow, Picker};
-pub use capture::{CaptureFlow, CaptureState};
-pub use form::{EmailVerdict, Form, KeyStatus, check_email};
-pub use step::{STEPS, Step, Target};
-pub use ui::{Notice, NoticeKind, Overlay, Room, Ui};
+pub use boards::BoardList;
+pub(crate) use boards::Picker;
+pub(crate) use capture::CaptureFlow;
+pub use capture::CaptureState;
+pub use form::KeyStatus;
+pub(crate) use form::{EmailVerdict, Form};
+pub(crate) use step::STEPS;
+pub use step::{Step, Target};
+pub use ui::Overlay;
+pub(crate) use ui::{Notice, NoticeKind, Room, Ui};
 
 use super::text::{env_command, fill, texts};
 use crate::credentials::store::{Profile, Storage};
@@ -249,7 +254,7 @@ impl Model {
 
     /// The saved key and token, when the token can be sent: a config edited
     /// by hand into something that is not a token never is.
-    pub fn saved_credentials(&self) -> Option<crate::credentials::Credentials> {
+    pub(crate) fn saved_credentials(&self) -> Option<crate::credentials::Credentials> {
         let saved = self.saved.as_ref()?;
         crate::credentials::Credentials::sendable(&saved.api_key, saved.token.as_ref()?).ok()
     }
@@ -268,7 +273,7 @@ impl Model {
 
     /// The token can come back by itself: catching is on, not failed, and
     /// pasting was not chosen.
-    pub fn token_comes_back(&self) -> bool {
+    pub(crate) fn token_comes_back(&self) -> bool {
         self.setup.capture_off.is_none() && !self.capture.pasting && !self.capture.failed()
     }
 
@@ -291,7 +296,7 @@ impl Model {
     }
 
     /// `http://127.0.0.1:PORT` for the key's Allowed origins.
-    pub fn capture_origin(&self) -> String {
+    pub(crate) fn capture_origin(&self) -> String {
         crate::capture::origin(self.capture_port())
     }
 
@@ -301,7 +306,7 @@ impl Model {
     }
 
     /// Whether the user has typed anything worth asking about before quitting.
-    pub fn has_input(&self) -> bool {
+    pub(crate) fn has_input(&self) -> bool {
         self.form.has_input()
     }
 
@@ -326,7 +331,7 @@ impl Model {
 
     /// The key and token that are saved or were just verified, for the board
     /// calls: only ever a pair that passes the one rule for sending a token.
-    pub fn working_credentials(&self) -> Option<crate::credentials::Credentials> {
+    pub(crate) fn working_credentials(&self) -> Option<crate::credentials::Credentials> {
         match &self.verify {
             VerifyState::Saved(..) => crate::credentials::Credentials::sendable(
                 self.form.key(),
@@ -338,7 +343,7 @@ impl Model {
     }
 
     /// The default board as this run knows it: chosen now, else saved.
-    pub fn default_board(&self) -> Option<(String, String)> {
+    pub(crate) fn default_board(&self) -> Option<(String, String)> {
         match &self.boards.saved {
             Some(Some(b)) => Some((b.name.clone(), b.id.clone())),
             Some(None) => None,
@@ -355,12 +360,12 @@ impl Model {
     }
 
     /// The picker's row of the current default board.
-    pub fn current_board_row(&self) -> usize {
+    pub(crate) fn current_board_row(&self) -> usize {
         self.boards.row_of(self.default_board().as_ref().map(|(_, id)| id.as_str()))
     }
 
     /// The URL of the member's account page, where tokens are revoked, once verified.
-    pub fn account_url(&self) -> Option<String> {
+    pub(crate) fn account_url(&self) -> Option<String> {
         match &self.verify {
             VerifyState::Saved(v, _) => Some(self.setup.endpoints.account_url(&v.member.username)),
             _ => None,
@@ -370,7 +375,7 @@ impl Model {
 
 /// The username of the member whose token a rotation replaced: the old token
 /// is revoked from that member's account page, even after switching accounts.
-pub fn old_member(m: &Model) -> Option<&str> {
+pub(crate) fn old_member(m: &Model) -> Option<&str> {
     match &m.verify {
         VerifyState::Saved(_, outcome) => outcome.replaced.as_ref()?.member_username.as_deref(),
         _ => None,
@@ -391,7 +396,7 @@ pub fn parting(m: &Model) -> Option<String> {
 }
 
 /// The lines for the normal screen after the wizard closes.
-pub fn summary(m: &Model) -> Option<String> {
+pub(crate) fn summary(m: &Model) -> Option<String> {
     let VerifyState::Saved(v, outcome) = &m.verify else { return None };
     let r = &texts().rotate;
     let path = outcome.saved.path.display().to_string();

@@ -13,10 +13,10 @@ pub enum Step {
 }
 
 /// How many numbered steps there are ("Step 4 of 5").
-pub const STEPS: usize = 5;
+pub(crate) const STEPS: usize = 5;
 
 impl Step {
-    pub const FIVE: [Step; STEPS] = [Step::Portal, Step::PowerUp, Step::ApiKey, Step::Token, Step::Verify];
+    pub(crate) const FIVE: [Step; STEPS] = [Step::Portal, Step::PowerUp, Step::ApiKey, Step::Token, Step::Verify];
 
     /// Its number among the five; 0 for the start screen, 5 for done (the last one's).
     pub fn number(self) -> usize {
@@ -51,7 +51,7 @@ pub enum Target {
 
 impl Target {
     /// Text fields take typed letters; other targets treat letters as commands.
-    pub fn is_text(self) -> bool {
+    pub(crate) fn is_text(self) -> bool {
         matches!(self, Target::AppName | Target::Email | Target::Author | Target::Key | Target::Secret | Target::Token)
     }
 }

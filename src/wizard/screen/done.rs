@@ -153,7 +153,7 @@ impl Page for Done {
 
 /// The rotation's last act, in words: offering, doing and checking the old
 /// token's revocation, from the old member's account page.
-pub fn revoke_words(m: &Model, bindings: &[Binding]) -> Option<String> {
+pub(crate) fn revoke_words(m: &Model, bindings: &[Binding]) -> Option<String> {
     let VerifyState::Saved(v, saved) = &m.verify else { return None };
     let r = &texts().rotate;
     // Only a file profile's backup holds the old token; a keyring entry was replaced.

@@ -17,10 +17,10 @@ mod start;
 mod token;
 mod verify;
 
-pub use done::revoke_words;
-pub use start::menu as start_menu;
-pub use token::start_verify;
-pub use verify::{CLOCK_SKEW, is_old_token, new_token, on_verified, save, saved_profile, store_or_ask};
+pub(crate) use start::menu as start_menu;
+pub(crate) use token::start_verify;
+pub(crate) use verify::{is_old_token, on_verified, store_or_ask};
+pub use verify::{new_token, save, saved_profile};
 
 use crate::credentials::format::{Level, Verdict};
 use crate::credentials::secret::holds_credential;
@@ -131,7 +131,7 @@ impl Item {
         Item::Text { text: text.into(), tone: Tone::Normal }
     }
 
-    pub fn toned(text: impl Into<String>, tone: Tone) -> Item {
+    pub(crate) fn toned(text: impl Into<String>, tone: Tone) -> Item {
         Item::Text { text: text.into(), tone }
     }
 
@@ -147,12 +147,12 @@ impl Item {
         Item::Fact { label: label.to_string(), value: vec![(value.into(), Tone::Normal)], wrap: false }
     }
 
-    pub fn fact_toned(label: &str, value: impl Into<String>, tone: Tone) -> Item {
+    pub(crate) fn fact_toned(label: &str, value: impl Into<String>, tone: Tone) -> Item {
         Item::Fact { label: label.to_string(), value: vec![(value.into(), tone)], wrap: false }
     }
 
     /// A fact whose value is shown whole, wrapped under itself.
-    pub fn fact_whole(label: &str, value: impl Into<String>) -> Item {
+    pub(crate) fn fact_whole(label: &str, value: impl Into<String>) -> Item {
         Item::Fact { label: label.to_string(), value: vec![(value.into(), Tone::Normal)], wrap: true }
     }
 
@@ -268,7 +268,7 @@ impl Question {
         self
     }
 
-    pub fn is_secret(&self) -> bool {
+    pub(crate) fn is_secret(&self) -> bool {
         matches!(self, Question::Enter { secret: true, .. } | Question::Field { secret: true, .. })
     }
 
@@ -363,7 +363,7 @@ pub fn page(step: Step) -> &'static dyn Page {
 }
 
 /// The keys a screen's actions use now: in a text field letters are typed.
-pub fn step_keys(m: &Model) -> &'static StepKeys {
+pub(crate) fn step_keys(m: &Model) -> &'static StepKeys {
     let in_text = focused_text(m).is_some() && m.ui.overlay == Overlay::None;
     if in_text || m.ui.overlay == Overlay::Boards { &TEXT_KEYS } else { &COMMAND_KEYS }
 }
@@ -395,7 +395,7 @@ pub fn title(m: &Model) -> String {
 
 /// What this run is for, in the title bar: setting up, the saved
 /// credentials, rotating, an agent's own token.
-pub fn purpose(m: &Model) -> String {
+pub(crate) fn purpose(m: &Model) -> String {
     use crate::wizard::model::Mode;
     let t = &texts().title;
     match (m.step, m.mode, &m.agent) {
@@ -407,7 +407,7 @@ pub fn purpose(m: &Model) -> String {
 }
 
 /// The title said as a heading: "Step 4 of 5: Authorize a token".
-pub fn spoken_title(m: &Model) -> String {
+pub(crate) fn spoken_title(m: &Model) -> String {
     title(m).replace(" · ", ": ")
 }
 
@@ -428,7 +428,7 @@ pub fn focused_text(m: &Model) -> Option<Target> {
 /// Moves to `step`, the focus on `focus` (else the first row). Step 4 starts
 /// a fresh listener each time it is shown (see `Model::wants_capture`); one
 /// that caught the token is kept while it is verified (`holds_capture`).
-pub fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
+pub(crate) fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
     use crate::wizard::model::CaptureState;
     let verifying_caught = step == Step::Verify && m.capture.from_listener && m.capture.state == CaptureState::Received;
     if step != m.step
@@ -443,7 +443,7 @@ pub fn goto(m: &mut Model, step: Step, focus: Option<Target>) {
 }
 
 /// The label a text field is shown under, for messages that name it.
-pub fn field_label(target: Target) -> String {
+pub(crate) fn field_label(target: Target) -> String {
     let t = texts();
     match target {
         Target::AppName => t.powerup.name_label.clone(),
@@ -458,7 +458,7 @@ pub fn field_label(target: Target) -> String {
 
 /// What the help says about this screen beyond its keys: pasting where there
 /// are fields, the filter in the picker, and the screen's own notes.
-pub fn help_notes(m: &Model) -> Vec<String> {
+pub(crate) fn help_notes(m: &Model) -> Vec<String> {
     let t = &texts().help;
     let mut notes = Vec::new();
     if m.ui.overlay == Overlay::None && targets(m).iter().any(|t| t.is_text()) {

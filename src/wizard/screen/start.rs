@@ -23,7 +23,7 @@ const MENU: [Action; 6] = [
 
 /// The start screen's menu: its choices, in the keymap's order and words, so
 /// the menu, the hint bar, the help and plain mode's numbered choices agree.
-pub fn menu(m: &Model) -> Vec<Binding> {
+pub(crate) fn menu(m: &Model) -> Vec<Binding> {
     Start.bindings(m, &crate::wizard::keys::COMMAND_KEYS).into_iter().filter(|b| MENU.contains(&b.action)).collect()
 }
 

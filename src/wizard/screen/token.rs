@@ -254,7 +254,7 @@ fn url_and_way_back(m: &Model, bindings: &[Binding]) -> Vec<Item> {
 
 /// What the chosen expiration means, in a few words (a renewal names how
 /// trello-auth is run for this profile).
-pub fn expiration_help(m: &Model) -> String {
+pub(crate) fn expiration_help(m: &Model) -> String {
     let t = &texts().token;
     let words = match m.form.expiration {
         Expiration::OneHour => &t.expiration_one_hour,
@@ -266,7 +266,7 @@ pub fn expiration_help(m: &Model) -> String {
 }
 
 /// Verifies the key and token in the form: step 5, and the one request.
-pub fn start_verify(m: &mut Model) -> Vec<Effect> {
+pub(crate) fn start_verify(m: &mut Model) -> Vec<Effect> {
     // The one rule for a token that may be sent; the form's own check was passed before this.
     let Ok(credentials) = Credentials::sendable(m.form.key(), &Secret::new(m.form.token())) else {
         let verdict = m.form.token_verdict().message();

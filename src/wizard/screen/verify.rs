@@ -14,7 +14,7 @@ pub struct Verify;
 
 /// Where a failure is fixed: the key's step, the token's step, or here (try again).
 /// The one place a remedy maps to a step.
-pub fn remedy_step(remedy: Remedy) -> Option<Step> {
+pub(crate) fn remedy_step(remedy: Remedy) -> Option<Step> {
     match remedy {
         Remedy::FixKey => Some(Step::ApiKey),
         Remedy::NewToken | Remedy::CheckId => Some(Step::Token),
@@ -266,10 +266,10 @@ fn retry(m: &mut Model) -> Vec<Effect> {
 /// How far this machine's clock and Trello's may disagree beyond what Trello's
 /// `Date` header says (its one-second steps, the time an answer travels, a
 /// proxy that drops the header).
-pub const CLOCK_SKEW: time::Duration = time::Duration::minutes(2);
+pub(crate) const CLOCK_SKEW: time::Duration = time::Duration::minutes(2);
 
 /// Trello's answer to a verification: whose token, what it may do; or why not.
-pub fn on_verified(
+pub(crate) fn on_verified(
     m: &mut Model,
     generation: u64,
     result: Result<Box<Verified>, TrelloError>,
@@ -348,12 +348,12 @@ fn refusal(m: &Model, verified: &Verified) -> Option<Refusal> {
 }
 
 /// The token a rotation replaces, given again (pasted or caught): never saved.
-pub fn is_old_token(m: &Model, token: &str) -> bool {
+pub(crate) fn is_old_token(m: &Model, token: &str) -> bool {
     m.mode == Mode::Rotate && m.old_token().is_some_and(|old| !token.is_empty() && old.expose() == token)
 }
 
 /// Saves, or first asks where the token goes when a keyring could keep it.
-pub fn store_or_ask(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
+pub(crate) fn store_or_ask(m: &mut Model, verified: Box<Verified>) -> Vec<Effect> {
     if m.mode == Mode::Setup && m.keyring_reachable {
         m.verify = VerifyState::ChooseStorage(verified);
         return Vec::new();

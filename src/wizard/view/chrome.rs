@@ -11,7 +11,7 @@ use crate::wizard::keymap::hints;
 use crate::wizard::model::{Model, NoticeKind, Step};
 use crate::wizard::text::{fill, texts};
 
-pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
+pub(crate) fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let t = &texts().title;
     let left = format!(" trello-auth · {}", crate::wizard::screen::purpose(m));
     let profile = fill(&t.profile, &[("profile", &crate::untrusted::line(&m.setup.profile))]);
@@ -46,7 +46,7 @@ pub fn title_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     Paragraph::new(Line::from(format!("{left}{}{right}", " ".repeat(gap)))).style(theme.bar())
 }
 
-pub fn step_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
+pub(crate) fn step_bar(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     if m.step == Step::Start {
         return Paragraph::new(Line::styled(format!(" {}", m.setup.config_path.display()), theme.dim()));
     }
@@ -101,11 +101,11 @@ fn notice_text(m: &Model, width: u16) -> Vec<String> {
 }
 
 /// How many lines the notice takes (at least one, so the layout stays still).
-pub fn notice_lines(m: &Model, width: u16) -> u16 {
+pub(crate) fn notice_lines(m: &Model, width: u16) -> u16 {
     notice_text(m, width).len().max(1) as u16
 }
 
-pub fn notice_line(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
+pub(crate) fn notice_line(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let Some(notice) = &m.ui.notice else { return Paragraph::new("") };
     let style = match notice.kind {
         NoticeKind::Info => theme.accent(),
@@ -118,7 +118,7 @@ pub fn notice_line(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
 
 /// The hints that fit in `width`: help and quit always, then as many of the
 /// rest as fit, in order of importance.
-pub fn fitting_hints(m: &Model, width: usize) -> Vec<(String, &'static str)> {
+pub(crate) fn fitting_hints(m: &Model, width: usize) -> Vec<(String, &'static str)> {
     let all = hints(m);
     let cost = |(key, action): &(String, &str)| key.width() + action.width() + 3;
     let (main, tail) = all.split_at(all.len().saturating_sub(2));
@@ -136,7 +136,7 @@ pub fn fitting_hints(m: &Model, width: usize) -> Vec<(String, &'static str)> {
     kept
 }
 
-pub fn footer(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
+pub(crate) fn footer(m: &Model, theme: &Theme, width: u16) -> Paragraph<'static> {
     let mut spans = vec![Span::raw(" ")];
     for (index, (key, action)) in fitting_hints(m, width as usize).into_iter().enumerate() {
         if index > 0 {

@@ -14,7 +14,7 @@ use crate::wizard::model::{Model, Room, Target};
 
 /// Draws a one-line text field; secrets are masked unless revealed. Puts the
 /// terminal cursor in it when focused.
-pub fn input_field(
+pub(crate) fn input_field(
     frame: &mut Frame,
     area: Rect,
     input: &Input,
@@ -74,14 +74,14 @@ pub fn label(text: &str, focused: bool, width: usize, theme: &Theme) -> Span<'st
 }
 
 /// One row of a step's body: text, the selected choice of a menu, or a labelled input field.
-pub enum Row {
+pub(crate) enum Row {
     Text(Line<'static>),
     Selected(Line<'static>),
     Field { label: String, target: Target, masked: bool, placeholder: String },
 }
 
 /// Width of the label column in front of fields.
-pub const LABEL_WIDTH: usize = 24;
+pub(crate) const LABEL_WIDTH: usize = 24;
 
 /// Greedy word wrap by display width (a CJK character takes two columns, a
 /// combining mark none); words wider than the line are broken.
@@ -148,7 +148,7 @@ fn split_at_width(text: &str, width: usize) -> (String, String) {
 }
 
 /// Text wrapped into the column right of `indent` characters, as rows.
-pub fn indented_rows(indent: usize, text: &str, width: u16, style: Style) -> Vec<Row> {
+pub(crate) fn indented_rows(indent: usize, text: &str, width: u16, style: Style) -> Vec<Row> {
     let pad = " ".repeat(indent);
     wrap(text, (width as usize).saturating_sub(indent))
         .into_iter()
@@ -157,7 +157,7 @@ pub fn indented_rows(indent: usize, text: &str, width: u16, style: Style) -> Vec
 }
 
 /// Wrapped text as rows, all in one style.
-pub fn text_rows(text: &str, width: u16, style: Style) -> Vec<Row> {
+pub(crate) fn text_rows(text: &str, width: u16, style: Style) -> Vec<Row> {
     wrap(text, width as usize).into_iter().map(|l| Row::Text(Line::styled(l, style))).collect()
 }
 
@@ -167,7 +167,7 @@ pub fn blank() -> Row {
 
 /// The first row shown: where the focused row (or the selected choice) just
 /// comes into view, moved by what PgUp and PgDn asked, within the body.
-pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
+pub(crate) fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
     let focused = crate::wizard::screen::focused(m);
     let focus_row = rows.iter().position(|r| match r {
         Row::Field { target, .. } => Some(*target) == focused,
@@ -183,7 +183,7 @@ pub fn first_row(rows: &[Row], height: usize, m: &Model) -> usize {
 }
 
 /// Lays rows out top to bottom from [`first_row`]; says how many are out of view.
-pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) -> Room {
+pub(crate) fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, theme: &Theme) -> Room {
     let height = area.height as usize;
     let focused = crate::wizard::screen::focused(m);
     let skip = first_row(&rows, height, m);
@@ -213,7 +213,7 @@ pub fn render_rows(frame: &mut Frame, area: Rect, m: &Model, rows: Vec<Row>, the
 
 /// `label   value`, the value wrapped under itself when it is too long (tokens
 /// and paths must be readable whole).
-pub fn fact_wrapped(label_text: &str, value: &str, width: u16, style: Style, theme: &Theme) -> Vec<Row> {
+pub(crate) fn fact_wrapped(label_text: &str, value: &str, width: u16, style: Style, theme: &Theme) -> Vec<Row> {
     let column = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
     let mut lines = wrap_hard(value, column).into_iter();
     let mut rows = vec![fact(label_text, vec![Span::styled(lines.next().unwrap_or_default(), style)], theme)];
@@ -223,7 +223,7 @@ pub fn fact_wrapped(label_text: &str, value: &str, width: u16, style: Style, the
 
 /// Cuts `text` into pieces at most `width` columns wide (no word boundaries:
 /// for tokens and paths).
-pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_hard(text: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = text.to_string();
     while !rest.is_empty() {
@@ -238,14 +238,14 @@ pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
 }
 
 /// `label   value` for a read-only value of several styled parts (see [`labelled`]).
-pub fn fact_styled(label_text: &str, value: Vec<(String, Style)>, width: u16, theme: &Theme) -> Vec<Row> {
+pub(crate) fn fact_styled(label_text: &str, value: Vec<(String, Style)>, width: u16, theme: &Theme) -> Vec<Row> {
     labelled(label(label_text, false, LABEL_WIDTH, theme), value, width)
 }
 
 /// `label   value`: on one line when the value fits, else word-wrapped in the
 /// value's column, each word keeping its part's style. Words break at plain
 /// spaces only, so a no-break space holds a unit (`● 30 days`) together.
-pub fn labelled(label: Span<'static>, value: Vec<(String, Style)>, width: u16) -> Vec<Row> {
+pub(crate) fn labelled(label: Span<'static>, value: Vec<(String, Style)>, width: u16) -> Vec<Row> {
     let column = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
     // No-break spaces choose where lines break; on screen they are spaces.
     if value.iter().map(|(text, _)| text.width()).sum::<usize>() <= column {

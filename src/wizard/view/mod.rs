@@ -14,11 +14,11 @@ use super::keymap;
 use super::model::{BoardList, Model, Overlay, Room};
 use super::screen;
 use super::text::{fill, texts};
-pub use theme::Theme;
+pub(crate) use theme::Theme;
 
 /// Below this the wizard asks for a bigger terminal instead of drawing.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 20;
+pub(crate) const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_HEIGHT: u16 = 20;
 
 pub fn view(m: &Model, frame: &mut Frame) {
     let area = frame.area();

@@ -3,7 +3,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 /// Styles, with colour only when `NO_COLOR` is unset.
-pub struct Theme {
+pub(crate) struct Theme {
     color: bool,
 }
 
@@ -16,25 +16,25 @@ impl Theme {
         if self.color { Style::default().fg(color) } else { Style::default() }
     }
 
-    pub fn heading(&self) -> Style {
+    pub(crate) fn heading(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
-    pub fn accent(&self) -> Style {
+    pub(crate) fn accent(&self) -> Style {
         self.fg(Color::Cyan)
     }
     pub fn ok(&self) -> Style {
         self.fg(Color::Green)
     }
-    pub fn warn(&self) -> Style {
+    pub(crate) fn warn(&self) -> Style {
         self.fg(Color::Yellow)
     }
     pub fn error(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
-    pub fn dim(&self) -> Style {
+    pub(crate) fn dim(&self) -> Style {
         if self.color { Style::default().fg(Color::DarkGray) } else { Style::default().add_modifier(Modifier::DIM) }
     }
-    pub fn bold(&self) -> Style {
+    pub(crate) fn bold(&self) -> Style {
         Style::default().add_modifier(Modifier::BOLD)
     }
     pub fn focus(&self) -> Style {

@@ -22,7 +22,7 @@ use super::{Agent, Homes, Refusal, Scope, Shape, stdio_entry};
 use crate::commands::mcp::project::Project;
 
 pub struct Antigravity;
-pub static ANTIGRAVITY: Antigravity = Antigravity;
+pub(crate) static ANTIGRAVITY: Antigravity = Antigravity;
 
 impl Agent for Antigravity {
     fn words(&self) -> &'static str {

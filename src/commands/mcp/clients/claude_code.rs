@@ -33,8 +33,8 @@ use super::{Agent, Homes, Refusal, Scope, Shape, env_words, shell_line, stdio_en
 use crate::commands::mcp::project::Project;
 use crate::environment::{CLAUDE_CONFIG_DIR, Var};
 
-pub struct ClaudeCode;
-pub static CLAUDE_CODE: ClaudeCode = ClaudeCode;
+pub(crate) struct ClaudeCode;
+pub(crate) static CLAUDE_CODE: ClaudeCode = ClaudeCode;
 
 impl Agent for ClaudeCode {
     fn words(&self) -> &'static str {

@@ -29,8 +29,8 @@ use serde_json::Value;
 use super::{Agent, Homes, Refusal, Scope, Shape, stdio_entry};
 use crate::commands::mcp::project::Project;
 
-pub struct ClaudeDesktop;
-pub static CLAUDE_DESKTOP: ClaudeDesktop = ClaudeDesktop;
+pub(crate) struct ClaudeDesktop;
+pub(crate) static CLAUDE_DESKTOP: ClaudeDesktop = ClaudeDesktop;
 
 impl Agent for ClaudeDesktop {
     fn words(&self) -> &'static str {

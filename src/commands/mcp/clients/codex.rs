@@ -24,7 +24,7 @@ use crate::commands::mcp::project::Project;
 use crate::environment::{CODEX_HOME, Var};
 
 pub struct Codex;
-pub static CODEX: Codex = Codex;
+pub(crate) static CODEX: Codex = Codex;
 
 impl Agent for Codex {
     fn words(&self) -> &'static str {

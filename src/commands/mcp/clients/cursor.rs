@@ -16,7 +16,7 @@ use super::{Agent, Homes, Refusal, Scope, Shape, restart, stdio_entry, url_entry
 use crate::commands::mcp::project::Project;
 
 pub struct Cursor;
-pub static CURSOR: Cursor = Cursor;
+pub(crate) static CURSOR: Cursor = Cursor;
 
 impl Agent for Cursor {
     fn words(&self) -> &'static str {

@@ -26,7 +26,7 @@ use crate::commands::mcp::project::Project;
 use crate::environment::{GEMINI_CLI_HOME, Var};
 
 pub struct Gemini;
-pub static GEMINI: Gemini = Gemini;
+pub(crate) static GEMINI: Gemini = Gemini;
 
 impl Agent for Gemini {
     fn words(&self) -> &'static str {

@@ -17,8 +17,8 @@ use serde_json::Value;
 use super::{Agent, Homes, Refusal, Scope, Shape, restart, stdio_entry, url_entry};
 use crate::commands::mcp::project::Project;
 
-pub struct Kiro;
-pub static KIRO: Kiro = Kiro;
+pub(crate) struct Kiro;
+pub(crate) static KIRO: Kiro = Kiro;
 
 impl Agent for Kiro {
     fn words(&self) -> &'static str {

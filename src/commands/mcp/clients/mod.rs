@@ -26,7 +26,7 @@ use super::entry::Server;
 use super::project::Project;
 use crate::commands::CommandError;
 use crate::environment::Var;
-pub use crate::shell::sh_word;
+pub(crate) use crate::shell::sh_word;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Client {
@@ -88,13 +88,13 @@ pub struct Place {
 
 impl Place {
     /// The keys in words: `mcpServers`, `projects["/src/app"].mcpServers`, `[mcp_servers]`.
-    pub fn keys_in_words(&self) -> String {
+    pub(crate) fn keys_in_words(&self) -> String {
         keys_in_words(self.format, &self.keys)
     }
 }
 
 /// See [`Place::keys_in_words`].
-pub fn keys_in_words(format: Format, keys: &[String]) -> String {
+pub(crate) fn keys_in_words(format: Format, keys: &[String]) -> String {
     if format == Format::Toml {
         return format!("[{}]", keys.join("."));
     }
@@ -117,7 +117,7 @@ pub fn keys_in_words(format: Format, keys: &[String]) -> String {
 /// platform's config folder, and each client's own override, as this
 /// process's environment sets them.
 #[derive(Debug, Clone, Default)]
-pub struct Homes {
+pub(crate) struct Homes {
     pub home: Option<PathBuf>,
     /// The platform's config folder: `$XDG_CONFIG_HOME` or `~/.config` on
     /// Linux, `~/Library/Application Support` on macOS, `%APPDATA%` (the
@@ -157,13 +157,13 @@ impl Homes {
 
     /// `rel` (`/`-separated) in the home folder, joined a part at a time so
     /// that a path printed on Windows has one kind of separator.
-    pub fn in_home(&self, rel: &str) -> Option<PathBuf> {
+    pub(crate) fn in_home(&self, rel: &str) -> Option<PathBuf> {
         self.home.as_ref().map(|h| rel.split('/').fold(h.clone(), |path, part| path.join(part)))
     }
 
     /// `$XDG_CONFIG_HOME`, else `~/.config`, on every platform (the XDG
     /// layout some clients use on macOS too).
-    pub fn xdg_config_or_dot_config(&self) -> Option<PathBuf> {
+    pub(crate) fn xdg_config_or_dot_config(&self) -> Option<PathBuf> {
         self.xdg_config.clone().or_else(|| self.in_home(".config"))
     }
 }
@@ -282,18 +282,18 @@ impl Client {
     }
 
     /// Refuses a scope the client does not have.
-    pub fn check_scope(self, scope: Scope) -> Result<(), CommandError> {
+    pub(crate) fn check_scope(self, scope: Scope) -> Result<(), CommandError> {
         let agent = self.agent();
         if agent.scopes().contains(&scope) { Ok(()) } else { Err(CommandError::Usage(agent.refuse_scope(scope))) }
     }
 
     /// Refuses a server name the client's own tools refuse.
-    pub fn check_name(self, name: &str) -> Result<(), CommandError> {
+    pub(crate) fn check_name(self, name: &str) -> Result<(), CommandError> {
         self.agent().check_name(name).map_err(CommandError::Usage)
     }
 
     /// The client's own file for `scope`; `None` when the place cannot be known here.
-    pub fn default_file(self, scope: Scope, homes: &Homes) -> Option<PathBuf> {
+    pub(crate) fn default_file(self, scope: Scope, homes: &Homes) -> Option<PathBuf> {
         self.agent().file(scope, homes)
     }
 
@@ -308,12 +308,12 @@ impl Client {
     }
 
     /// The client's own command for the same entry, where it has one for `scope`.
-    pub fn add_command(self, scope: Scope, name: &str, shape: Shape) -> Option<String> {
+    pub(crate) fn add_command(self, scope: Scope, name: &str, shape: Shape) -> Option<String> {
         self.agent().add_command(scope, name, shape)
     }
 
     /// What the client needs after `--write`.
-    pub fn after_write(self, scope: Scope, name: &str, project: &Project, shape: Shape) -> Vec<String> {
+    pub(crate) fn after_write(self, scope: Scope, name: &str, project: &Project, shape: Shape) -> Vec<String> {
         self.agent().after_write(scope, name, project, shape)
     }
 }

@@ -23,8 +23,8 @@ use serde_json::{Map, Value};
 use super::{Agent, Homes, Refusal, Scope, Shape, env_object, restart, user_scope_add};
 use crate::commands::mcp::project::Project;
 
-pub struct Opencode;
-pub static OPENCODE: Opencode = Opencode;
+pub(crate) struct Opencode;
+pub(crate) static OPENCODE: Opencode = Opencode;
 
 /// The file in `dir` that is there, `opencode.json` first (as `opencode mcp
 /// add` picks it), else `new`.

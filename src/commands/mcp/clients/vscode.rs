@@ -26,8 +26,8 @@ use crate::commands::env::quote_sh;
 use crate::commands::mcp::project::Project;
 use crate::environment::{VSCODE_APPDATA, VSCODE_PORTABLE, Var};
 
-pub struct Vscode;
-pub static VSCODE: Vscode = Vscode;
+pub(crate) struct Vscode;
+pub(crate) static VSCODE: Vscode = Vscode;
 
 impl Agent for Vscode {
     fn words(&self) -> &'static str {

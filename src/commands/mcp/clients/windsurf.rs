@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 use super::{Agent, Homes, Refusal, Scope, Shape, stdio_entry};
 use crate::commands::mcp::project::Project;
 
-pub struct Windsurf;
-pub static WINDSURF: Windsurf = Windsurf;
+pub(crate) struct Windsurf;
+pub(crate) static WINDSURF: Windsurf = Windsurf;
 
 impl Agent for Windsurf {
     fn words(&self) -> &'static str {

@@ -23,7 +23,7 @@ use crate::commands::mcp::project::Project;
 use crate::environment::{FLATPAK_XDG_CONFIG_HOME, Var};
 
 pub struct Zed;
-pub static ZED: Zed = Zed;
+pub(crate) static ZED: Zed = Zed;
 
 impl Agent for Zed {
     fn words(&self) -> &'static str {

@@ -13,10 +13,10 @@ use crate::credentials::secret::{scrub, scrub_known};
 /// once: such a tree costs about 285 bytes per byte of text, so this keeps
 /// an edit of any file within tens of megabytes. A file up to this size is
 /// parsed whole; a larger one only around the place that changes.
-pub const TREE_LIMIT: usize = 64 * 1024;
+pub(crate) const TREE_LIMIT: usize = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
-pub enum EditError {
+pub(crate) enum EditError {
     #[error("is not valid JSON: {what} (line {line}, column {column}); fix it, or move it away")]
     Json { what: String, line: usize, column: usize },
     #[error("is not valid TOML: {what} (line {line}, column {column}); fix it, or move it away")]
@@ -42,7 +42,7 @@ pub enum EditError {
 /// What the merge did. The new file and its backup are pieces written one
 /// after another, most of them borrowed from the old text: a large file is
 /// never copied whole.
-pub struct Merged<'a> {
+pub(crate) struct Merged<'a> {
     pub pieces: Vec<Cow<'a, str>>,
     /// An entry of that name was there and was replaced.
     pub replaced: bool,
@@ -86,7 +86,7 @@ impl std::fmt::Debug for Merged<'_> {
 /// What goes where: the entry `entry` (already in the client's shape) as
 /// `name` under `keys`, and the profile's own key, token and API secret,
 /// which the backup keeps nowhere.
-pub struct Change<'a> {
+pub(crate) struct Change<'a> {
     pub keys: &'a [String],
     pub name: &'a str,
     pub entry: &'a serde_json::Value,
@@ -94,7 +94,7 @@ pub struct Change<'a> {
 }
 
 /// Merges the change into `old` (the file's text, or nothing for a new file).
-pub fn merge<'a>(format: Format, old: Option<&'a str>, change: &Change) -> Result<Merged<'a>, EditError> {
+pub(crate) fn merge<'a>(format: Format, old: Option<&'a str>, change: &Change) -> Result<Merged<'a>, EditError> {
     match format {
         Format::Json => json::merge(old.unwrap_or(""), change),
         Format::Toml => toml::merge(old.unwrap_or(""), change),
