@@ -2,8 +2,9 @@
 //!
 //! The store names a credential `{user}.{service}`, its default mapping
 //! (`default@3f2a9c1e5b7d.trello-auth`), with the user as its user name; the
-//! value is kept as UTF-16. Both services are fixed and have no `.`, and
-//! every user ends in `@` and an id, so two entries never share a name. The
+//! value is kept as UTF-16. The name ends in one of the two fixed services,
+//! and neither `.trello-auth` nor `.trello-auth-api-secret` ends the other,
+//! so two entries never share a name, whatever a profile is called. The
 //! limits (wincred.h, checked by the store before it writes) fit with room
 //! to spare: a value of 2 560 bytes is 1 280 UTF-16 units, and a token has 76
 //! characters (the shape check takes no more than 256), a secret 64; a
