@@ -31,7 +31,10 @@ on stderr when the file is one others can read. With nothing saved: a message on
 7 days, or has expired, is said on stderr; it is still printed (exit 0): only
 Trello knows for sure, and `trello-auth status` asks it. --format fish piped
 into another shell (bash's `source` reads no pipe) says so on stderr, with the
-line for that shell, where the system names the shell (Linux).
+line for that shell, where the system names the shell (Linux). --format cmd
+writes set \"NAME=value\" lines for Windows cmd.exe (run each, e.g. in a for /f
+loop); a value cmd cannot take literally (%, !, \", ^, a line break, anything
+not ASCII) is refused: a message on stderr, exit 1, nothing on stdout.
 
 Examples:
   eval \"$(trello-auth env)\"
@@ -50,6 +53,8 @@ pub enum Format {
     Fish,
     /// PowerShell: env:NAME assignments, to Invoke-Expression.
     Powershell,
+    /// Windows cmd.exe: quoted set NAME=value lines, for a for /f loop or a .cmd file.
+    Cmd,
     /// A .env file: one NAME=value line each.
     Dotenv,
     /// A JSON object, like the env block of an MCP server config.
@@ -66,6 +71,11 @@ impl Format {
             Format::Sh => format!("eval \"$({run} env{options})\""),
             Format::Fish => format!("{run} env --format fish{options} | source"),
             Format::Powershell => format!("{run} env --format powershell{options} | Out-String | Invoke-Expression"),
+            // Each line is a whole `set` command; `%L` is the interactive form (`%%L` in a .cmd file).
+            // The idiom docker-machine prints for cmd (`@FOR /f "tokens=*" %i IN ('docker-machine env')
+            // DO @%i`). Wine 8's cmd does not run a builtin that comes from a loop variable; a saved
+            // file of these lines, `call`ed, works there as on Windows.
+            Format::Cmd => format!("for /f \"delims=\" %L in ('{run} env --format cmd{options}') do @%L"),
             // A file made under umask 077 is the owner's alone.
             Format::Dotenv => format!("(umask 077; {run} env --format dotenv{options} > .env)"),
             Format::Json => format!("(umask 077; {run} env --format json{options} > trello.json)"),
@@ -80,6 +90,7 @@ impl Format {
             }
             "fish" => Some(Format::Fish),
             "pwsh" | "powershell" => Some(Format::Powershell),
+            "cmd" => Some(Format::Cmd),
             _ => None,
         }
     }
@@ -302,6 +313,13 @@ pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String>
                 Format::Sh => format!("export {name}={}", quote_sh(value)),
                 Format::Fish => format!("set -gx {name} {}", quote_fish(value)),
                 Format::Powershell => format!("$env:{name} = {}", quote_powershell(value)),
+                Format::Cmd => crate::shell::cmd_set(name, value).map_err(|why| {
+                    format!(
+                        "the value of {name} holds {why}, which cmd.exe cannot take literally (it would expand it, \
+                         or end the quotes or the line); nothing was printed (use --format powershell or json, or fix \
+                         the saved value)"
+                    )
+                })?,
                 Format::Dotenv => format!("{name}={}", quote_dotenv(value).ok_or_else(|| {
                 format!(
                     "the value of {name} holds a single quote, which a .env file cannot quote safely; nothing was \
@@ -317,32 +335,7 @@ pub fn render(format: Format, vars: &[(&str, String)]) -> Result<String, String>
 }
 
 pub use crate::shell::quote_sh;
-
-/// fish single quotes: `\` and `'` are escaped with a backslash, nothing else is special.
-pub(crate) fn quote_fish(value: &str) -> String {
-    format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
-}
-
-/// PowerShell single quotes: a quote is doubled; typographic single quotes count as quotes too.
-pub(crate) fn quote_powershell(value: &str) -> String {
-    let mut out = String::from("'");
-    for c in value.chars() {
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            out.push(c);
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
-}
-
-/// dotenv single quotes: every parser (python-dotenv, Node's dotenv, Docker
-/// Compose) and `set -a; . ./.env` take what is inside literally: no `$`,
-/// backtick or backslash is expanded. Nothing can escape a `'` there, so a
-/// value holding one is refused (`None`).
-pub(crate) fn quote_dotenv(value: &str) -> Option<String> {
-    (!value.contains('\'')).then(|| format!("'{value}'"))
-}
+pub(crate) use crate::shell::{quote_dotenv, quote_fish, quote_powershell};
 
 #[cfg(test)]
 mod tests {
@@ -358,6 +351,7 @@ mod tests {
         assert_eq!(render(Format::Sh, &v).unwrap(), "export TRELLO_TOKEN='ATTAabc'\n");
         assert_eq!(render(Format::Fish, &v).unwrap(), "set -gx TRELLO_TOKEN 'ATTAabc'\n");
         assert_eq!(render(Format::Powershell, &v).unwrap(), "$env:TRELLO_TOKEN = 'ATTAabc'\n");
+        assert_eq!(render(Format::Cmd, &v).unwrap(), "set \"TRELLO_TOKEN=ATTAabc\"\n");
         assert_eq!(render(Format::Dotenv, &v).unwrap(), "TRELLO_TOKEN='ATTAabc'\n");
         assert_eq!(render(Format::Json, &v).unwrap(), "{\n  \"TRELLO_TOKEN\": \"ATTAabc\"\n}\n");
     }
@@ -371,13 +365,15 @@ mod tests {
         assert_eq!(quote_dotenv("b$c`d`\\e"), Some("'b$c`d`\\e'".into()));
         assert_eq!(quote_dotenv(odd), None);
         assert!(render(Format::Dotenv, &vars("a'b")).unwrap_err().contains("single quote"));
+        let refused = render(Format::Cmd, &vars("a%PATH%b")).unwrap_err();
+        assert!(refused.contains("TRELLO_TOKEN holds '%'") && refused.contains("nothing was printed"), "{refused}");
     }
 
     /// Outside JSON a value is printed exactly, on one line, or not at all.
     #[test]
     fn values_that_cannot_be_one_exact_line_are_refused() {
         for value in ["5b\nEVIL=$(touch x)", "a\rb", "a\u{85}b", "a\u{2028}b", "a\0b", "a\u{1b}[2Jb", "a\tb"] {
-            for format in [Format::Sh, Format::Fish, Format::Powershell, Format::Dotenv] {
+            for format in [Format::Sh, Format::Fish, Format::Powershell, Format::Cmd, Format::Dotenv] {
                 let refused = render(format, &vars(value)).unwrap_err();
                 assert!(refused.contains("TRELLO_TOKEN") && refused.contains("nothing was printed"), "{refused}");
             }

@@ -21,7 +21,7 @@ pub const TABLE: &[(u8, &str)] = &[
     (USAGE, "usage error (a bad flag, a malformed key or token), or the wizard was started without a terminal"),
     (
         UNREACHABLE,
-        "Trello (or the system keyring) could not be reached (DNS, refused, TLS, timeout, 5xx; no Secret Service, \
+        "Trello (or the system keyring) could not be reached (DNS, refused, TLS, timeout, 5xx; no keyring running, \
          locked), or answered in a shape Trello never does, so nothing is known",
     ),
     (NOTHING_SAVED, "nothing is saved for the profile (or it was logged out)"),

@@ -133,18 +133,18 @@ impl CommandError {
                 format!("{error}{}", advice::why_fix(Some(error.cause()), &trello_fix(error, *saved, run)))
             }
             CommandError::Keyring { profile, error } => {
-                format!("{}: {error}{}", profile_said(profile), advice::why_fix(None, &keyring_fix(error, run)))
+                format!("{}: {error}{}", profile_said(profile), advice::why_fix(None, &error.fix(run)))
             }
             CommandError::KeyringSave { profile, error } => format!(
                 "{}: {error}; nothing was saved{}",
                 profile_said(profile),
-                advice::why_fix(None, &save_fix(error, run))
+                advice::why_fix(None, &error.save_fix(run))
             ),
             CommandError::SecretUnreadable { profile, error } => format!(
                 "{}: the API secret kept in the keyring could not be read ({error}); nothing was saved, so it stays \
                  there{}",
                 profile_said(profile),
-                advice::why_fix(None, keyring_cure(error))
+                advice::why_fix(None, error.cure())
             ),
         }
     }
@@ -167,35 +167,6 @@ fn hint(line: &Option<String>) -> String {
     line.as_ref().map(|line| format!("\n  {line}")).unwrap_or_default()
 }
 
-/// What to do when the keyring would not take a token: about the keyring
-/// itself first (each failure has its own cure), then the way around it,
-/// named with the command that takes it.
-fn save_fix(error: &KeyringError, run: &str) -> String {
-    format!(
-        "{}; or keep the token in the config file (mode 0600): {} saves it there, and a profile you were moving \
-         with {} simply stays where it was",
-        keyring_cure(error),
-        advice::command(run, "login --with-token --storage file"),
-        advice::command(run, "storage keyring")
-    )
-}
-
-/// What to do when a saved token could not be read from the keyring: its
-/// cure, then the ways around it.
-pub(crate) fn keyring_fix(error: &KeyringError, run: &str) -> String {
-    match error {
-        KeyringError::Missing { .. } => format!(
-            "authorize a new token with {}, or put the entry back with the keyring's own tool",
-            advice::command(run, "rotate")
-        ),
-        _ => format!(
-            "{}; or keep the token in the config file instead: {}",
-            keyring_cure(error),
-            advice::command(run, "storage file")
-        ),
-    }
-}
-
 /// The fix for a Trello error as the commands say it: the guide's words,
 /// then the command that does it (`saved`: there is a token to rotate; else,
 /// at `login`, a new one comes from the wizard).
@@ -206,27 +177,6 @@ pub(crate) fn trello_fix(error: &TrelloError, saved: bool, run: &str) -> String 
             format!("{} Run {} to authorize one in the browser.", error.fix(), advice::command(run, ""))
         }
         _ => error.fix().to_string(),
-    }
-}
-
-/// What to do about the keyring itself, for each way it fails.
-fn keyring_cure(error: &KeyringError) -> &'static str {
-    match error {
-        KeyringError::Unavailable { .. } => {
-            "no keyring answers here: start one that offers the Secret Service (GNOME Keyring, KeePassXC, KWallet) in \
-             this session and run the command again"
-        }
-        KeyringError::Locked { .. } => {
-            "unlock the keyring (log in to the desktop session, or unlock it in Seahorse or KeePassXC) and run the \
-             command again"
-        }
-        KeyringError::Timeout { .. } => {
-            "answer the keyring's unlock prompt (it may be on another screen or behind a window) and run the command \
-             again"
-        }
-        KeyringError::Missing { .. } | KeyringError::Refused { .. } | KeyringError::Mismatch { .. } => {
-            "this keyring does not keep the token reliably"
-        }
     }
 }
 

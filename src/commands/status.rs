@@ -345,7 +345,7 @@ pub(crate) fn render_text(report: &Report, now: OffsetDateTime) -> String {
             ),
             Check::NoToken => format!("no token saved (logged out): run {} to authorize one", command("")),
             Check::Unusable(why) => format!("unusable: {why}: run {}", command("rotate")),
-            Check::Keyring(e) => format!("{e}{}", advice::fix_under(10, &super::keyring_fix(e, &run))),
+            Check::Keyring(e) => format!("{e}{}", advice::fix_under(10, &e.fix(&run))),
         };
         let status = match &p.member_differs {
             Some(why) => format!(
@@ -432,7 +432,7 @@ pub(crate) fn render_json(report: &Report, all: bool, now: OffsetDateTime) -> St
                 Check::Rejected(e) | Check::Unreachable(e) => {
                     (Some(e.to_string()), Some(super::trello_fix(e, true, &run)))
                 }
-                Check::Keyring(e) => (Some(e.to_string()), Some(super::keyring_fix(e, &run))),
+                Check::Keyring(e) => (Some(e.to_string()), Some(e.fix(&run))),
                 _ => (None, None),
             };
             let expired =

@@ -26,7 +26,7 @@ Examples:
 pub enum Where {
     /// In the config file (mode 0600).
     File,
-    /// In the system keyring (Secret Service).
+    /// In the system keyring (Secret Service, macOS Keychain, Windows Credential Manager).
     Keyring,
 }
 

@@ -62,6 +62,17 @@ pub enum VaultError {
     BadName { name: String, why: &'static str },
 }
 
+impl VaultError {
+    /// The keyring's failure behind this one, if a keyring failed: its advice
+    /// ([`KeyringError::cure`]) is what the front ends add.
+    pub(crate) fn keyring(&self) -> Option<&KeyringError> {
+        match self {
+            VaultError::Keyring(e) | VaultError::Read(e) | VaultError::SecretUnreadable(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Where a profile's token is kept, in words the user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {

@@ -167,6 +167,7 @@ fn env_formats() {
     assert_eq!(run("sh"), format!("export TRELLO_API_KEY='{KEY}'\nexport TRELLO_TOKEN='{token}'\n"));
     assert_eq!(run("fish"), format!("set -gx TRELLO_API_KEY '{KEY}'\nset -gx TRELLO_TOKEN '{token}'\n"));
     assert_eq!(run("powershell"), format!("$env:TRELLO_API_KEY = '{KEY}'\n$env:TRELLO_TOKEN = '{token}'\n"));
+    assert_eq!(run("cmd"), format!("set \"TRELLO_API_KEY={KEY}\"\nset \"TRELLO_TOKEN={token}\"\n"));
     assert_eq!(run("dotenv"), format!("TRELLO_API_KEY='{KEY}'\nTRELLO_TOKEN='{token}'\n"));
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     assert_eq!(json, serde_json::json!({"TRELLO_API_KEY": KEY, "TRELLO_TOKEN": token}));
@@ -435,7 +436,7 @@ complete -p trello-auth"#,
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(lines.first(), Some(&"sh fish powershell dotenv json"), "{said}");
+    assert_eq!(lines.first(), Some(&"sh fish powershell cmd dotenv json"), "{said}");
     assert!(lines.get(1).is_some_and(|l| l.contains("--offline") && l.contains("--all")), "{said}");
     assert!(lines.get(2).is_some_and(|l| l.ends_with(" trello-auth")), "{said}");
 
@@ -456,7 +457,7 @@ complete -p trello-auth"#,
     let values: Vec<&str> = said.lines().filter_map(|l| l.split('\t').next()).collect();
     assert_eq!(
         values,
-        ["dotenv", "fish", "json", "powershell", "sh"],
+        ["cmd", "dotenv", "fish", "json", "powershell", "sh"],
         "{said}{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -141,10 +141,11 @@ fn env_output_is_exact_and_one_line_or_refused() {
     }
 
     let pwned = env.dir.path().join("pwned");
-    let every_way_out: [&[&str]; 7] = [
+    let every_way_out: [&[&str]; 8] = [
         &["env"],
         &["env", "--format", "fish"],
         &["env", "--format", "powershell"],
+        &["env", "--format", "cmd"],
         &["env", "--format", "dotenv"],
         &["env", "--format", "json"],
         &["exec", "--", "touch", "pwned"],

@@ -10,4 +10,5 @@ mod faults_store;
 mod format_props;
 mod outside_data_props;
 mod secrets;
+mod shell_props;
 mod store;

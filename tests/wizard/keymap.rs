@@ -58,7 +58,7 @@ fn screens() -> Vec<(String, Model)> {
         all.push((format!("verify failed {error:?}"), m));
     }
     let mut m = at(Step::Verify, 0);
-    m.verify = VerifyState::SaveFailed(verified("read,write", None), "disk full".into());
+    m.verify = VerifyState::SaveFailed(verified("read,write", None), "disk full".into(), None);
     all.push(("save failed".into(), m));
     let mut m = at(Step::Verify, 0);
     m.verify = VerifyState::OtherMember(verified("read,write", None));
@@ -68,7 +68,7 @@ fn screens() -> Vec<(String, Model)> {
     all.push(("where to keep it".into(), m));
     let mut m = at(Step::Verify, 0);
     m.storage = Storage::Keyring;
-    m.verify = VerifyState::SaveFailed(verified("read,write", None), "the keyring refused".into());
+    m.verify = VerifyState::SaveFailed(verified("read,write", None), "the keyring refused".into(), None);
     all.push(("keyring save failed".into(), m));
     let mut m = at(Step::Done, 0);
     m.verify = VerifyState::Saved(verified("read,write", None), support::wizard::saved(true, None));

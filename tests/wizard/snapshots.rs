@@ -582,3 +582,25 @@ fn a_wide_terminal_keeps_lines_short() {
         }
     }
 }
+
+/// A keyring that would not take the token: the screen gives its cure in this
+/// system's words (the one advice table), and the file as the way around it.
+#[test]
+fn a_keyring_that_would_not_save_shows_its_cure() {
+    use trello_auth::credentials::keyring::{KeyringError, WORDS};
+    use trello_auth::credentials::vault::VaultError;
+    let mut m = at_step(5);
+    let generation = m.verify_generation;
+    send(
+        &mut m,
+        Msg::Verified { generation, result: Ok(verified("read,write", None)), at: "2026-11-28T21:00:00Z".into() },
+    );
+    let locked = KeyringError::Locked { detail: "the prompt was dismissed".into() };
+    send(&mut m, Msg::Saved(Err(VaultError::Keyring(locked))));
+    let screen = render(&m, 120, 40);
+    let start: String = WORDS.unlock.chars().take(20).collect();
+    let mut first = start.chars();
+    let capitalized: String = first.next().map(|c| c.to_uppercase().chain(first).collect()).unwrap_or_default();
+    assert!(screen.contains(&format!("Fix: {capitalized}")), "{screen}");
+    assert!(screen.contains("the keyring is locked and was not unlocked"), "{screen}");
+}

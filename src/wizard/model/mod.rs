@@ -50,7 +50,9 @@ pub enum VerifyState {
     /// Verified, and a keyring is reachable: ask where the token goes.
     ChooseStorage(Box<Verified>),
     Saving(Box<Verified>),
-    SaveFailed(Box<Verified>, String),
+    /// Why, and for a keyring that would not take it, the keyring's own cure
+    /// (the screen offers the file as the way around it).
+    SaveFailed(Box<Verified>, String, Option<&'static str>),
     Saved(Box<Verified>, Box<SaveOutcome>),
 }
 

@@ -136,11 +136,14 @@ impl Page for Verify {
                 items.push(Item::Blank);
                 items.push(Item::text(&t.saving));
             }
-            VerifyState::SaveFailed(v, error) => {
+            VerifyState::SaveFailed(v, error, cure) => {
                 items.push(success(Level::Ok, &v.member.who()));
                 items.push(Item::Blank);
                 items.push(Item::check(Level::Error, &t.save_failed));
                 items.push(Item::toned(error, Tone::Bold));
+                if let Some(cure) = cure {
+                    items.push(Item::text(fill(&t.fix, &[("fix", &capitalize(cure))])));
+                }
                 items.push(Item::Blank);
                 items.extend(next_line(m, bindings).map(Item::Next));
             }
@@ -251,7 +254,7 @@ fn retry(m: &mut Model) -> Vec<Effect> {
             Some(step) => goto(m, step, Some(Target::Token)),
             None => return super::start_verify(m),
         },
-        VerifyState::SaveFailed(v, _) => {
+        VerifyState::SaveFailed(v, ..) => {
             let verified = v.clone();
             return save(m, verified);
         }

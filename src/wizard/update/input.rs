@@ -119,7 +119,7 @@ pub(super) fn perform(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::SaveToFile | Action::SaveToKeyring => {
             let verified = match &m.verify {
-                VerifyState::ChooseStorage(v) | VerifyState::SaveFailed(v, _) => v.clone(),
+                VerifyState::ChooseStorage(v) | VerifyState::SaveFailed(v, ..) => v.clone(),
                 _ => return Vec::new(),
             };
             m.storage = if action == Action::SaveToKeyring { Storage::Keyring } else { Storage::File };

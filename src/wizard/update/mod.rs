@@ -89,7 +89,10 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     }
                     VerifyState::Saved(v, saved)
                 }
-                (VerifyState::Saving(v), Err(e)) => VerifyState::SaveFailed(v, e.to_string()),
+                (VerifyState::Saving(v), Err(e)) => {
+                    let cure = e.keyring().map(|k| k.cure());
+                    VerifyState::SaveFailed(v, e.to_string(), cure)
+                }
                 (other, _) => other,
             };
             Vec::new()

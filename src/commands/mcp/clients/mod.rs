@@ -120,8 +120,12 @@ pub(crate) fn keys_in_words(format: Format, keys: &[String]) -> String {
 pub(crate) struct Homes {
     pub home: Option<PathBuf>,
     /// The platform's config folder: `$XDG_CONFIG_HOME` or `~/.config` on
-    /// Linux, `~/Library/Application Support` on macOS.
+    /// Linux, `~/Library/Application Support` on macOS, `%APPDATA%` (the
+    /// roaming one) on Windows.
     pub config: Option<PathBuf>,
+    /// The platform's local data folder: `%LOCALAPPDATA%` on Windows, where
+    /// packaged (MSIX) apps keep their files.
+    pub local_data: Option<PathBuf>,
     /// `$XDG_CONFIG_HOME` as set (absolute), whatever the platform.
     pub xdg_config: Option<PathBuf>,
     /// The clients' own variables that are set, by name.
@@ -140,6 +144,7 @@ impl Homes {
         Homes {
             home: base.as_ref().map(|b| b.home_dir().to_path_buf()),
             config: base.as_ref().map(|b| b.config_dir().to_path_buf()),
+            local_data: base.as_ref().map(|b| b.data_local_dir().to_path_buf()),
             xdg_config: crate::environment::XDG_CONFIG_HOME.get_os().map(PathBuf::from).filter(|p| p.is_absolute()),
             overrides,
         }
@@ -150,9 +155,10 @@ impl Homes {
         self.overrides.iter().find(|(name, _)| *name == var.name).map(|(_, path)| path.as_path())
     }
 
-    /// `rel` in the home folder.
+    /// `rel` (`/`-separated) in the home folder, joined a part at a time so
+    /// that a path printed on Windows has one kind of separator.
     pub(crate) fn in_home(&self, rel: &str) -> Option<PathBuf> {
-        self.home.as_ref().map(|h| h.join(rel))
+        self.home.as_ref().map(|h| rel.split('/').fold(h.clone(), |path, part| path.join(part)))
     }
 
     /// `$XDG_CONFIG_HOME`, else `~/.config`, on every platform (the XDG
@@ -408,6 +414,7 @@ mod tests {
         let homes = Homes {
             home: Some("/h".into()),
             config: Some("/h/.config".into()),
+            local_data: Some("/h/.local/share".into()),
             xdg_config: None,
             overrides: Vec::new(),
         };

@@ -40,6 +40,9 @@ impl Agent for Zed {
         }
         let config = if cfg!(target_os = "macos") {
             homes.in_home(".config")?
+        } else if cfg!(windows) {
+            // `%APPDATA%\Zed`, its folder capitalized there.
+            return Some(homes.config.as_ref()?.join("Zed").join("settings.json"));
         } else if let Some(flatpak) = homes.var(&FLATPAK_XDG_CONFIG_HOME) {
             flatpak.to_path_buf()
         } else {
