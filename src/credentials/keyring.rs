@@ -136,6 +136,8 @@ fn connect() -> Result<Store, KeyringError> {
     Err(KeyringError::Unavailable { detail: "this build has no keyring store for this platform".into() })
 }
 
+// Only Linux's store is connected on this branch; the other stores use it too.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn unavailable(e: &keyring_core::Error) -> KeyringError {
     KeyringError::Unavailable { detail: short_text(&e.to_string()) }
 }

@@ -156,9 +156,10 @@ impl From<FileError> for StoreError {
             FileError::NotAFile { path, kind } => StoreError::NotAFile { path, kind },
             FileError::TooLarge { path, size, .. } => StoreError::TooLarge { path, size },
             FileError::Write { path, action, source } => StoreError::Write { path, action, source },
-            e @ (FileError::Locked { .. } | FileError::Untrusted { .. } | FileError::NoOwnFolder) => {
-                StoreError::File(e)
-            }
+            e @ (FileError::Locked { .. }
+            | FileError::Busy { .. }
+            | FileError::Untrusted { .. }
+            | FileError::NoOwnFolder) => StoreError::File(e),
         }
     }
 }
@@ -237,12 +238,8 @@ impl Store {
         let Some(existing) = files::read_private(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
         let config = parse(&self.path, &existing.text)?;
         let mut warnings = Vec::new();
-        if existing.mode & 0o077 != 0 {
-            warnings.push(format!(
-                "{} can be read by other users (mode {:o}); it will be tightened to 600 on the next save",
-                self.path.display(),
-                existing.mode
-            ));
+        if let Some(readers) = &existing.readers {
+            warnings.push(format!("{} can be read by {readers}; {}", self.path.display(), files::READERS_ON_SAVE));
         }
         Ok(Some(Loaded { config, warnings }))
     }

@@ -4,6 +4,12 @@ pub mod mask;
 mod relay;
 #[cfg(unix)]
 mod unix;
+#[cfg(unix)]
+use unix as platform;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as platform;
 
 use std::ffi::{OsStr, OsString};
 use std::process::Command;
@@ -166,15 +172,15 @@ fn shown(program: &OsStr) -> String {
     crate::untrusted::line(&program.to_string_lossy()).into_owned()
 }
 
-/// Runs the prepared command; its exit code. Where nothing is masked, on
-/// Unix this process becomes the command and this returns only if that
-/// failed. Otherwise the command runs as a child with its masked output
-/// relayed, and a command killed by a signal ends this process by the same
-/// signal.
+/// Runs the prepared command; its exit code. Where nothing is masked, this
+/// process becomes the command on Unix (and this returns only if that
+/// failed); on Windows, which cannot, the command runs as a child with the
+/// streams as they are. Otherwise the command runs as a child with its
+/// masked output relayed, and a command killed by a signal ends this process
+/// by the same signal (on Windows, an exit code above 255 ends it with that code).
 pub fn run(prepared: Prepared, masked: Masked) -> Result<u8, RunError> {
     if !masked.any() {
-        #[cfg(unix)]
-        return Err(unix::replace_with(prepared.command));
+        return platform::run_in_place(prepared.command);
     }
     relay::run(prepared.command, &prepared.mask, masked)
 }
