@@ -579,10 +579,12 @@ pub fn own_folder(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth` on Linux): the
-/// default config file, and the lock files of every file it changes.
+/// trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth` on Linux,
+/// `%APPDATA%\trello-auth` on Windows): the default config file, and the
+/// lock files of every file it changes. (Not `ProjectDirs`, which on Windows
+/// adds a `config` folder below the program's.)
 pub fn own_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", OWN_NAME).map(|d| d.config_dir().to_path_buf())
+    directories::BaseDirs::new().map(|d| d.config_dir().join(OWN_NAME))
 }
 
 /// The lock file's name for a file at the canonical path `target`: a hash of

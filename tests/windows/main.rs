@@ -191,7 +191,8 @@ fn the_default_config_is_under_appdata() {
     cmd.env_remove("TRELLO_AUTH_CONFIG");
     let out = within(cmd, Some(&format!("{}\n", env.token)));
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
-    let text = std::fs::read_to_string(&appdata).unwrap_or_else(|e| panic!("{}: {e}\n{}", appdata.display(), said(&out)));
+    let text =
+        std::fs::read_to_string(&appdata).unwrap_or_else(|e| panic!("{}: {e}\n{}", appdata.display(), said(&out)));
     assert!(text.contains(&env.token));
     std::fs::remove_file(&appdata).unwrap();
 }
@@ -300,7 +301,14 @@ fn mcp_vscode_writes_the_windows_path() {
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let entry = &json["servers"]["trello"];
     assert_eq!(entry["type"], "stdio", "{text}");
-    assert!(entry["command"].as_str().unwrap().to_ascii_lowercase().ends_with(r"\cmd.exe"), "{text}");
+    // trello-auth.exe itself, by absolute path, running the server through `exec`.
+    assert!(entry["command"].as_str().unwrap().ends_with(r"\trello-auth.exe"), "{text}");
+    let args: Vec<&str> = entry["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(args.iter().any(|a| a.eq_ignore_ascii_case(r"C:\windows\system32\cmd.exe")), "{text}");
+    assert!(!text.contains(&env.token), "{text}");
+    // cmd.exe is in the system's folder, which every client searches: no PATH
+    // is added for it (the folders compare without case, as Windows names do).
+    assert!(entry["env"].get("PATH").is_none(), "{text}");
     std::fs::remove_file(&file).unwrap();
 }
 

@@ -160,9 +160,11 @@ impl Server {
     }
 }
 
-/// trello-auth's own data folder (`$XDG_DATA_HOME/trello-auth`, `~/.local/share/trello-auth`).
+/// trello-auth's own data folder (`$XDG_DATA_HOME/trello-auth`,
+/// `~/.local/share/trello-auth`; on Windows `%LOCALAPPDATA%\trello-auth`: a
+/// `node_modules` is this machine's, not one to roam with the profile).
 fn data_folder() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.data_dir().to_path_buf())
+    directories::BaseDirs::new().map(|d| d.data_local_dir().join("trello-auth"))
 }
 
 /// What the folder holds, from npm's record of what it installed

@@ -116,7 +116,7 @@ pub fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
     let mut needs = Vec::new();
     let mut need = |dir: &Path| {
         let dir = dir.to_path_buf();
-        if !SHORT_PATH.iter().any(|s| Path::new(s) == dir) && !needs.contains(&dir) {
+        if !SHORT_PATH.iter().any(|s| platform::same_dir(Path::new(s), &dir)) && !needs.contains(&dir) {
             needs.push(dir);
         }
     };

@@ -28,3 +28,8 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
+
+/// Whether two folder names are one name.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b
+}

@@ -40,3 +40,9 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
+
+/// Whether two folder names are one name: Windows names ignore case
+/// (`C:\windows\system32` is `C:\Windows\System32`).
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    a.as_os_str().eq_ignore_ascii_case(b.as_os_str())
+}
