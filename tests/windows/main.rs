@@ -79,16 +79,20 @@ impl Env {
     /// A Windows program under Wine, with the fake Trello's bases and this test's config file.
     fn wine(&self, program: &str, args: &[&str]) -> Command {
         let mut cmd = Command::new(required("WINE"));
+        // A clean environment, as tests/support/cli does: no variable of the
+        // machine running CI (XDG_CONFIG_HOME, VSCODE_APPDATA, TRELLO_*) may
+        // steer the .exe. Wine itself needs PATH and HOME.
         cmd.arg(program)
             .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", std::env::var_os("HOME").unwrap_or_default())
             .env("WINEPREFIX", prefix())
             .env("WINEDEBUG", "-all")
             .env("TRELLO_API_BASE", self.fake.api_base())
             .env("TRELLO_WEB_BASE", self.fake.web_base())
             .env("TRELLO_AUTH_CONFIG", windows_path(&self.config()))
             .env("TRELLO_AUTH_KEYRING_TIMEOUT_MS", "20000")
-            .env_remove("TRELLO_TOKEN")
-            .env_remove("TRELLO_API_KEY")
             .current_dir(self.dir.path())
             .stdin(Stdio::null());
         cmd
