@@ -333,13 +333,16 @@ fn a_corrupt_config_is_refused_untouched() {
 
 /// Starts `hold.exe` on `file` for `ms` milliseconds; returns once it holds it.
 fn hold(env: &Env, file: &Path, ms: u32) -> std::process::Child {
+    hold_as(env, file, ms, &[])
+}
+
+/// [`hold`], with `hold.exe`'s further words (`lock`).
+fn hold_as(env: &Env, file: &Path, ms: u32, more: &[&str]) -> std::process::Child {
     let hold = required("TRELLO_AUTH_WINE_HOLD");
-    let mut child = env
-        .wine(&hold, &[&windows_path(file), &ms.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+    let mut args = vec![windows_path(file), ms.to_string()];
+    args.extend(more.iter().map(|m| m.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = env.wine(&hold, &args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert_eq!(line.trim(), "holding", "hold.exe did not start");
@@ -412,4 +415,31 @@ fn files_others_can_read_are_said() {
 /// The .exe as `cmd` names it (Wine maps `/` to `Z:`).
 fn windows_path_of_exe() -> String {
     format!("Z:{}", exe().display().to_string().replace('/', "\\"))
+}
+
+/// The lock works on Windows: a change waits while another program holds
+/// the lock file (`LockFileEx`, as another trello-auth does), says what it
+/// waits for after a moment, and goes on once it is let go.
+#[test]
+fn a_change_waits_for_the_lock_another_holds_and_says_so() {
+    let env = Env::new();
+    env.login(&[]);
+    // The lock file of the config: named by a hash of its canonical path, in
+    // trello-auth's own folder; Windows' canonical form is `\\?\C:\…`.
+    let canonical = format!(r"\\?\{}", windows_path(&env.config()));
+    let name = trello_auth::files::lock_name(Path::new(&canonical));
+    let locks = prefix().join("drive_c/users").join(whoami()).join("AppData/Roaming/trello-auth/locks");
+    let lock = locks.join(&name);
+    let names: Vec<_> =
+        std::fs::read_dir(&locks).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(lock.is_file(), "no lock file {name} for {canonical} in {}: {names:?}", locks.display());
+    let mut held = hold_as(&env, &lock, 2500, &["lock"]);
+    let started = Instant::now();
+    let out = env.run(&["logout", "--keep-remote"]);
+    let waited = started.elapsed();
+    held.wait().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(waited >= Duration::from_secs(2), "it did not wait: {waited:?}\n{}", said(&out));
+    assert!(stderr(&out).contains("waiting for another trello-auth to finish changing"), "{}", said(&out));
+    assert!(!env.config_text().contains(&env.token));
 }
