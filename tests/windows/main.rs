@@ -443,3 +443,22 @@ fn a_change_waits_for_the_lock_another_holds_and_says_so() {
     assert!(stderr(&out).contains("waiting for another trello-auth to finish changing"), "{}", said(&out));
     assert!(!env.config_text().contains(&env.token));
 }
+
+/// An exit code above 255 (a Windows status such as 0xC000013A, a child
+/// ended by Ctrl+C) comes back whole, relayed or not: `cmd` sees it.
+#[test]
+fn exec_passes_an_exit_code_above_255_whole() {
+    let env = Env::new();
+    env.login(&[]);
+    let exe = windows_path_of_exe();
+    let script = env.dir.path().join("codes.cmd");
+    let body = format!(
+        "@echo off\r\n{exe} exec -- cmd /c exit 300\r\necho relayed=%ERRORLEVEL%\r\n\
+         {exe} exec --no-mask -- cmd /c exit -1073741510\r\necho direct=%ERRORLEVEL%\r\n"
+    );
+    std::fs::write(&script, body).unwrap();
+    let out = within(env.wine("cmd", &["/c", &windows_path(&script)]), None);
+    let text = stdout(&out);
+    assert!(text.contains("relayed=300"), "{}", said(&out));
+    assert!(text.contains("direct=-1073741510"), "{}", said(&out));
+}
