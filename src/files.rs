@@ -681,6 +681,17 @@ fn locks_folder() -> Result<(PathBuf, platform::Folder), FileError> {
     if access.mode & 0o077 != 0 {
         platform::tighten(&folder).map_err(|e| fail("setting permissions", e))?;
     }
+    // Unix has just made it 0700; Windows keeps the list it inherited, so a
+    // folder another account may write is refused there rather than used.
+    if access.writers.is_some()
+        && let Some(by) = platform::folder_access(&folder).map_err(|e| fail("opening the directory", e))?.writers
+    {
+        return Err(FileError::Untrusted {
+            path: path.clone(),
+            why: format!("it can be written by {by} ({})", access.shown),
+            fix: format!("remove it ({}); trello-auth makes its own", platform::fix_remove_folder(&path)),
+        });
+    }
     Ok((path, folder))
 }
 
