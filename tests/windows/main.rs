@@ -462,3 +462,59 @@ fn exec_passes_an_exit_code_above_255_whole() {
     assert!(text.contains("relayed=300"), "{}", said(&out));
     assert!(text.contains("direct=-1073741510"), "{}", said(&out));
 }
+
+/// The wizard under Wine's console, in a pseudo-terminal (`script`): it
+/// draws its first screen, takes a key, and gives the terminal back (leaves
+/// the alternate screen) as it quits.
+#[test]
+fn the_wizard_draws_takes_a_key_and_gives_the_terminal_back_under_wines_console() {
+    use std::io::Read;
+    let env = Env::new();
+    let base = env.cmd(&[]);
+    let mut cmd = Command::new("script");
+    let line = format!("{} {}", required("WINE"), exe().display());
+    cmd.args(["-qfec", &line, "/dev/null"]).env_clear().current_dir(env.dir.path());
+    for (name, value) in base.get_envs() {
+        if let Some(value) = value {
+            cmd.env(name, value);
+        }
+    }
+    cmd.env("TERM", "xterm-256color");
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let text = || String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+    let started = Instant::now();
+    // Wine's console breaks long lines where the pseudo-terminal ends, so a
+    // short word of the first screen is looked for: its first step's name.
+    while !text().contains("1 Portal") {
+        assert!(started.elapsed() < Duration::from_secs(60), "no first screen:\n{}", text());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stdin.write_all(b"q").unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the wizard did not quit on q:\n{}", text());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    reader.join().unwrap();
+    let all = text();
+    let drawn = all.find("1 Portal").unwrap();
+    assert!(all[drawn..].contains("\x1b[?1049l"), "the alternate screen was not left:\n{all}");
+}
