@@ -463,58 +463,122 @@ fn exec_passes_an_exit_code_above_255_whole() {
     assert!(text.contains("direct=-1073741510"), "{}", said(&out));
 }
 
-/// The wizard under Wine's console, in a pseudo-terminal (`script`): it
-/// draws its first screen, takes a key, and gives the terminal back (leaves
-/// the alternate screen) as it quits.
+/// The .exe under Wine's console in a pseudo-terminal (`script`, which
+/// ends with the program's exit code): what it printed so far, and keys.
+struct Console {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Console {
+    fn start(env: &Env, args: &[&str]) -> Console {
+        use std::io::Read;
+        let base = env.cmd(&[]);
+        let mut cmd = Command::new("script");
+        let line = format!("{} {} {}", required("WINE"), exe().display(), args.join(" "));
+        cmd.args(["-qfec", &line, "/dev/null"]).env_clear().current_dir(env.dir.path());
+        for (name, value) in base.get_envs() {
+            if let Some(value) = value {
+                cmd.env(name, value);
+            }
+        }
+        cmd.env("TERM", "xterm-256color");
+        let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reader = {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = out.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    seen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        Console { child, stdin, seen, reader: Some(reader) }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until `words` have been printed (Wine's console breaks long
+    /// lines where the pseudo-terminal ends: look for a few words).
+    fn expect(&self, words: &str) {
+        let started = Instant::now();
+        while !self.text().contains(words) {
+            assert!(started.elapsed() < Duration::from_secs(60), "no {words:?}:\n{}", self.text());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        self.stdin.write_all(keys).unwrap();
+    }
+
+    /// Waits for the end: the exit code and everything printed.
+    fn end(mut self) -> (Option<i32>, String) {
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = self.child.kill();
+                panic!("no end:\n{}", self.text());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        (status.code(), self.text())
+    }
+}
+
+/// The wizard under Wine's console, in a pseudo-terminal: it draws its
+/// first screen, takes a key, and gives the terminal back (leaves the
+/// alternate screen) as it quits.
 #[test]
 fn the_wizard_draws_takes_a_key_and_gives_the_terminal_back_under_wines_console() {
-    use std::io::Read;
     let env = Env::new();
-    let base = env.cmd(&[]);
-    let mut cmd = Command::new("script");
-    let line = format!("{} {}", required("WINE"), exe().display());
-    cmd.args(["-qfec", &line, "/dev/null"]).env_clear().current_dir(env.dir.path());
-    for (name, value) in base.get_envs() {
-        if let Some(value) = value {
-            cmd.env(name, value);
-        }
-    }
-    cmd.env("TERM", "xterm-256color");
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let reader = {
-        let seen = seen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                seen.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        })
-    };
-    let text = || String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
-    let started = Instant::now();
-    // Wine's console breaks long lines where the pseudo-terminal ends, so a
-    // short word of the first screen is looked for: its first step's name.
-    while !text().contains("1 Portal") {
-        assert!(started.elapsed() < Duration::from_secs(60), "no first screen:\n{}", text());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    stdin.write_all(b"q").unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("the wizard did not quit on q:\n{}", text());
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    reader.join().unwrap();
-    let all = text();
+    let mut console = Console::start(&env, &[]);
+    console.expect("1 Portal");
+    console.send(b"q");
+    let (_, all) = console.end();
     let drawn = all.find("1 Portal").unwrap();
     assert!(all[drawn..].contains("\x1b[?1049l"), "the alternate screen was not left:\n{all}");
+}
+
+/// `login`'s prompt at Wine's console: the token typed is not echoed and is
+/// saved; Ctrl+C there quits and saves nothing.
+#[test]
+fn login_reads_the_token_without_echo_at_wines_console() {
+    let env = Env::new();
+    let mut console = Console::start(&env, &["login", "--with-token", "--key", KEY]);
+    console.expect("Paste the token");
+    console.send(format!("{}\r", env.token).as_bytes());
+    let (code, all) = console.end();
+    assert_eq!(code, Some(0), "{all}");
+    assert!(!all.contains(&env.token), "the token was echoed:\n{all}");
+    assert!(all.contains("Logged in as"), "{all}");
+    assert!(env.config_text().contains(&env.token));
+
+    let other = Env::new();
+    let mut console = Console::start(&other, &["login", "--with-token", "--key", KEY]);
+    console.expect("Paste the token");
+    console.send(b"ATTA\x03");
+    let (code, all) = console.end();
+    // Wine's console turns this Ctrl+C into a console event that ends the
+    // process, where Windows with processed input off (crossterm's raw
+    // mode) hands it over as a byte and `login` says "quit at the token
+    // prompt": only the outcome both share is checked.
+    assert_ne!(code, Some(0), "{all}");
+    assert!(!other.config().exists(), "{all}");
 }
