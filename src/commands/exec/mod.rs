@@ -52,7 +52,8 @@ SIGUSR1 and SIGUSR2 sent to trello-auth are passed on (a terminal's Ctrl+C
 already reaches COMMAND). A terminal gets COMMAND's output straight, and COMMAND
 keeps it as its TTY. With both streams a terminal, or with --no-mask,
 trello-auth replaces itself with COMMAND. A missing command exits 127, one that
-cannot be run 126.
+cannot be run 126. On Windows COMMAND always runs as a child: Ctrl+C reaches it
+through the console, and its exit code, whole, is trello-auth's.
 
 Masking stops accidental leaks (`curl -v`, a server that logs its URL). COMMAND
 has the token and can print it some other way, and `trello-auth token` and
