@@ -16,11 +16,14 @@
 //! change waits for it at most [`LOCK_WAIT`], and says so after
 //! [`LOCK_PATIENCE`]. A file of secrets ([`Dir::Private`]) is used only when
 //! no one but its user (or root) can change it or any folder above it, as
-//! ssh treats a key file. The system calls behind both are in `files/unix.rs`.
+//! ssh treats a key file. The system calls behind both are in `files/unix.rs`
+//! and `files/windows.rs`: on Windows "no one else" is read from the file's
+//! owner and access list, where Unix reads its owner and mode, and a file is
+//! private through the access list it inherits from its folder (the user's
+//! profile, under `%APPDATA%`) where Unix writes it 0600.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -30,6 +33,14 @@ use tempfile::NamedTempFile;
 mod unix;
 #[cfg(unix)]
 use unix as platform;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as platform;
+
+/// How long a replacement retries when another program holds its target
+/// open (Windows: an editor, a sync client, a virus scan), before it says so.
+pub(crate) const BUSY_WAIT: Duration = Duration::from_secs(3);
 
 /// How long a change waits for another trello-auth holding its file's lock
 /// (a person answering a keyring prompt, at worst) before it gives up.
@@ -63,6 +74,13 @@ pub enum FileError {
         ))
     )]
     Locked { path: PathBuf, lock: PathBuf, seconds: u64 },
+    #[error(
+        "could not save {}: another program has it open (an editor, a sync client or a virus scan) and kept it from \
+         being replaced for {seconds} s, so it is as it was{}",
+        path.display(),
+        crate::advice::why_fix(None, "close it in that program, and run the command again")
+    )]
+    Busy { path: PathBuf, seconds: u64 },
     #[error(
         "refusing {}: {why}; another user could change it, and trello-auth would use what they put there, so \
          nothing was read or written{}",
@@ -101,8 +119,49 @@ impl std::fmt::Display for LockWait<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
     pub text: String,
+    /// The Unix permission bits a replacement keeps (0 on Windows, where a
+    /// replacement gets its folder's access list).
+    pub mode: u32,
+    /// Who besides its owner may read it, in words with how that shows
+    /// (`others (mode 0644)`), when anyone may.
+    pub readers: Option<String>,
+}
+
+/// Who owns a file and who else may change or read it, as the system says.
+#[derive(Debug, Clone)]
+pub(crate) struct Access {
+    pub owner: platform::Owner,
+    /// Where the rights below show, for messages: `mode 0606`, `its access list`.
+    pub shown: String,
+    /// Who besides the owner (and the system) may change it, in words (`others`, `its group`, `Everyone`).
+    pub writers: Option<String>,
+    /// Who besides the owner (and the system) may read it, in words.
+    pub readers: Option<String>,
+    /// Sticky folder (`/tmp`): only an entry's owner may rename or delete it.
+    pub sticky: bool,
+    /// The Unix permission bits (0 on Windows).
     pub mode: u32,
 }
+
+/// A file others may read that standard output goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SharedFile {
+    /// Its path, or words for it where the system does not name it.
+    pub path: String,
+    /// Who besides its owner may read it, with how that shows (`others (mode 0644)`).
+    pub readers: String,
+    /// The command that makes it private (`` `chmod 600 '/w/.env'` ``).
+    pub fix: String,
+}
+
+/// The file standard output goes to, when it is a regular file anyone but
+/// its owner may read.
+pub(crate) fn stdout_readers() -> Option<SharedFile> {
+    platform::stdout_readers()
+}
+
+/// What the next save does about a config file others may read.
+pub(crate) const READERS_ON_SAVE: &str = platform::READERS_ON_SAVE;
 
 /// What a new file's permissions are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +177,10 @@ pub enum Mode {
 
 /// What `<name>.bak` holds after a replacement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Backup {
-    /// No backup is written (an existing one is left as it is).
+pub(crate) enum Backup {
+    /// No backup is written (an existing one is left as it is); only the
+    /// lock tests need a write without one.
+    #[cfg(test)]
     None,
     /// The previous file, byte for byte.
     Previous,
@@ -187,9 +248,9 @@ impl Replace {
         let lock = lock(&target, waiting)?;
         remove_stale_temp_files(&target);
         let old = match open_regular(&target, limit)? {
-            Some((old, meta)) => {
+            Some((old, access)) => {
                 if matches!(dir, Dir::Private { .. }) {
-                    check_private(path, &target, Some(&meta))?;
+                    check_private(path, &target, Some(&access))?;
                 }
                 Some(old)
             }
@@ -212,7 +273,9 @@ impl Replace {
     /// [`Replace::commit`], keeping the lock until the [`Held`] is dropped.
     pub(crate) fn commit_held(self, bytes: &[u8], mode: Mode, backup: Backup) -> Result<(Written, Held), FileError> {
         let backup: Option<&[u8]> = match (&self.old, &backup) {
-            (None, _) | (_, Backup::None) => None,
+            (None, _) => None,
+            #[cfg(test)]
+            (_, Backup::None) => None,
             (Some(old), Backup::Previous) => Some(old.text.as_bytes()),
             (Some(_), Backup::Text(text)) => Some(text.as_bytes()),
         };
@@ -298,20 +361,17 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 
 /// What a file type is, in words, when it is not a regular file.
 pub(crate) fn kind_of(file_type: &fs::FileType) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
     if file_type.is_file() {
         return None;
     }
-    type Is = fn(&fs::FileType) -> bool;
-    let kinds: [(Is, &'static str); 6] = [
-        (fs::FileType::is_dir, "a directory"),
-        (FileTypeExt::is_char_device, "a character device"),
-        (FileTypeExt::is_block_device, "a block device"),
-        (FileTypeExt::is_fifo, "a FIFO (named pipe)"),
-        (FileTypeExt::is_socket, "a socket"),
-        (fs::FileType::is_symlink, "a symbolic link"),
-    ];
-    Some(kinds.iter().find(|(is, _)| is(file_type)).map_or("not a regular file", |(_, kind)| kind))
+    if file_type.is_dir() {
+        return Some("a directory");
+    }
+    Some(platform::special_kind(file_type).unwrap_or(if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }))
 }
 
 fn check_regular(path: &Path, file_type: &fs::FileType) -> Result<(), FileError> {
@@ -333,15 +393,15 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Option<Existing>, 
 /// [`read_regular`] for a file of secrets: refused, before its text is
 /// used, when anyone but the user or root could have changed it ([`check_private`]).
 pub(crate) fn read_private(path: &Path, limit: u64) -> Result<Option<Existing>, FileError> {
-    let Some((existing, meta)) = open_regular(path, limit)? else { return Ok(None) };
-    check_private(path, &canonical(path), Some(&meta))?;
+    let Some((existing, access)) = open_regular(path, limit)? else { return Ok(None) };
+    check_private(path, &canonical(path), Some(&access))?;
     Ok(Some(existing))
 }
 
-/// [`read_regular`], with the open file's metadata (who owns it, its mode).
-fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadata)>, FileError> {
+/// [`read_regular`], with who owns the open file and who else may use it.
+fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, Access)>, FileError> {
     let read_error = |source| FileError::Read { path: path.to_path_buf(), source };
-    let file = match OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32).open(path) {
+    let file = match platform::open_to_read(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(read_error(e)),
@@ -354,94 +414,108 @@ fn open_regular(path: &Path, limit: u64) -> Result<Option<(Existing, fs::Metadat
     // Sized once: a large file read in doubling steps would briefly need twice its size.
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // One byte past the cap tells a file that grew since the check.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    (&file).take(limit + 1).read_to_end(&mut bytes).map_err(read_error)?;
     if bytes.len() as u64 > limit {
         return Err(FileError::TooLarge { path: path.to_path_buf(), size: bytes.len() as u64, limit });
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| read_error(io::Error::new(io::ErrorKind::InvalidData, "the file is not UTF-8 text")))?;
-    let mode = meta.permissions().mode() & 0o777;
-    Ok(Some((Existing { text, mode }, meta)))
+    let access = platform::access_of_file(&file).map_err(read_error)?;
+    Ok(Some((
+        Existing {
+            text,
+            mode: access.mode,
+            readers: access.readers.as_ref().map(|r| format!("{r} ({})", access.shown)),
+        },
+        access,
+    )))
 }
 
 /// Whether a file of secrets can be trusted: no one but the user (or root,
-/// who can change anything anyway, as ssh allows) can have changed it.
-/// `named` is the path as given, `real` the file behind it, `file` its
-/// metadata through the open handle (`None`: not made yet). Refused when
-/// `named` is a link owned by another user; when the file is owned by
-/// another user or writable by its group or by others; or when a folder
-/// above either is owned by another user or writable by its group or others,
-/// unless it is sticky (`/tmp`) and the entry below it is the user's or
-/// root's, which only they can then rename or replace. Group-writable counts
-/// even for a group of one: which groups have one member cannot be known here.
-pub(crate) fn check_private(named: &Path, real: &Path, file: Option<&fs::Metadata>) -> Result<(), FileError> {
-    let me = platform::me();
-    let trusted = |uid: u32| uid == me || uid == 0;
+/// who can change anything anyway, as ssh allows; on Windows the system and
+/// the Administrators) can have changed it. `named` is the path as given,
+/// `real` the file behind it, `file` who owns the open file and who may use
+/// it (`None`: not made yet). Refused when `named` is a link owned by
+/// another user; when the file is owned by another user or writable by its
+/// group or by others; or when a folder above either is owned by another
+/// user or writable by its group or others, unless it is sticky (`/tmp`) and
+/// the entry below it is the user's or root's, which only they can then
+/// rename or replace. Group-writable counts even for a group of one: which
+/// groups have one member cannot be known here. On Windows "writable" is any
+/// allowing entry of the access list that lets another account write,
+/// delete, or change the list or the owner (a folder's right to add a
+/// new entry alone does not count: what is added is not the user's, and
+/// refused as such).
+pub(crate) fn check_private(named: &Path, real: &Path, file: Option<&Access>) -> Result<(), FileError> {
+    let me = platform::owner_words(&platform::me());
+    let also = platform::ALSO_TRUSTED;
     let untrusted = |why: String, fix: String| Err(FileError::Untrusted { path: named.to_path_buf(), why, fix });
-    let shown = |p: &Path| crate::shell::sh_word(&p.to_string_lossy());
     if let Ok(link) = fs::symlink_metadata(named)
         && link.file_type().is_symlink()
     {
-        let access = platform::access(&link);
-        if !trusted(access.owner) {
+        let access = platform::access_of_path(named, false).map_err(|e| FileError::Untrusted {
+            path: named.to_path_buf(),
+            why: format!("it is a link whose owner could not be read ({e})"),
+            fix: platform::fix_link(named),
+        })?;
+        if !platform::trusted(&access.owner) {
             return untrusted(
-                format!("it is a symbolic link owned by uid {}, not by you (uid {me}) or root", access.owner),
-                format!("remove the link (`rm {}`) and name your own file", shown(named)),
+                format!(
+                    "it is a symbolic link owned by {}, not by you ({me}) or {also}",
+                    platform::owner_words(&access.owner)
+                ),
+                platform::fix_link(named),
             );
         }
         check_folders(named, &canonical(parent_dir(named)), access.owner)?;
     }
-    let owner = match file.map(platform::access) {
-        None => me,
-        Some(access) if !trusted(access.owner) => {
-            let path = shown(real);
+    let owner = match file {
+        None => platform::me(),
+        Some(access) if !platform::trusted(&access.owner) => {
             return untrusted(
-                format!("it is owned by uid {}, not by you (uid {me}) or root", access.owner),
-                format!(
-                    "if you did not make it, move it away (`mv {path} {path}.untrusted`) and set up your own with \
-                     `trello-auth`; if it is yours, take it back with `sudo chown {me} {path}`"
-                ),
+                format!("it is owned by {}, not by you ({me}) or {also}", platform::owner_words(&access.owner)),
+                platform::fix_owner(real),
             );
         }
-        Some(access) if access.others_write || access.group_writes => {
-            let by = if access.others_write { "others" } else { "its group" };
-            return untrusted(
-                format!("it can be written by {by} (mode {:04o})", access.mode),
-                format!("`chmod go-w {}`, then check that it holds only what you saved", shown(real)),
-            );
+        Some(Access { writers: Some(by), shown, .. }) => {
+            return untrusted(format!("it can be written by {by} ({shown})"), platform::fix_writers(real));
         }
-        Some(access) => access.owner,
+        // A uid (Copy) on Unix, a SID string on Windows.
+        #[allow(clippy::clone_on_copy)]
+        Some(access) => access.owner.clone(),
     };
     check_folders(named, &canonical(parent_dir(real)), owner)
 }
 
 /// The folder `folder` and every one above it, for [`check_private`];
 /// `below` owns the entry in `folder` the path goes through.
-fn check_folders(named: &Path, folder: &Path, mut below: u32) -> Result<(), FileError> {
-    let me = platform::me();
-    let trusted = |uid: u32| uid == me || uid == 0;
+fn check_folders(named: &Path, folder: &Path, mut below: platform::Owner) -> Result<(), FileError> {
+    let me = platform::owner_words(&platform::me());
+    let also = platform::ALSO_TRUSTED;
     for dir in folder.ancestors() {
-        let shown = crate::shell::sh_word(&dir.to_string_lossy());
         let untrusted = |why: String, fix: String| FileError::Untrusted { path: named.to_path_buf(), why, fix };
-        let meta = fs::metadata(dir).map_err(|e| {
+        let access = platform::access_of_path(dir, true).map_err(|e| {
             untrusted(
                 format!("its folder {} could not be checked ({e})", dir.display()),
                 "name a file in a folder you own".into(),
             )
         })?;
-        let access = platform::access(&meta);
-        if !trusted(access.owner) {
+        if !platform::trusted(&access.owner) {
             return Err(untrusted(
-                format!("its folder {} is owned by uid {}, not by you (uid {me}) or root", dir.display(), access.owner),
+                format!(
+                    "its folder {} is owned by {}, not by you ({me}) or {also}",
+                    dir.display(),
+                    platform::owner_words(&access.owner)
+                ),
                 "keep the file in a folder of your own".into(),
             ));
         }
-        let open = access.others_write || access.group_writes;
-        if open && !(access.sticky && trusted(below)) {
-            let by = if access.others_write { "others" } else { "its group" };
+        if let Some(by) = &access.writers
+            && !(access.sticky && platform::trusted(&below))
+        {
             return Err(untrusted(
-                format!("its folder {} can be written by {by} (mode {:04o})", dir.display(), access.mode),
-                format!("`chmod go-w {shown}`, or keep the file in a folder only you can write"),
+                format!("its folder {} can be written by {by} ({})", dir.display(), access.shown),
+                platform::fix_folder(dir),
             ));
         }
         below = access.owner;
@@ -475,10 +549,7 @@ fn write_target(path: &Path) -> Result<PathBuf, FileError> {
 fn ensure_dir(dir: &Path, policy: Dir) -> io::Result<()> {
     if !dir.exists() {
         return match policy {
-            Dir::Private { .. } => {
-                fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-                fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            }
+            Dir::Private { .. } => platform::create_private_dirs(dir),
             Dir::Shared => fs::create_dir_all(dir),
         };
     }
@@ -489,18 +560,46 @@ fn ensure_dir(dir: &Path, policy: Dir) -> io::Result<()> {
     if let Dir::Private { owned_name } = policy
         && dir.file_name().is_some_and(|n| n == owned_name)
     {
-        let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode != 0o700 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        platform::tighten_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// A folder of trello-auth's own data (the pinned MCP server): made private
+/// (0700; on Windows, with its parent's access list) when missing; when it
+/// exists, it must be a folder (a link is not followed) of this user's, and
+/// is made private if others could write it. The words of a refusal.
+pub(crate) fn own_folder(dir: &Path) -> Result<(), String> {
+    if !dir.exists() {
+        platform::create_private_dirs(dir).map_err(|e| e.to_string())?;
+    }
+    let meta = fs::symlink_metadata(dir).map_err(|e| e.to_string())?;
+    if !meta.is_dir() {
+        return Err("it is not a folder (a link is not followed here)".into());
+    }
+    let access = platform::access_of_path(dir, false).map_err(|e| e.to_string())?;
+    if access.owner != platform::me() {
+        return Err(format!(
+            "it belongs to another user ({}), who could change what the entry runs; remove it, or set \
+             XDG_DATA_HOME to a folder of your own",
+            platform::owner_words(&access.owner)
+        ));
+    }
+    if let Some(by) = access.writers {
+        platform::tighten_dir(dir).map_err(|e| e.to_string())?;
+        if platform::access_of_path(dir, false).map_err(|e| e.to_string())?.writers.is_some() {
+            return Err(format!("{by} can write it ({}): {}", access.shown, platform::fix_folder(dir)));
         }
     }
     Ok(())
 }
 
-/// trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth` on Linux): the
-/// default config file, and the lock files of every file it changes.
+/// trello-auth's own folder (`$XDG_CONFIG_HOME/trello-auth` on Linux,
+/// `%APPDATA%\trello-auth` on Windows): the default config file, and the
+/// lock files of every file it changes. (Not `ProjectDirs`, which on Windows
+/// adds a `config` folder below the program's.)
 pub(crate) fn own_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", OWN_NAME).map(|d| d.config_dir().to_path_buf())
+    directories::BaseDirs::new().map(|d| d.config_dir().join(OWN_NAME))
 }
 
 /// The lock file's name for a file at the canonical path `target`: a hash of
@@ -513,10 +612,11 @@ pub fn lock_name(target: &Path) -> String {
 }
 
 /// The lock of one file: a file in our own `locks` folder, held with `flock`
-/// until dropped. Nobody else can open it, so nobody else can hold it.
+/// (`LockFileEx` on Windows) until dropped. Nobody else can open it, so
+/// nobody else can hold it.
 struct Lock {
     file: File,
-    folder: File,
+    folder: platform::Folder,
     name: String,
 }
 
@@ -573,7 +673,7 @@ fn lock(target: &Path, waiting: &dyn Fn(&LockWait)) -> Result<Lock, FileError> {
 /// be changeable by no one else (nor any folder above it); the `locks` folder
 /// itself must be a folder, not a link, owned by the user (tightened to 0700
 /// if it was opened up).
-fn locks_folder() -> Result<(PathBuf, File), FileError> {
+fn locks_folder() -> Result<(PathBuf, platform::Folder), FileError> {
     let own = own_dir().ok_or(FileError::NoOwnFolder)?;
     let path = own.join("locks");
     let fail = |action, source| FileError::Write { path: path.clone(), action, source };
@@ -581,19 +681,31 @@ fn locks_folder() -> Result<(PathBuf, File), FileError> {
     check_folders(&path, &canonical(&own), platform::me())?;
     platform::make_private_folder(&path).map_err(|e| fail("creating the directory", e))?;
     let folder = platform::open_folder(&path).map_err(|e| fail("opening the directory", e))?;
-    let access = platform::access(&folder.metadata().map_err(|e| fail("opening the directory", e))?);
+    let access = platform::folder_access(&folder).map_err(|e| fail("opening the directory", e))?;
     if access.owner != platform::me() {
         return Err(FileError::Untrusted {
             path: path.clone(),
-            why: format!("it is owned by uid {}, not by you (uid {})", access.owner, platform::me()),
-            fix: format!(
-                "remove it (`rm -r {}`); trello-auth makes its own",
-                crate::shell::sh_word(&path.to_string_lossy())
+            why: format!(
+                "it is owned by {}, not by you ({})",
+                platform::owner_words(&access.owner),
+                platform::owner_words(&platform::me())
             ),
+            fix: format!("remove it ({}); trello-auth makes its own", platform::fix_remove_folder(&path)),
         });
     }
     if access.mode & 0o077 != 0 {
         platform::tighten(&folder).map_err(|e| fail("setting permissions", e))?;
+    }
+    // Unix has just made it 0700; Windows keeps the list it inherited, so a
+    // folder another account may write is refused there rather than used.
+    if access.writers.is_some()
+        && let Some(by) = platform::folder_access(&folder).map_err(|e| fail("opening the directory", e))?.writers
+    {
+        return Err(FileError::Untrusted {
+            path: path.clone(),
+            why: format!("it can be written by {by} ({})", access.shown),
+            fix: format!("remove it ({}); trello-auth makes its own", platform::fix_remove_folder(&path)),
+        });
     }
     Ok((path, folder))
 }
@@ -635,21 +747,40 @@ fn write_atomically(target: &Path, path: &Path, pieces: &[&[u8]], mode: u32) -> 
     }
     let mut tmp =
         NamedTempFile::with_prefix_in(temp_prefix(target), dir).map_err(|e| fail("creating a temporary file", e))?;
-    tmp.as_file().set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| fail("setting permissions", e))?;
+    platform::set_mode(tmp.as_file(), 0o600).map_err(|e| fail("setting permissions", e))?;
     for piece in pieces {
         tmp.write_all(piece).map_err(|e| fail("writing", e))?;
     }
     if mode != 0o600 {
-        tmp.as_file().set_permissions(fs::Permissions::from_mode(mode)).map_err(|e| fail("setting permissions", e))?;
+        platform::set_mode(tmp.as_file(), mode).map_err(|e| fail("setting permissions", e))?;
     }
     tmp.as_file().sync_all().map_err(|e| fail("flushing to disk", e))?;
-    tmp.persist(path).map_err(|e| fail("replacing the file", e.error))?;
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| fail("flushing the directory", e))?;
+    // A rename over a file another program holds open without sharing its
+    // deletion fails on Windows (never on Unix): such a hold is mostly brief
+    // (a virus scan, a sync client), so it is retried for a moment.
+    let started = Instant::now();
+    loop {
+        match tmp.persist(path) {
+            Ok(_) => break,
+            Err(e) if platform::is_busy(&e.error) && started.elapsed() < BUSY_WAIT => {
+                tmp = e.file;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) if platform::is_busy(&e.error) => {
+                return Err(FileError::Busy { path: path.to_path_buf(), seconds: BUSY_WAIT.as_secs() });
+            }
+            Err(e) => return Err(fail("replacing the file", e.error)),
+        }
+    }
+    platform::sync_dir(dir).map_err(|e| fail("flushing the directory", e))?;
     Ok(())
 }
 
-#[cfg(test)]
+/// Unix's permission bits and `flock`, tested where they are.
+#[cfg(all(test, unix))]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]
@@ -729,8 +860,8 @@ mod tests {
     }
 
     fn refusal(named: &Path) -> String {
-        let meta = fs::metadata(named).ok();
-        match check_private(named, &canonical(named), meta.as_ref()) {
+        let access = platform::access_of_path(named, true).ok();
+        match check_private(named, &canonical(named), access.as_ref()) {
             Ok(()) => String::new(),
             Err(e) => e.to_string(),
         }

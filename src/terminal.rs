@@ -2,6 +2,15 @@
 
 use std::io::Read;
 
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as platform;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as platform;
+
 /// Most bytes a typed or pasted line may hold; a token is under 100.
 const LINE_LIMIT: usize = 4096;
 
@@ -20,26 +29,25 @@ pub enum Line {
 /// signal that ends or stops the process, the terminal is given back as it
 /// was. Where standard input is not a terminal it does nothing.
 pub(crate) struct Quiet {
-    #[cfg(unix)]
-    restore: Option<unix::Restore>,
+    restore: Option<platform::Restore>,
 }
 
 impl Quiet {
     pub fn new() -> std::io::Result<Quiet> {
-        #[cfg(unix)]
-        return Ok(Quiet { restore: unix::quiet()? });
-        #[cfg(not(unix))]
-        return Ok(Quiet {});
+        Ok(Quiet { restore: platform::quiet()? })
     }
 
     /// Whether the terminal is held quiet (standard input is a terminal).
     pub(crate) fn is_terminal(&self) -> bool {
-        #[cfg(unix)]
-        return self.restore.is_some();
-        #[cfg(not(unix))]
-        return false;
+        self.restore.is_some()
     }
 }
+
+/// What ends a wizard from outside, each as a `Msg::Terminate`: on Unix
+/// SIGTERM and SIGHUP (a closed terminal), on Windows the console closed,
+/// the user logging off or the system shutting down. Ctrl+C is not here: the
+/// wizard reads it as a key.
+pub(crate) use platform::Endings;
 
 /// One line typed without echo, with the terminal quiet only while it is read.
 pub(crate) fn read_hidden_line() -> std::io::Result<Line> {
@@ -92,56 +100,4 @@ fn read_piped_line() -> std::io::Result<Line> {
     }
     let text = String::from_utf8_lossy(&line);
     Ok(Line::Text(text.trim_end_matches(['\n', '\r']).to_string()))
-}
-
-#[cfg(unix)]
-mod unix {
-    use rustix::termios::{LocalModes, OptionalActions, SpecialCodeIndex, Termios, tcgetattr, tcsetattr};
-    use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2};
-
-    /// Gives the terminal back when dropped, and meanwhile on a signal from
-    /// outside (`kill`, a closed terminal, `timeout`), which then ends the
-    /// process as it would have: a prompt must never leave a silent terminal.
-    pub(crate) struct Restore(Termios, Vec<signal_hook::SigId>);
-
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            for id in self.1.drain(..) {
-                signal_hook::low_level::unregister(id);
-            }
-            let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &self.0);
-        }
-    }
-
-    /// Echo, line editing and signals off on standard input; `None` when it is no terminal.
-    pub fn quiet() -> std::io::Result<Option<Restore>> {
-        let stdin = std::io::stdin();
-        let Ok(original) = tcgetattr(&stdin) else { return Ok(None) };
-        let mut quiet = original.clone();
-        quiet.local_modes.remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
-        quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
-        quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
-        let mut restore = Restore(original.clone(), Vec::new());
-        // Every signal whose default ends the process (SIGPIPE stays ignored, as
-        // Rust sets it), and those that stop it: the terminal is given back while
-        // stopped, and taken quiet again when continued.
-        let ending = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
-        for signal in ending.into_iter().chain([SIGTSTP, SIGTTIN, SIGTTOU]) {
-            let (original, quiet) = (original.clone(), quiet.clone());
-            let action = move || {
-                // SAFETY (async-signal-safety): only tcsetattr (an ioctl, safe in a
-                // handler per POSIX) on fd 0, borrowed without touching std's
-                // stdin lock, around the default action re-raised.
-                let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(0) };
-                let _ = tcsetattr(fd, OptionalActions::Now, &original);
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                // Only a stop returns here, once continued: quiet again before the next byte.
-                let _ = tcsetattr(fd, OptionalActions::Now, &quiet);
-            };
-            // SAFETY: the action above does only async-signal-safe work.
-            restore.1.push(unsafe { signal_hook::low_level::register(signal, action) }?);
-        }
-        tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
-        Ok(Some(restore))
-    }
 }

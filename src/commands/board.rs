@@ -42,7 +42,7 @@ pub enum Action {
 
 /// What `BOARD` names, read the way people write it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BoardRef {
+pub(crate) enum BoardRef {
     /// The 24-hex id.
     Id(String),
     /// The 8-character short link, alone or from a board URL.
@@ -52,7 +52,7 @@ pub enum BoardRef {
 }
 
 /// `5f…` (24 hex), `AbCd1234`, `https://trello.com/b/AbCd1234/my-board`, or a name.
-pub fn parse(text: &str) -> BoardRef {
+pub(crate) fn parse(text: &str) -> BoardRef {
     let text = text.trim();
     if is_trello_id(text) {
         return BoardRef::Id(text.to_ascii_lowercase());

@@ -34,7 +34,7 @@ use crate::trello::{Client, ClientConfig, EndpointError, Endpoints, TrelloError}
 /// written to run as the profile's invocation: [`CommandError::words`]; the
 /// `Display` form runs them as a bare `trello-auth`.
 #[derive(Debug)]
-pub enum CommandError {
+pub(crate) enum CommandError {
     /// `setup`: the command that sets it up (`None`: the wizard, run as the
     /// profile's invocation). `others`: the other profiles to use instead
     /// ([`Context::other_profiles`]).

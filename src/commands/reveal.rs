@@ -21,14 +21,10 @@ pub struct Reveal {
 
 /// Where standard output goes, as far as a credential is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Destination {
+pub(crate) enum Destination {
     Terminal,
-    /// A regular file whose permissions let others read it: its name (or
-    /// "the file") and its mode.
-    SharedFile {
-        path: String,
-        mode: u32,
-    },
+    /// A regular file whose permissions let others read it.
+    SharedFile(crate::files::SharedFile),
     /// A pipe, or a file only its owner reads.
     Private,
 }
@@ -39,8 +35,8 @@ impl Destination {
         if std::io::stdout().is_terminal() {
             return Destination::Terminal;
         }
-        match shared_file() {
-            Some((path, mode)) => Destination::SharedFile { path, mode },
+        match crate::files::stdout_readers() {
+            Some(file) => Destination::SharedFile(file),
             None => Destination::Private,
         }
     }
@@ -48,9 +44,9 @@ impl Destination {
 
 /// `output` (whose stdout holds `secrets`) as it may go to `to`: masked on a
 /// terminal unless `reveal`, with a line naming `for_real`, the command that
-/// gets the value itself; as it is elsewhere, with the `chmod` that makes a
-/// file others can read private.
-pub fn credential(output: Output, secrets: &[&str], for_real: &str, reveal: bool, to: &Destination) -> Output {
+/// gets the value itself; as it is elsewhere, with the command that makes a
+/// file others can read private (`chmod`; `icacls` on Windows).
+pub(crate) fn credential(output: Output, secrets: &[&str], for_real: &str, reveal: bool, to: &Destination) -> Output {
     match to {
         Destination::Terminal if !reveal => {
             let hide = |text: &str| {
@@ -66,38 +62,15 @@ pub fn credential(output: Output, secrets: &[&str], for_real: &str, reveal: bool
             );
             Output { stdout, ..output }.warn([said])
         }
-        Destination::SharedFile { path, mode } => {
-            let shell_path = crate::shell::sh_word(path);
+        Destination::SharedFile(file) => {
+            let path = crate::untrusted::line(&file.path);
             output.warn([format!(
-                "{path} can be read by others (mode {mode:04o}) and now holds the credentials: run `chmod 600 \
-                 {shell_path}`"
+                "{path} can be read by {} and now holds the credentials: run {}",
+                file.readers, file.fix
             )])
         }
         _ => output,
     }
-}
-
-/// Standard output's file and mode, when it is a regular file others may read.
-#[cfg(unix)]
-fn shared_file() -> Option<(String, u32)> {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::PermissionsExt;
-    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
-    let meta = std::fs::File::from(fd).metadata().ok()?;
-    let mode = meta.permissions().mode() & 0o777;
-    if !meta.is_file() || mode & 0o044 == 0 {
-        return None;
-    }
-    // Linux names an open file's path; elsewhere the words do.
-    let path = std::fs::read_link("/proc/self/fd/1")
-        .map(|p| crate::untrusted::line(&p.display().to_string()).into_owned())
-        .unwrap_or_else(|_| "the file standard output goes to".into());
-    Some((path, mode))
-}
-
-#[cfg(not(unix))]
-fn shared_file() -> Option<(String, u32)> {
-    None
 }
 
 #[cfg(test)]
@@ -124,7 +97,11 @@ mod tests {
     #[test]
     fn a_file_others_can_read_is_said_with_its_fix() {
         let out = Output::raw(format!("{TOKEN}\n"));
-        let to = Destination::SharedFile { path: "/w/my .env".into(), mode: 0o644 };
+        let to = Destination::SharedFile(crate::files::SharedFile {
+            path: "/w/my .env".into(),
+            readers: "others (mode 0644)".into(),
+            fix: "`chmod 600 '/w/my .env'`".into(),
+        });
         let said = credential(out.clone(), &[TOKEN], "x", false, &to);
         assert_eq!(said.stdout, out.stdout);
         assert!(said.warnings[0].contains("(mode 0644)") && said.warnings[0].contains("`chmod 600 '/w/my .env'`"));

@@ -376,7 +376,7 @@ impl Profile {
     /// made, and what Trello said, over `self` (which keeps the API secret,
     /// the storage choice, unknown keys, and the default board when the token
     /// is still the same member's).
-    pub fn verified(self, chosen: Chosen, verification: Verification) -> Profile {
+    pub(crate) fn verified(self, chosen: Chosen, verification: Verification) -> Profile {
         let same_member = self.member_id.as_deref() == Some(verification.member_id.as_str());
         let (board_id, board_name, board_short_link) = if same_member {
             (self.board_id, self.board_name, self.board_short_link)

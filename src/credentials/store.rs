@@ -157,9 +157,10 @@ impl From<FileError> for StoreError {
             FileError::NotAFile { path, kind } => StoreError::NotAFile { path, kind },
             FileError::TooLarge { path, size, .. } => StoreError::TooLarge { path, size },
             FileError::Write { path, action, source } => StoreError::Write { path, action, source },
-            e @ (FileError::Locked { .. } | FileError::Untrusted { .. } | FileError::NoOwnFolder) => {
-                StoreError::File(e)
-            }
+            e @ (FileError::Locked { .. }
+            | FileError::Busy { .. }
+            | FileError::Untrusted { .. }
+            | FileError::NoOwnFolder) => StoreError::File(e),
         }
     }
 }
@@ -238,12 +239,8 @@ impl Store {
         let Some(existing) = files::read_private(&self.path, MAX_CONFIG_BYTES)? else { return Ok(None) };
         let config = parse(&self.path, &existing.text)?;
         let mut warnings = Vec::new();
-        if existing.mode & 0o077 != 0 {
-            warnings.push(format!(
-                "{} can be read by other users (mode {:o}); it will be tightened to 600 on the next save",
-                self.path.display(),
-                existing.mode
-            ));
+        if let Some(readers) = &existing.readers {
+            warnings.push(format!("{} can be read by {readers}; {}", self.path.display(), files::READERS_ON_SAVE));
         }
         Ok(Some(Loaded { config, warnings }))
     }
@@ -279,7 +276,7 @@ impl Store {
 
     /// Starts an edit: the lock is taken and the file read; nothing is written
     /// until [`Edit::commit`]. The vault does its keyring work in between.
-    pub fn edit(&self) -> Result<Edit, StoreError> {
+    pub(crate) fn edit(&self) -> Result<Edit, StoreError> {
         self.edit_waiting(&|_| {})
     }
 
@@ -296,7 +293,7 @@ impl Store {
 }
 
 /// A change to the file in progress, holding its lock.
-pub struct Edit {
+pub(crate) struct Edit {
     /// The file as it will be written; change it freely.
     pub config: ConfigFile,
     /// The file as it was read under the lock.

@@ -301,7 +301,7 @@ pub struct SaveOutcome {
 
 /// The one owner of profile changes for one config file.
 #[derive(Clone)]
-pub struct Vault {
+pub(crate) struct Vault {
     store: Store,
     waiting: Waiting,
     lock_notice: LockNotice,

@@ -256,7 +256,7 @@ const BOARD_FIELDS: &str = "fields=name,shortLink,closed,idOrganization";
 impl Verified {
     /// What the verification says about the token, for the vault to save
     /// (the profile is shaped in `credentials`, not here).
-    pub fn verification(&self, at: String) -> Verification {
+    pub(crate) fn verification(&self, at: String) -> Verification {
         Verification {
             member_id: self.member.id.clone(),
             username: self.member.username.clone(),

@@ -20,7 +20,7 @@ pub struct Endpoints {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{var} is {value:?}, which is refused: {why}")]
-pub struct EndpointError {
+pub(crate) struct EndpointError {
     pub var: &'static str,
     pub value: String,
     pub why: &'static str,

@@ -245,7 +245,7 @@ impl Binding {
 
 /// The keys `bindings` give `action`, as a sentence names them (`Ctrl+T`),
 /// or in the plain wizard the word typed for it (`"switch"`).
-pub fn name(bindings: &[Binding], action: Action, plain: bool) -> Option<String> {
+pub(crate) fn name(bindings: &[Binding], action: Action, plain: bool) -> Option<String> {
     let binding = bindings.iter().find(|b| b.action == action)?;
     if plain && let Some(word) = word(action) {
         return Some(format!("\"{word}\""));

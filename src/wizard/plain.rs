@@ -12,7 +12,6 @@
 use std::io::{self, Write};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::effects::{CaptureSlot, Executor, apply, probe_keyring};
@@ -32,7 +31,7 @@ use crate::terminal::{Line, Quiet};
 /// Runs the wizard as plain lines from `model` to its end. `why` says why
 /// plain mode runs when it came on by itself (TERM is dumb), with how to get
 /// the other; `None` when it was asked for, and only how to get help is said.
-pub fn run(model: Model, vault: Vault, desktop: Desktop, why: Option<&str>) -> io::Result<Model> {
+pub(crate) fn run(model: Model, vault: Vault, desktop: Desktop, why: Option<&str>) -> io::Result<Model> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(run_async(model, vault, desktop, why))
 }
@@ -131,8 +130,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: Option
     // question, which no one can answer now, quits.
     let mut input_closed = false;
     let mut capture = CaptureSlot::default();
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
+    let mut endings = crate::terminal::Endings::catch()?;
     let mut said = Said::default();
     let mut sink = io::sink();
     loop {
@@ -215,8 +213,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: Option
             },
             Some(msg) = rx.recv() => vec![msg],
             msg = capture.next() => vec![msg],
-            _ = terminate.recv() => vec![Msg::Terminate],
-            _ = hangup.recv() => vec![Msg::Terminate],
+            () = endings.recv() => vec![Msg::Terminate],
         };
         let step_before = model.step;
         for msg in msgs {

@@ -12,7 +12,6 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::effects::{CaptureSlot, Executor, apply, probe_keyring};
@@ -27,7 +26,7 @@ use crate::desktop::clipboard::Clipboard;
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the wizard from `model` to its end and returns the final model.
-pub fn run(model: Model, vault: Vault, desktop: Desktop) -> io::Result<Model> {
+pub(crate) fn run(model: Model, vault: Vault, desktop: Desktop) -> io::Result<Model> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(run_async(model, vault, desktop))
 }
@@ -38,8 +37,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let mut events = EventStream::new();
     let (tx, mut rx) = unbounded_channel();
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
+    let mut endings = crate::terminal::Endings::catch()?;
     let mut executor = Executor::new(tx, vault, api_base, Clipboard::new(desktop));
     let mut ticker: Option<tokio::time::Interval> = None;
     probe_keyring(executor.tx.clone());
@@ -91,8 +89,7 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop) -> io::Resu
             Some(msg) = rx.recv() => Some(msg),
             _ = tick(&mut ticker) => Some(Msg::Tick(Instant::now())),
             msg = capture.next() => Some(msg),
-            _ = terminate.recv() => Some(Msg::Terminate),
-            _ = hangup.recv() => Some(Msg::Terminate),
+            () = endings.recv() => Some(Msg::Terminate),
         };
         let Some(msg) = msg else { continue };
         apply(&mut model, msg, &mut executor, &capture, terminal.backend_mut());

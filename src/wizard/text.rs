@@ -228,7 +228,7 @@ pub struct Plain {
 
 /// What a person types in plain mode for an action (see `keymap::word`).
 #[derive(Debug, Deserialize, Serialize)]
-pub(crate) struct Words {
+pub struct Words {
     pub help: String,
     pub back: String,
     pub open: String,

@@ -153,7 +153,8 @@ fn loose_permissions_warn_and_are_tightened_on_save() {
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     let loaded = store.load().unwrap().unwrap();
     assert_eq!(loaded.warnings.len(), 1);
-    assert!(loaded.warnings[0].contains("mode 644"), "{:?}", loaded.warnings);
+    // The same words as `reveal`'s about a file others can read: one rule in `files`.
+    assert!(loaded.warnings[0].contains("can be read by others (mode 0644)"), "{:?}", loaded.warnings);
     store.save_profile("default", profile("ATTAtwo")).unwrap();
     assert_eq!(mode(&path), 0o600);
     assert!(store.load().unwrap().unwrap().warnings.is_empty());

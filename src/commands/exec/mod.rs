@@ -4,6 +4,12 @@ pub mod mask;
 mod relay;
 #[cfg(unix)]
 mod unix;
+#[cfg(unix)]
+use unix as platform;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as platform;
 
 use std::ffi::{OsStr, OsString};
 use std::process::Command;
@@ -46,7 +52,8 @@ SIGUSR1 and SIGUSR2 sent to trello-auth are passed on (a terminal's Ctrl+C
 already reaches COMMAND). A terminal gets COMMAND's output straight, and COMMAND
 keeps it as its TTY. With both streams a terminal, or with --no-mask,
 trello-auth replaces itself with COMMAND. A missing command exits 127, one that
-cannot be run 126.
+cannot be run 126. On Windows COMMAND always runs as a child: Ctrl+C reaches it
+through the console, and its exit code, whole, is trello-auth's.
 
 Masking stops accidental leaks (`curl -v`, a server that logs its URL). COMMAND
 has the token and can print it some other way, and `trello-auth token` and
@@ -59,7 +66,7 @@ Examples:
   trello-auth exec -- sh -c 'echo \"token=$TRELLO_TOKEN\"' | cat  prints token=[hidden by trello-auth]";
 
 /// The command to run, and what to hide in its output.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub command: Command,
     /// For stderr, before the command runs.
     pub warnings: Vec<String>,
@@ -125,7 +132,7 @@ pub fn exit_code(status: std::process::ExitStatus) -> u8 {
 
 /// Why the command did not run, or its output could not be relayed.
 #[derive(Debug, thiserror::Error)]
-pub enum RunError {
+pub(crate) enum RunError {
     #[error("{0}: command not found")]
     NotFound(String),
     #[error("{0}: permission denied")]
@@ -166,15 +173,15 @@ fn shown(program: &OsStr) -> String {
     crate::untrusted::line(&program.to_string_lossy()).into_owned()
 }
 
-/// Runs the prepared command; its exit code. Where nothing is masked, on
-/// Unix this process becomes the command and this returns only if that
-/// failed. Otherwise the command runs as a child with its masked output
-/// relayed, and a command killed by a signal ends this process by the same
-/// signal.
+/// Runs the prepared command; its exit code. Where nothing is masked, this
+/// process becomes the command on Unix (and this returns only if that
+/// failed); on Windows, which cannot, the command runs as a child with the
+/// streams as they are. Otherwise the command runs as a child with its
+/// masked output relayed, and a command killed by a signal ends this process
+/// by the same signal (on Windows, an exit code above 255 ends it with that code).
 pub(crate) fn run(prepared: Prepared, masked: Masked) -> Result<u8, RunError> {
     if !masked.any() {
-        #[cfg(unix)]
-        return Err(unix::replace_with(prepared.command));
+        return platform::run_in_place(prepared.command);
     }
     relay::run(prepared.command, &prepared.mask, masked)
 }

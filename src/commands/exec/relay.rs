@@ -21,28 +21,18 @@ const READ_SIZE: usize = 1024 * 1024;
 pub fn run(mut command: Command, mask: &Mask, masked: Masked) -> Result<u8, RunError> {
     let program = command.get_program().to_owned();
     let pipes = pipes(&mut command, masked).map_err(|e| RunError::relay(&program, e))?;
-    #[cfg(unix)]
-    let signals = super::unix::Signals::catch().map_err(|e| RunError::relay(&program, e))?;
+    let signals = super::platform::Signals::catch().map_err(|e| RunError::relay(&program, e))?;
     let child = crate::hardening::for_child(|| command.spawn()).map_err(|e| RunError::starting(&program, e))?;
     // Its copies of the pipes' write ends: a relay sees the end of the
     // output only once the command's are closed too.
     drop(command);
     let (child, relays) = start_relays(child, pipes, mask).map_err(|e| RunError::relay(&program, e))?;
-    #[cfg(unix)]
-    {
-        let ended = signals.forward(child).map_err(|e| RunError::relay(&program, e))?;
-        finish(relays);
-        match ended.recv() {
-            Ok(Ok(status)) => Ok(super::unix::end_like(status)),
-            Ok(Err(e)) => Err(RunError::relay(&program, e)),
-            Err(_) => Err(RunError::relay(&program, io::Error::other("the command's end was not seen"))),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let mut child = child;
-        finish(relays);
-        child.wait().map(super::exit_code).map_err(|e| RunError::relay(&program, e))
+    let ended = signals.forward(child).map_err(|e| RunError::relay(&program, e))?;
+    finish(relays);
+    match ended.recv() {
+        Ok(Ok(status)) => Ok(super::platform::end_like(status)),
+        Ok(Err(e)) => Err(RunError::relay(&program, e)),
+        Err(_) => Err(RunError::relay(&program, io::Error::other("the command's end was not seen"))),
     }
 }
 
@@ -51,14 +41,10 @@ pub fn run(mut command: Command, mask: &Mask, masked: Masked) -> Result<u8, RunE
 /// pipe or file (`2>&1`), the command gets one pipe for both, so what it
 /// writes on the two stays in its order.
 fn pipes(command: &mut Command, masked: Masked) -> io::Result<Vec<(PipeReader, To)>> {
-    #[cfg(unix)]
-    let one = masked.stdout && masked.stderr && super::unix::one_output();
-    #[cfg(not(unix))]
-    let one = false;
+    let one = masked.stdout && masked.stderr && super::platform::one_output();
     let pipe = || {
         let (reader, writer) = io::pipe()?;
-        #[cfg(unix)]
-        super::unix::widen(&reader, READ_SIZE);
+        super::platform::widen(&reader, READ_SIZE);
         io::Result::Ok((reader, writer))
     };
     let mut pipes = Vec::new();
@@ -130,14 +116,7 @@ fn relay(mut from: PipeReader, mut out: Box<dyn Write + Send>, mut stream: Strea
     let _ = stream.end(&mut out).and_then(|()| out.flush());
 }
 
-/// Where a relay writes: unbuffered where the platform allows, so each
-/// decided span goes out whole and at once.
+/// Where a relay writes: unbuffered, so each decided span goes out whole and at once.
 fn output(to: To) -> io::Result<Box<dyn Write + Send>> {
-    #[cfg(unix)]
-    return Ok(Box::new(super::unix::output(to)?));
-    #[cfg(not(unix))]
-    Ok(match to {
-        To::Stdout => Box::new(io::stdout()),
-        To::Stderr => Box::new(io::stderr()),
-    })
+    Ok(Box::new(super::platform::output(to)?))
 }

@@ -1,4 +1,4 @@
-//! The Unix-only parts of `exec`: becoming the command (`execvp`), forwarding signals to the child, and ending by the signal that ended it.
+//! The Unix side of `exec`: becoming the command (`execvp`), forwarding signals to the child, and ending by the signal that ended it.
 
 use std::fs::File;
 use std::io;
@@ -17,10 +17,10 @@ use super::{RunError, To};
 /// Replaces this process with `command`: its signals, standard streams, exit
 /// status and place in the process tree are then exactly the command's.
 /// Returns only if that failed.
-pub(crate) fn replace_with(mut command: Command) -> RunError {
+pub(crate) fn run_in_place(mut command: Command) -> Result<u8, RunError> {
     let program = command.get_program().to_owned();
     let error = crate::hardening::for_child(|| command.exec());
-    RunError::starting(&program, error)
+    Err(RunError::starting(&program, error))
 }
 
 /// The signals a process may send to stop or poke the command, as it would

@@ -160,9 +160,11 @@ impl Server {
     }
 }
 
-/// trello-auth's own data folder (`$XDG_DATA_HOME/trello-auth`, `~/.local/share/trello-auth`).
+/// trello-auth's own data folder (`$XDG_DATA_HOME/trello-auth`,
+/// `~/.local/share/trello-auth`; on Windows `%LOCALAPPDATA%\trello-auth`: a
+/// `node_modules` is this machine's, not one to roam with the profile).
 fn data_folder() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "trello-auth").map(|d| d.data_dir().to_path_buf())
+    directories::BaseDirs::new().map(|d| d.data_local_dir().join("trello-auth"))
 }
 
 /// What the folder holds, from npm's record of what it installed
@@ -218,7 +220,7 @@ impl Npm {
         if !Path::new(&found.program).is_absolute() {
             return Err(PinError::Missing { what: "npm" });
         }
-        let path = resolve::entry_path(&found.needs).unwrap_or_else(|| resolve::SHORT_PATH.join(":"));
+        let path = resolve::entry_path(&found.needs).unwrap_or_else(resolve::short_path);
         Ok(Npm { npm: PathBuf::from(found.program), path })
     }
 }
@@ -330,34 +332,10 @@ fn npm_words(text: &str) -> String {
     crate::untrusted::line(&crate::credentials::secret::scrub(&joined, &[])).into_owned()
 }
 
-/// trello-auth's data folder: made 0700, or, when it exists, a folder of this
-/// user's that no one else may write (they would choose what the entry runs).
+/// trello-auth's data folder, made private, or, when it exists, a folder of
+/// this user's that no one else may write (they would choose what the entry runs).
 fn private_folder(dir: &Path) -> Result<(), PinError> {
-    let refuse = |why: String| PinError::Folder { path: dir.to_path_buf(), why };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-        if !dir.exists() {
-            std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| refuse(e.to_string()))?;
-        }
-        let meta = std::fs::symlink_metadata(dir).map_err(|e| refuse(e.to_string()))?;
-        if !meta.is_dir() {
-            return Err(refuse("it is not a folder (a link is not followed here)".into()));
-        }
-        if meta.uid() != rustix::process::getuid().as_raw() {
-            return Err(refuse(format!(
-                "it belongs to another user (uid {}), who could change what the entry runs; remove it, or set \
-                 XDG_DATA_HOME to a folder of your own",
-                meta.uid()
-            )));
-        }
-        if meta.permissions().mode() & 0o022 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| refuse(e.to_string()))?;
-        }
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(dir).map_err(|e| refuse(e.to_string()))?;
-    Ok(())
+    crate::files::own_folder(dir).map_err(|why| PinError::Folder { path: dir.to_path_buf(), why })
 }
 
 /// The install lock, a file in trello-auth's own folder; another install

@@ -1,13 +1,26 @@
 //! Which programs an entry names: `trello-auth` itself and the server command, found on `PATH` the way a shell would, so a client with a short `PATH` starts the same programs.
 
 use std::ffi::OsString;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as platform;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as platform;
+
 /// The directories a GUI client started by the desktop (Claude Desktop from
-/// the Dock; launchd's default) searches: anything else, such as Node
-/// installed by nvm or Homebrew, is not found there.
-pub const SHORT_PATH: [&str; 4] = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+/// the Dock; launchd's default; on Windows the system's folders) searches:
+/// anything else, such as Node installed by nvm or Homebrew, is not found there.
+pub const SHORT_PATH: &[&str] = platform::SHORT_PATH;
+
+/// [`SHORT_PATH`] as a `PATH` value.
+pub(crate) fn short_path() -> String {
+    SHORT_PATH.join(platform::PATH_SEPARATOR)
+}
 
 /// The absolute directories of a `PATH` value, in order. Relative entries
 /// (`.`, an empty one, `node_modules/.bin`) are skipped: they name whatever
@@ -21,22 +34,17 @@ pub(crate) fn path_dirs(path: Option<OsString>) -> Vec<PathBuf> {
 /// The first executable regular file called `name` in `dirs`, as found there
 /// (a symlink is not resolved: a package manager's stable link outlives the
 /// versioned file it points to).
+/// (On Windows a name without an extension is looked for with each of
+/// `.exe`, `.cmd`, `.bat` and `.com`, as `cmd` does: `npm` is `npm.cmd`.)
 pub fn find(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
-    dirs.iter().map(|d| d.join(name)).find(|p| is_executable(p))
+    dirs.iter().flat_map(|d| platform::names(name).into_iter().map(move |n| d.join(n))).find(|p| is_executable(p))
 }
 
-fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
+use platform::is_executable;
 
-/// Whether two paths name the same file (device and inode, after links):
-/// the `trello-auth` on `PATH` may be a symlink to the running one.
-pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
+/// Whether two paths name the same file (after links): the `trello-auth` on
+/// `PATH` may be a symlink to the running one.
+pub(crate) use platform::same_file;
 
 /// Whether `path` lies in a cargo build folder (`…/target/debug/…`,
 /// `…/target/release/…`, or the same under a target triple): such a file is
@@ -90,7 +98,7 @@ pub(crate) struct Resolved {
 /// own choosing). Not found: the word stays, with a warning.
 pub(crate) fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolved {
     let mut warnings = Vec::new();
-    let found = if word.contains('/') {
+    let found = if platform::is_path(word) {
         let path = cwd.join(word);
         is_executable(&path).then(|| normalize(&path))
     } else {
@@ -101,14 +109,14 @@ pub(crate) fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolv
             "{} was not found{}; the entry names it as it is, so the client must find it on its own PATH \
              (install it, or give --server its absolute path)",
             crate::untrusted::line(word),
-            if word.contains('/') { "" } else { " on PATH" }
+            if platform::is_path(word) { "" } else { " on PATH" }
         ));
         return Resolved { program: word.to_string(), needs: Vec::new(), warnings };
     };
     let mut needs = Vec::new();
     let mut need = |dir: &Path| {
         let dir = dir.to_path_buf();
-        if !SHORT_PATH.iter().any(|s| Path::new(s) == dir) && !needs.contains(&dir) {
+        if !SHORT_PATH.iter().any(|s| platform::same_dir(Path::new(s), &dir)) && !needs.contains(&dir) {
             needs.push(dir);
         }
     };
@@ -219,10 +227,11 @@ pub fn entry_path(needs: &[PathBuf]) -> Option<String> {
     }
     let dirs: Vec<String> =
         needs.iter().map(|d| d.display().to_string()).chain(SHORT_PATH.iter().map(|s| s.to_string())).collect();
-    Some(dirs.join(":"))
+    Some(dirs.join(platform::PATH_SEPARATOR))
 }
 
-#[cfg(test)]
+/// Unix paths and `PATH` values, tested where they are.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -17,7 +17,7 @@ pub enum BoardList {
 
 /// One row of the board picker: a board, or "no default board".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoardRow {
+pub(crate) struct BoardRow {
     pub board: Option<Board>,
     /// `name — workspace — short link`, or the words for no board.
     pub text: String,
@@ -46,7 +46,7 @@ impl Picker {
     /// The picker's rows for the current filter: "no default board" first
     /// (while nothing is typed), then boards grouped by workspace (no
     /// workspace last), each group by name.
-    pub fn rows(&self) -> Vec<BoardRow> {
+    pub(crate) fn rows(&self) -> Vec<BoardRow> {
         let BoardList::Loaded { boards, workspaces } = &self.list else { return Vec::new() };
         let filter = self.filter.value().trim().to_lowercase();
         let workspace_name = |b: &Board| {

@@ -243,7 +243,7 @@ impl Model {
     }
 
     /// A one-line message under the body.
-    pub fn notice(&mut self, kind: NoticeKind, text: impl Into<String>) {
+    pub(crate) fn notice(&mut self, kind: NoticeKind, text: impl Into<String>) {
         self.ui.notice = Some(Notice { kind, text: text.into() });
     }
 

@@ -135,7 +135,7 @@ impl Item {
         Item::Text { text: text.into(), tone }
     }
 
-    pub fn note(text: impl Into<String>, tone: Tone) -> Item {
+    pub(crate) fn note(text: impl Into<String>, tone: Tone) -> Item {
         Item::Note { text: text.into(), tone }
     }
 
@@ -157,7 +157,7 @@ impl Item {
     }
 
     /// A shape check's verdict under its field; nothing while it is pending.
-    pub fn verdict(verdict: &Verdict) -> Item {
+    pub(crate) fn verdict(verdict: &Verdict) -> Item {
         Item::Check { level: verdict.level, text: verdict.message(), indented: true }
     }
 
@@ -369,7 +369,7 @@ pub(crate) fn step_keys(m: &Model) -> &'static StepKeys {
 }
 
 /// The screen's own keys now.
-pub fn bindings(m: &Model) -> Vec<Binding> {
+pub(crate) fn bindings(m: &Model) -> Vec<Binding> {
     page(m.step).bindings(m, step_keys(m))
 }
 

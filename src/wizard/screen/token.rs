@@ -32,7 +32,7 @@ impl Model {
 
     /// Step 4 for an agent's own token: the parent profile's key, the app
     /// name `trello-auth (CLIENT)`, and the scopes and expiration asked for.
-    pub fn agent(
+    pub(crate) fn agent(
         setup: Setup,
         now: Instant,
         parent: &Profile,
