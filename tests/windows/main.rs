@@ -221,10 +221,9 @@ fn env_for_powershell() {
 }
 
 /// `env --format cmd` run by Wine's own `cmd /c`: the variables it sets are
-/// the saved ones. The cmd format is the stores branch's (issue 29's other
-/// half): this test is to be switched on when that is merged here.
+/// the saved ones. The lines go through a `.cmd` file: Wine's `cmd` will not
+/// run a `set` that comes from a `for /f … do @%L` loop, which real Windows does.
 #[test]
-#[ignore = "needs `env --format cmd` from the stores branch; remove this line after the merge"]
 fn env_for_cmd_run_by_cmd() {
     let env = Env::new();
     env.login(&[]);
