@@ -526,7 +526,7 @@ fn the_server_command_is_resolved_with_the_folders_it_needs() {
     assert!(!entry.to_string().contains(&dir.join("npx").display().to_string()), "{entry}");
     // An absolute PATH entry inside the project is used, but said.
     let out = env.cmd(&npx).env("PATH", format!("{}:{path}", dir.display())).current_dir(&dir).output().unwrap();
-    assert!(stderr(&out).contains("is inside the current folder"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is inside the project here"), "{}", stderr(&out));
 }
 
 /// The `trello-auth` on PATH when it is this program (a symlink to it), else
@@ -557,10 +557,10 @@ fn the_binary_written_is_the_one_on_path_when_it_is_the_same_program() {
     assert!(stderr(&out).contains("cargo install --locked --path ."), "{}", stderr(&out));
 }
 
-/// A `trello-auth` found in a folder inside the current one (a project's
-/// `bin/` on PATH) is named with the same warning as a planted server
-/// command. From the home folder, where everything installed is "inside",
-/// nothing is said.
+/// A `trello-auth` found in a folder inside the project (its `bin/` on
+/// PATH) is never what the entry names: the folder is left out and said,
+/// from a subfolder of its checkout too. From the home folder, where
+/// everything installed is "inside", nothing is said.
 #[test]
 fn a_trello_auth_inside_the_current_folder_is_said() {
     let env = Env::saved_offline();
@@ -571,10 +571,16 @@ fn a_trello_auth_inside_the_current_folder_is_said() {
     let path = format!("{}:/usr/bin:/bin", bin.display());
     let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(&dir).output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let named = bin.join("trello-auth").display().to_string();
-    assert_eq!(printed(&out, "cursor")["mcpServers"]["trello"]["command"], named.as_str());
-    let said = format!("warning: {named} is inside the current folder");
+    let running = std::fs::canonicalize(env!("CARGO_BIN_EXE_trello-auth")).unwrap();
+    assert_eq!(printed(&out, "cursor")["mcpServers"]["trello"]["command"], running.display().to_string());
+    let said = format!("warning: {} on PATH is inside the project here", bin.display());
     assert!(stderr(&out).contains(&said), "{}", stderr(&out));
+    // From a subfolder of the project's git checkout: still the project's.
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(dir.join("sub")).output().unwrap();
+    assert!(stderr(&out).contains(&said), "from a subfolder: {}", stderr(&out));
 
     let local = env.dir.path().join(".local/bin");
     std::fs::create_dir_all(&local).unwrap();
@@ -582,7 +588,33 @@ fn a_trello_auth_inside_the_current_folder_is_said() {
     let path = format!("{}:/usr/bin:/bin", local.display());
     let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(env.dir.path()).output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(!stderr(&out).contains("inside the current folder"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("inside the project"), "{}", stderr(&out));
+}
+
+/// trello-auth's own server never takes `node` (nor the install `npm`) from
+/// the project opened here, even from a subfolder of its checkout: a
+/// project's `bin/` first on PATH is left out, and said.
+#[test]
+fn the_default_server_takes_nothing_from_the_project_s_path() {
+    let env = Env::saved_offline();
+    let dir = project(&env);
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let bin = dir.join("bin");
+    executable(&bin.join("node"), "#!/bin/sh\necho planted\n");
+    executable(&bin.join("npm"), "#!/bin/sh\necho planted\n");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let node = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join("node"))
+        .find(|p| p.is_file())
+        .expect("node on PATH (.ci/run installs nodejs)");
+    let path = format!("{}:{}:/usr/bin:/bin", bin.display(), node.parent().unwrap().display());
+    let out = env.cmd(&["mcp", "cursor"]).env("PATH", &path).current_dir(dir.join("sub")).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let entry = printed(&out, "cursor")["mcpServers"]["trello"].clone();
+    assert!(!entry.to_string().contains(&bin.display().to_string()), "{entry}");
+    assert!(args_of(&entry).contains(&node.display().to_string()), "{entry}");
+    assert!(stderr(&out).contains("on PATH is inside the project here"), "{}", stderr(&out));
 }
 
 /// The clients' own commands, run by a POSIX shell with stand-ins for

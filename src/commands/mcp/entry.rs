@@ -88,7 +88,12 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
         return Err(CommandError::Usage("--server names no command".into()));
     };
     warnings.extend(names_warning(request.server.is_none(), &words, request.names));
-    let Resolved { program, needs, warnings: found } = resolve::server_command(first, &dirs, request.cwd);
+    // What trello-auth names of its own (itself, and its pinned server's
+    // `node`) never comes from the project opened here.
+    let (outside, said) = resolve::outside_project(&dirs, request.cwd);
+    warnings.extend(said);
+    let server_dirs = if request.server.is_none() { &outside } else { &dirs };
+    let Resolved { program, needs, warnings: found } = resolve::server_command(first, server_dirs, request.cwd);
     warnings.extend(found);
     // The default server's script is absolute already; a given one is checked.
     let rest = if request.server.is_some() {
@@ -103,7 +108,7 @@ pub fn build(ctx: &Context, request: &Request) -> Result<Entry, CommandError> {
         env.extend(values.iter().map(|(k, v)| (k.to_string(), v.clone())));
         (program, rest)
     } else {
-        let (me, said) = this_program(&dirs);
+        let (me, said) = this_program(&outside);
         warnings.extend(said);
         warnings.extend(resolve::inside_folder(&me, request.cwd));
         // Always the config file's absolute path: the client starts the entry

@@ -214,9 +214,12 @@ pub(crate) struct Npm {
 }
 
 impl Npm {
-    /// `npm` found on `PATH` (absolute folders only), with what it needs.
+    /// `npm` found on `PATH` (absolute folders only, none inside the project
+    /// around `cwd`: a project's `bin/npm` or `bin/node` would run as the
+    /// install), with what it needs.
     pub fn find(dirs: &[PathBuf], cwd: &Path) -> Result<Npm, PinError> {
-        let found = resolve::server_command(NPM, dirs, cwd);
+        let (dirs, _) = resolve::outside_project(dirs, cwd);
+        let found = resolve::server_command(NPM, &dirs, cwd);
         if !Path::new(&found.program).is_absolute() {
             return Err(PinError::Missing { what: "npm" });
         }

@@ -179,28 +179,63 @@ pub(crate) fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<Stri
     (args, warnings)
 }
 
-/// A warning when `path` (a program the entry names, or a folder put on its
-/// `PATH`) lies inside the current folder: a project's own `bin/` on `PATH`
-/// (direnv, a hand-made `PATH=$PWD/bin:…`) would make the entry run, from
-/// every project, whatever that checkout holds. The folder is compared with
-/// links resolved; the file itself is not (a link in the project is still
-/// the project's). Not said when the current folder is the home folder or
-/// above it, where every installed program would be "inside".
-pub(crate) fn inside_folder(path: &Path, cwd: &Path) -> Option<String> {
+/// The folder a program must not come from: the project the client may
+/// open here (the git checkout holding `cwd`, else `cwd`), with links
+/// resolved. `None` when that folder is the home folder or above it, where
+/// every installed program would be "inside".
+fn project_folder(cwd: &Path) -> Option<PathBuf> {
     let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let cwd = real(cwd);
+    let top = super::project::Project::find(cwd).top;
     let home = crate::environment::HOME.get_os().map(|h| real(Path::new(&h)));
-    if home.is_some_and(|h| h.starts_with(&cwd)) {
-        return None;
-    }
-    let folder = if path.is_dir() { real(path) } else { real(path.parent()?) };
-    folder.starts_with(&cwd).then(|| {
+    (!home.is_some_and(|h| h.starts_with(&top))).then_some(top)
+}
+
+/// Whether `path` (a program, or a folder) lies inside `project`: the folder
+/// is compared with links resolved; the file itself is not (a link in the
+/// project is still the project's).
+fn lies_in(path: &Path, project: &Path) -> bool {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let folder = if path.is_dir() { Some(real(path)) } else { path.parent().map(real) };
+    folder.is_some_and(|f| f.starts_with(project))
+}
+
+/// A warning when `path` (a program the entry names, or a folder put on its
+/// `PATH`) lies inside the project around the current folder (its git
+/// checkout's top, so a subfolder is no way around it): a project's own
+/// `bin/` on `PATH` (direnv, a hand-made `PATH=$PWD/bin:…`) would make the
+/// entry run, from every project, whatever that checkout holds.
+pub(crate) fn inside_folder(path: &Path, cwd: &Path) -> Option<String> {
+    let project = project_folder(cwd)?;
+    lies_in(path, &project).then(|| {
         format!(
-            "{} is inside the current folder: the entry will run it from every project; check that it is the \
+            "{} is inside the project here ({}): the entry will run it from every project; check that it is the \
              program you mean",
-            shown(path)
+            shown(path),
+            shown(&project)
         )
     })
+}
+
+/// `PATH` without the folders inside the project around `cwd`, and a line
+/// for each folder left out: what trello-auth itself runs or names for its
+/// own pinned server (`npm` for the install, `node` for the entry) never
+/// comes from the project a client may open, whose `bin/` direnv and others
+/// put first on `PATH`.
+pub(crate) fn outside_project(dirs: &[PathBuf], cwd: &Path) -> (Vec<PathBuf>, Vec<String>) {
+    let Some(project) = project_folder(cwd) else { return (dirs.to_vec(), Vec::new()) };
+    let (inside, outside): (Vec<PathBuf>, Vec<PathBuf>) = dirs.iter().cloned().partition(|d| lies_in(d, &project));
+    let said = inside
+        .iter()
+        .map(|d| {
+            format!(
+                "{} on PATH is inside the project here ({}): trello-auth takes nothing from it for itself, its \
+                 pinned server or that server's install",
+                shown(d),
+                shown(&project)
+            )
+        })
+        .collect();
+    (outside, said)
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system (a symlink in
