@@ -443,3 +443,45 @@ fn plain_mode_asks_each_screen_s_fields_in_its_order_with_its_masking() {
     assert!(!text.lines().any(|l| l.starts_with("API key") && l.contains(KEY)), "{text}");
     assert!(text.contains("ann@example.com") && text.contains("Ann Example"), "{text}");
 }
+
+/// `rotate --plain` with the token being replaced pasted by mistake: it is
+/// refused in the rotation's words and the token is asked again, so a new
+/// one goes through and `quit` is heard (it used to wait for good, deaf to
+/// every line, since nothing was asked).
+#[test]
+fn the_token_being_replaced_is_refused_and_asked_again() {
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let old = fake.issue_token(KEY, ANN, "read,write", None);
+    let store = save_ann(home.path(), &old);
+    let mut pty = plain(&fake, home.path(), &["rotate"]);
+    pty.expect("How long should the token live?");
+    line(&mut pty, "");
+    pty.expect("Scopes (");
+    line(&mut pty, "");
+    pty.expect("Paste the token (it is not shown)");
+    line(&mut pty, &old);
+    pty.expect("That is the token being replaced, not a new one: it is not saved.");
+    let after = transcript(&pty).rsplit("That is the token being replaced").next().unwrap_or_default().to_string();
+    assert!(after.contains("Paste the token"), "the token is asked again:\n{}", transcript(&pty));
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    line(&mut pty, &new);
+    pty.expect("Revoke the old token now?");
+    line(&mut pty, "2");
+    finish(&mut pty);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), new);
+    assert_plain(&pty, &[&old, &new]);
+
+    // Refused, then quit: heard at once.
+    let mut pty = plain(&fake, home.path(), &["rotate"]);
+    pty.expect("How long should the token live?");
+    line(&mut pty, "");
+    line(&mut pty, "");
+    pty.expect("Paste the token (it is not shown)");
+    line(&mut pty, &new);
+    pty.expect("That is the token being replaced");
+    line(&mut pty, "quit");
+    pty.expect("quit before saving");
+    assert_eq!(pty.wait(), 1);
+}
