@@ -306,7 +306,7 @@ impl Replace {
         };
         let backup = match backup {
             Some(pieces) => {
-                let path = sibling(&self.target, ".bak");
+                let path = backup_path(&self.target);
                 // A backup is always private: it may hold what the new file no longer does.
                 write_atomically(&self.target, &path, pieces, 0o600)?;
                 Some(path)
@@ -326,6 +326,11 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// Where the previous version of `path` is kept: `config.toml` → `config.toml.bak`.
+pub(crate) fn backup_path(path: &Path) -> PathBuf {
+    sibling(path, ".bak")
 }
 
 /// `path` with `suffix` added to its file name (`config.toml` → `config.toml.bak`).

@@ -114,10 +114,18 @@ pub enum StoreError {
     IsDirectory { path: PathBuf },
     #[error(
         "{} cannot be read (line {line}, column {column}: {message}); it was left untouched: fix that line, or move \
-         the file away to start over",
-        path.display()
+         the file away to start over{}",
+        path.display(),
+        previous(path)
     )]
     Parse { path: PathBuf, line: usize, column: usize, message: String },
+    #[error(
+        "{} is not UTF-8 text, so it is no trello-auth config; it was left untouched: move the file away to start \
+         over{}",
+        path.display(),
+        previous(path)
+    )]
+    NotText { path: PathBuf },
     #[error("{} was written by a newer trello-auth (format {version}); it was left untouched: upgrade trello-auth", path.display())]
     NewerFormat { path: PathBuf, version: u32 },
     #[error("could not save {}: {action} failed: {source}; any existing file is untouched", path.display())]
@@ -149,9 +157,23 @@ pub enum StoreError {
     File(FileError),
 }
 
+/// Where the version before the last save is, when there is one: what a
+/// person whose config no longer reads wants back.
+fn previous(path: &Path) -> String {
+    let backup = files::backup_path(path);
+    if backup.is_file() {
+        format!(" (the version before the last save is {})", backup.display())
+    } else {
+        String::new()
+    }
+}
+
 impl From<FileError> for StoreError {
     fn from(e: FileError) -> Self {
         match e {
+            FileError::Read { path, source } if source.kind() == io::ErrorKind::InvalidData => {
+                StoreError::NotText { path }
+            }
             FileError::Read { path, source } => StoreError::Read { path, source },
             FileError::IsDirectory { path } => StoreError::IsDirectory { path },
             FileError::NotAFile { path, kind } => StoreError::NotAFile { path, kind },
@@ -229,7 +251,7 @@ impl Store {
     }
 
     pub fn backup_path(&self) -> PathBuf {
-        files::sibling(&self.path, ".bak")
+        files::backup_path(&self.path)
     }
 
     /// Reads the file; `Ok(None)` when there is none yet. A file someone else

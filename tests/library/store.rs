@@ -124,6 +124,28 @@ fn a_corrupt_file_is_named_and_never_overwritten() {
     assert!(!store.backup_path().exists());
 }
 
+/// A file that is not text (a binary saved over it) is named as such, with
+/// what to do, and the previous version beside it when there is one.
+#[test]
+fn a_file_that_is_not_text_says_what_to_do_and_where_the_previous_version_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let bytes = b"version = 1\n[profiles.default\n\x00\xff garbage\n";
+    fs::write(&path, bytes).unwrap();
+    let store = Store::at(&path);
+    let err = store.load().unwrap_err();
+    assert!(matches!(err, StoreError::NotText { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("is not UTF-8 text") && message.contains("move the file away to start over"), "{message}");
+    assert!(!message.contains(".bak"), "no previous version to name: {message}");
+    fs::write(store.backup_path(), "version = 1\n").unwrap();
+    let message = store.load().unwrap_err().to_string();
+    let said = format!("the version before the last save is {}", store.backup_path().display());
+    assert!(message.contains(&said), "{message}");
+    assert!(store.save_profile("default", profile("ATTAone")).is_err());
+    assert_eq!(fs::read(&path).unwrap(), bytes, "left untouched");
+}
+
 #[test]
 fn wrong_types_are_a_parse_error_with_a_position() {
     let dir = tempfile::tempdir().unwrap();

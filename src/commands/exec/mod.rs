@@ -63,7 +63,7 @@ Examples:
   trello-auth exec -- printenv TRELLO_API_KEY
   trello-auth exec --names trello-js -- sh -c 'test -n \"$TRELLO_KEY\" && echo ready'
   trello-auth exec --profile work -- sh -c 'echo \"board: ${TRELLO_BOARD_ID:-none set}\"'
-  trello-auth exec -- sh -c 'echo \"token=$TRELLO_TOKEN\"' | cat  prints token=[hidden by trello-auth]";
+  trello-auth exec -- sh -c 'echo \"token=$TRELLO_TOKEN\"' | cat  # prints token=[hidden by trello-auth]";
 
 /// The command to run, and what to hide in its output.
 pub(crate) struct Prepared {

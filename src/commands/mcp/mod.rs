@@ -306,8 +306,7 @@ fn deliver(ctx: &Context, args: &Args, cwd: &Path, delivery: Delivery) -> Result
 fn guard(ctx: &Context, args: &Args, path: &Path, project: &Project) -> Result<(), CommandError> {
     let config = ctx.vault.path();
     let real = crate::files::canonical(path);
-    for (own, what) in [(config.to_path_buf(), "config file"), (crate::files::sibling(config, ".bak"), "config backup")]
-    {
+    for (own, what) in [(config.to_path_buf(), "config file"), (crate::files::backup_path(config), "config backup")] {
         if crate::files::canonical(&own) == real || resolve::same_file(&own, path) {
             return Err(CommandError::Failed(format!(
                 "{} is trello-auth's own {what}, never an MCP client's file: refused, and nothing was written",
