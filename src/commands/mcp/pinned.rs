@@ -382,15 +382,26 @@ fn sweep(parent: &Path) {
 /// resolves it from the folder the client opens (`npx`, `uvx`, `bunx`, `pnpm
 /// dlx`, …), pinned or not: the opened project can then choose what runs.
 pub(crate) fn runner_warning(words: &[String]) -> Option<String> {
-    let base = |w: &String| Path::new(w).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let first = base(words.first()?);
-    let second = words.get(1).map(String::as_str).unwrap_or_default();
-    let runner = match (first.as_str(), second) {
-        ("npx" | "uvx" | "bunx" | "pnpx", _) => first.clone(),
-        ("pnpm" | "yarn", "dlx") | ("bun", "x") | ("npm", "exec") | ("pipx", "run") => format!("{first} {second}"),
-        ("uv", "tool") if words.get(2).is_some_and(|w| w == "run") => "uv tool run".into(),
-        _ => return None,
-    };
+    // Every word, and every word inside one (`sh -c 'npx …'`), by its file name.
+    let tokens: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split_whitespace())
+        .map(|w| Path::new(w).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        .collect();
+    let runner = tokens.iter().enumerate().find_map(|(i, token)| {
+        // The subcommand: the next word that is not an option (`npm --yes exec`).
+        let sub = || tokens[i + 1..].iter().find(|w| !w.starts_with('-')).map(String::as_str).unwrap_or_default();
+        match token.as_str() {
+            "npx" | "uvx" | "bunx" | "pnpx" => Some(token.clone()),
+            "npx-cli.js" => Some("npx".into()),
+            "pnpm" | "yarn" if matches!(sub(), "dlx" | "exec") => Some(format!("{token} {}", sub())),
+            "npm" if matches!(sub(), "exec" | "x") => Some(format!("npm {}", sub())),
+            "bun" if sub() == "x" => Some("bun x".into()),
+            "pipx" if sub() == "run" => Some("pipx run".into()),
+            "uv" if sub() == "tool" && tokens.get(i + 2).is_some_and(|w| w == "run") => Some("uv tool run".into()),
+            _ => None,
+        }
+    })?;
     Some(format!(
         "`{runner}` finds the package from the folder the client opens, so a project opened in the client can choose \
          what runs (its own copy of the package, or a registry of its own in .npmrc or uv.toml), with the Trello \
@@ -456,6 +467,14 @@ mod tests {
             "/opt/bin/uvx mcp-server-trello",
             "pnpm dlx x",
             "uv tool run x",
+            // Found by the attacker trial: aliases, options first, a wrapper.
+            "npm x -y pkg",
+            "npm --yes exec pkg",
+            "env npx -y pkg",
+            "/usr/bin/env npx pkg",
+            "sh -c 'npx -y pkg'",
+            "node /usr/lib/node_modules/npm/bin/npx-cli.js -y pkg",
+            "yarn exec pkg",
         ] {
             assert!(runner_warning(&words(line)).is_some(), "{line}");
         }

@@ -806,6 +806,18 @@ mod tests {
     }
 
     #[test]
+    fn a_key_quoted_in_a_refusal_is_scrubbed_and_cut() {
+        let token = format!("ATTA{}1B2C3D4E", "0".repeat(64));
+        let text = format!("{{\"servers\": {{\"{token}\": {{}}, \"{token}\": {{}}}}}}");
+        let err = merged(&text, &["servers"], usize::MAX).unwrap_err();
+        assert!(!err.to_string().contains(&token), "{err}");
+        let long = "k".repeat(200_000);
+        let text = format!("{{\"servers\": {{\"{long}\": {{}}, \"{long}\": {{}}}}}}");
+        let err = merged(&text, &["servers"], usize::MAX).unwrap_err();
+        assert!(err.to_string().len() < 400, "{} bytes", err.to_string().len());
+    }
+
+    #[test]
     fn duplicates_anywhere_are_refused_with_the_key() {
         let err = merged("{\"mcpServers\": {\"a\": {}, \"a\": {}}}", &["mcpServers"], usize::MAX).unwrap_err();
         assert_eq!(err.to_string().split(';').next().unwrap(), "has the key \"mcpServers\" → \"a\" twice");

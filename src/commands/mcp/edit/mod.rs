@@ -160,7 +160,14 @@ fn trello_values(entry: &serde_json::Value) -> Vec<String> {
 
 /// `"mcpServers" → "github"`, for messages.
 fn json_path(keys: &[String]) -> String {
-    let quoted: Vec<String> =
-        keys.iter().map(|k| serde_json::Value::String(crate::untrusted::line(k).into_owned()).to_string()).collect();
-    quoted.join(" → ")
+    // A key is the file's text: a token written as a key is never quoted back,
+    // and a project's 200 kB key is not one 200 kB line.
+    let shown = |k: &String| {
+        let k = crate::untrusted::cut(&crate::credentials::secret::scrub(k, &[]), KEY_SHOWN);
+        serde_json::Value::String(crate::untrusted::line(&k).into_owned()).to_string()
+    };
+    keys.iter().map(shown).collect::<Vec<_>>().join(" → ")
 }
+
+/// The most characters of a key a message quotes.
+const KEY_SHOWN: usize = 64;
