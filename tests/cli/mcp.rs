@@ -806,4 +806,14 @@ fn a_keyring_profile_finds_the_session_bus_without_its_variable() {
         "{}",
         stderr(&out)
     );
+    // A runtime folder another user made first (its bus leads to a keyring of
+    // theirs): not used, and said (attacker trial F8).
+    let theirs = env.dir.path().join("their-runtime");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::os::unix::fs::symlink(&socket, theirs.join("bus")).unwrap();
+    std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+    let out = run(&theirs);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("is not yours"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains(&token));
 }

@@ -28,9 +28,27 @@ pub(crate) fn connect() -> Result<Store, KeyringError> {
                 detail: format!("DBUS_SESSION_BUS_ADDRESS is not set and there is no session bus at {}", bus.display()),
             });
         }
+        // The bus found by convention must be this user's own: another user
+        // who could make `$XDG_RUNTIME_DIR` (a folder under /tmp, say) first
+        // would otherwise run the "keyring" the token is handed to.
+        if let Some(other) = [bus.as_path(), bus.parent().unwrap_or(&bus)].into_iter().find(|p| !owned_by_me(p)) {
+            return Err(KeyringError::Unavailable {
+                detail: format!(
+                    "the session bus found at {} is not used: {} is not yours",
+                    bus.display(),
+                    other.display()
+                ),
+            });
+        }
     }
     let store = zbus_secret_service_keyring_store::Store::new().map_err(|e| super::unavailable(&e))?;
     Ok(store)
+}
+
+/// Whether `path` (links followed) belongs to this user.
+fn owned_by_me(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).is_ok_and(|m| m.uid() == rustix::process::geteuid().as_raw())
 }
 
 /// The standard per-user session bus socket.
