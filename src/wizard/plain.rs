@@ -232,23 +232,15 @@ async fn run_async(mut model: Model, vault: Vault, desktop: Desktop, why: Option
         {
             apply(&mut model, msg, &mut executor, &capture, &mut sink);
         }
-        match &asked_before {
-            Some(Ask::Screen(Question::Enter { .. })) if refused(&model, step_before, &errors_before) => {
-                // Enter was refused (the notice says why, and the model focuses the field at fault):
-                // ask that field again, or the screen's fields when none is to blame.
-                match screen::focused_text(&model) {
-                    Some(target) => said.answered.retain(|t| *t != target),
-                    None => said.answered.retain(|t| !screen::targets(&model).contains(t)),
-                }
+        if matches!(asked_before, Some(Ask::Screen(Question::Enter { .. })))
+            && refused(&model, step_before, &errors_before)
+        {
+            // Enter was refused (the notice says why, and the model focuses the field at fault):
+            // ask that field again, or the screen's fields when none is to blame.
+            match screen::focused_text(&model) {
+                Some(target) => said.answered.retain(|t| *t != target),
+                None => said.answered.retain(|t| !screen::targets(&model).contains(t)),
             }
-            // A field answered and sent at once (a token, then Enter) that the
-            // screen then refused (the token being replaced) is asked again:
-            // with nothing asked, no line would ever be read, not even quit.
-            Some(Ask::Screen(Question::Field { target, .. })) if refused(&model, step_before, &errors_before) => {
-                let target = *target;
-                said.answered.retain(|t| *t != target);
-            }
-            _ => {}
         }
     }
 }

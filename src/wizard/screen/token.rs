@@ -174,9 +174,13 @@ impl Page for Token {
         vec![
             Question::field(Target::Expiration, &p.expiration, false).options(expirations, chosen),
             Question::field(Target::Read, scopes, false).on_empty(Empty::Keeps),
-            // A token Trello refused, or one taken away (another member's, refused), is asked again.
+            // A token Trello refused, one taken away (another member's, refused), or the
+            // token being replaced is asked again: with nothing asked, plain mode would
+            // read no line, not even quit.
             Question::field(Target::Token, token, true).prefaced(url_and_way_back(m, bindings)).settled(
-                m.form.token_verdict().is_savable() && m.form.rejected_token.as_deref() != Some(m.form.token()),
+                m.form.token_verdict().is_savable()
+                    && m.form.rejected_token.as_deref() != Some(m.form.token())
+                    && !is_old_token(m, m.form.token()),
             ),
         ]
     }
