@@ -4,8 +4,6 @@
 mod support;
 
 mod board;
-mod coming_back;
-mod commands;
 mod examples;
 mod exec;
 mod faults_network;
@@ -26,3 +24,5 @@ mod outside_data;
 mod own_token;
 mod profile;
 mod reveal;
+mod status;
+mod token;
