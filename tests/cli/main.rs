@@ -4,14 +4,16 @@
 mod support;
 
 mod board;
+mod completions;
+mod env;
 mod examples;
 mod exec;
 mod faults_network;
 mod help;
-mod holes;
 mod hostile;
 mod hostile_files;
 mod keyring;
+mod login;
 mod logout;
 mod man;
 mod mcp;
@@ -24,5 +26,8 @@ mod outside_data;
 mod own_token;
 mod profile;
 mod reveal;
+mod rotate;
 mod status;
+mod storage;
 mod token;
+mod wizard;

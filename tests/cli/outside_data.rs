@@ -5,14 +5,10 @@
 
 use crate::support;
 
-use std::time::Duration;
-
 use proptest::prelude::*;
-use support::cli::{ANN, Env, TOKEN, code, stderr, stdout};
+use support::cli::{ANN, Env, FAST, TOKEN, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{CTRL_C, Pty, base_command};
-
-const FAST: Duration = Duration::from_secs(10);
 
 /// Valid RFC 3339 whose UTC form is the year 10000: past what the date library holds.
 const LAST_DATE: &str = "9999-12-31T23:59:59-23:59";
