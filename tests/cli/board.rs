@@ -6,9 +6,7 @@
 use crate::support;
 
 use support::cli::{ANN, Env, code, stderr, stdout};
-use support::fake_trello::{FakeBoard, FakeTrello, Fault, KEY};
-
-const BOB: &str = "5f0000000000000000000b0b";
+use support::fake_trello::{BOB, FakeBoard, FakeTrello, Fault, KEY};
 
 fn with_boards() -> (FakeTrello, Env, String, String) {
     let fake = FakeTrello::with_ann();
@@ -155,11 +153,9 @@ fn status_env_and_exec_carry_the_board_and_status_checks_it() {
 /// `/1/members/me/boards` call for the whole run.
 #[test]
 fn the_picker_filters_chooses_and_clears() {
-    use support::pty::{ENTER, Pty, base_command};
+    use support::pty::{ENTER, Pty};
     let (fake, env, roadmap, _) = with_boards();
-    let mut cmd = base_command(env.dir.path());
-    cmd.env("TRELLO_API_BASE", &env.api_base);
-    cmd.env("TRELLO_WEB_BASE", &env.web_base);
+    let cmd = env.pty_command();
     let mut pty = Pty::spawn(cmd, 100, 30);
     pty.expect("b  choose the default board");
     pty.send("b");

@@ -83,12 +83,10 @@ fn fish_s_lines_piped_into_another_shell_say_whose_they_are() {
         assert_eq!(code(&out), 0, "{line}: {}", stderr(&out));
         assert!(!stderr(&out).contains("fish's syntax"), "{line}: {}", stderr(&out));
     }
-    if Command::new("fish").arg("--version").output().is_ok() {
+    if support::needs("fish", "fish") {
         let out = in_shell("fish", "trello-auth env --format fish | source; printf %s $TRELLO_TOKEN");
         assert_eq!(stdout(&out), support::cli::TOKEN, "{}", stderr(&out));
         assert!(!stderr(&out).contains("fish's syntax"), "{}", stderr(&out));
-    } else {
-        assert!(std::env::var_os("CI").is_none(), "fish is missing: .ci/run installs it");
     }
 }
 
@@ -109,17 +107,6 @@ fn env_warns_about_an_expired_token() {
     let out = env.run(&["env"]);
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
-}
-
-/// Whether `shell` is installed (CI installs every one; elsewhere a missing one is NOT RUN).
-fn have(shell: &str) -> bool {
-    let found =
-        Command::new("sh").arg("-c").arg(format!("command -v {shell}")).output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var_os("CI").is_none(), "{shell} is missing: .ci/run installs it");
-        eprintln!("NOT RUN: {shell} is not installed");
-    }
-    found
 }
 
 /// What a profile hands out comes back exactly from each format's real
@@ -147,7 +134,7 @@ fn env_output_is_exact_and_one_line_or_refused() {
         ("fish", "fish", format!("cat out | source; {read_back}")),
     ];
     for (format, shell, script) in &shells {
-        if !have(shell) {
+        if !support::needs(shell, shell) {
             continue;
         }
         let out = env.run(&["env", "--with-secret", "--format", format]);

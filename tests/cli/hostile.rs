@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use support::cli::{ANN, Env, FAST, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, Fault, KEY};
-use support::pty::{Pty, base_command};
+use support::pty::Pty;
 use support::raw_server::{Behaviour, http_response, serve};
 
 // ---- 2. An absurd Retry-After ----
@@ -352,9 +352,7 @@ fn overrides_must_be_https_or_this_machine_and_are_announced() {
     assert!(stderr(&out).contains(&note), "{}", stderr(&out));
 
     // The wizard says it in its title bar.
-    let mut cmd = base_command(env.dir.path());
-    cmd.env("TRELLO_API_BASE", &env.api_base);
-    cmd.env("TRELLO_WEB_BASE", &env.web_base);
+    let cmd = env.pty_command();
     let mut pty = Pty::spawn(cmd, 100, 30);
     pty.expect(&format!("⚠ not Trello: {} · profile default", fake.addr));
     pty.send("q");

@@ -11,7 +11,7 @@ use support::cli::{
     ANN, Env, FAST, SECRET, assert_failed_quietly, assert_no_token_in_urls, code, in_days, stderr, stdout,
 };
 use support::fake_trello::{FakeTrello, KEY};
-use support::pty::{ENTER, Pty, base_command};
+use support::pty::{ENTER, Pty};
 use trello_auth::credentials::expiry::Expiry;
 use trello_auth::trello::{Expiration, Scopes};
 
@@ -153,8 +153,7 @@ fn the_token_prompt_hides_the_token_and_ctrl_c_gives_the_terminal_back() {
     let env = Env::new(&fake);
     let token = fake.issue_token(KEY, ANN, "read,write", None);
     let login = |env: &Env| {
-        let mut cmd = base_command(env.dir.path());
-        cmd.env("TRELLO_API_BASE", &env.api_base);
+        let mut cmd = env.pty_command();
         cmd.args(["--profile", "work", "login", "--with-token", "--key", KEY]);
         Pty::spawn(cmd, 100, 30)
     };

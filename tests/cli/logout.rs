@@ -6,7 +6,7 @@ use crate::support;
 
 use support::cli::{ANN, Env, FAST, TOKEN, assert_failed_quietly, assert_no_token_in_urls, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
-use support::pty::{ENTER, Pty, base_command};
+use support::pty::{ENTER, Pty};
 
 #[test]
 fn in_a_terminal_logout_asks_before_revoking() {
@@ -15,9 +15,7 @@ fn in_a_terminal_logout_asks_before_revoking() {
     let token = fake.issue_token(KEY, ANN, "read,write", None);
     env.save("work", &token, "never");
     let logout = |args: &[&str], answer: Option<&str>| {
-        let mut cmd = base_command(env.dir.path());
-        cmd.env("TRELLO_API_BASE", &env.api_base);
-        cmd.env("TRELLO_WEB_BASE", &env.web_base);
+        let mut cmd = env.pty_command();
         cmd.args(args);
         let mut pty = Pty::spawn(cmd, 160, 20);
         if let Some(answer) = answer {

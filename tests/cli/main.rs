@@ -30,4 +30,5 @@ mod rotate;
 mod status;
 mod storage;
 mod token;
+mod version;
 mod wizard;

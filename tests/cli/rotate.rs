@@ -49,10 +49,8 @@ fn a_rotation_that_keeps_the_old_token_says_where_it_is() {
     let new = fake.issue_token(KEY, ANN, "read,write", None);
     let env = Env::new(&fake);
     env.save("default", &old, "never");
-    let mut cmd = base_command(env.dir.path());
+    let mut cmd = env.pty_command();
     cmd.arg("rotate");
-    cmd.env("TRELLO_API_BASE", &env.api_base);
-    cmd.env("TRELLO_WEB_BASE", &env.web_base);
     let mut pty = Pty::spawn(cmd, 120, 30);
     pty.expect("Authorize a new token");
     pty.paste(&new);

@@ -184,10 +184,8 @@ fn return_url_of(authorize_url: &str) -> String {
 fn rotating(fake: &FakeTrello) -> (Env, Pty, String) {
     let env = Env::new(fake);
     env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
-    let mut cmd = base_command(env.dir.path());
+    let mut cmd = env.pty_command();
     cmd.arg("rotate");
-    cmd.env("TRELLO_API_BASE", &env.api_base);
-    cmd.env("TRELLO_WEB_BASE", &env.web_base);
     let mut pty = Pty::spawn(cmd, 100, 30);
     pty.expect("Waiting on http://127.0.0.1:");
     pty.send(CTRL_T);

@@ -6,16 +6,12 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+pub use super::fake_trello::{ANN, SECRET, TOKEN};
 use super::fake_trello::{FakeTrello, KEY};
 use super::raw_server::closed_port;
 use trello_auth::credentials::Secret;
 use trello_auth::credentials::store::{Profile, Store};
 use trello_auth::trello::{Expiration, Scopes};
-
-pub const ANN: &str = "5f0000000000000000000a11";
-pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
-/// A well-shaped token for tests that never reach Trello.
-pub const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
 
 /// How long a run that should end at once may take before the test fails it
 /// (for [`Env::run_within`]).
@@ -72,6 +68,15 @@ impl Env {
             .env("npm_config_offline", "true")
             .env("npm_config_update_notifier", "false")
             .stdin(Stdio::null());
+        cmd
+    }
+
+    /// The command for a run in a pseudo-terminal ([`super::pty::Pty::spawn`]):
+    /// [`super::pty::base_command`] in this home, with this Env's bases.
+    pub fn pty_command(&self) -> portable_pty::CommandBuilder {
+        let mut cmd = super::pty::base_command(self.dir.path());
+        cmd.env("TRELLO_API_BASE", &self.api_base);
+        cmd.env("TRELLO_WEB_BASE", &self.web_base);
         cmd
     }
 

@@ -10,9 +10,11 @@ use trello_auth::credentials::vault::{Place, Replaced, SaveOutcome};
 use trello_auth::trello::{Endpoints, Member, TokenInfo, Verified};
 use trello_auth::wizard::{Effect, Model, Msg, Setup, update};
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef";
-pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
-pub const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
+#[path = "values.rs"]
+mod values;
+// Not every suite that includes this file uses each of them.
+#[allow(unused_imports)]
+pub use values::{KEY, SECRET, TOKEN};
 
 pub fn setup() -> Setup {
     Setup {

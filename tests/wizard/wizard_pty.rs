@@ -5,12 +5,9 @@ use crate::support;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{ANN, FakeTrello, KEY, SECRET};
 use support::pty::{CTRL_C, ENTER, ESC, Pty, TAB, base_command, cpu_ticks};
 use trello_auth::credentials::store::Store;
-
-const ANN: &str = "5f0000000000000000000a11";
-const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
 
 fn wizard(fake: &FakeTrello, home: &std::path::Path) -> Pty {
     let mut cmd = base_command(home);
