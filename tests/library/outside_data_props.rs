@@ -20,10 +20,10 @@ use trello_auth::trello::errors::{TrelloError, classify, decode_error, parse_ret
 use crate::support::extreme;
 use crate::support::fake_trello::{ANN, KEY, TOKEN};
 
-/// Every error can be shown and has a cause and a fix, with no credential in its words.
+/// No credential in an error's words (its cause and fix are its row of the
+/// table, checked in trello::errors's tests).
 fn assert_explained(e: &TrelloError) -> Result<(), TestCaseError> {
     let words = e.to_string();
-    prop_assert!(!words.is_empty() && !e.cause().is_empty() && !e.fix().is_empty());
     prop_assert!(!words.contains(TOKEN) && !words.contains(KEY), "{words}");
     Ok(())
 }
