@@ -15,9 +15,7 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 #[path = "../tests/support/fake_trello.rs"]
 mod fake_trello;
 
-use fake_trello::{FakeTrello, KEY};
-
-const ANN: &str = "5f0000000000000000000a11";
+use fake_trello::{ANN, FakeTrello, KEY};
 
 struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
