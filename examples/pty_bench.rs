@@ -14,6 +14,9 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 #[allow(dead_code)]
 #[path = "../tests/support/fake_trello.rs"]
 mod fake_trello;
+#[allow(dead_code)]
+#[path = "../tests/support/values.rs"]
+mod values;
 
 use fake_trello::{ANN, FakeTrello, KEY};
 

@@ -126,11 +126,10 @@ pub struct FakeTrello {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-#[path = "values.rs"]
-mod values;
-// Not every suite or example that includes this file uses each of them.
+// From the crate's `values` module (tests/support/values.rs; an example that
+// includes this file alone includes that one beside it). Not every suite uses each.
 #[allow(unused_imports)]
-pub use values::{ANN, BOB, KEY, SECRET, TOKEN};
+pub use super::values::{ANN, BOB, KEY, SECRET, TOKEN};
 pub const OTHER_KEY: &str = "fedcba9876543210fedcba9876543210";
 
 impl FakeTrello {

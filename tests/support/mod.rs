@@ -13,6 +13,7 @@ pub mod mount;
 pub mod pty;
 pub mod raw_server;
 pub mod secret_service;
+pub mod values;
 pub mod wizard;
 
 /// Whether `program` is on PATH.

@@ -1,12 +1,13 @@
 //! The values every suite shares: the fake Trello's key and members, and
-//! credentials of the right shape. One home; the support files a bench or an
-//! example includes alone (`wizard.rs`, `fake_trello.rs`) include it by path.
+//! credentials of the right shape. One home: `wizard.rs` and `fake_trello.rs`
+//! take them from here, and a bench or an example that includes one of those
+//! alone includes this file beside it.
 
 /// The API key the fake Trello knows.
 pub const KEY: &str = "0123456789abcdef0123456789abcdef";
-/// Ann, the member [`FakeTrello::with_ann`](super::FakeTrello::with_ann) knows.
+/// Ann, the member `FakeTrello::with_ann` knows.
 pub const ANN: &str = "5f0000000000000000000a11";
-/// Bob, a second member ([`FakeTrello::add_bob`](super::FakeTrello::add_bob)).
+/// Bob, a second member (`FakeTrello::add_bob`).
 pub const BOB: &str = "5f0000000000000000000b0b";
 /// An API secret of the right shape.
 pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";

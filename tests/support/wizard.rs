@@ -10,11 +10,10 @@ use trello_auth::credentials::vault::{Place, Replaced, SaveOutcome};
 use trello_auth::trello::{Endpoints, Member, TokenInfo, Verified};
 use trello_auth::wizard::{Effect, Model, Msg, Setup, update};
 
-#[path = "values.rs"]
-mod values;
-// Not every suite that includes this file uses each of them.
+// From the crate's `values` module (tests/support/values.rs; a bench that
+// includes this file alone includes that one beside it). Not every suite uses each.
 #[allow(unused_imports)]
-pub use values::{KEY, SECRET, TOKEN};
+pub use super::values::{KEY, SECRET, TOKEN};
 
 pub fn setup() -> Setup {
     Setup {
