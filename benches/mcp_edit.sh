@@ -19,7 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cargo build --release --quiet --bin trello-auth
-bin=$PWD/target/release/trello-auth
+# Where cargo builds: CARGO_TARGET_DIR when set (relative to this folder, as cargo reads it).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
+bin=$release/trello-auth
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share

@@ -19,12 +19,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cargo build --release --quiet --bin trello-auth --example fake_trello --example pty_bench
-bin=$PWD/target/release/trello-auth
+# Where cargo builds: CARGO_TARGET_DIR when set (relative to this folder, as cargo reads it).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
+bin=$release/trello-auth
 work=$(mktemp -d)
 trap 'kill $fake_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # A saved profile, made the way a script would: login against the fake Trello.
-target/release/examples/fake_trello > "$work/fake.env" &
+"$release"/examples/fake_trello > "$work/fake.env" &
 fake_pid=$!
 for _ in $(seq 50); do grep -q '# token:' "$work/fake.env" 2>/dev/null && break; sleep 0.1; done
 # shellcheck disable=SC1091
@@ -88,7 +90,7 @@ else
 fi
 
 echo "== time to first frame (pseudo-terminal, 50 runs)"
-target/release/examples/pty_bench first-frame "$bin"
+"$release"/examples/pty_bench first-frame "$bin"
 
 echo "== peak memory"
 for args in "status --offline" "env"; do
@@ -96,13 +98,13 @@ for args in "status --offline" "env"; do
   /usr/bin/time -f "%M" -o "$work/rss" "$bin" $args >/dev/null
   echo "$args: $(cat "$work/rss") KiB"
 done
-target/release/examples/pty_bench wizard-memory "$bin"
+"$release"/examples/pty_bench wizard-memory "$bin"
 
 echo "== idle wizard (step 4, listener running, 10 s)"
-target/release/examples/pty_bench idle-cpu "$bin"
+"$release"/examples/pty_bench idle-cpu "$bin"
 
 echo "== release binary"
 echo "size_bytes=$(stat -c %s "$bin") ($(( $(stat -c %s "$bin") / 1024 )) KiB)"
 
 echo "== verify with 200 ms injected latency (10 runs)"
-target/release/examples/pty_bench verify-latency
+"$release"/examples/pty_bench verify-latency

@@ -17,6 +17,9 @@ use trello_auth::trello::{KeyCheck, TrelloError};
 use trello_auth::wizard::{Model, Msg, update, view};
 
 #[allow(dead_code)]
+#[path = "../tests/support/values.rs"]
+mod values;
+#[allow(dead_code)]
 #[path = "../tests/support/wizard.rs"]
 mod wizard;
 

@@ -4,6 +4,9 @@
 #[allow(dead_code)]
 #[path = "../tests/support/fake_trello.rs"]
 mod fake_trello;
+#[allow(dead_code)]
+#[path = "../tests/support/values.rs"]
+mod values;
 
 use fake_trello::{FakeTrello, KEY};
 

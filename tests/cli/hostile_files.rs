@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::cli::{Env, SECRET, code, stderr, stdout};
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{BOB, FakeTrello, KEY};
 use support::secret_service::SecretService;
 use trello_auth::credentials::store::Store;
 
@@ -224,9 +224,8 @@ fn a_token_in_a_toml_escape_leaves_no_copy_in_the_backup_after_a_move_to_the_key
 /// A config holding the planter's own token for Ann's key: a child given it
 /// would act as the planter's account.
 fn planted_text(fake: &FakeTrello) -> (String, String) {
-    let bob = "5f0000000000000000000b0b";
-    fake.add_member(bob, "bob", "Bob Planter", "bob@example.com");
-    let token = fake.issue_token(KEY, bob, "read,write", None);
+    fake.add_member(BOB, "bob", "Bob Planter", "bob@example.com");
+    let token = fake.issue_token(KEY, BOB, "read,write", None);
     let scratch = tempfile::tempdir().unwrap();
     let store = Store::at(scratch.path().join("c.toml"));
     let env = Env::new(fake);

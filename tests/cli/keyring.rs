@@ -10,12 +10,10 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use support::cli::{ANN, Env, code, stderr, stdout};
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{BOB, FakeTrello, KEY, SECRET};
 use support::pty::{ENTER, Pty, base_command};
 use support::secret_service::SecretService;
 use trello_auth::credentials::store::Storage;
-
-const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
 
 /// Runs the binary against the fake Trello and the private keyring.
 fn run(env: &Env, ss: &SecretService, args: &[&str], stdin: &str) -> Output {
@@ -362,9 +360,9 @@ fn entries_of_before_are_read_and_moved_on_the_next_change() {
 fn status_flags_a_token_of_another_member() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
+    fake.add_bob();
     let (env, _) = logged_in(&fake, &ss, "default");
-    let bobs = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+    let bobs = fake.issue_token(KEY, BOB, "read,write", None);
     ss.store("trello-auth", &env.keyring_user("default"), &bobs);
     let out = run(&env, &ss, &["status"], "");
     assert_eq!(code(&out), 1, "{}", stdout(&out));
@@ -463,15 +461,13 @@ fn logout_keeps_the_api_secret_in_the_keyring() {
 
 // ---- Each config file's entries stay its own (issue: an attacker trial against the release binary) ----
 
-const BOB: &str = "5f0000000000000000000b0b";
-
 /// A copy of a config file (same keyring id) gets entries of its own on its
 /// first keyring write; it never replaces or deletes the original's.
 #[test]
 fn a_copied_config_file_never_replaces_or_deletes_the_original_s_entries() {
     let Some(ss) = SecretService::start() else { return };
     let fake = FakeTrello::with_ann();
-    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    fake.add_bob();
     let (env, ann) = logged_in(&fake, &ss, "default");
     let copy = env.dir.path().join("proj").join("other.toml");
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();

@@ -7,16 +7,6 @@ use std::process::{Command, Stdio};
 use crate::support;
 use support::cli::{Env, code, stderr, stdout};
 
-/// Whether `man` is here; in CI it must be (`.ci/run` installs man-db).
-fn have_man() -> bool {
-    let found = Command::new("sh").args(["-c", "command -v man"]).output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var_os("CI").is_none(), "man is missing: .ci/run installs man-db");
-        eprintln!("NOT RUN: man (apt-get install man-db)");
-    }
-    found
-}
-
 /// The page as `man` shows it in an 80-column UTF-8 terminal.
 fn shown(roff: &str) -> String {
     let mut man = Command::new("man")
@@ -60,7 +50,7 @@ fn the_page_has_a_man_page_s_sections_and_fits_80_columns() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let roff = stdout(&out);
     assert!(roff.contains(".TH trello-auth"), "{roff}");
-    if !have_man() {
+    if !support::needs("man", "man-db") {
         return;
     }
     let page = shown(&roff);
@@ -101,7 +91,7 @@ fn the_page_has_a_man_page_s_sections_and_fits_80_columns() {
 /// too); `completions` and `man`, where they mean nothing, name none.
 #[test]
 fn every_command_s_synopsis_has_its_global_options() {
-    if !have_man() {
+    if !support::needs("man", "man-db") {
         return;
     }
     let page = shown(&stdout(&Env::offline().run(&["man"])));
@@ -128,7 +118,7 @@ fn every_command_s_synopsis_has_its_global_options() {
 /// `man trello-auth` then finds the page, with no MANPATH set.
 #[test]
 fn the_installed_page_is_found_with_only_the_binary_s_folder_on_path() {
-    if !have_man() {
+    if !support::needs("man", "man-db") {
         return;
     }
     let home = tempfile::tempdir().unwrap();

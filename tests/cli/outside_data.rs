@@ -5,14 +5,10 @@
 
 use crate::support;
 
-use std::time::Duration;
-
 use proptest::prelude::*;
-use support::cli::{ANN, Env, TOKEN, code, stderr, stdout};
+use support::cli::{ANN, Env, FAST, TOKEN, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
-use support::pty::{CTRL_C, Pty, base_command};
-
-const FAST: Duration = Duration::from_secs(10);
+use support::pty::{CTRL_C, Pty};
 
 /// Valid RFC 3339 whose UTC form is the year 10000: past what the date library holds.
 const LAST_DATE: &str = "9999-12-31T23:59:59-23:59";
@@ -48,10 +44,8 @@ fn a_date_at_the_edge_of_the_range_is_saved_and_shown_by_every_listing() {
 
     // Both wizards show the profile on their start screen, then quit as usual.
     for term in ["xterm-256color", "dumb"] {
-        let mut cmd = base_command(env.dir.path());
+        let mut cmd = env.pty_command();
         cmd.env("TERM", term);
-        cmd.env("TRELLO_API_BASE", &env.api_base);
-        cmd.env("TRELLO_WEB_BASE", &env.web_base);
         let mut pty = Pty::spawn(cmd, 120, 40);
         pty.expect(LAST_DATE_SHOWN);
         pty.send(CTRL_C);

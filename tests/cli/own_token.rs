@@ -5,14 +5,13 @@ use crate::support;
 use std::path::PathBuf;
 
 use support::cli::{ANN, Env, code, stderr, stdout};
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{BOB, FakeTrello, KEY};
 use support::mcp::{args_of, entry_in, project};
 use support::mcp_sdk::{Around, python, scripts, start};
 use support::pty::{CTRL_C, ENTER, Pty, base_command};
 use support::raw_server::closed_port;
 use trello_auth::credentials::Expiration;
 
-const BOB: &str = "5f0000000000000000000b0b";
 const CTRL_P: &str = "\x10";
 
 /// `args` in a terminal, with the fake Trello, a listener on `port` and the browser stand-in.
@@ -37,7 +36,7 @@ fn in_terminal(env: &Env, fake: &FakeTrello, port: u16, args: &[&str]) -> Pty {
 /// Ann's profile `default`, and a fake Trello where Ann is logged in and the listener's origin is listed.
 fn ann(port: u16) -> (FakeTrello, Env, String) {
     let fake = FakeTrello::with_ann();
-    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    fake.add_bob();
     fake.allow_origin(&format!("http://127.0.0.1:{port}"));
     let (env, token) = Env::saved_for_ann(&fake);
     (fake, env, token)
@@ -135,7 +134,7 @@ fn pasted_in_a_terminal_and_through_the_plain_wizard() {
 #[test]
 fn from_stdin_the_token_s_own_name_scopes_and_expiry_are_recorded_and_differences_said() {
     let fake = FakeTrello::with_ann();
-    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    fake.add_bob();
     let (env, parent) = Env::saved_for_ann(&fake);
     // Bob's token: refused, nothing saved.
     let bobs = fake.issue_token(KEY, BOB, "read,write", None);

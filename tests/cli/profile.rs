@@ -1,10 +1,11 @@
-//! `profile remove` through the real binary: refused while the profile holds a token (`logout` revokes it first) unless `--keep-remote`; then gone from the file, its backup and the keyring, the default profile cleared; asked first in a terminal, never without one.
+//! `profile` through the real binary: `list` (also as JSON, in `status`'s words)
+//! and `use`; `profile remove`: refused while the profile holds a token (`logout` revokes it first) unless `--keep-remote`; then gone from the file, its backup and the keyring, the default profile cleared; asked first in a terminal, never without one.
 
 use crate::support;
 
 use std::process::Stdio;
 
-use support::cli::{ANN, Env, SECRET, TOKEN, code, stderr, stdout};
+use support::cli::{ANN, Env, SECRET, TOKEN, code, in_days, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{ENTER, Pty, base_command};
 use support::secret_service::SecretService;
@@ -128,4 +129,66 @@ fn in_a_terminal_it_asks_first() {
     assert_eq!(status, 0, "{screen}");
     assert!(!screen.contains("[y/N]"), "{screen}");
     assert!(env.store().profile("older").unwrap().is_none());
+}
+
+/// `profile list --json` says each fact in `status --json`'s words: every
+/// key it has, `status --offline --all --json` has too, with the same value.
+#[test]
+fn profile_list_json_speaks_status_s_words() {
+    let env = Env::saved_offline();
+    env.save("work", support::cli::TOKEN, "2000-01-01T00:00:00Z");
+    env.save("gone", support::cli::TOKEN, "never");
+    let mut profile = env.store().profile("gone").unwrap().unwrap();
+    profile.token = None;
+    env.store().save_profile("gone", profile).unwrap();
+    assert_eq!(code(&env.run(&["profile", "use", "work"])), 0);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&env.run(&["profile", "list", "--json"]))).unwrap();
+    let out = env.run(&["status", "--offline", "--all", "--json"]);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let by_name = |all: &serde_json::Value, name: &str| {
+        all.as_array().unwrap().iter().find(|p| p["profile"] == name).unwrap().as_object().unwrap().clone()
+    };
+    for name in ["default", "work", "gone"] {
+        let (listed, full) = (by_name(&list, name), by_name(&status, name));
+        for (key, value) in &listed {
+            assert_eq!(full.get(key), Some(value), "{name}: `{key}` is not status's word for it");
+        }
+    }
+    assert_eq!(by_name(&list, "work")["chosen_by"], "default_profile");
+    assert_eq!(by_name(&list, "work")["status"], "expired");
+    assert_eq!(by_name(&list, "gone")["status"], "no_token");
+    assert_eq!(by_name(&list, "default")["chosen_by"], serde_json::Value::Null);
+}
+
+#[test]
+fn profiles_are_listed_and_one_is_chosen_as_the_default() {
+    let env = Env::offline();
+    env.save("default", TOKEN, "never");
+    env.save("work", TOKEN, &in_days(2));
+    let out = env.run(&["profile", "list"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("default (in use: no other was chosen)"), "{text}");
+    assert!(text.contains("work\n") && text.contains("Ann Example (@ann)"), "{text}");
+    assert!(text.contains("rotate soon"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&env.run(&["profile", "list", "--json"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[1]["profile"], "work");
+    assert_eq!(json[1]["storage"], "file");
+
+    let out = env.run(&["profile", "use", "work"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = env.run(&["status", "--offline"]);
+    assert!(stdout(&out).contains("work (the default set with `trello-auth profile use`)"), "{}", stdout(&out));
+    // The flag and the environment still win, and status says which.
+    let out = env.run(&["--profile", "default", "status", "--offline"]);
+    assert!(stdout(&out).contains("default (from --profile)"), "{}", stdout(&out));
+    let out = env.cmd(&["status", "--offline", "--json"]).env("TRELLO_AUTH_PROFILE", "default").output().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((json["profile"].as_str(), json["chosen_by"].as_str()), (Some("default"), Some("environment")));
+    // A profile that is not saved cannot be the default.
+    let out = env.run(&["profile", "use", "nope"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    // Its fix sets up that profile, not the one in use.
+    assert!(stderr(&out).contains("run `trello-auth --profile nope` to set it up"), "{}", stderr(&out));
 }

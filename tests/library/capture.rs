@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use trello_auth::capture::{BODY_LIMIT, Capture};
 
-const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
+use crate::support::fake_trello::TOKEN;
 
 fn http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();

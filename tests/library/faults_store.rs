@@ -194,9 +194,9 @@ fn a_read_only_directory_is_a_clear_error() {
 
 #[test]
 fn a_file_size_limit_fails_the_real_binary_cleanly() {
-    use support::fake_trello::{FakeTrello, KEY};
+    use support::fake_trello::{ANN, FakeTrello, KEY};
     let fake = FakeTrello::with_ann();
-    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("trello-auth").join("config.toml");
     Store::at(&config).save_profile("default", small_profile("ATTAold")).unwrap();

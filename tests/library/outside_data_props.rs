@@ -18,14 +18,12 @@ use trello_auth::trello::client::{Board, Member, TokenInfo, Workspace};
 use trello_auth::trello::errors::{TrelloError, classify, decode_error, parse_retry_after, snippet};
 
 use crate::support::extreme;
+use crate::support::fake_trello::{ANN, KEY, TOKEN};
 
-const KEY: &str = "0123456789abcdef0123456789abcdef";
-const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
-
-/// Every error can be shown and has a cause and a fix, with no credential in its words.
+/// No credential in an error's words (its cause and fix are its row of the
+/// table, checked in trello::errors's tests).
 fn assert_explained(e: &TrelloError) -> Result<(), TestCaseError> {
     let words = e.to_string();
-    prop_assert!(!words.is_empty() && !e.cause().is_empty() && !e.fix().is_empty());
     prop_assert!(!words.contains(TOKEN) && !words.contains(KEY), "{words}");
     Ok(())
 }
@@ -65,7 +63,7 @@ fn trello_shaped() -> impl Strategy<Value = serde_json::Value> {
     let value = prop_oneof![
         3 => extreme::json(),
         1 => extreme::rfc3339().prop_map(serde_json::Value::String),
-        1 => Just(serde_json::json!("5f0000000000000000000a11")),
+        1 => Just(serde_json::json!(ANN)),
     ];
     let permission = (value.clone(), any::<bool>(), any::<bool>()).prop_map(|(model, read, write)| {
         serde_json::json!({"idModel": model, "modelType": if read { "Member" } else { "Board" }, "read": read, "write": write})
@@ -81,7 +79,7 @@ fn trello_shaped() -> impl Strategy<Value = serde_json::Value> {
         .prop_map(|(id, name, other, date, permissions, text)| {
             serde_json::json!({
                 "id": id, "username": text, "fullName": name, "email": other,
-                "idMember": "5f0000000000000000000a11", "dateCreated": date, "dateExpires": date,
+                "idMember": ANN, "dateCreated": date, "dateExpires": date,
                 "permissions": permissions, "name": text, "shortLink": "abcdEFGH", "closed": false,
                 "idOrganization": other, "displayName": name, "url": text,
             })

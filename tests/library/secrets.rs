@@ -13,10 +13,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{ANN, FakeTrello, KEY};
 use support::pty::{CTRL_C, ENTER, Pty, base_command};
 
-const ANN: &str = "5f0000000000000000000a11";
 const SECRET: &str = "5ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e7a";
 const CTRL_R: &str = "\x12";
 

@@ -7,7 +7,7 @@ use trello_auth::credentials::Secret;
 use trello_auth::credentials::store::{Profile, Store, StoreError};
 use trello_auth::trello::{Expiration, Scopes};
 
-const KEY: &str = "0123456789abcdef0123456789abcdef";
+use crate::support::fake_trello::KEY;
 
 fn profile(token: &str) -> Profile {
     Profile {

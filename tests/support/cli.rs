@@ -6,16 +6,16 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+pub use super::fake_trello::{ANN, SECRET, TOKEN};
 use super::fake_trello::{FakeTrello, KEY};
 use super::raw_server::closed_port;
 use trello_auth::credentials::Secret;
 use trello_auth::credentials::store::{Profile, Store};
 use trello_auth::trello::{Expiration, Scopes};
 
-pub const ANN: &str = "5f0000000000000000000a11";
-pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
-/// A well-shaped token for tests that never reach Trello.
-pub const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
+/// How long a run that should end at once may take before the test fails it
+/// (for [`Env::run_within`]).
+pub const FAST: Duration = Duration::from_secs(10);
 
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -68,6 +68,15 @@ impl Env {
             .env("npm_config_offline", "true")
             .env("npm_config_update_notifier", "false")
             .stdin(Stdio::null());
+        cmd
+    }
+
+    /// The command for a run in a pseudo-terminal ([`super::pty::Pty::spawn`]):
+    /// [`super::pty::base_command`] in this home, with this Env's bases.
+    pub fn pty_command(&self) -> portable_pty::CommandBuilder {
+        let mut cmd = super::pty::base_command(self.dir.path());
+        cmd.env("TRELLO_API_BASE", &self.api_base);
+        cmd.env("TRELLO_WEB_BASE", &self.web_base);
         cmd
     }
 
@@ -182,4 +191,28 @@ pub fn as_if_the_disk_were_full(cmd: &mut Command) {
             Ok(())
         });
     }
+}
+
+/// Fails when a failing command printed anything on stdout.
+pub fn assert_failed_quietly(out: &Output, expected: i32) {
+    assert_eq!(code(out), expected, "stderr: {}", stderr(out));
+    assert!(out.stdout.is_empty(), "stdout on error: {}", stdout(out));
+    assert!(!stderr(out).is_empty(), "an error needs a message");
+}
+
+/// Fails when the token or the key went into a URL's query, or the token into any path but `/1/tokens/`.
+pub fn assert_no_token_in_urls(fake: &FakeTrello, token: &str) {
+    for r in fake.requests() {
+        let query = r.uri.split_once('?').map(|(_, q)| q).unwrap_or("");
+        assert!(!query.contains(token) && !query.contains(KEY), "credentials in a query: {}", r.uri);
+        if r.uri.contains(token) {
+            assert!(r.uri.starts_with("/1/tokens/"), "token in {}", r.uri);
+        }
+    }
+}
+
+/// An RFC 3339 time `days` from now.
+pub fn in_days(days: i64) -> String {
+    let at = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+    at.format(&time::format_description::well_known::Rfc3339).unwrap()
 }

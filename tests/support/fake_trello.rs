@@ -126,7 +126,10 @@ pub struct FakeTrello {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef";
+// From the crate's `values` module (tests/support/values.rs; an example that
+// includes this file alone includes that one beside it). Not every suite uses each.
+#[allow(unused_imports)]
+pub use super::values::{ANN, BOB, KEY, SECRET, TOKEN};
 pub const OTHER_KEY: &str = "fedcba9876543210fedcba9876543210";
 
 impl FakeTrello {
@@ -158,9 +161,14 @@ impl FakeTrello {
     pub fn with_ann() -> FakeTrello {
         let fake = FakeTrello::start();
         fake.add_key(KEY);
-        fake.add_member("5f0000000000000000000a11", "ann", "Ann Example", "ann@example.com");
-        fake.state().web_member = Some("5f0000000000000000000a11".into());
+        fake.add_member(ANN, "ann", "Ann Example", "ann@example.com");
+        fake.state().web_member = Some(ANN.into());
         fake
+    }
+
+    /// Adds a second member, [`BOB`] (`bob`, "Bob Other").
+    pub fn add_bob(&self) {
+        self.add_member(BOB, "bob", "Bob Other", "bob@example.com");
     }
 
     /// Lists an origin under the key's Allowed origins.

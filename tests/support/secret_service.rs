@@ -19,15 +19,11 @@ pub struct SecretService {
     pub home: tempfile::TempDir,
 }
 
-fn have(program: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().is_ok_and(|o| o.status.success())
-}
-
 impl SecretService {
     /// Starts one, or returns `None` (NOT RUN) where the programs are missing outside CI.
     pub fn start() -> Option<SecretService> {
         let missing: Vec<&str> =
-            ["dbus-daemon", "gnome-keyring-daemon", "secret-tool"].into_iter().filter(|p| !have(p)).collect();
+            ["dbus-daemon", "gnome-keyring-daemon", "secret-tool"].into_iter().filter(|p| !super::on_path(p)).collect();
         if !missing.is_empty() {
             if std::env::var_os("CI").is_some() {
                 panic!("the keyring tests need {missing:?}: .ci/run installs dbus, gnome-keyring and libsecret-tools");

@@ -10,9 +10,10 @@ use trello_auth::credentials::vault::{Place, Replaced, SaveOutcome};
 use trello_auth::trello::{Endpoints, Member, TokenInfo, Verified};
 use trello_auth::wizard::{Effect, Model, Msg, Setup, update};
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef";
-pub const SECRET: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
-pub const TOKEN: &str = "ATTA3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f1B2C3D4E";
+// From the crate's `values` module (tests/support/values.rs; a bench that
+// includes this file alone includes that one beside it). Not every suite uses each.
+#[allow(unused_imports)]
+pub use super::values::{KEY, SECRET, TOKEN};
 
 pub fn setup() -> Setup {
     Setup {

@@ -14,6 +14,8 @@
 #[allow(dead_code)]
 #[path = "../support/fake_trello.rs"]
 mod fake_trello;
+#[path = "../support/values.rs"]
+mod values;
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;

@@ -5,7 +5,7 @@ use crate::support;
 use std::process::{Child, Command, Stdio};
 
 use support::browser::{CHROMIUM_FLAGS, Chromium, chromium_binary, files_holding};
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{ANN, BOB, FakeTrello, KEY};
 use support::pty::{CTRL_C, ENTER, Pty, base_command};
 use support::raw_server::closed_port;
 use trello_auth::credentials::store::Store;
@@ -120,7 +120,7 @@ fn an_unlisted_origin_gets_trellos_refusal_and_paste_still_works() {
     let screen = pty.screen();
     assert!(screen.contains("Invalid return_url") && screen.contains("under Allowed origins"), "{screen}");
     // Pasting works while waiting.
-    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
     pty.paste(&token);
     pty.send(ENTER);
     pty.expect("Credentials verified and saved");
@@ -131,7 +131,7 @@ fn an_unlisted_origin_gets_trellos_refusal_and_paste_still_works() {
 #[test]
 fn capture_falls_back_to_paste_and_says_why() {
     let fake = FakeTrello::with_ann();
-    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
 
     let home = tempfile::tempdir().unwrap();
     let mut pty = wizard(&fake, home.path(), &[], &["--no-capture"]);
@@ -267,8 +267,8 @@ fn the_browser_opens_a_one_shot_start_url_that_leads_to_trello() {
 fn a_token_planted_through_the_start_url_is_shown_and_a_second_open_is_a_takeover() {
     let port = closed_port();
     let fake = FakeTrello::with_ann();
-    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
-    let bob = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+    fake.add_bob();
+    let bob = fake.issue_token(KEY, BOB, "read,write", None);
     let home = tempfile::tempdir().unwrap();
     // The attacker: fetch the start page without running it, take the return URL, post Bob's token.
     let attacker = home.path().join("attacker.py");
@@ -358,7 +358,7 @@ for _ in range(2):
     let screen = pty.expect("Someone else opened the start link too");
     assert!(screen.contains("Paste") || screen.contains("paste"), "{screen}");
     // Pasting still works, and nothing of the listener's is kept.
-    let ann = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let ann = fake.issue_token(KEY, ANN, "read,write", None);
     pty.paste(&ann);
     pty.send(ENTER);
     pty.expect("Credentials verified and saved");
@@ -405,7 +405,7 @@ fn ctrl_p_switches_the_authorize_url_between_catching_and_pasting() {
     assert!(on_screen(&pty).contains("Copiedtheauthorize"), "{}", pty.screen());
     assert!(on_screen(&pty).contains("Pastemode:"), "{}", pty.screen());
     // Trello (here the fake) then shows the token on its own page.
-    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
     pty.paste(&token);
     pty.send(CTRL_P);
     pty.expect("Catch mode");
@@ -462,7 +462,7 @@ fn reconnecting_half_open_clients_cannot_starve_the_callback() {
     pty.paste("ATTA3f3f");
     pty.expect("8 of 76 characters");
     // The real callback: its own page's POST, with the right nonce, gets through.
-    let token = fake.issue_token(KEY, "5f0000000000000000000a11", "read,write", None);
+    let token = fake.issue_token(KEY, ANN, "read,write", None);
     let body = format!("{{\"token\": \"{token}\"}}");
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Type: \
@@ -619,8 +619,8 @@ fn a_click_opens_trello_the_token_comes_by_postmessage_and_no_file_of_the_browse
 fn a_token_posted_from_another_origin_is_ignored() {
     use serde_json::json;
     let Some(Live { mut chromium, fake, home, mut pty, start, .. }) = live() else { return };
-    fake.add_member("5f0000000000000000000b0b", "bob", "Bob Other", "bob@example.com");
-    let bob = fake.issue_token(KEY, "5f0000000000000000000b0b", "read,write", None);
+    fake.add_bob();
+    let bob = fake.issue_token(KEY, BOB, "read,write", None);
 
     // Requests to Trello's authorize page and to the other origin wait for the test.
     let elsewhere = format!("http://localhost:{}/elsewhere", fake.addr.port());

@@ -5,13 +5,11 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{ANN, FakeTrello, KEY};
 use support::mount::tmpfs_or_skip;
 use support::pty::{CTRL_C, ENTER, ESC, Pty, base_command};
 use support::raw_server::{self, Behaviour};
 use trello_auth::credentials::store::Store;
-
-const ANN: &str = "5f0000000000000000000a11";
 
 fn to_token_step(pty: &mut Pty, key_line: &str) {
     pty.expect("Open the app admin portal");

@@ -7,12 +7,10 @@ use crate::support;
 
 use std::path::Path;
 
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{ANN, BOB, FakeTrello, KEY};
 use support::pty::{Pty, base_command};
 use trello_auth::credentials::store::Store;
 
-const ANN: &str = "5f0000000000000000000a11";
-const BOB: &str = "5f0000000000000000000b0b";
 const SECRET: &str = "5ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e75ec12e7a";
 const CTRL_D: &str = "\x04";
 
@@ -192,7 +190,7 @@ fn ctrl_d_at_a_secret_prompt_quits_and_gives_the_echo_back() {
 #[test]
 fn rotate_in_plain_mode_asks_about_another_member_then_revokes() {
     let fake = FakeTrello::with_ann();
-    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    fake.add_bob();
     let old = fake.issue_token(KEY, ANN, "read,write", None);
     let bobs = fake.issue_token(KEY, BOB, "read,write", None);
     let new = fake.issue_token(KEY, ANN, "read,write", None);

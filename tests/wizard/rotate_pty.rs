@@ -2,14 +2,11 @@
 
 use crate::support;
 
-use support::fake_trello::{FakeTrello, KEY};
+use support::fake_trello::{ANN, BOB, FakeTrello, KEY};
 use support::pty::{CTRL_C, ENTER, Pty, base_command};
 use trello_auth::credentials::Secret;
 use trello_auth::credentials::store::{Profile, Store};
 use trello_auth::trello::{Client, ClientConfig, Credentials, Expiration, Scopes, TrelloError};
-
-const ANN: &str = "5f0000000000000000000a11";
-const BOB: &str = "5f0000000000000000000b0b";
 
 fn saved_profile(store: &Store, token: &str) {
     let profile = Profile {
@@ -83,7 +80,7 @@ fn rotate_saves_the_new_token_then_revokes_the_old_one() {
 #[test]
 fn rotating_to_another_members_token_asks_and_declining_changes_nothing() {
     let fake = FakeTrello::with_ann();
-    fake.add_member(BOB, "bob", "Bob Other", "bob@example.com");
+    fake.add_bob();
     let old = fake.issue_token(KEY, ANN, "read,write", None);
     let bobs = fake.issue_token(KEY, BOB, "read,write", None);
     let home = tempfile::tempdir().unwrap();
