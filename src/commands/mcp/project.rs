@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The most of a `.git` file or a `commondir` file read: each is one short line.
 const GIT_POINTER_LIMIT: u64 = 4096;
@@ -43,13 +43,13 @@ impl Project {
     /// project's top folder. A path whose links cannot be followed to the
     /// end (a link to nothing, a loop) is not.
     pub fn holds(&self, path: &Path) -> bool {
-        resolved(&super::resolve::normalize(&self.cwd.join(path))).is_some_and(|real| real.starts_with(&self.top))
+        resolved(&normalize(&self.cwd.join(path))).is_some_and(|real| real.starts_with(&self.top))
     }
 
     /// Whether `path` names a place inside the project as written, before
     /// any link is followed.
     pub(crate) fn names_inside(&self, path: &Path) -> bool {
-        super::resolve::normalize(&self.cwd.join(path)).starts_with(&self.top)
+        normalize(&self.cwd.join(path)).starts_with(&self.top)
     }
 }
 
@@ -109,6 +109,22 @@ fn resolved(path: &Path) -> Option<PathBuf> {
             }
         }
     }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (a symlink in
+/// the path stays as the user named it).
+pub(super) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -100,7 +100,7 @@ pub(crate) fn server_command(word: &str, dirs: &[PathBuf], cwd: &Path) -> Resolv
     let mut warnings = Vec::new();
     let found = if platform::is_path(word) {
         let path = cwd.join(word);
-        is_executable(&path).then(|| normalize(&path))
+        is_executable(&path).then(|| super::project::normalize(&path))
     } else {
         find(word, dirs)
     };
@@ -163,7 +163,7 @@ pub(crate) fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<Stri
             if other || !(pathlike || script) {
                 return arg.clone();
             }
-            let absolute = normalize(&cwd.join(path));
+            let absolute = super::project::normalize(&cwd.join(path));
             if absolute.is_file() {
                 absolute.display().to_string()
             } else {
@@ -236,22 +236,6 @@ pub(crate) fn outside_project(dirs: &[PathBuf], cwd: &Path) -> (Vec<PathBuf>, Ve
         })
         .collect();
     (outside, said)
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system (a symlink in
-/// the path stays as the user named it).
-pub(super) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The entry's `PATH`: what the program needs, then the short `PATH` every
