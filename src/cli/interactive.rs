@@ -71,7 +71,9 @@ impl WizardFlags {
 /// Why the wizard cannot start here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum LaunchError {
-    NotATerminal,
+    /// `args`: the command that was run (`rotate`, or nothing for the setup),
+    /// so the plain form suggested is the same command.
+    NotATerminal { args: &'static str },
 }
 
 impl LaunchError {
@@ -79,12 +81,12 @@ impl LaunchError {
     pub fn words(&self, run: &str) -> String {
         let command = |args: &str| crate::advice::command(run, args);
         match self {
-            LaunchError::NotATerminal => format!(
+            LaunchError::NotATerminal { args } => format!(
                 "the wizard needs an interactive terminal (stdin and stdout must both be a terminal).\n\
                  For scripts and CI: `printf '%s' \"$TOKEN\" | {run} login --with-token --key KEY`\n\
                  For answers from a pipe or a file: {}\n\
                  To read what is saved: {}, {}",
-                command("--plain < answers.txt"),
+                command(format!("{args} --plain < answers.txt").trim_start()),
                 command("status"),
                 command("env")
             ),
@@ -131,12 +133,17 @@ pub(crate) fn plain_reason(flag: bool, env_plain: bool, term: Option<&str>) -> O
 /// reader's helper). Plain mode that only came on by itself still wants a
 /// terminal: a job that runs `trello-auth` with TERM unset and stdin closed
 /// is told so, not walked through a wizard no one reads.
-pub(crate) fn check_terminal(plain: Option<&Plain>, stdin: bool, stdout: bool) -> Result<(), LaunchError> {
+pub(crate) fn check_terminal(
+    plain: Option<&Plain>,
+    stdin: bool,
+    stdout: bool,
+    args: &'static str,
+) -> Result<(), LaunchError> {
     match plain {
         Some(Plain { asked: true, .. }) => Ok(()),
         Some(_) if stdin => Ok(()),
         None if stdin && stdout => Ok(()),
-        _ => Err(LaunchError::NotATerminal),
+        _ => Err(LaunchError::NotATerminal { args }),
     }
 }
 
@@ -186,7 +193,7 @@ fn saved_with_secrets(ctx: &Context) -> Result<Option<Profile>, CommandError> {
 /// The wizard: the start screen when something is saved, the setup otherwise,
 /// or straight to the token step for `rotate`.
 pub fn run(flags: &WizardFlags, ctx: &Context, rotate: bool) -> u8 {
-    let plain = match front_end(flags, ctx) {
+    let plain = match front_end(flags, ctx, if rotate { "rotate" } else { "" }) {
         Ok(plain) => plain,
         Err(code) => return code,
     };
@@ -263,9 +270,9 @@ fn key_of_another(ctx: &Context) -> Option<String> {
 
 /// Which front end runs here (plain, and why), or the exit status after
 /// saying why no wizard can run.
-fn front_end(flags: &WizardFlags, ctx: &Context) -> Result<Option<Plain>, u8> {
+fn front_end(flags: &WizardFlags, ctx: &Context, args: &'static str) -> Result<Option<Plain>, u8> {
     let plain = plain_reason(flags.plain, PLAIN.is_on(), TERM.get().as_deref());
-    match check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
+    match check_terminal(plain.as_ref(), std::io::stdin().is_terminal(), std::io::stdout().is_terminal(), args) {
         Ok(()) => Ok(plain),
         Err(e) => {
             eprint_clean(&format!("trello-auth: {}\n", e.words(&ctx.invocation())));
@@ -347,7 +354,7 @@ pub fn mcp(flags: &WizardFlags, ctx: &Context, args: &mcp::Args) -> u8 {
 
 /// The agent's own token through the wizard's token step; the exit status.
 fn authorize(flags: &WizardFlags, ctx: &Context, agent: &Context, plan: &mcp::agent::Plan, client: mcp::Client) -> u8 {
-    let plain = match front_end(flags, agent) {
+    let plain = match front_end(flags, agent, "") {
         Ok(plain) => plain,
         Err(code) => return code,
     };
@@ -436,13 +443,13 @@ mod tests {
     fn a_terminal_is_needed_at_both_ends_except_in_plain_mode() {
         let asked = plain_reason(true, false, Some("xterm"));
         let by_itself = plain_reason(false, false, Some("dumb"));
-        assert_eq!(check_terminal(None, true, true), Ok(()));
-        assert_eq!(check_terminal(None, true, false), Err(LaunchError::NotATerminal));
-        assert_eq!(check_terminal(by_itself.as_ref(), true, false), Ok(()));
-        assert_eq!(check_terminal(by_itself.as_ref(), false, true), Err(LaunchError::NotATerminal));
+        assert_eq!(check_terminal(None, true, true, ""), Ok(()));
+        assert_eq!(check_terminal(None, true, false, "rotate"), Err(LaunchError::NotATerminal { args: "rotate" }));
+        assert_eq!(check_terminal(by_itself.as_ref(), true, false, ""), Ok(()));
+        assert_eq!(check_terminal(by_itself.as_ref(), false, true, ""), Err(LaunchError::NotATerminal { args: "" }));
         // Asked for: answers may come from a pipe, and the lines go anywhere.
-        assert_eq!(check_terminal(asked.as_ref(), false, true), Ok(()));
-        assert_eq!(check_terminal(asked.as_ref(), false, false), Ok(()));
+        assert_eq!(check_terminal(asked.as_ref(), false, true, ""), Ok(()));
+        assert_eq!(check_terminal(asked.as_ref(), false, false, ""), Ok(()));
     }
 
     #[test]

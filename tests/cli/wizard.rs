@@ -71,6 +71,10 @@ fn plain_mode_asked_for_takes_its_answers_from_a_pipe() {
     for suggested in [format!("`{run} --plain < answers.txt`"), format!("`{run} status`"), format!("| {run} login")] {
         assert!(stderr(&out).contains(&suggested), "{suggested}: {}", stderr(&out));
     }
+    // `rotate` suggests a plain rotation, not a setup from scratch.
+    let out = env.run_with_stdin(&["rotate"], "quit\n");
+    assert_failed_quietly(&out, 2);
+    assert!(stderr(&out).contains("`trello-auth rotate --plain < answers.txt`"), "{}", stderr(&out));
 }
 
 /// A whole setup from a file of answers, as the "not a terminal" message
