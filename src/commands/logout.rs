@@ -83,12 +83,13 @@ pub(crate) fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output,
                 Err(error) => {
                     let account = revoke_page(&endpoints, username);
                     let run = ctx.invocation();
-                    return Err(CommandError::Failed(format!(
+                    let text = format!(
                         "could not revoke the token at Trello: {error}{}\n  The local token was kept. Revoke it by \
                          hand at {account}, then run {}, or pass --force.",
                         crate::advice::why_fix(None, &super::trello_fix(&error, true, &run)),
                         crate::advice::command(&run, "logout --keep-remote")
-                    )));
+                    );
+                    return Err(CommandError::TrelloSaid { text, error });
                 }
             }
         }

@@ -184,3 +184,25 @@ fn the_picker_filters_chooses_and_clears() {
     let lists = fake.requests().iter().filter(|r| r.uri.starts_with("/1/members/me/boards")).count();
     assert_eq!(lists, 1, "the board list is asked for once per run");
 }
+
+#[test]
+fn board_set_exits_3_when_trello_is_unreachable_or_rate_limits() {
+    // Nothing listens: "Trello unreachable" is 3, as the exit table says.
+    let env = Env::saved_offline();
+    let out = env.cmd(&["board", "set", "AbCd1234"]).env("TRELLO_AUTH_TIMEOUT_MS", "1500").output().unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    // A 429 on every try: nothing is known either.
+    let (fake, env, _, _) = with_boards();
+    // One call, tried once and retried three times.
+    for _ in 0..4 {
+        fake.push_fault(Fault::RateLimit { retry_after: Some("0".into()), code: "API_TOKEN_LIMIT_EXCEEDED" });
+    }
+    let out = env.run(&["board", "set", "AbCd1234"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("rate limit"), "{}", stderr(&out));
+    // A board that is not there is an answer: still 1.
+    let bobs = fake.add_board("BoBo2222", "Bob's", None, BOB);
+    let out = env.run(&["board", "set", &bobs]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(saved_board(&env), None);
+}
