@@ -258,3 +258,21 @@ fn a_terminal_is_asked_once_own_token_first_and_a_pipe_is_told_how() {
     let out = env.run(&["mcp", "cursor", "--own-token"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+#[test]
+fn nothing_piped_in_names_the_mcp_command_that_was_run() {
+    let fake = FakeTrello::with_ann();
+    let (env, _) = Env::saved_for_ann(&fake);
+    let out = env.run(&["mcp", "cursor", "--write", "--own-token", "--read-only"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains(
+            "printf '%s' \"$TRELLO_TOKEN\" | trello-auth mcp cursor --write --own-token --read-only, or run \
+             `trello-auth mcp cursor --write --own-token --read-only` in a terminal to authorize one in the browser"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("login --with-token"), "{said}");
+    assert!(env.store().profile("cursor").unwrap().is_none());
+}
