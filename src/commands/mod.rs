@@ -446,6 +446,12 @@ impl Context {
             VaultError::NothingSaved => self.nothing_saved(),
             VaultError::NoToken => CommandError::NoToken { others: self.other_profiles(&profile), profile },
             error @ VaultError::BadName { .. } => CommandError::Usage(error.to_string()),
+            // An agent is named as people know it ("Claude Code"), not by its flag.
+            VaultError::Shared { other, for_whom } => {
+                let for_whom = <mcp::Client as clap::ValueEnum>::from_str(&for_whom, false)
+                    .map_or(for_whom, |client| client.words().to_string());
+                CommandError::Failed(VaultError::Shared { other, for_whom }.to_string())
+            }
             VaultError::Already(storage) => CommandError::Usage(format!(
                 "{}; nothing to move",
                 storage::already(&profile, &format!("the {}", storage.as_str()))

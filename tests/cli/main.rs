@@ -26,3 +26,4 @@ mod outside_data;
 mod own_token;
 mod profile;
 mod reveal;
+mod shared_token;
