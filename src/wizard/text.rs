@@ -310,6 +310,7 @@ pub struct Rotate {
     pub other_member_question: String,
     pub revoke_offer: String,
     pub still_used: String,
+    pub already_refused: String,
     pub shared: String,
     pub revoking: String,
     pub confirming: String,

@@ -114,6 +114,9 @@ pub enum StartCheck {
 pub enum RevokeState {
     /// Not a rotation, or nothing to revoke.
     NotOffered,
+    /// The start screen's check saw Trello refuse the old token (401): there
+    /// is nothing left to revoke, and it is not said to still work.
+    AlreadyRefused,
     Offered,
     Revoking,
     /// Revoked; asking Trello whether the old token is now refused.
@@ -421,6 +424,7 @@ pub(crate) fn summary(m: &Model) -> Option<String> {
         // Nothing was there before (a logged-out profile): nothing to say of an old token.
         (_, RevokeState::NotOffered) if outcome.replaced.is_none() => {}
         (_, RevokeState::Confirmed) => lines.push(r.summary_revoked.clone()),
+        (_, RevokeState::AlreadyRefused) => lines.push(r.already_refused.clone()),
         (_, RevokeState::Unconfirmed(why)) => {
             lines.push(fill(&r.summary_unconfirmed, &[("why", why), ("copy", &copy)]))
         }

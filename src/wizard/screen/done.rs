@@ -168,6 +168,7 @@ pub(crate) fn revoke_words(m: &Model, bindings: &[Binding]) -> Option<String> {
     let old = m.old_token().map(|t| t.masked()).unwrap_or_default();
     Some(match &m.rotation.revoke {
         RevokeState::NotOffered => return None,
+        RevokeState::AlreadyRefused => r.already_refused.clone(),
         RevokeState::Offered => {
             let answers = crate::wizard::keys::yes_no(bindings, Action::RevokeOld, Action::KeepOld);
             // Another profile still using the old token is logged out by revoking it: said before the answer.

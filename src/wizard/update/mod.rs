@@ -11,7 +11,7 @@ use input::{on_answer, on_key, on_paste};
 use tui_input::Input;
 
 use super::model::{
-    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, NoticeKind, Overlay, RateWait, RevokeState, Step, Target,
+    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, NoticeKind, Overlay, RateWait, RevokeState, StartCheck, Step, Target,
     VerifyState,
 };
 pub use super::msg::{Effect, Msg};
@@ -81,7 +81,12 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     m.step = Step::Done;
                     m.focus = 0;
                     if m.mode == Mode::Rotate && saved.replaced.is_some() {
-                        m.rotation.revoke = RevokeState::Offered;
+                        // Known refused by the start screen's check: no offer, and no "still works".
+                        let refused = matches!(
+                            &m.start_check,
+                            StartCheck::Failed(TrelloError::InvalidToken | TrelloError::ExpiredToken)
+                        );
+                        m.rotation.revoke = if refused { RevokeState::AlreadyRefused } else { RevokeState::Offered };
                     }
                     // An agent's token is one step of `mcp --write`, which goes on to write the entry.
                     if m.mode == Mode::Agent {
