@@ -496,7 +496,13 @@ impl Vault {
     /// agent), since those are the pairs that share a member and reading
     /// every entry could ask to unlock the keyring for each. A keyring entry
     /// that cannot be read is taken as not holding it.
-    pub(crate) fn holders(&self, config: &ConfigFile, except: &str, token: &Secret, parent: Option<&str>) -> Vec<String> {
+    pub(crate) fn holders(
+        &self,
+        config: &ConfigFile,
+        except: &str,
+        token: &Secret,
+        parent: Option<&str>,
+    ) -> Vec<String> {
         let waiting = self.waiting.as_ref();
         config
             .profiles

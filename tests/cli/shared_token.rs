@@ -19,7 +19,8 @@ fn an_agent_s_own_token_from_stdin_cannot_be_its_parent_s() {
     let out = env.run_with_stdin(&["mcp", "claude-code", "--write", "--own-token"], &parent);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("that is profile \"default\"'s token, not a new one for Claude Code: authorize a new one"),
+        stderr(&out)
+            .contains("that is profile \"default\"'s token, not a new one for Claude Code: authorize a new one"),
         "{}",
         stderr(&out)
     );
@@ -35,7 +36,8 @@ fn a_second_profile_with_the_same_token_is_warned_and_its_logout_revokes_nothing
     let out = env.run_with_stdin(&["--profile", "p2", "login", "--with-token", "--key", KEY], &token);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("this token is also profile \"default\"'s: logging out either profile revokes it for both"),
+        stderr(&out)
+            .contains("this token is also profile \"default\"'s: logging out either profile revokes it for both"),
         "{}",
         stderr(&out)
     );

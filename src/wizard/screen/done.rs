@@ -60,7 +60,10 @@ impl Page for Done {
             items.push(Item::toned(&t.rotate.summary_same, Tone::Dim));
         }
         if let Some(other) = &saved.shared_with {
-            items.push(Item::check(Level::Warning, fill(&t.rotate.shared, &[("other", &crate::untrusted::line(other))])));
+            items.push(Item::check(
+                Level::Warning,
+                fill(&t.rotate.shared, &[("other", &crate::untrusted::line(other))]),
+            ));
         }
         items.push(Item::Blank);
         let l = &t.labels;

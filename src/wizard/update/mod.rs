@@ -11,8 +11,8 @@ use input::{on_answer, on_key, on_paste};
 use tui_input::Input;
 
 use super::model::{
-    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, NoticeKind, Overlay, RateWait, RevokeState, StartCheck, Step, Target,
-    VerifyState,
+    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, NoticeKind, Overlay, RateWait, RevokeState, StartCheck,
+    Step, Target, VerifyState,
 };
 pub use super::msg::{Effect, Msg};
 use super::screen;
