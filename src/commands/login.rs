@@ -132,6 +132,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // A token made elsewhere: what was asked for is unknown, so the saved
     // profile's choices stand, or what Trello granted.
     let base = existing.unwrap_or_default();
+    // The key the replaced token was saved with, to ask Trello about that token afterwards.
+    let old_key = base.api_key.clone();
     let granted = verified.token.scopes();
     let chosen = Chosen {
         key,
@@ -149,13 +151,31 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     };
     let outcome = ctx.vault.save(ctx.name(), new).map_err(|e| ctx.vault_error(e))?;
     warnings.extend(outcome.warnings.clone());
-    // As a rotation says it: the token replaced still works, and where a copy of it is.
+    // As a rotation says it: the token replaced still works, and where a copy
+    // of it is; unless Trello already refuses it (revoked elsewhere), asked
+    // once with the key it was saved with, since "still works" would be untrue.
     if let Some(replaced) = &outcome.replaced {
         let username = replaced.member_username.as_deref().unwrap_or(&verified.member.username);
-        let mut note = format!(
-            "the token this replaced still works until it expires or is revoked at {}, under Applications",
-            endpoints.account_url(username)
-        );
+        let refused = Credentials::sendable(&old_key, &replaced.token).is_ok_and(|old| {
+            matches!(
+                runtime.block_on(client.member_me(&old)),
+                Err(crate::trello::TrelloError::InvalidToken | crate::trello::TrelloError::ExpiredToken)
+            )
+        });
+        let mut note = if refused {
+            "the token this replaced is already refused by Trello (401): there is nothing left to revoke".to_string()
+        } else {
+            format!(
+                "the token this replaced still works until it expires or is revoked at {}, under Applications",
+                endpoints.account_url(username)
+            )
+        };
+        if let Some(other) = replaced.still_held_by.first().filter(|_| !refused) {
+            note.push_str(&format!(
+                " (profile \"{}\" still uses it: revoking it logs that profile out too)",
+                crate::untrusted::line(other)
+            ));
+        }
         if let Some(copy) = &replaced.copy_in {
             note.push_str(&format!("; a copy of it is in {} until the next save", copy.display()));
         }

@@ -171,3 +171,17 @@ fn after_logging_out_the_profiles_still_saved_are_named() {
     assert_eq!(code(&alone.run(&["logout", "--keep-remote"])), 0);
     assert!(!stderr(&alone.run(&["env"])).contains("other profiles"));
 }
+
+/// A token Trello already refuses (revoked elsewhere) is not said to still work when `login` replaces it.
+#[test]
+fn login_over_a_token_trello_already_refuses_does_not_say_it_still_works() {
+    let fake = FakeTrello::with_ann();
+    let (env, old) = Env::saved_for_ann(&fake);
+    fake.state().tokens.get_mut(&old).unwrap().revoked = true;
+    let new = fake.issue_token(KEY, support::cli::ANN, "read,write", None);
+    let out = env.run_with_stdin(&["login", "--with-token", "--key", KEY], &new);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("the token this replaced is already refused by Trello (401)"), "{said}");
+    assert!(!said.contains("still works"), "{said}");
+}

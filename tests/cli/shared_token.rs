@@ -126,3 +126,19 @@ fn rotate_says_when_the_new_or_the_old_token_is_another_profile_s() {
     let normal = String::from_utf8_lossy(&pty.raw_output()).to_string();
     assert!(!normal.contains("That is the token already saved"), "{normal}");
 }
+
+#[test]
+fn login_over_a_token_another_profile_still_uses_says_so() {
+    let fake = FakeTrello::with_ann();
+    let (env, token) = Env::saved_for_ann(&fake);
+    env.save("p2", &token, "never");
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let out = env.run_with_stdin(&["--profile", "p2", "login", "--with-token", "--key", KEY], &new);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the token this replaced still works")
+            && stderr(&out).contains("(profile \"default\" still uses it: revoking it logs that profile out too)"),
+        "{}",
+        stderr(&out)
+    );
+}
