@@ -276,3 +276,22 @@ fn nothing_piped_in_names_the_mcp_command_that_was_run() {
     assert!(!said.contains("login --with-token"), "{said}");
     assert!(env.store().profile("cursor").unwrap().is_none());
 }
+
+#[test]
+fn in_a_terminal_the_parent_s_own_token_is_not_taken_as_the_agent_s() {
+    let port = closed_port();
+    let (fake, env, parent) = ann(port);
+    let mut pty = in_terminal(&env, &fake, port, &["mcp", "claude-code", "--write", "--own-token"]);
+    pty.expect("^C quit");
+    pty.send(CTRL_P);
+    pty.paste(&parent);
+    pty.send(ENTER);
+    let screen = pty.expect("not a new one for Claude Code");
+    let flat = screen.replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("that is profile \"default\"'s token"), "{screen}");
+    pty.send(CTRL_C);
+    pty.wait();
+    assert!(env.store().profile("claude-code").unwrap().is_none(), "no agent profile was made");
+    assert!(!claude_json(&env).exists(), "no entry was written");
+    assert!(!fake.is_revoked(&parent));
+}

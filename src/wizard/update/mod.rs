@@ -17,6 +17,7 @@ use super::model::{
 pub use super::msg::{Effect, Msg};
 use super::screen;
 use super::text::{fill, texts};
+use crate::credentials::vault::VaultError;
 use crate::desktop::clipboard::CopyOutcome;
 use crate::trello::{KeyCheck, TrelloError};
 
@@ -96,6 +97,13 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 (VerifyState::Saving(v), Err(e)) => {
                     let cure = e.keyring().map(|k| k.cure());
+                    // An agent is named as this screen names it ("Claude Code"), not by its flag.
+                    let e = match (e, &m.agent) {
+                        (VaultError::Shared { other, .. }, Some(flow)) => {
+                            VaultError::Shared { other, for_whom: flow.client.clone() }
+                        }
+                        (e, _) => e,
+                    };
                     VerifyState::SaveFailed(v, e.to_string(), cure)
                 }
                 (other, _) => other,
