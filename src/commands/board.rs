@@ -105,11 +105,8 @@ fn board_error(what: &str, error: TrelloError, run: &str) -> CommandError {
         ),
         other => super::trello_fix(other, true, run),
     };
-    CommandError::Failed(format!(
-        "board {}: {error}{}",
-        repeatable(what),
-        crate::advice::why_fix(Some(error.cause()), &fix)
-    ))
+    let text = format!("board {}: {error}{}", repeatable(what), crate::advice::why_fix(Some(error.cause()), &fix));
+    CommandError::TrelloSaid { text, error }
 }
 
 /// Resolves `BOARD` with Trello and saves it as the default board.

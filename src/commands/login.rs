@@ -37,13 +37,18 @@ when the token is the same member's, and is cleared when it is another's.
 Example:
   printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token --key 0123456789abcdef0123456789abcdef";
 
-/// How to hand the token over, for the messages that find none.
-const PIPE_IT_IN: &str = "pipe it in: printf '%s' \"$TRELLO_TOKEN\" | trello-auth login --with-token";
+/// How to hand the token over to `run ARGS` (the command that was run, so
+/// the advice repeats it and not another), for the messages that find none.
+pub(crate) fn pipe_it_in(run: &str, args: &str) -> String {
+    let command = crate::advice::command(run, args);
+    format!("pipe it in: printf '%s' \"$TRELLO_TOKEN\" | {}", command.trim_matches('`'))
+}
 
 /// The token, from a pipe, or typed without echo at a terminal; nothing at
 /// all is said as such (an unset variable in `printf '%s' "$TOKEN" |` is the
-/// usual cause), not as a token of the wrong shape.
-pub(crate) fn read_token() -> Result<String, CommandError> {
+/// usual cause), not as a token of the wrong shape. `how` says how to hand
+/// it over ([`pipe_it_in`], and whatever else the command offers).
+pub(crate) fn read_token(how: &str) -> Result<String, CommandError> {
     if std::io::stdin().is_terminal() {
         eprint!("Paste the token (it will not be shown), then press Enter (Ctrl+C to quit): ");
         let read = crate::terminal::read_hidden_line();
@@ -57,7 +62,7 @@ pub(crate) fn read_token() -> Result<String, CommandError> {
         };
         if text.trim().is_empty() {
             return Err(CommandError::Usage(format!(
-                "no token was typed: paste it at the prompt and press Enter, or {PIPE_IT_IN}"
+                "no token was typed: paste it at the prompt and press Enter, or {how}"
             )));
         }
         return Ok(text);
@@ -70,7 +75,7 @@ pub(crate) fn read_token() -> Result<String, CommandError> {
         .map_err(|e| CommandError::Usage(format!("could not read the token from standard input: {e}")))?;
     if text.trim().is_empty() {
         return Err(CommandError::Usage(format!(
-            "nothing arrived on standard input, where the token is read from; {PIPE_IT_IN} (if the variable is \
+            "nothing arrived on standard input, where the token is read from; {how} (if the variable is \
              empty or unset, nothing arrives either)"
         )));
     }
@@ -81,7 +86,7 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // Said before the token is read and sent: the save would refuse the name.
     ctx.vault.check_name(ctx.name()).map_err(|e| ctx.vault_error(e))?;
     let endpoints = ctx.endpoints()?;
-    let token_text = read_token()?;
+    let token_text = read_token(&pipe_it_in(&ctx.invocation(), "login --with-token"))?;
     let config = ctx.vault.load()?.map(|l| l.config).unwrap_or_default();
     let existing = config.profiles.get(ctx.name()).cloned();
     // Any secret saved under any profile in the file: pasting one as a token is a classic slip.
@@ -127,6 +132,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     // A token made elsewhere: what was asked for is unknown, so the saved
     // profile's choices stand, or what Trello granted.
     let base = existing.unwrap_or_default();
+    // The key the replaced token was saved with, to ask Trello about that token afterwards.
+    let old_key = base.api_key.clone();
     let granted = verified.token.scopes();
     let chosen = Chosen {
         key,
@@ -144,13 +151,31 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<Output, CommandError> {
     };
     let outcome = ctx.vault.save(ctx.name(), new).map_err(|e| ctx.vault_error(e))?;
     warnings.extend(outcome.warnings.clone());
-    // As a rotation says it: the token replaced still works, and where a copy of it is.
+    // As a rotation says it: the token replaced still works, and where a copy
+    // of it is; unless Trello already refuses it (revoked elsewhere), asked
+    // once with the key it was saved with, since "still works" would be untrue.
     if let Some(replaced) = &outcome.replaced {
         let username = replaced.member_username.as_deref().unwrap_or(&verified.member.username);
-        let mut note = format!(
-            "the token this replaced still works until it expires or is revoked at {}, under Applications",
-            endpoints.account_url(username)
-        );
+        let refused = Credentials::sendable(&old_key, &replaced.token).is_ok_and(|old| {
+            matches!(
+                runtime.block_on(client.member_me(&old)),
+                Err(crate::trello::TrelloError::InvalidToken | crate::trello::TrelloError::ExpiredToken)
+            )
+        });
+        let mut note = if refused {
+            "the token this replaced is already refused by Trello (401): there is nothing left to revoke".to_string()
+        } else {
+            format!(
+                "the token this replaced still works until it expires or is revoked at {}, under Applications",
+                endpoints.account_url(username)
+            )
+        };
+        if let Some(other) = replaced.still_held_by.first().filter(|_| !refused) {
+            note.push_str(&format!(
+                " (profile \"{}\" still uses it: revoking it logs that profile out too)",
+                crate::untrusted::line(other)
+            ));
+        }
         if let Some(copy) = &replaced.copy_in {
             note.push_str(&format!("; a copy of it is in {} until the next save", copy.display()));
         }

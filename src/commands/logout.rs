@@ -23,7 +23,9 @@ pub struct Args {
 pub(crate) const AFTER_HELP: &str = "\
 Revokes the token (DELETE /1/tokens/{token}) unless --keep-remote, then removes it
 from the profile and from the backup of the config file; the API secret stays
-where it is. If revoking fails, the local token is kept unless --force. In a
+where it is. If revoking fails, the local token is kept unless --force. A token another
+profile holds too is not revoked (that would log it out as well): --keep-remote
+forgets it here only. In a
 terminal it asks first, unless --yes; without one (a script, CI) it never asks.
 The profile itself stays: `trello-auth profile remove NAME` removes it.
 
@@ -43,6 +45,26 @@ pub(crate) fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output,
     } else {
         Some(ctx.credentials_to_send(&stored)?)
     };
+    // Revoking a token another profile holds would log that one out too,
+    // unasked: it is refused, and the way to forget it here alone is said.
+    if credentials.is_some()
+        && let Some(other) = ctx.vault.sharing(ctx.name()).map_err(|e| ctx.vault_error(e))?.first()
+    {
+        let other_run = super::invocation(ctx.named_config(), Some(other));
+        let fix = format!(
+            "Run {} to forget it here only (profile \"{}\" keeps using it); then {} revokes it.",
+            crate::advice::command(&ctx.invocation(), "logout --keep-remote"),
+            line(other),
+            crate::advice::command(&other_run, "logout")
+        );
+        return Err(CommandError::Failed(format!(
+            "profile \"{}\" holds the same token as profile \"{}\": revoking it would log that profile out too, so \
+             nothing was revoked or removed{}",
+            line(ctx.name()),
+            line(other),
+            crate::advice::why_fix(None, &fix)
+        )));
+    }
     if !args.yes && ask(&question(&stored, args.keep_remote)) == Some(false) {
         return Err(CommandError::Failed(format!(
             "profile \"{}\" keeps its token: nothing was revoked or removed",
@@ -83,12 +105,13 @@ pub(crate) fn run(ctx: &Context, args: &Args, ask: super::Ask) -> Result<Output,
                 Err(error) => {
                     let account = revoke_page(&endpoints, username);
                     let run = ctx.invocation();
-                    return Err(CommandError::Failed(format!(
+                    let text = format!(
                         "could not revoke the token at Trello: {error}{}\n  The local token was kept. Revoke it by \
                          hand at {account}, then run {}, or pass --force.",
                         crate::advice::why_fix(None, &super::trello_fix(&error, true, &run)),
                         crate::advice::command(&run, "logout --keep-remote")
-                    )));
+                    );
+                    return Err(CommandError::TrelloSaid { text, error });
                 }
             }
         }

@@ -71,6 +71,12 @@ pub(crate) enum CommandError {
         error: KeyringError,
     },
     Failed(String),
+    /// A Trello error told in the command's own words (`text`): the exit
+    /// status is still the error's, so "unreachable" stays 3 (exit.rs).
+    TrelloSaid {
+        text: String,
+        error: TrelloError,
+    },
 }
 
 impl std::fmt::Display for CommandError {
@@ -84,7 +90,7 @@ impl std::error::Error for CommandError {
         match self {
             CommandError::Store(e) => Some(e),
             CommandError::Endpoint(e) => Some(e),
-            CommandError::Trello { error, .. } => Some(error),
+            CommandError::Trello { error, .. } | CommandError::TrelloSaid { error, .. } => Some(error),
             CommandError::Keyring { error, .. }
             | CommandError::KeyringSave { error, .. }
             | CommandError::SecretUnreadable { error, .. } => Some(error),
@@ -127,7 +133,9 @@ impl CommandError {
                 hint(others)
             ),
             CommandError::Store(e) => e.to_string(),
-            CommandError::Usage(text) | CommandError::Failed(text) => text.clone(),
+            CommandError::Usage(text) | CommandError::Failed(text) | CommandError::TrelloSaid { text, .. } => {
+                text.clone()
+            }
             CommandError::Endpoint(e) => format!("{e}; unset it, or point it at an https address"),
             CommandError::Trello { error, saved } => {
                 format!("{error}{}", advice::why_fix(Some(error.cause()), &trello_fix(error, *saved, run)))
@@ -154,10 +162,14 @@ impl CommandError {
             CommandError::NothingSaved { .. } | CommandError::NoToken { .. } => exit::NOTHING_SAVED,
             CommandError::Usage(_) | CommandError::Endpoint(_) => exit::USAGE,
             CommandError::Trello { error, .. } if !error.is_rejection() => exit::UNREACHABLE,
+            CommandError::TrelloSaid { error, .. } if error.is_unreachable() => exit::UNREACHABLE,
             CommandError::Keyring { error, .. }
             | CommandError::KeyringSave { error, .. }
             | CommandError::SecretUnreadable { error, .. } => keyring_exit(error),
-            CommandError::Store(_) | CommandError::Trello { .. } | CommandError::Failed(_) => exit::REJECTED,
+            CommandError::Store(_)
+            | CommandError::Trello { .. }
+            | CommandError::TrelloSaid { .. }
+            | CommandError::Failed(_) => exit::REJECTED,
         }
     }
 }
@@ -434,6 +446,12 @@ impl Context {
             VaultError::NothingSaved => self.nothing_saved(),
             VaultError::NoToken => CommandError::NoToken { others: self.other_profiles(&profile), profile },
             error @ VaultError::BadName { .. } => CommandError::Usage(error.to_string()),
+            // An agent is named as people know it ("Claude Code"), not by its flag.
+            VaultError::Shared { other, for_whom } => {
+                let for_whom = <mcp::Client as clap::ValueEnum>::from_str(&for_whom, false)
+                    .map_or(for_whom, |client| client.words().to_string());
+                CommandError::Failed(VaultError::Shared { other, for_whom }.to_string())
+            }
             VaultError::Already(storage) => CommandError::Usage(format!(
                 "{}; nothing to move",
                 storage::already(&profile, &format!("the {}", storage.as_str()))

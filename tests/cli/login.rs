@@ -244,3 +244,17 @@ fn a_credential_is_never_a_profile_name() {
         assert!(!env.config().exists(), "nothing was saved");
     }
 }
+
+/// A token Trello already refuses (revoked elsewhere) is not said to still work when `login` replaces it.
+#[test]
+fn login_over_a_token_trello_already_refuses_does_not_say_it_still_works() {
+    let fake = FakeTrello::with_ann();
+    let (env, old) = Env::saved_for_ann(&fake);
+    fake.state().tokens.get_mut(&old).unwrap().revoked = true;
+    let new = fake.issue_token(KEY, support::cli::ANN, "read,write", None);
+    let out = env.run_with_stdin(&["login", "--with-token", "--key", KEY], &new);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("the token this replaced is already refused by Trello (401)"), "{said}");
+    assert!(!said.contains("still works"), "{said}");
+}

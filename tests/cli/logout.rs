@@ -156,3 +156,21 @@ fn logout_leaves_no_file_holding_the_token_it_forgot() {
     assert!(stderr(&out).contains("could not revoke the token"), "{}", stderr(&out));
     assert!(env.files_holding(&token).is_empty(), "{:?}", env.files_holding(&token));
 }
+
+#[test]
+fn logout_exits_3_when_trello_is_unreachable_or_rate_limits() {
+    use support::cli::stderr;
+    use support::fake_trello::Fault;
+    let env = Env::saved_offline();
+    let out = env.cmd(&["logout"]).env("TRELLO_AUTH_TIMEOUT_MS", "1500").output().unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(env.store().profile("default").unwrap().unwrap().token.is_some(), "the local token is kept");
+    let fake = FakeTrello::with_ann();
+    let (env, token) = Env::saved_for_ann(&fake);
+    for _ in 0..8 {
+        fake.push_fault(Fault::RateLimit { retry_after: Some("0".into()), code: "API_TOKEN_LIMIT_EXCEEDED" });
+    }
+    let out = env.run(&["logout"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(!fake.is_revoked(&token) && env.store().profile("default").unwrap().unwrap().token.is_some());
+}

@@ -27,6 +27,7 @@ mod own_token;
 mod profile;
 mod reveal;
 mod rotate;
+mod shared_token;
 mod status;
 mod storage;
 mod token;

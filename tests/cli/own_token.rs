@@ -257,3 +257,40 @@ fn a_terminal_is_asked_once_own_token_first_and_a_pipe_is_told_how() {
     let out = env.run(&["mcp", "cursor", "--own-token"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+#[test]
+fn nothing_piped_in_names_the_mcp_command_that_was_run() {
+    let fake = FakeTrello::with_ann();
+    let (env, _) = Env::saved_for_ann(&fake);
+    let out = env.run(&["mcp", "cursor", "--write", "--own-token", "--read-only"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains(
+            "printf '%s' \"$TRELLO_TOKEN\" | trello-auth mcp cursor --write --own-token --read-only, or run \
+             `trello-auth mcp cursor --write --own-token --read-only` in a terminal to authorize one in the browser"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("login --with-token"), "{said}");
+    assert!(env.store().profile("cursor").unwrap().is_none());
+}
+
+#[test]
+fn in_a_terminal_the_parent_s_own_token_is_not_taken_as_the_agent_s() {
+    let port = closed_port();
+    let (fake, env, parent) = ann(port);
+    let mut pty = in_terminal(&env, &fake, port, &["mcp", "claude-code", "--write", "--own-token"]);
+    pty.expect("^C quit");
+    pty.send(CTRL_P);
+    pty.paste(&parent);
+    pty.send(ENTER);
+    let screen = pty.expect("not a new one for Claude Code");
+    let flat = screen.replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("that is profile \"default\"'s token"), "{screen}");
+    pty.send(CTRL_C);
+    pty.wait();
+    assert!(env.store().profile("claude-code").unwrap().is_none(), "no agent profile was made");
+    assert!(!claude_json(&env).exists(), "no entry was written");
+    assert!(!fake.is_revoked(&parent));
+}

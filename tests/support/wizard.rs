@@ -49,8 +49,11 @@ pub fn saved(backup: bool, replaced: Option<&str>) -> Box<SaveOutcome> {
             token: Secret::new(token),
             member_username: Some("ann".into()),
             copy_in: backup,
+            still_held_by: Vec::new(),
         }),
         board_dropped: None,
+        unchanged: replaced.is_none(),
+        shared_with: None,
         warnings: Vec::new(),
     })
 }

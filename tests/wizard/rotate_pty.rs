@@ -222,3 +222,31 @@ fn a_token_planted_in_a_rotation_is_never_saved() {
         assert!(!fake.is_revoked(&old));
     }
 }
+
+/// A token the start screen's check saw refused (revoked elsewhere): after the
+/// rotation nothing is offered to revoke, and it is not said to still work.
+#[test]
+fn a_rotation_after_the_start_check_saw_the_old_token_refused_does_not_say_it_still_works() {
+    let fake = FakeTrello::with_ann();
+    let old = fake.issue_token(KEY, ANN, "read,write", None);
+    let new = fake.issue_token(KEY, ANN, "read,write", None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::at(home.path().join("trello-auth/config.toml"));
+    saved_profile(&store, &old);
+    fake.state().tokens.get_mut(&old).unwrap().revoked = true;
+    let mut pty = spawn(&fake, home.path(), &[]);
+    pty.expect("Logged in as Ann Example (@ann)");
+    pty.send("v");
+    pty.expect("invalid token");
+    pty.send("r");
+    pty.expect("Authorize a new token");
+    pty.paste(&new);
+    pty.send(ENTER);
+    let screen = pty.expect("already refused by Trello");
+    assert!(!screen.contains("Revoke the old one"), "{screen}");
+    pty.send(ENTER);
+    assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    let normal = String::from_utf8_lossy(&pty.raw_output()).to_string();
+    assert!(!normal.contains("still valid") && !normal.contains("stays valid"), "{normal}");
+    assert_eq!(store.profile("default").unwrap().unwrap().token.unwrap().expose(), new);
+}

@@ -49,6 +49,8 @@ pub(crate) struct Plan {
     /// The agent already has its own token of this parent, saved under this
     /// name: it is used as it is (`rotate --profile NAME` renews it).
     pub existing: bool,
+    /// The `mcp` command that asked for it, as advice repeats it (`mcp cursor --write --own-token --read-only`).
+    pub command: String,
 }
 
 impl Plan {
@@ -110,7 +112,20 @@ pub(crate) fn plan(ctx: &Context, client: Client, args: &TokenArgs) -> Result<Pl
         (false, None) => parent.requested_scope,
     };
     let expiration = args.expiration.unwrap_or(Expiration::ThirtyDays);
-    Ok(Plan { name, agent, parent, scopes, expiration, existing })
+    let mut command = format!("mcp {} --write --own-token", client.flag());
+    if args.read_only {
+        command.push_str(" --read-only");
+    }
+    if let Some(scopes) = args.token_scopes {
+        command.push_str(&format!(" --token-scopes {}", scopes.names().join(",")));
+    }
+    if let Some(expiration) = args.expiration {
+        command.push_str(&format!(" --expiration {expiration}"));
+    }
+    if let Some(name) = &args.as_name {
+        command.push_str(&format!(" --as {}", crate::shell::sh_word(name)));
+    }
+    Ok(Plan { name, agent, parent, scopes, expiration, existing, command })
 }
 
 /// The agent's token read from stdin (as `login --with-token` reads it),
@@ -118,7 +133,14 @@ pub(crate) fn plan(ctx: &Context, client: Client, args: &TokenArgs) -> Result<Pl
 /// says of it. Returns what to say: the differences from the flags.
 pub(crate) fn from_stdin(ctx: &Context, plan: &Plan) -> Result<Vec<String>, CommandError> {
     let endpoints = ctx.endpoints()?;
-    let text = crate::commands::login::read_token()?;
+    // Nothing piped in: the same command, in a terminal, authorizes one in the browser.
+    let run = ctx.invocation();
+    let how = format!(
+        "{}, or run {} in a terminal to authorize one in the browser",
+        crate::commands::login::pipe_it_in(&run, &plan.command),
+        crate::advice::command(&run, &plan.command)
+    );
+    let text = crate::commands::login::read_token(&how)?;
     let key = plan.parent.api_key.clone();
     let token = extract_token(&text);
     let verdict = check_token(&token, None, Some(&key));

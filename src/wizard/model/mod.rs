@@ -114,6 +114,9 @@ pub enum StartCheck {
 pub enum RevokeState {
     /// Not a rotation, or nothing to revoke.
     NotOffered,
+    /// The start screen's check saw Trello refuse the old token (401): there
+    /// is nothing left to revoke, and it is not said to still work.
+    AlreadyRefused,
     Offered,
     Revoking,
     /// Revoked; asking Trello whether the old token is now refused.
@@ -417,8 +420,11 @@ pub(crate) fn summary(m: &Model) -> Option<String> {
     match (&m.mode, &m.rotation.revoke) {
         (Mode::Setup | Mode::Agent, _) => {}
         // Nothing was replaced: the token saved is the one that was there.
-        (_, RevokeState::NotOffered) if outcome.replaced.is_none() => lines.push(r.summary_same.clone()),
+        (_, RevokeState::NotOffered) if outcome.unchanged => lines.push(r.summary_same.clone()),
+        // Nothing was there before (a logged-out profile): nothing to say of an old token.
+        (_, RevokeState::NotOffered) if outcome.replaced.is_none() => {}
         (_, RevokeState::Confirmed) => lines.push(r.summary_revoked.clone()),
+        (_, RevokeState::AlreadyRefused) => lines.push(r.already_refused.clone()),
         (_, RevokeState::Unconfirmed(why)) => {
             lines.push(fill(&r.summary_unconfirmed, &[("why", why), ("copy", &copy)]))
         }
@@ -426,6 +432,9 @@ pub(crate) fn summary(m: &Model) -> Option<String> {
             let account = m.setup.endpoints.account_url(old_member(m).unwrap_or(&v.member.username));
             lines.push(fill(&r.summary_still_valid, &[("account", &account), ("copy", &copy)]));
         }
+    }
+    if let Some(other) = &outcome.shared_with {
+        lines.push(fill(&r.shared, &[("other", &crate::untrusted::line(other))]));
     }
     lines.push(fill(&r.summary_next, &[("command", &env_command(&m.setup.run))]));
     Some(lines.join("\n"))

@@ -56,8 +56,14 @@ impl Page for Done {
                 RevokeState::Unconfirmed(_) => Item::check(Level::Warning, line),
                 _ => Item::toned(line, Tone::Dim),
             });
-        } else if m.mode == Mode::Rotate && saved.replaced.is_none() {
+        } else if m.mode == Mode::Rotate && saved.unchanged {
             items.push(Item::toned(&t.rotate.summary_same, Tone::Dim));
+        }
+        if let Some(other) = &saved.shared_with {
+            items.push(Item::check(
+                Level::Warning,
+                fill(&t.rotate.shared, &[("other", &crate::untrusted::line(other))]),
+            ));
         }
         items.push(Item::Blank);
         let l = &t.labels;
@@ -165,9 +171,15 @@ pub(crate) fn revoke_words(m: &Model, bindings: &[Binding]) -> Option<String> {
     let old = m.old_token().map(|t| t.masked()).unwrap_or_default();
     Some(match &m.rotation.revoke {
         RevokeState::NotOffered => return None,
+        RevokeState::AlreadyRefused => r.already_refused.clone(),
         RevokeState::Offered => {
             let answers = crate::wizard::keys::yes_no(bindings, Action::RevokeOld, Action::KeepOld);
-            fill(&r.revoke_offer, &[("old", &old), ("yes_no", &answers)])
+            // Another profile still using the old token is logged out by revoking it: said before the answer.
+            let others = match saved.replaced.as_ref().and_then(|r| r.still_held_by.first()) {
+                Some(other) => fill(&r.still_used, &[("other", &crate::untrusted::line(other))]),
+                None => String::new(),
+            };
+            fill(&r.revoke_offer, &[("old", &old), ("yes_no", &answers), ("others", &others)])
         }
         RevokeState::Revoking => r.revoking.clone(),
         RevokeState::Confirming => r.confirming.clone(),

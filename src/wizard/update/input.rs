@@ -184,7 +184,14 @@ fn choose_start(m: &mut Model, choice: Action) -> Vec<Effect> {
         }
         Action::StartRotate => {
             if let Some(profile) = m.saved.clone() {
+                // What the check found about the token being replaced goes along: a refused one is not offered for revoking.
+                // A check still running is dropped: its answer is for the start screen alone.
+                let checked = match std::mem::replace(&mut m.start_check, StartCheck::Idle) {
+                    StartCheck::Checking => StartCheck::Idle,
+                    done => done,
+                };
                 *m = Model::rotate(m.setup.clone(), m.ui.now, profile);
+                m.start_check = checked;
             }
             Vec::new()
         }

@@ -11,12 +11,13 @@ use input::{on_answer, on_key, on_paste};
 use tui_input::Input;
 
 use super::model::{
-    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, NoticeKind, Overlay, RateWait, RevokeState, Step, Target,
-    VerifyState,
+    BoardList, CaptureState, Exit, KeyStatus, Mode, Model, NoticeKind, Overlay, RateWait, RevokeState, StartCheck,
+    Step, Target, VerifyState,
 };
 pub use super::msg::{Effect, Msg};
 use super::screen;
 use super::text::{fill, texts};
+use crate::credentials::vault::VaultError;
 use crate::desktop::clipboard::CopyOutcome;
 use crate::trello::{KeyCheck, TrelloError};
 
@@ -81,7 +82,12 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     m.step = Step::Done;
                     m.focus = 0;
                     if m.mode == Mode::Rotate && saved.replaced.is_some() {
-                        m.rotation.revoke = RevokeState::Offered;
+                        // Known refused by the start screen's check: no offer, and no "still works".
+                        let refused = matches!(
+                            &m.start_check,
+                            StartCheck::Failed(TrelloError::InvalidToken | TrelloError::ExpiredToken)
+                        );
+                        m.rotation.revoke = if refused { RevokeState::AlreadyRefused } else { RevokeState::Offered };
                     }
                     // An agent's token is one step of `mcp --write`, which goes on to write the entry.
                     if m.mode == Mode::Agent {
@@ -91,6 +97,13 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 (VerifyState::Saving(v), Err(e)) => {
                     let cure = e.keyring().map(|k| k.cure());
+                    // An agent is named as this screen names it ("Claude Code"), not by its flag.
+                    let e = match (e, &m.agent) {
+                        (VaultError::Shared { other, .. }, Some(flow)) => {
+                            VaultError::Shared { other, for_whom: flow.client.clone() }
+                        }
+                        (e, _) => e,
+                    };
                     VerifyState::SaveFailed(v, e.to_string(), cure)
                 }
                 (other, _) => other,
