@@ -152,6 +152,7 @@ pub fn setup(flags: &WizardFlags, ctx: &Context, endpoints: Endpoints, desktop: 
     let others = ctx.vault.load().ok().flatten().map(|l| l.config.profiles.into_keys().collect()).unwrap_or_default();
     let mut setup = setup_with(flags, &ctx.profile, others, ctx.vault.path(), endpoints, desktop, color);
     setup.run = ctx.invocation();
+    setup.named_config = ctx.named_config().map(std::path::Path::to_path_buf);
     setup
 }
 
@@ -173,6 +174,7 @@ pub(crate) fn setup_with(
         other_profiles: others,
         plain: false,
         run: crate::commands::invocation(None, profile.named()),
+        named_config: None,
         config_path: config_path.to_path_buf(),
         no_browser_reason: desktop.browser_unavailable(flags.no_browser),
         color,

@@ -30,6 +30,7 @@ pub fn setup() -> Setup {
         other_profiles: Vec::new(),
         plain: false,
         run: "trello-auth".into(),
+        named_config: None,
     }
 }
 

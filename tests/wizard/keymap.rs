@@ -296,3 +296,20 @@ fn with_capture_off_the_switch_says_why_and_changes_nothing() {
     assert!(!bindings(&m).iter().any(|b| b.action == Action::SwitchCapture), "no hint for a switch that cannot work");
     assert!(!m.authorize_url().contains("return_url"));
 }
+
+/// `p` on the start screen loads the next profile; from then on every
+/// suggested command names it (a bare one would pick the default), with the
+/// config file the command line named.
+#[test]
+fn the_next_profile_is_named_in_every_suggested_command() {
+    let mut s = setup();
+    s.named_config = Some("/tmp/elsewhere.toml".into());
+    s.run = "trello-auth --config /tmp/elsewhere.toml".into();
+    let mut m = Model::start_screen(s, Instant::now(), saved_profile());
+    m.setup.other_profiles = vec!["work".into()];
+    let effects = update(&mut m, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('p'))));
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadProfile(name) if name == "work")), "{effects:?}");
+    let _ = update(&mut m, Msg::ProfileLoaded(Ok(("work".into(), Box::new(saved_profile())))));
+    assert_eq!(m.setup.profile, "work");
+    assert_eq!(m.setup.run, "trello-auth --config /tmp/elsewhere.toml --profile work");
+}

@@ -168,6 +168,9 @@ pub struct Setup {
     /// How to run trello-auth for this profile in a suggested command
     /// (`trello-auth --profile work` when it was named; see `commands::invocation`).
     pub run: String,
+    /// The config file as the command line named it (`None`: the default
+    /// place), so that `run` is written again for a profile chosen here.
+    pub named_config: Option<PathBuf>,
 }
 
 /// The whole state. `Debug` masks every credential (its parts do).

@@ -239,6 +239,8 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     setup.other_profiles.retain(|p| *p != name);
                     setup.other_profiles.push(std::mem::replace(&mut setup.profile, name));
                     setup.profile_source = texts().start.switched.clone();
+                    // Suggested commands name the profile chosen here: a bare one would pick another.
+                    setup.run = crate::commands::invocation(setup.named_config.as_deref(), Some(&setup.profile));
                     *m = Model::start_screen(setup, m.ui.now, *profile);
                 }
                 Err(e) => m.notice(NoticeKind::Warning, e),
