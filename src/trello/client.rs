@@ -254,6 +254,20 @@ impl Workspace {
 const BOARD_FIELDS: &str = "fields=name,shortLink,closed,idOrganization";
 
 impl Verified {
+    /// Which of Trello's expirations the token was made with, from its dates
+    /// (`null` is never); `None` when its span matches none of them.
+    pub(crate) fn expiration(&self) -> Option<super::Expiration> {
+        use super::Expiration;
+        use time::format_description::well_known::Rfc3339;
+        let Some(expires) = self.token.expires_at() else { return Some(Expiration::Never) };
+        let created = OffsetDateTime::parse(self.token.date_created.as_deref()?, &Rfc3339).ok()?;
+        let span = expires - created;
+        let near = |hours: i64| (span - time::Duration::hours(hours)).abs() <= time::Duration::minutes(10);
+        [(1, Expiration::OneHour), (24, Expiration::OneDay), (24 * 30, Expiration::ThirtyDays)]
+            .into_iter()
+            .find_map(|(hours, expiration)| near(hours).then_some(expiration))
+    }
+
     /// What the verification says about the token, for the vault to save
     /// (the profile is shaped in `credentials`, not here).
     pub(crate) fn verification(&self, at: String) -> Verification {

@@ -197,7 +197,7 @@ fn as_trello_says(plan: &Plan, credentials: Credentials, verified: &Verified) ->
             plan.scopes.names().join(", ")
         ));
     }
-    let expiration = expiration_of(verified);
+    let expiration = verified.expiration();
     if expiration != Some(plan.expiration) {
         let lives = match expiration {
             Some(Expiration::Never) => "never expires".to_string(),
@@ -214,19 +214,6 @@ fn as_trello_says(plan: &Plan, credentials: Credentials, verified: &Verified) ->
         expiration: expiration.unwrap_or(plan.expiration),
     };
     (chosen, said)
-}
-
-/// Which of Trello's expirations a token was made with, from its dates
-/// (`null` is never); `None` when its span matches none of them.
-fn expiration_of(verified: &Verified) -> Option<Expiration> {
-    use time::format_description::well_known::Rfc3339;
-    let Some(expires) = verified.token.expires_at() else { return Some(Expiration::Never) };
-    let created = time::OffsetDateTime::parse(verified.token.date_created.as_deref()?, &Rfc3339).ok()?;
-    let span = expires - created;
-    let near = |hours: i64| (span - time::Duration::hours(hours)).abs() <= time::Duration::minutes(10);
-    [(1, Expiration::OneHour), (24, Expiration::OneDay), (24 * 30, Expiration::ThirtyDays)]
-        .into_iter()
-        .find_map(|(hours, expiration)| near(hours).then_some(expiration))
 }
 
 /// What the agent's profile holds, in one line: whose token, what it may do, until when.

@@ -77,7 +77,15 @@ impl Page for Done {
             scopes.push((l.fewer.clone(), Tone::Warn));
         }
         items.push(Item::Fact { label: l.scopes.clone(), value: scopes, wrap: false });
-        items.push(Item::fact(&l.expires, v.token.expiry().shown()));
+        // Trello may make another token than was asked for (a token pasted from elsewhere): said, as scopes are.
+        let expires = v.token.expiry().shown();
+        let expires = match v.expiration() {
+            Some(made) if made != m.form.expiration => {
+                fill(&l.requested, &[("granted", &expires), ("requested", m.form.expiration.as_str())])
+            }
+            _ => expires,
+        };
+        items.push(Item::fact(&l.expires, expires));
         let (key, token) = if m.form.reveal {
             (m.form.key().to_string(), m.form.token().to_string())
         } else {
