@@ -146,9 +146,11 @@ fn each_rejection_is_exit_1_with_its_row_of_the_table() {
         ("unauthorized permission requested", "permission"),
         ("missing scopes", "permission"),
     ] {
-        // verify's two calls each take one; a call cut short leaves its fault behind.
+        // verify's two calls each take one; a call cut short leaves its fault
+        // behind, and one still in flight from the run before may take one of
+        // these after the clear: two to spare, so both calls always get theirs.
         fake.state().faults.clear();
-        for _ in 0..2 {
+        for _ in 0..4 {
             fake.push_fault(Fault::Status { status: 401, content_type: CONTENT_TEXT, body: body.into() });
         }
         let run = login(&fake.api_base(), &FAST, TOKEN);
