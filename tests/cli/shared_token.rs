@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use support::cli::{ANN, Env, code, stderr};
+use support::cli::{ANN, Env, code, stderr, stdout};
 use support::fake_trello::{FakeTrello, KEY};
 use support::pty::{ENTER, Pty, base_command};
 
@@ -110,6 +110,16 @@ fn rotate_says_when_the_new_or_the_old_token_is_another_profile_s() {
     pty.send("n");
     pty.send(ENTER);
     assert_eq!(pty.wait(), 0, "{}", pty.screen());
+    assert!(!fake.is_revoked(&default));
+    // Plain mode's question says it too, before the answer (a screen reader hears no screen).
+    let newer = fake.issue_token(KEY, ANN, "read,write", None);
+    env.save("work", &default, "never");
+    let out =
+        env.run_with_stdin(&["--profile", "work", "rotate", "--plain", "--no-capture"], &format!("\n\n{newer}\n2\n"));
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    let question =
+        stdout(&out).lines().find(|l| l.starts_with("Revoke the old token now?")).unwrap_or_default().to_string();
+    assert!(question.contains("Profile \"default\" still uses it"), "{}", stdout(&out));
     assert!(!fake.is_revoked(&default));
     // Logged out, then rotated to default's token: not "the token already saved", but shared, said.
     assert_eq!(code(&env.run(&["--profile", "work", "logout", "--yes"])), 0);

@@ -135,7 +135,10 @@ impl Page for Done {
     fn questions(&self, m: &Model, bindings: &[Binding]) -> Vec<Question> {
         let p = &texts().plain;
         vec![match &m.rotation.revoke {
-            RevokeState::Offered => Question::choice(&p.revoke, bindings, &[Action::RevokeOld, Action::KeepOld], 1),
+            RevokeState::Offered => {
+                let question = fill(&p.revoke, &[("others", &still_used(m))]);
+                Question::choice(question, bindings, &[Action::RevokeOld, Action::KeepOld], 1)
+            }
             RevokeState::Revoking | RevokeState::Confirming => Question::Wait,
             // The default board, once, as the full-screen wizard offers it with `b`.
             _ if m.boards.saved.is_none() && bindings.iter().any(|b| b.action == Action::ChooseBoard) => {
@@ -167,6 +170,16 @@ impl Page for Done {
 
 /// The rotation's last act, in words: offering, doing and checking the old
 /// token's revocation, from the old member's account page.
+/// Another profile still using the old token is logged out by revoking it:
+/// said before the answer, on the screen and in plain mode's question.
+fn still_used(m: &Model) -> String {
+    let VerifyState::Saved(_, saved) = &m.verify else { return String::new() };
+    match saved.replaced.as_ref().and_then(|r| r.still_held_by.first()) {
+        Some(other) => fill(&texts().rotate.still_used, &[("other", &crate::untrusted::line(other))]),
+        None => String::new(),
+    }
+}
+
 pub(crate) fn revoke_words(m: &Model, bindings: &[Binding]) -> Option<String> {
     let VerifyState::Saved(v, saved) = &m.verify else { return None };
     let r = &texts().rotate;
@@ -182,12 +195,7 @@ pub(crate) fn revoke_words(m: &Model, bindings: &[Binding]) -> Option<String> {
         RevokeState::AlreadyRefused => r.already_refused.clone(),
         RevokeState::Offered => {
             let answers = crate::wizard::keys::yes_no(bindings, Action::RevokeOld, Action::KeepOld);
-            // Another profile still using the old token is logged out by revoking it: said before the answer.
-            let others = match saved.replaced.as_ref().and_then(|r| r.still_held_by.first()) {
-                Some(other) => fill(&r.still_used, &[("other", &crate::untrusted::line(other))]),
-                None => String::new(),
-            };
-            fill(&r.revoke_offer, &[("old", &old), ("yes_no", &answers), ("others", &others)])
+            fill(&r.revoke_offer, &[("old", &old), ("yes_no", &answers), ("others", &still_used(m))])
         }
         RevokeState::Revoking => r.revoking.clone(),
         RevokeState::Confirming => r.confirming.clone(),
