@@ -288,6 +288,10 @@ fn in_a_terminal_the_parent_s_own_token_is_not_taken_as_the_agent_s() {
     let screen = pty.expect("not a new one for Claude Code");
     let flat = screen.replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("that is profile \"default\"'s token"), "{screen}");
+    // A refusal, not a save to try again: the way on is a new token, on step 4.
+    assert!(!flat.contains("try saving again"), "{screen}");
+    pty.send(ENTER);
+    pty.expect("Authorize Claude Code's own token");
     pty.send(CTRL_C);
     pty.wait();
     assert!(env.store().profile("claude-code").unwrap().is_none(), "no agent profile was made");

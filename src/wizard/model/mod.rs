@@ -98,6 +98,9 @@ pub enum Refusal {
     /// began (Trello's `dateCreated`, on Trello's clock): not the one just
     /// authorized, so someone else sent it.
     MadeBefore { created: String },
+    /// A token another profile of the file holds, which an agent's own may
+    /// not be (revoking one would log the other out): the vault's words.
+    Shared(String),
 }
 
 /// The start screen's "verify now".

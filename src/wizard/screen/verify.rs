@@ -124,6 +124,7 @@ impl Page for Verify {
                         fill(&t.refused_other_member, &[("who", who), ("parent", &parent)])
                     }
                     Refusal::MadeBefore { created } => fill(&t.refused_made_before, &[("created", created)]),
+                    Refusal::Shared(words) => crate::untrusted::line(words).into_owned(),
                 };
                 items.push(Item::text(fill(&t.success, &[("who", &v.member.who())])));
                 items.push(Item::toned(why, Tone::Bold));

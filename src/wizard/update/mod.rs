@@ -98,13 +98,17 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 (VerifyState::Saving(v), Err(e)) => {
                     let cure = e.keyring().map(|k| k.cure());
                     // An agent is named as this screen names it ("Claude Code"), not by its flag.
-                    let e = match (e, &m.agent) {
+                    match (e, &m.agent) {
+                        // Saving again cannot help: a refusal, whose way on is a new token (step 4).
                         (VaultError::Shared { other, .. }, Some(flow)) => {
-                            VaultError::Shared { other, for_whom: flow.client.clone() }
+                            let e = VaultError::Shared { other, for_whom: flow.client.clone() };
+                            VerifyState::Refused(v, crate::wizard::model::Refusal::Shared(e.to_string()))
                         }
-                        (e, _) => e,
-                    };
-                    VerifyState::SaveFailed(v, e.to_string(), cure)
+                        (e @ VaultError::Shared { .. }, None) => {
+                            VerifyState::Refused(v, crate::wizard::model::Refusal::Shared(e.to_string()))
+                        }
+                        (e, _) => VerifyState::SaveFailed(v, e.to_string(), cure),
+                    }
                 }
                 (other, _) => other,
             };
