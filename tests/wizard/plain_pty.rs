@@ -483,3 +483,26 @@ fn the_token_being_replaced_is_refused_and_asked_again() {
     pty.expect("quit before saving");
     assert_eq!(pty.wait(), 1);
 }
+
+/// `switch` at the token question in plain mode turns catching into pasting
+/// and says the new URL; it copies nothing, so it never says a copy failed.
+#[test]
+fn switch_to_pasting_says_the_new_url_and_no_copy() {
+    let fake = FakeTrello::with_ann();
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = plain(&fake, home.path(), &[]);
+    to_token_step(&mut pty);
+    pty.expect("How long should the token live?");
+    line(&mut pty, "");
+    pty.expect("Scopes (");
+    line(&mut pty, "");
+    pty.expect("it arrives by itself after Allow");
+    line(&mut pty, "switch");
+    pty.expect("Paste mode");
+    pty.expect("Paste the token (it is not shown):");
+    let text = transcript(&pty);
+    let after = text.rsplit("it arrives by itself after Allow").next().unwrap_or_default();
+    assert!(!after.contains("Could not copy") && !after.contains("is copied"), "{text}");
+    line(&mut pty, "quit");
+    assert_eq!(pty.wait(), 1);
+}

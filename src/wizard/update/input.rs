@@ -272,8 +272,12 @@ fn switch_capture(m: &mut Model) -> Vec<Effect> {
     }
     // The URL without return_url replaces the old one where the user has it:
     // the clipboard, and the browser when one was opened before.
+    // Plain mode says the new URL as a line of its own and has no clipboard to fill.
     let url = m.authorize_url();
-    let mut effects = vec![Effect::Copy { what: &texts().what.authorize_url, text: url.clone(), quiet: false }];
+    let mut effects = Vec::new();
+    if !m.setup.plain {
+        effects.push(Effect::Copy { what: &texts().what.authorize_url, text: url.clone(), quiet: false });
+    }
     if m.capture.browser_opened && m.setup.no_browser_reason.is_none() {
         effects.push(Effect::Reopen(url));
     }
