@@ -395,7 +395,8 @@ pub(crate) fn runner_warning(words: &[String]) -> Option<String> {
             "npx" | "uvx" | "bunx" | "pnpx" => Some(token.clone()),
             "npx-cli.js" => Some("npx".into()),
             "pnpm" | "yarn" if matches!(sub(), "dlx" | "exec") => Some(format!("{token} {}", sub())),
-            "npm" if matches!(sub(), "exec" | "x") => Some(format!("npm {}", sub())),
+            // npm's options may take a value (`--prefix /tmp x pkg`): any later `exec` or `x` counts.
+            "npm" => tokens[i + 1..].iter().find(|w| matches!(w.as_str(), "exec" | "x")).map(|w| format!("npm {w}")),
             "bun" if sub() == "x" => Some("bun x".into()),
             "pipx" if sub() == "run" => Some("pipx run".into()),
             "uv" if sub() == "tool" && tokens.get(i + 2).is_some_and(|w| w == "run") => Some("uv tool run".into()),
@@ -475,6 +476,8 @@ mod tests {
             "sh -c 'npx -y pkg'",
             "node /usr/lib/node_modules/npm/bin/npx-cli.js -y pkg",
             "yarn exec pkg",
+            "npm --prefix /tmp x pkg",
+            "npm --loglevel silent exec pkg",
         ] {
             assert!(runner_warning(&words(line)).is_some(), "{line}");
         }
