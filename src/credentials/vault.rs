@@ -319,6 +319,14 @@ pub struct SaveOutcome {
     pub warnings: Vec<String>,
 }
 
+impl SaveOutcome {
+    /// A change that saved no new token (a move between places, a logout):
+    /// nothing replaced, shared or dropped.
+    fn moved(saved: Saved, place: Place, warnings: Vec<String>) -> SaveOutcome {
+        SaveOutcome { saved, place, replaced: None, board_dropped: None, unchanged: false, shared_with: None, warnings }
+    }
+}
+
 /// The one owner of profile changes for one config file.
 #[derive(Clone)]
 pub(crate) struct Vault {
@@ -571,15 +579,7 @@ impl Vault {
             self.put(edit, name, profile, target, &token, secret, &forget)?;
         self.clean_up(&stored, target, Some(&token), &mut warnings);
         drop(held);
-        Ok(SaveOutcome {
-            saved,
-            place,
-            replaced: None,
-            board_dropped: None,
-            unchanged: false,
-            shared_with: None,
-            warnings,
-        })
+        Ok(SaveOutcome::moved(saved, place, warnings))
     }
 
     /// Forgets the token (logout): the file and its backup no longer hold it,
@@ -608,15 +608,7 @@ impl Vault {
             warnings.extend(account.left_behind());
         }
         drop(held);
-        Ok(SaveOutcome {
-            saved,
-            place,
-            replaced: None,
-            board_dropped: None,
-            unchanged: false,
-            shared_with: None,
-            warnings,
-        })
+        Ok(SaveOutcome::moved(saved, place, warnings))
     }
 
     /// Removes the profile (`profile remove`): the file no longer holds it,
