@@ -157,11 +157,12 @@ pub enum StoreError {
     File(FileError),
 }
 
-/// Where the version before the last save is, when there is one: what a
-/// person whose config no longer reads wants back.
+/// Where the version before the last save is, when there is one that reads
+/// (a backup as broken as the file is no way back): what a person whose
+/// config no longer reads wants back.
 fn previous(path: &Path) -> String {
     let backup = files::backup_path(path);
-    if backup.is_file() {
+    if backup.is_file() && Store::at(&backup).load().is_ok_and(|loaded| loaded.is_some()) {
         format!(" (the version before the last save is {})", backup.display())
     } else {
         String::new()

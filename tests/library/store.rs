@@ -144,6 +144,10 @@ fn a_file_that_is_not_text_says_what_to_do_and_where_the_previous_version_is() {
     assert!(message.contains(&said), "{message}");
     assert!(store.save_profile("default", profile("ATTAone")).is_err());
     assert_eq!(fs::read(&path).unwrap(), bytes, "left untouched");
+    // A backup as broken as the file is no way back: not named.
+    fs::write(store.backup_path(), bytes).unwrap();
+    let message = store.load().unwrap_err().to_string();
+    assert!(!message.contains(".bak"), "{message}");
 }
 
 #[test]
