@@ -184,9 +184,8 @@ pub(crate) fn script_args(args: &[String], cwd: &Path) -> (Vec<String>, Vec<Stri
 /// resolved. `None` when that folder is the home folder or above it, where
 /// every installed program would be "inside".
 fn project_folder(cwd: &Path) -> Option<PathBuf> {
-    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let top = super::project::Project::find(cwd).top;
-    let home = crate::environment::HOME.get_os().map(|h| real(Path::new(&h)));
+    let home = crate::environment::HOME.get_os().map(|h| crate::files::canonical(Path::new(&h)));
     (!home.is_some_and(|h| h.starts_with(&top))).then_some(top)
 }
 
@@ -194,7 +193,7 @@ fn project_folder(cwd: &Path) -> Option<PathBuf> {
 /// is compared with links resolved; the file itself is not (a link in the
 /// project is still the project's).
 fn lies_in(path: &Path, project: &Path) -> bool {
-    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let real = crate::files::canonical;
     let folder = if path.is_dir() { Some(real(path)) } else { path.parent().map(real) };
     folder.is_some_and(|f| f.starts_with(project))
 }

@@ -97,17 +97,15 @@ fn step_update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 (VerifyState::Saving(v), Err(e)) => {
                     let cure = e.keyring().map(|k| k.cure());
-                    // An agent is named as this screen names it ("Claude Code"), not by its flag.
-                    match (e, &m.agent) {
+                    match e {
                         // Saving again cannot help: a refusal, whose way on is a new token (step 4).
-                        (VaultError::Shared { other, .. }, Some(flow)) => {
-                            let e = VaultError::Shared { other, for_whom: flow.client.clone() };
-                            VerifyState::Refused(v, crate::wizard::model::Refusal::Shared(e.to_string()))
+                        // An agent is named as this screen names it ("Claude Code"), not by its flag.
+                        VaultError::Shared { other, for_whom } => {
+                            let for_whom = m.agent.as_ref().map_or(for_whom, |flow| flow.client.clone());
+                            let words = VaultError::Shared { other, for_whom }.to_string();
+                            VerifyState::Refused(v, crate::wizard::model::Refusal::Shared(words))
                         }
-                        (e @ VaultError::Shared { .. }, None) => {
-                            VerifyState::Refused(v, crate::wizard::model::Refusal::Shared(e.to_string()))
-                        }
-                        (e, _) => VerifyState::SaveFailed(v, e.to_string(), cure),
+                        e => VerifyState::SaveFailed(v, e.to_string(), cure),
                     }
                 }
                 (other, _) => other,
